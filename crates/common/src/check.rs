@@ -1,0 +1,441 @@
+//! The invariant checker: what must be true of every run, whatever the
+//! order the threads ran in.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write};
+
+use crate::config::{Config, Section};
+use crate::item::{Item, expected_items};
+use crate::log::{Actor, Event, Role, What};
+
+/// What the checker found in a run: its problems (none for a good run), and
+/// the consumed items, each with the producer that made it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// Each broken rule, in words; empty when the run is good.
+    pub problems: Vec<String>,
+    /// Every item a consumer got, in the order they were printed, with the
+    /// producer that made it (`None` for an item no producer made).
+    pub consumed: Vec<(Option<usize>, Item)>,
+}
+
+impl Verdict {
+    /// Whether the run kept every rule.
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// The actors a run of `section` with `config` must show, in the order the
+/// checker reports them.
+pub fn expected_actors(section: &Section, config: &Config) -> Vec<Actor> {
+    let numbered = |role, count: crate::Count, n: usize| -> Vec<Actor> {
+        if count.numbered() {
+            (0..n).map(|id| Actor { role, id: Some(id) }).collect()
+        } else {
+            vec![Actor { role, id: None }]
+        }
+    };
+    let mut actors = numbered(Role::Producer, section.producers, config.producers);
+    actors.extend(numbered(
+        Role::Consumer,
+        section.consumers,
+        config.consumers,
+    ));
+    actors
+}
+
+/// Checks a run's events against every rule the pattern promises:
+///
+/// - each thread prints exactly one `Running` line, first, and exactly one
+///   `Done` line, last; no other thread prints anything;
+/// - every item the producers make is consumed exactly once, and nothing
+///   else is consumed;
+/// - each consumer gets each producer's items in the order they were made
+///   (the buffer is first in, first out);
+/// - producers that print `added` lines print their items in order;
+/// - every value is in `[0, 1)`.
+///
+/// The items the producers make are known from the seed, so the checker
+/// works on printed output as well as on kept events.
+pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
+    let mut problems = Vec::new();
+    let actors = expected_actors(section, config);
+
+    // Status lines: one Running first and one Done last, per thread.
+    let mut per_actor: HashMap<Actor, Vec<What>> = HashMap::new();
+    for event in events {
+        if !actors.contains(&event.actor) {
+            problems.push(format!("unexpected thread: {:?}", event.to_string()));
+        }
+        per_actor.entry(event.actor).or_default().push(event.what);
+    }
+    for actor in &actors {
+        let whats = per_actor.get(actor).map(Vec::as_slice).unwrap_or(&[]);
+        let count = |wanted: What| whats.iter().filter(|&&w| w == wanted).count();
+        if whats.first() != Some(&What::Running) || count(What::Running) != 1 {
+            problems.push(format!("{actor} must print `Running` once, first"));
+        }
+        if whats.last() != Some(&What::Done) || count(What::Done) != 1 {
+            problems.push(format!("{actor} must print `Done` once, last"));
+        }
+    }
+
+    // Which (producer, item) each printed item is, found by its value.
+    let made: Vec<Vec<Item>> = (0..config.producers)
+        .map(|p| expected_items(config.seed, p, config.items))
+        .collect();
+    let mut maker: HashMap<(usize, u64), usize> = HashMap::new();
+    for (producer, items) in made.iter().enumerate() {
+        for item in items {
+            maker.insert((item.i, item.value.to_bits()), producer);
+        }
+    }
+    let maker_of = |item: &Item| maker.get(&(item.i, item.value.to_bits())).copied();
+
+    let mut consumed = Vec::new();
+    let mut times_consumed: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut last_seen: HashMap<(Actor, usize), usize> = HashMap::new();
+    let mut added: HashMap<Actor, Vec<Item>> = HashMap::new();
+    for event in events {
+        match event.what {
+            What::Got(item) => {
+                let producer = maker_of(&item);
+                consumed.push((producer, item));
+                match producer {
+                    None => problems.push(format!("{item} was consumed but never produced")),
+                    Some(p) => {
+                        *times_consumed.entry((p, item.i)).or_default() += 1;
+                        if let Some(&before) = last_seen.get(&(event.actor, p))
+                            && before >= item.i
+                        {
+                            problems.push(format!(
+                                "{} got item {} of producer {p} after item {before}",
+                                event.actor, item.i
+                            ));
+                        }
+                        last_seen.insert((event.actor, p), item.i);
+                    }
+                }
+            }
+            What::Added(item) => added.entry(event.actor).or_default().push(item),
+            What::Running | What::Done => {}
+        }
+        if let What::Got(item) | What::Added(item) = event.what
+            && !(0.0..1.0).contains(&item.value)
+        {
+            problems.push(format!("{item} has a value outside [0, 1)"));
+        }
+    }
+
+    for (p, items) in made.iter().enumerate() {
+        for item in items {
+            match times_consumed.get(&(p, item.i)).copied().unwrap_or(0) {
+                1 => {}
+                0 => problems.push(format!("item {item} of producer {p} was never consumed")),
+                n => problems.push(format!(
+                    "item {item} of producer {p} was consumed {n} times"
+                )),
+            }
+        }
+    }
+    if consumed.len() != config.total_items() {
+        problems.push(format!(
+            "{} items consumed, but {} producers x {} items were made",
+            consumed.len(),
+            config.producers,
+            config.items
+        ));
+    }
+
+    // `added` lines: exactly the producer's items, in order, or none at all.
+    for (p, actor) in actors
+        .iter()
+        .filter(|a| a.role == Role::Producer)
+        .enumerate()
+    {
+        let printed = added.get(actor).map(Vec::as_slice).unwrap_or(&[]);
+        if section.prints_added && printed != made[p].as_slice() {
+            problems.push(format!(
+                "{actor} must print `added` for each item, in order"
+            ));
+        }
+        if !section.prints_added && !printed.is_empty() {
+            problems.push(format!("{actor} prints `added` lines in {}", section.name));
+        }
+    }
+
+    Verdict { problems, consumed }
+}
+
+/// A view of a run that is the same every time the run is repeated with
+/// the same settings: what a snapshot test compares.
+///
+/// It holds the settings, how many lines of each kind were printed, the
+/// items of each producer, every consumed item in sorted order, and the
+/// checker's verdict; not the interleaving, which changes from run to run.
+pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
+    let verdict = check(section, config, events);
+    let mut out = String::new();
+    let capacity = match config.capacity {
+        Some(slots) => slots.to_string(),
+        None => "unbounded".to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} x {}, {}, capacity {capacity}, seed {}",
+        section.name,
+        plural(config.producers, "producer"),
+        plural(config.items, "item"),
+        plural(config.consumers, "consumer"),
+        config.seed
+    );
+    let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
+    let _ = writeln!(
+        out,
+        "lines: {} Running, {} added, {} got, {} Done",
+        count(|w| matches!(w, What::Running)),
+        count(|w| matches!(w, What::Added(_))),
+        count(|w| matches!(w, What::Got(_))),
+        count(|w| matches!(w, What::Done)),
+    );
+    for p in 0..config.producers {
+        let mut items: Vec<Item> = verdict
+            .consumed
+            .iter()
+            .filter(|(maker, _)| *maker == Some(p))
+            .map(|&(_, item)| item)
+            .collect();
+        items.sort_by_key(|item| item.i);
+        let _ = writeln!(out, "producer {p} made: {}", join(&items));
+    }
+    let mut all: Vec<Item> = verdict.consumed.iter().map(|&(_, item)| item).collect();
+    all.sort_by(|a, b| a.value.total_cmp(&b.value).then(a.i.cmp(&b.i)));
+    out.push_str("consumed, sorted by value:\n");
+    for item in all {
+        let _ = writeln!(out, "  {item}");
+    }
+    if verdict.is_ok() {
+        out.push_str("checker: ok\n");
+    } else {
+        for problem in &verdict.problems {
+            let _ = writeln!(out, "checker: {problem}");
+        }
+    }
+    out
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn join(items: &[Item]) -> String {
+    let mut text = String::new();
+    for item in items {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        let _ = write!(text, "{item}");
+    }
+    text
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_ok() {
+            return write!(f, "ok: {} items consumed", self.consumed.len());
+        }
+        for problem in &self.problems {
+            writeln!(f, "{problem}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Count;
+
+    const SECTION: Section = Section {
+        name: "many-one",
+        about: "",
+        version: "0",
+        producers: Count::Many(2),
+        consumers: Count::One,
+        items: 3,
+        prints_added: false,
+    };
+
+    fn config() -> Config {
+        Config::new(&SECTION, 5)
+    }
+
+    /// A run that keeps every rule: both producers' items, interleaved.
+    fn good_run() -> Vec<Event> {
+        let config = config();
+        let running = |actor| Event {
+            actor,
+            what: What::Running,
+        };
+        let done = |actor| Event {
+            actor,
+            what: What::Done,
+        };
+        let got = |item| Event {
+            actor: Actor::CONSUMER,
+            what: What::Got(item),
+        };
+        let a = expected_items(config.seed, 0, 3);
+        let b = expected_items(config.seed, 1, 3);
+        vec![
+            running(Actor::CONSUMER),
+            running(Actor::producer(1)),
+            running(Actor::producer(0)),
+            got(b[0]),
+            got(a[0]),
+            got(a[1]),
+            got(b[1]),
+            done(Actor::producer(1)),
+            got(b[2]),
+            got(a[2]),
+            done(Actor::producer(0)),
+            done(Actor::CONSUMER),
+        ]
+    }
+
+    fn problems(events: &[Event]) -> Vec<String> {
+        check(&SECTION, &config(), events).problems
+    }
+
+    #[test]
+    fn a_good_run_passes() {
+        let verdict = check(&SECTION, &config(), &good_run());
+        assert_eq!(verdict.problems, Vec::<String>::new());
+        assert_eq!(verdict.consumed.len(), 6);
+    }
+
+    #[test]
+    fn a_lost_item_is_found() {
+        let mut events = good_run();
+        events.remove(4);
+        let found = problems(&events);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("of producer 0 was never consumed")),
+            "{found:?}"
+        );
+        assert!(
+            found.iter().any(|p| p.contains("5 items consumed")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_item_consumed_twice_is_found() {
+        let mut events = good_run();
+        events.insert(5, events[4]);
+        let found = problems(&events);
+        assert!(
+            found.iter().any(|p| p.contains("was consumed 2 times")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_item_out_of_order_is_found() {
+        let mut events = good_run();
+        events.swap(4, 5);
+        let found = problems(&events);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("got item 0 of producer 0 after item 1")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn an_item_nobody_made_is_found() {
+        let mut events = good_run();
+        let item = Item { i: 0, value: 0.5 };
+        events[3] = Event {
+            actor: Actor::CONSUMER,
+            what: What::Got(item),
+        };
+        let found = problems(&events);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("(0, 0.5) was consumed but never produced")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_value_out_of_range_is_found() {
+        let mut events = good_run();
+        let item = Item { i: 7, value: 1.5 };
+        events.insert(
+            3,
+            Event {
+                actor: Actor::CONSUMER,
+                what: What::Got(item),
+            },
+        );
+        let found = problems(&events);
+        assert!(
+            found.iter().any(|p| p.contains("outside [0, 1)")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn status_lines_out_of_place_are_found() {
+        let mut events = good_run();
+        // The consumer says Done before its last item.
+        let done = events.pop().unwrap();
+        events.insert(9, done);
+        assert!(problems(&events).contains(&"Consumer must print `Done` once, last".to_string()));
+        // A producer that never says Running.
+        let mut events = good_run();
+        events.remove(1);
+        assert!(
+            problems(&events).contains(&"Producer 1 must print `Running` once, first".to_string())
+        );
+        // A thread the run does not have.
+        let mut events = good_run();
+        events.push(Event {
+            actor: Actor::producer(2),
+            what: What::Done,
+        });
+        assert!(
+            problems(&events)
+                .iter()
+                .any(|p| p.contains("unexpected thread"))
+        );
+    }
+
+    #[test]
+    fn added_lines_must_match_the_section() {
+        let mut events = good_run();
+        let item = expected_items(5, 0, 1)[0];
+        events.insert(
+            3,
+            Event {
+                actor: Actor::producer(0),
+                what: What::Added(item),
+            },
+        );
+        assert!(
+            problems(&events)
+                .iter()
+                .any(|p| p.contains("prints `added` lines in many-one"))
+        );
+    }
+}

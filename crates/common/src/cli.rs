@@ -1,0 +1,290 @@
+//! The command line every section shares: flags, their checks, and the
+//! `main` that runs a section and turns its outcome into an exit code.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::error::ErrorKind;
+use clap::{Arg, ArgMatches, Command, value_parser};
+
+use crate::config::{Config, Count, Section};
+use crate::log::Log;
+use crate::threads::Panicked;
+
+/// Exit code for bad command-line input, as for any Unix tool.
+pub const USAGE_ERROR: u8 = 2;
+
+/// What the command line asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Run with these settings; `seed_given` says whether `--seed` was set.
+    Run {
+        /// The run's settings.
+        config: Config,
+        /// Whether the seed came from `--seed` (else it was drawn at random).
+        seed_given: bool,
+    },
+    /// Print this text (`--help`, `--version`) and exit successfully.
+    Print(String),
+}
+
+/// The `clap` command for a section: the shared flags, plus `--producers`
+/// and `--consumers` where the section runs several.
+pub fn command(section: &Section) -> Command {
+    let mut command = Command::new(section.name)
+        .about(section.about)
+        .version(section.version)
+        .after_help(
+            "Each run prints one line per event. Without --seed the items are random; \
+             the seed used is printed on stderr, so the run can be repeated.",
+        );
+    for (name, count, what) in [
+        ("producers", section.producers, "producer threads"),
+        ("consumers", section.consumers, "consumer threads"),
+    ] {
+        if let Count::Many(default) = count {
+            command = command.arg(
+                Arg::new(name)
+                    .long(name)
+                    .value_name("N")
+                    .value_parser(value_parser!(usize))
+                    .allow_negative_numbers(true)
+                    .default_value(default.to_string())
+                    .help(format!("How many {what} to start (at least 1)")),
+            );
+        }
+    }
+    command = command
+        .arg(
+            Arg::new("items")
+                .long("items")
+                .value_name("N")
+                .value_parser(value_parser!(usize))
+                .allow_negative_numbers(true)
+                .default_value(section.items.to_string())
+                .help("How many items each producer makes"),
+        )
+        .arg(
+            Arg::new("seed")
+                .long("seed")
+                .value_name("S")
+                .value_parser(value_parser!(u64))
+                .allow_negative_numbers(true)
+                .help("Makes the run's items reproducible: the same seed gives the same items"),
+        )
+        .arg(
+            Arg::new("time-scale")
+                .long("time-scale")
+                .value_name("X")
+                .value_parser(value_parser!(f64))
+                .default_value("1.0")
+                .allow_negative_numbers(true)
+                .help(
+                    "Multiplies every simulated sleep: 0.1 runs ten times faster, \
+                     0 does not sleep at all",
+                ),
+        )
+        .arg(
+            Arg::new("capacity")
+                .long("capacity")
+                .value_name("N")
+                .value_parser(value_parser!(usize))
+                .allow_negative_numbers(true)
+                .help(
+                    "Bounds the buffer to N items: a full buffer makes producers wait. \
+                     0 is a rendezvous: each item is handed over directly. \
+                     Unbounded if not given, like Python's queue.Queue()",
+                ),
+        );
+    command
+}
+
+/// Reads the command line (`args` starts with the program's name) into a
+/// request, or a one-line error message for bad input.
+pub fn parse<I, T>(section: &Section, args: I) -> Result<Request, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let matches = match command(section).try_get_matches_from(args) {
+        Ok(matches) => matches,
+        Err(error) => {
+            return match error.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    Ok(Request::Print(error.render().to_string()))
+                }
+                _ => Err(one_line(&error.render().to_string())),
+            };
+        }
+    };
+    let seed = matches.get_one::<u64>("seed").copied();
+    let mut config = Config::new(section, seed.unwrap_or_else(rand::random));
+    config.items = value(&matches, "items");
+    config.time_scale = value(&matches, "time-scale");
+    config.capacity = matches.get_one::<usize>("capacity").copied();
+    if section.producers.numbered() {
+        config.producers = value(&matches, "producers");
+    }
+    if section.consumers.numbered() {
+        config.consumers = value(&matches, "consumers");
+    }
+    config
+        .validate(section)
+        .map_err(|e| format!("error: {e}"))?;
+    Ok(Request::Run {
+        config,
+        seed_given: seed.is_some(),
+    })
+}
+
+fn value<T: Clone + Send + Sync + 'static>(matches: &ArgMatches, name: &str) -> T {
+    // Every such flag has a default, so clap always holds a value for it.
+    matches
+        .get_one::<T>(name)
+        .cloned()
+        .expect("flag with a default value")
+}
+
+/// clap's error, with its usage block folded away: the first line, plus the
+/// tip if there is one.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
+    let mut message = lines
+        .next()
+        .unwrap_or("error: bad command line")
+        .to_string();
+    if let Some(tip) = lines.find(|l| l.starts_with("tip:")) {
+        message.push_str(" (");
+        message.push_str(tip);
+        message.push(')');
+    }
+    message.push_str("; see --help");
+    message
+}
+
+/// The whole program of a section: read the command line, run, report.
+///
+/// Exit codes: 0 after every thread is joined, 1 if a thread panicked,
+/// 2 for bad command-line input.
+pub fn main(section: &Section, run: fn(&Config, &Log) -> Result<(), Panicked>) -> ExitCode {
+    let config = match parse(section, std::env::args_os()) {
+        Ok(Request::Run { config, seed_given }) => {
+            if !seed_given {
+                eprintln!("random run; repeat it with --seed {}", config.seed);
+            }
+            config
+        }
+        Ok(Request::Print(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("{}: {message}", section.name);
+            return ExitCode::from(USAGE_ERROR);
+        }
+    };
+    match run(&config, &Log::printing()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(panicked) => {
+            eprintln!("{}: error: {panicked}", section.name);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE_MANY: Section = Section {
+        name: "one-many",
+        about: "One producer, many consumers",
+        version: "0.1.0",
+        producers: Count::One,
+        consumers: Count::Many(3),
+        items: 10,
+        prints_added: false,
+    };
+
+    fn parse_args(args: &[&str]) -> Result<Request, String> {
+        parse(
+            &ONE_MANY,
+            std::iter::once("one-many").chain(args.iter().copied()),
+        )
+    }
+
+    #[test]
+    fn flags_set_the_config() {
+        let request = parse_args(&[
+            "--items",
+            "4",
+            "--seed",
+            "9",
+            "--time-scale",
+            "0.5",
+            "--capacity",
+            "0",
+            "--consumers",
+            "7",
+        ]);
+        let Ok(Request::Run { config, seed_given }) = request else {
+            panic!("not a run: {request:?}");
+        };
+        assert!(seed_given);
+        let expected = Config {
+            producers: 1,
+            consumers: 7,
+            items: 4,
+            seed: 9,
+            time_scale: 0.5,
+            capacity: Some(0),
+        };
+        assert_eq!(config, expected);
+    }
+
+    #[test]
+    fn bad_input_gets_one_line() {
+        for (args, expected) in [
+            (
+                &["--items", "abc"][..],
+                "invalid value 'abc' for '--items <N>'",
+            ),
+            (&["--consumers", "0"], "--consumers must be at least 1"),
+            (&["--time-scale", "-1"], "finite number >= 0, not -1"),
+            (&["--time-scale", "nan"], "finite number >= 0, not NaN"),
+            (&["--time-scale", "inf"], "finite number >= 0, not inf"),
+            (&["--seed", "-3"], "invalid value '-3' for '--seed <S>'"),
+            (&["--producers", "2"], "unexpected argument '--producers'"),
+            (&["--items", ""], "invalid value '' for '--items <N>'"),
+            (&["--items", "-1"], "invalid value '-1' for '--items <N>'"),
+            (
+                &["--capacity", "-1"],
+                "invalid value '-1' for '--capacity <N>'",
+            ),
+            (
+                &["--consumers", "-1"],
+                "invalid value '-1' for '--consumers <N>'",
+            ),
+            (&["--colour"], "unexpected argument '--colour'"),
+            (&["--items", "99999999999999999999999"], "number too large"),
+            (&["--items", "200000000"], "too many"),
+        ] {
+            let error = parse_args(args).unwrap_err();
+            assert!(error.contains(expected), "{args:?}: {error:?}");
+            assert!(!error.contains('\n'), "{args:?}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn help_and_version_are_printed() {
+        let Ok(Request::Print(help)) = parse_args(&["--help"]) else {
+            panic!("--help did not print");
+        };
+        assert!(help.contains("--consumers <N>"));
+        assert!(!help.contains("--producers"));
+        assert_eq!(
+            parse_args(&["--version"]),
+            Ok(Request::Print("one-many 0.1.0\n".into()))
+        );
+    }
+}

@@ -1,0 +1,251 @@
+//! What a section is (its shape) and how one run of it is set up.
+
+use std::fmt;
+use std::thread;
+use std::time::Duration;
+
+use rand::rngs::StdRng;
+
+use crate::item::producer_rng;
+
+/// How many threads of one role a section runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// Exactly one, printed without a number (`Producer: Running`).
+    One,
+    /// Several, numbered from 0 (`Producer 2: Running`); the number is the
+    /// default, and `--producers` or `--consumers` changes it.
+    Many(usize),
+}
+
+impl Count {
+    /// Whether threads of this role print their number.
+    pub fn numbered(self) -> bool {
+        matches!(self, Count::Many(_))
+    }
+
+    fn default_count(self) -> usize {
+        match self {
+            Count::One => 1,
+            Count::Many(n) => n,
+        }
+    }
+}
+
+/// The fixed shape of a tutorial section: who runs and what it prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Section {
+    /// The crate's name, which is also the command's name.
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// The crate's version, for `--version`.
+    pub version: &'static str,
+    /// Producer threads.
+    pub producers: Count,
+    /// Consumer threads.
+    pub consumers: Count,
+    /// Items per producer by default.
+    pub items: usize,
+    /// Whether producers print `>producer added (i, value)`.
+    pub prints_added: bool,
+}
+
+/// The most threads of one role a run may start.
+pub const MAX_THREADS: usize = 1_000;
+/// The most items a run may make in all.
+pub const MAX_TOTAL_ITEMS: usize = 100_000_000;
+/// The largest `--time-scale`.
+pub const MAX_TIME_SCALE: f64 = 1_000.0;
+/// The longest a run may expect to sleep, in seconds (one hour).
+pub const MAX_EXPECTED_SECONDS: f64 = 3_600.0;
+
+/// The settings of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Producer threads.
+    pub producers: usize,
+    /// Consumer threads.
+    pub consumers: usize,
+    /// Items each producer makes.
+    pub items: usize,
+    /// Where every producer's random numbers come from.
+    pub seed: u64,
+    /// Multiplies every simulated sleep; 0 means no sleeping.
+    pub time_scale: f64,
+    /// Buffer slots: `None` is unbounded, `Some(0)` a rendezvous.
+    pub capacity: Option<usize>,
+}
+
+impl Config {
+    /// The section's defaults, with the given seed.
+    pub fn new(section: &Section, seed: u64) -> Config {
+        Config {
+            producers: section.producers.default_count(),
+            consumers: section.consumers.default_count(),
+            items: section.items,
+            seed,
+            time_scale: 1.0,
+            capacity: None,
+        }
+    }
+
+    /// Items made (and so consumed) in the whole run.
+    pub fn total_items(&self) -> usize {
+        self.producers.saturating_mul(self.items)
+    }
+
+    /// Refuses settings that cannot run, or would run for hours, with a
+    /// message that says which setting to change.
+    pub fn validate(&self, section: &Section) -> Result<(), String> {
+        for (role, count, wanted) in [
+            ("producers", self.producers, section.producers),
+            ("consumers", self.consumers, section.consumers),
+        ] {
+            if wanted == Count::One && count != 1 {
+                return Err(format!("{} runs exactly one of its {role}", section.name));
+            }
+            if count == 0 {
+                return Err(format!("--{role} must be at least 1"));
+            }
+            if count > MAX_THREADS {
+                return Err(format!(
+                    "--{role} {count} is too many threads; the most is {MAX_THREADS}"
+                ));
+            }
+        }
+        if self.total_items() > MAX_TOTAL_ITEMS {
+            return Err(format!(
+                "{} producers x {} items is too many; the most is {MAX_TOTAL_ITEMS} in all",
+                self.producers, self.items
+            ));
+        }
+        if !self.time_scale.is_finite() || self.time_scale < 0.0 {
+            return Err(format!(
+                "--time-scale must be a finite number >= 0, not {}",
+                self.time_scale
+            ));
+        }
+        if self.time_scale > MAX_TIME_SCALE {
+            return Err(format!(
+                "--time-scale {} is too large; the most is {MAX_TIME_SCALE}",
+                self.time_scale
+            ));
+        }
+        let seconds = self.expected_seconds();
+        if seconds > MAX_EXPECTED_SECONDS {
+            return Err(format!(
+                "this run would take about {:.1} hours of simulated effort; \
+                 lower --time-scale or --items",
+                seconds / 3_600.0
+            ));
+        }
+        Ok(())
+    }
+
+    /// About how long a run sleeps: values average 0.5 s, each producer
+    /// sleeps once per item, and the consumers share one sleep per item.
+    pub fn expected_seconds(&self) -> f64 {
+        let per_producer = self.items as f64;
+        let per_consumer = self.total_items() as f64 / self.consumers.max(1) as f64;
+        0.5 * self.time_scale * per_producer.max(per_consumer)
+    }
+
+    /// The random number generator of producer `producer`.
+    pub fn rng_for(&self, producer: usize) -> StdRng {
+        producer_rng(self.seed, producer)
+    }
+
+    // ANCHOR: channel
+    /// The shared buffer: a flume channel, bounded when `capacity` is set.
+    ///
+    /// Unlike Python's `queue.Queue(maxsize=0)`, which is unbounded, a
+    /// flume channel of capacity 0 is a *rendezvous*: every `send` waits
+    /// until a receiver takes the message.
+    pub fn channel<T>(&self) -> (flume::Sender<T>, flume::Receiver<T>) {
+        match self.capacity {
+            Some(slots) => flume::bounded(slots),
+            None => flume::unbounded(),
+        }
+    }
+    // ANCHOR_END: channel
+
+    // ANCHOR: effort
+    /// Simulated effort: sleeps `value` seconds times the time scale.
+    pub fn simulate_effort(&self, value: f64) {
+        if self.time_scale > 0.0 {
+            thread::sleep(Duration::from_secs_f64(value * self.time_scale));
+        }
+    }
+    // ANCHOR_END: effort
+}
+
+impl fmt::Display for Config {
+    /// The settings as command-line flags, for messages and titles.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "--producers {} --consumers {} --items {} --seed {} --time-scale {}",
+            self.producers, self.consumers, self.items, self.seed, self.time_scale
+        )?;
+        if let Some(slots) = self.capacity {
+            write!(f, " --capacity {slots}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANY_MANY: Section = Section {
+        name: "many-many",
+        about: "",
+        version: "0",
+        producers: Count::Many(3),
+        consumers: Count::Many(5),
+        items: 10,
+        prints_added: false,
+    };
+
+    fn config() -> Config {
+        Config::new(&MANY_MANY, 1)
+    }
+
+    #[test]
+    fn defaults_come_from_the_section() {
+        let config = config();
+        assert_eq!(
+            (config.producers, config.consumers, config.items),
+            (3, 5, 10)
+        );
+        assert_eq!(config.validate(&MANY_MANY), Ok(()));
+    }
+
+    #[test]
+    fn refuses_settings_that_cannot_run() {
+        let cases: [(fn(&mut Config), &str); 6] = [
+            (|c| c.producers = 0, "--producers must be at least 1"),
+            (|c| c.consumers = 5_000, "too many threads"),
+            (|c| c.time_scale = f64::NAN, "finite number"),
+            (|c| c.time_scale = -1.0, "finite number"),
+            (|c| c.items = usize::MAX, "too many"),
+            (|c| c.items = 100_000, "hours of simulated effort"),
+        ];
+        for (change, expected) in cases {
+            let mut config = config();
+            change(&mut config);
+            let error = config.validate(&MANY_MANY).unwrap_err();
+            assert!(error.contains(expected), "{error:?} lacks {expected:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_run_is_fine_without_sleeping() {
+        let mut config = config();
+        config.items = 100_000;
+        config.time_scale = 0.0;
+        assert_eq!(config.validate(&MANY_MANY), Ok(()));
+    }
+}

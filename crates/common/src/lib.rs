@@ -1,0 +1,20 @@
+//! What the four tutorial sections share: the item and the sentinel, the
+//! settings of a run and its command line, the printed events, and the
+//! checker that says whether a run kept every rule of the pattern.
+//!
+//! Nothing here belongs to one section: each section crate holds its own
+//! producer, consumer and wiring, and reads like its part of the tutorial.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod item;
+pub mod log;
+pub mod testing;
+pub mod threads;
+
+pub use check::{Verdict, check, summary};
+pub use config::{Config, Count, Section};
+pub use item::{Item, Message};
+pub use log::{Actor, Event, Log, What};
+pub use threads::{Panicked, join_all};

@@ -1,0 +1,190 @@
+//! Helpers for tests: a bound on every test that waits for threads, and
+//! ways to run a section (in this process, or as the real program) and
+//! check what it did.
+
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::check::{Verdict, check};
+use crate::cli::{Request, parse};
+use crate::config::{Config, Section};
+use crate::log::{Event, Log, parse_output};
+use crate::threads::Panicked;
+
+/// A section's `run` function.
+pub type Run = fn(&Config, &Log) -> Result<(), Panicked>;
+
+/// How long any single run in a test may take before it counts as hung.
+pub const DEADLOCK_BOUND: Duration = Duration::from_secs(30);
+
+/// Runs `work` on its own thread and returns its result, or panics with a
+/// message if it takes longer than `bound`: a deadlock fails the test
+/// instead of hanging it.
+pub fn within<T, F>(bound: Duration, what: &str, work: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (done, result) = mpsc::channel();
+    let worker = thread::spawn(move || {
+        // The receiver is gone only if the test already gave up.
+        let _ = done.send(work());
+    });
+    match result.recv_timeout(bound) {
+        Ok(value) => {
+            worker
+                .join()
+                .expect("the worker sent its result, then panicked");
+            value
+        }
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what} did not finish within {bound:?}: a deadlock?")
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => match worker.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => unreachable!("the worker ended without sending"),
+        },
+    }
+}
+
+/// Runs a section in this process, keeping its events, within
+/// [`DEADLOCK_BOUND`]. Panics if a thread panicked or the run hung.
+pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
+    let config = config.clone();
+    let what = format!("{} with {config}", section.name);
+    within(DEADLOCK_BOUND, &what.clone(), move || {
+        let log = Log::keeping();
+        if let Err(panicked) = run(&config, &log) {
+            panic!("{what}: {panicked}");
+        }
+        log.events()
+    })
+}
+
+/// Runs the real program `exe` with `args`, as a user would, and returns
+/// what it printed and its exit status. Kills it and panics if it takes
+/// longer than [`DEADLOCK_BOUND`].
+pub fn run_program(exe: &str, args: &[&str]) -> Output {
+    let mut child = Command::new(exe)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {exe}: {e}"));
+    // Read both pipes on their own threads, so a full pipe never blocks the
+    // child while we wait for it.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stdout.read_to_end(&mut bytes);
+        bytes
+    });
+    let err = thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the program") {
+            break status;
+        }
+        if started.elapsed() > DEADLOCK_BOUND {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{exe} {args:?} did not finish within {DEADLOCK_BOUND:?}: a deadlock?");
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
+}
+
+/// Runs the real program with `args` (which must include `--seed`), reads
+/// its output back into events and checks them. Panics if the program fails
+/// or prints a line the checker cannot read.
+pub fn check_program(section: &Section, exe: &str, args: &[&str]) -> Verdict {
+    let Ok(Request::Run { config, .. }) =
+        parse(section, std::iter::once(exe).chain(args.iter().copied()))
+    else {
+        panic!("{args:?} is not a run");
+    };
+    let output = run_program(exe, args);
+    let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{exe} {args:?} failed: {stderr}");
+    let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
+    check(section, &config, &events)
+}
+
+/// Runs the real program with bad `args` and checks that it refuses them
+/// as a command-line tool should: exit code 2, nothing on stdout, and one
+/// line on stderr that contains `expected` (no panic, no backtrace).
+pub fn assert_refused(exe: &str, args: &[&str], expected: &str) {
+    let output = run_program(exe, args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(output.stdout.is_empty(), "{args:?} printed to stdout");
+    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    assert!(
+        stderr.contains(expected),
+        "{args:?}: {stderr:?} lacks {expected:?}"
+    );
+    assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+}
+
+/// Bad inputs that every section's program must refuse, with a piece of
+/// the message each must give.
+pub const BAD_INPUTS: &[(&[&str], &str)] = &[
+    (&["--items", "abc"], "invalid value 'abc' for '--items <N>'"),
+    (&["--items", "-1"], "invalid value '-1' for '--items <N>'"),
+    (&["--items", ""], "invalid value '' for '--items <N>'"),
+    (&["--items", "200000000"], "too many"),
+    (
+        &["--time-scale", "-1"],
+        "--time-scale must be a finite number >= 0",
+    ),
+    (
+        &["--time-scale", "nan"],
+        "--time-scale must be a finite number >= 0",
+    ),
+    (
+        &["--time-scale", "inf"],
+        "--time-scale must be a finite number >= 0",
+    ),
+    (&["--time-scale", "1e9"], "too large"),
+    (&["--items", "100000"], "hours of simulated effort"),
+    (&["--seed", "x"], "invalid value 'x' for '--seed <S>'"),
+    (
+        &["--capacity", "1.5"],
+        "invalid value '1.5' for '--capacity <N>'",
+    ),
+    (&["--frobnicate"], "unexpected argument '--frobnicate'"),
+    (&["extra"], "unexpected argument 'extra'"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn returns_what_the_work_returns() {
+        assert_eq!(within(Duration::from_secs(5), "adding", || 2 + 2), 4);
+    }
+
+    #[test]
+    #[should_panic(expected = "sleeping did not finish within 50ms: a deadlock?")]
+    fn fails_on_a_hang() {
+        within(Duration::from_millis(50), "sleeping", || {
+            thread::sleep(Duration::from_secs(2))
+        });
+    }
+}

@@ -1,0 +1,93 @@
+//! Many producers, one consumer (section 4 of the tutorial).
+//!
+//! If each producer sent a sentinel, the consumer would stop at the first
+//! one and leave the other producers' items in the buffer. So the producers
+//! meet at a barrier when they are done, and only after all of them have
+//! arrived does exactly one of them send the single sentinel.
+//!
+//! Run it with `cargo run -p many-one` (add `-- --help` for the flags).
+
+use std::sync::Barrier;
+use std::thread;
+
+use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
+use flume::{Receiver, Sender};
+use rand::RngExt;
+
+/// This section's shape: three producers of five items, one consumer.
+pub const SECTION: Section = Section {
+    name: "many-one",
+    about: "Many producers, one consumer: the producers meet at a barrier, then one sends the sentinel",
+    version: env!("CARGO_PKG_VERSION"),
+    producers: Count::Many(3),
+    consumers: Count::One,
+    items: 5,
+    prints_added: false,
+};
+
+// ANCHOR: producer
+/// Makes `config.items` items, waits at the barrier for the other
+/// producers, and sends the sentinel if it is the barrier's leader.
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, config: &Config, log: &Log) {
+    let me = Actor::producer(id);
+    log.running(me);
+    let mut rng = config.rng_for(id);
+    for i in 0..config.items {
+        let value: f64 = rng.random();
+        config.simulate_effort(value);
+        if queue.send(Message::Item(Item { i, value })).is_err() {
+            break; // The consumer is gone: nobody will read any more items.
+        }
+    }
+    // Wait until every producer has sent its last item. Exactly one of the
+    // waiting threads is told it is the leader: that one sends the sentinel.
+    // (The tutorial picks producer 0 instead; asking the barrier needs no
+    // agreement on numbers and still sends exactly one sentinel.)
+    if barrier.wait().is_leader() {
+        let _ = queue.send(Message::Sentinel);
+    }
+    log.done(me);
+}
+// ANCHOR_END: producer
+
+// ANCHOR: consumer
+/// Takes items out of the queue and processes them until the sentinel.
+fn consumer(queue: Receiver<Message>, config: &Config, log: &Log) {
+    log.running(Actor::CONSUMER);
+    // `recv` fails only when every sender is gone without a sentinel.
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                config.simulate_effort(item.value);
+                log.got(Actor::CONSUMER, item);
+            }
+            Message::Sentinel => break,
+        }
+    }
+    log.done(Actor::CONSUMER);
+}
+// ANCHOR_END: consumer
+
+// ANCHOR: run
+/// Runs `config.producers` producers and one consumer over a shared queue.
+pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
+    let (sender, receiver) = config.channel();
+    // The barrier opens once all producers are waiting at it.
+    let barrier = Barrier::new(config.producers);
+    thread::scope(|scope| {
+        let consumer = scope.spawn(move || consumer(receiver, config, log));
+        let mut threads = Vec::new();
+        for id in 0..config.producers {
+            // Every producer gets its own clone of the sender.
+            let sender = sender.clone();
+            let barrier = &barrier;
+            let producer = scope.spawn(move || producer(id, sender, barrier, config, log));
+            threads.push((format!("producer {id}"), producer));
+        }
+        // Drop the original, so that only the producers hold senders.
+        drop(sender);
+        threads.push(("the consumer".to_string(), consumer));
+        common::join_all(threads)
+    })
+}
+// ANCHOR_END: run

@@ -1,0 +1,97 @@
+//! One producer, many consumers (section 5 of the tutorial).
+//!
+//! One sentinel stops only the consumer that reads it. So each consumer
+//! that reads the sentinel puts it back before it stops, and the sentinel
+//! passes from consumer to consumer until all of them have stopped.
+//!
+//! Run it with `cargo run -p one-many` (add `-- --help` for the flags).
+
+use std::thread;
+
+use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
+use flume::{Receiver, Sender};
+use rand::RngExt;
+
+/// This section's shape: one producer of ten items, three consumers.
+pub const SECTION: Section = Section {
+    name: "one-many",
+    about: "One producer, many consumers: each consumer passes the sentinel on before it stops",
+    version: env!("CARGO_PKG_VERSION"),
+    producers: Count::One,
+    consumers: Count::Many(3),
+    items: 10,
+    prints_added: false,
+};
+
+// ANCHOR: producer
+/// Makes `config.items` items, each after simulated effort, then sends the
+/// sentinel.
+fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
+    log.running(Actor::PRODUCER);
+    let mut rng = config.rng_for(0); // the only producer is number 0
+    for i in 0..config.items {
+        let value: f64 = rng.random();
+        config.simulate_effort(value);
+        if queue.send(Message::Item(Item { i, value })).is_err() {
+            break; // Every consumer is gone: nobody will read any more items.
+        }
+    }
+    let _ = queue.send(Message::Sentinel);
+    log.done(Actor::PRODUCER);
+}
+// ANCHOR_END: producer
+
+// ANCHOR: consumer
+/// Processes items until the sentinel, then passes the sentinel on to the
+/// next consumer.
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    config: &Config,
+    log: &Log,
+) {
+    let me = Actor::consumer(id);
+    log.running(me);
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                config.simulate_effort(item.value);
+                log.got(me, item);
+            }
+            Message::Sentinel => break,
+        }
+    }
+    // Stop receiving *before* passing the sentinel on. If this is the last
+    // consumer, no receiver is left and `send` returns an error at once,
+    // instead of waiting forever on a full or rendezvous buffer for a reader
+    // that will never come.
+    drop(queue);
+    let _ = requeue.send(Message::Sentinel);
+    log.done(me);
+}
+// ANCHOR_END: consumer
+
+// ANCHOR: run
+/// Runs one producer and `config.consumers` consumers over a shared queue.
+pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
+    let (sender, receiver) = config.channel();
+    thread::scope(|scope| {
+        let consumers: Vec<_> = (0..config.consumers)
+            .map(|id| {
+                // Each consumer gets a receiver, and a sender to pass the
+                // sentinel on with.
+                let receiver = receiver.clone();
+                let requeue = sender.clone();
+                let consumer = scope.spawn(move || consumer(id, receiver, requeue, config, log));
+                (format!("consumer {id}"), consumer)
+            })
+            .collect();
+        drop(receiver); // Only the consumers hold receivers now.
+        let producer = scope.spawn(move || producer(sender, config, log));
+        let mut threads = vec![("the producer".to_string(), producer)];
+        threads.extend(consumers);
+        common::join_all(threads)
+    })
+}
+// ANCHOR_END: run

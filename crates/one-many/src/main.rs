@@ -1,0 +1,7 @@
+//! `cargo run -p one-many`: one producer, many consumers.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    common::cli::main(&one_many::SECTION, one_many::run)
+}

@@ -1,0 +1,7 @@
+//! `cargo run -p one-one`: one producer, one consumer.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    common::cli::main(&one_one::SECTION, one_one::run)
+}

@@ -1,0 +1,19 @@
+//! The workspace's root package. It holds no code of its own: it gives the
+//! top-level `tests/` and `examples/` one place to reach every section from.
+
+pub use common;
+pub use many_many;
+pub use many_one;
+pub use one_many;
+pub use one_one;
+
+use common::Section;
+use common::testing::Run;
+
+/// The four tutorial sections, in the tutorial's order, with their `run`.
+pub const SECTIONS: [(Section, Run); 4] = [
+    (one_one::SECTION, one_one::run),
+    (many_one::SECTION, many_one::run),
+    (one_many::SECTION, one_many::run),
+    (many_many::SECTION, many_many::run),
+];

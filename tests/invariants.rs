@@ -1,0 +1,72 @@
+//! The checker's rules, over many runs of every section: a sweep over
+//! producers x consumers x capacity x items, and a thousand repeats of each
+//! section's default run.
+
+use common::testing::run_kept;
+use common::{Config, Count, check};
+use producer_consumer::SECTIONS;
+
+/// The thread counts to try for a role: just 1 where the section runs one.
+fn counts(count: Count) -> &'static [usize] {
+    match count {
+        Count::One => &[1],
+        Count::Many(_) => &[1, 2, 5],
+    }
+}
+
+#[test]
+fn every_configuration_keeps_the_rules() {
+    let mut runs = 0;
+    for (section, run) in SECTIONS {
+        for &producers in counts(section.producers) {
+            for &consumers in counts(section.consumers) {
+                for capacity in [Some(0), Some(1), Some(4), None] {
+                    for items in [0, 1, 7] {
+                        let config = Config {
+                            producers,
+                            consumers,
+                            items,
+                            seed: runs,
+                            time_scale: 0.0,
+                            capacity,
+                        };
+                        let events = run_kept(&section, run, &config);
+                        let verdict = check(&section, &config, &events);
+                        assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+                        runs += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(runs, 12 * (1 + 3 + 3 + 9));
+}
+
+#[test]
+fn runs_with_sleeps_keep_the_rules() {
+    // A tiny time scale lets the threads really interleave, as in a
+    // default run, while keeping the test fast.
+    for (section, run) in SECTIONS {
+        for capacity in [Some(0), Some(1), None] {
+            let mut config = Config::new(&section, 7);
+            config.time_scale = 0.002;
+            config.capacity = capacity;
+            let events = run_kept(&section, run, &config);
+            let verdict = check(&section, &config, &events);
+            assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+        }
+    }
+}
+
+#[test]
+fn a_thousand_runs_of_each_section_keep_the_rules() {
+    for (section, run) in SECTIONS {
+        for seed in 0..1000 {
+            let mut config = Config::new(&section, seed);
+            config.time_scale = 0.0;
+            let events = run_kept(&section, run, &config);
+            let verdict = check(&section, &config, &events);
+            assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Snapshot tests: a normalized view of each section's run, the same every
+//! time, compared with the committed snapshot in `tests/snapshots/`.
+//!
+//! The raw output changes from run to run (threads interleave differently),
+//! so the snapshot holds what must not change: the counts of each kind of
+//! line, each producer's items, every consumed item sorted, and the
+//! checker's verdict.
+
+use common::testing::run_kept;
+use common::{Config, summary};
+use producer_consumer::SECTIONS;
+
+/// How many times each snapshot is repeated, to show it is stable.
+const REPEATS: usize = 20;
+
+fn assert_stable(snapshot: &str, name: &str, capacity: Option<usize>) {
+    let (section, run) = SECTIONS
+        .into_iter()
+        .find(|(section, _)| section.name == name)
+        .expect("a section of that name");
+    let mut config = Config::new(&section, 42);
+    config.time_scale = 0.0;
+    config.capacity = capacity;
+    insta::allow_duplicates! {
+        for _ in 0..REPEATS {
+            let events = run_kept(&section, run, &config);
+            insta::assert_snapshot!(snapshot, summary(&section, &config, &events));
+        }
+    }
+}
+
+#[test]
+fn one_one() {
+    assert_stable("one-one", "one-one", None);
+}
+
+#[test]
+fn many_one() {
+    assert_stable("many-one", "many-one", None);
+}
+
+#[test]
+fn one_many() {
+    assert_stable("one-many", "one-many", None);
+}
+
+#[test]
+fn many_many() {
+    assert_stable("many-many", "many-many", None);
+}
+
+#[test]
+fn many_many_rendezvous() {
+    assert_stable("many-many-rendezvous", "many-many", Some(0));
+}
