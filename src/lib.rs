@@ -7,8 +7,7 @@ pub use many_one;
 pub use one_many;
 pub use one_one;
 
-use common::Section;
-use common::testing::Run;
+use common::{Run, Section};
 
 /// The four tutorial sections, in the tutorial's order, with their `run`.
 pub const SECTIONS: [(Section, Run); 4] = [

@@ -14,6 +14,7 @@ fn counts(count: Count) -> &'static [usize] {
     }
 }
 
+// ANCHOR: sweep
 #[test]
 fn every_configuration_keeps_the_rules() {
     let mut runs = 0;
@@ -41,6 +42,7 @@ fn every_configuration_keeps_the_rules() {
     }
     assert_eq!(runs, 12 * (1 + 3 + 3 + 9));
 }
+// ANCHOR_END: sweep
 
 #[test]
 fn runs_with_sleeps_keep_the_rules() {

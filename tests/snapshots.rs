@@ -13,6 +13,7 @@ use producer_consumer::SECTIONS;
 /// How many times each snapshot is repeated, to show it is stable.
 const REPEATS: usize = 20;
 
+// ANCHOR: assert_stable
 fn assert_stable(snapshot: &str, name: &str, capacity: Option<usize>) {
     let (section, run) = SECTIONS
         .into_iter()
@@ -28,6 +29,7 @@ fn assert_stable(snapshot: &str, name: &str, capacity: Option<usize>) {
         }
     }
 }
+// ANCHOR_END: assert_stable
 
 #[test]
 fn one_one() {

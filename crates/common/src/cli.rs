@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use clap::error::ErrorKind;
 use clap::{Arg, ArgMatches, Command, value_parser};
 
+use crate::Run;
 use crate::config::{Config, Count, Section};
 use crate::log::Log;
-use crate::threads::Panicked;
 
 /// Exit code for bad command-line input, as for any Unix tool.
 pub const USAGE_ERROR: u8 = 2;
@@ -166,8 +166,17 @@ fn one_line(rendered: &str) -> String {
 ///
 /// Exit codes: 0 after every thread is joined, 1 if a thread panicked,
 /// 2 for bad command-line input.
-pub fn main(section: &Section, run: fn(&Config, &Log) -> Result<(), Panicked>) -> ExitCode {
-    let config = match parse(section, std::env::args_os()) {
+pub fn main(section: &Section, run: Run) -> ExitCode {
+    ExitCode::from(run_command(section, std::env::args_os(), run))
+}
+
+/// What [`main`] does, for any arguments; returns the exit code.
+pub fn run_command<I, T>(section: &Section, args: I, run: Run) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let config = match parse(section, args) {
         Ok(Request::Run { config, seed_given }) => {
             if !seed_given {
                 eprintln!("random run; repeat it with --seed {}", config.seed);
@@ -176,18 +185,18 @@ pub fn main(section: &Section, run: fn(&Config, &Log) -> Result<(), Panicked>) -
         }
         Ok(Request::Print(text)) => {
             print!("{text}");
-            return ExitCode::SUCCESS;
+            return 0;
         }
         Err(message) => {
             eprintln!("{}: {message}", section.name);
-            return ExitCode::from(USAGE_ERROR);
+            return USAGE_ERROR;
         }
     };
     match run(&config, &Log::printing()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(panicked) => {
             eprintln!("{}: error: {panicked}", section.name);
-            ExitCode::FAILURE
+            1
         }
     }
 }
@@ -273,6 +282,30 @@ mod tests {
             assert!(error.contains(expected), "{args:?}: {error:?}");
             assert!(!error.contains('\n'), "{args:?}: {error:?}");
         }
+    }
+
+    #[test]
+    fn exit_codes_say_how_the_run_ended() {
+        fn fine(_: &Config, _: &Log) -> Result<(), crate::Panicked> {
+            Ok(())
+        }
+        fn broken(_: &Config, _: &Log) -> Result<(), crate::Panicked> {
+            std::thread::scope(|s| {
+                let consumer = s.spawn(|| panic!("bad item"));
+                crate::join_all([("the consumer".to_string(), consumer)])
+            })
+        }
+        let code = |args: &[&str], run: Run| {
+            run_command(
+                &ONE_MANY,
+                std::iter::once("one-many").chain(args.iter().copied()),
+                run,
+            )
+        };
+        assert_eq!(code(&["--time-scale", "0"], fine), 0);
+        assert_eq!(code(&["--time-scale", "0"], broken), 1);
+        assert_eq!(code(&["--items", "x"], fine), 2);
+        assert_eq!(code(&["--version"], fine), 0);
     }
 
     #[test]

@@ -225,7 +225,8 @@ mod tests {
 
     #[test]
     fn refuses_settings_that_cannot_run() {
-        let cases: [(fn(&mut Config), &str); 6] = [
+        type Change = fn(&mut Config);
+        let cases: [(Change, &str); 6] = [
             (|c| c.producers = 0, "--producers must be at least 1"),
             (|c| c.consumers = 5_000, "too many threads"),
             (|c| c.time_scale = f64::NAN, "finite number"),

@@ -18,3 +18,7 @@ pub use config::{Config, Count, Section};
 pub use item::{Item, Message};
 pub use log::{Actor, Event, Log, What};
 pub use threads::{Panicked, join_all};
+
+/// A section's `run` function: runs the threads with these settings,
+/// reporting to the log, and joins them all.
+pub type Run = fn(&Config, &Log) -> Result<(), Panicked>;

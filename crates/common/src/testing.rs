@@ -8,18 +8,16 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::Run;
 use crate::check::{Verdict, check};
 use crate::cli::{Request, parse};
 use crate::config::{Config, Section};
 use crate::log::{Event, Log, parse_output};
-use crate::threads::Panicked;
-
-/// A section's `run` function.
-pub type Run = fn(&Config, &Log) -> Result<(), Panicked>;
 
 /// How long any single run in a test may take before it counts as hung.
 pub const DEADLOCK_BOUND: Duration = Duration::from_secs(30);
 
+// ANCHOR: within
 /// Runs `work` on its own thread and returns its result, or panics with a
 /// message if it takes longer than `bound`: a deadlock fails the test
 /// instead of hanging it.
@@ -49,6 +47,7 @@ where
         },
     }
 }
+// ANCHOR_END: within
 
 /// Runs a section in this process, keeping its events, within
 /// [`DEADLOCK_BOUND`]. Panics if a thread panicked or the run hung.

@@ -25,6 +25,7 @@ impl fmt::Display for Panicked {
 
 impl std::error::Error for Panicked {}
 
+// ANCHOR: join_all
 /// Joins every thread, waiting for each in turn, and names those that
 /// panicked. Joining all of them (not stopping at the first panic) is what
 /// lets `thread::scope` return normally instead of panicking itself.
@@ -44,6 +45,7 @@ where
         Err(Panicked { threads: panicked })
     }
 }
+// ANCHOR_END: join_all
 
 /// The text a thread panicked with, when it was a string.
 pub fn panic_message(payload: &(dyn Any + Send)) -> String {

@@ -1,0 +1,158 @@
+//! The workspace's own tools, run with `cargo xtask COMMAND`:
+//!
+//! - `cargo xtask book-outputs` runs every program the book shows, with a
+//!   fixed seed, checks each output and writes it to `book/src/outputs/`.
+//! - `cargo xtask soak [--runs N]` runs every section's real program N times
+//!   (default 1000) at `--time-scale 0` with random seeds and capacities, and
+//!   checks every output.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use common::cli::{Request, parse};
+use common::log::parse_output;
+use common::testing::run_program;
+use common::{Log, Section, check};
+use producer_consumer::SECTIONS;
+
+/// The runs the book shows: a section and its command-line arguments.
+const BOOK_RUNS: &[(&str, &str)] = &[
+    ("one-one", "--seed 42"),
+    ("many-one", "--seed 42"),
+    ("one-many", "--seed 42"),
+    ("many-many", "--seed 42"),
+];
+
+const USAGE: &str = "usage: cargo xtask book-outputs | cargo xtask soak [--runs N]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args.as_slice() {
+        ["book-outputs"] => book_outputs(),
+        ["soak"] => soak(1000),
+        ["soak", "--runs", runs] => match runs.parse() {
+            Ok(runs) => soak(runs),
+            Err(_) => Err(format!("--runs takes a whole number, not {runs:?}")),
+        },
+        ["--help" | "-h"] => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    // crates/xtask -> the workspace root.
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn section(name: &str) -> Result<(Section, common::Run), String> {
+    SECTIONS
+        .into_iter()
+        .find(|(section, _)| section.name == name)
+        .ok_or_else(|| format!("no section named {name}"))
+}
+
+/// Runs each of the book's programs in this process, through the same
+/// command-line parser and `run` as the real program, and writes what it
+/// printed, after the command that printed it.
+fn book_outputs() -> Result<(), String> {
+    let dir = workspace_root().join("book/src/outputs");
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for &(name, args) in BOOK_RUNS {
+        let (section, run) = section(name)?;
+        let argv = std::iter::once(name).chain(args.split_whitespace());
+        let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
+            return Err(format!("{name} {args}: not a run"));
+        };
+        let started = Instant::now();
+        let log = Log::keeping();
+        run(&config, &log).map_err(|e| format!("{name}: {e}"))?;
+        let events = log.events();
+        let verdict = check(&section, &config, &events);
+        if !verdict.is_ok() {
+            return Err(format!("{name} {args} broke the rules:\n{verdict}"));
+        }
+        let mut text = format!("$ cargo run -p {name} -- {args}\n");
+        for event in &events {
+            text.push_str(&format!("{event}\n"));
+        }
+        let file = format!("{name}.txt");
+        fs::write(dir.join(&file), text).map_err(|e| format!("{file}: {e}"))?;
+        println!(
+            "wrote book/src/outputs/{file} ({} lines, {:.1} s)",
+            events.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+/// Runs every section's real program `runs` times and checks each output.
+fn soak(runs: u64) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--quiet", "--workspace", "--bins"])
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the release build failed".to_string());
+    }
+    let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
+    for (section, _) in SECTIONS {
+        let exe = workspace_root().join("target/release").join(section.name);
+        let exe = exe.to_str().ok_or("the target path is not UTF-8")?;
+        let started = Instant::now();
+        let mut lines = 0;
+        for round in 0..runs {
+            let args = format!(
+                "--seed {round} --time-scale 0 {}",
+                capacities[round as usize % capacities.len()]
+            );
+            let args: Vec<&str> = args.split_whitespace().collect();
+            let argv = std::iter::once(section.name).chain(args.iter().copied());
+            let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
+                return Err(format!("{args:?} is not a run"));
+            };
+            let output = run_program(exe, &args);
+            if !output.status.success() {
+                return Err(format!(
+                    "{} {args:?} failed: {:?}",
+                    section.name, output.status
+                ));
+            }
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let events =
+                parse_output(&stdout).map_err(|e| format!("{} {args:?}: {e}", section.name))?;
+            let verdict = check(&section, &config, &events);
+            if !verdict.is_ok() {
+                return Err(format!(
+                    "{} {args:?} broke the rules:\n{verdict}",
+                    section.name
+                ));
+            }
+            lines += events.len();
+        }
+        println!(
+            "{}: {runs} runs, {lines} lines checked, all ok ({:.1} s)",
+            section.name,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}

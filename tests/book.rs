@@ -1,0 +1,200 @@
+//! The book's own tests: every include resolves to non-empty code, every
+//! page in `SUMMARY.md` exists, and every output it shows keeps the rules.
+//! They need no mdBook, so they run with the rest of `cargo test`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::check;
+use common::cli::{Request, parse};
+use common::log::parse_output;
+use producer_consumer::SECTIONS;
+
+fn book_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
+}
+
+fn pages() -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = fs::read_dir(book_src())
+        .expect("book/src exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+/// The `{{#include ...}}` and `{{#rustdoc_include ...}}` directives in a
+/// page, as (path, anchor or line range); escaped ones (`\{{`) are skipped.
+fn includes(page: &str) -> Vec<(String, Option<String>)> {
+    let mut found = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("{{#") {
+        let escaped = rest[..start].ends_with('\\');
+        let after = &rest[start + 3..];
+        let Some(end) = after.find("}}") else { break };
+        let directive = &after[..end];
+        rest = &after[end..];
+        if escaped {
+            continue;
+        }
+        let Some(target) = directive
+            .strip_prefix("include ")
+            .or_else(|| directive.strip_prefix("rustdoc_include "))
+        else {
+            continue;
+        };
+        let target = target.trim();
+        match target.split_once(':') {
+            Some((path, anchor)) => found.push((path.to_string(), Some(anchor.to_string()))),
+            None => found.push((target.to_string(), None)),
+        }
+    }
+    found
+}
+
+/// The lines between `ANCHOR: name` and `ANCHOR_END: name`, without other
+/// anchor lines; `None` if the anchor is not there.
+fn anchored(source: &str, name: &str) -> Option<String> {
+    let start = format!("ANCHOR: {name}");
+    let end = format!("ANCHOR_END: {name}");
+    let mut lines = source
+        .lines()
+        .skip_while(|l| !l.trim_end().ends_with(&start));
+    lines.next()?;
+    let mut body = String::new();
+    for line in lines {
+        if line.trim_end().ends_with(&end) {
+            return Some(body);
+        }
+        if !line.contains("ANCHOR") {
+            body.push_str(line);
+            body.push('\n');
+        }
+    }
+    None
+}
+
+/// What an include shows, or why it shows nothing.
+fn resolve(page: &Path, path: &str, anchor: Option<&str>) -> Result<String, String> {
+    let file = page.parent().expect("page in a folder").join(path);
+    let source = fs::read_to_string(&file).map_err(|e| format!("{path}: {e}"))?;
+    let shown = match anchor {
+        None => source,
+        // A line range such as `3:10` or `5:`; the book uses anchors only.
+        Some(range) if range.starts_with(|c: char| c.is_ascii_digit()) => {
+            return Err(format!("{path}:{range}: use an anchor, not line numbers"));
+        }
+        Some(name) => anchored(&source, name).ok_or(format!("{path}: no anchor {name:?}"))?,
+    };
+    if shown.trim().is_empty() {
+        return Err(format!("{path}:{}: shows nothing", anchor.unwrap_or("")));
+    }
+    Ok(shown)
+}
+
+#[test]
+fn every_include_shows_code() {
+    let mut checked = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("readable page");
+        for (path, anchor) in includes(&text) {
+            if let Err(problem) = resolve(&page, &path, anchor.as_deref()) {
+                panic!("{}: {problem}", page.display());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "only {checked} includes found");
+}
+
+#[test]
+fn every_summary_entry_has_its_page() {
+    let summary = fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
+    let mut entries = 0;
+    for link in summary.split("](").skip(1) {
+        let target = link.split(')').next().expect("a closing parenthesis");
+        assert!(
+            book_src().join(target).is_file(),
+            "SUMMARY.md names {target}, which is missing"
+        );
+        entries += 1;
+    }
+    assert_eq!(
+        entries,
+        pages().len() - 1,
+        "every page but SUMMARY.md is in SUMMARY.md"
+    );
+}
+
+#[test]
+fn every_output_keeps_the_rules() {
+    let dir = book_src().join("outputs");
+    let mut checked = Vec::new();
+    for entry in fs::read_dir(&dir).expect("book/src/outputs exists") {
+        let path = entry.expect("readable entry").path();
+        let text = fs::read_to_string(&path).expect("readable output");
+        let (command, output) = text.split_once('\n').expect("a command line, then output");
+        let (name, args) = command
+            .strip_prefix("$ cargo run -p ")
+            .and_then(|rest| rest.split_once(" -- "))
+            .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
+        let (section, _) = SECTIONS
+            .into_iter()
+            .find(|(section, _)| section.name == name)
+            .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
+        let argv = std::iter::once(name).chain(args.split_whitespace());
+        let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
+            panic!("{}: {args} is not a run", path.display());
+        };
+        let events = parse_output(output).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let verdict = check(&section, &config, &events);
+        assert!(verdict.is_ok(), "{}:\n{verdict}", path.display());
+        checked.push(name.to_string());
+    }
+    checked.sort();
+    assert_eq!(checked, ["many-many", "many-one", "one-many", "one-one"]);
+}
+
+#[test]
+fn the_include_reader_finds_what_is_wrong() {
+    let page = "a {{#include x.rs:one}} b \\{{#include skipped.rs}} c {{#rustdoc_include y.rs}}";
+    assert_eq!(
+        includes(page),
+        [
+            ("x.rs".to_string(), Some("one".to_string())),
+            ("y.rs".to_string(), None)
+        ]
+    );
+    let source = "// ANCHOR: full\nfn f() {}\n// ANCHOR_END: full\n// ANCHOR: empty\n\n// ANCHOR_END: empty\n";
+    assert_eq!(anchored(source, "full").as_deref(), Some("fn f() {}\n"));
+    assert_eq!(anchored(source, "empty").as_deref(), Some("\n"));
+    assert_eq!(anchored(source, "missing"), None);
+    assert_eq!(anchored("// ANCHOR: open\nfn f() {}\n", "open"), None);
+    let page = book_src().join("testing.md");
+    assert!(
+        resolve(&page, "../../tests/book.rs", Some("nowhere"))
+            .unwrap_err()
+            .contains("no anchor")
+    );
+    assert!(resolve(&page, "missing.rs", None).is_err());
+    let dir = std::env::temp_dir().join(format!("book-test-{}", std::process::id()));
+    fs::create_dir_all(&dir).expect("temporary folder");
+    fs::write(dir.join("code.rs"), source).expect("temporary file");
+    let page = dir.join("page.md");
+    assert!(
+        resolve(&page, "code.rs", Some("empty"))
+            .unwrap_err()
+            .contains("shows nothing")
+    );
+    assert!(
+        resolve(&page, "code.rs", Some("3:5"))
+            .unwrap_err()
+            .contains("use an anchor")
+    );
+    assert_eq!(
+        resolve(&page, "code.rs", Some("full")).as_deref(),
+        Ok("fn f() {}\n")
+    );
+    fs::remove_dir_all(&dir).expect("cleaned up");
+}
