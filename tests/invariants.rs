@@ -30,6 +30,7 @@ fn every_configuration_keeps_the_rules() {
                             seed: runs,
                             time_scale: 0.0,
                             capacity,
+                            panic_at: None,
                         };
                         let events = run_kept(&section, run, &config);
                         let verdict = check(&section, &config, &events);

@@ -8,7 +8,7 @@ use clap::error::ErrorKind;
 use clap::{Arg, ArgMatches, Command, value_parser};
 
 use crate::Run;
-use crate::config::{Config, Count, Section};
+use crate::config::{Config, Count, PanicAt, Section};
 use crate::log::Log;
 
 /// Exit code for bad command-line input, as for any Unix tool.
@@ -95,6 +95,17 @@ pub fn command(section: &Section) -> Command {
                      0 is a rendezvous: each item is handed over directly. \
                      Unbounded if not given, like Python's queue.Queue()",
                 ),
+        )
+        .arg(
+            Arg::new("panic-at")
+                .long("panic-at")
+                .value_name("WHO:I")
+                .value_parser(|text: &str| text.parse::<PanicAt>())
+                .help(
+                    "Makes one thread panic when it starts work on item number I, to see how \
+                     the program copes. WHO is producer or consumer, with its number where \
+                     there are several: consumer-2:3",
+                ),
         );
     command
 }
@@ -122,6 +133,7 @@ where
     config.items = value(&matches, "items");
     config.time_scale = value(&matches, "time-scale");
     config.capacity = matches.get_one::<usize>("capacity").copied();
+    config.panic_at = matches.get_one::<PanicAt>("panic-at").copied();
     if section.producers.numbered() {
         config.producers = value(&matches, "producers");
     }
@@ -247,6 +259,7 @@ mod tests {
             seed: 9,
             time_scale: 0.5,
             capacity: Some(0),
+            panic_at: None,
         };
         assert_eq!(config, expected);
     }

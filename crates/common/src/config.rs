@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use rand::rngs::StdRng;
 
-use crate::item::producer_rng;
+use crate::item::{Item, producer_rng};
+use crate::log::{Actor, Role};
 
 /// How many threads of one role a section runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +76,42 @@ pub struct Config {
     pub time_scale: f64,
     /// Buffer slots: `None` is unbounded, `Some(0)` a rendezvous.
     pub capacity: Option<usize>,
+    /// A thread that panics on purpose while working on an item, to show
+    /// how the program copes (`--panic-at`).
+    pub panic_at: Option<PanicAt>,
+}
+
+/// A planned panic: `actor` panics when it starts work on item number `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PanicAt {
+    /// The thread that panics.
+    pub actor: Actor,
+    /// The item number (`i` of `(i, value)`) it panics on.
+    pub i: usize,
+}
+
+impl std::str::FromStr for PanicAt {
+    type Err = String;
+
+    /// Reads `producer:3`, `consumer-2:0` and the like.
+    fn from_str(text: &str) -> Result<PanicAt, String> {
+        let usage = || format!("expected WHO:I, such as consumer:3 or producer-1:0, not {text:?}");
+        let (who, i) = text.split_once(':').ok_or_else(usage)?;
+        let (role, id) = match who.split_once('-') {
+            Some((role, id)) => (role, Some(id.parse().map_err(|_| usage())?)),
+            None => (who, None),
+        };
+        let role = match role {
+            "producer" => Role::Producer,
+            "consumer" => Role::Consumer,
+            _ => return Err(usage()),
+        };
+        let i = i.parse().map_err(|_| usage())?;
+        Ok(PanicAt {
+            actor: Actor { role, id },
+            i,
+        })
+    }
 }
 
 impl Config {
@@ -87,6 +124,7 @@ impl Config {
             seed,
             time_scale: 1.0,
             capacity: None,
+            panic_at: None,
         }
     }
 
@@ -132,6 +170,29 @@ impl Config {
                 self.time_scale
             ));
         }
+        if let Some(PanicAt { actor, i }) = self.panic_at {
+            let count = match actor.role {
+                Role::Producer => (self.producers, section.producers),
+                Role::Consumer => (self.consumers, section.consumers),
+            };
+            let exists = match (actor.id, count) {
+                (None, (_, Count::One)) => true,
+                (Some(id), (n, Count::Many(_))) => id < n,
+                _ => false,
+            };
+            let name = actor.to_string().to_lowercase().replace(' ', "-");
+            if !exists {
+                return Err(format!(
+                    "--panic-at names {name}, which this run does not have"
+                ));
+            }
+            if i >= self.items {
+                return Err(format!(
+                    "--panic-at {name}:{i}: items are numbered 0 to {}",
+                    self.items.saturating_sub(1)
+                ));
+            }
+        }
         let seconds = self.expected_seconds();
         if seconds > MAX_EXPECTED_SECONDS {
             return Err(format!(
@@ -151,9 +212,10 @@ impl Config {
         0.5 * self.time_scale * per_producer.max(per_consumer)
     }
 
-    /// The random number generator of producer `producer`.
-    pub fn rng_for(&self, producer: usize) -> StdRng {
-        producer_rng(self.seed, producer)
+    /// The random number generator of a producer: each has its own, from
+    /// the run's seed and the producer's number (0 for a lone producer).
+    pub fn rng_for(&self, producer: Actor) -> StdRng {
+        producer_rng(self.seed, producer.id.unwrap_or(0))
     }
 
     // ANCHOR: channel
@@ -171,10 +233,14 @@ impl Config {
     // ANCHOR_END: channel
 
     // ANCHOR: effort
-    /// Simulated effort: sleeps `value` seconds times the time scale.
-    pub fn simulate_effort(&self, value: f64) {
+    /// Simulated work on an item: sleeps `item.value` seconds times the time
+    /// scale. Panics instead if `--panic-at` names this thread and item.
+    pub fn work_on(&self, actor: Actor, item: Item) {
+        if self.panic_at == Some(PanicAt { actor, i: item.i }) {
+            panic!("{actor} failed while working on item {item} (as --panic-at asked)");
+        }
         if self.time_scale > 0.0 {
-            thread::sleep(Duration::from_secs_f64(value * self.time_scale));
+            thread::sleep(Duration::from_secs_f64(item.value * self.time_scale));
         }
     }
     // ANCHOR_END: effort
@@ -190,6 +256,10 @@ impl fmt::Display for Config {
         )?;
         if let Some(slots) = self.capacity {
             write!(f, " --capacity {slots}")?;
+        }
+        if let Some(PanicAt { actor, i }) = self.panic_at {
+            let name = actor.to_string().to_lowercase().replace(' ', "-");
+            write!(f, " --panic-at {name}:{i}")?;
         }
         Ok(())
     }
@@ -226,13 +296,25 @@ mod tests {
     #[test]
     fn refuses_settings_that_cannot_run() {
         type Change = fn(&mut Config);
-        let cases: [(Change, &str); 6] = [
+        let cases: [(Change, &str); 9] = [
             (|c| c.producers = 0, "--producers must be at least 1"),
             (|c| c.consumers = 5_000, "too many threads"),
             (|c| c.time_scale = f64::NAN, "finite number"),
             (|c| c.time_scale = -1.0, "finite number"),
             (|c| c.items = usize::MAX, "too many"),
             (|c| c.items = 100_000, "hours of simulated effort"),
+            (
+                |c| c.panic_at = Some("consumer-5:0".parse().unwrap()),
+                "names consumer-5, which",
+            ),
+            (
+                |c| c.panic_at = Some("producer:0".parse().unwrap()),
+                "names producer, which",
+            ),
+            (
+                |c| c.panic_at = Some("producer-2:10".parse().unwrap()),
+                "numbered 0 to 9",
+            ),
         ];
         for (change, expected) in cases {
             let mut config = config();
@@ -240,6 +322,47 @@ mod tests {
             let error = config.validate(&MANY_MANY).unwrap_err();
             assert!(error.contains(expected), "{error:?} lacks {expected:?}");
         }
+    }
+
+    #[test]
+    fn panic_at_reads_who_and_which_item() {
+        let at: PanicAt = "consumer-2:7".parse().unwrap();
+        assert_eq!(
+            at,
+            PanicAt {
+                actor: Actor::consumer(2),
+                i: 7
+            }
+        );
+        let at: PanicAt = "producer:0".parse().unwrap();
+        assert_eq!(
+            at,
+            PanicAt {
+                actor: Actor::PRODUCER,
+                i: 0
+            }
+        );
+        for bad in [
+            "",
+            "consumer",
+            "worker:1",
+            "consumer-x:1",
+            "consumer:-1",
+            "producer-1:",
+        ] {
+            assert!(bad.parse::<PanicAt>().is_err(), "{bad:?} was accepted");
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "Consumer 2 failed while working on item (3, 0.5)")]
+    fn work_on_panics_where_asked() {
+        let mut config = config();
+        config.time_scale = 0.0;
+        config.panic_at = Some("consumer-2:3".parse().unwrap());
+        config.work_on(Actor::consumer(1), Item { i: 3, value: 0.5 });
+        config.work_on(Actor::consumer(2), Item { i: 2, value: 0.5 });
+        config.work_on(Actor::consumer(2), Item { i: 3, value: 0.5 });
     }
 
     #[test]

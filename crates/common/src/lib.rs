@@ -14,7 +14,7 @@ pub mod testing;
 pub mod threads;
 
 pub use check::{Verdict, check, summary};
-pub use config::{Config, Count, Section};
+pub use config::{Config, Count, PanicAt, Section};
 pub use item::{Item, Message};
 pub use log::{Actor, Event, Log, What};
 pub use threads::{Panicked, join_all};

@@ -124,6 +124,39 @@ pub fn check_program(section: &Section, exe: &str, args: &[&str]) -> Verdict {
     check(section, &config, &events)
 }
 
+/// Runs the real program with `args` that make a thread panic
+/// (`--panic-at`), and checks that it neither hangs nor hides it: exit code
+/// 1, and a last line on stderr that names `thread` and the item. Returns
+/// the checker's verdict on what was printed, which says what was lost.
+pub fn check_panicking_program(
+    section: &Section,
+    exe: &str,
+    args: &[&str],
+    thread: &str,
+) -> Verdict {
+    let Ok(Request::Run { config, .. }) =
+        parse(section, std::iter::once(exe).chain(args.iter().copied()))
+    else {
+        panic!("{args:?} is not a run");
+    };
+    let output = run_program(exe, args);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    let expected = format!("{}: error: {thread} panicked: ", section.name);
+    assert!(
+        last.starts_with(&expected),
+        "{args:?}: {last:?} does not start with {expected:?}"
+    );
+    assert!(
+        last.contains("failed while working on item ("),
+        "{args:?}: {last:?}"
+    );
+    let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
+    let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
+    check(section, &config, &events)
+}
+
 /// Runs the real program with bad `args` and checks that it refuses them
 /// as a command-line tool should: exit code 2, nothing on stdout, and one
 /// line on stderr that contains `expected` (no panic, no backtrace).

@@ -6,6 +6,7 @@
 //!
 //! Run it with `cargo run -p many-many` (add `-- --help` for the flags).
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
 
@@ -26,24 +27,41 @@ pub const SECTION: Section = Section {
 };
 
 // ANCHOR: producer
-/// Makes `config.items` items, waits at the barrier for the other
-/// producers, and sends the sentinel if it is the barrier's leader.
+/// Makes its items, waits at the barrier for the other producers, and
+/// sends the sentinel if it is the barrier's leader.
 fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, config: &Config, log: &Log) {
     let me = Actor::producer(id);
     log.running(me);
-    let mut rng = config.rng_for(id);
-    for i in 0..config.items {
-        let value: f64 = rng.random();
-        config.simulate_effort(value);
-        if queue.send(Message::Item(Item { i, value })).is_err() {
-            break; // Every consumer is gone: nobody will read any more items.
-        }
-    }
-    // One sentinel, sent only after every producer's last item.
+    // Even if making the items panics, this producer must arrive at the
+    // barrier, or the other producers would wait there forever. So catch
+    // the panic, arrive, and only then pass the panic on to `join`.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| make_items(me, &queue, config)));
+    // Wait until every producer has sent its last item. Exactly one of the
+    // waiting threads is told it is the leader: that one sends the sentinel.
+    // (The tutorial picks producer 0 instead; asking the barrier needs no
+    // agreement on numbers and still sends exactly one sentinel.)
     if barrier.wait().is_leader() {
         let _ = queue.send(Message::Sentinel);
     }
-    log.done(me);
+    match made {
+        Ok(()) => log.done(me),
+        Err(payload) => panic::resume_unwind(payload),
+    }
+}
+
+/// Makes `config.items` items, each after simulated work, and sends them.
+fn make_items(me: Actor, queue: &Sender<Message>, config: &Config) {
+    let mut rng = config.rng_for(me);
+    for i in 0..config.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        config.work_on(me, item);
+        if queue.send(Message::Item(item)).is_err() {
+            break; // Every consumer is gone: nobody will read any more items.
+        }
+    }
 }
 // ANCHOR_END: producer
 
@@ -62,7 +80,7 @@ fn consumer(
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                config.simulate_effort(item.value);
+                config.work_on(me, item);
                 log.got(me, item);
             }
             Message::Sentinel => break,

@@ -6,6 +6,7 @@
 //!
 //! Run it with `cargo run -p one-many` (add `-- --help` for the flags).
 
+use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 
 use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
@@ -24,20 +25,35 @@ pub const SECTION: Section = Section {
 };
 
 // ANCHOR: producer
-/// Makes `config.items` items, each after simulated effort, then sends the
-/// sentinel.
+/// Makes its items, then sends the sentinel.
 fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
     log.running(Actor::PRODUCER);
-    let mut rng = config.rng_for(0); // the only producer is number 0
+    // Even if making the items panics, the sentinel must go out: every
+    // consumer holds a sender too, so the channel never closes by itself,
+    // and without a sentinel the consumers would wait forever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        make_items(Actor::PRODUCER, &queue, config)
+    }));
+    let _ = queue.send(Message::Sentinel);
+    match made {
+        Ok(()) => log.done(Actor::PRODUCER),
+        Err(payload) => panic::resume_unwind(payload),
+    }
+}
+
+/// Makes `config.items` items, each after simulated work, and sends them.
+fn make_items(me: Actor, queue: &Sender<Message>, config: &Config) {
+    let mut rng = config.rng_for(me);
     for i in 0..config.items {
-        let value: f64 = rng.random();
-        config.simulate_effort(value);
-        if queue.send(Message::Item(Item { i, value })).is_err() {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        config.work_on(me, item);
+        if queue.send(Message::Item(item)).is_err() {
             break; // Every consumer is gone: nobody will read any more items.
         }
     }
-    let _ = queue.send(Message::Sentinel);
-    log.done(Actor::PRODUCER);
 }
 // ANCHOR_END: producer
 
@@ -56,7 +72,7 @@ fn consumer(
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                config.simulate_effort(item.value);
+                config.work_on(me, item);
                 log.got(me, item);
             }
             Message::Sentinel => break,

@@ -24,15 +24,17 @@ pub const SECTION: Section = Section {
 };
 
 // ANCHOR: producer
-/// Makes `config.items` items, each after simulated effort, then sends the
+/// Makes `config.items` items, each after simulated work, then sends the
 /// sentinel.
 fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
     log.running(Actor::PRODUCER);
-    let mut rng = config.rng_for(0); // the only producer is number 0
+    let mut rng = config.rng_for(Actor::PRODUCER);
     for i in 0..config.items {
-        let value: f64 = rng.random();
-        config.simulate_effort(value);
-        let item = Item { i, value };
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        config.work_on(Actor::PRODUCER, item);
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone: nobody will read any more items.
         }
@@ -54,7 +56,7 @@ fn consumer(queue: Receiver<Message>, config: &Config, log: &Log) {
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                config.simulate_effort(item.value);
+                config.work_on(Actor::CONSUMER, item);
                 log.got(Actor::CONSUMER, item);
             }
             Message::Sentinel => break,
