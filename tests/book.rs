@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::check;
+use common::check_printed;
 use common::cli::{Request, parse};
 use common::log::parse_output;
 use producer_consumer::SECTIONS;
@@ -148,7 +148,7 @@ fn every_output_keeps_the_rules() {
             panic!("{}: {args} is not a run", path.display());
         };
         let events = parse_output(output).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let verdict = check(&section, &config, &events);
+        let verdict = check_printed(&section, &config, &events);
         assert!(verdict.is_ok(), "{}:\n{verdict}", path.display());
         checked.push(name.to_string());
     }

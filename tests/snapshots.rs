@@ -3,7 +3,7 @@
 //!
 //! The raw output changes from run to run (threads interleave differently),
 //! so the snapshot holds what must not change: the counts of each kind of
-//! line, each producer's items, every consumed item sorted, and the
+//! event, each producer's items, every consumed item sorted, and the
 //! checker's verdict.
 
 use common::testing::run_kept;

@@ -119,7 +119,11 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
                 }
             }
             What::Added(item) => added.entry(event.actor).or_default().push(item),
-            What::Running | What::Done => {}
+            What::Running
+            | What::Done
+            | What::Working(_)
+            | What::Worked(_)
+            | What::SendingSentinel => {}
         }
         if let What::Got(item) | What::Added(item) = event.what
             && !(0.0..1.0).contains(&item.value)
@@ -148,30 +152,66 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
         ));
     }
 
-    // `added` lines: exactly the producer's items, in order, or none at all.
+    // `added` events: exactly the producer's items, in order. Kept events
+    // always have them; printed output has them where the section prints
+    // them, which `check_printed` checks.
     for (p, actor) in actors
         .iter()
         .filter(|a| a.role == Role::Producer)
         .enumerate()
     {
-        let printed = added.get(actor).map(Vec::as_slice).unwrap_or(&[]);
-        if section.prints_added && printed != made[p].as_slice() {
-            problems.push(format!(
-                "{actor} must print `added` for each item, in order"
-            ));
+        let sent = added.get(actor).map(Vec::as_slice).unwrap_or(&[]);
+        if (section.prints_added || !sent.is_empty()) && sent != made[p].as_slice() {
+            problems.push(format!("{actor} must add each of its items once, in order"));
         }
-        if !section.prints_added && !printed.is_empty() {
-            problems.push(format!("{actor} prints `added` lines in {}", section.name));
+    }
+
+    // Work marks: each start is followed by the end of the same item before
+    // the thread does anything else, so no thread works on two at once.
+    for actor in &actors {
+        let mut working = None;
+        for what in per_actor.get(actor).map(Vec::as_slice).unwrap_or(&[]) {
+            match (*what, working) {
+                (What::Working(item), None) => working = Some(item),
+                (What::Worked(item), Some(open)) if item == open => working = None,
+                (What::Working(_) | What::Worked(_), _) | (_, Some(_)) => {
+                    problems.push(format!("{actor} has work marks out of place"));
+                    break;
+                }
+                _ => {}
+            }
         }
     }
 
     Verdict { problems, consumed }
 }
 
+/// Checks a program's printed output: every rule of [`check`], plus the
+/// format of the section's lines: `added` lines where the section prints
+/// them and nowhere else, and no marks.
+pub fn check_printed(section: &Section, config: &Config, events: &[Event]) -> Verdict {
+    let mut verdict = check(section, config, events);
+    for event in events {
+        let wrong = match event.what {
+            What::Added(_) => !section.prints_added,
+            what => what.is_mark(),
+        };
+        if wrong {
+            verdict.problems.push(format!(
+                "{} does not print {:?}",
+                section.name,
+                event.to_string()
+            ));
+            break;
+        }
+    }
+    verdict
+}
+
 /// A view of a run that is the same every time the run is repeated with
 /// the same settings: what a snapshot test compares.
 ///
-/// It holds the settings, how many lines of each kind were printed, the
+/// It holds the settings, how many events of each kind there were, the
 /// items of each producer, every consumed item in sorted order, and the
 /// checker's verdict; not the interleaving, which changes from run to run.
 pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
@@ -193,7 +233,7 @@ pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
     let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
     let _ = writeln!(
         out,
-        "lines: {} Running, {} added, {} got, {} Done",
+        "events: {} Running, {} added, {} got, {} Done",
         count(|w| matches!(w, What::Running)),
         count(|w| matches!(w, What::Added(_))),
         count(|w| matches!(w, What::Got(_))),
@@ -425,17 +465,36 @@ mod tests {
     fn added_lines_must_match_the_section() {
         let mut events = good_run();
         let item = expected_items(5, 0, 1)[0];
-        events.insert(
-            3,
-            Event {
-                actor: Actor::producer(0),
-                what: What::Added(item),
-            },
-        );
+        let added = Event {
+            actor: Actor::producer(0),
+            what: What::Added(item),
+        };
+        events.insert(3, added);
+        // Kept events may have `added`, but then all of them, in order.
+        let expected = "Producer 0 must add each of its items once, in order";
+        assert!(problems(&events).iter().any(|p| p == expected));
+        // Printed output of this section has none at all.
+        let printed = check_printed(&SECTION, &config(), &events).problems;
+        let expected = "many-one does not print \">producer 0 added";
         assert!(
-            problems(&events)
-                .iter()
-                .any(|p| p.contains("prints `added` lines in many-one"))
+            printed.iter().any(|p| p.starts_with(expected)),
+            "{printed:?}"
         );
+    }
+
+    #[test]
+    fn work_marks_must_pair_up() {
+        let item = expected_items(5, 1, 1)[0];
+        let mark = |what| Event {
+            actor: Actor::producer(1),
+            what,
+        };
+        let mut events = good_run();
+        events.insert(2, mark(What::Working(item)));
+        events.insert(3, mark(What::Worked(item)));
+        assert_eq!(problems(&events), Vec::<String>::new());
+        events.remove(3);
+        let expected = "Producer 1 has work marks out of place".to_string();
+        assert!(problems(&events).contains(&expected));
     }
 }

@@ -204,7 +204,7 @@ where
             return USAGE_ERROR;
         }
     };
-    match run(&config, &Log::printing()) {
+    match run(&config, &Log::printing(section)) {
         Ok(()) => 0,
         Err(panicked) => {
             eprintln!("{}: error: {panicked}", section.name);

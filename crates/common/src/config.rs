@@ -7,7 +7,7 @@ use std::time::Duration;
 use rand::rngs::StdRng;
 
 use crate::item::{Item, producer_rng};
-use crate::log::{Actor, Role};
+use crate::log::{Actor, Log, Role, What};
 
 /// How many threads of one role a section runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -234,14 +234,17 @@ impl Config {
 
     // ANCHOR: effort
     /// Simulated work on an item: sleeps `item.value` seconds times the time
-    /// scale. Panics instead if `--panic-at` names this thread and item.
-    pub fn work_on(&self, actor: Actor, item: Item) {
+    /// scale, and marks the start and end in the log for timelines. Panics
+    /// instead if `--panic-at` names this thread and item.
+    pub fn work_on(&self, actor: Actor, item: Item, log: &Log) {
+        log.event(actor, What::Working(item));
         if self.panic_at == Some(PanicAt { actor, i: item.i }) {
             panic!("{actor} failed while working on item {item} (as --panic-at asked)");
         }
         if self.time_scale > 0.0 {
             thread::sleep(Duration::from_secs_f64(item.value * self.time_scale));
         }
+        log.event(actor, What::Worked(item));
     }
     // ANCHOR_END: effort
 }
@@ -360,9 +363,11 @@ mod tests {
         let mut config = config();
         config.time_scale = 0.0;
         config.panic_at = Some("consumer-2:3".parse().unwrap());
-        config.work_on(Actor::consumer(1), Item { i: 3, value: 0.5 });
-        config.work_on(Actor::consumer(2), Item { i: 2, value: 0.5 });
-        config.work_on(Actor::consumer(2), Item { i: 3, value: 0.5 });
+        let log = Log::keeping();
+        config.work_on(Actor::consumer(1), Item { i: 3, value: 0.5 }, &log);
+        config.work_on(Actor::consumer(2), Item { i: 2, value: 0.5 }, &log);
+        assert_eq!(log.events().len(), 4, "two starts and two ends");
+        config.work_on(Actor::consumer(2), Item { i: 3, value: 0.5 }, &log);
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub mod log;
 pub mod testing;
 pub mod threads;
 
-pub use check::{Verdict, check, summary};
+pub use check::{Verdict, check, check_printed, summary};
 pub use config::{Config, Count, PanicAt, Section};
 pub use item::{Item, Message};
 pub use log::{Actor, Event, Log, What};

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::config::Section;
 use crate::item::Item;
 
 /// A thread's role.
@@ -74,25 +75,59 @@ impl fmt::Display for Actor {
 }
 
 /// What happened.
+///
+/// The first four are the tutorial's lines. The rest are *marks*: never
+/// printed, only kept, so that a timeline can show when each thread was
+/// working and when it was waiting.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum What {
     /// The thread started.
     Running,
-    /// A producer put an item in the buffer.
+    /// A producer put an item in the buffer (printed only in sections whose
+    /// producers print `added` lines).
     Added(Item),
     /// A consumer took an item out and processed it.
     Got(Item),
     /// The thread is about to end.
     Done,
+    /// Mark: the thread starts its simulated work on an item.
+    Working(Item),
+    /// Mark: the thread has finished its simulated work on an item.
+    Worked(Item),
+    /// Mark: a producer is about to send the sentinel.
+    SendingSentinel,
 }
 
-/// One event: an actor and what it did. It prints as one line of output.
+impl What {
+    /// Whether this is a mark, kept for timelines but never printed.
+    pub fn is_mark(&self) -> bool {
+        matches!(
+            self,
+            What::Working(_) | What::Worked(_) | What::SendingSentinel
+        )
+    }
+}
+
+/// One event: an actor and what it did. It displays as the line the
+/// program prints for it (marks display in brackets, and are not printed).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Event {
     /// Who.
     pub actor: Actor,
     /// What.
     pub what: What,
+}
+
+impl Event {
+    /// Whether a run of `section` prints this event: every line of the
+    /// tutorial's format, `added` lines only where the section prints them,
+    /// never a mark.
+    pub fn is_printed_by(&self, section: &Section) -> bool {
+        match self.what {
+            What::Added(_) => section.prints_added,
+            what => !what.is_mark(),
+        }
+    }
 }
 
 impl fmt::Display for Event {
@@ -104,6 +139,9 @@ impl fmt::Display for Event {
             What::Done => write!(f, "{actor}: Done"),
             What::Added(item) => write!(f, ">{} added {item}", lowercase(actor)),
             What::Got(item) => write!(f, ">{} got {item}", lowercase(actor)),
+            What::Working(item) => write!(f, "[{actor} starts work on {item}]"),
+            What::Worked(item) => write!(f, "[{actor} ends work on {item}]"),
+            What::SendingSentinel => write!(f, "[{actor} sends the sentinel]"),
         }
     }
 }
@@ -186,34 +224,38 @@ pub fn parse_output(output: &str) -> Result<Vec<Event>, ParseEventError> {
     output.lines().map(str::parse).collect()
 }
 
-/// Where a run's events go: printed to standard output, kept in memory, or
-/// both.
+/// Where a run's events go: printed to standard output, kept in memory
+/// with the time each happened, or both.
 #[derive(Debug)]
 pub struct Log {
     start: Instant,
-    print: bool,
+    // The section whose lines are printed, if any.
+    print: Option<Section>,
     keep: bool,
     // One lock for printing and keeping, so the kept order is the printed one.
     kept: Mutex<Vec<(Duration, Event)>>,
 }
 
 impl Log {
-    /// Prints each event as it happens (what the programs do).
-    pub fn printing() -> Log {
-        Log::new(true, false)
+    /// Prints each of the section's lines as it happens (what the programs
+    /// do), keeping nothing.
+    pub fn printing(section: &Section) -> Log {
+        Log::new(Some(*section), false)
     }
 
-    /// Keeps the events in memory and prints nothing (what tests use).
+    /// Keeps every event, marks included, and prints nothing (what tests
+    /// use).
     pub fn keeping() -> Log {
-        Log::new(false, true)
+        Log::new(None, true)
     }
 
-    /// Prints each event and keeps it too.
-    pub fn printing_and_keeping() -> Log {
-        Log::new(true, true)
+    /// Prints each of the section's lines and keeps every event (what a run
+    /// with `--timeline` does).
+    pub fn printing_and_keeping(section: &Section) -> Log {
+        Log::new(Some(*section), true)
     }
 
-    fn new(print: bool, keep: bool) -> Log {
+    fn new(print: Option<Section>, keep: bool) -> Log {
         Log {
             start: Instant::now(),
             print,
@@ -222,13 +264,21 @@ impl Log {
         }
     }
 
+    fn prints(&self, event: &Event) -> bool {
+        self.print
+            .is_some_and(|section| event.is_printed_by(&section))
+    }
+
     /// Records that `actor` did `what`, printing it as one whole line.
     pub fn event(&self, actor: Actor, what: What) {
         let event = Event { actor, what };
+        if !self.keep && !self.prints(&event) {
+            return; // Nothing to do: skip the lock.
+        }
         // A thread that panicked while holding the lock cannot have left the
         // list half-written (a push is all it does), so go on past poisoning.
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
-        if self.print {
+        if self.prints(&event) {
             // Each line is written under stdout's lock, so it is never split.
             // A closed stdout (as in `| head`) is not an error of the run.
             let _ = writeln!(io::stdout().lock(), "{event}");
@@ -256,6 +306,12 @@ impl Log {
     /// `actor` is about to end.
     pub fn done(&self, actor: Actor) {
         self.event(actor, What::Done);
+    }
+
+    /// Marks that producer `actor` is about to send the sentinel. Prints
+    /// nothing; a timeline shows it.
+    pub fn sending_sentinel(&self, actor: Actor) {
+        self.event(actor, What::SendingSentinel);
     }
 
     /// The kept events, in the order they happened.
@@ -320,6 +376,26 @@ mod tests {
         ] {
             assert!(line.parse::<Event>().is_err(), "{line:?} was accepted");
         }
+    }
+
+    #[test]
+    fn marks_are_kept_but_not_read_back() {
+        let item = Item { i: 1, value: 0.25 };
+        for what in [
+            What::Working(item),
+            What::Worked(item),
+            What::SendingSentinel,
+        ] {
+            assert!(what.is_mark());
+            let line = Event {
+                actor: Actor::PRODUCER,
+                what,
+            }
+            .to_string();
+            assert!(line.starts_with("[Producer "), "{line}");
+            assert!(line.parse::<Event>().is_err(), "{line} was read back");
+        }
+        assert!(!What::Added(item).is_mark());
     }
 
     #[test]

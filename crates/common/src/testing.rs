@@ -9,7 +9,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::Run;
-use crate::check::{Verdict, check};
+use crate::check::{Verdict, check_printed};
 use crate::cli::{Request, parse};
 use crate::config::{Config, Section};
 use crate::log::{Event, Log, parse_output};
@@ -121,7 +121,7 @@ pub fn check_program(section: &Section, exe: &str, args: &[&str]) -> Verdict {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{exe} {args:?} failed: {stderr}");
     let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
-    check(section, &config, &events)
+    check_printed(section, &config, &events)
 }
 
 /// Runs the real program with `args` that make a thread panic
@@ -154,7 +154,7 @@ pub fn check_panicking_program(
     );
     let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
     let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
-    check(section, &config, &events)
+    check_printed(section, &config, &events)
 }
 
 /// Runs the real program with bad `args` and checks that it refuses them

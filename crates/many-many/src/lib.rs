@@ -35,12 +35,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, config: &Confi
     // Even if making the items panics, this producer must arrive at the
     // barrier, or the other producers would wait there forever. So catch
     // the panic, arrive, and only then pass the panic on to `join`.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| make_items(me, &queue, config)));
+    let made = panic::catch_unwind(AssertUnwindSafe(|| make_items(me, &queue, config, log)));
     // Wait until every producer has sent its last item. Exactly one of the
     // waiting threads is told it is the leader: that one sends the sentinel.
     // (The tutorial picks producer 0 instead; asking the barrier needs no
     // agreement on numbers and still sends exactly one sentinel.)
     if barrier.wait().is_leader() {
+        log.sending_sentinel(me);
         let _ = queue.send(Message::Sentinel);
     }
     match made {
@@ -50,17 +51,18 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, config: &Confi
 }
 
 /// Makes `config.items` items, each after simulated work, and sends them.
-fn make_items(me: Actor, queue: &Sender<Message>, config: &Config) {
+fn make_items(me: Actor, queue: &Sender<Message>, config: &Config, log: &Log) {
     let mut rng = config.rng_for(me);
     for i in 0..config.items {
         let item = Item {
             i,
             value: rng.random(),
         };
-        config.work_on(me, item);
+        config.work_on(me, item, log);
         if queue.send(Message::Item(item)).is_err() {
             break; // Every consumer is gone: nobody will read any more items.
         }
+        log.added(me, item); // Kept for timelines; only one-one prints it.
     }
 }
 // ANCHOR_END: producer
@@ -80,7 +82,7 @@ fn consumer(
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                config.work_on(me, item);
+                config.work_on(me, item, log);
                 log.got(me, item);
             }
             Message::Sentinel => break,

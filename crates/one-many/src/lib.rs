@@ -32,8 +32,9 @@ fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
     // consumer holds a sender too, so the channel never closes by itself,
     // and without a sentinel the consumers would wait forever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        make_items(Actor::PRODUCER, &queue, config)
+        make_items(Actor::PRODUCER, &queue, config, log)
     }));
+    log.sending_sentinel(Actor::PRODUCER);
     let _ = queue.send(Message::Sentinel);
     match made {
         Ok(()) => log.done(Actor::PRODUCER),
@@ -42,17 +43,18 @@ fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
 }
 
 /// Makes `config.items` items, each after simulated work, and sends them.
-fn make_items(me: Actor, queue: &Sender<Message>, config: &Config) {
+fn make_items(me: Actor, queue: &Sender<Message>, config: &Config, log: &Log) {
     let mut rng = config.rng_for(me);
     for i in 0..config.items {
         let item = Item {
             i,
             value: rng.random(),
         };
-        config.work_on(me, item);
+        config.work_on(me, item, log);
         if queue.send(Message::Item(item)).is_err() {
             break; // Every consumer is gone: nobody will read any more items.
         }
+        log.added(me, item); // Kept for timelines; only one-one prints it.
     }
 }
 // ANCHOR_END: producer
@@ -72,7 +74,7 @@ fn consumer(
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                config.work_on(me, item);
+                config.work_on(me, item, log);
                 log.got(me, item);
             }
             Message::Sentinel => break,

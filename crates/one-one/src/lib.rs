@@ -34,7 +34,7 @@ fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
             i,
             value: rng.random(),
         };
-        config.work_on(Actor::PRODUCER, item);
+        config.work_on(Actor::PRODUCER, item, log);
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone: nobody will read any more items.
         }
@@ -42,6 +42,7 @@ fn producer(queue: Sender<Message>, config: &Config, log: &Log) {
     }
     // Tell the consumer that no more items will come. (This fails only if
     // the consumer is gone, and then there is no one left to tell.)
+    log.sending_sentinel(Actor::PRODUCER);
     let _ = queue.send(Message::Sentinel);
     log.done(Actor::PRODUCER);
 }
@@ -56,7 +57,7 @@ fn consumer(queue: Receiver<Message>, config: &Config, log: &Log) {
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                config.work_on(Actor::CONSUMER, item);
+                config.work_on(Actor::CONSUMER, item, log);
                 log.got(Actor::CONSUMER, item);
             }
             Message::Sentinel => break,
