@@ -2,6 +2,8 @@
 //! `main` that runs a section and turns its outcome into an exit code.
 
 use std::ffi::OsString;
+use std::fs;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
@@ -10,6 +12,7 @@ use clap::{Arg, ArgMatches, Command, value_parser};
 use crate::Run;
 use crate::config::{Config, Count, PanicAt, Section};
 use crate::log::Log;
+use crate::timeline::Timeline;
 
 /// Exit code for bad command-line input, as for any Unix tool.
 pub const USAGE_ERROR: u8 = 2;
@@ -23,6 +26,8 @@ pub enum Request {
         config: Config,
         /// Whether the seed came from `--seed` (else it was drawn at random).
         seed_given: bool,
+        /// Where to draw the run's timeline (`--timeline`), if anywhere.
+        timeline: Option<PathBuf>,
     },
     /// Print this text (`--help`, `--version`) and exit successfully.
     Print(String),
@@ -106,6 +111,16 @@ pub fn command(section: &Section) -> Command {
                      the program copes. WHO is producer or consumer, with its number where \
                      there are several: consumer-2:3",
                 ),
+        )
+        .arg(
+            Arg::new("timeline")
+                .long("timeline")
+                .value_name("FILE")
+                .value_parser(value_parser!(PathBuf))
+                .help(
+                    "Also draws the run as a picture (SVG) in FILE: one lane per thread, showing \
+                     when it worked and when it waited, and the items in the buffer over time",
+                ),
         );
     command
 }
@@ -146,6 +161,7 @@ where
     Ok(Request::Run {
         config,
         seed_given: seed.is_some(),
+        timeline: matches.get_one::<PathBuf>("timeline").cloned(),
     })
 }
 
@@ -188,13 +204,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let config = match parse(section, args) {
-        Ok(Request::Run { config, seed_given }) => {
-            if !seed_given {
-                eprintln!("random run; repeat it with --seed {}", config.seed);
-            }
-            config
-        }
+    let (config, seed_given, timeline) = match parse(section, args) {
+        Ok(Request::Run {
+            config,
+            seed_given,
+            timeline,
+        }) => (config, seed_given, timeline),
         Ok(Request::Print(text)) => {
             print!("{text}");
             return 0;
@@ -204,7 +219,41 @@ where
             return USAGE_ERROR;
         }
     };
-    match run(&config, &Log::printing(section)) {
+    // Find out now, not after a long run, if the picture cannot be written.
+    if let Some(path) = &timeline
+        && let Err(error) = fs::write(path, "")
+    {
+        eprintln!(
+            "{}: error: cannot write {}: {error}",
+            section.name,
+            path.display()
+        );
+        return USAGE_ERROR;
+    }
+    if !seed_given {
+        eprintln!("random run; repeat it with --seed {}", config.seed);
+    }
+    let log = match timeline {
+        Some(_) => Log::printing_and_keeping(section),
+        None => Log::printing(section),
+    };
+    let outcome = run(&config, &log);
+    // Draw the run even if a thread panicked: the picture shows where.
+    if let Some(path) = &timeline {
+        let svg = Timeline::from_events(section, &config, &log.timed_events()).to_svg();
+        match fs::write(path, svg) {
+            Ok(()) => eprintln!("timeline written to {}", path.display()),
+            Err(error) => {
+                eprintln!(
+                    "{}: error: cannot write {}: {error}",
+                    section.name,
+                    path.display()
+                );
+                return 1;
+            }
+        }
+    }
+    match outcome {
         Ok(()) => 0,
         Err(panicked) => {
             eprintln!("{}: error: {panicked}", section.name);
@@ -248,7 +297,10 @@ mod tests {
             "--consumers",
             "7",
         ]);
-        let Ok(Request::Run { config, seed_given }) = request else {
+        let Ok(Request::Run {
+            config, seed_given, ..
+        }) = request
+        else {
             panic!("not a run: {request:?}");
         };
         assert!(seed_given);

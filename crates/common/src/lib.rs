@@ -10,13 +10,15 @@ pub mod cli;
 pub mod config;
 pub mod item;
 pub mod log;
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod threads;
+pub mod timeline;
 
 pub use check::{Verdict, check, check_printed, summary};
 pub use config::{Config, Count, PanicAt, Section};
 pub use item::{Item, Message};
-pub use log::{Actor, Event, Log, What};
+pub use log::{Actor, Event, Log, Role, What};
 pub use threads::{Panicked, join_all};
 
 /// A section's `run` function: runs the threads with these settings,

@@ -52,6 +52,14 @@ where
 /// Runs a section in this process, keeping its events, within
 /// [`DEADLOCK_BOUND`]. Panics if a thread panicked or the run hung.
 pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
+    run_timed(section, run, config)
+        .into_iter()
+        .map(|(_, event)| event)
+        .collect()
+}
+
+/// Like [`run_kept`], with the time of each event.
+pub fn run_timed(section: &Section, run: Run, config: &Config) -> Vec<(Duration, Event)> {
     let config = config.clone();
     let what = format!("{} with {config}", section.name);
     within(DEADLOCK_BOUND, &what.clone(), move || {
@@ -59,7 +67,7 @@ pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
         if let Err(panicked) = run(&config, &log) {
             panic!("{what}: {panicked}");
         }
-        log.events()
+        log.timed_events()
     })
 }
 
@@ -171,6 +179,46 @@ pub fn assert_refused(exe: &str, args: &[&str], expected: &str) {
         "{args:?}: {stderr:?} lacks {expected:?}"
     );
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+}
+
+/// Runs the real program with `--timeline` and checks the picture: a
+/// well-formed SVG with one lane per thread and one work span per item made
+/// and per item consumed. Also checks that a path that cannot be written is
+/// refused before the run starts.
+pub fn assert_timeline_drawn(section: &Section, exe: &str) {
+    let dir =
+        std::env::temp_dir().join(format!("timeline-{}-{}", section.name, std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let file = dir.join("run.svg");
+    let file_arg = file.to_str().expect("a UTF-8 path");
+    let args = [
+        "--seed",
+        "5",
+        "--time-scale",
+        "0.001",
+        "--timeline",
+        file_arg,
+    ];
+    let verdict = check_program(section, exe, &args);
+    assert!(verdict.is_ok(), "{verdict}");
+    let svg = std::fs::read_to_string(&file).expect("the timeline was written");
+    std::fs::remove_dir_all(&dir).expect("cleaned up");
+    let document = roxmltree::Document::parse(&svg).expect("a well-formed SVG");
+    let count = |class: &str| {
+        document
+            .descendants()
+            .filter(|node| node.attribute("class") == Some(class))
+            .count()
+    };
+    let config = Config::new(section, 5);
+    assert_eq!(count("lane"), config.producers + config.consumers);
+    assert_eq!(count("working"), 2 * config.total_items());
+    let unwritable = dir.join("no/such/folder/run.svg");
+    assert_refused(
+        exe,
+        &["--timeline", unwritable.to_str().expect("UTF-8")],
+        "cannot write",
+    );
 }
 
 /// Bad inputs that every section's program must refuse, with a piece of

@@ -45,6 +45,11 @@ fn bad_input_is_refused_with_one_line() {
 }
 
 #[test]
+fn a_timeline_shows_every_thread_and_item() {
+    common::testing::assert_timeline_drawn(&SECTION, EXE);
+}
+
+#[test]
 fn help_explains_every_flag() {
     let output = run_program(EXE, &["--help"]);
     assert!(output.status.success());

@@ -14,15 +14,18 @@ use std::time::Instant;
 use common::cli::{Request, parse};
 use common::log::parse_output;
 use common::testing::run_program;
+use common::timeline::Timeline;
 use common::{Log, Section, check, check_printed};
 use producer_consumer::SECTIONS;
 
-/// The runs the book shows: a section and its command-line arguments.
-const BOOK_RUNS: &[(&str, &str)] = &[
-    ("one-one", "--seed 42"),
-    ("many-one", "--seed 42"),
-    ("one-many", "--seed 42"),
-    ("many-many", "--seed 42"),
+/// The runs the book shows: the file name, the section and its
+/// command-line arguments.
+const BOOK_RUNS: &[(&str, &str, &str)] = &[
+    ("one-one", "one-one", "--seed 42"),
+    ("one-one-capacity-1", "one-one", "--seed 42 --capacity 1"),
+    ("many-one", "many-one", "--seed 42"),
+    ("one-many", "one-many", "--seed 42"),
+    ("many-many", "many-many", "--seed 42"),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | cargo xtask soak [--runs N]";
@@ -69,11 +72,11 @@ fn section(name: &str) -> Result<(Section, common::Run), String> {
 
 /// Runs each of the book's programs in this process, through the same
 /// command-line parser and `run` as the real program, and writes what it
-/// printed, after the command that printed it.
+/// printed, after the command that printed it, and its timeline.
 fn book_outputs() -> Result<(), String> {
     let dir = workspace_root().join("book/src/outputs");
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for &(name, args) in BOOK_RUNS {
+    for &(file, name, args) in BOOK_RUNS {
         let (section, run) = section(name)?;
         let argv = std::iter::once(name).chain(args.split_whitespace());
         let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
@@ -82,7 +85,8 @@ fn book_outputs() -> Result<(), String> {
         let started = Instant::now();
         let log = Log::keeping();
         run(&config, &log).map_err(|e| format!("{name}: {e}"))?;
-        let events = log.events();
+        let timed = log.timed_events();
+        let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
         let verdict = check(&section, &config, &events);
         if !verdict.is_ok() {
             return Err(format!("{name} {args} broke the rules:\n{verdict}"));
@@ -91,10 +95,12 @@ fn book_outputs() -> Result<(), String> {
         for event in events.iter().filter(|e| e.is_printed_by(&section)) {
             text.push_str(&format!("{event}\n"));
         }
-        let file = format!("{name}.txt");
-        fs::write(dir.join(&file), &text).map_err(|e| format!("{file}: {e}"))?;
+        let svg = Timeline::from_events(&section, &config, &timed).to_svg();
+        fs::write(dir.join(format!("{file}.svg")), svg).map_err(|e| format!("{file}.svg: {e}"))?;
+        fs::write(dir.join(format!("{file}.txt")), &text)
+            .map_err(|e| format!("{file}.txt: {e}"))?;
         println!(
-            "wrote book/src/outputs/{file} ({} lines, {:.1} s)",
+            "wrote book/src/outputs/{file}.txt and .svg ({} lines, {:.1} s)",
             text.lines().count() - 1,
             started.elapsed().as_secs_f64()
         );

@@ -1,0 +1,643 @@
+//! Timelines: a picture of a run on a time axis, drawn from the same kept
+//! events that the printed lines come from.
+//!
+//! [`Timeline::from_events`] turns the events into lanes of spans (working,
+//! waiting for an item, waiting for room, waiting at the barrier), the
+//! number of items in the buffer over time, and the sentinel's path;
+//! [`Timeline::to_svg`] draws them.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::time::Duration;
+
+use svg::Document;
+use svg::node::element::{Circle, Group, Line, Path, Polyline, Rectangle, Text, Title};
+
+use crate::config::{Config, Section};
+use crate::item::Item;
+use crate::log::{Actor, Event, Role, What};
+
+/// What a thread is doing during a span of time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    /// Simulated work on an item.
+    Working,
+    /// A consumer waiting in `recv` for a message: the buffer is empty.
+    WaitingForItem,
+    /// A producer waiting in `send`: the buffer is full (or, at capacity 0,
+    /// no consumer is ready to take the item yet).
+    WaitingForRoom,
+    /// A producer waiting at the barrier for the other producers.
+    AtBarrier,
+}
+
+impl Activity {
+    /// Every activity, in the legend's order.
+    pub const ALL: [Activity; 4] = [
+        Activity::Working,
+        Activity::WaitingForItem,
+        Activity::WaitingForRoom,
+        Activity::AtBarrier,
+    ];
+
+    /// The CSS class of its spans in the SVG.
+    pub fn class(self) -> &'static str {
+        match self {
+            Activity::Working => "working",
+            Activity::WaitingForItem => "waiting-for-item",
+            Activity::WaitingForRoom => "waiting-for-room",
+            Activity::AtBarrier => "at-barrier",
+        }
+    }
+
+    fn colour(self) -> &'static str {
+        // From the Okabe-Ito palette, which stays distinct for colour-blind
+        // readers; idle time is a light grey.
+        match self {
+            Activity::Working => "#0072B2",
+            Activity::WaitingForItem => "#DDDDDD",
+            Activity::WaitingForRoom => "#D55E00",
+            Activity::AtBarrier => "#F0E442",
+        }
+    }
+
+    fn legend(self) -> &'static str {
+        match self {
+            Activity::Working => "working on item i",
+            Activity::WaitingForItem => "waiting for an item (buffer empty)",
+            Activity::WaitingForRoom => "waiting to put (no room in the buffer)",
+            Activity::AtBarrier => "waiting at the barrier",
+        }
+    }
+}
+
+/// A stretch of time in one thread's lane.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Span {
+    /// What the thread was doing.
+    pub activity: Activity,
+    /// Start, in seconds since the run began.
+    pub start: f64,
+    /// End, in seconds since the run began.
+    pub end: f64,
+    /// The item worked on, for working spans.
+    pub item: Option<Item>,
+}
+
+/// One thread's row of the picture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lane {
+    /// Whose lane it is.
+    pub actor: Actor,
+    /// When it printed `Running`.
+    pub running: f64,
+    /// Its spans, in time order; they never overlap.
+    pub spans: Vec<Span>,
+    /// When it printed `Done`, if it did (a thread that panicked did not).
+    pub done: Option<f64>,
+}
+
+/// A run, ready to draw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Timeline {
+    /// The title: the section and its settings.
+    pub title: String,
+    /// One lane per thread, in the order the threads first printed.
+    pub lanes: Vec<Lane>,
+    /// Items in the buffer: `(time, count)` from each change on.
+    pub buffer: Vec<(f64, usize)>,
+    /// The buffer's capacity, if bounded.
+    pub capacity: Option<usize>,
+    /// The sentinel's path: `(lane, time)` of the producer that sent it,
+    /// then of each consumer it stopped, in order.
+    pub sentinel: Vec<(usize, f64)>,
+    /// The time of the last event.
+    pub end: f64,
+}
+
+impl Timeline {
+    /// Builds the timeline of a run from its kept events (marks included).
+    pub fn from_events(
+        section: &Section,
+        config: &Config,
+        events: &[(Duration, Event)],
+    ) -> Timeline {
+        let barrier = section.producers.numbered();
+        let mut lanes: Vec<Lane> = Vec::new();
+        let mut lane_of: HashMap<Actor, usize> = HashMap::new();
+        // Per lane: the time its current stretch began, and the item being
+        // worked on.
+        let mut since: Vec<f64> = Vec::new();
+        let mut working: Vec<Option<(f64, Item)>> = Vec::new();
+        let mut added_at: HashMap<(usize, u64), f64> = HashMap::new();
+        let mut taken_at: Vec<(f64, (usize, u64))> = Vec::new();
+        let mut sentinel = Vec::new();
+        let mut stopped = Vec::new();
+        let mut end: f64 = 0.0;
+
+        for (at, event) in events {
+            let t = at.as_secs_f64();
+            end = end.max(t);
+            let lane = *lane_of.entry(event.actor).or_insert_with(|| {
+                lanes.push(Lane {
+                    actor: event.actor,
+                    running: t,
+                    spans: Vec::new(),
+                    done: None,
+                });
+                since.push(t);
+                working.push(None);
+                lanes.len() - 1
+            });
+            let role = event.actor.role;
+            // Ends the lane's current stretch at `until`, as `activity`.
+            let mut close = |activity: Activity, until: f64, item: Option<Item>| {
+                let start = std::mem::replace(&mut since[lane], until);
+                if until > start {
+                    lanes[lane].spans.push(Span {
+                        activity,
+                        start,
+                        end: until,
+                        item,
+                    });
+                }
+            };
+            match event.what {
+                What::Running => since[lane] = t,
+                What::Working(item) => {
+                    if role == Role::Consumer {
+                        // Until now the consumer was waiting in `recv`.
+                        close(Activity::WaitingForItem, t, None);
+                        taken_at.push((t, key(&item)));
+                    }
+                    since[lane] = t;
+                    working[lane] = Some((t, item));
+                }
+                What::Worked(item) => {
+                    close(Activity::Working, t, Some(item));
+                    working[lane] = None;
+                }
+                What::Added(item) => {
+                    // From the end of the work to here, `send` was waiting.
+                    close(Activity::WaitingForRoom, t, None);
+                    added_at.insert(key(&item), t);
+                }
+                What::Got(_) => since[lane] = t,
+                What::SendingSentinel => {
+                    if barrier {
+                        close(Activity::AtBarrier, t, None);
+                    }
+                    since[lane] = t;
+                    sentinel.push((lane, t));
+                }
+                What::Done => {
+                    match role {
+                        // A consumer waits in `recv` until the sentinel comes.
+                        Role::Consumer => {
+                            close(Activity::WaitingForItem, t, None);
+                            stopped.push((lane, t));
+                        }
+                        // A producer that did not send the sentinel was at the
+                        // barrier; the one that did was sending it.
+                        Role::Producer if barrier && !sentinel.iter().any(|&(l, _)| l == lane) => {
+                            close(Activity::AtBarrier, t, None)
+                        }
+                        Role::Producer => close(Activity::WaitingForRoom, t, None),
+                    }
+                    lanes[lane].done = Some(t);
+                }
+            }
+        }
+        // A thread that panicked mid-work: its last span ends with the run.
+        for (lane, open) in working.iter().enumerate() {
+            if let Some((start, item)) = *open {
+                lanes[lane].spans.push(Span {
+                    activity: Activity::Working,
+                    start,
+                    end,
+                    item: Some(item),
+                });
+            }
+        }
+        sentinel.sort_by(|a, b| a.1.total_cmp(&b.1));
+        sentinel.truncate(1);
+        sentinel.extend(stopped);
+
+        Timeline {
+            title: title(section, config),
+            lanes,
+            // At capacity 0 nothing ever waits in the buffer: each item goes
+            // straight from a producer's hands to a consumer's.
+            buffer: if config.capacity == Some(0) {
+                vec![(0.0, 0)]
+            } else {
+                buffer_levels(&added_at, &taken_at)
+            },
+            capacity: config.capacity,
+            sentinel,
+            end,
+        }
+    }
+}
+
+fn key(item: &Item) -> (usize, u64) {
+    (item.i, item.value.to_bits())
+}
+
+/// Items in the buffer over time. An item enters when its `send` returns
+/// and leaves when a consumer starts on it. The two threads read the clock
+/// separately, so an item counts as entered no later than it left.
+fn buffer_levels(
+    added_at: &HashMap<(usize, u64), f64>,
+    taken_at: &[(f64, (usize, u64))],
+) -> Vec<(f64, usize)> {
+    let mut changes: Vec<(f64, i64)> = Vec::new();
+    let mut entered = added_at.clone();
+    for &(t, item) in taken_at {
+        let put = entered.remove(&item).map_or(t, |added| added.min(t));
+        changes.push((put, 1));
+        changes.push((t, -1));
+    }
+    // Items nobody took (a consumer panicked) stay in the buffer.
+    changes.extend(entered.values().map(|&t| (t, 1)));
+    // At equal times, count arrivals first, so the level never dips below 0.
+    changes.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut level: i64 = 0;
+    let mut levels = vec![(0.0, 0)];
+    for (t, change) in changes {
+        level += change;
+        levels.push((t, level.max(0) as usize));
+    }
+    levels
+}
+
+fn title(section: &Section, config: &Config) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    let buffer = match config.capacity {
+        None => "unbounded buffer".to_string(),
+        Some(0) => "rendezvous (capacity 0)".to_string(),
+        Some(n) => format!("capacity {n}"),
+    };
+    format!(
+        "{}: {} x {}, {}, {buffer}, seed {}, time scale {}",
+        section.name,
+        plural(config.producers, "producer"),
+        plural(config.items, "item"),
+        plural(config.consumers, "consumer"),
+        config.seed,
+        config.time_scale,
+    )
+}
+
+// The picture's layout, in SVG user units (pixels at 100%).
+const WIDTH: f64 = 960.0;
+const LEFT: f64 = 110.0;
+const RIGHT: f64 = 20.0;
+const TOP: f64 = 48.0;
+const LANE: f64 = 18.0;
+const LANE_GAP: f64 = 6.0;
+const CHART: f64 = 60.0;
+const FONT: &str = "font-family:sans-serif";
+
+impl Timeline {
+    /// Draws the timeline as an SVG document: lanes, time axis, the buffer
+    /// chart under them, and a legend.
+    pub fn to_svg(&self) -> String {
+        let plot = WIDTH - LEFT - RIGHT;
+        let end = if self.end > 0.0 { self.end } else { 1.0 };
+        let x = |t: f64| LEFT + plot * (t / end);
+        let lane_y = |lane: usize| TOP + lane as f64 * (LANE + LANE_GAP);
+        let lanes_bottom = lane_y(self.lanes.len());
+        let axis_y = lanes_bottom + 4.0;
+        let chart_top = axis_y + 34.0;
+        let chart_bottom = chart_top + CHART;
+        let legend_y = chart_bottom + 34.0;
+        let height = legend_y + 44.0;
+
+        let mut document = Document::new()
+            .set("viewBox", format!("0 0 {WIDTH} {}", round(height)))
+            .set("width", WIDTH)
+            .set("height", round(height))
+            .set("style", FONT)
+            .add(
+                Rectangle::new()
+                    .set("width", "100%")
+                    .set("height", "100%")
+                    .set("fill", "white"),
+            )
+            .add(text(LEFT, 24.0, &self.title, 15.0, "start").set("font-weight", "bold"));
+
+        // The lanes.
+        for (index, lane) in self.lanes.iter().enumerate() {
+            let y = lane_y(index);
+            let mut group = Group::new()
+                .set("class", "lane")
+                .set("data-actor", lane.actor.to_string())
+                .add(text(
+                    LEFT - 8.0,
+                    y + LANE * 0.72,
+                    &lane.actor.to_string(),
+                    12.0,
+                    "end",
+                ))
+                .add(
+                    Line::new()
+                        .set("x1", round(x(lane.running)))
+                        .set("x2", round(x(lane.done.unwrap_or(self.end))))
+                        .set("y1", round(y + LANE / 2.0))
+                        .set("y2", round(y + LANE / 2.0))
+                        .set("stroke", "#999999")
+                        .set("stroke-width", 1),
+                );
+            for span in &lane.spans {
+                let (x1, x2) = (x(span.start), x(span.end));
+                let mut rect = Rectangle::new()
+                    .set("class", span.activity.class())
+                    .set("x", round(x1))
+                    .set("y", round(y))
+                    .set("width", round((x2 - x1).max(0.3)))
+                    .set("height", LANE)
+                    .set("fill", span.activity.colour())
+                    .add(Title::new(describe(lane.actor, span)));
+                if span.activity == Activity::Working {
+                    rect = rect.set("stroke", "white").set("stroke-width", 0.5);
+                }
+                group = group.add(rect);
+                if let Some(item) = span.item {
+                    let label = item.i.to_string();
+                    // Label the span only where the number fits inside it.
+                    if x2 - x1 >= 7.0 * label.len() as f64 + 4.0 {
+                        let label = text((x1 + x2) / 2.0, y + LANE * 0.72, &label, 11.0, "middle")
+                            .set("fill", "white")
+                            .set("pointer-events", "none");
+                        group = group.add(label);
+                    }
+                }
+            }
+            if let Some(done) = lane.done {
+                let mark = Rectangle::new()
+                    .set("class", "done")
+                    .set("x", round(x(done) - 1.0))
+                    .set("y", round(y - 2.0))
+                    .set("width", 2)
+                    .set("height", LANE + 4.0)
+                    .set("fill", "black")
+                    .add(Title::new(format!(
+                        "{}: Done at {}",
+                        lane.actor,
+                        seconds(done)
+                    )));
+                group = group.add(mark);
+            }
+            document = document.add(group);
+        }
+
+        // The sentinel's path, over the lanes.
+        if !self.sentinel.is_empty() {
+            let points: Vec<String> = self
+                .sentinel
+                .iter()
+                .map(|&(lane, t)| format!("{},{}", round(x(t)), round(lane_y(lane) + LANE / 2.0)))
+                .collect();
+            let mut group = Group::new().set("class", "sentinel").add(
+                Polyline::new()
+                    .set("points", points.join(" "))
+                    .set("fill", "none")
+                    .set("stroke", SENTINEL)
+                    .set("stroke-width", 2)
+                    .set("stroke-dasharray", "5 3"),
+            );
+            for (step, &(lane, t)) in self.sentinel.iter().enumerate() {
+                let who = self.lanes[lane].actor;
+                let what = if step == 0 {
+                    "sends the sentinel"
+                } else {
+                    "reads the sentinel and stops"
+                };
+                group = group.add(
+                    Circle::new()
+                        .set("cx", round(x(t)))
+                        .set("cy", round(lane_y(lane) + LANE / 2.0))
+                        .set("r", 4)
+                        .set("fill", SENTINEL)
+                        .add(Title::new(format!("{who} {what} at {}", seconds(t)))),
+                );
+            }
+            document = document.add(group);
+        }
+
+        // The time axis.
+        let mut axis = Group::new().set("class", "axis").add(
+            Line::new()
+                .set("x1", LEFT)
+                .set("x2", WIDTH - RIGHT)
+                .set("y1", round(axis_y))
+                .set("y2", round(axis_y))
+                .set("stroke", "black"),
+        );
+        let step = tick_step(end);
+        let mut tick = 0.0;
+        while tick <= end + step * 1e-9 {
+            axis = axis
+                .add(
+                    Line::new()
+                        .set("x1", round(x(tick)))
+                        .set("x2", round(x(tick)))
+                        .set("y1", round(axis_y))
+                        .set("y2", round(axis_y + 4.0))
+                        .set("stroke", "black"),
+                )
+                .add(text(x(tick), axis_y + 16.0, &seconds(tick), 11.0, "middle"));
+            tick += step;
+        }
+        document = document.add(axis);
+
+        // Items in the buffer, as a step chart.
+        let peak = self.buffer.iter().map(|&(_, n)| n).max().unwrap_or(0);
+        let top = peak.max(1) as f64;
+        let y = |n: usize| chart_bottom - CHART * (n as f64 / top);
+        let mut path = format!("M{},{}", round(x(0.0)), round(y(0)));
+        let mut level = 0;
+        for &(t, n) in &self.buffer {
+            let _ = write!(
+                path,
+                " L{},{} L{},{}",
+                round(x(t)),
+                round(y(level)),
+                round(x(t)),
+                round(y(n))
+            );
+            level = n;
+        }
+        let _ = write!(
+            path,
+            " L{},{} L{},{} Z",
+            round(x(end)),
+            round(y(level)),
+            round(x(end)),
+            round(y(0))
+        );
+        let mut chart = Group::new()
+            .set("class", "buffer")
+            .add(text(
+                LEFT - 8.0,
+                chart_top + 12.0,
+                "in the buffer",
+                12.0,
+                "end",
+            ))
+            .add(text(
+                LEFT - 8.0,
+                chart_top + 12.0 + 15.0,
+                &format!("(peak {peak})"),
+                11.0,
+                "end",
+            ))
+            .add(
+                Path::new()
+                    .set("d", path)
+                    .set("fill", "#56B4E9")
+                    .set("fill-opacity", 0.6)
+                    .set("stroke", "#0072B2")
+                    .set("stroke-width", 1),
+            )
+            .add(
+                Line::new()
+                    .set("x1", LEFT)
+                    .set("x2", WIDTH - RIGHT)
+                    .set("y1", round(chart_bottom))
+                    .set("y2", round(chart_bottom))
+                    .set("stroke", "black"),
+            );
+        if self.capacity == Some(0) {
+            let note = "none: at capacity 0, each item passes straight from producer to consumer";
+            chart = chart.add(text(LEFT + 8.0, chart_bottom - 8.0, note, 12.0, "start"));
+        }
+        if let Some(capacity) = self.capacity.filter(|&c| c > 0 && c <= peak) {
+            chart = chart
+                .add(
+                    Line::new()
+                        .set("x1", LEFT)
+                        .set("x2", WIDTH - RIGHT)
+                        .set("y1", round(y(capacity)))
+                        .set("y2", round(y(capacity)))
+                        .set("stroke", "#D55E00")
+                        .set("stroke-dasharray", "4 3"),
+                )
+                .add(
+                    text(
+                        WIDTH - RIGHT,
+                        y(capacity) - 4.0,
+                        &format!("full: capacity {capacity}"),
+                        11.0,
+                        "end",
+                    )
+                    .set("fill", "#D55E00"),
+                );
+        }
+        document = document.add(chart);
+
+        // The legend, in two rows.
+        let mut legend = Group::new().set("class", "legend");
+        for (n, activity) in Activity::ALL.into_iter().enumerate() {
+            let (lx, ly) = (
+                LEFT + (n % 2) as f64 * 300.0,
+                legend_y + (n / 2) as f64 * 20.0,
+            );
+            legend = legend
+                .add(
+                    Rectangle::new()
+                        .set("x", lx)
+                        .set("y", ly)
+                        .set("width", 22)
+                        .set("height", 12)
+                        .set("fill", activity.colour()),
+                )
+                .add(text(lx + 28.0, ly + 10.0, activity.legend(), 12.0, "start"));
+        }
+        let lx = LEFT + 600.0;
+        legend = legend
+            .add(
+                Line::new()
+                    .set("x1", lx)
+                    .set("x2", lx + 22.0)
+                    .set("y1", legend_y + 6.0)
+                    .set("y2", legend_y + 6.0)
+                    .set("stroke", SENTINEL)
+                    .set("stroke-width", 2)
+                    .set("stroke-dasharray", "5 3"),
+            )
+            .add(text(
+                lx + 28.0,
+                legend_y + 10.0,
+                "the sentinel's path",
+                12.0,
+                "start",
+            ))
+            .add(
+                Rectangle::new()
+                    .set("x", lx + 10.0)
+                    .set("y", legend_y + 18.0)
+                    .set("width", 2)
+                    .set("height", 16)
+                    .set("fill", "black"),
+            )
+            .add(text(lx + 28.0, legend_y + 30.0, "Done", 12.0, "start"));
+        document = document.add(legend);
+
+        let mut svg = document.to_string();
+        svg.push('\n');
+        svg
+    }
+}
+
+const SENTINEL: &str = "#CC79A7";
+
+fn text(x: f64, y: f64, content: &str, size: f64, anchor: &str) -> Text {
+    Text::new(content)
+        .set("x", round(x))
+        .set("y", round(y))
+        .set("font-size", size)
+        .set("text-anchor", anchor)
+}
+
+fn describe(actor: Actor, span: &Span) -> String {
+    let from_to = format!("from {} to {}", seconds(span.start), seconds(span.end));
+    match (span.activity, span.item) {
+        (Activity::Working, Some(item)) => format!("{actor} works on {item} {from_to}"),
+        (activity, _) => format!("{actor} is {} {from_to}", activity.legend()),
+    }
+}
+
+/// A round step for the time axis: about eight ticks.
+fn tick_step(end: f64) -> f64 {
+    let raw = end / 8.0;
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&step| step >= raw)
+        .unwrap_or(10.0 * power)
+}
+
+/// A time for a label: seconds, or milliseconds below one second.
+fn seconds(t: f64) -> String {
+    if t == 0.0 {
+        "0".to_string()
+    } else if t < 1.0 {
+        format!("{} ms", round(t * 1000.0))
+    } else {
+        format!("{} s", round(t))
+    }
+}
+
+/// Rounds to a tenth, so the same run always gives the same text.
+fn round(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}

@@ -1,0 +1,135 @@
+//! Timelines: the picture of a run must show every thread and every item,
+//! never two things at once in one lane, and always be a well-formed SVG.
+
+use common::testing::run_timed;
+use common::timeline::{Activity, Timeline};
+use common::{Config, Role};
+use producer_consumer::SECTIONS;
+
+fn timeline(name: &str, change: impl Fn(&mut Config)) -> (Config, Timeline) {
+    let (section, run) = SECTIONS
+        .into_iter()
+        .find(|(section, _)| section.name == name)
+        .expect("a section of that name");
+    let mut config = Config::new(&section, 3);
+    config.time_scale = 0.001;
+    change(&mut config);
+    let events = run_timed(&section, run, &config);
+    let timeline = Timeline::from_events(&section, &config, &events);
+    (config, timeline)
+}
+
+/// Parses the SVG and counts what it shows; panics if it is not well-formed.
+fn count_in_svg(svg: &str, class: &str) -> usize {
+    let document = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    document
+        .descendants()
+        .filter(|node| node.attribute("class") == Some(class))
+        .count()
+}
+
+#[test]
+fn every_thread_has_a_lane_and_every_item_a_work_span() {
+    for (section, _) in SECTIONS {
+        for capacity in [Some(0), Some(1), None] {
+            let (config, timeline) = timeline(section.name, |c| c.capacity = capacity);
+            let lanes = config.producers + config.consumers;
+            assert_eq!(timeline.lanes.len(), lanes, "{}", section.name);
+            for role in [Role::Producer, Role::Consumer] {
+                let work = timeline
+                    .lanes
+                    .iter()
+                    .filter(|lane| lane.actor.role == role)
+                    .flat_map(|lane| &lane.spans)
+                    .filter(|span| span.activity == Activity::Working)
+                    .count();
+                assert_eq!(work, config.total_items(), "{} {role:?}", section.name);
+            }
+            let svg = timeline.to_svg();
+            assert_eq!(count_in_svg(&svg, "lane"), lanes);
+            assert_eq!(count_in_svg(&svg, "working"), 2 * config.total_items());
+            assert_eq!(count_in_svg(&svg, "done"), lanes);
+        }
+    }
+}
+
+#[test]
+fn spans_never_overlap_within_a_lane() {
+    for (section, _) in SECTIONS {
+        let (_, timeline) = timeline(section.name, |c| c.capacity = Some(1));
+        for lane in &timeline.lanes {
+            assert!(lane.spans.iter().all(|span| span.start < span.end));
+            for pair in lane.spans.windows(2) {
+                assert!(pair[0].end <= pair[1].start, "{}: {pair:?}", lane.actor);
+            }
+            if let (Some(first), Some(done)) = (lane.spans.first(), lane.done) {
+                assert!(lane.running <= first.start && lane.spans.last().unwrap().end <= done);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_sentinel_goes_from_a_producer_through_every_consumer() {
+    for (section, _) in SECTIONS {
+        let (config, timeline) = timeline(section.name, |_| {});
+        let path: Vec<Role> = timeline
+            .sentinel
+            .iter()
+            .map(|&(lane, _)| timeline.lanes[lane].actor.role)
+            .collect();
+        let mut expected = vec![Role::Producer];
+        expected.extend(vec![Role::Consumer; config.consumers]);
+        assert_eq!(path, expected, "{}", section.name);
+        assert!(
+            timeline
+                .sentinel
+                .windows(2)
+                .all(|pair| pair[0].1 <= pair[1].1)
+        );
+    }
+}
+
+#[test]
+fn a_bounded_buffer_never_holds_more_than_its_capacity() {
+    for capacity in [1, 2] {
+        let (_, timeline) = timeline("one-one", |c| c.capacity = Some(capacity));
+        let peak = timeline.buffer.iter().map(|&(_, n)| n).max().unwrap();
+        assert!(peak <= capacity, "peak {peak} over capacity {capacity}");
+        assert_eq!(
+            timeline.buffer.last().unwrap().1,
+            0,
+            "every item left the buffer"
+        );
+    }
+}
+
+#[test]
+fn empty_and_large_runs_render() {
+    let (_, empty) = timeline("many-many", |c| c.items = 0);
+    assert_eq!(count_in_svg(&empty.to_svg(), "working"), 0);
+    let (config, large) = timeline("many-many", |c| {
+        c.items = 2_000;
+        c.time_scale = 0.0;
+    });
+    assert_eq!(
+        count_in_svg(&large.to_svg(), "working"),
+        2 * config.total_items()
+    );
+}
+
+#[test]
+fn the_same_run_gives_the_same_picture() {
+    let (section, run) = SECTIONS[1];
+    let config = Config::new(&section, 9);
+    let events = run_timed(
+        &section,
+        run,
+        &Config {
+            time_scale: 0.001,
+            ..config.clone()
+        },
+    );
+    let draw = || Timeline::from_events(&section, &config, &events).to_svg();
+    assert_eq!(draw(), draw());
+}
