@@ -17,6 +17,10 @@ use crate::timeline::Timeline;
 /// Exit code for bad command-line input, as for any Unix tool.
 pub const USAGE_ERROR: u8 = 2;
 
+/// The most items a `--timeline` draws: more would make a picture of
+/// several megabytes in which no single item can be seen.
+pub const MAX_TIMELINE_ITEMS: usize = 10_000;
+
 /// What the command line asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
@@ -158,10 +162,18 @@ where
     config
         .validate(section)
         .map_err(|e| format!("error: {e}"))?;
+    let timeline = matches.get_one::<PathBuf>("timeline").cloned();
+    if timeline.is_some() && config.total_items() > MAX_TIMELINE_ITEMS {
+        return Err(format!(
+            "error: --timeline draws runs of at most {MAX_TIMELINE_ITEMS} items, and this one \
+             makes {}; lower --items",
+            config.total_items()
+        ));
+    }
     Ok(Request::Run {
         config,
         seed_given: seed.is_some(),
-        timeline: matches.get_one::<PathBuf>("timeline").cloned(),
+        timeline,
     })
 }
 

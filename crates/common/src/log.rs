@@ -249,6 +249,12 @@ impl Log {
         Log::new(None, true)
     }
 
+    /// Neither prints nor keeps anything: the baseline for measuring what
+    /// printing and keeping cost.
+    pub fn discarding() -> Log {
+        Log::new(None, false)
+    }
+
     /// Prints each of the section's lines and keeps every event (what a run
     /// with `--timeline` does).
     pub fn printing_and_keeping(section: &Section) -> Log {

@@ -248,6 +248,22 @@ pub const BAD_INPUTS: &[(&[&str], &str)] = &[
         "invalid value '1.5' for '--capacity <N>'",
     ),
     (&["--frobnicate"], "unexpected argument '--frobnicate'"),
+    (
+        &[
+            "--items",
+            "20000",
+            "--time-scale",
+            "0",
+            "--timeline",
+            "big.svg",
+        ],
+        "--timeline draws runs of at most 10000 items",
+    ),
+    (
+        &["--timeline"],
+        "a value is required for '--timeline <FILE>'",
+    ),
+    (&["--panic-at", "nobody:1"], "expected WHO:I"),
     (&["extra"], "unexpected argument 'extra'"),
 ];
 

@@ -5,6 +5,8 @@
 //! - `cargo xtask soak [--runs N]` runs every section's real program N times
 //!   (default 1000) at `--time-scale 0` with random seeds and capacities, and
 //!   checks every output.
+//! - `cargo run --release -p xtask -- event-cost` measures what keeping
+//!   timed events (for `--timeline`) costs per event, and in a whole run.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,7 +30,8 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ("many-many", "many-many", "--seed 42"),
 ];
 
-const USAGE: &str = "usage: cargo xtask book-outputs | cargo xtask soak [--runs N]";
+const USAGE: &str =
+    "usage: cargo xtask book-outputs | cargo xtask soak [--runs N] | cargo xtask event-cost";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
             Ok(runs) => soak(runs),
             Err(_) => Err(format!("--runs takes a whole number, not {runs:?}")),
         },
+        ["event-cost"] => event_cost(),
         ["--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -161,4 +165,54 @@ fn soak(runs: u64) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// Measures the cost of keeping timed events: per event, and over a whole
+/// run at `--time-scale 0`, where it weighs most. Medians of seven rounds.
+fn event_cost() -> Result<(), String> {
+    use common::Actor;
+    const EVENTS: u32 = 1_000_000;
+    let per_event = |make: fn() -> Log| {
+        median(|| {
+            let log = make();
+            let started = Instant::now();
+            for _ in 0..EVENTS {
+                log.running(Actor::PRODUCER);
+            }
+            started.elapsed().as_secs_f64() * 1e9 / f64::from(EVENTS)
+        })
+    };
+    let kept = per_event(Log::keeping);
+    let discarded = per_event(Log::discarding);
+    println!(
+        "one event: {kept:.1} ns kept, {discarded:.1} ns discarded ({EVENTS} events, median of 7)"
+    );
+
+    let (section, run) = section("many-many")?;
+    let mut config = common::Config::new(&section, 1);
+    config.items = 100_000;
+    config.time_scale = 0.0;
+    let events = 3 * config.total_items() + 2 * (config.producers + config.consumers) + 1;
+    let whole_run = |make: fn() -> Log| {
+        median(|| {
+            let log = make();
+            let started = Instant::now();
+            run(&config, &log).expect("no thread panics");
+            started.elapsed().as_secs_f64() * 1e3
+        })
+    };
+    let kept = whole_run(Log::keeping);
+    let discarded = whole_run(Log::discarding);
+    println!(
+        "many-many, {} items at --time-scale 0 (about {events} events): \
+         {kept:.0} ms kept, {discarded:.0} ms discarded (median of 7)",
+        config.total_items()
+    );
+    Ok(())
+}
+
+fn median(mut measure: impl FnMut() -> f64) -> f64 {
+    let mut samples: Vec<f64> = (0..7).map(|_| measure()).collect();
+    samples.sort_by(f64::total_cmp);
+    samples[samples.len() / 2]
 }
