@@ -299,8 +299,8 @@ fn title(section: &Section, config: &Config) -> String {
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 110.0;
 const RIGHT: f64 = 20.0;
-const TOP: f64 = 48.0;
-const LANE: f64 = 18.0;
+const TOP: f64 = 50.0;
+const LANE: f64 = 22.0;
 const LANE_GAP: f64 = 6.0;
 const CHART: f64 = 60.0;
 const FONT: &str = "font-family:sans-serif";
@@ -318,7 +318,7 @@ impl Timeline {
         let chart_top = axis_y + 34.0;
         let chart_bottom = chart_top + CHART;
         let legend_y = chart_bottom + 34.0;
-        let height = legend_y + 44.0;
+        let height = legend_y + 50.0;
 
         let mut document = Document::new()
             .set("viewBox", format!("0 0 {WIDTH} {}", round(height)))
@@ -331,7 +331,7 @@ impl Timeline {
                     .set("height", "100%")
                     .set("fill", "white"),
             )
-            .add(text(LEFT, 24.0, &self.title, 15.0, "start").set("font-weight", "bold"));
+            .add(text(LEFT, 26.0, &self.title, 17.0, "start").set("font-weight", "bold"));
 
         // The lanes.
         for (index, lane) in self.lanes.iter().enumerate() {
@@ -343,7 +343,7 @@ impl Timeline {
                     LEFT - 8.0,
                     y + LANE * 0.72,
                     &lane.actor.to_string(),
-                    12.0,
+                    14.0,
                     "end",
                 ))
                 .add(
@@ -372,8 +372,8 @@ impl Timeline {
                 if let Some(item) = span.item {
                     let label = item.i.to_string();
                     // Label the span only where the number fits inside it.
-                    if x2 - x1 >= 7.0 * label.len() as f64 + 4.0 {
-                        let label = text((x1 + x2) / 2.0, y + LANE * 0.72, &label, 11.0, "middle")
+                    if x2 - x1 >= 8.0 * label.len() as f64 + 4.0 {
+                        let label = text((x1 + x2) / 2.0, y + LANE * 0.72, &label, 13.0, "middle")
                             .set("fill", "white")
                             .set("pointer-events", "none");
                         group = group.add(label);
@@ -453,7 +453,7 @@ impl Timeline {
                         .set("y2", round(axis_y + 4.0))
                         .set("stroke", "black"),
                 )
-                .add(text(x(tick), axis_y + 16.0, &seconds(tick), 11.0, "middle"));
+                .add(text(x(tick), axis_y + 18.0, &seconds(tick), 13.0, "middle"));
             tick += step;
         }
         document = document.add(axis);
@@ -487,16 +487,16 @@ impl Timeline {
             .set("class", "buffer")
             .add(text(
                 LEFT - 8.0,
-                chart_top + 12.0,
+                chart_top + 14.0,
                 "in the buffer",
-                12.0,
+                14.0,
                 "end",
             ))
             .add(text(
                 LEFT - 8.0,
-                chart_top + 12.0 + 15.0,
+                chart_top + 32.0,
                 &format!("(peak {peak})"),
-                11.0,
+                13.0,
                 "end",
             ))
             .add(
@@ -517,7 +517,7 @@ impl Timeline {
             );
         if self.capacity == Some(0) {
             let note = "none: at capacity 0, each item passes straight from producer to consumer";
-            chart = chart.add(text(LEFT + 8.0, chart_bottom - 8.0, note, 12.0, "start"));
+            chart = chart.add(text(LEFT + 8.0, chart_bottom - 8.0, note, 14.0, "start"));
         }
         if let Some(capacity) = self.capacity.filter(|&c| c > 0 && c <= peak) {
             chart = chart
@@ -535,7 +535,7 @@ impl Timeline {
                         WIDTH - RIGHT,
                         y(capacity) - 4.0,
                         &format!("full: capacity {capacity}"),
-                        11.0,
+                        13.0,
                         "end",
                     )
                     .set("fill", "#D55E00"),
@@ -559,9 +559,9 @@ impl Timeline {
                         .set("height", 12)
                         .set("fill", activity.colour()),
                 )
-                .add(text(lx + 28.0, ly + 10.0, activity.legend(), 12.0, "start"));
+                .add(text(lx + 28.0, ly + 11.0, activity.legend(), 14.0, "start"));
         }
-        let lx = LEFT + 600.0;
+        let lx = LEFT + 660.0;
         legend = legend
             .add(
                 Line::new()
@@ -577,18 +577,18 @@ impl Timeline {
                 lx + 28.0,
                 legend_y + 10.0,
                 "the sentinel's path",
-                12.0,
+                14.0,
                 "start",
             ))
             .add(
                 Rectangle::new()
                     .set("x", lx + 10.0)
-                    .set("y", legend_y + 18.0)
+                    .set("y", legend_y + 20.0)
                     .set("width", 2)
                     .set("height", 16)
                     .set("fill", "black"),
             )
-            .add(text(lx + 28.0, legend_y + 30.0, "Done", 12.0, "start"));
+            .add(text(lx + 28.0, legend_y + 33.0, "Done", 14.0, "start"));
         document = document.add(legend);
 
         let mut svg = document.to_string();
