@@ -5,8 +5,14 @@
 //! - `cargo xtask soak [--runs N]` runs every section's real program N times
 //!   (default 1000) at `--time-scale 0` with random seeds and capacities, and
 //!   checks every output.
+//! - `cargo xtask perf-report` runs the channel benchmarks, the same
+//!   workload in Python, and the section programs against their ideal
+//!   makespan, and writes `book/src/performance/` (under 10 minutes).
 //! - `cargo run --release -p xtask -- event-cost` measures what keeping
 //!   timed events (for `--timeline`) costs per event, and in a whole run.
+
+mod ideal;
+mod perf;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,8 +36,7 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ("many-many", "many-many", "--seed 42"),
 ];
 
-const USAGE: &str =
-    "usage: cargo xtask book-outputs | cargo xtask soak [--runs N] | cargo xtask event-cost";
+const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report | event-cost";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
             Err(_) => Err(format!("--runs takes a whole number, not {runs:?}")),
         },
         ["event-cost"] => event_cost(),
+        ["perf-report"] => perf::report(),
         ["--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -1,0 +1,173 @@
+//! A blocking first-in, first-out queue built from a `Mutex` and two
+//! `Condvar`s: what Python's `queue.Queue` does inside, written out in Rust.
+//!
+//! Share it between threads in an `Arc`. Like `queue.Queue(maxsize)`, a
+//! `maxsize` of 0 means *no limit*.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use std::thread;
+//! use mutex_queue::Queue;
+//!
+//! let queue = Arc::new(Queue::new(2));
+//! let producer = {
+//!     let queue = Arc::clone(&queue);
+//!     thread::spawn(move || (0..5).for_each(|n| queue.put(n)))
+//! };
+//! let received: Vec<u32> = (0..5).map(|_| queue.get()).collect();
+//! producer.join().unwrap();
+//! assert_eq!(received, [0, 1, 2, 3, 4]);
+//! ```
+
+use std::collections::VecDeque;
+
+#[cfg(loom)]
+use loom::sync::{Condvar, Mutex, MutexGuard};
+#[cfg(not(loom))]
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+// ANCHOR: queue
+/// A blocking FIFO queue, optionally bounded.
+#[derive(Debug)]
+pub struct Queue<T> {
+    items: Mutex<VecDeque<T>>,
+    /// The most items it holds; `usize::MAX` when unbounded.
+    maxsize: usize,
+    /// Signalled when an item is added, for threads waiting in `get`.
+    not_empty: Condvar,
+    /// Signalled when an item is removed, for threads waiting in `put`.
+    not_full: Condvar,
+}
+
+impl<T> Queue<T> {
+    /// A queue that holds at most `maxsize` items; 0 means no limit, as in
+    /// Python.
+    pub fn new(maxsize: usize) -> Queue<T> {
+        Queue {
+            items: Mutex::new(VecDeque::new()),
+            maxsize: if maxsize == 0 { usize::MAX } else { maxsize },
+            not_empty: Condvar::new(),
+            not_full: Condvar::new(),
+        }
+    }
+
+    /// Adds an item at the back, first waiting while the queue is full.
+    pub fn put(&self, item: T) {
+        let mut items = self.lock();
+        // `while`, not `if`: a wait can end without room (a spurious
+        // wake-up, or another producer took the free slot first).
+        while items.len() >= self.maxsize {
+            items = self.not_full.wait(items).unwrap_or_else(|e| e.into_inner());
+        }
+        items.push_back(item);
+        // Wake one thread waiting in `get`: there is an item for it now.
+        self.not_empty.notify_one();
+    }
+
+    /// Removes the item at the front, first waiting while the queue is empty.
+    pub fn get(&self) -> T {
+        let mut items = self.lock();
+        loop {
+            if let Some(item) = items.pop_front() {
+                // Wake one thread waiting in `put`: there is room for it now.
+                self.not_full.notify_one();
+                return item;
+            }
+            items = self
+                .not_empty
+                .wait(items)
+                .unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// How many items are waiting.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether no item is waiting.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, VecDeque<T>> {
+        // A thread that panicked while holding the lock cannot have left the
+        // deque half-changed (push and pop either happen or do not), so the
+        // queue stays usable: take the guard out of the poison error.
+        self.items.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+// ANCHOR_END: queue
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::thread;
+
+    #[test]
+    fn items_come_out_in_order() {
+        let queue = Queue::new(0);
+        for n in 0..100 {
+            queue.put(n);
+        }
+        assert_eq!(queue.len(), 100);
+        let out: Vec<i32> = (0..100).map(|_| queue.get()).collect();
+        assert_eq!(out, (0..100).collect::<Vec<_>>());
+        assert!(queue.is_empty());
+    }
+
+    use common::testing::{DEADLOCK_BOUND, within};
+
+    #[test]
+    fn a_full_queue_makes_put_wait() {
+        within(DEADLOCK_BOUND, "a full queue", fill_then_put);
+    }
+
+    fn fill_then_put() {
+        let queue = Arc::new(Queue::new(1));
+        queue.put(1);
+        let producer = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || queue.put(2))
+        };
+        // The second put cannot finish until there is room.
+        thread::sleep(std::time::Duration::from_millis(50));
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue.get(), 1);
+        producer.join().unwrap();
+        assert_eq!(queue.get(), 2);
+    }
+
+    #[test]
+    fn many_producers_and_consumers_lose_nothing() {
+        within(
+            DEADLOCK_BOUND,
+            "4 producers and 4 consumers",
+            move_4000_items,
+        );
+    }
+
+    fn move_4000_items() {
+        let queue = Arc::new(Queue::new(3));
+        let producers: Vec<_> = (0..4)
+            .map(|p| {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || (0..1000).for_each(|n| queue.put(p * 1000 + n)))
+            })
+            .collect();
+        let consumers: Vec<_> = (0..4)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || (0..1000).map(|_| queue.get()).collect::<Vec<_>>())
+            })
+            .collect();
+        producers.into_iter().for_each(|p| p.join().unwrap());
+        let mut all: Vec<i32> = consumers
+            .into_iter()
+            .flat_map(|c| c.join().unwrap())
+            .collect();
+        all.sort();
+        assert_eq!(all, (0..4000).collect::<Vec<_>>());
+    }
+}
