@@ -1,0 +1,61 @@
+//! Property tests: random configurations of every section, checked by the
+//! checker. A failing case shrinks to a small one and is reported as the
+//! command line that repeats it.
+
+use common::testing::run_kept;
+use common::{Config, Count, check};
+use producer_consumer::SECTIONS;
+use proptest::prelude::*;
+
+/// A section (by index) and settings it accepts.
+fn runs() -> impl Strategy<Value = (usize, Config)> {
+    (
+        0..SECTIONS.len(),
+        1..12_usize,
+        1..12_usize,
+        0..40_usize,
+        any::<u64>(),
+        prop_oneof![Just(None), (0..5_usize).prop_map(Some)],
+    )
+        .prop_map(|(index, producers, consumers, items, seed, capacity)| {
+            let section = SECTIONS[index].0;
+            let config = Config {
+                producers: if section.producers == Count::One { 1 } else { producers },
+                consumers: if section.consumers == Count::One { 1 } else { consumers },
+                items,
+                seed,
+                time_scale: 0.0,
+                capacity,
+                panic_at: None,
+            };
+            (index, config)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn every_run_keeps_the_rules((index, config) in runs()) {
+        let (section, run) = SECTIONS[index];
+        let events = run_kept(&section, run, &config);
+        let verdict = check(&section, &config, &events);
+        prop_assert!(
+            verdict.is_ok(),
+            "cargo run -p {} -- {config}\n{verdict}",
+            section.name
+        );
+    }
+
+    #[test]
+    fn the_command_line_repeats_the_run((index, config) in runs()) {
+        // What a failure prints must parse back into the same settings.
+        let (section, _) = SECTIONS[index];
+        let line = config.to_string();
+        let args = std::iter::once(section.name).chain(line.split_whitespace());
+        match common::cli::parse(&section, args) {
+            Ok(common::cli::Request::Run { config: parsed, .. }) => prop_assert_eq!(parsed, config),
+            other => prop_assert!(false, "{line}: {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Stress: hundreds of threads and a million items in all, at every
+//! capacity, at `--time-scale 0`. Every item must be consumed exactly once,
+//! every thread joined, and no run may hang (each is bounded).
+//!
+//! For longer runs: `cargo run --release -p xtask -- stress` (see README).
+
+use common::testing::run_kept;
+use common::{Config, Count, check};
+use producer_consumer::SECTIONS;
+
+/// Threads of a role for a stress run: hundreds where the section has
+/// several, else the one it has.
+fn threads(count: Count, many: usize) -> usize {
+    match count {
+        Count::One => 1,
+        Count::Many(_) => many,
+    }
+}
+
+#[test]
+fn hundreds_of_threads_lose_nothing_at_any_capacity() {
+    let mut items = 0;
+    for (section, run) in SECTIONS {
+        for capacity in [Some(0), Some(1), Some(64), None] {
+            let producers = threads(section.producers, 200);
+            let consumers = threads(section.consumers, 200);
+            let config = Config {
+                producers,
+                consumers,
+                // About 60,000 items a run, so that the whole test moves a
+                // million in a debug build within CI's time.
+                items: 60_000 / producers,
+                seed: 11,
+                time_scale: 0.0,
+                capacity,
+                panic_at: None,
+            };
+            let events = run_kept(&section, run, &config);
+            let verdict = check(&section, &config, &events);
+            assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+            items += config.total_items();
+        }
+    }
+    assert!(items >= 960_000, "only {items} items");
+}
