@@ -34,7 +34,7 @@ fn every_configuration_keeps_the_rules() {
                         };
                         let events = run_kept(&section, run, &config);
                         let verdict = check(&section, &config, &events);
-                        assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+                        assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
                         runs += 1;
                     }
                 }
@@ -56,7 +56,7 @@ fn runs_with_sleeps_keep_the_rules() {
             config.capacity = capacity;
             let events = run_kept(&section, run, &config);
             let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+            assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
         }
     }
 }
@@ -69,7 +69,7 @@ fn a_thousand_runs_of_each_section_keep_the_rules() {
             config.time_scale = 0.0;
             let events = run_kept(&section, run, &config);
             let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+            assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
         }
     }
 }

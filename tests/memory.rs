@@ -66,9 +66,15 @@ fn peak_bytes(items_per_producer: usize, capacity: Option<usize>) -> usize {
 fn a_bounded_buffer_keeps_memory_flat() {
     let small = peak_bytes(20_000, Some(64));
     let large = peak_bytes(200_000, Some(64));
+    eprintln!(
+        "bounded (64 slots): 160,000 items peak {small} bytes, 1,600,000 items peak {large} bytes"
+    );
     // Ten times the items, and at most a few kilobytes more: the buffer
     // holds 64 messages whatever the run's length.
-    assert!(large < small + 64 * 1024, "bounded: {small} bytes, then {large} bytes");
+    assert!(
+        large < small + 64 * 1024,
+        "bounded: {small} bytes, then {large} bytes"
+    );
 }
 
 #[test]
@@ -76,7 +82,14 @@ fn an_unbounded_buffer_grows_with_a_slow_consumer() {
     let small = peak_bytes(20_000, None);
     let large = peak_bytes(200_000, None);
     let bounded = peak_bytes(200_000, Some(64));
+    eprintln!("unbounded: 160,000 items peak {small} bytes, 1,600,000 items peak {large} bytes");
     // Eight producers outrun one consumer, so items pile up in the buffer.
-    assert!(large > 4 * small, "unbounded: {small} bytes, then {large} bytes");
-    assert!(large > 10 * bounded, "unbounded {large} bytes, bounded {bounded} bytes");
+    assert!(
+        large > 4 * small,
+        "unbounded: {small} bytes, then {large} bytes"
+    );
+    assert!(
+        large > 10 * bounded,
+        "unbounded {large} bytes, bounded {bounded} bytes"
+    );
 }

@@ -7,6 +7,7 @@ use common::{Config, Count, check};
 use producer_consumer::SECTIONS;
 use proptest::prelude::*;
 
+// ANCHOR: strategy
 /// A section (by index) and settings it accepts.
 fn runs() -> impl Strategy<Value = (usize, Config)> {
     (
@@ -20,8 +21,16 @@ fn runs() -> impl Strategy<Value = (usize, Config)> {
         .prop_map(|(index, producers, consumers, items, seed, capacity)| {
             let section = SECTIONS[index].0;
             let config = Config {
-                producers: if section.producers == Count::One { 1 } else { producers },
-                consumers: if section.consumers == Count::One { 1 } else { consumers },
+                producers: if section.producers == Count::One {
+                    1
+                } else {
+                    producers
+                },
+                consumers: if section.consumers == Count::One {
+                    1
+                } else {
+                    consumers
+                },
                 items,
                 seed,
                 time_scale: 0.0,
@@ -31,6 +40,7 @@ fn runs() -> impl Strategy<Value = (usize, Config)> {
             (index, config)
         })
 }
+// ANCHOR_END: strategy
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
@@ -40,19 +50,15 @@ proptest! {
         let (section, run) = SECTIONS[index];
         let events = run_kept(&section, run, &config);
         let verdict = check(&section, &config, &events);
-        prop_assert!(
-            verdict.is_ok(),
-            "cargo run -p {} -- {config}\n{verdict}",
-            section.name
-        );
+        prop_assert!(verdict.is_ok(), "{}\n{verdict}", config.command(&section));
     }
 
     #[test]
     fn the_command_line_repeats_the_run((index, config) in runs()) {
         // What a failure prints must parse back into the same settings.
         let (section, _) = SECTIONS[index];
-        let line = config.to_string();
-        let args = std::iter::once(section.name).chain(line.split_whitespace());
+        let line = config.command(&section);
+        let args = std::iter::once(section.name).chain(line.split_whitespace().skip(5));
         match common::cli::parse(&section, args) {
             Ok(common::cli::Request::Run { config: parsed, .. }) => prop_assert_eq!(parsed, config),
             other => prop_assert!(false, "{line}: {other:?}"),

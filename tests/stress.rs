@@ -37,7 +37,7 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
             };
             let events = run_kept(&section, run, &config);
             let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{} {config}:\n{verdict}", section.name);
+            assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
             items += config.total_items();
         }
     }

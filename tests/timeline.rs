@@ -91,17 +91,24 @@ fn the_sentinel_goes_from_a_producer_through_every_consumer() {
 }
 
 #[test]
-fn a_bounded_buffer_never_holds_more_than_its_capacity() {
+fn the_buffer_fills_up_to_its_capacity_and_empties() {
     for capacity in [1, 2] {
-        let (_, timeline) = timeline("one-one", |c| c.capacity = Some(capacity));
+        // Eight producers and one consumer: the buffer is full most of the time.
+        let (_, timeline) = timeline("many-one", |c| {
+            c.producers = 8;
+            c.capacity = Some(capacity);
+        });
         let peak = timeline.buffer.iter().map(|&(_, n)| n).max().unwrap();
-        assert!(peak <= capacity, "peak {peak} over capacity {capacity}");
+        assert_eq!(peak, capacity, "the buffer never showed as full");
         assert_eq!(
             timeline.buffer.last().unwrap().1,
             0,
             "every item left the buffer"
         );
     }
+    // Unbounded, with the same eight producers, it holds more than two.
+    let (_, timeline) = timeline("many-one", |c| c.producers = 8);
+    assert!(timeline.buffer.iter().any(|&(_, n)| n > 2));
 }
 
 #[test]

@@ -57,7 +57,7 @@ pub fn command(section: &Section) -> Command {
                     .long(name)
                     .value_name("N")
                     .value_parser(value_parser!(usize))
-                    .allow_negative_numbers(true)
+                    .allow_hyphen_values(true)
                     .default_value(default.to_string())
                     .help(format!("How many {what} to start (at least 1)")),
             );
@@ -69,7 +69,7 @@ pub fn command(section: &Section) -> Command {
                 .long("items")
                 .value_name("N")
                 .value_parser(value_parser!(usize))
-                .allow_negative_numbers(true)
+                .allow_hyphen_values(true)
                 .default_value(section.items.to_string())
                 .help("How many items each producer makes"),
         )
@@ -78,7 +78,7 @@ pub fn command(section: &Section) -> Command {
                 .long("seed")
                 .value_name("S")
                 .value_parser(value_parser!(u64))
-                .allow_negative_numbers(true)
+                .allow_hyphen_values(true)
                 .help("Makes the run's items reproducible: the same seed gives the same items"),
         )
         .arg(
@@ -87,7 +87,7 @@ pub fn command(section: &Section) -> Command {
                 .value_name("X")
                 .value_parser(value_parser!(f64))
                 .default_value("1.0")
-                .allow_negative_numbers(true)
+                .allow_hyphen_values(true)
                 .help(
                     "Multiplies every simulated sleep: 0.1 runs ten times faster, \
                      0 does not sleep at all",
@@ -98,7 +98,7 @@ pub fn command(section: &Section) -> Command {
                 .long("capacity")
                 .value_name("N")
                 .value_parser(value_parser!(usize))
-                .allow_negative_numbers(true)
+                .allow_hyphen_values(true)
                 .help(
                     "Bounds the buffer to N items: a full buffer makes producers wait. \
                      0 is a rendezvous: each item is handed over directly. \
@@ -109,6 +109,7 @@ pub fn command(section: &Section) -> Command {
             Arg::new("panic-at")
                 .long("panic-at")
                 .value_name("WHO:I")
+                .allow_hyphen_values(true)
                 .value_parser(|text: &str| text.parse::<PanicAt>())
                 .help(
                     "Makes one thread panic when it starts work on item number I, to see how \

@@ -1,6 +1,5 @@
 //! What a section is (its shape) and how one run of it is set up.
 
-use std::fmt;
 use std::thread;
 use std::time::Duration;
 
@@ -249,22 +248,29 @@ impl Config {
     // ANCHOR_END: effort
 }
 
-impl fmt::Display for Config {
-    /// The settings as command-line flags, for messages and titles.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "--producers {} --consumers {} --items {} --seed {} --time-scale {}",
-            self.producers, self.consumers, self.items, self.seed, self.time_scale
-        )?;
+impl Config {
+    /// The command that repeats this run of `section`: only the flags the
+    /// section takes, so it can be pasted into a shell as it is.
+    pub fn command(&self, section: &Section) -> String {
+        let mut line = format!("cargo run -p {} --", section.name);
+        if section.producers.numbered() {
+            line.push_str(&format!(" --producers {}", self.producers));
+        }
+        if section.consumers.numbered() {
+            line.push_str(&format!(" --consumers {}", self.consumers));
+        }
+        line.push_str(&format!(
+            " --items {} --seed {} --time-scale {}",
+            self.items, self.seed, self.time_scale
+        ));
         if let Some(slots) = self.capacity {
-            write!(f, " --capacity {slots}")?;
+            line.push_str(&format!(" --capacity {slots}"));
         }
         if let Some(PanicAt { actor, i }) = self.panic_at {
             let name = actor.to_string().to_lowercase().replace(' ', "-");
-            write!(f, " --panic-at {name}:{i}")?;
+            line.push_str(&format!(" --panic-at {name}:{i}"));
         }
-        Ok(())
+        line
     }
 }
 
@@ -368,6 +374,28 @@ mod tests {
         config.work_on(Actor::consumer(2), Item { i: 2, value: 0.5 }, &log);
         assert_eq!(log.events().len(), 4, "two starts and two ends");
         config.work_on(Actor::consumer(2), Item { i: 3, value: 0.5 }, &log);
+    }
+
+    #[test]
+    fn the_command_repeats_the_run() {
+        let mut config = config();
+        config.capacity = Some(0);
+        config.panic_at = Some(PanicAt {
+            actor: Actor::consumer(4),
+            i: 2,
+        });
+        let command = config.command(&MANY_MANY);
+        assert_eq!(
+            command,
+            "cargo run -p many-many -- --producers 3 --consumers 5 --items 10 --seed 1 \
+             --time-scale 1 --capacity 0 --panic-at consumer-4:2"
+        );
+        let args = command.split_whitespace().skip(5);
+        let parsed = crate::cli::parse(&MANY_MANY, std::iter::once("many-many").chain(args));
+        let Ok(crate::cli::Request::Run { config: parsed, .. }) = parsed else {
+            panic!("{command} does not parse: {parsed:?}");
+        };
+        assert_eq!(parsed, config);
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
 /// Like [`run_kept`], with the time of each event.
 pub fn run_timed(section: &Section, run: Run, config: &Config) -> Vec<(Duration, Event)> {
     let config = config.clone();
-    let what = format!("{} with {config}", section.name);
+    let what = config.command(section);
     within(DEADLOCK_BOUND, &what.clone(), move || {
         let log = Log::keeping();
         if let Err(panicked) = run(&config, &log) {
@@ -219,6 +219,55 @@ pub fn assert_timeline_drawn(section: &Section, exe: &str) {
         &["--timeline", unwritable.to_str().expect("UTF-8")],
         "cannot write",
     );
+}
+
+/// Gives every numeric flag of the section's program hostile values (empty,
+/// negative, not a number, huge, NaN, infinite) and checks each is refused
+/// like any bad input, with a message that names the flag. Returns how many
+/// cases it checked.
+pub fn assert_hostile_values_refused(section: &Section, exe: &str) -> usize {
+    let mut flags = vec!["items", "seed", "time-scale", "capacity", "panic-at"];
+    if section.producers.numbered() {
+        flags.push("producers");
+    }
+    if section.consumers.numbered() {
+        flags.push("consumers");
+    }
+    let values = [
+        "",
+        "-1",
+        "abc",
+        "0x10",
+        "1.5",
+        "1e999",
+        "nan",
+        "NaN",
+        "inf",
+        "-inf",
+        "99999999999999999999999",
+        "18446744073709551616",
+        "\u{1F600}",
+    ];
+    let mut checked = 0;
+    for flag in &flags {
+        for value in values {
+            // A fraction is a fine time scale; anything else here is not.
+            if *flag == "time-scale" && value == "1.5" {
+                continue;
+            }
+            let flag = format!("--{flag}");
+            // `--time-scale 0` keeps any run that slipped through short.
+            let args = [flag.as_str(), value, "--time-scale", "0"];
+            let args = if flag == "--time-scale" {
+                &args[..2]
+            } else {
+                &args[..]
+            };
+            assert_refused(exe, args, &flag);
+            checked += 1;
+        }
+    }
+    checked
 }
 
 /// Bad inputs that every section's program must refuse, with a piece of

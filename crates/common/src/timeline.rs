@@ -231,7 +231,7 @@ impl Timeline {
             buffer: if config.capacity == Some(0) {
                 vec![(0.0, 0)]
             } else {
-                buffer_levels(&added_at, &taken_at)
+                buffer_levels(&added_at, &taken_at, config.capacity)
             },
             capacity: config.capacity,
             sentinel,
@@ -245,11 +245,14 @@ fn key(item: &Item) -> (usize, u64) {
 }
 
 /// Items in the buffer over time. An item enters when its `send` returns
-/// and leaves when a consumer starts on it. The two threads read the clock
-/// separately, so an item counts as entered no later than it left.
+/// and leaves when a consumer starts on it. Each thread reads the clock a
+/// moment after the channel acted, so the times can be out of order by a
+/// few microseconds: an item counts as entered no later than it left, and
+/// the level never shows more than the channel can hold.
 fn buffer_levels(
     added_at: &HashMap<(usize, u64), f64>,
     taken_at: &[(f64, (usize, u64))],
+    capacity: Option<usize>,
 ) -> Vec<(f64, usize)> {
     let mut changes: Vec<(f64, i64)> = Vec::new();
     let mut entered = added_at.clone();
@@ -266,7 +269,8 @@ fn buffer_levels(
     let mut levels = vec![(0.0, 0)];
     for (t, change) in changes {
         level += change;
-        levels.push((t, level.max(0) as usize));
+        let shown = (level.max(0) as usize).min(capacity.unwrap_or(usize::MAX));
+        levels.push((t, shown));
     }
     levels
 }

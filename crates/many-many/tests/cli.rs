@@ -45,6 +45,12 @@ fn bad_input_is_refused_with_one_line() {
 }
 
 #[test]
+fn hostile_values_of_every_flag_are_refused() {
+    let checked = common::testing::assert_hostile_values_refused(&SECTION, EXE);
+    assert!(checked >= 60, "only {checked} cases");
+}
+
+#[test]
 fn a_timeline_shows_every_thread_and_item() {
     common::testing::assert_timeline_drawn(&SECTION, EXE);
 }

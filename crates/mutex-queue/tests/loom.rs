@@ -82,7 +82,10 @@ impl Broken {
             }
         }
         items.push_back(item);
-        assert!(items.len() <= self.maxsize, "the queue holds more than maxsize");
+        assert!(
+            items.len() <= self.maxsize,
+            "the queue holds more than maxsize"
+        );
         if !self.forget_to_notify {
             self.not_empty.notify_one();
         }
@@ -135,11 +138,11 @@ fn loom_catches_if_instead_of_while() {
     loom::model(|| two_producers_on(Broken::new(true, false)));
 }
 
+/// The consumer waits first; the producer puts without waking it.
 #[test]
-#[should_panic(expected = "deadlock")]
-fn loom_catches_a_missing_notify() {
+#[ignore = "run by loom_catches_a_missing_notify, in a process of its own"]
+fn missing_notify_model() {
     loom::model(|| {
-        // The consumer waits first, then the producer puts without waking it.
         let queue = Arc::new(Broken::new(false, true));
         let consumer = {
             let queue = Arc::clone(&queue);
@@ -148,4 +151,23 @@ fn loom_catches_a_missing_notify() {
         queue.put(7);
         consumer.join().unwrap();
     });
+}
+
+/// A deadlock makes loom panic and then abort the whole test process while
+/// it cleans up the stuck threads, so the broken model runs in a child
+/// process, and this test reads what it said.
+#[test]
+fn loom_catches_a_missing_notify() {
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "missing_notify_model",
+            "--ignored",
+            "--nocapture",
+        ])
+        .output()
+        .expect("the test binary runs again");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "loom missed the lost wake-up");
+    assert!(stderr.contains("deadlock; threads = "), "{stderr}");
 }

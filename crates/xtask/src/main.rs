@@ -8,6 +8,9 @@
 //! - `cargo xtask perf-report` runs the channel benchmarks, the same
 //!   workload in Python, and the section programs against their ideal
 //!   makespan, and writes `book/src/performance/` (under 10 minutes).
+//! - `cargo run --release -p xtask -- stress [--threads N] [--items N]` runs
+//!   every section at every capacity with N producers and N consumers (where
+//!   the section has several) and N items in all per run, and checks them.
 //! - `cargo run --release -p xtask -- event-cost` measures what keeping
 //!   timed events (for `--timeline`) costs per event, and in a whole run.
 
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         },
         ["event-cost"] => event_cost(),
         ["perf-report"] => perf::report(),
+        ["stress", options @ ..] => stress(options),
         ["--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -221,4 +225,78 @@ fn median(mut measure: impl FnMut() -> f64) -> f64 {
     let mut samples: Vec<f64> = (0..7).map(|_| measure()).collect();
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
+}
+
+/// Runs every section at capacities 0, 1, 64 and unbounded with many
+/// threads and items, checks every run, and reports the time and the
+/// process's peak memory.
+fn stress(options: &[&str]) -> Result<(), String> {
+    let (mut threads, mut total) = (500, 2_000_000);
+    let mut rest = options;
+    while let [flag, value, tail @ ..] = rest {
+        let number: usize = value
+            .parse()
+            .map_err(|_| format!("{flag} takes a number, not {value:?}"))?;
+        match *flag {
+            "--threads" => threads = number.clamp(1, common::config::MAX_THREADS),
+            "--items" => total = number,
+            _ => return Err(format!("unknown flag {flag}; {USAGE}")),
+        }
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(USAGE.to_string());
+    }
+    let started = Instant::now();
+    let mut items = 0;
+    for (section, run) in SECTIONS {
+        for capacity in [Some(0), Some(1), Some(64), None] {
+            let mut config = common::Config::new(&section, items as u64);
+            if section.producers.numbered() {
+                config.producers = threads;
+            }
+            if section.consumers.numbered() {
+                config.consumers = threads;
+            }
+            config.items = (total / config.producers).max(1);
+            config.time_scale = 0.0;
+            config.capacity = capacity;
+            let clock = Instant::now();
+            let log = Log::keeping();
+            run(&config, &log).map_err(|e| format!("{}: {e}", config.command(&section)))?;
+            let verdict = check(&section, &config, &log.events());
+            if !verdict.is_ok() {
+                return Err(format!("{}:\n{verdict}", config.command(&section)));
+            }
+            items += config.total_items();
+            println!(
+                "{:<9} capacity {:<9} {:>4} producers {:>4} consumers {:>9} items: ok in {:.1} s",
+                section.name,
+                capacity.map_or("unbounded".to_string(), |c| c.to_string()),
+                config.producers,
+                config.consumers,
+                config.total_items(),
+                clock.elapsed().as_secs_f64()
+            );
+        }
+    }
+    println!(
+        "all ok: {items} items in {:.1} s; peak memory {}",
+        started.elapsed().as_secs_f64(),
+        peak_memory()
+    );
+    Ok(())
+}
+
+/// The process's peak resident memory, from Linux's /proc.
+fn peak_memory() -> String {
+    fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|line| line.starts_with("VmHWM:"))
+                .map(|line| line["VmHWM:".len()..].trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".to_string())
 }
