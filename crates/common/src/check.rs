@@ -309,6 +309,8 @@ mod tests {
         consumers: Count::One,
         items: 3,
         prints_added: false,
+
+        barrier: true,
     };
 
     fn config() -> Config {

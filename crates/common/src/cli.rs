@@ -287,6 +287,8 @@ mod tests {
         consumers: Count::Many(3),
         items: 10,
         prints_added: false,
+
+        barrier: false,
     };
 
     fn parse_args(args: &[&str]) -> Result<Request, String> {

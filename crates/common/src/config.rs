@@ -49,6 +49,8 @@ pub struct Section {
     pub items: usize,
     /// Whether producers print `>producer added (i, value)`.
     pub prints_added: bool,
+    /// Whether producers wait at a barrier before the sentinel goes out.
+    pub barrier: bool,
 }
 
 /// The most threads of one role a run may start.
@@ -286,6 +288,8 @@ mod tests {
         consumers: Count::Many(5),
         items: 10,
         prints_added: false,
+
+        barrier: true,
     };
 
     fn config() -> Config {

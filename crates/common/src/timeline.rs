@@ -108,8 +108,8 @@ pub struct Timeline {
     pub buffer: Vec<(f64, usize)>,
     /// The buffer's capacity, if bounded.
     pub capacity: Option<usize>,
-    /// The sentinel's path: `(lane, time)` of the producer that sent it,
-    /// then of each consumer it stopped, in order.
+    /// The sentinel's path: `(lane, time)` of each producer that sent one,
+    /// then of each consumer that stopped, in order.
     pub sentinel: Vec<(usize, f64)>,
     /// The time of the last event.
     pub end: f64,
@@ -122,7 +122,7 @@ impl Timeline {
         config: &Config,
         events: &[(Duration, Event)],
     ) -> Timeline {
-        let barrier = section.producers.numbered();
+        let barrier = section.barrier;
         let mut lanes: Vec<Lane> = Vec::new();
         let mut lane_of: HashMap<Actor, usize> = HashMap::new();
         // Per lane: the time its current stretch began, and the item being
@@ -220,7 +220,6 @@ impl Timeline {
             }
         }
         sentinel.sort_by(|a, b| a.1.total_cmp(&b.1));
-        sentinel.truncate(1);
         sentinel.extend(stopped);
 
         Timeline {
@@ -417,12 +416,11 @@ impl Timeline {
                     .set("stroke-width", 2)
                     .set("stroke-dasharray", "5 3"),
             );
-            for (step, &(lane, t)) in self.sentinel.iter().enumerate() {
+            for &(lane, t) in &self.sentinel {
                 let who = self.lanes[lane].actor;
-                let what = if step == 0 {
-                    "sends the sentinel"
-                } else {
-                    "reads the sentinel and stops"
+                let what = match who.role {
+                    Role::Producer => "sends the sentinel",
+                    Role::Consumer => "reads the sentinel and stops",
                 };
                 group = group.add(
                     Circle::new()

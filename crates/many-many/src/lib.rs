@@ -24,6 +24,8 @@ pub const SECTION: Section = Section {
     consumers: Count::Many(5),
     items: 10,
     prints_added: false,
+
+    barrier: true,
 };
 
 // ANCHOR: producer

@@ -24,6 +24,8 @@ pub const SECTION: Section = Section {
     consumers: Count::One,
     items: 5,
     prints_added: false,
+
+    barrier: true,
 };
 
 // ANCHOR: producer

@@ -22,6 +22,8 @@ pub const SECTION: Section = Section {
     consumers: Count::Many(3),
     items: 10,
     prints_added: false,
+
+    barrier: false,
 };
 
 // ANCHOR: producer

@@ -21,6 +21,8 @@ pub const SECTION: Section = Section {
     consumers: Count::One,
     items: 10,
     prints_added: true,
+
+    barrier: false,
 };
 
 // ANCHOR: producer
