@@ -1,5 +1,10 @@
-//! The workspace's root package. It holds no code of its own: it gives the
-//! top-level `tests/` and `examples/` one place to reach every section from.
+//! The workspace's root package: it gives the top-level `tests/` and
+//! `examples/` one place to reach every section from, and holds the
+//! shutdown strategies the tutorial names but does not build, each run by
+//! an example of the same name.
+
+pub mod counting_sentinels;
+pub mod disconnect;
 
 pub use common;
 pub use many_many;
@@ -15,4 +20,10 @@ pub const SECTIONS: [(Section, Run); 4] = [
     (many_one::SECTION, many_one::run),
     (one_many::SECTION, one_many::run),
     (many_many::SECTION, many_many::run),
+];
+
+/// The other shutdown strategies, run as examples, with their `run`.
+pub const SHUTDOWNS: [(Section, Run); 2] = [
+    (counting_sentinels::SECTION, counting_sentinels::run),
+    (disconnect::SECTION, disconnect::run),
 ];

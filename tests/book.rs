@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use common::cli::{Request, parse};
 use common::log::parse_output;
 use common::{Event, What, check_printed};
-use producer_consumer::SECTIONS;
+use producer_consumer::{SECTIONS, SHUTDOWNS};
 
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -140,10 +140,12 @@ fn every_output_keeps_the_rules() {
         let (command, output) = text.split_once('\n').expect("a command line, then output");
         let (name, args) = command
             .strip_prefix("$ cargo run -p ")
+            .or_else(|| command.strip_prefix("$ cargo run --example "))
             .and_then(|rest| rest.split_once(" -- "))
             .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
         let (section, _) = SECTIONS
             .into_iter()
+            .chain(SHUTDOWNS)
             .find(|(section, _)| section.name == name)
             .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
         let argv = std::iter::once(name).chain(args.split_whitespace());
@@ -159,7 +161,16 @@ fn every_output_keeps_the_rules() {
     checked.sort();
     assert_eq!(
         checked,
-        ["many-many", "many-one", "one-many", "one-one", "one-one"]
+        [
+            "counting_sentinels",
+            "disconnect",
+            "disconnect",
+            "many-many",
+            "many-one",
+            "one-many",
+            "one-one",
+            "one-one"
+        ]
     );
 }
 

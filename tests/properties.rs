@@ -4,14 +4,20 @@
 
 use common::testing::run_kept;
 use common::{Config, Count, check};
-use producer_consumer::SECTIONS;
+use producer_consumer::{SECTIONS, SHUTDOWNS};
+
+/// Every program with the sections' shape: the four sections, then the
+/// other shutdowns.
+fn all() -> Vec<(common::Section, common::Run)> {
+    SECTIONS.into_iter().chain(SHUTDOWNS).collect()
+}
 use proptest::prelude::*;
 
 // ANCHOR: strategy
 /// A section (by index) and settings it accepts.
 fn runs() -> impl Strategy<Value = (usize, Config)> {
     (
-        0..SECTIONS.len(),
+        0..all().len(),
         1..12_usize,
         1..12_usize,
         0..40_usize,
@@ -19,7 +25,7 @@ fn runs() -> impl Strategy<Value = (usize, Config)> {
         prop_oneof![Just(None), (0..5_usize).prop_map(Some)],
     )
         .prop_map(|(index, producers, consumers, items, seed, capacity)| {
-            let section = SECTIONS[index].0;
+            let section = all()[index].0;
             let config = Config {
                 producers: if section.producers == Count::One {
                     1
@@ -47,7 +53,7 @@ proptest! {
 
     #[test]
     fn every_run_keeps_the_rules((index, config) in runs()) {
-        let (section, run) = SECTIONS[index];
+        let (section, run) = all()[index];
         let events = run_kept(&section, run, &config);
         let verdict = check(&section, &config, &events);
         prop_assert!(verdict.is_ok(), "{}\n{verdict}", config.command(&section));
@@ -56,7 +62,7 @@ proptest! {
     #[test]
     fn the_command_line_repeats_the_run((index, config) in runs()) {
         // What a failure prints must parse back into the same settings.
-        let (section, _) = SECTIONS[index];
+        let (section, _) = all()[index];
         let line = config.command(&section);
         let args = std::iter::once(section.name).chain(line.split_whitespace().skip(5));
         match common::cli::parse(&section, args) {

@@ -100,8 +100,10 @@ pub struct Lane {
 /// A run, ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Timeline {
-    /// The title: the section and its settings.
+    /// The title: the section's name.
     pub title: String,
+    /// The line under the title: the run's settings.
+    pub settings: String,
     /// One lane per thread, in the order the threads first printed.
     pub lanes: Vec<Lane>,
     /// Items in the buffer: `(time, count)` from each change on.
@@ -223,7 +225,8 @@ impl Timeline {
         sentinel.extend(stopped);
 
         Timeline {
-            title: title(section, config),
+            title: section.name.to_string(),
+            settings: settings(config),
             lanes,
             // At capacity 0 nothing ever waits in the buffer: each item goes
             // straight from a producer's hands to a consumer's.
@@ -274,7 +277,7 @@ fn buffer_levels(
     levels
 }
 
-fn title(section: &Section, config: &Config) -> String {
+fn settings(config: &Config) -> String {
     let plural = |n: usize, word: &str| {
         if n == 1 {
             format!("1 {word}")
@@ -288,8 +291,7 @@ fn title(section: &Section, config: &Config) -> String {
         Some(n) => format!("capacity {n}"),
     };
     format!(
-        "{}: {} x {}, {}, {buffer}, seed {}, time scale {}",
-        section.name,
+        "{} x {}, {}, {buffer}, seed {}, time scale {}",
         plural(config.producers, "producer"),
         plural(config.items, "item"),
         plural(config.consumers, "consumer"),
@@ -302,7 +304,7 @@ fn title(section: &Section, config: &Config) -> String {
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 110.0;
 const RIGHT: f64 = 20.0;
-const TOP: f64 = 50.0;
+const TOP: f64 = 62.0;
 const LANE: f64 = 22.0;
 const LANE_GAP: f64 = 6.0;
 const CHART: f64 = 60.0;
@@ -334,7 +336,8 @@ impl Timeline {
                     .set("height", "100%")
                     .set("fill", "white"),
             )
-            .add(text(LEFT, 26.0, &self.title, 17.0, "start").set("font-weight", "bold"));
+            .add(text(LEFT, 24.0, &self.title, 17.0, "start").set("font-weight", "bold"))
+            .add(text(LEFT, 44.0, &self.settings, 14.0, "start"));
 
         // The lanes.
         for (index, lane) in self.lanes.iter().enumerate() {

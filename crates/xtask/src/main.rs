@@ -27,7 +27,7 @@ use common::log::parse_output;
 use common::testing::run_program;
 use common::timeline::Timeline;
 use common::{Log, Section, check, check_printed};
-use producer_consumer::SECTIONS;
+use producer_consumer::{SECTIONS, SHUTDOWNS};
 
 /// The runs the book shows: the file name, the section and its
 /// command-line arguments.
@@ -37,6 +37,13 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ("many-one", "many-one", "--seed 42"),
     ("one-many", "one-many", "--seed 42"),
     ("many-many", "many-many", "--seed 42"),
+    ("counting_sentinels", "counting_sentinels", "--seed 42"),
+    ("disconnect", "disconnect", "--seed 42"),
+    (
+        "disconnect-one-one",
+        "disconnect",
+        "--seed 42 --producers 1 --consumers 1",
+    ),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report | event-cost";
@@ -80,8 +87,18 @@ fn workspace_root() -> PathBuf {
 fn section(name: &str) -> Result<(Section, common::Run), String> {
     SECTIONS
         .into_iter()
+        .chain(SHUTDOWNS)
         .find(|(section, _)| section.name == name)
-        .ok_or_else(|| format!("no section named {name}"))
+        .ok_or_else(|| format!("no section or example named {name}"))
+}
+
+/// The command a reader types to run `name`: a crate, or an example.
+fn command(name: &str, args: &str) -> String {
+    if SHUTDOWNS.iter().any(|(section, _)| section.name == name) {
+        format!("$ cargo run --example {name} -- {args}")
+    } else {
+        format!("$ cargo run -p {name} -- {args}")
+    }
 }
 
 /// Runs each of the book's programs in this process, through the same
@@ -105,7 +122,7 @@ fn book_outputs() -> Result<(), String> {
         if !verdict.is_ok() {
             return Err(format!("{name} {args} broke the rules:\n{verdict}"));
         }
-        let mut text = format!("$ cargo run -p {name} -- {args}\n");
+        let mut text = format!("{}\n", command(name, args));
         for event in events.iter().filter(|e| e.is_printed_by(&section)) {
             text.push_str(&format!("{event}\n"));
         }
@@ -122,11 +139,19 @@ fn book_outputs() -> Result<(), String> {
     Ok(())
 }
 
-/// Runs every section's real program `runs` times and checks each output.
+/// Runs every section's real program, and the examples with the same
+/// shape, `runs` times each, and checks each output.
 fn soak(runs: u64) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let status = Command::new(cargo)
-        .args(["build", "--release", "--quiet", "--workspace", "--bins"])
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "--workspace",
+            "--bins",
+            "--examples",
+        ])
         .current_dir(workspace_root())
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -134,8 +159,15 @@ fn soak(runs: u64) -> Result<(), String> {
         return Err("the release build failed".to_string());
     }
     let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
-    for (section, _) in SECTIONS {
-        let exe = workspace_root().join("target/release").join(section.name);
+    let programs = SECTIONS
+        .into_iter()
+        .map(|(s, _)| (s, ""))
+        .chain(SHUTDOWNS.into_iter().map(|(s, _)| (s, "examples")));
+    for (section, folder) in programs {
+        let exe = workspace_root()
+            .join("target/release")
+            .join(folder)
+            .join(section.name);
         let exe = exe.to_str().ok_or("the target path is not UTF-8")?;
         let started = Instant::now();
         let mut lines = 0;
@@ -249,7 +281,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
     }
     let started = Instant::now();
     let mut items = 0;
-    for (section, run) in SECTIONS {
+    for (section, run) in SECTIONS.into_iter().chain(SHUTDOWNS) {
         for capacity in [Some(0), Some(1), Some(64), None] {
             let mut config = common::Config::new(&section, items as u64);
             if section.producers.numbered() {

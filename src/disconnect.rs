@@ -1,0 +1,84 @@
+//! Shutdown by disconnection, the Rust way: no sentinel at all.
+//!
+//! Each producer owns a `Sender` and drops it when it has sent its last
+//! item. When the last `Sender` is gone, the channel is *disconnected*:
+//! consumers receive whatever is still buffered, and then their loop ends.
+//! The same code runs every configuration: `--producers 1 --consumers 1`,
+//! many to one, one to many, many to many.
+
+use std::thread;
+
+use common::{Actor, Config, Count, Item, Log, Panicked, Section};
+use flume::{Receiver, Sender};
+use rand::RngExt;
+
+/// Three producers and five consumers by default; both can be changed.
+pub const SECTION: Section = Section {
+    name: "disconnect",
+    about: "Shutdown without a sentinel: the channel closes when the last sender is dropped",
+    version: env!("CARGO_PKG_VERSION"),
+    producers: Count::Many(3),
+    consumers: Count::Many(5),
+    items: 10,
+    prints_added: false,
+    barrier: false,
+};
+
+// ANCHOR: producer
+/// Makes its items and sends them. Returning drops `queue`, this
+/// producer's `Sender`: that is its whole shutdown.
+fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Log) {
+    log.running(me);
+    let mut rng = config.rng_for(me);
+    for i in 0..config.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        config.work_on(me, item, log);
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+        log.added(me, item);
+    }
+    log.done(me);
+}
+// ANCHOR_END: producer
+
+// ANCHOR: consumer
+/// Processes items until the channel is empty and disconnected.
+fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
+    log.running(me);
+    // The iterator blocks while the channel is empty, and ends once it is
+    // empty and every sender has been dropped.
+    for item in queue {
+        config.work_on(me, item, log);
+        log.got(me, item);
+    }
+    log.done(me);
+}
+// ANCHOR_END: consumer
+
+// ANCHOR: run
+/// Runs `config.producers` producers and `config.consumers` consumers.
+pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
+    let (sender, receiver) = config.channel();
+    thread::scope(|scope| {
+        let mut threads = Vec::new();
+        for id in 0..config.consumers {
+            let (me, receiver) = (Actor::consumer(id), receiver.clone());
+            let consumer = scope.spawn(move || consumer(me, receiver, config, log));
+            threads.push((me.to_string().to_lowercase(), consumer));
+        }
+        for id in 0..config.producers {
+            let (me, sender) = (Actor::producer(id), sender.clone());
+            let producer = scope.spawn(move || producer(me, sender, config, log));
+            threads.push((me.to_string().to_lowercase(), producer));
+        }
+        // The originals must go too: a sender kept here would hold the
+        // channel open, and the consumers would wait forever.
+        drop((sender, receiver));
+        common::join_all(threads)
+    })
+}
+// ANCHOR_END: run

@@ -1,0 +1,126 @@
+//! The shutdown strategies beyond the tutorial's: they keep every rule in
+//! every configuration, survive a panicking thread without hanging, and
+//! move exactly the items the tutorial's sections move.
+
+use common::testing::{DEADLOCK_BOUND, run_kept, within};
+use common::{Config, Count, PanicAt, check, summary};
+use producer_consumer::{SECTIONS, SHUTDOWNS, counting_sentinels, disconnect};
+
+fn counts(count: Count) -> &'static [usize] {
+    match count {
+        Count::One => &[1],
+        Count::Many(_) => &[1, 2, 5],
+    }
+}
+
+#[test]
+fn every_configuration_keeps_the_rules() {
+    for (section, run) in SHUTDOWNS {
+        for &producers in counts(section.producers) {
+            for &consumers in counts(section.consumers) {
+                for capacity in [Some(0), Some(1), Some(4), None] {
+                    for items in [0, 1, 7] {
+                        let config = Config {
+                            producers,
+                            consumers,
+                            items,
+                            seed: 5,
+                            time_scale: 0.0,
+                            capacity,
+                            panic_at: None,
+                        };
+                        let events = run_kept(&section, run, &config);
+                        let verdict = check(&section, &config, &events);
+                        assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn disconnection_moves_the_same_items_as_each_section() {
+    // The same producers, consumers and seed as each tutorial section: the
+    // same items made and consumed, without any sentinel.
+    for (section, run) in SECTIONS {
+        let mut config = Config::new(&section, 21);
+        config.time_scale = 0.0;
+        let tutorial = check(&section, &config, &run_kept(&section, run, &config));
+        let events = run_kept(&disconnect::SECTION, disconnect::run, &config);
+        let verdict = check(&disconnect::SECTION, &config, &events);
+        assert!(
+            verdict.is_ok(),
+            "{}:\n{verdict}",
+            config.command(&disconnect::SECTION)
+        );
+        let sorted = |mut items: Vec<_>| {
+            items.sort_by(|a: &(Option<usize>, common::Item), b| {
+                a.0.cmp(&b.0).then(a.1.i.cmp(&b.1.i))
+            });
+            items
+        };
+        assert_eq!(
+            sorted(verdict.consumed),
+            sorted(tutorial.consumed),
+            "{}",
+            section.name
+        );
+    }
+}
+
+#[test]
+fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
+    let (many_one, run) = SECTIONS[1];
+    let mut config = Config::new(&many_one, 8);
+    config.time_scale = 0.0;
+    let barrier = summary(&many_one, &config, &run_kept(&many_one, run, &config));
+    let section = counting_sentinels::SECTION;
+    let counting = summary(
+        &section,
+        &config,
+        &run_kept(&section, counting_sentinels::run, &config),
+    );
+    // Only the name differs.
+    assert_eq!(
+        counting.replacen("counting_sentinels", "many-one", 1),
+        barrier
+    );
+}
+
+#[test]
+fn a_panicking_thread_never_hangs_the_run() {
+    let mut cases = 0;
+    for (section, run) in SHUTDOWNS {
+        let who = ["producer-1:2", "consumer-0:3", "consumer:3"];
+        for at in who {
+            let Ok(panic_at) = at.parse::<PanicAt>() else {
+                continue;
+            };
+            for capacity in [Some(0), Some(1), None] {
+                let mut config = Config::new(&section, 2);
+                config.time_scale = 0.0;
+                config.capacity = capacity;
+                config.consumers = config.consumers.min(1); // So the panic surely happens.
+                config.panic_at = Some(panic_at);
+                if config.validate(&section).is_err() {
+                    continue; // That thread does not exist in this example.
+                }
+                let command = config.command(&section);
+                let outcome = within(DEADLOCK_BOUND, &command.clone(), move || {
+                    run(&config, &common::Log::keeping())
+                });
+                let error = outcome.expect_err("the panic is reported").to_string();
+                assert!(
+                    error.contains("failed while working on item ("),
+                    "{command}: {error}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    assert_eq!(
+        cases, 12,
+        "a producer and a consumer, three capacities, two examples"
+    );
+}
