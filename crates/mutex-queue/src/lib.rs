@@ -19,14 +19,15 @@
 //! assert_eq!(received, [0, 1, 2, 3, 4]);
 //! ```
 
+// ANCHOR: queue
 use std::collections::VecDeque;
 
+// Under `--cfg loom`, the model checker's versions of the same types.
 #[cfg(loom)]
 use loom::sync::{Condvar, Mutex, MutexGuard};
 #[cfg(not(loom))]
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-// ANCHOR: queue
 /// A blocking FIFO queue, optionally bounded.
 #[derive(Debug)]
 pub struct Queue<T> {

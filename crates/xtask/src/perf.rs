@@ -283,6 +283,24 @@ fn time(ns: f64) -> String {
     }
 }
 
+/// A range of times in one unit, the unit of the larger: `14.9–39.1 µs`.
+fn range(min: f64, max: f64) -> String {
+    let (scale, unit) = match max {
+        m if m >= 1e6 => (1e6, "ms"),
+        m if m >= 1e3 => (1e3, "µs"),
+        _ => (1.0, "ns"),
+    };
+    let number = |v: f64| {
+        let v = v / scale;
+        if v >= 10.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    format!("{}–{}&nbsp;{unit}", number(min), number(max))
+}
+
 /// A label for a power of ten on the chart's axis.
 fn tick(ns: f64) -> String {
     match ns {
@@ -344,10 +362,10 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
         md,
         "### Time per message\n\nMedian time per message over criterion's samples \
          (Python: over 5 repeats), the range from fastest to slowest sample under it, \
-         and how many times slower than the fastest in its row. Threads: producers/consumers.\n"
+         and how many times slower than the fastest in its row.\n"
     );
-    let _ = writeln!(md, "| threads | capacity | {} |", CHANNELS.join(" | "));
-    let _ = writeln!(md, "|---|---|{}", "---|".repeat(CHANNELS.len()));
+    let _ = writeln!(md, "| threads, capacity | {} |", CHANNELS.join(" | "));
+    let _ = writeln!(md, "|---|{}", "---|".repeat(CHANNELS.len()));
     for (producers, consumers) in TOPOLOGIES {
         let group = format!("p{producers}c{consumers}");
         for capacity in CAPACITIES {
@@ -364,7 +382,7 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
                 .flatten()
                 .copied()
                 .fold(f64::INFINITY, f64::min);
-            let mut row = format!("| {producers}/{consumers} | {capacity} |");
+            let mut row = format!("| {producers}/{consumers}, {capacity} |");
             for (channel, median) in CHANNELS.iter().zip(&medians) {
                 match median {
                     None => row.push_str(" n/a |"),
@@ -374,11 +392,16 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
                         let (min, max) = min_max(samples);
                         let ratio = m / best;
                         let shown = if ratio < 1.05 {
-                            format!("**{}**", time(*m))
+                            format!("**{}**", time(*m).replace(' ', "&nbsp;"))
                         } else {
-                            format!("{} ×{ratio:.1}", time(*m))
+                            let ratio = if ratio < 10.0 {
+                                format!("{ratio:.1}")
+                            } else {
+                                format!("{ratio:.0}")
+                            };
+                            format!("{}&nbsp;×{ratio}", time(*m).replace(' ', "&nbsp;"))
                         };
-                        let _ = write!(row, " {shown}<br>{}–{} |", time(min), time(max));
+                        let _ = write!(row, " {shown}<br>{} |", range(min, max));
                     }
                 }
             }
@@ -387,7 +410,7 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
     }
     let _ = writeln!(
         md,
-        "\n4/4 runs eight threads on this machine's cores: it measures oversubscription as \
+        "\nThreads: producers/consumers. 4/4 runs eight threads on this machine's cores: it measures oversubscription as \
          much as the channels. `std mpsc` has a single receiver; with several consumers \
          they share it behind a `Mutex`. n/a: the Mutex+Condvar queue, like Python's \
          queues, has no capacity 0 (`maxsize=0` means unbounded), and `SimpleQueue` is \
@@ -704,6 +727,9 @@ mod tests {
         assert_eq!(time(27.4), "27 ns");
         assert_eq!(time(32_600.0), "32.6 µs");
         assert_eq!(tick(1e3), "1 µs");
+        assert_eq!(range(14_900.0, 39_100.0), "15–39&nbsp;µs");
+        assert_eq!(range(368.0, 425.0), "368–425&nbsp;ns");
+        assert_eq!(range(0.5, 2.5), "0.5–2.5&nbsp;ns");
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
     }
