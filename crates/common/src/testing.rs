@@ -221,6 +221,103 @@ pub fn assert_timeline_drawn(section: &Section, exe: &str) {
     );
 }
 
+/// Runs the real program a few ways (sleeping a little, many items through
+/// one slot, a rendezvous) and checks everything it printed.
+pub fn assert_runs_keep_the_rules(section: &Section, exe: &str) {
+    for args in [
+        &["--seed", "1", "--time-scale", "0.001"][..],
+        &[
+            "--seed",
+            "2",
+            "--time-scale",
+            "0",
+            "--items",
+            "500",
+            "--capacity",
+            "1",
+        ],
+        &["--seed", "3", "--time-scale", "0", "--capacity", "0"],
+    ] {
+        let verdict = check_program(section, exe, args);
+        assert!(verdict.is_ok(), "{args:?}:\n{verdict}");
+    }
+}
+
+/// Runs the real program without `--seed`: it must say on stderr how to
+/// repeat the run.
+pub fn assert_random_run_names_its_seed(exe: &str) {
+    let output = run_program(exe, &["--time-scale", "0"]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let expected = "random run; repeat it with --seed ";
+    assert!(stderr.starts_with(expected), "{stderr}");
+}
+
+/// Checks that `--help` explains every flag the program takes.
+pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
+    let output = run_program(exe, &["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    let mut flags = vec![
+        "--items",
+        "--seed",
+        "--time-scale",
+        "--capacity",
+        "--panic-at",
+    ];
+    flags.extend(["--timeline", "--version", "--help"]);
+    if section.producers.numbered() {
+        flags.push("--producers");
+    }
+    if section.consumers.numbered() {
+        flags.push("--consumers");
+    }
+    for flag in flags {
+        assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
+    }
+}
+
+/// The tests every program with a section's command line shares: put
+/// `common::program_tests!(SECTION, env!("CARGO_BIN_EXE_name"));` in its
+/// `tests/cli.rs`.
+#[macro_export]
+macro_rules! program_tests {
+    ($section:expr, $exe:expr) => {
+        #[test]
+        fn a_run_prints_lines_that_keep_the_rules() {
+            $crate::testing::assert_runs_keep_the_rules(&$section, $exe);
+        }
+
+        #[test]
+        fn a_run_without_a_seed_says_how_to_repeat_it() {
+            $crate::testing::assert_random_run_names_its_seed($exe);
+        }
+
+        #[test]
+        fn bad_input_is_refused_with_one_line() {
+            for (args, expected) in $crate::testing::BAD_INPUTS {
+                $crate::testing::assert_refused($exe, args, expected);
+            }
+        }
+
+        #[test]
+        fn hostile_values_of_every_flag_are_refused() {
+            let checked = $crate::testing::assert_hostile_values_refused(&$section, $exe);
+            assert!(checked >= 60, "only {checked} cases");
+        }
+
+        #[test]
+        fn a_timeline_shows_every_thread_and_item() {
+            $crate::testing::assert_timeline_drawn(&$section, $exe);
+        }
+
+        #[test]
+        fn help_explains_every_flag() {
+            $crate::testing::assert_help_explains_every_flag(&$section, $exe);
+        }
+    };
+}
+
 /// Gives every numeric flag of the section's program hostile values (empty,
 /// negative, not a number, huge, NaN, infinite) and checks each is refused
 /// like any bad input, with a message that names the flag. Returns how many

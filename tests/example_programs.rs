@@ -1,0 +1,32 @@
+//! The examples with a section's command line (`counting_sentinels`,
+//! `disconnect`), run as real programs, as a user runs them: the same tests
+//! as each section crate's `tests/cli.rs`.
+//!
+//! `cargo test` builds the examples before it runs the tests; they sit next
+//! to the test binaries, in `target/<profile>/examples/`.
+
+/// The path of example `name`'s program.
+fn example(name: &str) -> String {
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    let profile = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let path = profile.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the whole `cargo test`, which builds the examples",
+        path.display()
+    );
+    path.to_str().expect("a UTF-8 path").to_string()
+}
+
+mod counting_sentinels {
+    use producer_consumer::counting_sentinels::SECTION;
+    common::program_tests!(SECTION, &super::example("counting_sentinels"));
+}
+
+mod disconnect {
+    use producer_consumer::disconnect::SECTION;
+    common::program_tests!(SECTION, &super::example("disconnect"));
+}
