@@ -302,7 +302,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
             }
             items += config.total_items();
             println!(
-                "{:<9} capacity {:<9} {:>4} producers {:>4} consumers {:>9} items: ok in {:.1} s",
+                "{:<18} capacity {:<9} {:>4} producers {:>4} consumers {:>9} items: ok in {:.1} s",
                 section.name,
                 capacity.map_or("unbounded".to_string(), |c| c.to_string()),
                 config.producers,
