@@ -17,6 +17,7 @@ pub const SECTION: Section = Section {
     items: 5,
     prints_added: false,
     barrier: false,
+    example: true,
 };
 
 // ANCHOR: producer

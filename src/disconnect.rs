@@ -22,6 +22,7 @@ pub const SECTION: Section = Section {
     items: 10,
     prints_added: false,
     barrier: false,
+    example: true,
 };
 
 // ANCHOR: producer

@@ -5,6 +5,7 @@
 
 pub mod counting_sentinels;
 pub mod disconnect;
+pub mod event_timeout;
 
 pub use common;
 pub use many_many;
@@ -23,7 +24,8 @@ pub const SECTIONS: [(Section, Run); 4] = [
 ];
 
 /// The other shutdown strategies, run as examples, with their `run`.
-pub const SHUTDOWNS: [(Section, Run); 2] = [
+pub const SHUTDOWNS: [(Section, Run); 3] = [
     (counting_sentinels::SECTION, counting_sentinels::run),
     (disconnect::SECTION, disconnect::run),
+    (event_timeout::SECTION, event_timeout::run),
 ];

@@ -1,5 +1,5 @@
 //! The examples with a section's command line (`counting_sentinels`,
-//! `disconnect`), run as real programs, as a user runs them: the same tests
+//! `disconnect`, `event_timeout`), run as real programs, as a user runs them: the same tests
 //! as each section crate's `tests/cli.rs`.
 //!
 //! `cargo test` builds the examples before it runs the tests; they sit next
@@ -29,4 +29,9 @@ mod counting_sentinels {
 mod disconnect {
     use producer_consumer::disconnect::SECTION;
     common::program_tests!(SECTION, &super::example("disconnect"));
+}
+
+mod event_timeout {
+    use producer_consumer::event_timeout::SECTION;
+    common::program_tests!(SECTION, &super::example("event_timeout"));
 }

@@ -4,7 +4,7 @@
 
 use common::testing::{DEADLOCK_BOUND, run_kept, within};
 use common::{Config, Count, PanicAt, check, summary};
-use producer_consumer::{SECTIONS, SHUTDOWNS, counting_sentinels, disconnect};
+use producer_consumer::{SECTIONS, SHUTDOWNS, counting_sentinels, disconnect, event_timeout};
 
 fn counts(count: Count) -> &'static [usize] {
     match count {
@@ -92,7 +92,7 @@ fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
 fn a_panicking_thread_never_hangs_the_run() {
     let mut cases = 0;
     for (section, run) in SHUTDOWNS {
-        let who = ["producer-1:2", "consumer-0:3", "consumer:3"];
+        let who = ["producer-1:2", "producer:2", "consumer-0:3", "consumer:3"];
         for at in who {
             let Ok(panic_at) = at.parse::<PanicAt>() else {
                 continue;
@@ -120,7 +120,41 @@ fn a_panicking_thread_never_hangs_the_run() {
         }
     }
     assert_eq!(
-        cases, 12,
-        "a producer and a consumer, three capacities, two examples"
+        cases, 18,
+        "a producer and a consumer, three capacities, three examples"
     );
+}
+
+#[test]
+fn polling_costs_wake_ups_and_a_late_stop() {
+    let section = event_timeout::SECTION;
+    let mut config = Config::new(&section, 4);
+    config.time_scale = 0.01; // Items of about 5 ms.
+    let cost = |timeout_ms| {
+        let config = config.clone();
+        let timeout = std::time::Duration::from_millis(timeout_ms);
+        within(DEADLOCK_BOUND, "polling", move || {
+            let log = common::Log::keeping();
+            let polling =
+                event_timeout::run_with_timeout(&config, &log, timeout).expect("no panic");
+            let verdict = check(&event_timeout::SECTION, &config, &log.events());
+            assert!(verdict.is_ok(), "{verdict}");
+            polling
+        })
+    };
+    let short = cost(1);
+    let long = cost(60);
+    let wakeups =
+        |polling: &[event_timeout::Polling]| polling.iter().map(|p| p.idle_wakeups).sum::<usize>();
+    // Shorter waits wake the idle consumers more often...
+    assert!(wakeups(&short) > 2 * wakeups(&long), "{short:?} {long:?}");
+    // ...and each consumer stops after the flag, within one timeout and one
+    // item (plus a generous second for a busy machine).
+    for polling in short.iter().chain(&long) {
+        assert!(polling.shutdown_latency < std::time::Duration::from_millis(60 + 10 + 1000));
+    }
+    // With the long timeout, at least one idle consumer noticed the flag
+    // only when its wait ran out.
+    let slowest = long.iter().map(|p| p.shutdown_latency).max().unwrap();
+    assert!(slowest > std::time::Duration::from_millis(5), "{long:?}");
 }

@@ -311,6 +311,8 @@ mod tests {
         prints_added: false,
 
         barrier: true,
+
+        example: false,
     };
 
     fn config() -> Config {

@@ -289,6 +289,8 @@ mod tests {
         prints_added: false,
 
         barrier: false,
+
+        example: false,
     };
 
     fn parse_args(args: &[&str]) -> Result<Request, String> {

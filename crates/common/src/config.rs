@@ -51,6 +51,9 @@ pub struct Section {
     pub prints_added: bool,
     /// Whether producers wait at a barrier before the sentinel goes out.
     pub barrier: bool,
+    /// Whether it runs as an example (`cargo run --example NAME`) rather
+    /// than as a crate (`cargo run -p NAME`).
+    pub example: bool,
 }
 
 /// The most threads of one role a run may start.
@@ -254,7 +257,8 @@ impl Config {
     /// The command that repeats this run of `section`: only the flags the
     /// section takes, so it can be pasted into a shell as it is.
     pub fn command(&self, section: &Section) -> String {
-        let mut line = format!("cargo run -p {} --", section.name);
+        let how = if section.example { "--example" } else { "-p" };
+        let mut line = format!("cargo run {how} {} --", section.name);
         if section.producers.numbered() {
             line.push_str(&format!(" --producers {}", self.producers));
         }
@@ -290,6 +294,8 @@ mod tests {
         prints_added: false,
 
         barrier: true,
+
+        example: false,
     };
 
     fn config() -> Config {

@@ -26,6 +26,8 @@ pub const SECTION: Section = Section {
     prints_added: false,
 
     barrier: true,
+
+    example: false,
 };
 
 // ANCHOR: producer

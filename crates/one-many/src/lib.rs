@@ -24,6 +24,8 @@ pub const SECTION: Section = Section {
     prints_added: false,
 
     barrier: false,
+
+    example: false,
 };
 
 // ANCHOR: producer

@@ -23,6 +23,8 @@ pub const SECTION: Section = Section {
     prints_added: true,
 
     barrier: false,
+
+    example: false,
 };
 
 // ANCHOR: producer

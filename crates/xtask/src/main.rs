@@ -44,9 +44,11 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
         "disconnect",
         "--seed 42 --producers 1 --consumers 1",
     ),
+    ("event_timeout", "event_timeout", "--seed 42"),
 ];
 
-const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report | event-cost";
+const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
+                     | event-cost | stress [--threads N] [--items N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -92,13 +94,10 @@ fn section(name: &str) -> Result<(Section, common::Run), String> {
         .ok_or_else(|| format!("no section or example named {name}"))
 }
 
-/// The command a reader types to run `name`: a crate, or an example.
-fn command(name: &str, args: &str) -> String {
-    if SHUTDOWNS.iter().any(|(section, _)| section.name == name) {
-        format!("$ cargo run --example {name} -- {args}")
-    } else {
-        format!("$ cargo run -p {name} -- {args}")
-    }
+/// The command a reader types to run `section` with `args`.
+fn command(section: &Section, args: &str) -> String {
+    let how = if section.example { "--example" } else { "-p" };
+    format!("$ cargo run {how} {} -- {args}", section.name)
 }
 
 /// Runs each of the book's programs in this process, through the same
@@ -122,7 +121,7 @@ fn book_outputs() -> Result<(), String> {
         if !verdict.is_ok() {
             return Err(format!("{name} {args} broke the rules:\n{verdict}"));
         }
-        let mut text = format!("{}\n", command(name, args));
+        let mut text = format!("{}\n", command(&section, args));
         for event in events.iter().filter(|e| e.is_printed_by(&section)) {
             text.push_str(&format!("{event}\n"));
         }
@@ -136,6 +135,43 @@ fn book_outputs() -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
+    polling_costs(&dir)
+}
+
+/// Measures what polling costs in `event_timeout`, for three timeouts, and
+/// writes the table the book shows. Items average 50 ms (time scale 0.1).
+fn polling_costs(dir: &Path) -> Result<(), String> {
+    use producer_consumer::event_timeout;
+    let section = event_timeout::SECTION;
+    let mut table = String::from(
+        "| timeout | idle wake-ups, all consumers | slowest stop after the flag |\n|---|---|---|\n",
+    );
+    for timeout_ms in [5, 20, 100] {
+        let mut wakeups = Vec::new();
+        let mut latencies = Vec::new();
+        for seed in 1..=5 {
+            let mut config = common::Config::new(&section, seed);
+            config.time_scale = 0.1;
+            let timeout = std::time::Duration::from_millis(timeout_ms);
+            let polling = event_timeout::run_with_timeout(&config, &Log::discarding(), timeout)
+                .map_err(|e| e.to_string())?;
+            wakeups.push(polling.iter().map(|p| p.idle_wakeups).sum::<usize>() as f64);
+            let slowest = polling
+                .iter()
+                .map(|p| p.shutdown_latency)
+                .max()
+                .unwrap_or_default();
+            latencies.push(slowest.as_secs_f64() * 1000.0);
+        }
+        table.push_str(&format!(
+            "| {timeout_ms} ms | {:.0} | {:.0} ms |\n",
+            perf::median(&wakeups),
+            perf::median(&latencies)
+        ));
+    }
+    let file = dir.join("event_timeout-cost.md");
+    fs::write(&file, table).map_err(|e| format!("{}: {e}", file.display()))?;
+    println!("wrote book/src/outputs/event_timeout-cost.md");
     Ok(())
 }
 

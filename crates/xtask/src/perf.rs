@@ -255,7 +255,7 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
     Ok(rows)
 }
 
-fn median(samples: &[f64]) -> f64 {
+pub fn median(samples: &[f64]) -> f64 {
     let mut sorted = samples.to_vec();
     sorted.sort_by(f64::total_cmp);
     match sorted.len() {
