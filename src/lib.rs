@@ -1,11 +1,12 @@
 //! The workspace's root package: it gives the top-level `tests/` and
-//! `examples/` one place to reach every section from, and holds the
-//! shutdown strategies the tutorial names but does not build, each run by
-//! an example of the same name.
+//! `examples/` one place to reach every section from, and holds the code of
+//! the examples that share the sections' command line: the shutdowns the
+//! tutorial names but does not build, and a classic channel bug.
 
 pub mod counting_sentinels;
 pub mod disconnect;
 pub mod event_timeout;
+pub mod forgotten_sender;
 
 pub use common;
 pub use many_many;
@@ -23,9 +24,11 @@ pub const SECTIONS: [(Section, Run); 4] = [
     (many_many::SECTION, many_many::run),
 ];
 
-/// The other shutdown strategies, run as examples, with their `run`.
-pub const SHUTDOWNS: [(Section, Run); 3] = [
+/// The examples with a section's command line (shutdowns beyond the
+/// tutorial's, and what goes wrong), with their `run`.
+pub const EXAMPLES: [(Section, Run); 4] = [
     (counting_sentinels::SECTION, counting_sentinels::run),
     (disconnect::SECTION, disconnect::run),
     (event_timeout::SECTION, event_timeout::run),
+    (forgotten_sender::SECTION, forgotten_sender::run),
 ];

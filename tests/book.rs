@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use common::cli::{Request, parse};
 use common::log::parse_output;
 use common::{Event, What, check_printed};
-use producer_consumer::{SECTIONS, SHUTDOWNS};
+use producer_consumer::{EXAMPLES, SECTIONS};
 
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -145,7 +145,7 @@ fn every_output_keeps_the_rules() {
             .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
         let (section, _) = SECTIONS
             .into_iter()
-            .chain(SHUTDOWNS)
+            .chain(EXAMPLES)
             .find(|(section, _)| section.name == name)
             .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
         let argv = std::iter::once(name).chain(args.split_whitespace());
@@ -166,6 +166,7 @@ fn every_output_keeps_the_rules() {
             "disconnect",
             "disconnect",
             "event_timeout",
+            "forgotten_sender",
             "many-many",
             "many-one",
             "one-many",

@@ -1,5 +1,5 @@
 //! The examples with a section's command line (`counting_sentinels`,
-//! `disconnect`, `event_timeout`), run as real programs, as a user runs them: the same tests
+//! `disconnect`, `event_timeout`, `forgotten_sender`), run as real programs, as a user runs them: the same tests
 //! as each section crate's `tests/cli.rs`.
 //!
 //! `cargo test` builds the examples before it runs the tests; they sit next
@@ -34,4 +34,9 @@ mod disconnect {
 mod event_timeout {
     use producer_consumer::event_timeout::SECTION;
     common::program_tests!(SECTION, &super::example("event_timeout"));
+}
+
+mod forgotten_sender {
+    use producer_consumer::forgotten_sender::SECTION;
+    common::program_tests!(SECTION, &super::example("forgotten_sender"));
 }

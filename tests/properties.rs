@@ -4,12 +4,12 @@
 
 use common::testing::run_kept;
 use common::{Config, Count, check};
-use producer_consumer::{SECTIONS, SHUTDOWNS};
+use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Every program with the sections' shape: the four sections, then the
 /// other shutdowns.
 fn all() -> Vec<(common::Section, common::Run)> {
-    SECTIONS.into_iter().chain(SHUTDOWNS).collect()
+    SECTIONS.into_iter().chain(EXAMPLES).collect()
 }
 use proptest::prelude::*;
 

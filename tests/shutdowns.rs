@@ -4,7 +4,9 @@
 
 use common::testing::{DEADLOCK_BOUND, run_kept, within};
 use common::{Config, Count, PanicAt, check, summary};
-use producer_consumer::{SECTIONS, SHUTDOWNS, counting_sentinels, disconnect, event_timeout};
+use producer_consumer::{
+    EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender,
+};
 
 fn counts(count: Count) -> &'static [usize] {
     match count {
@@ -15,7 +17,7 @@ fn counts(count: Count) -> &'static [usize] {
 
 #[test]
 fn every_configuration_keeps_the_rules() {
-    for (section, run) in SHUTDOWNS {
+    for (section, run) in EXAMPLES {
         for &producers in counts(section.producers) {
             for &consumers in counts(section.consumers) {
                 for capacity in [Some(0), Some(1), Some(4), None] {
@@ -91,7 +93,7 @@ fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
 #[test]
 fn a_panicking_thread_never_hangs_the_run() {
     let mut cases = 0;
-    for (section, run) in SHUTDOWNS {
+    for (section, run) in EXAMPLES {
         let who = ["producer-1:2", "producer:2", "consumer-0:3", "consumer:3"];
         for at in who {
             let Ok(panic_at) = at.parse::<PanicAt>() else {
@@ -120,8 +122,8 @@ fn a_panicking_thread_never_hangs_the_run() {
         }
     }
     assert_eq!(
-        cases, 18,
-        "a producer and a consumer, three capacities, three examples"
+        cases, 24,
+        "a producer and a consumer, three capacities, four examples"
     );
 }
 
@@ -157,4 +159,32 @@ fn polling_costs_wake_ups_and_a_late_stop() {
     // only when its wait ran out.
     let slowest = long.iter().map(|p| p.shutdown_latency).max().unwrap();
     assert!(slowest > std::time::Duration::from_millis(5), "{long:?}");
+}
+
+#[test]
+fn a_forgotten_sender_keeps_the_channel_open() {
+    for capacity in [Some(0), Some(1), None] {
+        let mut config = Config::new(&forgotten_sender::SECTION, 6);
+        config.time_scale = 0.0;
+        config.capacity = capacity;
+        let command = config.command(&forgotten_sender::SECTION);
+        let (stuck, events) = within(DEADLOCK_BOUND, &command, move || {
+            let log = common::Log::keeping();
+            let stuck =
+                forgotten_sender::run_with_forgotten_sender(&config, &log).expect("no panic");
+            (stuck, log.events())
+        });
+        // Every item got through, but the end never came: one sender (the
+        // forgotten one) was still alive when the consumer gave up.
+        assert_eq!(stuck, Some(1), "{command}");
+        let verdict = check(
+            &forgotten_sender::SECTION,
+            &Config {
+                capacity,
+                ..Config::new(&forgotten_sender::SECTION, 6)
+            },
+            &events,
+        );
+        assert_eq!(verdict.consumed.len(), 5, "{command}");
+    }
 }

@@ -6,7 +6,7 @@
 
 use common::testing::run_kept;
 use common::{Config, Count, check};
-use producer_consumer::{SECTIONS, SHUTDOWNS};
+use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Threads of a role for a stress run: hundreds where the section has
 /// several, else the one it has.
@@ -20,7 +20,7 @@ fn threads(count: Count, many: usize) -> usize {
 #[test]
 fn hundreds_of_threads_lose_nothing_at_any_capacity() {
     let mut items = 0;
-    for (section, run) in SECTIONS.into_iter().chain(SHUTDOWNS) {
+    for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
         for capacity in [Some(0), Some(1), Some(64), None] {
             let producers = threads(section.producers, 200);
             let consumers = threads(section.consumers, 200);

@@ -140,3 +140,24 @@ fn the_same_run_gives_the_same_picture() {
     let draw = || Timeline::from_events(&section, &config, &events).to_svg();
     assert_eq!(draw(), draw());
 }
+
+#[test]
+fn a_run_without_a_sentinel_draws_no_sentinel_path() {
+    use producer_consumer::{EXAMPLES, disconnect};
+    let (section, run) = EXAMPLES
+        .into_iter()
+        .find(|(section, _)| section.name == disconnect::SECTION.name)
+        .expect("the disconnect example");
+    let config = Config::new(&section, 3);
+    let events = run_timed(
+        &section,
+        run,
+        &Config {
+            time_scale: 0.001,
+            ..config.clone()
+        },
+    );
+    let timeline = Timeline::from_events(&section, &config, &events);
+    assert!(timeline.sentinel.is_empty(), "{:?}", timeline.sentinel);
+    assert_eq!(count_in_svg(&timeline.to_svg(), "sentinel"), 0);
+}

@@ -222,7 +222,10 @@ impl Timeline {
             }
         }
         sentinel.sort_by(|a, b| a.1.total_cmp(&b.1));
-        sentinel.extend(stopped);
+        // Without a sentinel (a shutdown by disconnection), there is no path.
+        if !sentinel.is_empty() {
+            sentinel.extend(stopped);
+        }
 
         Timeline {
             title: section.name.to_string(),

@@ -27,7 +27,7 @@ use common::log::parse_output;
 use common::testing::run_program;
 use common::timeline::Timeline;
 use common::{Log, Section, check, check_printed};
-use producer_consumer::{SECTIONS, SHUTDOWNS};
+use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The runs the book shows: the file name, the section and its
 /// command-line arguments.
@@ -45,6 +45,11 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
         "--seed 42 --producers 1 --consumers 1",
     ),
     ("event_timeout", "event_timeout", "--seed 42"),
+    (
+        "forgotten_sender",
+        "forgotten_sender",
+        "--seed 42 --time-scale 0.5",
+    ),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
@@ -89,7 +94,7 @@ fn workspace_root() -> PathBuf {
 fn section(name: &str) -> Result<(Section, common::Run), String> {
     SECTIONS
         .into_iter()
-        .chain(SHUTDOWNS)
+        .chain(EXAMPLES)
         .find(|(section, _)| section.name == name)
         .ok_or_else(|| format!("no section or example named {name}"))
 }
@@ -198,7 +203,7 @@ fn soak(runs: u64) -> Result<(), String> {
     let programs = SECTIONS
         .into_iter()
         .map(|(s, _)| (s, ""))
-        .chain(SHUTDOWNS.into_iter().map(|(s, _)| (s, "examples")));
+        .chain(EXAMPLES.into_iter().map(|(s, _)| (s, "examples")));
     for (section, folder) in programs {
         let exe = workspace_root()
             .join("target/release")
@@ -317,7 +322,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
     }
     let started = Instant::now();
     let mut items = 0;
-    for (section, run) in SECTIONS.into_iter().chain(SHUTDOWNS) {
+    for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
         for capacity in [Some(0), Some(1), Some(64), None] {
             let mut config = common::Config::new(&section, items as u64);
             if section.producers.numbered() {
