@@ -1,10 +1,10 @@
-//! The checker's rules, over many runs of every section: a sweep over
-//! producers x consumers x capacity x items, and a thousand repeats of each
-//! section's default run.
+//! The checker's rules, over many runs: a sweep over producers x consumers
+//! x capacity x items of every section and example, and a thousand repeats
+//! of each section's default run.
 
 use common::testing::run_kept;
 use common::{Config, Count, check};
-use producer_consumer::SECTIONS;
+use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The thread counts to try for a role: just 1 where the section runs one.
 fn counts(count: Count) -> &'static [usize] {
@@ -18,7 +18,8 @@ fn counts(count: Count) -> &'static [usize] {
 #[test]
 fn every_configuration_keeps_the_rules() {
     let mut runs = 0;
-    for (section, run) in SECTIONS {
+    // The sections, then the examples that share their command line.
+    for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
         for &producers in counts(section.producers) {
             for &consumers in counts(section.consumers) {
                 for capacity in [Some(0), Some(1), Some(4), None] {
@@ -41,7 +42,8 @@ fn every_configuration_keeps_the_rules() {
             }
         }
     }
-    assert_eq!(runs, 12 * (1 + 3 + 3 + 9));
+    // Sections: 1 + 3 + 3 + 9 shapes; examples: 3 + 9 + 3 + 1.
+    assert_eq!(runs, 12 * (16 + 16));
 }
 // ANCHOR_END: sweep
 

@@ -1,45 +1,13 @@
-//! The shutdown strategies beyond the tutorial's: they keep every rule in
-//! every configuration, survive a panicking thread without hanging, and
-//! move exactly the items the tutorial's sections move.
+//! The examples beyond the tutorial: they move exactly the items the
+//! tutorial's sections move, survive a panicking thread without hanging,
+//! and show what they set out to show. (`tests/invariants.rs` sweeps their
+//! settings with the sections'.)
 
 use common::testing::{DEADLOCK_BOUND, run_kept, within};
-use common::{Config, Count, PanicAt, check, summary};
+use common::{Config, PanicAt, check, summary};
 use producer_consumer::{
     EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender,
 };
-
-fn counts(count: Count) -> &'static [usize] {
-    match count {
-        Count::One => &[1],
-        Count::Many(_) => &[1, 2, 5],
-    }
-}
-
-#[test]
-fn every_configuration_keeps_the_rules() {
-    for (section, run) in EXAMPLES {
-        for &producers in counts(section.producers) {
-            for &consumers in counts(section.consumers) {
-                for capacity in [Some(0), Some(1), Some(4), None] {
-                    for items in [0, 1, 7] {
-                        let config = Config {
-                            producers,
-                            consumers,
-                            items,
-                            seed: 5,
-                            time_scale: 0.0,
-                            capacity,
-                            panic_at: None,
-                        };
-                        let events = run_kept(&section, run, &config);
-                        let verdict = check(&section, &config, &events);
-                        assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
-                    }
-                }
-            }
-        }
-    }
-}
 
 #[test]
 fn disconnection_moves_the_same_items_as_each_section() {
