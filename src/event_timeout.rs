@@ -2,12 +2,12 @@
 //! sentinel: the tutorial's `threading.Event` alternative. Consumers wait
 //! for items with a timeout, and look at the flag each time a wait runs out.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::threads::panic_message;
 use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::{Receiver, RecvTimeoutError, Sender};
 use rand::RngExt;
@@ -42,6 +42,18 @@ pub struct Polling {
 /// Makes its items, then sets the stop flag (the tutorial's `event.set()`).
 fn producer(queue: Sender<Item>, stop: &Stop, config: &Config, log: &Log) {
     log.running(Actor::PRODUCER);
+    // Even if making the items panics, the flag must be set: the channel
+    // never closes here, so without it the consumers would poll forever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| make_items(&queue, config, log)));
+    stop.set();
+    match made {
+        Ok(()) => log.done(Actor::PRODUCER),
+        Err(payload) => panic::resume_unwind(payload),
+    }
+}
+
+/// Makes `config.items` items, each after simulated work, and sends them.
+fn make_items(queue: &Sender<Item>, config: &Config, log: &Log) {
     let mut rng = config.rng_for(Actor::PRODUCER);
     for i in 0..config.items {
         let item = Item {
@@ -50,12 +62,10 @@ fn producer(queue: Sender<Item>, stop: &Stop, config: &Config, log: &Log) {
         };
         config.work_on(Actor::PRODUCER, item, log);
         if queue.send(item).is_err() {
-            break;
+            break; // Every consumer is gone.
         }
         log.added(Actor::PRODUCER, item);
     }
-    stop.set();
-    log.done(Actor::PRODUCER);
 }
 // ANCHOR_END: producer
 
@@ -141,40 +151,28 @@ pub fn run_with_timeout(
 ) -> Result<Vec<Polling>, Panicked> {
     let (sender, receiver) = config.channel();
     let stop = Stop::default();
+    // Each consumer sends what polling cost it down a channel of its own.
+    let (costs, polling) = flume::unbounded();
     thread::scope(|scope| {
-        let consumers: Vec<_> = (0..config.consumers)
-            .map(|id| {
-                let (me, receiver, stop) = (Actor::consumer(id), receiver.clone(), &stop);
-                scope.spawn(move || consumer(me, receiver, stop, timeout, config, log))
-            })
-            .collect();
+        let mut threads = Vec::new();
+        for id in 0..config.consumers {
+            let (me, receiver, stop, costs) =
+                (Actor::consumer(id), receiver.clone(), &stop, costs.clone());
+            let consumer = scope.spawn(move || {
+                let _ = costs.send(consumer(me, receiver, stop, timeout, config, log));
+            });
+            threads.push((format!("consumer {id}"), consumer));
+        }
         // Only the consumers receive: if they all panic, `send` fails and
         // the producer stops, instead of waiting for a reader forever.
         drop(receiver);
         // This thread keeps `sender`, as Python's shared queue stays open:
         // the channel never closes, so only the flag can stop the consumers.
         let producer = scope.spawn(|| producer(sender.clone(), &stop, config, log));
-        let mut panicked = Vec::new();
-        if let Err(payload) = producer.join() {
-            panicked.push(("the producer".to_string(), panic_message(payload.as_ref())));
-            // It never set the flag: set it here, or the consumers would
-            // poll forever.
-            stop.set();
-        }
-        let mut polling = Vec::new();
-        for (id, consumer) in consumers.into_iter().enumerate() {
-            match consumer.join() {
-                Ok(cost) => polling.push(cost),
-                Err(payload) => {
-                    panicked.push((format!("consumer {id}"), panic_message(payload.as_ref())))
-                }
-            }
-        }
-        if panicked.is_empty() {
-            Ok(polling)
-        } else {
-            Err(Panicked { threads: panicked })
-        }
-    })
+        threads.insert(0, ("the producer".to_string(), producer));
+        common::join_all(threads)
+    })?;
+    drop(costs);
+    Ok(polling.iter().collect())
 }
 // ANCHOR_END: run

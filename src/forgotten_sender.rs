@@ -6,7 +6,6 @@
 use std::thread;
 use std::time::Duration;
 
-use common::threads::panic_message;
 use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::{Receiver, RecvTimeoutError, Sender};
 use rand::RngExt;
@@ -89,28 +88,24 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
 pub fn run_with_forgotten_sender(config: &Config, log: &Log) -> Result<Option<usize>, Panicked> {
     let patience = Duration::from_secs_f64((PATIENCE * config.time_scale).max(0.05));
     let (sender, receiver) = config.channel();
+    // The consumer reports whether it had to give up down a channel of its own.
+    let (report, reported) = flume::bounded(1);
     thread::scope(|scope| {
-        let consumer = scope.spawn(move || consumer(receiver, patience, config, log));
+        let consumer = scope.spawn(move || {
+            let _ = report.send(consumer(receiver, patience, config, log));
+        });
         let for_producer = sender.clone();
         let producer = scope.spawn(move || producer(for_producer, config, log));
         // The bug: `sender` is still alive while the threads run, so the
         // channel cannot disconnect when the producer is done. The fix is
         // one line here: `drop(sender);`
-        let produced = producer.join();
-        let consumed = consumer.join();
+        let joined = common::join_all([
+            ("the producer".to_string(), producer),
+            ("the consumer".to_string(), consumer),
+        ]);
         drop(sender); // Too late: the consumer has already given up.
-        let mut panicked = Vec::new();
-        if let Err(payload) = produced {
-            panicked.push(("the producer".to_string(), panic_message(payload.as_ref())));
-        }
-        match consumed {
-            Ok(stuck) if panicked.is_empty() => Ok(stuck),
-            Ok(_) => Err(Panicked { threads: panicked }),
-            Err(payload) => {
-                panicked.push(("the consumer".to_string(), panic_message(payload.as_ref())));
-                Err(Panicked { threads: panicked })
-            }
-        }
-    })
+        joined
+    })?;
+    Ok(reported.try_recv().ok().flatten())
 }
 // ANCHOR_END: run

@@ -24,6 +24,14 @@ pub const SECTIONS: [(Section, Run); 4] = [
     (many_many::SECTION, many_many::run),
 ];
 
+/// The section or example called `name`, with its `run`.
+pub fn program(name: &str) -> Option<(Section, Run)> {
+    SECTIONS
+        .into_iter()
+        .chain(EXAMPLES)
+        .find(|(section, _)| section.name == name)
+}
+
 /// The examples with a section's command line (shutdowns beyond the
 /// tutorial's, and what goes wrong), with their `run`.
 pub const EXAMPLES: [(Section, Run); 4] = [

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use common::cli::{Request, parse};
 use common::log::parse_output;
 use common::{Event, What, check_printed};
-use producer_consumer::{EXAMPLES, SECTIONS};
 
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -143,10 +142,7 @@ fn every_output_keeps_the_rules() {
             .or_else(|| command.strip_prefix("$ cargo run --example "))
             .and_then(|rest| rest.split_once(" -- "))
             .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
-        let (section, _) = SECTIONS
-            .into_iter()
-            .chain(EXAMPLES)
-            .find(|(section, _)| section.name == name)
+        let (section, _) = producer_consumer::program(name)
             .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
         let argv = std::iter::once(name).chain(args.split_whitespace());
         let Ok(Request::Run { config, .. }) = parse(&section, argv) else {

@@ -8,17 +8,14 @@
 
 use common::testing::run_kept;
 use common::{Config, summary};
-use producer_consumer::SECTIONS;
+use producer_consumer::program;
 
 /// How many times each snapshot is repeated, to show it is stable.
 const REPEATS: usize = 20;
 
 // ANCHOR: assert_stable
 fn assert_stable(snapshot: &str, name: &str, capacity: Option<usize>) {
-    let (section, run) = SECTIONS
-        .into_iter()
-        .find(|(section, _)| section.name == name)
-        .expect("a section of that name");
+    let (section, run) = program(name).expect("a section of that name");
     let mut config = Config::new(&section, 42);
     config.time_scale = 0.0;
     config.capacity = capacity;

@@ -7,10 +7,7 @@ use common::{Config, Role};
 use producer_consumer::SECTIONS;
 
 fn timeline(name: &str, change: impl Fn(&mut Config)) -> (Config, Timeline) {
-    let (section, run) = SECTIONS
-        .into_iter()
-        .find(|(section, _)| section.name == name)
-        .expect("a section of that name");
+    let (section, run) = producer_consumer::program(name).expect("a program of that name");
     let mut config = Config::new(&section, 3);
     config.time_scale = 0.001;
     change(&mut config);
@@ -143,21 +140,7 @@ fn the_same_run_gives_the_same_picture() {
 
 #[test]
 fn a_run_without_a_sentinel_draws_no_sentinel_path() {
-    use producer_consumer::{EXAMPLES, disconnect};
-    let (section, run) = EXAMPLES
-        .into_iter()
-        .find(|(section, _)| section.name == disconnect::SECTION.name)
-        .expect("the disconnect example");
-    let config = Config::new(&section, 3);
-    let events = run_timed(
-        &section,
-        run,
-        &Config {
-            time_scale: 0.001,
-            ..config.clone()
-        },
-    );
-    let timeline = Timeline::from_events(&section, &config, &events);
+    let (_, timeline) = timeline("disconnect", |_| {});
     assert!(timeline.sentinel.is_empty(), "{:?}", timeline.sentinel);
     assert_eq!(count_in_svg(&timeline.to_svg(), "sentinel"), 0);
 }

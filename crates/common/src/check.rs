@@ -265,7 +265,8 @@ pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
     out
 }
 
-fn plural(count: usize, noun: &str) -> String {
+/// `1 item`, `3 items`.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
     if count == 1 {
         format!("1 {noun}")
     } else {

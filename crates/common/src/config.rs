@@ -184,7 +184,7 @@ impl Config {
                 (Some(id), (n, Count::Many(_))) => id < n,
                 _ => false,
             };
-            let name = actor.to_string().to_lowercase().replace(' ', "-");
+            let name = actor.flag_name();
             if !exists {
                 return Err(format!(
                     "--panic-at names {name}, which this run does not have"
@@ -273,7 +273,7 @@ impl Config {
             line.push_str(&format!(" --capacity {slots}"));
         }
         if let Some(PanicAt { actor, i }) = self.panic_at {
-            let name = actor.to_string().to_lowercase().replace(' ', "-");
+            let name = actor.flag_name();
             line.push_str(&format!(" --panic-at {name}:{i}"));
         }
         line

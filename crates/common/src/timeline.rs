@@ -13,6 +13,7 @@ use std::time::Duration;
 use svg::Document;
 use svg::node::element::{Circle, Group, Line, Path, Polyline, Rectangle, Text, Title};
 
+use crate::check::plural;
 use crate::config::{Config, Section};
 use crate::item::Item;
 use crate::log::{Actor, Event, Role, What};
@@ -281,13 +282,6 @@ fn buffer_levels(
 }
 
 fn settings(config: &Config) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
     let buffer = match config.capacity {
         None => "unbounded buffer".to_string(),
         Some(0) => "rendezvous (capacity 0)".to_string(),

@@ -92,11 +92,7 @@ fn workspace_root() -> PathBuf {
 }
 
 fn section(name: &str) -> Result<(Section, common::Run), String> {
-    SECTIONS
-        .into_iter()
-        .chain(EXAMPLES)
-        .find(|(section, _)| section.name == name)
-        .ok_or_else(|| format!("no section or example named {name}"))
+    producer_consumer::program(name).ok_or_else(|| format!("no section or example named {name}"))
 }
 
 /// The command a reader types to run `section` with `args`.
@@ -200,11 +196,8 @@ fn soak(runs: u64) -> Result<(), String> {
         return Err("the release build failed".to_string());
     }
     let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
-    let programs = SECTIONS
-        .into_iter()
-        .map(|(s, _)| (s, ""))
-        .chain(EXAMPLES.into_iter().map(|(s, _)| (s, "examples")));
-    for (section, folder) in programs {
+    for (section, _) in SECTIONS.into_iter().chain(EXAMPLES) {
+        let folder = if section.example { "examples" } else { "" };
         let exe = workspace_root()
             .join("target/release")
             .join(folder)
