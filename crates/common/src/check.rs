@@ -17,6 +17,9 @@ pub struct Verdict {
     /// Every item a consumer got, in the order they were printed, with the
     /// producer that made it (`None` for an item no producer made).
     pub consumed: Vec<(Option<usize>, Item)>,
+    /// Every item put in the buffer (or due to be) that no consumer got
+    /// and no shutdown dropped, with the producer that made it.
+    pub never_consumed: Vec<(usize, Item)>,
 }
 
 impl Verdict {
@@ -93,20 +96,59 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
     }
     let maker_of = |item: &Item| maker.get(&(item.i, item.value.to_bits())).copied();
 
+    // A shutdown ends a producer early: its first refused item, and nothing
+    // after it, stays out of the buffer.
+    let shut_down = events.iter().any(|e| e.what == What::ShutDown);
+    let producers: Vec<Actor> = actors
+        .iter()
+        .copied()
+        .filter(|a| a.role == Role::Producer)
+        .collect();
+    let mut sent: Vec<&[Item]> = made.iter().map(Vec::as_slice).collect();
+    for (p, actor) in producers.iter().enumerate() {
+        let refused: Vec<Item> = events
+            .iter()
+            .filter(|e| e.actor == *actor)
+            .filter_map(|e| match e.what {
+                What::Refused(item) => Some(item),
+                _ => None,
+            })
+            .collect();
+        match refused.as_slice() {
+            [] => {}
+            [item] if made[p].get(item.i) == Some(item) && shut_down => {
+                sent[p] = &made[p][..item.i];
+            }
+            _ => problems.push(format!(
+                "{actor} may have one item refused, one of its own, and only after a shutdown"
+            )),
+        }
+    }
+
     let mut consumed = Vec::new();
-    let mut times_consumed: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut times_taken: HashMap<(usize, usize), usize> = HashMap::new();
     let mut last_seen: HashMap<(Actor, usize), usize> = HashMap::new();
     let mut added: HashMap<Actor, Vec<Item>> = HashMap::new();
+    let mut dropped = 0;
+    let mut never_consumed = Vec::new();
     for event in events {
         match event.what {
-            What::Got(item) => {
+            What::Got(item) | What::Dropped(item) => {
                 let producer = maker_of(&item);
-                consumed.push((producer, item));
+                if let What::Got(_) = event.what {
+                    consumed.push((producer, item));
+                } else {
+                    dropped += 1;
+                    if !shut_down {
+                        problems.push(format!("{item} was dropped, but nobody shut down"));
+                    }
+                }
                 match producer {
-                    None => problems.push(format!("{item} was consumed but never produced")),
+                    None => problems.push(format!("{item} was taken but never produced")),
                     Some(p) => {
-                        *times_consumed.entry((p, item.i)).or_default() += 1;
-                        if let Some(&before) = last_seen.get(&(event.actor, p))
+                        *times_taken.entry((p, item.i)).or_default() += 1;
+                        if let What::Got(_) = event.what
+                            && let Some(&before) = last_seen.get(&(event.actor, p))
                             && before >= item.i
                         {
                             problems.push(format!(
@@ -123,9 +165,13 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
             | What::Done
             | What::Working(_)
             | What::Worked(_)
-            | What::SendingSentinel => {}
+            | What::SendingSentinel
+            | What::Refused(_)
+            | What::ShutDown
+            | What::Joined => {}
         }
-        if let What::Got(item) | What::Added(item) = event.what
+        if let What::Got(item) | What::Added(item) | What::Refused(item) | What::Dropped(item) =
+            event.what
             && !(0.0..1.0).contains(&item.value)
         {
             problems.push(format!("{item} has a value outside [0, 1)"));
@@ -133,35 +179,40 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
     }
 
     for (p, items) in made.iter().enumerate() {
-        for item in items {
-            match times_consumed.get(&(p, item.i)).copied().unwrap_or(0) {
-                1 => {}
-                0 => problems.push(format!("item {item} of producer {p} was never consumed")),
-                n => problems.push(format!(
+        for (k, item) in items.iter().enumerate() {
+            let wanted = usize::from(k < sent[p].len());
+            match (times_taken.get(&(p, item.i)).copied().unwrap_or(0), wanted) {
+                (n, w) if n == w => {}
+                (0, _) => {
+                    problems.push(format!("item {item} of producer {p} was never consumed"));
+                    never_consumed.push((p, *item));
+                }
+                (n, 0) => problems.push(format!(
+                    "item {item} of producer {p} was taken {n} times, but never put in the buffer"
+                )),
+                (n, _) => problems.push(format!(
                     "item {item} of producer {p} was consumed {n} times"
                 )),
             }
         }
     }
-    if consumed.len() != config.total_items() {
+    let put: usize = sent.iter().map(|items| items.len()).sum();
+    if consumed.len() + dropped != put {
         problems.push(format!(
-            "{} items consumed, but {} producers x {} items were made",
+            "{} items consumed and {dropped} dropped, but {put} were put in the buffer \
+             ({} producers x {} items, less any refused)",
             consumed.len(),
             config.producers,
             config.items
         ));
     }
 
-    // `added` events: exactly the producer's items, in order. Kept events
-    // always have them; printed output has them where the section prints
-    // them, which `check_printed` checks.
-    for (p, actor) in actors
-        .iter()
-        .filter(|a| a.role == Role::Producer)
-        .enumerate()
-    {
-        let sent = added.get(actor).map(Vec::as_slice).unwrap_or(&[]);
-        if (section.prints_added || !sent.is_empty()) && sent != made[p].as_slice() {
+    // `added` events: exactly the items the producer put, in order. Kept
+    // events always have them; printed output has them where the section
+    // prints them, which `check_printed` checks.
+    for (p, actor) in producers.iter().enumerate() {
+        let added = added.get(actor).map(Vec::as_slice).unwrap_or(&[]);
+        if (section.prints_added || !added.is_empty()) && added != sent[p] {
             problems.push(format!("{actor} must add each of its items once, in order"));
         }
     }
@@ -183,7 +234,11 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
         }
     }
 
-    Verdict { problems, consumed }
+    Verdict {
+        problems,
+        consumed,
+        never_consumed,
+    }
 }
 
 /// Checks a program's printed output: every rule of [`check`], plus the
@@ -239,6 +294,13 @@ pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
         count(|w| matches!(w, What::Got(_))),
         count(|w| matches!(w, What::Done)),
     );
+    let (refused, dropped) = (
+        count(|w| matches!(w, What::Refused(_))),
+        count(|w| matches!(w, What::Dropped(_))),
+    );
+    if refused + dropped > 0 {
+        let _ = writeln!(out, "shutdown: {refused} refused, {dropped} dropped");
+    }
     for p in 0..config.producers {
         let mut items: Vec<Item> = verdict
             .consumed
@@ -417,7 +479,7 @@ mod tests {
         assert!(
             found
                 .iter()
-                .any(|p| p.contains("(0, 0.5) was consumed but never produced")),
+                .any(|p| p.contains("(0, 0.5) was taken but never produced")),
             "{found:?}"
         );
     }

@@ -10,8 +10,10 @@ use clap::error::ErrorKind;
 use clap::{Arg, ArgMatches, Command, value_parser};
 
 use crate::Run;
+use crate::check::check;
 use crate::config::{Config, Count, PanicAt, Section};
-use crate::log::Log;
+use crate::item::Item;
+use crate::log::{Actor, Log};
 use crate::timeline::Timeline;
 
 /// Exit code for bad command-line input, as for any Unix tool.
@@ -20,6 +22,10 @@ pub const USAGE_ERROR: u8 = 2;
 /// The most items a `--timeline` draws: more would make a picture of
 /// several megabytes in which no single item can be seen.
 pub const MAX_TIMELINE_ITEMS: usize = 10_000;
+
+/// The most items for which a run keeps its events, so that if a thread
+/// panics it can say which items were never processed (about 25 MB).
+pub const MAX_ACCOUNTED_ITEMS: usize = 100_000;
 
 /// What the command line asked for.
 #[derive(Debug, Clone, PartialEq)]
@@ -246,9 +252,10 @@ where
     if !seed_given {
         eprintln!("random run; repeat it with --seed {}", config.seed);
     }
-    let log = match timeline {
-        Some(_) => Log::printing_and_keeping(section),
-        None => Log::printing(section),
+    let log = if timeline.is_some() || config.total_items() <= MAX_ACCOUNTED_ITEMS {
+        Log::printing_and_keeping(section)
+    } else {
+        Log::printing(section)
     };
     let outcome = run(&config, &log);
     // Draw the run even if a thread panicked: the picture shows where.
@@ -270,9 +277,42 @@ where
         Ok(()) => 0,
         Err(panicked) => {
             eprintln!("{}: error: {panicked}", section.name);
+            let events = log.events();
+            if !events.is_empty() {
+                let lost = check(section, &config, &events).never_consumed;
+                eprintln!("{}: {}", section.name, never_processed(section, &lost));
+            }
             1
         }
     }
+}
+
+/// The line that accounts for the items a failed run never processed, such
+/// as `2 items were never processed: (3, 0.12) from producer 1, ...`.
+pub fn never_processed(section: &Section, lost: &[(usize, Item)]) -> String {
+    const SHOWN: usize = 10;
+    if lost.is_empty() {
+        return "every item was processed all the same".to_string();
+    }
+    let mut line = format!(
+        "{} never processed:",
+        match lost.len() {
+            1 => "1 item was".to_string(),
+            n => format!("{n} items were"),
+        }
+    );
+    for (n, &(producer, item)) in lost.iter().take(SHOWN).enumerate() {
+        let maker = match section.producers {
+            Count::One => Actor::PRODUCER,
+            Count::Many(_) => Actor::producer(producer),
+        };
+        let comma = if n == 0 { "" } else { "," };
+        line.push_str(&format!("{comma} {item} from {}", maker.flag_name()));
+    }
+    if lost.len() > SHOWN {
+        line.push_str(&format!(" and {} more", lost.len() - SHOWN));
+    }
+    line
 }
 
 #[cfg(test)]

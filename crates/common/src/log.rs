@@ -95,6 +95,17 @@ pub enum What {
     Got(Item),
     /// The thread is about to end.
     Done,
+    /// A producer's `send` was refused because the queue was shut down: the
+    /// item was made but never put in the buffer.
+    Refused(Item),
+    /// An item taken out of the buffer and thrown away unprocessed, by an
+    /// immediate shutdown.
+    Dropped(Item),
+    /// A consumer shut the queue down: producers may put nothing more.
+    ShutDown,
+    /// A producer's wait for every item put so far to be processed (the
+    /// `Queue.join()` of Python) is over.
+    Joined,
     /// Mark: the thread starts its simulated work on an item.
     Working(Item),
     /// Mark: the thread has finished its simulated work on an item.
@@ -142,6 +153,10 @@ impl fmt::Display for Event {
         match self.what {
             What::Running => write!(f, "{actor}: Running"),
             What::Done => write!(f, "{actor}: Done"),
+            What::ShutDown => write!(f, "{actor}: Shut down the queue"),
+            What::Joined => write!(f, "{actor}: Every item put so far is processed"),
+            What::Refused(item) => write!(f, ">{} refused {item}", lowercase(actor)),
+            What::Dropped(item) => write!(f, ">{} dropped {item}", lowercase(actor)),
             What::Added(item) => write!(f, ">{} added {item}", lowercase(actor)),
             What::Got(item) => write!(f, ">{} got {item}", lowercase(actor)),
             What::Working(item) => write!(f, "[{actor} starts work on {item}]"),
@@ -178,12 +193,19 @@ impl FromStr for Event {
 
 fn parse_line(line: &str) -> Option<Event> {
     if let Some(rest) = line.strip_prefix('>') {
-        let (who, item) = rest.split_once(" got ").or(rest.split_once(" added "))?;
+        let (who, verb, item) = [" got ", " added ", " refused ", " dropped "]
+            .into_iter()
+            .find_map(|verb| {
+                let (who, item) = rest.split_once(verb)?;
+                Some((who, verb.trim(), item))
+            })?;
         let actor = parse_actor(who)?;
         let item = parse_item(item)?;
-        let what = match actor.role {
-            Role::Consumer if rest.contains(" got ") => What::Got(item),
-            Role::Producer if rest.contains(" added ") => What::Added(item),
+        let what = match (actor.role, verb) {
+            (Role::Consumer, "got") => What::Got(item),
+            (Role::Consumer, "dropped") => What::Dropped(item),
+            (Role::Producer, "added") => What::Added(item),
+            (Role::Producer, "refused") => What::Refused(item),
             _ => return None,
         };
         return Some(Event { actor, what });
@@ -192,6 +214,8 @@ fn parse_line(line: &str) -> Option<Event> {
     let what = match status {
         "Running" => What::Running,
         "Done" => What::Done,
+        "Shut down the queue" => What::ShutDown,
+        "Every item put so far is processed" => What::Joined,
         _ => return None,
     };
     Some(Event {
@@ -367,6 +391,26 @@ mod tests {
                 Actor::consumer(3),
                 What::Got(item),
             ),
+            (
+                ">producer 1 refused (4, 0.30000000000000004)",
+                Actor::producer(1),
+                What::Refused(item),
+            ),
+            (
+                ">consumer 0 dropped (4, 0.30000000000000004)",
+                Actor::consumer(0),
+                What::Dropped(item),
+            ),
+            (
+                "Consumer 0: Shut down the queue",
+                Actor::consumer(0),
+                What::ShutDown,
+            ),
+            (
+                "Producer: Every item put so far is processed",
+                Actor::PRODUCER,
+                What::Joined,
+            ),
         ];
         for (line, actor, what) in lines {
             let event = Event { actor, what };
@@ -382,6 +426,8 @@ mod tests {
             "Consumer 2: DoneProducer 1: Done",
             ">consumer added (1, 0.5)",
             ">producer got (1, 0.5)",
+            ">consumer refused (1, 0.5)",
+            ">producer dropped (1, 0.5)",
             ">consumer got (1, 0.5",
             "Worker: Running",
         ] {

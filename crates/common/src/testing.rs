@@ -150,19 +150,31 @@ pub fn check_panicking_program(
     let output = run_program(exe, args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-    let last = stderr.lines().last().unwrap_or_default();
+    let lines: Vec<&str> = stderr.lines().collect();
+    let [.., error, account] = lines.as_slice() else {
+        panic!("{args:?}: too few lines on stderr: {stderr}");
+    };
     let expected = format!("{}: error: {thread} panicked: ", section.name);
     assert!(
-        last.starts_with(&expected),
-        "{args:?}: {last:?} does not start with {expected:?}"
+        error.starts_with(&expected),
+        "{args:?}: {error:?} does not start with {expected:?}"
     );
     assert!(
-        last.contains("failed while working on item ("),
-        "{args:?}: {last:?}"
+        error.contains("failed while working on item ("),
+        "{args:?}: {error:?}"
     );
     let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
     let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
-    check_printed(section, &config, &events)
+    let verdict = check_printed(section, &config, &events);
+    // The program's own account names exactly the items the checker finds
+    // missing (the checker reads the printed lines, the program its events).
+    let wanted = format!(
+        "{}: {}",
+        section.name,
+        crate::cli::never_processed(section, &verdict.never_consumed)
+    );
+    assert_eq!(*account, wanted, "{args:?}");
+    verdict
 }
 
 /// Runs the real program with bad `args` and checks that it refuses them

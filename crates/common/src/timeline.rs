@@ -28,7 +28,8 @@ pub enum Activity {
     /// A producer waiting in `send`: the buffer is full (or, at capacity 0,
     /// no consumer is ready to take the item yet).
     WaitingForRoom,
-    /// A producer waiting at the barrier for the other producers.
+    /// A producer waiting for other threads: at the barrier for the other
+    /// producers, or in `join` for the consumers.
     AtBarrier,
 }
 
@@ -67,7 +68,7 @@ impl Activity {
             Activity::Working => "working on item i",
             Activity::WaitingForItem => "waiting for an item (buffer empty)",
             Activity::WaitingForRoom => "waiting to put (no room in the buffer)",
-            Activity::AtBarrier => "waiting at the barrier",
+            Activity::AtBarrier => "waiting for others (barrier, join)",
         }
     }
 }
@@ -185,7 +186,14 @@ impl Timeline {
                     close(Activity::WaitingForRoom, t, None);
                     added_at.insert(key(&item), t);
                 }
-                What::Got(_) => since[lane] = t,
+                What::Got(_) | What::ShutDown => since[lane] = t,
+                What::Refused(_) => close(Activity::WaitingForRoom, t, None),
+                What::Dropped(item) => {
+                    since[lane] = t;
+                    taken_at.push((t, key(&item)));
+                }
+                // Until now the producer waited for the consumers, in `join`.
+                What::Joined => close(Activity::AtBarrier, t, None),
                 What::SendingSentinel => {
                     if barrier {
                         close(Activity::AtBarrier, t, None);
