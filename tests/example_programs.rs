@@ -1,6 +1,6 @@
-//! The examples with a section's command line (`counting_sentinels`,
-//! `disconnect`, `event_timeout`, `forgotten_sender`), run as real programs, as a user runs them: the same tests
-//! as each section crate's `tests/cli.rs`.
+//! The examples with a section's command line (every one in
+//! `producer_consumer::EXAMPLES`), run as real programs, as a user runs
+//! them: the same tests as each section crate's `tests/cli.rs`.
 //!
 //! `cargo test` builds the examples before it runs the tests; they sit next
 //! to the test binaries, in `target/<profile>/examples/`.
@@ -39,4 +39,14 @@ mod event_timeout {
 mod forgotten_sender {
     use producer_consumer::forgotten_sender::SECTION;
     common::program_tests!(SECTION, &super::example("forgotten_sender"));
+}
+
+mod shutdown {
+    use producer_consumer::shutdown::SECTION;
+    common::program_tests!(SECTION, &super::example("shutdown"));
+}
+
+mod shutdown_immediate {
+    use producer_consumer::shutdown::SECTION_IMMEDIATE;
+    common::program_tests!(SECTION_IMMEDIATE, &super::example("shutdown_immediate"));
 }

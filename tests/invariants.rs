@@ -42,8 +42,9 @@ fn every_configuration_keeps_the_rules() {
             }
         }
     }
-    // Sections: 1 + 3 + 3 + 9 shapes; examples: 3 + 9 + 3 + 1.
-    assert_eq!(runs, 12 * (16 + 16));
+    // Sections: 1 + 3 + 3 + 9 shapes; examples: 3 + 9 + 3 + 1, and 9 for
+    // each shutdown.
+    assert_eq!(runs, 12 * (16 + 16 + 18));
 }
 // ANCHOR_END: sweep
 

@@ -4,9 +4,9 @@
 //! settings with the sections'.)
 
 use common::testing::{DEADLOCK_BOUND, run_kept, within};
-use common::{Config, PanicAt, check, summary};
+use common::{Config, PanicAt, What, check, summary};
 use producer_consumer::{
-    EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender,
+    EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender, shutdown,
 };
 
 #[test]
@@ -90,8 +90,9 @@ fn a_panicking_thread_never_hangs_the_run() {
         }
     }
     assert_eq!(
-        cases, 24,
-        "a producer and a consumer, three capacities, four examples"
+        cases,
+        2 * 3 * EXAMPLES.len(),
+        "a producer and a consumer, three capacities, every example"
     );
 }
 
@@ -99,7 +100,7 @@ fn a_panicking_thread_never_hangs_the_run() {
 fn polling_costs_wake_ups_and_a_late_stop() {
     let section = event_timeout::SECTION;
     let mut config = Config::new(&section, 4);
-    config.time_scale = 0.01; // Items of about 5 ms.
+    config.time_scale = 0.02; // Items of about 5 ms.
     let cost = |timeout_ms| {
         let config = config.clone();
         let timeout = std::time::Duration::from_millis(timeout_ms);
@@ -155,4 +156,50 @@ fn a_forgotten_sender_keeps_the_channel_open() {
         );
         assert_eq!(verdict.consumed.len(), 5, "{command}");
     }
+}
+
+/// A shutdown's effect on a default run (three producers, two consumers: the
+/// buffer fills up, and the producers are still at work when half the items
+/// are processed): how many items were refused, dropped, and processed
+/// after the shutdown.
+fn shut_down_once(run: common::Run, section: &common::Section) -> (usize, usize, usize) {
+    let mut config = Config::new(section, 11);
+    config.time_scale = 0.02;
+    let events = run_kept(section, run, &config);
+    let verdict = common::check(section, &config, &events);
+    assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(section));
+    let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
+    let after = events
+        .iter()
+        .position(|e| e.what == What::ShutDown)
+        .expect("a consumer shuts the queue down");
+    let got_after = events[after..]
+        .iter()
+        .filter(|e| matches!(e.what, What::Got(_)))
+        .count();
+    (
+        count(|w| matches!(w, What::Refused(_))),
+        count(|w| matches!(w, What::Dropped(_))),
+        got_after,
+    )
+}
+
+#[test]
+fn a_shutdown_refuses_producers_and_drains_or_drops_the_buffer() {
+    // (The checker has already made sure that each producer stopped at its
+    // refused item, if it had one.)
+    let (refused, dropped, got_after) = shut_down_once(shutdown::run, &shutdown::SECTION);
+    assert!(refused > 0, "producers still at work are refused");
+    assert_eq!(dropped, 0, "shutdown() drops nothing");
+    assert!(got_after > 0, "the buffered items are processed after it");
+
+    let (refused, dropped, got_after) =
+        shut_down_once(shutdown::run_immediate, &shutdown::SECTION_IMMEDIATE);
+    assert!(refused > 0, "producers still at work are refused");
+    assert!(
+        dropped > 0,
+        "shutdown(immediate=True) drops the buffered items"
+    );
+    // Only a consumer that took its item just as the other shut down.
+    assert!(got_after <= 1, "{got_after} items were processed after it");
 }

@@ -307,7 +307,10 @@ pub fn never_processed(section: &Section, lost: &[(usize, Item)]) -> String {
             Count::Many(_) => Actor::producer(producer),
         };
         let comma = if n == 0 { "" } else { "," };
-        line.push_str(&format!("{comma} {item} from {}", maker.flag_name()));
+        line.push_str(&format!(
+            "{comma} {item} from {}",
+            maker.to_string().to_lowercase()
+        ));
     }
     if lost.len() > SHOWN {
         line.push_str(&format!(" and {} more", lost.len() - SHOWN));
