@@ -7,6 +7,7 @@ pub mod counting_sentinels;
 pub mod disconnect;
 pub mod event_timeout;
 pub mod forgotten_sender;
+pub mod select;
 pub mod shutdown;
 
 pub use common;
@@ -35,11 +36,12 @@ pub fn program(name: &str) -> Option<(Section, Run)> {
 
 /// The examples with a section's command line (shutdowns beyond the
 /// tutorial's, and what goes wrong), with their `run`.
-pub const EXAMPLES: [(Section, Run); 6] = [
+pub const EXAMPLES: [(Section, Run); 7] = [
     (counting_sentinels::SECTION, counting_sentinels::run),
     (disconnect::SECTION, disconnect::run),
     (event_timeout::SECTION, event_timeout::run),
     (forgotten_sender::SECTION, forgotten_sender::run),
     (shutdown::SECTION, shutdown::run),
     (shutdown::SECTION_IMMEDIATE, shutdown::run_immediate),
+    (select::SECTION, select::run),
 ];

@@ -50,3 +50,8 @@ mod shutdown_immediate {
     use producer_consumer::shutdown::SECTION_IMMEDIATE;
     common::program_tests!(SECTION_IMMEDIATE, &super::example("shutdown_immediate"));
 }
+
+mod select {
+    use producer_consumer::select::SECTION;
+    common::program_tests!(SECTION, &super::example("select"));
+}

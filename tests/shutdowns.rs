@@ -6,7 +6,8 @@
 use common::testing::{DEADLOCK_BOUND, run_kept, within};
 use common::{Config, PanicAt, What, check, summary};
 use producer_consumer::{
-    EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender, shutdown,
+    EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender, select,
+    shutdown,
 };
 
 #[test]
@@ -62,7 +63,9 @@ fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
 fn a_panicking_thread_never_hangs_the_run() {
     let mut cases = 0;
     for (section, run) in EXAMPLES {
-        let who = ["producer-1:2", "producer:2", "consumer-0:3", "consumer:3"];
+        // Item 0: every thread works on one before anything can stop it
+        // (a shutdown or a cancellation comes after a consumer's first item).
+        let who = ["producer-1:0", "producer:0", "consumer-0:0", "consumer:0"];
         for at in who {
             let Ok(panic_at) = at.parse::<PanicAt>() else {
                 continue;
@@ -202,4 +205,48 @@ fn a_shutdown_refuses_producers_and_drains_or_drops_the_buffer() {
     );
     // Only a consumer that took its item just as the other shut down.
     assert!(got_after <= 1, "{got_after} items were processed after it");
+}
+
+#[test]
+fn a_cancellation_wakes_consumers_waiting_on_an_empty_buffer() {
+    // Slow producers, so the consumers wait on an empty buffer most of the
+    // time: when one finds a needle, the others must stop at once, not when
+    // a producer next puts an item.
+    let section = select::SECTION;
+    let mut cancelled = 0;
+    for seed in 0..20 {
+        let mut config = Config::new(&section, seed);
+        config.time_scale = 0.02;
+        let timed = common::testing::run_timed(&section, select::run, &config);
+        let events: Vec<_> = timed.iter().map(|&(_, e)| e).collect();
+        let verdict = check(&section, &config, &events);
+        assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
+        let Some(at) = timed.iter().find(|(_, e)| e.what == What::ShutDown) else {
+            continue; // No needle in this run's items.
+        };
+        cancelled += 1;
+        let needle = events
+            .iter()
+            .rev()
+            .skip_while(|e| e.what != What::ShutDown)
+            .find_map(|e| match e.what {
+                What::Got(item) => Some(item),
+                _ => None,
+            })
+            .expect("the needle was processed before the cancellation");
+        assert!(needle.value >= 0.9, "{needle} is not a needle");
+        for (t, event) in &timed {
+            if event.actor.role == common::Role::Consumer && event.what == What::Done {
+                // A consumer busy with an item finishes it first (up to 20 ms).
+                let late = t.saturating_sub(at.0);
+                assert!(
+                    late < std::time::Duration::from_millis(60),
+                    "{}: {} stopped {late:?} after the cancellation",
+                    config.command(&section),
+                    event.actor
+                );
+            }
+        }
+    }
+    assert!(cancelled >= 10, "only {cancelled} of 20 runs had a needle");
 }

@@ -50,6 +50,13 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
         "forgotten_sender",
         "--seed 42 --time-scale 0.5",
     ),
+    ("shutdown", "shutdown", "--seed 42 --capacity 2"),
+    (
+        "shutdown_immediate",
+        "shutdown_immediate",
+        "--seed 42 --capacity 2",
+    ),
+    ("select", "select", "--seed 42 --time-scale 0.2"),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \

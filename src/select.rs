@@ -1,0 +1,147 @@
+//! Waiting on two channels at once with flume's `Selector`: consumers wait
+//! for an item *or* a cancellation, whichever comes first.
+//!
+//! The consumers search the items for a "needle", a value of 0.9 or more.
+//! The first to find one cancels the job: producers are refused, the other
+//! consumers stop at once (even those waiting on an empty buffer), and the
+//! finder drops what is left in the buffer. A run without a needle ends as
+//! the disconnection example does.
+
+use std::sync::{Mutex, PoisonError};
+use std::thread;
+use std::time::Duration;
+
+use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
+use flume::{Receiver, Selector, Sender};
+use rand::RngExt;
+
+/// Two producers, three consumers.
+pub const SECTION: Section = Section {
+    name: "select",
+    about: "Consumers wait for an item or a cancellation at once (flume's Selector); \
+            the first to find a value of 0.9 or more cancels the job",
+    version: env!("CARGO_PKG_VERSION"),
+    producers: Count::Many(2),
+    consumers: Count::Many(3),
+    items: 10,
+    prints_added: true,
+    barrier: false,
+    example: true,
+};
+
+/// What a consumer is looking for.
+const NEEDLE: f64 = 0.9;
+
+/// What a consumer's wait ended with.
+enum Next {
+    Item(Item),
+    Cancelled,
+    Finished,
+}
+
+// ANCHOR: next
+/// Waits for an item or the cancellation, whichever comes first.
+fn next(queue: &Receiver<Item>, cancelled: &Receiver<()>) -> Next {
+    loop {
+        let next = Selector::new()
+            .recv(queue, |item| match item {
+                Ok(item) => Next::Item(item),
+                Err(_) => Next::Finished, // Empty, and every producer is gone.
+            })
+            .recv(cancelled, |_| Next::Cancelled)
+            .wait_timeout(Duration::from_millis(10));
+        // A `Selector` can miss a wake-up (flume issue #44): never wait long
+        // before looking at both channels again.
+        if let Ok(next) = next {
+            return next;
+        }
+    }
+}
+// ANCHOR_END: next
+
+// ANCHOR: consumer
+/// Processes items until the job is done or cancelled; cancels it on
+/// finding a needle, then drops what is left in the buffer.
+fn consumer(me: Actor, queue: Receiver<Item>, cancel: &Cancel, config: &Config, log: &Log) {
+    log.running(me);
+    while let Next::Item(item) = next(&queue, &cancel.cancelled) {
+        config.work_on(me, item, log);
+        log.got(me, item);
+        if item.value >= NEEDLE && cancel.cancel() {
+            log.event(me, What::ShutDown);
+            // Until the last producer has seen the cancellation, whatever
+            // reaches the buffer is dropped.
+            for item in queue.iter() {
+                log.event(me, What::Dropped(item));
+            }
+        }
+    }
+    log.done(me);
+}
+// ANCHOR_END: consumer
+
+// ANCHOR: producer
+/// Makes and puts items until it is done or the job is cancelled.
+fn producer(me: Actor, queue: Sender<Item>, cancelled: Receiver<()>, config: &Config, log: &Log) {
+    log.running(me);
+    let mut rng = config.rng_for(me);
+    for i in 0..config.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        config.work_on(me, item, log);
+        if cancelled.is_disconnected() {
+            log.event(me, What::Refused(item));
+            break;
+        }
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+        log.added(me, item);
+    }
+    log.done(me);
+}
+// ANCHOR_END: producer
+
+/// The cancellation: dropping the only sender disconnects `cancelled`.
+struct Cancel {
+    sender: Mutex<Option<Sender<()>>>,
+    cancelled: Receiver<()>,
+}
+
+impl Cancel {
+    /// Cancels the job; only the first call does, and returns `true`.
+    fn cancel(&self) -> bool {
+        let mut sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
+        sender.take().is_some()
+    }
+}
+
+// ANCHOR: run
+/// Runs `config.producers` producers and `config.consumers` consumers.
+pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
+    let (sender, receiver) = config.channel();
+    let (cancel_sender, cancelled) = flume::bounded(0);
+    let cancel = Cancel {
+        sender: Mutex::new(Some(cancel_sender)),
+        cancelled: cancelled.clone(),
+    };
+    let cancel = &cancel;
+    thread::scope(|scope| {
+        let mut threads = Vec::new();
+        for id in 0..config.consumers {
+            let (me, queue) = (Actor::consumer(id), receiver.clone());
+            let consumer = scope.spawn(move || consumer(me, queue, cancel, config, log));
+            threads.push((me.to_string().to_lowercase(), consumer));
+        }
+        for id in 0..config.producers {
+            let (me, queue, cancelled) = (Actor::producer(id), sender.clone(), cancelled.clone());
+            let producer = scope.spawn(move || producer(me, queue, cancelled, config, log));
+            threads.push((me.to_string().to_lowercase(), producer));
+        }
+        drop((sender, receiver, cancelled));
+        common::join_all(threads)
+    })
+}
+// ANCHOR_END: run
