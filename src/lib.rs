@@ -9,6 +9,7 @@ pub mod event_timeout;
 pub mod forgotten_sender;
 pub mod select;
 pub mod shutdown;
+pub mod task_done;
 
 pub use common;
 pub use many_many;
@@ -36,7 +37,7 @@ pub fn program(name: &str) -> Option<(Section, Run)> {
 
 /// The examples with a section's command line (shutdowns beyond the
 /// tutorial's, and what goes wrong), with their `run`.
-pub const EXAMPLES: [(Section, Run); 7] = [
+pub const EXAMPLES: [(Section, Run); 8] = [
     (counting_sentinels::SECTION, counting_sentinels::run),
     (disconnect::SECTION, disconnect::run),
     (event_timeout::SECTION, event_timeout::run),
@@ -44,4 +45,5 @@ pub const EXAMPLES: [(Section, Run); 7] = [
     (shutdown::SECTION, shutdown::run),
     (shutdown::SECTION_IMMEDIATE, shutdown::run_immediate),
     (select::SECTION, select::run),
+    (task_done::SECTION, task_done::run),
 ];

@@ -55,3 +55,8 @@ mod select {
     use producer_consumer::select::SECTION;
     common::program_tests!(SECTION, &super::example("select"));
 }
+
+mod task_done {
+    use producer_consumer::task_done::SECTION;
+    common::program_tests!(SECTION, &super::example("task_done"));
+}

@@ -7,7 +7,7 @@ use common::testing::{DEADLOCK_BOUND, run_kept, within};
 use common::{Config, PanicAt, What, check, summary};
 use producer_consumer::{
     EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender, select,
-    shutdown,
+    shutdown, task_done,
 };
 
 #[test]
@@ -249,4 +249,45 @@ fn a_cancellation_wakes_consumers_waiting_on_an_empty_buffer() {
         }
     }
     assert!(cancelled >= 10, "only {cancelled} of 20 runs had a needle");
+}
+
+#[test]
+fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
+    let section = task_done::SECTION;
+    for capacity in [Some(0), Some(1), None] {
+        for consumers in [1, 3] {
+            let mut config = Config::new(&section, 4);
+            config.time_scale = 0.001;
+            config.capacity = capacity;
+            config.consumers = consumers;
+            let command = config.command(&section);
+            let events = run_kept(&section, task_done::run, &config);
+            let verdict = check(&section, &config, &events);
+            assert!(verdict.is_ok(), "{command}:\n{verdict}");
+            let mut put = std::collections::HashSet::new();
+            let mut processed = std::collections::HashSet::new();
+            let mut joins = 0;
+            for event in &events {
+                match event.what {
+                    What::Added(item) => {
+                        put.insert(item.i);
+                    }
+                    What::Got(item) => {
+                        processed.insert(item.i);
+                    }
+                    What::Joined => {
+                        joins += 1;
+                        assert_eq!(put, processed, "{command}: join returned too early");
+                    }
+                    What::Done if event.actor.role == common::Role::Consumer => {
+                        // Consumers outlive every batch: none leaves before the
+                        // last join.
+                        assert_eq!(joins, 3, "{command}: {} left early", event.actor);
+                    }
+                    _ => {}
+                }
+            }
+            assert_eq!(joins, 3, "{command}: batches of 4, 4 and 2");
+        }
+    }
 }

@@ -57,6 +57,7 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
         "--seed 42 --capacity 2",
     ),
     ("select", "select", "--seed 42 --time-scale 0.2"),
+    ("task_done", "task_done", "--seed 42 --time-scale 0.5"),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
