@@ -18,6 +18,7 @@ pub const SECTION: Section = Section {
     prints_added: false,
     barrier: false,
     example: true,
+    report: None,
 };
 
 // ANCHOR: producer

@@ -23,6 +23,7 @@ pub const SECTION: Section = Section {
     prints_added: false,
     barrier: false,
     example: true,
+    report: None,
 };
 
 /// How long a consumer waits for an item before it looks at the flag, in

@@ -21,6 +21,7 @@ pub const SECTION: Section = Section {
     prints_added: false,
     barrier: false,
     example: true,
+    report: None,
 };
 
 /// How long the consumer waits for an item before it calls the channel

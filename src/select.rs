@@ -27,6 +27,7 @@ pub const SECTION: Section = Section {
     prints_added: true,
     barrier: false,
     example: true,
+    report: None,
 };
 
 /// What a consumer is looking for.

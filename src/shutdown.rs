@@ -34,6 +34,7 @@ pub const SECTION: Section = Section {
     prints_added: true,
     barrier: false,
     example: true,
+    report: None,
 };
 
 /// `shutdown(immediate=True)`: what is buffered is dropped.

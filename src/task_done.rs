@@ -26,6 +26,7 @@ pub const SECTION: Section = Section {
     prints_added: true,
     barrier: false,
     example: true,
+    report: None,
 };
 
 /// Items per batch.

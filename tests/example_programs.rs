@@ -60,3 +60,8 @@ mod task_done {
     use producer_consumer::task_done::SECTION;
     common::program_tests!(SECTION, &super::example("task_done"));
 }
+
+mod backpressure {
+    use producer_consumer::backpressure::SECTION;
+    common::program_tests!(SECTION, &super::example("backpressure"));
+}

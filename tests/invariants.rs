@@ -43,8 +43,8 @@ fn every_configuration_keeps_the_rules() {
         }
     }
     // Sections: 1 + 3 + 3 + 9 shapes; examples: 3 + 9 + 3 + 1, and 9 for
-    // each shutdown and for select, 3 for task_done.
-    assert_eq!(runs, 12 * (16 + 16 + 30));
+    // each shutdown and for select, 3 for task_done, 1 for backpressure.
+    assert_eq!(runs, 12 * (16 + 16 + 31));
 }
 // ANCHOR_END: sweep
 

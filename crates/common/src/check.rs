@@ -376,6 +376,8 @@ mod tests {
         barrier: true,
 
         example: false,
+
+        report: None,
     };
 
     fn config() -> Config {

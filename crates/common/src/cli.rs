@@ -252,12 +252,18 @@ where
     if !seed_given {
         eprintln!("random run; repeat it with --seed {}", config.seed);
     }
-    let log = if timeline.is_some() || config.total_items() <= MAX_ACCOUNTED_ITEMS {
+    let keep = timeline.is_some() || section.report.is_some();
+    let log = if keep || config.total_items() <= MAX_ACCOUNTED_ITEMS {
         Log::printing_and_keeping(section)
     } else {
         Log::printing(section)
     };
     let outcome = run(&config, &log);
+    if let Some(report) = section.report
+        && outcome.is_ok()
+    {
+        eprint!("{}", report(&config, &log.timed_events()));
+    }
     // Draw the run even if a thread panicked: the picture shows where.
     if let Some(path) = &timeline {
         let svg = Timeline::from_events(section, &config, &log.timed_events()).to_svg();
@@ -334,6 +340,8 @@ mod tests {
         barrier: false,
 
         example: false,
+
+        report: None,
     };
 
     fn parse_args(args: &[&str]) -> Result<Request, String> {

@@ -54,6 +54,9 @@ pub struct Section {
     /// Whether it runs as an example (`cargo run --example NAME`) rather
     /// than as a crate (`cargo run -p NAME`).
     pub example: bool,
+    /// A summary of the run, printed on stderr after it: it reads the
+    /// run's settings and timed events (marks included).
+    pub report: Option<fn(&Config, &[(std::time::Duration, crate::Event)]) -> String>,
 }
 
 /// The most threads of one role a run may start.
@@ -296,6 +299,8 @@ mod tests {
         barrier: true,
 
         example: false,
+
+        report: None,
     };
 
     fn config() -> Config {

@@ -28,6 +28,8 @@ pub const SECTION: Section = Section {
     barrier: true,
 
     example: false,
+
+    report: None,
 };
 
 // ANCHOR: producer

@@ -26,6 +26,8 @@ pub const SECTION: Section = Section {
     barrier: false,
 
     example: false,
+
+    report: None,
 };
 
 // ANCHOR: producer

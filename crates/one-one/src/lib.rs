@@ -25,6 +25,8 @@ pub const SECTION: Section = Section {
     barrier: false,
 
     example: false,
+
+    report: None,
 };
 
 // ANCHOR: producer

@@ -58,6 +58,13 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ),
     ("select", "select", "--seed 42 --time-scale 0.2"),
     ("task_done", "task_done", "--seed 42 --time-scale 0.5"),
+    (
+        "backpressure-capacity-100",
+        "backpressure",
+        "--seed 42 --capacity 100",
+    ),
+    ("backpressure-unbounded", "backpressure", "--seed 42"),
+    ("one-one-capacity-0", "one-one", "--seed 42 --capacity 0"),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \

@@ -1,0 +1,68 @@
+//! Backpressure: a bounded buffer holds a fast producer back, an unbounded
+//! one lets items pile up; and how far a producer can run ahead of its
+//! consumer at capacities 0 and 1.
+
+use common::testing::run_timed;
+use common::{Config, What};
+use producer_consumer::backpressure::{self, SECTION, pressure};
+
+fn run(capacity: Option<usize>) -> (backpressure::Pressure, Vec<common::Event>) {
+    let mut config = Config::new(&SECTION, 3);
+    config.time_scale = 0.2;
+    config.capacity = capacity;
+    let timed = run_timed(&SECTION, backpressure::run, &config);
+    let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
+    let verdict = common::check(&SECTION, &config, &events);
+    assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&SECTION));
+    (pressure(&config, &timed), events)
+}
+
+#[test]
+fn a_bounded_buffer_holds_the_producer_back() {
+    let (bounded, _) = run(Some(100));
+    let (unbounded, _) = run(None);
+    assert_eq!(bounded.most_waiting, 100, "the buffer fills up: {bounded:?}");
+    assert!(
+        bounded.producer_blocked > bounded.run / 3,
+        "the producer spends much of the run waiting: {bounded:?}"
+    );
+    assert!(
+        unbounded.most_waiting > 150,
+        "without a bound most items wait: {unbounded:?}"
+    );
+    assert!(
+        unbounded.producer_blocked < bounded.producer_blocked / 10,
+        "without a bound the producer never waits: {unbounded:?} vs {bounded:?}"
+    );
+}
+
+/// The most items the producer had put and the consumer had not yet
+/// finished, at any moment.
+fn most_ahead(events: &[common::Event]) -> i64 {
+    let mut ahead = 0_i64;
+    let mut most = 0;
+    for event in events {
+        match event.what {
+            What::Added(_) => ahead += 1,
+            What::Got(_) => ahead -= 1,
+            _ => {}
+        }
+        most = most.max(ahead);
+    }
+    most
+}
+
+#[test]
+fn capacity_sets_how_far_the_producer_runs_ahead() {
+    // At capacity 0, `send` returns only once the consumer has taken the
+    // item, so the producer is at most one item ahead: the one being
+    // processed. Each slot lets it run one item further.
+    for capacity in [0, 1, 4] {
+        let (_, events) = run(Some(capacity));
+        assert_eq!(
+            most_ahead(&events),
+            capacity as i64 + 1,
+            "capacity {capacity}"
+        );
+    }
+}
