@@ -21,7 +21,10 @@ fn run(capacity: Option<usize>) -> (backpressure::Pressure, Vec<common::Event>) 
 fn a_bounded_buffer_holds_the_producer_back() {
     let (bounded, _) = run(Some(100));
     let (unbounded, _) = run(None);
-    assert_eq!(bounded.most_waiting, 100, "the buffer fills up: {bounded:?}");
+    assert_eq!(
+        bounded.most_waiting, 100,
+        "the buffer fills up: {bounded:?}"
+    );
     assert!(
         bounded.producer_blocked > bounded.run / 3,
         "the producer spends much of the run waiting: {bounded:?}"

@@ -158,6 +158,8 @@ fn every_output_keeps_the_rules() {
     assert_eq!(
         checked,
         [
+            "backpressure",
+            "backpressure",
             "counting_sentinels",
             "disconnect",
             "disconnect",
@@ -167,7 +169,12 @@ fn every_output_keeps_the_rules() {
             "many-one",
             "one-many",
             "one-one",
-            "one-one"
+            "one-one",
+            "one-one",
+            "select",
+            "shutdown",
+            "shutdown_immediate",
+            "task_done"
         ]
     );
 }

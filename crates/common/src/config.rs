@@ -32,6 +32,9 @@ impl Count {
     }
 }
 
+/// A section's summary of a run, from its settings and timed events.
+pub type Report = fn(&Config, &[(std::time::Duration, crate::Event)]) -> String;
+
 /// The fixed shape of a tutorial section: who runs and what it prints.
 #[derive(Debug, Clone, Copy)]
 pub struct Section {
@@ -56,7 +59,7 @@ pub struct Section {
     pub example: bool,
     /// A summary of the run, printed on stderr after it: it reads the
     /// run's settings and timed events (marks included).
-    pub report: Option<fn(&Config, &[(std::time::Duration, crate::Event)]) -> String>,
+    pub report: Option<Report>,
 }
 
 /// The most threads of one role a run may start.

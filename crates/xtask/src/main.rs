@@ -145,6 +145,11 @@ fn book_outputs() -> Result<(), String> {
         fs::write(dir.join(format!("{file}.svg")), svg).map_err(|e| format!("{file}.svg: {e}"))?;
         fs::write(dir.join(format!("{file}.txt")), &text)
             .map_err(|e| format!("{file}.txt: {e}"))?;
+        if let Some(report) = section.report {
+            let report = format!("```console\n{}```\n", report(&config, &timed));
+            fs::write(dir.join(format!("{file}-report.md")), report)
+                .map_err(|e| format!("{file}-report.md: {e}"))?;
+        }
         println!(
             "wrote book/src/outputs/{file}.txt and .svg ({} lines, {:.1} s)",
             text.lines().count() - 1,
