@@ -3,6 +3,7 @@
 //! the examples that share the sections' command line: the shutdowns the
 //! tutorial names but does not build, and a classic channel bug.
 
+pub mod async_consumers;
 pub mod backpressure;
 pub mod counting_sentinels;
 pub mod disconnect;
@@ -38,7 +39,7 @@ pub fn program(name: &str) -> Option<(Section, Run)> {
 
 /// The examples with a section's command line (shutdowns beyond the
 /// tutorial's, and what goes wrong), with their `run`.
-pub const EXAMPLES: [(Section, Run); 9] = [
+pub const EXAMPLES: [(Section, Run); 10] = [
     (counting_sentinels::SECTION, counting_sentinels::run),
     (disconnect::SECTION, disconnect::run),
     (event_timeout::SECTION, event_timeout::run),
@@ -48,4 +49,5 @@ pub const EXAMPLES: [(Section, Run); 9] = [
     (select::SECTION, select::run),
     (task_done::SECTION, task_done::run),
     (backpressure::SECTION, backpressure::run),
+    (async_consumers::SECTION, async_consumers::run),
 ];

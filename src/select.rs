@@ -12,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
-use flume::{Receiver, Selector, Sender};
+use flume::{Receiver, RecvTimeoutError, Selector, Sender};
 use rand::RngExt;
 
 /// Two producers, three consumers.
@@ -70,16 +70,29 @@ fn consumer(me: Actor, queue: Receiver<Item>, cancel: &Cancel, config: &Config, 
         log.got(me, item);
         if item.value >= NEEDLE && cancel.cancel() {
             log.event(me, What::ShutDown);
-            // Until the last producer has seen the cancellation, whatever
-            // reaches the buffer is dropped.
-            for item in queue.iter() {
-                log.event(me, What::Dropped(item));
-            }
+            drop_the_rest(me, &queue, log);
         }
     }
     log.done(me);
 }
 // ANCHOR_END: consumer
+
+// ANCHOR: drop_the_rest
+/// Drops what reaches the buffer until the last producer has seen the
+/// cancellation and is gone.
+fn drop_the_rest(me: Actor, queue: &Receiver<Item>, log: &Log) {
+    // Not `for item in queue.iter()`: after `Selector`s have waited on the
+    // channel, a blocked `recv` can miss its disconnection and wait forever
+    // (seen here under stress). Looking again every 10 ms cannot.
+    loop {
+        match queue.recv_timeout(Duration::from_millis(10)) {
+            Ok(item) => log.event(me, What::Dropped(item)),
+            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+    }
+}
+// ANCHOR_END: drop_the_rest
 
 // ANCHOR: producer
 /// Makes and puts items until it is done or the job is cancelled.

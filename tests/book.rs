@@ -158,6 +158,7 @@ fn every_output_keeps_the_rules() {
     assert_eq!(
         checked,
         [
+            "async_consumers",
             "backpressure",
             "backpressure",
             "counting_sentinels",

@@ -65,3 +65,8 @@ mod backpressure {
     use producer_consumer::backpressure::SECTION;
     common::program_tests!(SECTION, &super::example("backpressure"));
 }
+
+mod async_consumers {
+    use producer_consumer::async_consumers::SECTION;
+    common::program_tests!(SECTION, &super::example("async_consumers"));
+}

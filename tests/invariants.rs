@@ -43,8 +43,9 @@ fn every_configuration_keeps_the_rules() {
         }
     }
     // Sections: 1 + 3 + 3 + 9 shapes; examples: 3 + 9 + 3 + 1, and 9 for
-    // each shutdown and for select, 3 for task_done, 1 for backpressure.
-    assert_eq!(runs, 12 * (16 + 16 + 31));
+    // each shutdown and for select, 3 for task_done, 1 for backpressure, 9
+    // for async_consumers.
+    assert_eq!(runs, 12 * (16 + 16 + 40));
 }
 // ANCHOR_END: sweep
 

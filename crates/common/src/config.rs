@@ -248,15 +248,22 @@ impl Config {
     /// instead if `--panic-at` names this thread and item.
     pub fn work_on(&self, actor: Actor, item: Item, log: &Log) {
         log.event(actor, What::Working(item));
-        if self.panic_at == Some(PanicAt { actor, i: item.i }) {
-            panic!("{actor} failed while working on item {item} (as --panic-at asked)");
-        }
-        if self.time_scale > 0.0 {
-            thread::sleep(Duration::from_secs_f64(item.value * self.time_scale));
+        let effort = self.effort(actor, item);
+        if !effort.is_zero() {
+            thread::sleep(effort);
         }
         log.event(actor, What::Worked(item));
     }
     // ANCHOR_END: effort
+
+    /// How long `actor` works on `item`: `item.value` seconds times the time
+    /// scale. Panics instead if `--panic-at` names this thread and item.
+    pub fn effort(&self, actor: Actor, item: Item) -> Duration {
+        if self.panic_at == Some(PanicAt { actor, i: item.i }) {
+            panic!("{actor} failed while working on item {item} (as --panic-at asked)");
+        }
+        Duration::from_secs_f64(item.value * self.time_scale)
+    }
 }
 
 impl Config {

@@ -65,6 +65,7 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ),
     ("backpressure-unbounded", "backpressure", "--seed 42"),
     ("one-one-capacity-0", "one-one", "--seed 42 --capacity 0"),
+    ("async_consumers", "async_consumers", "--seed 42"),
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
