@@ -29,7 +29,7 @@ pub const SECTION: Section = Section {
 // ANCHOR: producer
 /// Makes its items and sends them. Returning drops `queue`, this
 /// producer's `Sender`: that is its whole shutdown.
-fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Log) {
+pub(crate) fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Log) {
     log.running(me);
     let mut rng = config.rng_for(me);
     for i in 0..config.items {

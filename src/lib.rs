@@ -5,6 +5,8 @@
 
 pub mod async_consumers;
 pub mod backpressure;
+pub mod consumer_panic;
+pub mod consumers_gone;
 pub mod counting_sentinels;
 pub mod disconnect;
 pub mod event_timeout;
@@ -51,3 +53,18 @@ pub const EXAMPLES: [(Section, Run); 10] = [
     (backpressure::SECTION, backpressure::run),
     (async_consumers::SECTION, async_consumers::run),
 ];
+
+/// The examples whose runs end in a failure on purpose (a panic, every
+/// consumer gone), with their `run`. They share the sections' command line
+/// but not the checker's rules, so they have tests of their own.
+pub const FAILURE_EXAMPLES: [(Section, Run); 2] = [
+    (consumer_panic::SECTION, consumer_panic::run),
+    (consumers_gone::SECTION, consumers_gone::run),
+];
+
+/// The failure example called `name`, with its `run`.
+pub fn failure_program(name: &str) -> Option<(Section, Run)> {
+    FAILURE_EXAMPLES
+        .into_iter()
+        .find(|(section, _)| section.name == name)
+}

@@ -69,7 +69,7 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
-                     | event-cost | stress [--threads N] [--items N]";
+                     | event-cost | stress [--threads N] [--items N] [--only NAME,...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -157,7 +157,53 @@ fn book_outputs() -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
+    failure_outputs(&dir)?;
     polling_costs(&dir)
+}
+
+/// The runs of the failure examples, which end in a failure on purpose:
+/// what a user sees, standard output then the lines on stderr after the
+/// run (the panic hook's message aside). `tests/failures.rs` checks them.
+const FAILURE_RUNS: &[(&str, &str)] = &[
+    ("consumer_panic", "--seed 42 --time-scale 0.2"),
+    ("consumers_gone", "--seed 42 --time-scale 0.2 --capacity 2"),
+];
+
+fn failure_outputs(dir: &Path) -> Result<(), String> {
+    for &(name, args) in FAILURE_RUNS {
+        let (section, run) = producer_consumer::failure_program(name)
+            .ok_or_else(|| format!("no failure example named {name}"))?;
+        let argv = std::iter::once(name).chain(args.split_whitespace());
+        let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
+            return Err(format!("{name} {args}: not a run"));
+        };
+        let log = Log::keeping();
+        let outcome = run(&config, &log);
+        let timed = log.timed_events();
+        let events = log.events();
+        let mut text = format!("{}\n", command(&section, args));
+        for event in events.iter().filter(|e| e.is_printed_by(&section)) {
+            text.push_str(&format!("{event}\n"));
+        }
+        match outcome {
+            Ok(()) => {}
+            Err(panicked) => {
+                let lost = check(&section, &config, &events).never_consumed;
+                text.push_str(&format!("{name}: error: {panicked}\n"));
+                let account = common::cli::never_processed(&section, &lost);
+                text.push_str(&format!("{name}: {account}\n"));
+            }
+        }
+        if let Some(report) = section.report {
+            text.push_str(&report(&config, &timed));
+        }
+        let svg = Timeline::from_events(&section, &config, &timed).to_svg();
+        fs::write(dir.join(format!("{name}.svg")), svg).map_err(|e| format!("{name}.svg: {e}"))?;
+        fs::write(dir.join(format!("{name}.log")), &text)
+            .map_err(|e| format!("{name}.log: {e}"))?;
+        println!("wrote book/src/outputs/{name}.log and .svg");
+    }
+    Ok(())
 }
 
 /// Measures what polling costs in `event_timeout`, for three timeouts, and
@@ -319,24 +365,42 @@ fn median(mut measure: impl FnMut() -> f64) -> f64 {
 /// process's peak memory.
 fn stress(options: &[&str]) -> Result<(), String> {
     let (mut threads, mut total) = (500, 2_000_000);
+    let mut only: Option<Vec<&str>> = None;
     let mut rest = options;
     while let [flag, value, tail @ ..] = rest {
-        let number: usize = value
-            .parse()
-            .map_err(|_| format!("{flag} takes a number, not {value:?}"))?;
+        let number = || {
+            value
+                .parse::<usize>()
+                .map_err(|_| format!("{flag} takes a number, not {value:?}"))
+        };
         match *flag {
-            "--threads" => threads = number.clamp(1, common::config::MAX_THREADS),
-            "--items" => total = number,
+            "--threads" => threads = number()?.clamp(1, common::config::MAX_THREADS),
+            "--items" => total = number()?,
+            "--only" => only = Some(value.split(',').collect()),
             _ => return Err(format!("unknown flag {flag}; {USAGE}")),
         }
         rest = tail;
+    }
+    if let Some(names) = &only
+        && let Some(unknown) = names
+            .iter()
+            .find(|name| producer_consumer::program(name).is_none())
+    {
+        return Err(format!("--only: no section or example named {unknown}"));
     }
     if !rest.is_empty() {
         return Err(USAGE.to_string());
     }
     let started = Instant::now();
     let mut items = 0;
+    let chosen = |section: &Section| {
+        only.as_ref()
+            .is_none_or(|names| names.contains(&section.name))
+    };
     for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
+        if !chosen(&section) {
+            continue;
+        }
         for capacity in [Some(0), Some(1), Some(64), None] {
             let mut config = common::Config::new(&section, items as u64);
             if section.producers.numbered() {
