@@ -11,10 +11,11 @@ use std::panic::AssertUnwindSafe;
 use std::thread;
 
 use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
-use flume::{Receiver, Sender};
+use flume::Receiver;
+
+use crate::disconnect::producer;
 use futures_util::FutureExt;
 use futures_util::future::join_all;
-use rand::RngExt;
 
 /// Three producer threads, five consumer tasks.
 pub const SECTION: Section = Section {
@@ -30,27 +31,6 @@ pub const SECTION: Section = Section {
     example: true,
     report: None,
 };
-
-// ANCHOR: producer
-/// A thread: makes its items and sends them, blocking while the buffer is
-/// full. Returning drops its `Sender`.
-fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Log) {
-    log.running(me);
-    let mut rng = config.rng_for(me);
-    for i in 0..config.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        config.work_on(me, item, log);
-        if queue.send(item).is_err() {
-            break; // Every consumer is gone.
-        }
-        log.added(me, item);
-    }
-    log.done(me);
-}
-// ANCHOR_END: producer
 
 // ANCHOR: consumer
 /// An async task: waits for items without holding a thread, until the

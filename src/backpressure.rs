@@ -12,8 +12,9 @@ use std::thread;
 use std::time::Duration;
 
 use common::{Actor, Config, Count, Event, Item, Log, Panicked, Role, Section, What};
-use flume::{Receiver, Sender};
-use rand::RngExt;
+use flume::Receiver;
+
+use crate::disconnect::producer;
 
 /// One fast producer, one slow consumer, 300 items.
 pub const SECTION: Section = Section {
@@ -37,26 +38,6 @@ const FASTER: f64 = 10.0;
 /// averages half a second): 300 items take about 3 s.
 const EFFORT: f64 = 0.02;
 
-// ANCHOR: producer
-/// Makes items quickly; a full buffer makes `send` wait.
-fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Log) {
-    log.running(me);
-    let mut rng = config.rng_for(me);
-    for i in 0..config.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        config.work_on(me, item, log);
-        if queue.send(item).is_err() {
-            break; // The consumer is gone.
-        }
-        log.added(me, item);
-    }
-    log.done(me);
-}
-// ANCHOR_END: producer
-
 /// Processes items slowly until the producer is gone.
 fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
     log.running(me);
@@ -67,6 +48,7 @@ fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
     log.done(me);
 }
 
+// ANCHOR: run
 /// Runs the fast producer and the slow consumer.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
     let (sender, receiver) = config.channel();
@@ -90,6 +72,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
         ])
     })
 }
+// ANCHOR_END: run
 
 /// What the run's events say about backpressure.
 #[derive(Debug, Clone, Copy, PartialEq)]

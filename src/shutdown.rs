@@ -98,10 +98,7 @@ fn consumer(me: Actor, queue: Receiver<Item>, shared: &Shared, config: &Config, 
     for item in queue.iter() {
         config.work_on(me, item, log);
         log.got(me, item);
-        if shared.processed.fetch_add(1, Ordering::SeqCst) + 1 == config.total_items() / 2 {
-            log.event(me, What::ShutDown);
-            shared.switch.flip();
-        }
+        shared.processed_one(me, config, log);
     }
     log.done(me);
 }
@@ -126,20 +123,30 @@ fn consumer_immediate(
         }
         config.work_on(me, item, log);
         log.got(me, item);
-        if shared.processed.fetch_add(1, Ordering::SeqCst) + 1 == config.total_items() / 2 {
-            log.event(me, What::ShutDown);
-            shared.switch.flip();
-        }
+        shared.processed_one(me, config, log);
     }
     log.done(me);
 }
 // ANCHOR_END: consumer_immediate
 
+// ANCHOR: shared
 /// What the consumers share: the switch, and how many items they processed.
 struct Shared {
     switch: Switch,
     processed: AtomicUsize,
 }
+
+impl Shared {
+    /// Counts one more item processed by `me`; the consumer whose item is
+    /// half of all items shuts the queue down.
+    fn processed_one(&self, me: Actor, config: &Config, log: &Log) {
+        if self.processed.fetch_add(1, Ordering::SeqCst) + 1 == config.total_items() / 2 {
+            log.event(me, What::ShutDown);
+            self.switch.flip();
+        }
+    }
+}
+// ANCHOR_END: shared
 
 /// `shutdown()`: the buffer is drained after the shutdown.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {

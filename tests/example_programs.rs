@@ -5,20 +5,8 @@
 //! `cargo test` builds the examples before it runs the tests; they sit next
 //! to the test binaries, in `target/<profile>/examples/`.
 
-/// The path of example `name`'s program.
 fn example(name: &str) -> String {
-    let test_binary = std::env::current_exe().expect("the test binary's path");
-    let profile = test_binary
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let path = profile.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run the whole `cargo test`, which builds the examples",
-        path.display()
-    );
-    path.to_str().expect("a UTF-8 path").to_string()
+    common::testing::example_path(name)
 }
 
 mod counting_sentinels {

@@ -10,15 +10,8 @@ use common::testing::{
 use common::{Config, Role, What};
 use producer_consumer::{consumer_panic, consumers_gone};
 
-/// The path of example `name`'s program (see `tests/example_programs.rs`).
 fn example(name: &str) -> String {
-    let test_binary = std::env::current_exe().expect("the test binary's path");
-    let profile = test_binary
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let path = profile.join("examples").join(name);
-    path.to_str().expect("a UTF-8 path").to_string()
+    common::testing::example_path(name)
 }
 
 #[test]

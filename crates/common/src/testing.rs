@@ -71,6 +71,23 @@ pub fn run_timed(section: &Section, run: Run, config: &Config) -> Vec<(Duration,
     })
 }
 
+/// The path of the example program `name` of the test's package, built
+/// by `cargo test` next to the test binaries, in `target/<profile>/examples/`.
+pub fn example_path(name: &str) -> String {
+    let test_binary = std::env::current_exe().expect("the test binary's path");
+    let profile = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>/deps");
+    let path = profile.join("examples").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run the whole `cargo test`, which builds the examples",
+        path.display()
+    );
+    path.to_str().expect("a UTF-8 path").to_string()
+}
+
 /// Runs the real program `exe` with `args`, as a user would, and returns
 /// what it printed and its exit status. Kills it and panics if it takes
 /// longer than [`DEADLOCK_BOUND`].
