@@ -144,3 +144,35 @@ fn a_run_without_a_sentinel_draws_no_sentinel_path() {
     assert!(timeline.sentinel.is_empty(), "{:?}", timeline.sentinel);
     assert_eq!(count_in_svg(&timeline.to_svg(), "sentinel"), 0);
 }
+
+#[test]
+fn a_shutdown_draws_its_line_and_every_item_it_kept_from_processing() {
+    for name in ["shutdown", "shutdown_immediate", "select"] {
+        let (section, run) = producer_consumer::program(name).expect("a program");
+        let mut config = Config::new(&section, 42);
+        config.time_scale = 0.01;
+        config.capacity = Some(2);
+        let events = run_timed(&section, run, &config);
+        let count =
+            |pick: fn(&common::What) -> bool| events.iter().filter(|(_, e)| pick(&e.what)).count();
+        let svg = Timeline::from_events(&section, &config, &events).to_svg();
+        let shut_down = count(|w| *w == common::What::ShutDown);
+        assert_eq!(count_in_svg(&svg, "shutdown"), shut_down, "{name}");
+        assert_eq!(
+            count_in_svg(&svg, "refused"),
+            count(|w| matches!(w, common::What::Refused(_))),
+            "{name}"
+        );
+        assert_eq!(
+            count_in_svg(&svg, "dropped"),
+            count(|w| matches!(w, common::What::Dropped(_))),
+            "{name}"
+        );
+        if name != "select" {
+            assert_eq!(
+                shut_down, 1,
+                "{name}: half the items are processed, then it shuts down"
+            );
+        }
+    }
+}

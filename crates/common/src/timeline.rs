@@ -115,6 +115,11 @@ pub struct Timeline {
     /// The sentinel's path: `(lane, time)` of each producer that sent one,
     /// then of each consumer that stopped, in order.
     pub sentinel: Vec<(usize, f64)>,
+    /// When a consumer shut the queue down, if one did.
+    pub shut_down: Option<f64>,
+    /// Items a shutdown kept from being processed: `(lane, time, item,
+    /// "refused" or "dropped")`.
+    pub lost: Vec<(usize, f64, Item, &'static str)>,
     /// The time of the last event.
     pub end: f64,
 }
@@ -137,6 +142,8 @@ impl Timeline {
         let mut taken_at: Vec<(f64, (usize, u64))> = Vec::new();
         let mut sentinel = Vec::new();
         let mut stopped = Vec::new();
+        let mut shut_down = None;
+        let mut lost = Vec::new();
         let mut end: f64 = 0.0;
 
         for (at, event) in events {
@@ -186,11 +193,19 @@ impl Timeline {
                     close(Activity::WaitingForRoom, t, None);
                     added_at.insert(key(&item), t);
                 }
-                What::Got(_) | What::ShutDown => since[lane] = t,
-                What::Refused(_) => close(Activity::WaitingForRoom, t, None),
+                What::Got(_) => since[lane] = t,
+                What::ShutDown => {
+                    since[lane] = t;
+                    shut_down = shut_down.or(Some(t));
+                }
+                What::Refused(item) => {
+                    close(Activity::WaitingForRoom, t, None);
+                    lost.push((lane, t, item, "refused"));
+                }
                 What::Dropped(item) => {
                     since[lane] = t;
                     taken_at.push((t, key(&item)));
+                    lost.push((lane, t, item, "dropped"));
                 }
                 // Until now the producer waited for the consumers, in `join`.
                 What::Joined => close(Activity::AtBarrier, t, None),
@@ -249,6 +264,8 @@ impl Timeline {
             },
             capacity: config.capacity,
             sentinel,
+            shut_down,
+            lost,
             end,
         }
     }
@@ -328,7 +345,11 @@ impl Timeline {
         let chart_top = axis_y + 34.0;
         let chart_bottom = chart_top + CHART;
         let legend_y = chart_bottom + 34.0;
-        let height = legend_y + 50.0;
+        // A run shut down from the consumer side has no sentinel, but a
+        // shutdown line and the items it refused or dropped.
+        let shutdown_legend =
+            self.sentinel.is_empty() && (self.shut_down.is_some() || !self.lost.is_empty());
+        let height = legend_y + if shutdown_legend { 70.0 } else { 50.0 };
 
         let mut document = Document::new()
             .set("viewBox", format!("0 0 {WIDTH} {}", round(height)))
@@ -440,6 +461,38 @@ impl Timeline {
                 );
             }
             document = document.add(group);
+        }
+
+        // The shutdown, across the lanes, and the items it kept from being
+        // processed.
+        if let Some(t) = self.shut_down {
+            document = document.add(
+                Line::new()
+                    .set("class", "shutdown")
+                    .set("x1", round(x(t)))
+                    .set("x2", round(x(t)))
+                    .set("y1", round(TOP - 4.0))
+                    .set("y2", round(lanes_bottom))
+                    .set("stroke", "black")
+                    .set("stroke-width", 1.5)
+                    .set("stroke-dasharray", "2 2")
+                    .add(Title::new(format!(
+                        "the queue is shut down at {}",
+                        seconds(t)
+                    ))),
+            );
+        }
+        for &(lane, t, item, what) in &self.lost {
+            let who = self.lanes[lane].actor;
+            document = document.add(
+                text(x(t), lane_y(lane) + LANE * 0.78, "\u{2715}", 16.0, "middle")
+                    .set("class", what)
+                    .set("fill", "black")
+                    .add(Title::new(format!(
+                        "{who}: {item} {what} at {}",
+                        seconds(t)
+                    ))),
+            );
         }
 
         // The time axis.
@@ -572,24 +625,48 @@ impl Timeline {
                 .add(text(lx + 28.0, ly + 11.0, activity.legend(), 14.0, "start"));
         }
         let lx = LEFT + 660.0;
+        legend = if shutdown_legend {
+            legend
+                .add(
+                    Line::new()
+                        .set("x1", lx + 11.0)
+                        .set("x2", lx + 11.0)
+                        .set("y1", legend_y - 2.0)
+                        .set("y2", legend_y + 14.0)
+                        .set("stroke", "black")
+                        .set("stroke-width", 1.5)
+                        .set("stroke-dasharray", "2 2"),
+                )
+                .add(text(lx + 28.0, legend_y + 10.0, "shut down", 14.0, "start"))
+                .add(text(lx + 11.0, legend_y + 55.0, "\u{2715}", 16.0, "middle"))
+                .add(text(
+                    lx + 28.0,
+                    legend_y + 53.0,
+                    "refused, dropped",
+                    14.0,
+                    "start",
+                ))
+        } else {
+            legend
+                .add(
+                    Line::new()
+                        .set("x1", lx)
+                        .set("x2", lx + 22.0)
+                        .set("y1", legend_y + 6.0)
+                        .set("y2", legend_y + 6.0)
+                        .set("stroke", SENTINEL)
+                        .set("stroke-width", 2)
+                        .set("stroke-dasharray", "5 3"),
+                )
+                .add(text(
+                    lx + 28.0,
+                    legend_y + 10.0,
+                    "the sentinel's path",
+                    14.0,
+                    "start",
+                ))
+        };
         legend = legend
-            .add(
-                Line::new()
-                    .set("x1", lx)
-                    .set("x2", lx + 22.0)
-                    .set("y1", legend_y + 6.0)
-                    .set("y2", legend_y + 6.0)
-                    .set("stroke", SENTINEL)
-                    .set("stroke-width", 2)
-                    .set("stroke-dasharray", "5 3"),
-            )
-            .add(text(
-                lx + 28.0,
-                legend_y + 10.0,
-                "the sentinel's path",
-                14.0,
-                "start",
-            ))
             .add(
                 Rectangle::new()
                     .set("x", lx + 10.0)
