@@ -646,7 +646,7 @@ impl Timeline {
                     14.0,
                     "start",
                 ))
-        } else {
+        } else if !self.sentinel.is_empty() {
             legend
                 .add(
                     Line::new()
@@ -665,6 +665,8 @@ impl Timeline {
                     14.0,
                     "start",
                 ))
+        } else {
+            legend // Shut down by disconnection: no sentinel to show.
         };
         legend = legend
             .add(
