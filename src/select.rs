@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use flume::{Receiver, RecvTimeoutError, Selector, Sender};
-use rand::RngExt;
+
+use crate::shutdown::producer;
 
 /// Two producers, three consumers.
 pub const SECTION: Section = Section {
@@ -93,30 +94,6 @@ fn drop_the_rest(me: Actor, queue: &Receiver<Item>, log: &Log) {
     }
 }
 // ANCHOR_END: drop_the_rest
-
-// ANCHOR: producer
-/// Makes and puts items until it is done or the job is cancelled.
-fn producer(me: Actor, queue: Sender<Item>, cancelled: Receiver<()>, config: &Config, log: &Log) {
-    log.running(me);
-    let mut rng = config.rng_for(me);
-    for i in 0..config.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        config.work_on(me, item, log);
-        if cancelled.is_disconnected() {
-            log.event(me, What::Refused(item));
-            break;
-        }
-        if queue.send(item).is_err() {
-            break; // Every consumer is gone.
-        }
-        log.added(me, item);
-    }
-    log.done(me);
-}
-// ANCHOR_END: producer
 
 /// The cancellation: dropping the only sender disconnects `cancelled`.
 struct Cancel {

@@ -65,8 +65,15 @@ impl Switch {
 // ANCHOR_END: switch
 
 // ANCHOR: producer
-/// Makes and puts items until the queue is shut down.
-fn producer(me: Actor, queue: Sender<Item>, closed: Receiver<()>, config: &Config, log: &Log) {
+/// Makes and puts items until the queue is shut down (`closed` is
+/// disconnected).
+pub(crate) fn producer(
+    me: Actor,
+    queue: Sender<Item>,
+    closed: Receiver<()>,
+    config: &Config,
+    log: &Log,
+) {
     log.running(me);
     let mut rng = config.rng_for(me);
     for i in 0..config.items {
