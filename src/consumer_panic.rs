@@ -6,12 +6,10 @@
 //! its `Receiver` as it unwinds, and the others keep receiving. A bug that
 //! only one item triggers stands for the crash.
 
-use std::thread;
-
 use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::Receiver;
 
-use crate::disconnect::producer;
+use crate::disconnect;
 
 /// One producer, three consumers.
 pub const SECTION: Section = Section {
@@ -44,24 +42,10 @@ fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
 // ANCHOR_END: consumer
 
 // ANCHOR: run
-/// Runs one producer and `config.consumers` consumers; the consumer that
-/// takes the item halfway through panics.
+/// Runs one producer and `config.consumers` consumers, wired as in the
+/// disconnection example; the consumer that takes the item halfway through
+/// panics.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
-    let (sender, receiver) = config.channel();
-    thread::scope(|scope| {
-        let mut threads = Vec::new();
-        for id in 0..config.consumers {
-            let (me, receiver) = (Actor::consumer(id), receiver.clone());
-            let consumer = scope.spawn(move || consumer(me, receiver, config, log));
-            threads.push((me.to_string().to_lowercase(), consumer));
-        }
-        let me = Actor::PRODUCER;
-        let producer = scope.spawn(move || producer(me, sender, config, log));
-        threads.push(("the producer".to_string(), producer));
-        drop(receiver);
-        // Every thread is joined, whatever the others did; the ones that
-        // panicked come back as an error naming them.
-        common::join_all(threads)
-    })
+    disconnect::run_with(&SECTION, config, log, disconnect::producer, consumer)
 }
 // ANCHOR_END: run

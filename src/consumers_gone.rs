@@ -6,7 +6,6 @@
 //! in the buffer at that moment is dropped with the channel. A report after
 //! the run says how many items that was.
 
-use std::thread;
 use std::time::Duration;
 
 use common::{Actor, Config, Count, Event, Item, Log, Panicked, Section, What};
@@ -65,24 +64,10 @@ fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
 }
 // ANCHOR_END: consumer
 
-/// Runs `config.producers` producers and `config.consumers` consumers.
+/// Runs `config.producers` producers and `config.consumers` consumers,
+/// wired as in the disconnection example.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
-    let (sender, receiver) = config.channel();
-    thread::scope(|scope| {
-        let mut threads = Vec::new();
-        for id in 0..config.consumers {
-            let (me, receiver) = (Actor::consumer(id), receiver.clone());
-            let consumer = scope.spawn(move || consumer(me, receiver, config, log));
-            threads.push((me.to_string().to_lowercase(), consumer));
-        }
-        for id in 0..config.producers {
-            let (me, sender) = (Actor::producer(id), sender.clone());
-            let producer = scope.spawn(move || producer(me, sender, config, log));
-            threads.push((me.to_string().to_lowercase(), producer));
-        }
-        drop((sender, receiver));
-        common::join_all(threads)
-    })
+    crate::disconnect::run_with(&SECTION, config, log, producer, consumer)
 }
 
 /// What became of the items made: processed, dropped with the channel

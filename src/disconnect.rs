@@ -8,7 +8,7 @@
 
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section};
+use common::{Actor, Config, Count, Item, Log, Panicked, Role, Section};
 use flume::{Receiver, Sender};
 use rand::RngExt;
 
@@ -61,25 +61,47 @@ fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
 }
 // ANCHOR_END: consumer
 
-// ANCHOR: run
 /// Runs `config.producers` producers and `config.consumers` consumers.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
+    run_with(&SECTION, config, log, producer, consumer)
+}
+
+/// A producer thread's work: the `Sender` is its own, to drop when done.
+pub(crate) type Producer = fn(Actor, Sender<Item>, &Config, &Log);
+/// A consumer thread's work: the `Receiver` is its own.
+pub(crate) type Consumer = fn(Actor, Receiver<Item>, &Config, &Log);
+
+// ANCHOR: run
+/// Runs the `producer` and `consumer` threads of `section` on one channel,
+/// and joins them all. (`consumer_panic` and `consumers_gone` use it too,
+/// with producers and consumers of their own.)
+pub(crate) fn run_with(
+    section: &Section,
+    config: &Config,
+    log: &Log,
+    producer: Producer,
+    consumer: Consumer,
+) -> Result<(), Panicked> {
     let (sender, receiver) = config.channel();
     thread::scope(|scope| {
         let mut threads = Vec::new();
         for id in 0..config.consumers {
-            let (me, receiver) = (Actor::consumer(id), receiver.clone());
+            let me = Actor::nth(Role::Consumer, section.consumers, id);
+            let receiver = receiver.clone();
             let consumer = scope.spawn(move || consumer(me, receiver, config, log));
             threads.push((me.to_string().to_lowercase(), consumer));
         }
         for id in 0..config.producers {
-            let (me, sender) = (Actor::producer(id), sender.clone());
+            let me = Actor::nth(Role::Producer, section.producers, id);
+            let sender = sender.clone();
             let producer = scope.spawn(move || producer(me, sender, config, log));
             threads.push((me.to_string().to_lowercase(), producer));
         }
         // The originals must go too: a sender kept here would hold the
         // channel open, and the consumers would wait forever.
         drop((sender, receiver));
+        // Every thread is joined, whatever the others did; the ones that
+        // panicked come back as an error naming them.
         common::join_all(threads)
     })
 }

@@ -7,14 +7,13 @@
 //! finder drops what is left in the buffer. A run without a needle ends as
 //! the disconnection example does.
 
-use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
 use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
-use flume::{Receiver, RecvTimeoutError, Selector, Sender};
+use flume::{Receiver, RecvTimeoutError, Selector};
 
-use crate::shutdown::producer;
+use crate::shutdown::{Switch, producer};
 
 /// Two producers, three consumers.
 pub const SECTION: Section = Section {
@@ -64,12 +63,12 @@ fn next(queue: &Receiver<Item>, cancelled: &Receiver<()>) -> Next {
 // ANCHOR: consumer
 /// Processes items until the job is done or cancelled; cancels it on
 /// finding a needle, then drops what is left in the buffer.
-fn consumer(me: Actor, queue: Receiver<Item>, cancel: &Cancel, config: &Config, log: &Log) {
+fn consumer(me: Actor, queue: Receiver<Item>, cancel: Cancel, config: &Config, log: &Log) {
     log.running(me);
     while let Next::Item(item) = next(&queue, &cancel.cancelled) {
         config.work_on(me, item, log);
         log.got(me, item);
-        if item.value >= NEEDLE && cancel.cancel() {
+        if item.value >= NEEDLE && cancel.switch.flip() {
             log.event(me, What::ShutDown);
             drop_the_rest(me, &queue, log);
         }
@@ -95,34 +94,27 @@ fn drop_the_rest(me: Actor, queue: &Receiver<Item>, log: &Log) {
 }
 // ANCHOR_END: drop_the_rest
 
-/// The cancellation: dropping the only sender disconnects `cancelled`.
-struct Cancel {
-    sender: Mutex<Option<Sender<()>>>,
+/// The cancellation, as a consumer sees it: the shutdown examples' switch,
+/// and the receiver it disconnects.
+struct Cancel<'a> {
+    switch: &'a Switch,
     cancelled: Receiver<()>,
-}
-
-impl Cancel {
-    /// Cancels the job; only the first call does, and returns `true`.
-    fn cancel(&self) -> bool {
-        let mut sender = self.sender.lock().unwrap_or_else(PoisonError::into_inner);
-        sender.take().is_some()
-    }
 }
 
 // ANCHOR: run
 /// Runs `config.producers` producers and `config.consumers` consumers.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
     let (sender, receiver) = config.channel();
-    let (cancel_sender, cancelled) = flume::bounded(0);
-    let cancel = Cancel {
-        sender: Mutex::new(Some(cancel_sender)),
-        cancelled: cancelled.clone(),
-    };
-    let cancel = &cancel;
+    let (switch, cancelled) = Switch::new();
+    let switch = &switch;
     thread::scope(|scope| {
         let mut threads = Vec::new();
         for id in 0..config.consumers {
             let (me, queue) = (Actor::consumer(id), receiver.clone());
+            let cancel = Cancel {
+                switch,
+                cancelled: cancelled.clone(),
+            };
             let consumer = scope.spawn(move || consumer(me, queue, cancel, config, log));
             threads.push((me.to_string().to_lowercase(), consumer));
         }

@@ -48,18 +48,19 @@ pub const SECTION_IMMEDIATE: Section = Section {
 // ANCHOR: switch
 /// The shutdown switch. Threads watch the receiver it hands out; flipping
 /// the switch drops the only sender, which disconnects that receiver.
-struct Switch(Mutex<Option<Sender<()>>>);
+pub(crate) struct Switch(Mutex<Option<Sender<()>>>);
 
 impl Switch {
-    fn new() -> (Switch, Receiver<()>) {
+    pub(crate) fn new() -> (Switch, Receiver<()>) {
         let (sender, closed) = flume::bounded(0);
         (Switch(Mutex::new(Some(sender))), closed)
     }
 
-    fn flip(&self) {
+    /// Flips the switch; only the first call does, and returns `true`.
+    pub(crate) fn flip(&self) -> bool {
         // A thread that panicked holding the lock left an `Option`, whole.
         let mut sender = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        drop(sender.take());
+        sender.take().is_some()
     }
 }
 // ANCHOR_END: switch

@@ -5,18 +5,14 @@
 
 use common::log::parse_output;
 use common::testing::{
-    DEADLOCK_BOUND, assert_hostile_values_refused, run_kept, run_program, within,
+    DEADLOCK_BOUND, assert_hostile_values_refused, example_path, run_kept, run_program, within,
 };
 use common::{Config, Role, What};
 use producer_consumer::{consumer_panic, consumers_gone};
 
-fn example(name: &str) -> String {
-    common::testing::example_path(name)
-}
-
 #[test]
 fn a_consumer_panicking_halfway_loses_only_its_item() {
-    let exe = example("consumer_panic");
+    let exe = example_path("consumer_panic");
     for capacity in ["0", "1", "100"] {
         let args = [
             "--seed",
@@ -65,7 +61,7 @@ fn a_consumer_panicking_halfway_loses_only_its_item() {
 #[test]
 fn a_lone_consumer_panicking_stops_the_producer() {
     let output = run_program(
-        &example("consumer_panic"),
+        &example_path("consumer_panic"),
         &["--seed", "8", "--time-scale", "0", "--consumers", "1"],
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -81,10 +77,12 @@ fn a_lone_consumer_panicking_stops_the_producer() {
 #[test]
 fn the_failure_examples_refuse_bad_input() {
     assert!(
-        assert_hostile_values_refused(&consumer_panic::SECTION, &example("consumer_panic")) > 0
+        assert_hostile_values_refused(&consumer_panic::SECTION, &example_path("consumer_panic"))
+            > 0
     );
     assert!(
-        assert_hostile_values_refused(&consumers_gone::SECTION, &example("consumers_gone")) > 0
+        assert_hostile_values_refused(&consumers_gone::SECTION, &example_path("consumers_gone"))
+            > 0
     );
 }
 
@@ -186,7 +184,7 @@ fn the_failure_examples_draw_their_timelines() {
         let file = std::env::temp_dir().join(format!("{name}-{}.svg", std::process::id()));
         let path = file.to_str().expect("a UTF-8 path");
         let args = ["--seed", "3", "--time-scale", "0.001", "--timeline", path];
-        let output = run_program(&example(name), &args);
+        let output = run_program(&example_path(name), &args);
         assert_eq!(output.status.code(), Some(code), "{name}");
         let svg = std::fs::read_to_string(&file).expect("the timeline was written");
         std::fs::remove_file(&file).expect("cleaned up");

@@ -33,11 +33,8 @@ impl Verdict {
 /// checker reports them.
 pub fn expected_actors(section: &Section, config: &Config) -> Vec<Actor> {
     let numbered = |role, count: crate::Count, n: usize| -> Vec<Actor> {
-        if count.numbered() {
-            (0..n).map(|id| Actor { role, id: Some(id) }).collect()
-        } else {
-            vec![Actor { role, id: None }]
-        }
+        let n = if count.numbered() { n } else { 1 };
+        (0..n).map(|id| Actor::nth(role, count, id)).collect()
     };
     let mut actors = numbered(Role::Producer, section.producers, config.producers);
     actors.extend(numbered(

@@ -13,7 +13,8 @@ use crate::Run;
 use crate::check::check;
 use crate::config::{Config, Count, PanicAt, Section};
 use crate::item::Item;
-use crate::log::{Actor, Log};
+use crate::log::{Actor, Event, Log};
+use crate::threads::Panicked;
 use crate::timeline::Timeline;
 
 /// Exit code for bad command-line input, as for any Unix tool.
@@ -282,15 +283,33 @@ where
     match outcome {
         Ok(()) => 0,
         Err(panicked) => {
-            eprintln!("{}: error: {panicked}", section.name);
-            let events = log.events();
-            if !events.is_empty() {
-                let lost = check(section, &config, &events).never_consumed;
-                eprintln!("{}: {}", section.name, never_processed(section, &lost));
-            }
+            eprint!(
+                "{}",
+                failure_lines(section, &config, &panicked, &log.events())
+            );
             1
         }
     }
+}
+
+/// The lines a run ends with when a thread panicked: the error, then (if
+/// the run kept its events) the items that were never processed.
+pub fn failure_lines(
+    section: &Section,
+    config: &Config,
+    panicked: &Panicked,
+    events: &[Event],
+) -> String {
+    let mut lines = format!("{}: error: {panicked}\n", section.name);
+    if !events.is_empty() {
+        let lost = check(section, config, events).never_consumed;
+        lines.push_str(&format!(
+            "{}: {}\n",
+            section.name,
+            never_processed(section, &lost)
+        ));
+    }
+    lines
 }
 
 /// The line that accounts for the items a failed run never processed, such

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::config::Section;
+use crate::config::{Count, Section};
 use crate::item::Item;
 
 /// A thread's role.
@@ -53,6 +53,15 @@ impl Actor {
         Actor {
             role: Role::Consumer,
             id: Some(id),
+        }
+    }
+
+    /// Thread number `id` of `role` in a section that runs `count` of them:
+    /// numbered only where the section runs several.
+    pub fn nth(role: Role, count: Count, id: usize) -> Actor {
+        Actor {
+            role,
+            id: count.numbered().then_some(id),
         }
     }
 

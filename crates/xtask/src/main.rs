@@ -185,14 +185,10 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
         for event in events.iter().filter(|e| e.is_printed_by(&section)) {
             text.push_str(&format!("{event}\n"));
         }
-        match outcome {
-            Ok(()) => {}
-            Err(panicked) => {
-                let lost = check(&section, &config, &events).never_consumed;
-                text.push_str(&format!("{name}: error: {panicked}\n"));
-                let account = common::cli::never_processed(&section, &lost);
-                text.push_str(&format!("{name}: {account}\n"));
-            }
+        if let Err(panicked) = outcome {
+            text.push_str(&common::cli::failure_lines(
+                &section, &config, &panicked, &events,
+            ));
         }
         if let Some(report) = section.report {
             text.push_str(&report(&config, &timed));
