@@ -12,9 +12,8 @@ use std::thread;
 use std::time::Duration;
 
 use common::{Actor, Config, Count, Event, Item, Log, Panicked, Role, Section, What};
-use flume::Receiver;
 
-use crate::disconnect::producer;
+use crate::disconnect::{consumer, producer};
 
 /// One fast producer, one slow consumer, 300 items.
 pub const SECTION: Section = Section {
@@ -37,16 +36,6 @@ const FASTER: f64 = 10.0;
 /// The consumer's effort per item, as a share of the tutorial's (which
 /// averages half a second): 300 items take about 3 s.
 const EFFORT: f64 = 0.02;
-
-/// Processes items slowly until the producer is gone.
-fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
-    log.running(me);
-    for item in queue {
-        config.work_on(me, item, log);
-        log.got(me, item);
-    }
-    log.done(me);
-}
 
 // ANCHOR: run
 /// Runs the fast producer and the slow consumer.

@@ -49,7 +49,7 @@ pub(crate) fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Lo
 
 // ANCHOR: consumer
 /// Processes items until the channel is empty and disconnected.
-fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
+pub(crate) fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) {
     log.running(me);
     // The iterator blocks while the channel is empty, and ends once it is
     // empty and every sender has been dropped.
