@@ -7,9 +7,11 @@
 //! cargo run --example spawn_and_join
 //! ```
 
+use std::io::{self, ErrorKind, Write};
+use std::process::ExitCode;
 use std::thread;
 
-fn main() {
+fn main() -> ExitCode {
     // ANCHOR: spawn
     let name = String::from("worker");
     // `spawn` starts the thread at once (there is no separate `start`).
@@ -35,5 +37,21 @@ fn main() {
     });
     assert_eq!(total, 6);
     // ANCHOR_END: scope
-    println!("{message}; the scoped threads summed {items:?} to {total}");
+    // `println!` panics when stdout cannot be written (a full disk, a closed
+    // pipe); `writeln!` returns the error, to end with the workspace's exit
+    // codes instead (3: cannot write; 141: the reader went away).
+    match writeln!(
+        io::stdout(),
+        "{message}; the scoped threads summed {items:?} to {total}"
+    ) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == ErrorKind::BrokenPipe => ExitCode::from(141),
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "spawn_and_join: error: cannot write the output: {error}"
+            );
+            ExitCode::from(3)
+        }
+    }
 }

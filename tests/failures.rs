@@ -196,3 +196,16 @@ fn the_failure_examples_draw_their_timelines() {
         assert_eq!(lanes, 4, "{name}: one lane per thread");
     }
 }
+
+#[test]
+fn the_system_s_refusals_end_the_failure_examples_cleanly_too() {
+    use common::testing::system;
+    for name in ["consumer_panic", "consumers_gone"] {
+        let exe = example_path(name);
+        system::assert_refused_threads_end_the_run(&exe);
+        system::assert_unwritable_output_is_an_error(&exe);
+        system::assert_closed_pipe_ends_the_run(&exe);
+    }
+    // (A run of `consumer_panic` that goes to its end panics on purpose.)
+    system::assert_timeline_never_destroys_a_file(&example_path("consumers_gone"));
+}

@@ -2,8 +2,9 @@
 //! `main` that runs a section and turns its outcome into an exit code.
 
 use std::ffi::OsString;
-use std::fs;
-use std::path::PathBuf;
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
@@ -12,13 +13,11 @@ use clap::{Arg, ArgMatches, Command, value_parser};
 use crate::Run;
 use crate::check::check;
 use crate::config::{Config, Count, PanicAt, Section};
+use crate::exit;
 use crate::item::Item;
 use crate::log::{Actor, Event, Log};
 use crate::threads::Panicked;
 use crate::timeline::Timeline;
-
-/// Exit code for bad command-line input, as for any Unix tool.
-pub const USAGE_ERROR: u8 = 2;
 
 /// The most items a `--timeline` draws: more would make a picture of
 /// several megabytes in which no single item can be seen.
@@ -50,10 +49,11 @@ pub fn command(section: &Section) -> Command {
     let mut command = Command::new(section.name)
         .about(section.about)
         .version(section.version)
-        .after_help(
+        .after_help(format!(
             "Each run prints one line per event. Without --seed the items are random; \
-             the seed used is printed on stderr, so the run can be repeated.",
-        );
+             the seed used is printed on stderr, so the run can be repeated.\n\n{}",
+            exit::CODES
+        ));
     for (name, count, what) in [
         ("producers", section.producers, "producer threads"),
         ("consumers", section.consumers, "consumer threads"),
@@ -212,9 +212,9 @@ fn one_line(rendered: &str) -> String {
 
 /// The whole program of a section: read the command line, run, report.
 ///
-/// Exit codes: 0 after every thread is joined, 1 if a thread panicked,
-/// 2 for bad command-line input.
+/// Exit codes: see [`exit::CODES`].
 pub fn main(section: &Section, run: Run) -> ExitCode {
+    exit::install(section.name);
     ExitCode::from(run_command(section, std::env::args_os(), run))
 }
 
@@ -231,27 +231,34 @@ where
             timeline,
         }) => (config, seed_given, timeline),
         Ok(Request::Print(text)) => {
+            // Like every line of a run: if it cannot be written, the panic
+            // hook of `exit::install` says so and sets the exit code.
             print!("{text}");
-            return 0;
+            return exit::OK;
         }
         Err(message) => {
-            eprintln!("{}: {message}", section.name);
-            return USAGE_ERROR;
+            exit::say(&format!("{}: {message}", section.name));
+            return exit::USAGE;
         }
     };
-    // Find out now, not after a long run, if the picture cannot be written.
+    // Find out now, not after a long run, if the picture cannot be written;
+    // without touching the file, which keeps what it holds until a whole
+    // new picture replaces it.
     if let Some(path) = &timeline
-        && let Err(error) = fs::write(path, "")
+        && let Err(error) = check_writable(path)
     {
-        eprintln!(
+        exit::say(&format!(
             "{}: error: cannot write {}: {error}",
             section.name,
             path.display()
-        );
-        return USAGE_ERROR;
+        ));
+        return exit::USAGE;
     }
     if !seed_given {
-        eprintln!("random run; repeat it with --seed {}", config.seed);
+        exit::say(&format!(
+            "random run; repeat it with --seed {}",
+            config.seed
+        ));
     }
     let keep = timeline.is_some() || section.report.is_some();
     let log = if keep || config.total_items() <= MAX_ACCOUNTED_ITEMS {
@@ -263,33 +270,77 @@ where
     if let Some(report) = section.report
         && outcome.is_ok()
     {
-        eprint!("{}", report(&config, &log.timed_events()));
+        exit::say(report(&config, &log.timed_events()).trim_end());
     }
+    let mut code = match &outcome {
+        Ok(()) => exit::OK,
+        Err(panicked) => {
+            exit::say(failure_lines(section, &config, panicked, &log.events()).trim_end());
+            exit::PANICKED
+        }
+    };
     // Draw the run even if a thread panicked: the picture shows where.
     if let Some(path) = &timeline {
         let svg = Timeline::from_events(section, &config, &log.timed_events()).to_svg();
-        match fs::write(path, svg) {
-            Ok(()) => eprintln!("timeline written to {}", path.display()),
+        match replace_file(path, svg.as_bytes()) {
+            Ok(()) => exit::say(&format!("timeline written to {}", path.display())),
             Err(error) => {
-                eprintln!(
+                exit::say(&format!(
                     "{}: error: cannot write {}: {error}",
                     section.name,
                     path.display()
-                );
-                return 1;
+                ));
+                // A panicked thread is the graver news: its code stays.
+                if code == exit::OK {
+                    code = exit::CANNOT_WRITE;
+                }
             }
         }
     }
-    match outcome {
-        Ok(()) => 0,
-        Err(panicked) => {
-            eprint!(
-                "{}",
-                failure_lines(section, &config, &panicked, &log.events())
-            );
-            1
-        }
+    code
+}
+
+/// Checks that `path` can be written without opening it: it is a regular
+/// file or nothing yet (not a folder, a device such as `/dev/full`, or a
+/// pipe that would wait for a reader), in a folder where a file can be
+/// made.
+fn check_writable(path: &Path) -> io::Result<()> {
+    if path.file_name().is_none() {
+        return Err(io::Error::other("that names no file"));
     }
+    if let Ok(metadata) = fs::metadata(path)
+        && !metadata.is_file()
+    {
+        return Err(io::Error::other("not a regular file"));
+    }
+    let temporary = temporary_path(path);
+    File::create_new(&temporary)?;
+    fs::remove_file(&temporary)
+}
+
+/// Replaces the file at `path` with `contents` as one step: they are
+/// written to a new file next to it, which is then renamed over it. If
+/// anything fails (a full disk, a file size limit), `path` keeps what it
+/// held before.
+fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let temporary = temporary_path(path);
+    let written = File::create_new(&temporary).and_then(|mut file| {
+        file.write_all(contents)?;
+        file.sync_all()
+    });
+    let replaced = written.and_then(|()| fs::rename(&temporary, path));
+    if replaced.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    replaced
+}
+
+/// A name for a file next to `path`, of this process alone.
+fn temporary_path(path: &Path) -> PathBuf {
+    let mut name = OsString::from(".");
+    name.push(path.file_name().unwrap_or_else(|| "timeline".as_ref()));
+    name.push(format!(".{}.tmp", std::process::id()));
+    path.with_file_name(name)
 }
 
 /// The lines a run ends with when a thread panicked: the error, then (if

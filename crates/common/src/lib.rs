@@ -8,6 +8,7 @@
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod exit;
 pub mod item;
 pub mod log;
 #[cfg(any(test, feature = "testing"))]

@@ -324,8 +324,11 @@ impl Log {
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
         if self.prints(&event) {
             // Each line is written under stdout's lock, so it is never split.
-            // A closed stdout (as in `| head`) is not an error of the run.
-            let _ = writeln!(io::stdout().lock(), "{event}");
+            // A line that cannot be written fails as `println!` does, and the
+            // panic hook of `exit::install` ends the program with its code.
+            if let Err(error) = writeln!(io::stdout().lock(), "{event}") {
+                panic!("failed printing to stdout: {error}");
+            }
         }
         if self.keep {
             kept.push((self.start.elapsed(), event));

@@ -3,7 +3,7 @@
 //! check what it did.
 
 use std::io::Read;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -13,6 +13,8 @@ use crate::check::{Verdict, check_printed};
 use crate::cli::{Request, parse};
 use crate::config::{Config, Section};
 use crate::log::{Event, Log, What, parse_output};
+
+pub mod system;
 
 /// How long any single run in a test may take before it counts as hung.
 pub const DEADLOCK_BOUND: Duration = Duration::from_secs(30);
@@ -92,43 +94,60 @@ pub fn example_path(name: &str) -> String {
 /// what it printed and its exit status. Kills it and panics if it takes
 /// longer than [`DEADLOCK_BOUND`].
 pub fn run_program(exe: &str, args: &[&str]) -> Output {
-    let mut child = Command::new(exe)
+    let mut command = Command::new(exe);
+    command
         .args(args)
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    run_bounded(command, &format!("{exe} {args:?}"))
+}
+
+/// Runs `command` with no input, reads whichever of its outputs are piped,
+/// and returns them with its exit status. Kills it and panics if it takes
+/// longer than [`DEADLOCK_BOUND`].
+pub fn run_bounded(mut command: Command, what: &str) -> Output {
+    let mut child = command
+        .stdin(Stdio::null())
         .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {exe}: {e}"));
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
     // Read both pipes on their own threads, so a full pipe never blocks the
     // child while we wait for it.
-    let mut stdout = child.stdout.take().expect("piped stdout");
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stdout.read_to_end(&mut bytes);
-        bytes
-    });
-    let err = thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = stderr.read_to_end(&mut bytes);
-        bytes
-    });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for the program") {
-            break status;
-        }
-        if started.elapsed() > DEADLOCK_BOUND {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{exe} {args:?} did not finish within {DEADLOCK_BOUND:?}: a deadlock?");
-        }
-        thread::sleep(Duration::from_millis(5));
-    };
+    let out = read_all(child.stdout.take());
+    let err = read_all(child.stderr.take());
+    let status = wait_within(&mut child, DEADLOCK_BOUND)
+        .unwrap_or_else(|| panic!("{what} did not finish within {DEADLOCK_BOUND:?}: a deadlock?"));
     Output {
         status,
         stdout: out.join().expect("stdout reader"),
         stderr: err.join().expect("stderr reader"),
+    }
+}
+
+/// Reads `pipe` (if there is one) to its end on a thread of its own.
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
+}
+
+/// Waits for `child` to end, for at most `bound`; kills it and returns
+/// `None` if it is still running then.
+pub fn wait_within(child: &mut Child, bound: Duration) -> Option<ExitStatus> {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("waiting for the program") {
+            return Some(status);
+        }
+        if started.elapsed() > bound {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -351,6 +370,26 @@ macro_rules! program_tests {
         #[test]
         fn a_timeline_shows_every_thread_and_item() {
             $crate::testing::assert_timeline_drawn(&$section, $exe);
+        }
+
+        #[test]
+        fn a_refused_thread_ends_the_run_with_one_line() {
+            $crate::testing::system::assert_refused_threads_end_the_run($exe);
+        }
+
+        #[test]
+        fn output_that_cannot_be_written_is_an_error() {
+            $crate::testing::system::assert_unwritable_output_is_an_error($exe);
+        }
+
+        #[test]
+        fn a_closed_pipe_ends_the_run_quietly() {
+            $crate::testing::system::assert_closed_pipe_ends_the_run($exe);
+        }
+
+        #[test]
+        fn a_timeline_never_destroys_a_file() {
+            $crate::testing::system::assert_timeline_never_destroys_a_file($exe);
         }
 
         #[test]

@@ -1,0 +1,249 @@
+//! What a program does when the system says no: a thread refused, output
+//! that cannot be written, a reader that goes away, a `--timeline` file
+//! that cannot be written. Each check runs the real program, as a user
+//! would, under the limit it needs (`prlimit`, `setpriv`, `/dev/full`).
+
+use std::fs::{self, File};
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{DEADLOCK_BOUND, assert_refused, read_all, run_bounded, wait_within, within};
+use crate::exit;
+
+/// A run whose natural end is many minutes away (a thousand items each,
+/// about half a second apiece), and which prints its first line at once.
+pub const LONG_RUN: &[&str] = &["--seed", "1", "--items", "1000", "--time-scale", "1"];
+
+/// A short run.
+const SHORT_RUN: &[&str] = &["--seed", "1", "--time-scale", "0"];
+
+/// A folder of its own for one check, under the system's temporary folder,
+/// that anyone may read (a program run as `nobody` is copied there).
+fn scratch_dir(what: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "pc-{what}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    fs::create_dir_all(&dir).expect("a temporary folder");
+    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).expect("a readable folder");
+    dir
+}
+
+fn is_root() -> bool {
+    let id = Command::new("id").arg("-u").output().expect("`id -u` runs");
+    String::from_utf8_lossy(&id.stdout).trim() == "0"
+}
+
+/// Checks a program's output after the system refused it something: the
+/// exit `code`, and a last line on stderr that contains `expected` (or
+/// nothing on stderr, if `expected` is empty), with no panic message and
+/// no backtrace.
+fn assert_ended(output: &Output, code: u8, expected: &str, what: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code.into()), "{what}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    if expected.is_empty() {
+        assert!(stderr.is_empty(), "{what} said: {stderr}");
+    } else {
+        let last = stderr.lines().last().unwrap_or_default();
+        assert!(
+            last.contains(expected),
+            "{what}: {stderr:?} lacks {expected:?}"
+        );
+    }
+}
+
+/// A program the system refuses threads (`RLIMIT_NPROC`) ends at once with
+/// exit code 4 and one line, and never hangs, whether the refused thread is
+/// its first or one its other threads wait for. Root ignores that limit, so
+/// as root the program runs as `nobody`, the one process of that user.
+pub fn assert_refused_threads_end_the_run(exe: &str) {
+    let root = is_root();
+    let dir = scratch_dir("threads");
+    let program = dir.join("program");
+    fs::copy(exe, &program).expect("a copy of the program");
+    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).expect("executable");
+    // Not root: only a limit of 1 is sure to refuse the first thread, since
+    // the user's other processes count too.
+    let limits: &[usize] = if root { &[1, 2, 3, 5, 8] } else { &[1] };
+    for &limit in limits {
+        let mut command = if root {
+            let mut command = Command::new("setpriv");
+            command.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "prlimit",
+            ]);
+            command
+        } else {
+            Command::new("prlimit")
+        };
+        command
+            .arg(format!("--nproc={limit}"))
+            .arg("--")
+            .arg(&program)
+            .args(SHORT_RUN)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let what = format!("{exe} with at most {limit} processes and threads");
+        let output = run_bounded(command, &what);
+        // Every program starts at least two threads beside `main`, so a
+        // limit of 2 refuses one of them; a higher one may let the run go
+        // ahead as usual, which other tests check.
+        if limit <= 2 || output.status.code() == Some(exit::NO_THREAD.into()) {
+            let expected = "error: could not start a thread: the system refused it";
+            assert_ended(&output, exit::NO_THREAD, expected, &what);
+        }
+    }
+    fs::remove_dir_all(&dir).expect("cleaned up");
+}
+
+/// Standard output that cannot be written (`/dev/full`) is an error: exit
+/// code 3 and one line, for a run and for `--help` and `--version` alike.
+/// When stderr cannot be written either, the exit code still says what
+/// happened.
+pub fn assert_unwritable_output_is_an_error(exe: &str) {
+    let full = || {
+        let file = File::options().write(true).open("/dev/full");
+        Stdio::from(file.expect("/dev/full"))
+    };
+    for args in [SHORT_RUN, &["--help"], &["--version"]] {
+        let mut command = Command::new(exe);
+        command.args(args).stdout(full()).stderr(Stdio::piped());
+        let what = format!("{exe} {args:?} > /dev/full");
+        let output = run_bounded(command, &what);
+        let expected = "error: cannot write the output: No space left on device";
+        assert_ended(&output, exit::CANNOT_WRITE, expected, &what);
+    }
+    for (args, code) in [
+        (SHORT_RUN, exit::CANNOT_WRITE),
+        (&["--items", "x"][..], exit::USAGE),
+    ] {
+        let mut command = Command::new(exe);
+        command.args(args).stdout(full()).stderr(full());
+        let what = format!("{exe} {args:?} > /dev/full 2> /dev/full");
+        let output = run_bounded(command, &what);
+        assert_eq!(output.status.code(), Some(code.into()), "{what}");
+    }
+}
+
+/// Starts `command` with its stdout piped and waits for its first line;
+/// returns the running child and the reader of the rest.
+fn first_line(mut command: Command, what: &str) -> (std::process::Child, impl BufRead + use<>) {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
+    let stdout = child.stdout.take().expect("piped stdout");
+    let reader = within(DEADLOCK_BOUND, &format!("{what}'s first line"), move || {
+        let mut reader = BufReader::new(stdout);
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("a line");
+        assert!(!line.is_empty(), "printed nothing");
+        reader
+    });
+    (child, reader)
+}
+
+/// When the reader of its output goes away (`| head -1`), a run that would
+/// go on for many minutes ends at its next line, quietly, with exit code
+/// 141, as a shell reports a program ended by `SIGPIPE`.
+pub fn assert_closed_pipe_ends_the_run(exe: &str) {
+    let what = format!("{exe} {LONG_RUN:?} | head -1");
+    let mut command = Command::new(exe);
+    command.args(LONG_RUN).stderr(Stdio::piped());
+    let (mut child, reader) = first_line(command, &what);
+    let stderr = read_all(child.stderr.take());
+    drop(reader); // The reader goes away.
+    let status = wait_within(&mut child, DEADLOCK_BOUND).unwrap_or_else(|| {
+        panic!("{what} went on for {DEADLOCK_BOUND:?} after its reader had gone")
+    });
+    let output = Output {
+        status,
+        stdout: Vec::new(),
+        stderr: stderr.join().expect("stderr reader"),
+    };
+    assert_ended(&output, exit::CLOSED_PIPE, "", &what);
+}
+
+/// The names in `dir`, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = fs::read_dir(dir)
+        .expect("a folder")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// `--timeline FILE` never destroys what FILE held: not when the run is
+/// killed, not when the new picture cannot be written (exit code 3), and it
+/// refuses, before the run, a device or a pipe it would have to open.
+pub fn assert_timeline_never_destroys_a_file(exe: &str) {
+    const OLD: &str = "<svg>an earlier picture</svg>";
+    let dir = scratch_dir("timeline");
+    let file = dir.join("run.svg");
+    let file_arg = file.to_str().expect("a UTF-8 path");
+    fs::write(&file, OLD).expect("an earlier picture");
+
+    // Killed mid-run (as by Ctrl-C), after its first line: the path was
+    // checked by then, and the file holds what it held.
+    let what = format!("{exe} {LONG_RUN:?} --timeline {file_arg}");
+    let mut command = Command::new(exe);
+    command.args(LONG_RUN).args(["--timeline", file_arg]);
+    command.stderr(Stdio::null());
+    let (mut child, _reader) = first_line(command, &what);
+    child.kill().expect("the program is killed");
+    child.wait().expect("the program ended");
+    assert_eq!(fs::read_to_string(&file).expect("the file"), OLD, "{what}");
+    assert_eq!(names_in(&dir), ["run.svg"], "{what} left files behind");
+
+    // The picture cannot be written (a file size limit; the signal it sends
+    // is ignored, so the write fails instead): exit code 3 and one line, and
+    // the file holds what it held.
+    let mut command = Command::new("sh");
+    command
+        .args([
+            "-c",
+            r#"trap "" XFSZ; exec prlimit --fsize=4096 -- "$0" "$@""#,
+            exe,
+        ])
+        .args(SHORT_RUN)
+        .args(["--timeline", file_arg])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let what = format!("{exe} --timeline {file_arg} with files of at most 4 KiB");
+    let output = run_bounded(command, &what);
+    let expected = format!("error: cannot write {file_arg}: File too large");
+    assert_ended(&output, exit::CANNOT_WRITE, &expected, &what);
+    assert_eq!(fs::read_to_string(&file).expect("the file"), OLD, "{what}");
+    assert_eq!(names_in(&dir), ["run.svg"], "{what} left files behind");
+
+    // A device or a named pipe is refused up front, without opening it (a
+    // pipe with no reader would wait for one for ever).
+    let fifo = dir.join("pipe");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", fifo.display());
+    for target in [Path::new("/dev/full"), &fifo] {
+        let target = target.to_str().expect("a UTF-8 path");
+        let args = [SHORT_RUN, &["--timeline", target]].concat();
+        assert_refused(exe, &args, "not a regular file");
+    }
+    fs::remove_dir_all(&dir).expect("cleaned up");
+}
