@@ -9,6 +9,7 @@
 
 use std::panic::AssertUnwindSafe;
 use std::thread;
+use std::time::Duration;
 
 use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use flume::Receiver;
@@ -40,8 +41,16 @@ async fn consumer(me: Actor, queue: Receiver<Item>, config: &Config, log: &Log) 
     while let Ok(item) = queue.recv_async().await {
         log.event(me, What::Working(item));
         // `tokio::time::sleep`, not `thread::sleep`: a task must never block
-        // the thread it shares with the other tasks.
-        tokio::time::sleep(config.effort(me, item)).await;
+        // the thread it shares with the other tasks. tokio's timer ticks
+        // once a millisecond, and even a zero-length sleep waits for the
+        // next tick: so round the effort to whole milliseconds, and when
+        // that is none, only let the other tasks take their turn.
+        let millis = (config.effort(me, item).as_secs_f64() * 1000.0).round();
+        if millis >= 1.0 {
+            tokio::time::sleep(Duration::from_millis(millis as u64)).await;
+        } else {
+            tokio::task::yield_now().await;
+        }
         log.event(me, What::Worked(item));
         log.got(me, item);
     }

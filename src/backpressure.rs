@@ -8,12 +8,15 @@
 //! pile up in memory. After the run, a report on stderr says how many items
 //! waited at most and how long the producer waited.
 
+use std::sync::{Mutex, PoisonError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use common::{Actor, Config, Count, Event, Item, Log, Panicked, Role, Section, What};
+use common::{Actor, Config, Count, Item, Log, Panicked, Section};
+use flume::Sender;
+use rand::RngExt;
 
-use crate::disconnect::{consumer, producer};
+use crate::disconnect::consumer;
 
 /// One fast producer, one slow consumer, 300 items.
 pub const SECTION: Section = Section {
@@ -27,7 +30,7 @@ pub const SECTION: Section = Section {
     prints_added: false,
     barrier: false,
     example: true,
-    report: Some(report),
+    report: None,
 };
 
 /// How much faster the producer is than the consumer.
@@ -37,9 +40,55 @@ const FASTER: f64 = 10.0;
 /// averages half a second): 300 items take about 3 s.
 const EFFORT: f64 = 0.02;
 
+/// What backpressure did to a run, as the producer measured it.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Pressure {
+    /// The most items in the buffer at once, right after a `send`.
+    pub most_waiting: usize,
+    /// How long the producer waited in `send`, in all.
+    pub producer_blocked: Duration,
+    /// How long the run took.
+    pub run: Duration,
+}
+
+// ANCHOR: measure
+/// Makes its items and sends them, measuring as it goes: how long each
+/// `send` waits for room, and how many items are in the buffer just after.
+/// Two numbers, however many items the run makes.
+fn producer(me: Actor, queue: Sender<Item>, config: &Config, log: &Log) -> Pressure {
+    log.running(me);
+    let mut rng = config.rng_for(me);
+    let mut pressure = Pressure::default();
+    for i in 0..config.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        config.work_on(me, item, log);
+        let sending = Instant::now();
+        if queue.send(item).is_err() {
+            break; // The consumer is gone.
+        }
+        pressure.producer_blocked += sending.elapsed();
+        pressure.most_waiting = pressure.most_waiting.max(queue.len());
+        log.added(me, item);
+    }
+    log.done(me);
+    pressure
+}
+// ANCHOR_END: measure
+
 // ANCHOR: run
-/// Runs the fast producer and the slow consumer.
+/// Runs the fast producer and the slow consumer, and prints the report.
 pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
+    let pressure = run_measured(config, log)?;
+    eprint!("{}", report(&pressure));
+    Ok(())
+}
+
+/// Runs the fast producer and the slow consumer, and says what
+/// backpressure did.
+pub fn run_measured(config: &Config, log: &Log) -> Result<Pressure, Panicked> {
     let (sender, receiver) = config.channel();
     let slow = Config {
         time_scale: config.time_scale * EFFORT,
@@ -50,67 +99,39 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
         ..config.clone()
     };
     let (slow, fast) = (&slow, &fast);
+    let measured = Mutex::new(Pressure::default());
+    let started = Instant::now();
     thread::scope(|scope| {
         let me = Actor::CONSUMER;
         let consumer = scope.spawn(move || consumer(me, receiver, slow, log));
         let me = Actor::PRODUCER;
-        let producer = scope.spawn(move || producer(me, sender, fast, log));
+        let measured = &measured;
+        let producer = scope.spawn(move || {
+            let pressure = producer(me, sender, fast, log);
+            *measured.lock().unwrap_or_else(PoisonError::into_inner) = pressure;
+        });
         common::join_all([
             ("the consumer".to_string(), consumer),
             ("the producer".to_string(), producer),
         ])
+    })?;
+    let pressure = measured
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
+    Ok(Pressure {
+        run: started.elapsed(),
+        ..pressure
     })
 }
 // ANCHOR_END: run
 
-/// What the run's events say about backpressure.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Pressure {
-    /// The most items in the buffer at once.
-    pub most_waiting: usize,
-    /// How long the producer waited in `send`, in all.
-    pub producer_blocked: Duration,
-    /// How long the run took.
-    pub run: Duration,
-}
-
-// ANCHOR: measure
-/// Reads the pressure off a run's timed events: an item is in the buffer
-/// from the producer's `added` to the consumer taking it (the start of its
-/// work), and the producer waits in `send` from the end of its work on an
-/// item to `added`. (The consumer's mark comes a moment after it takes the
-/// item, so the count is capped at the buffer's capacity.)
-pub fn pressure(config: &Config, events: &[(Duration, Event)]) -> Pressure {
-    let (mut waiting, mut most_waiting) = (0_i64, 0_i64);
-    let mut producer_blocked = Duration::ZERO;
-    let mut made_at = Duration::ZERO;
-    for &(at, event) in events {
-        match (event.actor.role, event.what) {
-            (Role::Producer, What::Worked(_)) => made_at = at,
-            (Role::Producer, What::Added(_)) => {
-                producer_blocked += at.saturating_sub(made_at);
-                waiting += 1;
-                most_waiting = most_waiting.max(waiting);
-            }
-            (Role::Consumer, What::Working(_)) => waiting -= 1,
-            _ => {}
-        }
-    }
-    Pressure {
-        most_waiting: (most_waiting.max(0) as usize).min(config.capacity.unwrap_or(usize::MAX)),
-        producer_blocked,
-        run: events.last().map_or(Duration::ZERO, |&(at, _)| at),
-    }
-}
-// ANCHOR_END: measure
-
 /// The report printed on stderr after a run.
-pub fn report(config: &Config, events: &[(Duration, Event)]) -> String {
+pub fn report(pressure: &Pressure) -> String {
     let Pressure {
         most_waiting,
         producer_blocked,
         run,
-    } = pressure(config, events);
+    } = *pressure;
     let bytes = most_waiting * size_of::<Item>();
     format!(
         "backpressure: at most {most_waiting} items waited in the buffer ({bytes} bytes of \

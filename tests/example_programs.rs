@@ -60,3 +60,57 @@ mod async_consumers {
     use producer_consumer::async_consumers::SECTION;
     common::program_tests!(SECTION, &common::testing::example_path("async_consumers"));
 }
+
+/// `spawn_and_join` prints one line, with `writeln!` instead of `println!`:
+/// a full disk is an error with one line and exit code 3, not a panic.
+#[test]
+fn spawn_and_join_reports_output_it_cannot_write() {
+    use std::process::{Command, Stdio};
+    let exe = common::testing::example_path("spawn_and_join");
+    let output = common::testing::run_program(&exe, &[]);
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "worker finished; the scoped threads summed [1, 2, 3] to 6\n"
+    );
+    let full = std::fs::File::options()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let mut command = Command::new(&exe);
+    command.stdout(Stdio::from(full)).stderr(Stdio::piped());
+    let output = common::testing::run_bounded(command, "spawn_and_join > /dev/full");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert_eq!(
+        stderr,
+        "spawn_and_join: error: cannot write the output: No space left on device (os error 28)\n"
+    );
+}
+
+/// Zero effort costs nothing, in consumer tasks as in threads: a zero
+/// or nearly zero sleep on tokio's timer would wait for its next tick, a
+/// millisecond, and 600,000 items would take minutes.
+#[test]
+fn async_consumers_spend_no_time_on_zero_effort() {
+    let exe = common::testing::example_path("async_consumers");
+    for time_scale in ["0", "1e-9"] {
+        let args = [
+            "--seed",
+            "1",
+            "--items",
+            "200000",
+            "--time-scale",
+            time_scale,
+        ];
+        // `run_program` fails the test if the run takes longer than its
+        // hang bound (30 s); at a millisecond an item it would take minutes.
+        let output = common::testing::run_program(&exe, &args);
+        assert!(output.status.success(), "{args:?}");
+        let got = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter(|line| line.contains(" got "))
+            .count();
+        assert_eq!(got, 600_000, "{args:?}");
+    }
+}

@@ -1,15 +1,18 @@
 //! Memory: with a bounded buffer, a run's peak memory does not grow with the
 //! number of items; with an unbounded buffer and a consumer slower than its
 //! producers, it does. Measured by counting the bytes this test process has
-//! allocated, so the figures are exact and the same on every machine.
+//! allocated, so the figures are exact and the same on every machine; and,
+//! for a real program, by the kernel's account of its peak resident memory.
 
 // A global allocator is the one place this workspace needs `unsafe`: it only
 // forwards to the system allocator, and counts.
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use common::{Config, Log};
 
@@ -44,14 +47,14 @@ static ALLOCATOR: Counting = Counting;
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Peak bytes allocated above the starting point during a `many-one` run:
-/// 8 producers, one consumer that cannot keep up, nothing printed or kept.
-fn peak_bytes(items_per_producer: usize, capacity: Option<usize>) -> usize {
+/// 8 producers, one consumer, nothing printed or kept.
+fn peak_bytes(items_per_producer: usize, capacity: Option<usize>, time_scale: f64) -> usize {
     let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let section = many_one::SECTION;
     let mut config = Config::new(&section, 1);
     config.producers = 8;
     config.items = items_per_producer;
-    config.time_scale = 0.0;
+    config.time_scale = time_scale;
     config.capacity = capacity;
     let log = Log::discarding();
     let start = IN_USE.load(Ordering::Relaxed);
@@ -64,8 +67,10 @@ fn peak_bytes(items_per_producer: usize, capacity: Option<usize>) -> usize {
 
 #[test]
 fn a_bounded_buffer_keeps_memory_flat() {
-    let small = peak_bytes(20_000, Some(64));
-    let large = peak_bytes(200_000, Some(64));
+    // However fast or slow each side is: the buffer never holds more than
+    // its 64 messages, so no sleep is needed to make this hold.
+    let small = peak_bytes(20_000, Some(64), 0.0);
+    let large = peak_bytes(200_000, Some(64), 0.0);
     eprintln!(
         "bounded (64 slots): 160,000 items peak {small} bytes, 1,600,000 items peak {large} bytes"
     );
@@ -77,19 +82,84 @@ fn a_bounded_buffer_keeps_memory_flat() {
     );
 }
 
+/// Items of a quarter of a millisecond on average, for producers and the
+/// consumer alike: the eight producers sleep side by side, the consumer
+/// sleeps once per item of all eight, so it is about eight times slower
+/// by construction, however busy the machine.
+const SLOW_CONSUMER: f64 = 0.0005;
+
 #[test]
 fn an_unbounded_buffer_grows_with_a_slow_consumer() {
-    let small = peak_bytes(20_000, None);
-    let large = peak_bytes(200_000, None);
-    let bounded = peak_bytes(200_000, Some(64));
-    eprintln!("unbounded: 160,000 items peak {small} bytes, 1,600,000 items peak {large} bytes");
-    // Eight producers outrun one consumer, so items pile up in the buffer.
+    let small = peak_bytes(40, None, SLOW_CONSUMER);
+    let large = peak_bytes(400, None, SLOW_CONSUMER);
+    let bounded = peak_bytes(400, Some(64), SLOW_CONSUMER);
+    eprintln!(
+        "unbounded: 320 items peak {small} bytes, 3,200 items peak {large} bytes; \
+         bounded: 3,200 items peak {bounded} bytes"
+    );
+    // When the producers are done, about seven items in eight still wait:
+    // ten times the items, about ten times the memory above a bounded run.
     assert!(
-        large > 4 * small,
-        "unbounded: {small} bytes, then {large} bytes"
+        large - bounded > 4 * (small - bounded),
+        "unbounded: {small} bytes, then {large} bytes (bounded: {bounded} bytes)"
     );
     assert!(
         large > 10 * bounded,
         "unbounded {large} bytes, bounded {bounded} bytes"
+    );
+}
+
+/// The peak resident memory of the real program `exe` run with `args`, in
+/// KiB, as the kernel accounts for it when the program ends (`wait4`).
+// `wait4` reaps the child, which std's `Child` cannot see.
+#[allow(clippy::zombie_processes)]
+fn peak_resident_kib(exe: &str, args: &[&str]) -> i64 {
+    let mut child = Command::new(exe)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the program starts");
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let started = Instant::now();
+    loop {
+        let mut status = 0;
+        // SAFETY: plain C structs, zeroed, that `wait4` fills in.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: waits for our own child, writing only to the two locals.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
+            assert!(
+                libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+                "{exe} {args:?} failed: status {status}"
+            );
+            return usage.ru_maxrss;
+        }
+        assert_eq!(waited, 0, "wait4 failed");
+        if started.elapsed() > common::testing::DEADLOCK_BOUND {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{exe} {args:?} did not finish: a deadlock?");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_backpressure_report_keeps_memory_flat() {
+    // The report counts as it goes (the producer's time in `send`, the
+    // most items waiting): ten times the items, the same memory.
+    let exe = common::testing::example_path("backpressure");
+    let run = |items: &str| {
+        let args = ["--seed", "1", "--time-scale", "0", "--capacity", "100"];
+        peak_resident_kib(&exe, &[&args[..], &["--items", items]].concat())
+    };
+    let small = run("100000");
+    let large = run("1000000");
+    eprintln!("backpressure: 100,000 items peak {small} KiB, 1,000,000 items peak {large} KiB");
+    assert!(
+        large < small + 8 * 1024,
+        "100,000 items: {small} KiB; 1,000,000 items: {large} KiB"
     );
 }

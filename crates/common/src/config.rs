@@ -249,7 +249,9 @@ impl Config {
     pub fn work_on(&self, actor: Actor, item: Item, log: &Log) {
         log.event(actor, What::Working(item));
         let effort = self.effort(actor, item);
-        if !effort.is_zero() {
+        // Asking the system for a sleep costs tens of microseconds, however
+        // short the sleep: below a microsecond, the effort is no effort.
+        if effort >= Duration::from_micros(1) {
             thread::sleep(effort);
         }
         log.event(actor, What::Worked(item));

@@ -27,7 +27,7 @@ use common::log::parse_output;
 use common::testing::run_program;
 use common::timeline::Timeline;
 use common::{Log, Section, check, check_printed};
-use producer_consumer::{EXAMPLES, SECTIONS};
+use producer_consumer::{EXAMPLES, SECTIONS, backpressure};
 
 /// The runs the book shows: the file name, the section and its
 /// command-line arguments.
@@ -131,7 +131,15 @@ fn book_outputs() -> Result<(), String> {
         };
         let started = Instant::now();
         let log = Log::keeping();
-        run(&config, &log).map_err(|e| format!("{name}: {e}"))?;
+        // The backpressure example measures its report as it runs.
+        let report = if name == backpressure::SECTION.name {
+            let pressure =
+                backpressure::run_measured(&config, &log).map_err(|e| format!("{name}: {e}"))?;
+            Some(backpressure::report(&pressure))
+        } else {
+            run(&config, &log).map_err(|e| format!("{name}: {e}"))?;
+            None
+        };
         let timed = log.timed_events();
         let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
         let verdict = check(&section, &config, &events);
@@ -146,8 +154,8 @@ fn book_outputs() -> Result<(), String> {
         fs::write(dir.join(format!("{file}.svg")), svg).map_err(|e| format!("{file}.svg: {e}"))?;
         fs::write(dir.join(format!("{file}.txt")), &text)
             .map_err(|e| format!("{file}.txt: {e}"))?;
-        if let Some(report) = section.report {
-            let report = format!("```console\n{}```\n", report(&config, &timed));
+        if let Some(report) = report.or_else(|| section.report.map(|r| r(&config, &timed))) {
+            let report = format!("```console\n{report}```\n");
             fs::write(dir.join(format!("{file}-report.md")), report)
                 .map_err(|e| format!("{file}-report.md: {e}"))?;
         }
