@@ -44,6 +44,11 @@ enum Next {
 /// Waits for an item or the cancellation, whichever comes first.
 fn next(queue: &Receiver<Item>, cancelled: &Receiver<()>) -> Next {
     loop {
+        // When both are ready, a `Selector` may pick either: look at the
+        // cancellation first, so that no item is taken once it has come.
+        if cancelled.is_disconnected() {
+            return Next::Cancelled;
+        }
         let next = Selector::new()
             .recv(queue, |item| match item {
                 Ok(item) => Next::Item(item),
@@ -128,3 +133,42 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
     })
 }
 // ANCHOR_END: run
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::testing::{DEADLOCK_BOUND, within};
+
+    #[test]
+    fn a_cancellation_wakes_a_waiting_consumer() {
+        // The buffer stays empty and its sender alive, so nothing but the
+        // cancellation can end the wait.
+        let (sender, queue) = flume::unbounded::<Item>();
+        let (switch, cancelled) = Switch::new();
+        let waiting =
+            std::thread::spawn(move || matches!(next(&queue, &cancelled), Next::Cancelled));
+        assert!(switch.flip());
+        let woke = within(
+            DEADLOCK_BOUND,
+            "a consumer waiting for an item",
+            move || waiting.join().expect("no panic"),
+        );
+        assert!(
+            woke,
+            "the wait ended with something other than the cancellation"
+        );
+        drop(sender);
+    }
+
+    #[test]
+    fn a_cancellation_wins_over_an_item() {
+        let (sender, queue) = flume::unbounded();
+        sender.send(Item { i: 0, value: 0.5 }).expect("a receiver");
+        let (switch, cancelled) = Switch::new();
+        switch.flip();
+        for _ in 0..100 {
+            assert!(matches!(next(&queue, &cancelled), Next::Cancelled));
+        }
+        assert_eq!(queue.len(), 1, "the item stays in the buffer");
+    }
+}
