@@ -35,10 +35,15 @@ pub const NO_THREAD: u8 = 4;
 /// (128 + 13).
 pub const CLOSED_PIPE: u8 = 141;
 
-/// The exit codes and what each means, for `--help` and the README.
-pub const CODES: &str = "Exit codes: 0 the run finished; 1 a thread panicked; 2 bad command-line \
-     input; 3 the output or the --timeline file could not be written; 4 the system refused \
-     to start a thread; 141 standard output was closed by its reader (as in `| head`).";
+/// The exit codes and what each means, for `--help`.
+pub const CODES: &str = "\
+Exit codes:
+  0    the run finished, every thread joined
+  1    a thread panicked
+  2    bad command-line input, or a --timeline file that cannot be written
+  3    the output, or the --timeline file after the run, could not be written
+  4    the system refused to start a thread
+  141  standard output was closed by its reader (as in `| head -1`)";
 
 /// How the program ends after a failure of the system rather than of the
 /// program: an exit code, and the line to say on stderr (if any).
