@@ -336,7 +336,10 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
     for flag in flags {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
-    assert!(help.contains(crate::exit::CODES), "--help lacks the exit codes:\n{help}");
+    assert!(
+        help.contains(crate::exit::CODES),
+        "--help lacks the exit codes:\n{help}"
+    );
 }
 
 /// The tests every program with a section's command line shares: put

@@ -72,27 +72,30 @@ pub fn assert_refused_threads_end_the_run(exe: &str) {
     // the user's other processes count too.
     let limits: &[usize] = if root { &[1, 2, 3, 5, 8] } else { &[1] };
     for &limit in limits {
-        let mut command = if root {
-            let mut command = Command::new("setpriv");
-            command.args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                "prlimit",
-            ]);
+        let command = || {
+            let mut command = if root {
+                let mut command = Command::new("setpriv");
+                command.args([
+                    "--reuid=65534",
+                    "--regid=65534",
+                    "--clear-groups",
+                    "prlimit",
+                ]);
+                command
+            } else {
+                Command::new("prlimit")
+            };
             command
-        } else {
-            Command::new("prlimit")
+                .arg(format!("--nproc={limit}"))
+                .arg("--")
+                .arg(&program)
+                .args(SHORT_RUN)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped());
+            command
         };
-        command
-            .arg(format!("--nproc={limit}"))
-            .arg("--")
-            .arg(&program)
-            .args(SHORT_RUN)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
         let what = format!("{exe} with at most {limit} processes and threads");
-        let output = run_bounded(command, &what);
+        let output = run_fresh_copy(command, &what);
         // Every program starts at least two threads beside `main`, so a
         // limit of 2 refuses one of them; a higher one may let the run go
         // ahead as usual, which other tests check.
@@ -102,6 +105,22 @@ pub fn assert_refused_threads_end_the_run(exe: &str) {
         }
     }
     fs::remove_dir_all(&dir).expect("cleaned up");
+}
+
+/// Runs the command `make` makes, which runs a file this process has just
+/// written. While another test's thread starts a program, its child holds a
+/// copy of every file this process has open, the new file included, until
+/// it `exec`s; the system refuses to run a file open for writing ("Text
+/// file busy"), so try again a moment later.
+fn run_fresh_copy(make: impl Fn() -> Command, what: &str) -> Output {
+    for _ in 0..100 {
+        let output = run_bounded(make(), what);
+        if !String::from_utf8_lossy(&output.stderr).contains("Text file busy") {
+            return output;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("{what}: the copy of the program stayed busy");
 }
 
 /// Standard output that cannot be written (`/dev/full`) is an error: exit
