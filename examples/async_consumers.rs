@@ -12,5 +12,5 @@ use std::process::ExitCode;
 use producer_consumer::async_consumers;
 
 fn main() -> ExitCode {
-    common::cli::main(&async_consumers::SECTION, async_consumers::run)
+    harness::cli::main(&async_consumers::SECTION, async_consumers::run)
 }

@@ -14,5 +14,5 @@ use std::process::ExitCode;
 use producer_consumer::backpressure;
 
 fn main() -> ExitCode {
-    common::cli::main(&backpressure::SECTION, backpressure::run)
+    harness::cli::main(&backpressure::SECTION, backpressure::run)
 }

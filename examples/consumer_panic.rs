@@ -13,5 +13,5 @@ use std::process::ExitCode;
 use producer_consumer::consumer_panic;
 
 fn main() -> ExitCode {
-    common::cli::main(&consumer_panic::SECTION, consumer_panic::run)
+    harness::cli::main(&consumer_panic::SECTION, consumer_panic::run)
 }

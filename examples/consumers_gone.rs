@@ -13,5 +13,5 @@ use std::process::ExitCode;
 use producer_consumer::consumers_gone;
 
 fn main() -> ExitCode {
-    common::cli::main(&consumers_gone::SECTION, consumers_gone::run)
+    harness::cli::main(&consumers_gone::SECTION, consumers_gone::run)
 }

@@ -11,5 +11,5 @@ use std::process::ExitCode;
 use producer_consumer::counting_sentinels;
 
 fn main() -> ExitCode {
-    common::cli::main(&counting_sentinels::SECTION, counting_sentinels::run)
+    harness::cli::main(&counting_sentinels::SECTION, counting_sentinels::run)
 }

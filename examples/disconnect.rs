@@ -13,5 +13,5 @@ use std::process::ExitCode;
 use producer_consumer::disconnect;
 
 fn main() -> ExitCode {
-    common::cli::main(&disconnect::SECTION, disconnect::run)
+    harness::cli::main(&disconnect::SECTION, disconnect::run)
 }

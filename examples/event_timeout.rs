@@ -13,5 +13,5 @@ use std::process::ExitCode;
 use producer_consumer::event_timeout;
 
 fn main() -> ExitCode {
-    common::cli::main(&event_timeout::SECTION, event_timeout::run)
+    harness::cli::main(&event_timeout::SECTION, event_timeout::run)
 }

@@ -13,5 +13,5 @@ use std::process::ExitCode;
 use producer_consumer::forgotten_sender;
 
 fn main() -> ExitCode {
-    common::cli::main(&forgotten_sender::SECTION, forgotten_sender::run)
+    harness::cli::main(&forgotten_sender::SECTION, forgotten_sender::run)
 }

@@ -14,5 +14,5 @@ use std::process::ExitCode;
 use producer_consumer::select;
 
 fn main() -> ExitCode {
-    common::cli::main(&select::SECTION, select::run)
+    harness::cli::main(&select::SECTION, select::run)
 }

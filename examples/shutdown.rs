@@ -14,5 +14,5 @@ use std::process::ExitCode;
 use producer_consumer::shutdown;
 
 fn main() -> ExitCode {
-    common::cli::main(&shutdown::SECTION, shutdown::run)
+    harness::cli::main(&shutdown::SECTION, shutdown::run)
 }

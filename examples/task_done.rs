@@ -14,5 +14,5 @@ use std::process::ExitCode;
 use producer_consumer::task_done;
 
 fn main() -> ExitCode {
-    common::cli::main(&task_done::SECTION, task_done::run)
+    harness::cli::main(&task_done::SECTION, task_done::run)
 }

@@ -11,8 +11,8 @@ use std::panic::AssertUnwindSafe;
 use std::thread;
 use std::time::Duration;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use flume::Receiver;
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 
 use crate::disconnect::producer;
 use futures_util::FutureExt;
@@ -91,14 +91,14 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
             threads.push((me.to_string().to_lowercase(), producer));
         }
         drop(sender);
-        let producers = common::join_all(threads);
+        let producers = harness::join_all(threads);
         let mut panicked = producers.err().map_or_else(Vec::new, |p| p.threads);
         let finished = consumers
             .join()
             .expect("the runtime's thread catches panics");
         for (me, result) in finished {
             if let Err(payload) = result {
-                let message = common::threads::panic_message(payload.as_ref());
+                let message = harness::threads::panic_message(payload.as_ref());
                 panicked.push((me.to_string().to_lowercase(), message));
             }
         }

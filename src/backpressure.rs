@@ -12,8 +12,8 @@ use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::Sender;
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section};
 use rand::RngExt;
 
 use crate::disconnect::consumer;
@@ -110,7 +110,7 @@ pub fn run_measured(config: &Config, log: &Log) -> Result<Pressure, Panicked> {
             let pressure = producer(me, sender, fast, log);
             *measured.lock().unwrap_or_else(PoisonError::into_inner) = pressure;
         });
-        common::join_all([
+        harness::join_all([
             ("the consumer".to_string(), consumer),
             ("the producer".to_string(), producer),
         ])

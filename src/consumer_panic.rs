@@ -6,8 +6,8 @@
 //! its `Receiver` as it unwinds, and the others keep receiving. A bug that
 //! only one item triggers stands for the crash.
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::Receiver;
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section};
 
 use crate::disconnect;
 

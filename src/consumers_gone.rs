@@ -8,8 +8,8 @@
 
 use std::time::Duration;
 
-use common::{Actor, Config, Count, Event, Item, Log, Panicked, Section, What};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Event, Item, Log, Panicked, Section, What};
 use rand::RngExt;
 
 /// Two producers, two consumers.

@@ -3,8 +3,8 @@
 
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use rand::RngExt;
 
 /// Three producers of five items and one consumer, as in `many-one`.
@@ -76,6 +76,6 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
             threads.push((me.to_string().to_lowercase(), producer));
         }
         drop(sender); // Only the producers hold senders now.
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }

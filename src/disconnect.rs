@@ -8,8 +8,8 @@
 
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Role, Section};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Panicked, Role, Section};
 use rand::RngExt;
 
 /// Three producers and five consumers by default; both can be changed.
@@ -102,7 +102,7 @@ pub(crate) fn run_with(
         drop((sender, receiver));
         // Every thread is joined, whatever the others did; the ones that
         // panicked come back as an error naming them.
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::{Receiver, RecvTimeoutError, Sender};
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section};
 use rand::RngExt;
 
 /// One producer of ten items, three consumers, as in `one-many`.
@@ -171,7 +171,7 @@ pub fn run_with_timeout(
         // the channel never closes, so only the flag can stop the consumers.
         let producer = scope.spawn(|| producer(sender.clone(), &stop, config, log));
         threads.insert(0, ("the producer".to_string(), producer));
-        common::join_all(threads)
+        harness::join_all(threads)
     })?;
     drop(costs);
     Ok(polling.iter().collect())

@@ -6,8 +6,8 @@
 use std::thread;
 use std::time::Duration;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section};
 use flume::{Receiver, RecvTimeoutError, Sender};
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section};
 use rand::RngExt;
 
 /// One producer of five items, one consumer.
@@ -100,7 +100,7 @@ pub fn run_with_forgotten_sender(config: &Config, log: &Log) -> Result<Option<us
         // The bug: `sender` is still alive while the threads run, so the
         // channel cannot disconnect when the producer is done. The fix is
         // one line here: `drop(sender);`
-        let joined = common::join_all([
+        let joined = harness::join_all([
             ("the producer".to_string(), producer),
             ("the consumer".to_string(), consumer),
         ]);

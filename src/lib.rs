@@ -15,13 +15,13 @@ pub mod select;
 pub mod shutdown;
 pub mod task_done;
 
-pub use common;
+pub use harness;
 pub use many_many;
 pub use many_one;
 pub use one_many;
 pub use one_one;
 
-use common::{Run, Section};
+use harness::{Run, Section};
 
 /// The four tutorial sections, in the tutorial's order, with their `run`.
 pub const SECTIONS: [(Section, Run); 4] = [

@@ -10,8 +10,8 @@
 use std::thread;
 use std::time::Duration;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use flume::{Receiver, RecvTimeoutError, Selector};
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 
 use crate::shutdown::{Switch, producer};
 
@@ -129,7 +129,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
             threads.push((me.to_string().to_lowercase(), producer));
         }
         drop((sender, receiver, cancelled));
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run
@@ -137,7 +137,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use common::testing::{DEADLOCK_BOUND, within};
+    use harness::testing::{DEADLOCK_BOUND, within};
 
     #[test]
     fn a_cancellation_wakes_a_waiting_consumer() {

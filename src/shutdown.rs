@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use rand::RngExt;
 
 /// `shutdown()`: what is buffered is still processed.
@@ -194,7 +194,7 @@ fn run_with(config: &Config, log: &Log, immediate: bool) -> Result<(), Panicked>
             threads.push((me.to_string().to_lowercase(), producer));
         }
         drop((sender, receiver, closed));
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run

@@ -10,8 +10,8 @@ use std::sync::{Condvar, Mutex, PoisonError};
 use std::thread;
 use std::time::Duration;
 
-use common::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Panicked, Section, What};
 use rand::RngExt;
 
 /// One producer, three consumers.
@@ -151,7 +151,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
         let producer = scope.spawn(move || producer(me, sender, unfinished, config, log));
         threads.push(("the producer".to_string(), producer));
         drop(receiver);
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run

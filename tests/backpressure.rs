@@ -2,15 +2,15 @@
 //! one lets items pile up; and how far a producer can run ahead of its
 //! consumer at capacities 0 and 1.
 
-use common::testing::{DEADLOCK_BOUND, within};
-use common::{Config, Log, What};
+use harness::testing::{DEADLOCK_BOUND, within};
+use harness::{Config, Log, What};
 use producer_consumer::backpressure::{Pressure, SECTION, run_measured};
 
 /// One run at `capacity`, checked. The time scale makes every item's sleep
 /// (the consumer's 30 ms on average, the producer's 3 ms) long next to what
 /// a busy machine adds to each wake-up, so that the producer is faster by
 /// construction, not by the scheduler's mood.
-fn run(items: usize, capacity: Option<usize>) -> (Pressure, Vec<common::Event>) {
+fn run(items: usize, capacity: Option<usize>) -> (Pressure, Vec<harness::Event>) {
     let mut config = Config::new(&SECTION, 3);
     config.time_scale = 3.0;
     config.items = items;
@@ -20,7 +20,7 @@ fn run(items: usize, capacity: Option<usize>) -> (Pressure, Vec<common::Event>) 
         let log = Log::keeping();
         let pressure = run_measured(&config, &log).expect("no thread panics");
         let events = log.events();
-        let verdict = common::check(&SECTION, &config, &events);
+        let verdict = harness::check(&SECTION, &config, &events);
         assert!(verdict.is_ok(), "{command}:\n{verdict}");
         (pressure, events)
     });
@@ -48,7 +48,7 @@ fn a_bounded_buffer_holds_the_producer_back() {
 
 /// The most items the producer had put and the consumer had not yet
 /// finished, at any moment.
-fn most_ahead(events: &[common::Event]) -> i64 {
+fn most_ahead(events: &[harness::Event]) -> i64 {
     let mut ahead = 0_i64;
     let mut most = 0;
     for event in events {

@@ -5,9 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::cli::{Request, parse};
-use common::log::parse_output;
-use common::{Event, What, check_printed};
+use harness::cli::{Request, parse};
+use harness::log::parse_output;
+use harness::{Event, What, check_printed};
 
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")

@@ -7,58 +7,58 @@
 
 mod counting_sentinels {
     use producer_consumer::counting_sentinels::SECTION;
-    common::program_tests!(
+    harness::program_tests!(
         SECTION,
-        &common::testing::example_path("counting_sentinels")
+        &harness::testing::example_path("counting_sentinels")
     );
 }
 
 mod disconnect {
     use producer_consumer::disconnect::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("disconnect"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("disconnect"));
 }
 
 mod event_timeout {
     use producer_consumer::event_timeout::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("event_timeout"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("event_timeout"));
 }
 
 mod forgotten_sender {
     use producer_consumer::forgotten_sender::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("forgotten_sender"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("forgotten_sender"));
 }
 
 mod shutdown {
     use producer_consumer::shutdown::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("shutdown"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("shutdown"));
 }
 
 mod shutdown_immediate {
     use producer_consumer::shutdown::SECTION_IMMEDIATE;
-    common::program_tests!(
+    harness::program_tests!(
         SECTION_IMMEDIATE,
-        &common::testing::example_path("shutdown_immediate")
+        &harness::testing::example_path("shutdown_immediate")
     );
 }
 
 mod select {
     use producer_consumer::select::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("select"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("select"));
 }
 
 mod task_done {
     use producer_consumer::task_done::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("task_done"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("task_done"));
 }
 
 mod backpressure {
     use producer_consumer::backpressure::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("backpressure"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("backpressure"));
 }
 
 mod async_consumers {
     use producer_consumer::async_consumers::SECTION;
-    common::program_tests!(SECTION, &common::testing::example_path("async_consumers"));
+    harness::program_tests!(SECTION, &harness::testing::example_path("async_consumers"));
 }
 
 /// `spawn_and_join` prints one line, with `writeln!` instead of `println!`:
@@ -66,8 +66,8 @@ mod async_consumers {
 #[test]
 fn spawn_and_join_reports_output_it_cannot_write() {
     use std::process::{Command, Stdio};
-    let exe = common::testing::example_path("spawn_and_join");
-    let output = common::testing::run_program(&exe, &[]);
+    let exe = harness::testing::example_path("spawn_and_join");
+    let output = harness::testing::run_program(&exe, &[]);
     assert!(output.status.success());
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
@@ -79,7 +79,7 @@ fn spawn_and_join_reports_output_it_cannot_write() {
         .expect("/dev/full");
     let mut command = Command::new(&exe);
     command.stdout(Stdio::from(full)).stderr(Stdio::piped());
-    let output = common::testing::run_bounded(command, "spawn_and_join > /dev/full");
+    let output = harness::testing::run_bounded(command, "spawn_and_join > /dev/full");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(3), "{stderr}");
     assert_eq!(
@@ -93,7 +93,7 @@ fn spawn_and_join_reports_output_it_cannot_write() {
 /// millisecond, and 600,000 items would take minutes.
 #[test]
 fn async_consumers_spend_no_time_on_zero_effort() {
-    let exe = common::testing::example_path("async_consumers");
+    let exe = harness::testing::example_path("async_consumers");
     for time_scale in ["0", "1e-9"] {
         let args = [
             "--seed",
@@ -105,7 +105,7 @@ fn async_consumers_spend_no_time_on_zero_effort() {
         ];
         // `run_program` fails the test if the run takes longer than its
         // hang bound (30 s); at a millisecond an item it would take minutes.
-        let output = common::testing::run_program(&exe, &args);
+        let output = harness::testing::run_program(&exe, &args);
         assert!(output.status.success(), "{args:?}");
         let got = String::from_utf8_lossy(&output.stdout)
             .lines()

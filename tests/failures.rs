@@ -3,11 +3,11 @@
 //! failure on purpose, so they have their own tests instead of the
 //! checker's sweep.
 
-use common::log::parse_output;
-use common::testing::{
+use harness::log::parse_output;
+use harness::testing::{
     DEADLOCK_BOUND, assert_hostile_values_refused, example_path, run_kept, run_program, within,
 };
-use common::{Config, Role, What};
+use harness::{Config, Role, What};
 use producer_consumer::{consumer_panic, consumers_gone};
 
 #[test]
@@ -26,7 +26,7 @@ fn a_consumer_panicking_halfway_loses_only_its_item() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
         let events = parse_output(&String::from_utf8_lossy(&output.stdout)).expect("its lines");
-        let halfway = common::item::expected_items(8, 0, 10)[5];
+        let halfway = harness::item::expected_items(8, 0, 10)[5];
         // The error names the consumer and the item it was processing.
         let error = stderr
             .lines()
@@ -107,7 +107,7 @@ fn producers_stop_when_every_consumer_is_gone() {
             // A producer stops at its first failed send, with the item the
             // error gave back, right after the items it did send.
             for p in 0..2 {
-                let me = common::Actor::producer(p);
+                let me = harness::Actor::producer(p);
                 let made: Vec<_> = events
                     .iter()
                     .filter(|e| e.actor == me)
@@ -116,7 +116,7 @@ fn producers_stop_when_every_consumer_is_gone() {
                         _ => None,
                     })
                     .collect();
-                let expected = common::item::expected_items(seed, p, 10);
+                let expected = harness::item::expected_items(seed, p, 10);
                 assert_eq!(made, expected[..made.len()], "{command}");
             }
             if let Some(slots) = capacity {
@@ -130,13 +130,13 @@ fn producers_stop_when_every_consumer_is_gone() {
 }
 
 /// The book's output of a failure example: its command line, then its lines.
-fn book_output(name: &str) -> (Vec<common::Event>, Vec<String>) {
+fn book_output(name: &str) -> (Vec<harness::Event>, Vec<String>) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("book/src/outputs")
         .join(format!("{name}.log"));
     let text = std::fs::read_to_string(&path).expect("the book's output");
     let mut lines = text.lines().skip(1); // The command line.
-    let events: Vec<common::Event> = lines
+    let events: Vec<harness::Event> = lines
         .by_ref()
         .take_while(|line| !line.starts_with(&format!("{name}:")))
         .map(|line| line.parse().expect("an event line"))
@@ -152,7 +152,7 @@ fn book_output(name: &str) -> (Vec<common::Event>, Vec<String>) {
 #[test]
 fn the_books_failure_outputs_are_real() {
     let (events, after) = book_output("consumer_panic");
-    let halfway = common::item::expected_items(42, 0, 10)[5];
+    let halfway = harness::item::expected_items(42, 0, 10)[5];
     let got = events
         .iter()
         .filter(|e| matches!(e.what, What::Got(_)))
@@ -199,7 +199,7 @@ fn the_failure_examples_draw_their_timelines() {
 
 #[test]
 fn the_system_s_refusals_end_the_failure_examples_cleanly_too() {
-    use common::testing::system;
+    use harness::testing::system;
     for name in ["consumer_panic", "consumers_gone"] {
         let exe = example_path(name);
         system::assert_refused_threads_end_the_run(&exe);

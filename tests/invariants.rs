@@ -2,8 +2,8 @@
 //! x capacity x items of every section and example, and a thousand repeats
 //! of each section's default run.
 
-use common::testing::run_kept;
-use common::{Config, Count, check};
+use harness::testing::run_kept;
+use harness::{Config, Count, check};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The thread counts to try for a role: just 1 where the section runs one.

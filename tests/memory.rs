@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Config, Log};
+use harness::{Config, Log};
 
 /// The system allocator, counting the bytes in use and their peak.
 struct Counting;
@@ -59,9 +59,13 @@ fn peak_bytes(items_per_producer: usize, capacity: Option<usize>, time_scale: f6
     let log = Log::discarding();
     let start = IN_USE.load(Ordering::Relaxed);
     PEAK.store(start, Ordering::Relaxed);
-    common::testing::within(common::testing::DEADLOCK_BOUND, "a memory run", move || {
-        many_one::run(&config, &log).expect("no thread panics");
-    });
+    harness::testing::within(
+        harness::testing::DEADLOCK_BOUND,
+        "a memory run",
+        move || {
+            many_one::run(&config, &log).expect("no thread panics");
+        },
+    );
     PEAK.load(Ordering::Relaxed) - start
 }
 
@@ -137,7 +141,7 @@ fn peak_resident_kib(exe: &str, args: &[&str]) -> i64 {
             return usage.ru_maxrss;
         }
         assert_eq!(waited, 0, "wait4 failed");
-        if started.elapsed() > common::testing::DEADLOCK_BOUND {
+        if started.elapsed() > harness::testing::DEADLOCK_BOUND {
             let _ = child.kill();
             let _ = child.wait();
             panic!("{exe} {args:?} did not finish: a deadlock?");
@@ -152,7 +156,7 @@ fn the_backpressure_report_keeps_memory_flat() {
     // most items waiting): ten times the items, the same memory. (Both runs
     // are longer than the 100,000 items for which a program keeps its
     // events, to name the items a panic left unprocessed.)
-    let exe = common::testing::example_path("backpressure");
+    let exe = harness::testing::example_path("backpressure");
     let run = |items: &str| {
         let args = ["--seed", "1", "--time-scale", "0", "--capacity", "100"];
         peak_resident_kib(&exe, &[&args[..], &["--items", items]].concat())

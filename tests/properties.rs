@@ -2,13 +2,13 @@
 //! checker. A failing case shrinks to a small one and is reported as the
 //! command line that repeats it.
 
-use common::testing::run_kept;
-use common::{Config, Count, check};
+use harness::testing::run_kept;
+use harness::{Config, Count, check};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Every program with the sections' shape: the four sections, then the
 /// other shutdowns.
-fn all() -> Vec<(common::Section, common::Run)> {
+fn all() -> Vec<(harness::Section, harness::Run)> {
     SECTIONS.into_iter().chain(EXAMPLES).collect()
 }
 use proptest::prelude::*;
@@ -65,8 +65,8 @@ proptest! {
         let (section, _) = all()[index];
         let line = config.command(&section);
         let args = std::iter::once(section.name).chain(line.split_whitespace().skip(5));
-        match common::cli::parse(&section, args) {
-            Ok(common::cli::Request::Run { config: parsed, .. }) => prop_assert_eq!(parsed, config),
+        match harness::cli::parse(&section, args) {
+            Ok(harness::cli::Request::Run { config: parsed, .. }) => prop_assert_eq!(parsed, config),
             other => prop_assert!(false, "{line}: {other:?}"),
         }
     }

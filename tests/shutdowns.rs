@@ -3,8 +3,8 @@
 //! and show what they set out to show. (`tests/invariants.rs` sweeps their
 //! settings with the sections'.)
 
-use common::testing::{DEADLOCK_BOUND, run_kept, within};
-use common::{Config, PanicAt, What, check, summary};
+use harness::testing::{DEADLOCK_BOUND, run_kept, within};
+use harness::{Config, PanicAt, What, check, summary};
 use producer_consumer::{
     EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender, select,
     shutdown, task_done,
@@ -26,7 +26,7 @@ fn disconnection_moves_the_same_items_as_each_section() {
             config.command(&disconnect::SECTION)
         );
         let sorted = |mut items: Vec<_>| {
-            items.sort_by(|a: &(Option<usize>, common::Item), b| {
+            items.sort_by(|a: &(Option<usize>, harness::Item), b| {
                 a.0.cmp(&b.0).then(a.1.i.cmp(&b.1.i))
             });
             items
@@ -81,7 +81,7 @@ fn a_panicking_thread_never_hangs_the_run() {
                 }
                 let command = config.command(&section);
                 let outcome = within(DEADLOCK_BOUND, &command.clone(), move || {
-                    run(&config, &common::Log::keeping())
+                    run(&config, &harness::Log::keeping())
                 });
                 let error = outcome.expect_err("the panic is reported").to_string();
                 assert!(
@@ -108,7 +108,7 @@ fn polling_costs_wake_ups_and_a_late_stop() {
         let config = config.clone();
         let timeout = std::time::Duration::from_millis(timeout_ms);
         within(DEADLOCK_BOUND, "polling", move || {
-            let log = common::Log::keeping();
+            let log = harness::Log::keeping();
             let polling =
                 event_timeout::run_with_timeout(&config, &log, timeout).expect("no panic");
             let verdict = check(&event_timeout::SECTION, &config, &log.events());
@@ -147,7 +147,7 @@ fn a_forgotten_sender_keeps_the_channel_open() {
         config.capacity = capacity;
         let command = config.command(&forgotten_sender::SECTION);
         let (stuck, events) = within(DEADLOCK_BOUND, &command, move || {
-            let log = common::Log::keeping();
+            let log = harness::Log::keeping();
             let stuck =
                 forgotten_sender::run_with_forgotten_sender(&config, &log).expect("no panic");
             (stuck, log.events())
@@ -172,16 +172,16 @@ fn a_forgotten_sender_keeps_the_channel_open() {
 /// items are processed): its events, and how many items were refused,
 /// dropped, and processed after the shutdown.
 fn shut_down_once(
-    run: common::Run,
-    section: &common::Section,
-) -> (Vec<common::Event>, usize, usize, usize) {
+    run: harness::Run,
+    section: &harness::Section,
+) -> (Vec<harness::Event>, usize, usize, usize) {
     let mut config = Config::new(section, 11);
     // Items of 100 ms on average: long next to what a busy machine adds to
     // a wake-up, so that three producers outpace two consumers by
     // construction.
     config.time_scale = 0.2;
     let events = run_kept(section, run, &config);
-    let verdict = common::check(section, &config, &events);
+    let verdict = harness::check(section, &config, &events);
     assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(section));
     let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
     let after = events
@@ -266,7 +266,7 @@ fn after_a_cancellation_no_consumer_starts_another_item() {
         let mut started_after = std::collections::HashMap::new();
         for event in &events[at..] {
             if let What::Working(item) = event.what
-                && event.actor.role == common::Role::Consumer
+                && event.actor.role == harness::Role::Consumer
             {
                 let started = started_after.entry(event.actor).or_insert(0);
                 *started += 1;
@@ -311,7 +311,7 @@ fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
                         joins += 1;
                         assert_eq!(put, processed, "{command}: join returned too early");
                     }
-                    What::Done if event.actor.role == common::Role::Consumer => {
+                    What::Done if event.actor.role == harness::Role::Consumer => {
                         // Consumers outlive every batch: none leaves before the
                         // last join.
                         assert_eq!(joins, 3, "{command}: {} left early", event.actor);

@@ -6,8 +6,8 @@
 //! event, each producer's items, every consumed item sorted, and the
 //! checker's verdict.
 
-use common::testing::run_kept;
-use common::{Config, summary};
+use harness::testing::run_kept;
+use harness::{Config, summary};
 use producer_consumer::program;
 
 /// How many times each snapshot is repeated, to show it is stable.

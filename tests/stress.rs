@@ -4,8 +4,8 @@
 //!
 //! For longer runs: `cargo run --release -p xtask -- stress` (see README).
 
-use common::testing::run_kept;
-use common::{Config, Count, check};
+use harness::testing::run_kept;
+use harness::{Config, Count, check};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Threads of a role for a stress run: hundreds where the section has

@@ -1,9 +1,9 @@
 //! Timelines: the picture of a run must show every thread and every item,
 //! never two things at once in one lane, and always be a well-formed SVG.
 
-use common::testing::run_timed;
-use common::timeline::{Activity, Timeline};
-use common::{Config, Role};
+use harness::testing::run_timed;
+use harness::timeline::{Activity, Timeline};
+use harness::{Config, Role};
 use producer_consumer::SECTIONS;
 
 fn timeline(name: &str, change: impl Fn(&mut Config)) -> (Config, Timeline) {
@@ -154,18 +154,18 @@ fn a_shutdown_draws_its_line_and_every_item_it_kept_from_processing() {
         config.capacity = Some(2);
         let events = run_timed(&section, run, &config);
         let count =
-            |pick: fn(&common::What) -> bool| events.iter().filter(|(_, e)| pick(&e.what)).count();
+            |pick: fn(&harness::What) -> bool| events.iter().filter(|(_, e)| pick(&e.what)).count();
         let svg = Timeline::from_events(&section, &config, &events).to_svg();
-        let shut_down = count(|w| *w == common::What::ShutDown);
+        let shut_down = count(|w| *w == harness::What::ShutDown);
         assert_eq!(count_in_svg(&svg, "shutdown"), shut_down, "{name}");
         assert_eq!(
             count_in_svg(&svg, "refused"),
-            count(|w| matches!(w, common::What::Refused(_))),
+            count(|w| matches!(w, harness::What::Refused(_))),
             "{name}"
         );
         assert_eq!(
             count_in_svg(&svg, "dropped"),
-            count(|w| matches!(w, common::What::Dropped(_))),
+            count(|w| matches!(w, harness::What::Dropped(_))),
             "{name}"
         );
         if name != "select" {

@@ -10,8 +10,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use rand::RngExt;
 
 /// This section's shape: three producers of ten items, five consumers.
@@ -128,7 +128,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
             .collect();
         drop(sender); // Only the threads hold senders now.
         threads.extend(consumers);
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run

@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::cli::main(&many_many::SECTION, many_many::run)
+    harness::cli::main(&many_many::SECTION, many_many::run)
 }

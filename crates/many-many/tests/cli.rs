@@ -4,11 +4,11 @@ use many_many::SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_many-many");
 
-common::program_tests!(SECTION, EXE);
+harness::program_tests!(SECTION, EXE);
 
 #[test]
 fn a_panicking_thread_is_reported_and_nothing_hangs() {
-    use common::testing::check_panicking_program;
+    use harness::testing::check_panicking_program;
     for capacity in ["0", "1", "100"] {
         let args = ["--seed", "4", "--time-scale", "0", "--capacity", capacity];
         let producer = [&args[..], &["--panic-at", "producer-2:0"]].concat();
@@ -29,12 +29,12 @@ fn a_panicking_thread_is_reported_and_nothing_hangs() {
             &["--consumers", "3", "--panic-at", "consumer-1:4"],
         ]
         .concat();
-        let output = common::testing::run_program(EXE, &consumer);
+        let output = harness::testing::run_program(EXE, &consumer);
         let stdout = String::from_utf8_lossy(&output.stdout);
-        let events = common::log::parse_output(&stdout).expect("whole lines");
-        let mut config = common::Config::new(&SECTION, 4);
+        let events = harness::log::parse_output(&stdout).expect("whole lines");
+        let mut config = harness::Config::new(&SECTION, 4);
         config.consumers = 3;
-        let verdict = common::check_printed(&SECTION, &config, &events);
+        let verdict = harness::check_printed(&SECTION, &config, &events);
         match output.status.code() {
             Some(0) => assert!(verdict.is_ok(), "{verdict}"),
             Some(1) => {

@@ -11,8 +11,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use rand::RngExt;
 
 /// This section's shape: three producers of five items, one consumer.
@@ -110,7 +110,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
         // Drop the original, so that only the producers hold senders.
         drop(sender);
         threads.push(("the consumer".to_string(), consumer));
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run

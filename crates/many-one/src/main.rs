@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::cli::main(&many_one::SECTION, many_one::run)
+    harness::cli::main(&many_one::SECTION, many_one::run)
 }

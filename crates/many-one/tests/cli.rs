@@ -4,11 +4,11 @@ use many_one::SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_many-one");
 
-common::program_tests!(SECTION, EXE);
+harness::program_tests!(SECTION, EXE);
 
 #[test]
 fn a_panicking_thread_is_reported_and_nothing_hangs() {
-    use common::testing::check_panicking_program;
+    use harness::testing::check_panicking_program;
     for capacity in ["0", "1", "100"] {
         let args = ["--seed", "4", "--time-scale", "0", "--capacity", capacity];
         // The other producers still reach the barrier, and the sentinel

@@ -118,7 +118,7 @@ mod tests {
         assert!(queue.is_empty());
     }
 
-    use common::testing::{DEADLOCK_BOUND, within};
+    use harness::testing::{DEADLOCK_BOUND, within};
 
     #[test]
     fn a_full_queue_makes_put_wait() {

@@ -9,8 +9,8 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use rand::RngExt;
 
 /// This section's shape: one producer of ten items, three consumers.
@@ -115,7 +115,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
         let producer = scope.spawn(move || producer(sender, config, log));
         let mut threads = vec![("the producer".to_string(), producer)];
         threads.extend(consumers);
-        common::join_all(threads)
+        harness::join_all(threads)
     })
 }
 // ANCHOR_END: run

@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::cli::main(&one_many::SECTION, one_many::run)
+    harness::cli::main(&one_many::SECTION, one_many::run)
 }

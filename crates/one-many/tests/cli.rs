@@ -4,11 +4,11 @@ use one_many::SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_one-many");
 
-common::program_tests!(SECTION, EXE);
+harness::program_tests!(SECTION, EXE);
 
 #[test]
 fn a_panicking_thread_is_reported_and_nothing_hangs() {
-    use common::testing::check_panicking_program;
+    use harness::testing::check_panicking_program;
     for capacity in ["0", "1", "100"] {
         let args = ["--seed", "4", "--time-scale", "0", "--capacity", capacity];
         // The producer still sends the sentinel, so every consumer stops.

@@ -8,8 +8,8 @@
 
 use std::thread;
 
-use common::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use flume::{Receiver, Sender};
+use harness::{Actor, Config, Count, Item, Log, Message, Panicked, Section};
 use rand::RngExt;
 
 /// This section's shape: one producer of ten items, one consumer.
@@ -84,7 +84,7 @@ pub fn run(config: &Config, log: &Log) -> Result<(), Panicked> {
         // Each thread takes its end of the channel by value (`move`).
         let consumer = scope.spawn(move || consumer(receiver, config, log));
         let producer = scope.spawn(move || producer(sender, config, log));
-        common::join_all([
+        harness::join_all([
             ("the producer".to_string(), producer),
             ("the consumer".to_string(), consumer),
         ])

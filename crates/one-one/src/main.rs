@@ -3,5 +3,5 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    common::cli::main(&one_one::SECTION, one_one::run)
+    harness::cli::main(&one_one::SECTION, one_one::run)
 }

@@ -22,11 +22,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use common::cli::{Request, parse};
-use common::log::parse_output;
-use common::testing::run_program;
-use common::timeline::Timeline;
-use common::{Log, Section, check, check_printed};
+use harness::cli::{Request, parse};
+use harness::log::parse_output;
+use harness::testing::run_program;
+use harness::timeline::Timeline;
+use harness::{Log, Section, check, check_printed};
 use producer_consumer::{EXAMPLES, SECTIONS, backpressure};
 
 /// The runs the book shows: the file name, the section and its
@@ -107,7 +107,7 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn section(name: &str) -> Result<(Section, common::Run), String> {
+fn section(name: &str) -> Result<(Section, harness::Run), String> {
     producer_consumer::program(name).ok_or_else(|| format!("no section or example named {name}"))
 }
 
@@ -194,7 +194,7 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
             text.push_str(&format!("{event}\n"));
         }
         if let Err(panicked) = outcome {
-            text.push_str(&common::cli::failure_lines(
+            text.push_str(&harness::cli::failure_lines(
                 &section, &config, &panicked, &events,
             ));
         }
@@ -222,7 +222,7 @@ fn polling_costs(dir: &Path) -> Result<(), String> {
         let mut wakeups = Vec::new();
         let mut latencies = Vec::new();
         for seed in 1..=5 {
-            let mut config = common::Config::new(&section, seed);
+            let mut config = harness::Config::new(&section, seed);
             config.time_scale = 0.1;
             let timeout = std::time::Duration::from_millis(timeout_ms);
             let polling = event_timeout::run_with_timeout(&config, &Log::discarding(), timeout)
@@ -317,7 +317,7 @@ fn soak(runs: u64) -> Result<(), String> {
 /// Measures the cost of keeping timed events: per event, and over a whole
 /// run at `--time-scale 0`, where it weighs most. Medians of seven rounds.
 fn event_cost() -> Result<(), String> {
-    use common::Actor;
+    use harness::Actor;
     const EVENTS: u32 = 1_000_000;
     let per_event = |make: fn() -> Log| {
         median(|| {
@@ -336,7 +336,7 @@ fn event_cost() -> Result<(), String> {
     );
 
     let (section, run) = section("many-many")?;
-    let mut config = common::Config::new(&section, 1);
+    let mut config = harness::Config::new(&section, 1);
     config.items = 100_000;
     config.time_scale = 0.0;
     let events = 3 * config.total_items() + 2 * (config.producers + config.consumers) + 1;
@@ -378,7 +378,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
                 .map_err(|_| format!("{flag} takes a number, not {value:?}"))
         };
         match *flag {
-            "--threads" => threads = number()?.clamp(1, common::config::MAX_THREADS),
+            "--threads" => threads = number()?.clamp(1, harness::config::MAX_THREADS),
             "--items" => total = number()?,
             "--only" => only = Some(value.split(',').collect()),
             _ => return Err(format!("unknown flag {flag}; {USAGE}")),
@@ -406,7 +406,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
             continue;
         }
         for capacity in [Some(0), Some(1), Some(64), None] {
-            let mut config = common::Config::new(&section, items as u64);
+            let mut config = harness::Config::new(&section, items as u64);
             if section.producers.numbered() {
                 config.producers = threads;
             }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use common::item::expected_items;
-use common::{Config, Log};
+use harness::item::expected_items;
+use harness::{Config, Log};
 use svg::Document;
 use svg::node::element::{Group, Line, Rectangle, Text, Title};
 
@@ -683,7 +683,7 @@ fn plural(n: usize) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use common::testing::run_kept;
+    use harness::testing::run_kept;
 
     /// No real run can beat the ideal: if one did, the model would be wrong.
     #[test]

@@ -343,7 +343,7 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
 }
 
 /// The tests every program with a section's command line shares: put
-/// `common::program_tests!(SECTION, env!("CARGO_BIN_EXE_name"));` in its
+/// `harness::program_tests!(SECTION, env!("CARGO_BIN_EXE_name"));` in its
 /// `tests/cli.rs`.
 #[macro_export]
 macro_rules! program_tests {
