@@ -1,0 +1,642 @@
+//! The words every program of this project shares, and nothing else: the
+//! item and how it prints, the message that carries it or says "no more
+//! items", the simulated effort, and the run's settings from the command
+//! line.
+//!
+//! To use it in a project of your own, copy this file to `src/common.rs`
+//! next to the program's `main.rs`, put `mod common;` at the top of
+//! `main.rs`, and add its two dependencies: `cargo add flume rand`.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::panic;
+use std::process;
+use std::thread;
+use std::time::Duration;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+// ANCHOR: item
+/// One unit of work: the tutorial's tuple `(i, value)`. `i` counts a
+/// producer's items from 0; `value`, a random number in `[0, 1)`, is also
+/// how many seconds of simulated effort the item costs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Item {
+    /// The item's place in its producer's sequence.
+    pub i: usize,
+    /// A random number in `[0, 1)`.
+    pub value: f64,
+}
+
+impl fmt::Display for Item {
+    /// `(i, value)`, as Python prints the tuple: `{:?}` gives the shortest
+    /// text that reads back as the same `f64` (and `0.0` for zero).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "({}, {:?})", self.i, self.value)
+    }
+}
+
+/// What travels through the queue: an item, or the sentinel that says "no
+/// more items" (Python's `None`; here a variant of its own, which can never
+/// be mistaken for an item).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Message {
+    /// A unit of work.
+    Item(Item),
+    /// No more items will come.
+    Sentinel,
+}
+// ANCHOR_END: item
+
+/// What a program is, for its `--help`, and what it runs by default.
+#[derive(Debug, Clone, Copy)]
+pub struct Program {
+    /// The command's name.
+    pub name: &'static str,
+    /// One line for `--help`.
+    pub about: &'static str,
+    /// Producer threads by default; `--producers` changes it if there are
+    /// several.
+    pub producers: usize,
+    /// Consumer threads by default; `--consumers` changes it if there are
+    /// several.
+    pub consumers: usize,
+    /// Items each producer makes by default.
+    pub items: usize,
+}
+
+/// The settings of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    /// Producer threads.
+    pub producers: usize,
+    /// Consumer threads.
+    pub consumers: usize,
+    /// Items each producer makes.
+    pub items: usize,
+    /// Where every producer's random values come from.
+    pub seed: u64,
+    /// Multiplies every simulated effort: 0 means none at all.
+    pub time_scale: f64,
+    /// Buffer slots: `None` is unbounded, `Some(0)` a rendezvous.
+    pub capacity: Option<usize>,
+    /// A thread and an item number: that thread panics when it starts work
+    /// on that item (`--panic-at consumer-2:3`), to show what follows.
+    pub panic_at: Option<(String, usize)>,
+}
+
+// ANCHOR: effort
+impl Settings {
+    /// The random values of producer number `producer`: each has its own
+    /// sequence, from the run's seed, so a seed repeats a run's items.
+    pub fn rng(&self, producer: usize) -> StdRng {
+        producer_rng(self.seed, producer)
+    }
+
+    /// The simulated effort of thread `who` on `item`: sleeps `item.value`
+    /// seconds times the time scale, as the tutorial's `sleep(value)` does.
+    pub fn work_on(&self, who: &str, item: Item) {
+        if let Some((thread, i)) = &self.panic_at
+            && thread.eq_ignore_ascii_case(who)
+            && *i == item.i
+        {
+            panic!("{who} failed while working on item {item} (as --panic-at asked)");
+        }
+        let effort = Duration::from_secs_f64(item.value * self.time_scale);
+        // Asking the system for a sleep costs tens of microseconds, however
+        // short: below a microsecond, the effort is none.
+        if effort >= Duration::from_micros(1) {
+            thread::sleep(effort);
+        }
+    }
+}
+// ANCHOR_END: effort
+
+/// The random values of producer number `producer` in a run with `seed`.
+pub fn producer_rng(seed: u64, producer: usize) -> StdRng {
+    let mut key = [0u8; 32];
+    key[..8].copy_from_slice(&seed.to_le_bytes());
+    key[8..16].copy_from_slice(&(producer as u64).to_le_bytes());
+    StdRng::from_seed(key)
+}
+
+/// The most threads of one role a run may start.
+const MAX_THREADS: usize = 1_000;
+/// The most items a run may make in all.
+const MAX_TOTAL_ITEMS: usize = 100_000_000;
+/// The largest `--time-scale`.
+const MAX_TIME_SCALE: f64 = 1_000.0;
+/// The longest a run may expect to sleep, in seconds (one hour).
+const MAX_SECONDS: f64 = 3_600.0;
+
+/// The exit codes, as `--help` lists them.
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    the run finished, every thread joined
+  2    bad command-line input
+  3    the output could not be written
+  4    the system refused to start a thread
+  101  a thread panicked (Rust's code for a panic)
+  141  standard output was closed by its reader (as in `| head -1`)";
+
+/// What the command line asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// Run with these settings; the `bool` says whether `--seed` was given.
+    Run(Settings, bool),
+    /// Print this (`--help`, `--version`) and stop.
+    Print(String),
+}
+
+impl Settings {
+    // ANCHOR: from_command_line
+    /// The settings the command line asks for. Prints the help, the version,
+    /// or a one-line error (exit code 2) and ends the program instead, if
+    /// that is what it asks for. Also makes the system's refusals end the
+    /// program cleanly (see [`end_cleanly_when_refused`]).
+    pub fn from_command_line(program: &Program) -> Settings {
+        end_cleanly_when_refused(program.name);
+        match Settings::parse(program, std::env::args().skip(1)) {
+            Ok(Request::Run(settings, seed_given)) => {
+                if !seed_given {
+                    say(&format!(
+                        "random run; repeat it with --seed {}",
+                        settings.seed
+                    ));
+                }
+                settings
+            }
+            Ok(Request::Print(text)) => {
+                print!("{text}");
+                process::exit(0);
+            }
+            Err(message) => {
+                say(&format!("{}: error: {message}; see --help", program.name));
+                process::exit(2);
+            }
+        }
+    }
+    // ANCHOR_END: from_command_line
+
+    /// Reads the command line's arguments (without the program's name).
+    pub fn parse(
+        program: &Program,
+        args: impl IntoIterator<Item = String>,
+    ) -> Result<Request, String> {
+        let mut settings = Settings {
+            producers: program.producers,
+            consumers: program.consumers,
+            items: program.items,
+            seed: rand::random(),
+            time_scale: 1.0,
+            capacity: None,
+            panic_at: None,
+        };
+        let mut seed_given = false;
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
+                _ => (arg.as_str(), None),
+            };
+            match flag {
+                "-h" | "--help" => return Ok(Request::Print(help(program))),
+                "-V" | "--version" => {
+                    let version = env!("CARGO_PKG_VERSION");
+                    return Ok(Request::Print(format!("{} {version}\n", program.name)));
+                }
+                "--producers" if program.producers > 1 => {}
+                "--consumers" if program.consumers > 1 => {}
+                "--items" | "--seed" | "--time-scale" | "--capacity" | "--panic-at" => {}
+                _ => return Err(format!("unexpected argument '{arg}' found")),
+            }
+            let placeholder = placeholder(flag);
+            let Some(value) = inline.or_else(|| args.next()) else {
+                return Err(format!(
+                    "a value is required for '{flag} <{placeholder}>' but none was supplied"
+                ));
+            };
+            let invalid = |error: String| {
+                format!("invalid value '{value}' for '{flag} <{placeholder}>': {error}")
+            };
+            let count = || value.parse::<usize>().map_err(|e| invalid(e.to_string()));
+            match flag {
+                "--producers" => settings.producers = count()?,
+                "--consumers" => settings.consumers = count()?,
+                "--items" => settings.items = count()?,
+                "--capacity" => settings.capacity = Some(count()?),
+                "--seed" => {
+                    settings.seed = value.parse().map_err(|e| invalid(format!("{e}")))?;
+                    seed_given = true;
+                }
+                "--time-scale" => {
+                    settings.time_scale = value.parse().map_err(|e| invalid(format!("{e}")))?;
+                }
+                _ => {
+                    let expected = "expected WHO:I, such as consumer:3 or producer-1:0";
+                    let (who, i) = value
+                        .split_once(':')
+                        .ok_or_else(|| invalid(expected.into()))?;
+                    let i = i.parse().map_err(|_| invalid(expected.into()))?;
+                    settings.panic_at = Some((who.replace('-', " "), i));
+                }
+            }
+        }
+        settings.check(program)?;
+        Ok(Request::Run(settings, seed_given))
+    }
+
+    /// Refuses settings that cannot run, or would run for hours, saying
+    /// which flag to change.
+    fn check(&self, program: &Program) -> Result<(), String> {
+        for (flag, count) in [
+            ("--producers", self.producers),
+            ("--consumers", self.consumers),
+        ] {
+            if count == 0 {
+                return Err(format!("{flag} must be at least 1"));
+            }
+            if count > MAX_THREADS {
+                return Err(format!(
+                    "{flag} {count} is too many threads; the most is {MAX_THREADS}"
+                ));
+            }
+        }
+        let total = self.producers.saturating_mul(self.items);
+        if total > MAX_TOTAL_ITEMS {
+            return Err(format!(
+                "{} producers x {} items is too many; the most is {MAX_TOTAL_ITEMS} in all",
+                self.producers, self.items
+            ));
+        }
+        if !self.time_scale.is_finite() || self.time_scale < 0.0 {
+            return Err(format!(
+                "--time-scale must be a finite number >= 0, not {}",
+                self.time_scale
+            ));
+        }
+        if self.time_scale > MAX_TIME_SCALE {
+            return Err(format!(
+                "--time-scale {} is too large; the most is {MAX_TIME_SCALE}",
+                self.time_scale
+            ));
+        }
+        if let Some((who, i)) = &self.panic_at {
+            let threads = |role: &str, count: usize, default: usize| -> Vec<String> {
+                match default {
+                    1 => vec![role.to_string()],
+                    _ => (0..count).map(|id| format!("{role} {id}")).collect(),
+                }
+            };
+            let mut known = threads("producer", self.producers, program.producers);
+            known.extend(threads("consumer", self.consumers, program.consumers));
+            let flag_name = who.replace(' ', "-");
+            if !known.iter().any(|name| name.eq_ignore_ascii_case(who)) {
+                return Err(format!(
+                    "--panic-at names {flag_name}, which this run does not have"
+                ));
+            }
+            if *i >= self.items {
+                return Err(format!(
+                    "--panic-at {flag_name}:{i}: items are numbered 0 to {}",
+                    self.items.saturating_sub(1)
+                ));
+            }
+        }
+        // Values average half a second: each producer sleeps once per item,
+        // and the consumers share one sleep per item of every producer.
+        let per_consumer = total as f64 / self.consumers as f64;
+        let seconds = 0.5 * self.time_scale * (self.items as f64).max(per_consumer);
+        if seconds > MAX_SECONDS {
+            return Err(format!(
+                "this run would take about {:.1} hours of simulated effort; \
+                 lower --time-scale or --items",
+                seconds / 3_600.0
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How `--help` shows the value a flag takes.
+fn placeholder(flag: &str) -> &'static str {
+    match flag {
+        "--seed" => "S",
+        "--time-scale" => "X",
+        "--panic-at" => "WHO:I",
+        _ => "N",
+    }
+}
+
+/// The text of `--help`.
+fn help(program: &Program) -> String {
+    let mut text = format!(
+        "{}\n\nUsage: {} [OPTIONS]\n\nOptions:\n",
+        program.about, program.name
+    );
+    let mut option = |flag: &str, what: String| {
+        let left = format!("--{flag} <{}>", placeholder(&format!("--{flag}")));
+        text.push_str(&format!("  {left:<20}  {what}\n"));
+    };
+    if program.producers > 1 {
+        let what = format!(
+            "How many producer threads to start [default: {}]",
+            program.producers
+        );
+        option("producers", what);
+    }
+    if program.consumers > 1 {
+        let what = format!(
+            "How many consumer threads to start [default: {}]",
+            program.consumers
+        );
+        option("consumers", what);
+    }
+    option(
+        "items",
+        format!(
+            "How many items each producer makes [default: {}]",
+            program.items
+        ),
+    );
+    option(
+        "seed",
+        "Makes the run's items reproducible: the same seed gives the same items".into(),
+    );
+    option(
+        "time-scale",
+        "Multiplies every simulated sleep: 0.1 runs ten times faster, 0 does not sleep at all \
+         [default: 1]"
+            .into(),
+    );
+    option(
+        "capacity",
+        "Bounds the buffer to N items: a full buffer makes producers wait. 0 is a rendezvous: \
+         each item is handed over directly. Unbounded if not given, like Python's queue.Queue()"
+            .into(),
+    );
+    option(
+        "panic-at",
+        "Makes one thread panic when it starts work on item number I, to see how the program \
+         copes. WHO is producer or consumer, with its number where there are several: \
+         consumer-2:3"
+            .into(),
+    );
+    text.push_str("  -h, --help              Print help\n");
+    text.push_str("  -V, --version           Print version\n\n");
+    text.push_str(
+        "Each run prints one line per event. Without --seed the items are random; the seed \
+         used is printed on stderr, so the run can be repeated.\n\n",
+    );
+    text.push_str(EXIT_CODES);
+    text.push('\n');
+    text
+}
+
+// ANCHOR: refused
+/// Makes the system's refusals end the program `name` at once, with one
+/// line and an exit code of their own, instead of a panic and a backtrace.
+///
+/// `println!` panics when standard output cannot be written (a full disk,
+/// or a reader that went away, as `| head -1` does), and `thread::scope`'s
+/// `spawn` panics when the system refuses a thread. Neither is a bug of a
+/// producer or a consumer, and the second can hang a program whose other
+/// threads wait for the one that never started. This panic hook, one place
+/// for the whole program, ends the process instead; every other panic is
+/// reported as usual.
+pub fn end_cleanly_when_refused(name: &'static str) {
+    let report_as_usual = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let message = match info.payload().downcast_ref::<String>() {
+            Some(message) => message.as_str(),
+            None => info.payload().downcast_ref::<&str>().copied().unwrap_or(""),
+        };
+        let Some((code, line)) = refusal(message) else {
+            return report_as_usual(info);
+        };
+        if let Some(line) = line {
+            say(&format!("{name}: error: {line}"));
+        }
+        // Ends every thread now, those waiting for this one too.
+        process::exit(code);
+    }));
+}
+
+/// The exit code, and what to say, for a panic that is one of the system's
+/// refusals; `None` for any other panic.
+pub fn refusal(message: &str) -> Option<(i32, Option<String>)> {
+    if let Some(error) = message.strip_prefix("failed printing to stdout: ") {
+        if error.contains("Broken pipe") {
+            return Some((141, None)); // The reader stopped reading: not an error.
+        }
+        return Some((3, Some(format!("cannot write the output: {error}"))));
+    }
+    if message.starts_with("failed printing to stderr") {
+        return Some((3, None)); // Nowhere left to say it.
+    }
+    let error = message.strip_prefix("failed to spawn thread: ")?;
+    // `Os { code: 11, kind: WouldBlock, message: "Resource temporarily unavailable" }`
+    let reason = error
+        .split_once("message: \"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or(error, |(reason, _)| reason);
+    let line = format!("could not start a thread: the system refused it ({reason})");
+    Some((4, Some(line)))
+}
+// ANCHOR_END: refused
+
+/// Writes a line on stderr, if stderr can be written at all: a message
+/// that cannot be shown must not become a panic of its own.
+fn say(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANY_MANY: Program = Program {
+        name: "many-many",
+        about: "Many producers, many consumers",
+        producers: 3,
+        consumers: 5,
+        items: 10,
+    };
+
+    const ONE_MANY: Program = Program {
+        producers: 1,
+        consumers: 3,
+        ..MANY_MANY
+    };
+
+    fn parse(program: &Program, args: &[&str]) -> Result<Request, String> {
+        Settings::parse(program, args.iter().map(|a| a.to_string()))
+    }
+
+    #[test]
+    fn items_print_like_python_tuples() {
+        let item = Item {
+            i: 0,
+            value: 0.1773209157029404,
+        };
+        assert_eq!(item.to_string(), "(0, 0.1773209157029404)");
+        assert_eq!(Item { i: 3, value: 0.0 }.to_string(), "(3, 0.0)");
+    }
+
+    #[test]
+    fn flags_set_the_settings() {
+        let args = [
+            "--items",
+            "4",
+            "--seed=9",
+            "--time-scale",
+            "0.5",
+            "--capacity",
+            "0",
+            "--consumers",
+            "7",
+            "--panic-at",
+            "consumer-2:3",
+        ];
+        let expected = Settings {
+            producers: 3,
+            consumers: 7,
+            items: 4,
+            seed: 9,
+            time_scale: 0.5,
+            capacity: Some(0),
+            panic_at: Some(("consumer 2".into(), 3)),
+        };
+        assert_eq!(parse(&MANY_MANY, &args), Ok(Request::Run(expected, true)));
+    }
+
+    #[test]
+    fn bad_input_gets_one_line_that_names_the_flag() {
+        for (program, args, expected) in [
+            (
+                MANY_MANY,
+                &["--items", "abc"][..],
+                "invalid value 'abc' for '--items <N>'",
+            ),
+            (
+                MANY_MANY,
+                &["--consumers", "0"],
+                "--consumers must be at least 1",
+            ),
+            (
+                MANY_MANY,
+                &["--time-scale", "-1"],
+                "finite number >= 0, not -1",
+            ),
+            (
+                MANY_MANY,
+                &["--time-scale", "nan"],
+                "finite number >= 0, not NaN",
+            ),
+            (
+                MANY_MANY,
+                &["--seed", "-3"],
+                "invalid value '-3' for '--seed <S>'",
+            ),
+            (
+                ONE_MANY,
+                &["--producers", "2"],
+                "unexpected argument '--producers'",
+            ),
+            (
+                MANY_MANY,
+                &["--items"],
+                "a value is required for '--items <N>'",
+            ),
+            (
+                MANY_MANY,
+                &["--items", "99999999999999999999"],
+                "number too large",
+            ),
+            (MANY_MANY, &["--items", "200000000"], "too many"),
+            (
+                MANY_MANY,
+                &["--items", "100000"],
+                "hours of simulated effort",
+            ),
+            (
+                MANY_MANY,
+                &["--panic-at", "consumer-5:0"],
+                "names consumer-5, which",
+            ),
+            (
+                ONE_MANY,
+                &["--panic-at", "producer-0:0"],
+                "names producer-0, which",
+            ),
+            (
+                MANY_MANY,
+                &["--panic-at", "producer-2:10"],
+                "numbered 0 to 9",
+            ),
+            (MANY_MANY, &["--panic-at", "nobody"], "expected WHO:I"),
+            (MANY_MANY, &["extra"], "unexpected argument 'extra'"),
+        ] {
+            let error = parse(&program, args).unwrap_err();
+            assert!(error.contains(expected), "{args:?}: {error:?}");
+            assert!(!error.contains('\n'), "{args:?}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn help_names_only_the_flags_a_program_takes() {
+        let Ok(Request::Print(help)) = parse(&ONE_MANY, &["--help"]) else {
+            panic!("--help did not print");
+        };
+        assert!(help.contains("--consumers <N>"), "{help}");
+        assert!(!help.contains("--producers"), "{help}");
+        assert!(help.contains(EXIT_CODES), "{help}");
+        assert_eq!(
+            parse(&ONE_MANY, &["--version"]),
+            Ok(Request::Print(format!(
+                "many-many {}\n",
+                env!("CARGO_PKG_VERSION")
+            )))
+        );
+    }
+
+    #[test]
+    fn work_on_panics_only_where_asked() {
+        let Ok(Request::Run(settings, _)) = parse(
+            &MANY_MANY,
+            &["--time-scale", "0", "--panic-at", "consumer-2:3"],
+        ) else {
+            panic!("not a run");
+        };
+        settings.work_on("Consumer 1", Item { i: 3, value: 0.5 });
+        settings.work_on("Consumer 2", Item { i: 2, value: 0.5 });
+        let panicked = std::panic::catch_unwind(|| {
+            settings.work_on("Consumer 2", Item { i: 3, value: 0.5 });
+        });
+        assert!(panicked.is_err());
+    }
+
+    #[test]
+    fn the_system_s_refusals_have_their_own_codes() {
+        let full = "failed printing to stdout: No space left on device (os error 28)";
+        assert_eq!(
+            refusal(full),
+            Some((
+                3,
+                Some("cannot write the output: No space left on device (os error 28)".into())
+            ))
+        );
+        let closed = "failed printing to stdout: Broken pipe (os error 32)";
+        assert_eq!(refusal(closed), Some((141, None)));
+        let refused = "failed to spawn thread: Os { code: 11, kind: WouldBlock, \
+                       message: \"Resource temporarily unavailable\" }";
+        let line = "could not start a thread: the system refused it \
+                    (Resource temporarily unavailable)";
+        assert_eq!(refusal(refused), Some((4, Some(line.into()))));
+        assert_eq!(
+            refusal("Consumer 2 failed while working on item (3, 0.5)"),
+            None
+        );
+    }
+}
