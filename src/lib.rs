@@ -16,19 +16,17 @@ pub mod shutdown;
 pub mod task_done;
 
 pub use harness;
-pub use many_many;
-pub use many_one;
-pub use one_many;
-pub use one_one;
 
+use harness::programs::{MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE, watch};
 use harness::{Run, Section};
 
-/// The four tutorial sections, in the tutorial's order, with their `run`.
+/// The four tutorial sections, in the tutorial's order, each with a `run`
+/// that runs its real program and reads what it prints, as it happens.
 pub const SECTIONS: [(Section, Run); 4] = [
-    (one_one::SECTION, one_one::run),
-    (many_one::SECTION, many_one::run),
-    (one_many::SECTION, one_many::run),
-    (many_many::SECTION, many_many::run),
+    (ONE_ONE, |config, log| watch(&ONE_ONE, config, log)),
+    (MANY_ONE, |config, log| watch(&MANY_ONE, config, log)),
+    (ONE_MANY, |config, log| watch(&ONE_MANY, config, log)),
+    (MANY_MANY, |config, log| watch(&MANY_MANY, config, log)),
 ];
 
 /// The section or example called `name`, with its `run`.

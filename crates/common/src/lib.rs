@@ -239,6 +239,10 @@ impl Settings {
                         .split_once(':')
                         .ok_or_else(|| invalid(expected.into()))?;
                     let i = i.parse().map_err(|_| invalid(expected.into()))?;
+                    let (role, id) = who.split_once('-').unwrap_or((who, "0"));
+                    if !matches!(role, "producer" | "consumer") || id.parse::<usize>().is_err() {
+                        return Err(invalid(expected.into()));
+                    }
                     settings.panic_at = Some((who.replace('-', " "), i));
                 }
             }

@@ -282,12 +282,21 @@ pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
         plural(config.consumers, "consumer"),
         config.seed
     );
-    let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
+    // What the program printed: the same whether it was read from a plain
+    // program's output or kept by an in-process run.
+    let count = |pick: fn(&What) -> bool| {
+        let printed = events.iter().filter(|e| e.is_printed_by(section));
+        printed.filter(|e| pick(&e.what)).count()
+    };
+    let added = if section.prints_added {
+        format!("{} added, ", count(|w| matches!(w, What::Added(_))))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "events: {} Running, {} added, {} got, {} Done",
+        "events: {} Running, {added}{} got, {} Done",
         count(|w| matches!(w, What::Running)),
-        count(|w| matches!(w, What::Added(_))),
         count(|w| matches!(w, What::Got(_))),
         count(|w| matches!(w, What::Done)),
     );

@@ -11,6 +11,7 @@ pub mod config;
 pub mod exit;
 pub mod item;
 pub mod log;
+pub mod programs;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod threads;

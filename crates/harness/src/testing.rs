@@ -13,6 +13,7 @@ use crate::check::{Verdict, check_printed};
 use crate::cli::{Request, parse};
 use crate::config::{Config, Section};
 use crate::log::{Event, Log, What, parse_output};
+use crate::programs;
 
 pub mod system;
 
@@ -190,6 +191,21 @@ pub fn check_panicking_program(
     };
     let output = run_program(exe, args);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    if programs::is_plain(section) {
+        // Rust's own report of the panic: the thread's message, exit 101.
+        assert_eq!(
+            output.status.code(),
+            Some(programs::PANICKED),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains("failed while working on item ("),
+            "{args:?}: {stderr}"
+        );
+        let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
+        let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
+        return check_printed(section, &config, &events);
+    }
     assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
     let lines: Vec<&str> = stderr.lines().collect();
     let [.., error, account] = lines.as_slice() else {
@@ -239,6 +255,9 @@ pub fn assert_refused(exe: &str, args: &[&str], expected: &str) {
 /// and per item consumed. Also checks that a path that cannot be written is
 /// refused before the run starts.
 pub fn assert_timeline_drawn(section: &Section, exe: &str) {
+    if programs::is_plain(section) {
+        return assert_timeline_drawn_from_outside(section);
+    }
     let dir =
         std::env::temp_dir().join(format!("timeline-{}-{}", section.name, std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
@@ -280,6 +299,31 @@ pub fn assert_timeline_drawn(section: &Section, exe: &str) {
         &["--timeline", unwritable.to_str().expect("UTF-8")],
         "cannot write",
     );
+}
+
+/// Runs a plain program as the harness does, reading each line as it
+/// arrives, and checks the picture it draws from them: a well-formed SVG
+/// with one lane per thread and one work span per item made and per item
+/// consumed.
+fn assert_timeline_drawn_from_outside(section: &Section) {
+    let mut config = Config::new(section, 5);
+    config.time_scale = 0.001;
+    let log = Log::keeping();
+    programs::watch(section, &config, &log).expect("no thread panics");
+    let timed = log.timed_events();
+    let events: Vec<Event> = timed.iter().map(|&(_, e)| e).collect();
+    let verdict = check_printed(section, &config, &events);
+    assert!(verdict.is_ok(), "{verdict}");
+    let svg = crate::timeline::Timeline::from_events(section, &config, &timed).to_svg();
+    let document = roxmltree::Document::parse(&svg).expect("a well-formed SVG");
+    let count = |class: &str| {
+        document
+            .descendants()
+            .filter(|node| node.attribute("class") == Some(class))
+            .count()
+    };
+    assert_eq!(count("lane"), config.producers + config.consumers);
+    assert_eq!(count("working"), 2 * config.total_items());
 }
 
 /// Runs the real program a few ways (sleeping a little, many items through
@@ -326,7 +370,10 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
         "--capacity",
         "--panic-at",
     ];
-    flags.extend(["--timeline", "--version", "--help"]);
+    flags.extend(["--version", "--help"]);
+    if !programs::is_plain(section) {
+        flags.push("--timeline");
+    }
     if section.producers.numbered() {
         flags.push("--producers");
     }
@@ -336,10 +383,12 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
     for flag in flags {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
-    assert!(
-        help.contains(crate::exit::CODES),
-        "--help lacks the exit codes:\n{help}"
-    );
+    let codes = if programs::is_plain(section) {
+        "Exit codes:"
+    } else {
+        crate::exit::CODES
+    };
+    assert!(help.contains(codes), "--help lacks the exit codes:\n{help}");
 }
 
 /// The tests every program with a section's command line shares: put
@@ -360,7 +409,12 @@ macro_rules! program_tests {
 
         #[test]
         fn bad_input_is_refused_with_one_line() {
+            let plain = $crate::programs::is_plain(&$section);
             for (args, expected) in $crate::testing::BAD_INPUTS {
+                // A plain program has no --timeline: the harness draws it.
+                if plain && args.contains(&"--timeline") {
+                    continue;
+                }
                 $crate::testing::assert_refused($exe, args, expected);
             }
         }
@@ -393,7 +447,9 @@ macro_rules! program_tests {
 
         #[test]
         fn a_timeline_never_destroys_a_file() {
-            $crate::testing::system::assert_timeline_never_destroys_a_file($exe);
+            if !$crate::programs::is_plain(&$section) {
+                $crate::testing::system::assert_timeline_never_destroys_a_file($exe);
+            }
         }
 
         #[test]

@@ -125,12 +125,21 @@ pub struct Timeline {
 }
 
 impl Timeline {
-    /// Builds the timeline of a run from its kept events (marks included).
+    /// Builds the timeline of a run from its kept events. Events without
+    /// marks, as a plain program prints them, get theirs rebuilt first
+    /// (see [`with_marks`]).
     pub fn from_events(
         section: &Section,
         config: &Config,
         events: &[(Duration, Event)],
     ) -> Timeline {
+        let rebuilt;
+        let events = if events.iter().any(|(_, e)| e.what.is_mark()) {
+            events
+        } else {
+            rebuilt = with_marks(section, config, events);
+            &rebuilt
+        };
         let barrier = section.barrier;
         let mut lanes: Vec<Lane> = Vec::new();
         let mut lane_of: HashMap<Actor, usize> = HashMap::new();
@@ -162,9 +171,11 @@ impl Timeline {
             });
             let role = event.actor.role;
             // Ends the lane's current stretch at `until`, as `activity`.
+            // A work span is kept even when it has no width (read from the
+            // outside, two lines can arrive at once): it still names its item.
             let mut close = |activity: Activity, until: f64, item: Option<Item>| {
                 let start = std::mem::replace(&mut since[lane], until);
-                if until > start {
+                if until > start || (activity == Activity::Working && until == start) {
                     lanes[lane].spans.push(Span {
                         activity,
                         start,
@@ -270,6 +281,85 @@ impl Timeline {
         }
     }
 }
+
+// ANCHOR: with_marks
+/// Rebuilds, from the lines a program printed and the times they arrived,
+/// the marks it does not print: when each thread worked on each item, and
+/// when the sentinel left. An item's work lasts `value` times the time
+/// scale. A consumer's work on an item ends at its `got` line. A producer
+/// works on its items one after another from its `Running` line; where it
+/// prints `added` lines, the time from the end of its work to that line was
+/// spent waiting for room; where it does not, it is shown as never
+/// waiting. The sentinel (every plain program sends one) leaves from the
+/// last producer to be done.
+pub fn with_marks(
+    section: &Section,
+    config: &Config,
+    printed: &[(Duration, Event)],
+) -> Vec<(Duration, Event)> {
+    let effort = |item: &Item| Duration::from_secs_f64(item.value * config.time_scale);
+    let mut events: Vec<(Duration, Event)> = Vec::new();
+    let mut mark =
+        |at: Duration, actor: Actor, what: What| events.push((at, Event { actor, what }));
+    // Per thread: when it last finished something.
+    let mut free_at: HashMap<Actor, Duration> = HashMap::new();
+    // The sentinel leaves from the last producer to be done, before any
+    // consumer stops (its `Done` line may arrive after a consumer's).
+    let done = |role: Role| {
+        printed
+            .iter()
+            .filter(move |(_, e)| e.actor.role == role && e.what == What::Done)
+    };
+    let sentinel = done(Role::Producer)
+        .max_by_key(|(at, _)| *at)
+        .map(|&(at, e)| {
+            let first_stop = done(Role::Consumer).map(|&(at, _)| at).min();
+            (first_stop.map_or(at, |stop| stop.min(at)), e.actor)
+        });
+    for &(at, event) in printed {
+        let actor = event.actor;
+        let free = free_at.get(&actor).copied().unwrap_or(at).min(at);
+        match (actor.role, event.what) {
+            (Role::Consumer, What::Got(item)) => {
+                let start = at.saturating_sub(effort(&item)).max(free);
+                mark(start, actor, What::Working(item));
+                mark(at, actor, What::Worked(item));
+                free_at.insert(actor, at);
+            }
+            (Role::Producer, What::Added(item) | What::Refused(item)) => {
+                let end = (free + effort(&item)).min(at);
+                mark(free, actor, What::Working(item));
+                mark(end, actor, What::Worked(item));
+                free_at.insert(actor, at);
+            }
+            (Role::Producer, What::Running) => {
+                free_at.insert(actor, at);
+            }
+            (Role::Producer, What::Done) if !section.prints_added => {
+                // Its items, one after another, as if `send` never waited.
+                let id = actor.id.unwrap_or(0);
+                let mut start = free;
+                for item in crate::item::expected_items(config.seed, id, config.items) {
+                    let end = (start + effort(&item)).min(at);
+                    mark(start, actor, What::Working(item));
+                    mark(end, actor, What::Worked(item));
+                    mark(end, actor, What::Added(item));
+                    start = end;
+                }
+            }
+            _ => {}
+        }
+        mark(at, actor, event.what);
+    }
+    if let Some((at, producer)) = sentinel {
+        mark(at, producer, What::SendingSentinel);
+    }
+    // Marks made later (a producer's items, found at its `Done`) go back
+    // to their place in time; events at the same time keep their order.
+    events.sort_by_key(|(at, _)| *at);
+    events
+}
+// ANCHOR_END: with_marks
 
 fn key(item: &Item) -> (usize, u64) {
     (item.i, item.value.to_bits())

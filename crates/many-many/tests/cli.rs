@@ -1,6 +1,6 @@
 //! The real `many-many` program, run as a user runs it.
 
-use many_many::SECTION;
+use harness::programs::MANY_MANY as SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_many-many");
 
@@ -37,7 +37,7 @@ fn a_panicking_thread_is_reported_and_nothing_hangs() {
         let verdict = harness::check_printed(&SECTION, &config, &events);
         match output.status.code() {
             Some(0) => assert!(verdict.is_ok(), "{verdict}"),
-            Some(1) => {
+            Some(harness::programs::PANICKED) => {
                 let lost = verdict
                     .problems
                     .iter()

@@ -1,6 +1,6 @@
 //! The real `many-one` program, run as a user runs it.
 
-use many_one::SECTION;
+use harness::programs::MANY_ONE as SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_many-one");
 

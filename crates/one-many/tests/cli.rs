@@ -1,6 +1,6 @@
 //! The real `one-many` program, run as a user runs it.
 
-use one_many::SECTION;
+use harness::programs::ONE_MANY as SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_one-many");
 

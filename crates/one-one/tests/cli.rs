@@ -1,6 +1,6 @@
 //! The real `one-one` program, run as a user runs it.
 
-use one_one::SECTION;
+use harness::programs::ONE_ONE as SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_one-one");
 

@@ -11,6 +11,8 @@
 //! - `cargo run --release -p xtask -- stress [--threads N] [--items N]` runs
 //!   every section at every capacity with N producers and N consumers (where
 //!   the section has several) and N items in all per run, and checks them.
+//! - `cargo xtask timeline FILE.svg PROGRAM [FLAGS...]` runs a plain
+//!   program and draws its run from the lines it prints.
 //! - `cargo run --release -p xtask -- event-cost` measures what keeping
 //!   timed events (for `--timeline`) costs per event, and in a whole run.
 
@@ -69,7 +71,8 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
-                     | event-cost | stress [--threads N] [--items N] [--only NAME,...]";
+                     | event-cost | stress [--threads N] [--items N] [--only NAME,...] \
+                     | timeline FILE.svg PROGRAM [FLAGS...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         ["event-cost"] => event_cost(),
         ["perf-report"] => perf::report(),
         ["stress", options @ ..] => stress(options),
+        ["timeline", file, program, flags @ ..] => timeline(file, program, flags),
         ["--help" | "-h"] => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -101,6 +105,65 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Builds the plain programs in this tool's own profile, so that the
+/// harness finds them next to it.
+fn build_programs() -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    command.args(["build", "--quiet"]);
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    for section in harness::programs::PLAIN {
+        command.args(["-p", section.name]);
+    }
+    let status = command
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("building the programs failed".to_string())
+    }
+}
+
+// ANCHOR: timeline
+/// Runs a plain program with `flags`, as a user would, prints each line as
+/// it arrives, checks them, and draws the run in `file` from the lines and
+/// the time each arrived.
+fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
+    let Some(section) = harness::programs::PLAIN
+        .into_iter()
+        .find(|section| section.name == program)
+    else {
+        return Err(format!(
+            "timeline draws one-one, many-one, one-many or many-many; the examples \
+             take --timeline FILE themselves (cargo run --example {program} -- --timeline {file})"
+        ));
+    };
+    let argv = std::iter::once(program).chain(flags.iter().copied());
+    let config = match parse(&section, argv) {
+        Ok(Request::Run { config, .. }) => config,
+        Ok(Request::Print(text)) => return Err(text),
+        Err(message) => return Err(message),
+    };
+    build_programs()?;
+    let log = Log::printing_and_keeping(&section);
+    harness::programs::watch(&section, &config, &log).map_err(|e| e.to_string())?;
+    let timed = log.timed_events();
+    let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
+    let verdict = check_printed(&section, &config, &events);
+    if !verdict.is_ok() {
+        return Err(format!("the run broke the rules:\n{verdict}"));
+    }
+    let svg = Timeline::from_events(&section, &config, &timed).to_svg();
+    fs::write(file, svg).map_err(|e| format!("{file}: {e}"))?;
+    eprintln!("timeline written to {file}");
+    Ok(())
+}
+// ANCHOR_END: timeline
 
 fn workspace_root() -> PathBuf {
     // crates/xtask -> the workspace root.
@@ -121,6 +184,7 @@ fn command(section: &Section, args: &str) -> String {
 /// command-line parser and `run` as the real program, and writes what it
 /// printed, after the command that printed it, and its timeline.
 fn book_outputs() -> Result<(), String> {
+    build_programs()?;
     let dir = workspace_root().join("book/src/outputs");
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for &(file, name, args) in BOOK_RUNS {
@@ -395,6 +459,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
     if !rest.is_empty() {
         return Err(USAGE.to_string());
     }
+    build_programs()?;
     let started = Instant::now();
     let mut items = 0;
     let chosen = |section: &Section| {

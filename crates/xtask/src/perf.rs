@@ -38,6 +38,7 @@ const SEEDS: std::ops::RangeInclusive<u64> = 1..=5;
 type Samples = Vec<f64>;
 
 pub fn report() -> Result<(), String> {
+    crate::build_programs()?;
     let started = Instant::now();
     let root = workspace_root();
     let out_dir = root.join("book/src/performance");

@@ -1,0 +1,60 @@
+"""One producer, one consumer, and a sentinel (section 3 of the tutorial),
+with a seed and a time scale, as in the Rust program `one-one`.
+
+    python3 benches/python/one_one.py --seed 42 --time-scale 0.1
+"""
+
+import argparse
+import queue
+import random
+import threading
+import time
+
+ITEMS = 10
+
+
+# ANCHOR: producer
+def producer(q, seed, time_scale):
+    print("Producer: Running")
+    rng = random.Random(seed * 1000)
+    for i in range(ITEMS):
+        value = rng.random()
+        time.sleep(value * time_scale)
+        q.put((i, value))
+        print(f">producer added {(i, value)}")
+    q.put(None)  # The sentinel: no more items.
+    print("Producer: Done")
+# ANCHOR_END: producer
+
+
+# ANCHOR: consumer
+def consumer(q, time_scale):
+    print("Consumer: Running")
+    while True:
+        item = q.get()
+        if item is None:
+            break
+        time.sleep(item[1] * time_scale)
+        print(f">consumer got {item}")
+    print("Consumer: Done")
+# ANCHOR_END: consumer
+
+
+# ANCHOR: main
+def main(seed, time_scale):
+    q = queue.Queue()
+    consumer_thread = threading.Thread(target=consumer, args=(q, time_scale))
+    producer_thread = threading.Thread(target=producer, args=(q, seed, time_scale))
+    consumer_thread.start()
+    producer_thread.start()
+    producer_thread.join()
+    consumer_thread.join()
+# ANCHOR_END: main
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--time-scale", type=float, default=1.0)
+    args = parser.parse_args()
+    main(args.seed, args.time_scale)
