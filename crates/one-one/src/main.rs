@@ -67,12 +67,14 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 // ANCHOR: main
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
+    // ANCHOR: channel
     // The shared buffer: `--capacity N` bounds it to N items (0 hands each
     // item over directly); without it, it grows as needed.
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    // ANCHOR_END: channel
     // Scoped threads may borrow `settings`: the scope waits for both.
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));

@@ -1,0 +1,95 @@
+//! Copying a program works: each program the book teaches, copied into a
+//! new crate exactly as its page says (its file as `src/main.rs`, with
+//! `mod common;` on top, `common`'s file as `src/common.rs`, and
+//! `cargo add flume@0.12 rand@0.10`), builds without a warning, runs, and
+//! prints lines that keep every rule of the pattern.
+//!
+//! It builds offline, with the versions of the workspace's `Cargo.lock`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use harness::programs::PLAIN;
+use harness::testing::{run_bounded, run_program};
+use harness::{Config, check_printed};
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What a reader's `main.rs` becomes: the program's file, with the one
+/// line that makes the copied `common.rs` a module, after the `//!` header.
+fn copied_main(program: &str) -> String {
+    let header: String = program
+        .lines()
+        .take_while(|line| line.starts_with("//!"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let rest = &program[header.len()..];
+    format!("{header}\nmod common;\n{rest}")
+}
+
+/// Makes the reader's crate for program `name` in `dir`.
+fn copy_into(dir: &Path, name: &str) {
+    fs::create_dir_all(dir.join("src")).expect("a scratch crate");
+    // As `cargo new` and `cargo add flume@0.12 rand@0.10` leave it.
+    let manifest = format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
+         [dependencies]\nflume = \"0.12\"\nrand = \"0.10\"\n"
+    );
+    fs::write(dir.join("Cargo.toml"), manifest).expect("Cargo.toml");
+    let program = fs::read_to_string(workspace().join("crates").join(name).join("src/main.rs"))
+        .expect("the program's file");
+    fs::write(dir.join("src/main.rs"), copied_main(&program)).expect("main.rs");
+    fs::copy(
+        workspace().join("crates/common/src/lib.rs"),
+        dir.join("src/common.rs"),
+    )
+    .expect("common.rs");
+    // The versions this workspace is tested with.
+    fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
+}
+
+#[test]
+fn every_section_copied_into_a_new_crate_builds_and_runs() {
+    let scratch = std::env::temp_dir().join(format!("copy-test-{}", std::process::id()));
+    // One target folder for every copy: the dependencies build once.
+    let target: PathBuf = workspace().join("target/copy-test");
+    for section in PLAIN {
+        let dir = scratch.join(section.name);
+        copy_into(&dir, section.name);
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+        let mut build = Command::new(cargo);
+        build
+            .args(["build", "--offline", "--quiet", "--manifest-path"])
+            .arg(dir.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target)
+            .env_remove("RUSTFLAGS")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let built = run_bounded(
+            build,
+            &format!("cargo build of the copied {}", section.name),
+        );
+        let messages = String::from_utf8_lossy(&built.stderr);
+        assert!(built.status.success(), "{}:\n{messages}", section.name);
+        assert!(
+            !messages.contains("warning"),
+            "{} builds with warnings:\n{messages}",
+            section.name
+        );
+        let exe = target.join("debug").join(section.name);
+        let args = ["--seed", "3", "--time-scale", "0", "--capacity", "1"];
+        let output = run_program(exe.to_str().expect("UTF-8"), &args);
+        assert!(output.status.success(), "{}", section.name);
+        let events = harness::log::parse_output(&String::from_utf8_lossy(&output.stdout))
+            .expect("the tutorial's lines");
+        let mut config = Config::new(&section, 3);
+        config.time_scale = 0.0;
+        config.capacity = Some(1);
+        let verdict = check_printed(&section, &config, &events);
+        assert!(verdict.is_ok(), "the copied {}:\n{verdict}", section.name);
+    }
+    fs::remove_dir_all(&scratch).expect("cleaned up");
+}
