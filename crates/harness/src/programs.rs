@@ -95,6 +95,7 @@ pub fn args(section: &Section, config: &Config) -> Vec<String> {
         .collect()
 }
 
+// ANCHOR: watch
 /// Runs the real program of `section` with `config`, and records each line
 /// it prints in `log`, at the moment the line arrives: the log then holds
 /// what an in-process run would have printed, with its times. Ends with
@@ -137,3 +138,4 @@ pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panick
         threads: vec![(section.name.to_string(), message)],
     })
 }
+// ANCHOR_END: watch
