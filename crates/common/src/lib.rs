@@ -1,3 +1,4 @@
+// ANCHOR: all
 //! The words every program of this project shares, and nothing else: the
 //! item and how it prints, the message that carries it or says "no more
 //! items", the simulated effort, and the run's settings from the command
@@ -455,6 +456,8 @@ pub fn refusal(message: &str) -> Option<(i32, Option<String>)> {
 fn say(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
 }
+
+// ANCHOR_END: all
 
 #[cfg(test)]
 mod tests {
