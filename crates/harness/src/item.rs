@@ -21,16 +21,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn items_print_like_python_tuples() {
-        let item = Item {
-            i: 0,
-            value: 0.1773209157029404,
-        };
-        assert_eq!(item.to_string(), "(0, 0.1773209157029404)");
-        assert_eq!(Item { i: 3, value: 0.0 }.to_string(), "(3, 0.0)");
-    }
-
-    #[test]
     fn each_producer_has_its_own_reproducible_sequence() {
         assert_eq!(expected_items(7, 0, 5), expected_items(7, 0, 5));
         assert_ne!(expected_items(7, 0, 5), expected_items(7, 1, 5));
