@@ -3,13 +3,78 @@
 //!
 //! ```text
 //! cargo run --example counting_sentinels
-//! cargo run --example counting_sentinels -- --producers 5 --help
+//! cargo run --example counting_sentinels -- --producers 5 --seed 7 --time-scale 0.1
+//! cargo run --example counting_sentinels -- --help
 //! ```
 
-use std::process::ExitCode;
+use std::thread;
 
-use producer_consumer::counting_sentinels;
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+use rand::RngExt;
 
-fn main() -> ExitCode {
-    harness::cli::main(&counting_sentinels::SECTION, counting_sentinels::run)
+const PROGRAM: Program = Program {
+    name: "counting_sentinels",
+    about: "Many producers, one consumer: each producer sends a sentinel, the consumer counts them",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+// ANCHOR: producer
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on(&me, item);
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    // This producer is done; no need to wait for the others.
+    let _ = queue.send(Message::Sentinel);
+    println!("{me}: Done");
+}
+// ANCHOR_END: producer
+
+// ANCHOR: consumer
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    let mut sentinels = 0;
+    while sentinels < settings.producers {
+        match queue.recv() {
+            Ok(Message::Item(item)) => {
+                settings.work_on("Consumer", item);
+                println!(">consumer got {item}");
+            }
+            // One producer is done; the others may still be sending.
+            Ok(Message::Sentinel) => sentinels += 1,
+            // Every producer is gone, some without a sentinel (a panic).
+            Err(flume::RecvError::Disconnected) => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+// ANCHOR_END: consumer
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
+        }
+        // Only the producers hold senders now.
+        drop(sender);
+    });
 }

@@ -7,7 +7,6 @@ pub mod async_consumers;
 pub mod backpressure;
 pub mod consumer_panic;
 pub mod consumers_gone;
-pub mod counting_sentinels;
 pub mod disconnect;
 pub mod event_timeout;
 pub mod forgotten_sender;
@@ -17,7 +16,7 @@ pub mod task_done;
 
 pub use harness;
 
-use harness::programs::{MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE, watch};
+use harness::programs::{COUNTING_SENTINELS, MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE, watch};
 use harness::{Run, Section};
 
 /// The four tutorial sections, in the tutorial's order, each with a `run`
@@ -40,7 +39,9 @@ pub fn program(name: &str) -> Option<(Section, Run)> {
 /// The examples with a section's command line (shutdowns beyond the
 /// tutorial's, and what goes wrong), with their `run`.
 pub const EXAMPLES: [(Section, Run); 10] = [
-    (counting_sentinels::SECTION, counting_sentinels::run),
+    (COUNTING_SENTINELS, |config, log| {
+        watch(&COUNTING_SENTINELS, config, log)
+    }),
     (disconnect::SECTION, disconnect::run),
     (event_timeout::SECTION, event_timeout::run),
     (forgotten_sender::SECTION, forgotten_sender::run),

@@ -30,8 +30,9 @@ fn copied_main(program: &str) -> String {
     format!("{header}\nmod common;\n{rest}")
 }
 
-/// Makes the reader's crate for program `name` in `dir`.
-fn copy_into(dir: &Path, name: &str) {
+/// Makes the reader's crate for program `name` in `dir`; `example` says
+/// whether its file is `examples/NAME.rs` rather than a crate's `main.rs`.
+fn copy_into(dir: &Path, name: &str, example: bool) {
     fs::create_dir_all(dir.join("src")).expect("a scratch crate");
     // As `cargo new` and `cargo add flume@0.12 rand@0.10` leave it.
     let manifest = format!(
@@ -39,8 +40,12 @@ fn copy_into(dir: &Path, name: &str) {
          [dependencies]\nflume = \"0.12\"\nrand = \"0.10\"\n"
     );
     fs::write(dir.join("Cargo.toml"), manifest).expect("Cargo.toml");
-    let program = fs::read_to_string(workspace().join("crates").join(name).join("src/main.rs"))
-        .expect("the program's file");
+    let path = if example {
+        workspace().join("examples").join(format!("{name}.rs"))
+    } else {
+        workspace().join("crates").join(name).join("src/main.rs")
+    };
+    let program = fs::read_to_string(path).expect("the program's file");
     fs::write(dir.join("src/main.rs"), copied_main(&program)).expect("main.rs");
     fs::copy(
         workspace().join("crates/common/src/lib.rs"),
@@ -52,13 +57,13 @@ fn copy_into(dir: &Path, name: &str) {
 }
 
 #[test]
-fn every_section_copied_into_a_new_crate_builds_and_runs() {
+fn every_plain_program_copied_into_a_new_crate_builds_and_runs() {
     let scratch = std::env::temp_dir().join(format!("copy-test-{}", std::process::id()));
     // One target folder for every copy: the dependencies build once.
     let target: PathBuf = workspace().join("target/copy-test");
     for section in PLAIN {
         let dir = scratch.join(section.name);
-        copy_into(&dir, section.name);
+        copy_into(&dir, section.name, section.example);
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
         let mut build = Command::new(cargo);
         build

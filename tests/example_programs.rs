@@ -6,7 +6,7 @@
 //! to the test binaries, in `target/<profile>/examples/`.
 
 mod counting_sentinels {
-    use producer_consumer::counting_sentinels::SECTION;
+    use harness::programs::COUNTING_SENTINELS as SECTION;
     harness::program_tests!(
         SECTION,
         &harness::testing::example_path("counting_sentinels")

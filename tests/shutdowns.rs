@@ -6,8 +6,7 @@
 use harness::testing::{DEADLOCK_BOUND, run_kept, within};
 use harness::{Config, PanicAt, What, check, summary};
 use producer_consumer::{
-    EXAMPLES, SECTIONS, counting_sentinels, disconnect, event_timeout, forgotten_sender, select,
-    shutdown, task_done,
+    EXAMPLES, SECTIONS, disconnect, event_timeout, forgotten_sender, select, shutdown, task_done,
 };
 
 #[test]
@@ -46,12 +45,8 @@ fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
     let mut config = Config::new(&many_one, 8);
     config.time_scale = 0.0;
     let barrier = summary(&many_one, &config, &run_kept(&many_one, run, &config));
-    let section = counting_sentinels::SECTION;
-    let counting = summary(
-        &section,
-        &config,
-        &run_kept(&section, counting_sentinels::run, &config),
-    );
+    let (section, run) = producer_consumer::program("counting_sentinels").expect("an example");
+    let counting = summary(&section, &config, &run_kept(&section, run, &config));
     // Only the name differs.
     assert_eq!(
         counting.replacen("counting_sentinels", "many-one", 1),

@@ -52,10 +52,17 @@ pub const MANY_MANY: Section = Section {
     ..section("many-many", Count::Many(3), Count::Many(5), 10)
 };
 
+/// `counting_sentinels` (an example): three producers of five items, each
+/// sending its own sentinel, one consumer that counts them.
+pub const COUNTING_SENTINELS: Section = Section {
+    example: true,
+    ..section("counting_sentinels", Count::Many(3), Count::One, 5)
+};
+
 /// The plain programs: each prints its own lines, takes no `--timeline`
 /// (the harness draws it from outside), and ends a run in which a thread
 /// panicked with Rust's exit code for a panic.
-pub const PLAIN: [Section; 4] = [ONE_ONE, MANY_ONE, ONE_MANY, MANY_MANY];
+pub const PLAIN: [Section; 5] = [ONE_ONE, MANY_ONE, ONE_MANY, MANY_MANY, COUNTING_SENTINELS];
 
 /// The exit code of a plain program in which a thread panicked.
 pub const PANICKED: i32 = 101;
@@ -63,6 +70,18 @@ pub const PANICKED: i32 = 101;
 /// Whether `section` is one of the [`PLAIN`] programs.
 pub fn is_plain(section: &Section) -> bool {
     PLAIN.iter().any(|plain| plain.name == section.name)
+}
+
+/// The path of the program of `section` (a member crate's binary, or an
+/// example of the workspace's root package), built by `cargo test
+/// --workspace` or `cargo build`, in the same `target/<profile>/` as the
+/// running executable.
+pub fn path_of(section: &Section) -> PathBuf {
+    if section.example {
+        program_path(&format!("examples/{}", section.name))
+    } else {
+        program_path(section.name)
+    }
 }
 
 /// The path of the program `name` (a member crate's binary), built by
@@ -77,8 +96,8 @@ pub fn program_path(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(
         path.exists(),
-        "{} is missing: build it first (`cargo build -p {name}`, or the whole \
-         `cargo test --workspace`)",
+        "{} is missing: build it first (`cargo build --workspace --examples`, or \
+         the whole `cargo test --workspace`)",
         path.display()
     );
     path
@@ -101,7 +120,7 @@ pub fn args(section: &Section, config: &Config) -> Vec<String> {
 /// what an in-process run would have printed, with its times. Ends with
 /// the program; a program that panicked is reported as a panicked thread.
 pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panicked> {
-    let exe = program_path(section.name);
+    let exe = path_of(section);
     let mut child = Command::new(&exe)
         .args(args(section, config))
         .stdin(Stdio::null())

@@ -291,7 +291,8 @@ impl Timeline {
 /// prints `added` lines, the time from the end of its work to that line was
 /// spent waiting for room; where it does not, it is shown as never
 /// waiting. The sentinel (every plain program sends one) leaves from the
-/// last producer to be done.
+/// last producer to be done; where several producers do not meet at a
+/// barrier, each sends its own as it is done.
 pub fn with_marks(
     section: &Section,
     config: &Config,
@@ -316,6 +317,8 @@ pub fn with_marks(
             let first_stop = done(Role::Consumer).map(|&(at, _)| at).min();
             (first_stop.map_or(at, |stop| stop.min(at)), e.actor)
         });
+    // Several producers that do not meet at a barrier each send their own.
+    let each_sends_one = section.producers.numbered() && !section.barrier;
     for &(at, event) in printed {
         let actor = event.actor;
         let free = free_at.get(&actor).copied().unwrap_or(at).min(at);
@@ -351,7 +354,11 @@ pub fn with_marks(
         }
         mark(at, actor, event.what);
     }
-    if let Some((at, producer)) = sentinel {
+    if each_sends_one {
+        for &(at, event) in done(Role::Producer) {
+            mark(at, event.actor, What::SendingSentinel);
+        }
+    } else if let Some((at, producer)) = sentinel {
         mark(at, producer, What::SendingSentinel);
     }
     // Marks made later (a producer's items, found at its `Done`) go back
