@@ -1,6 +1,7 @@
 //! The workspace's root package: it gives the top-level `tests/` and
-//! `examples/` one place to reach every section from, and holds the code of
-//! the examples that share the sections' command line: the shutdowns the
+//! `examples/` one place to reach every program from (the plain ones
+//! through the harness, which runs them and reads what they print), and
+//! holds the code of the examples not yet made plain: the shutdowns the
 //! tutorial names but does not build, and a classic channel bug.
 
 pub mod async_consumers;

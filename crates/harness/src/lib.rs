@@ -1,9 +1,12 @@
-//! What the four tutorial sections share: the item and the sentinel, the
-//! settings of a run and its command line, the printed events, and the
-//! checker that says whether a run kept every rule of the pattern.
+//! What watches the programs from outside: the lines they print, read back
+//! as events with the time each arrived ([`programs::watch`]), the checker
+//! that says whether a run kept every rule of the pattern, the timelines
+//! drawn from a run, and the test helpers.
 //!
-//! Nothing here belongs to one section: each section crate holds its own
-//! producer, consumer and wiring, and reads like its part of the tutorial.
+//! No plain program depends on this crate: a section's file holds its own
+//! producer, consumer and `main`, on `common`'s few words. The examples not
+//! yet made plain still run on the older machinery kept here (the event
+//! log, the command line with `--timeline`, the settings).
 
 pub mod check;
 pub mod cli;
