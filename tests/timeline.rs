@@ -1,7 +1,7 @@
 //! Timelines: the picture of a run must show every thread and every item,
 //! never two things at once in one lane, and always be a well-formed SVG.
 
-use harness::testing::run_timed;
+use harness::testing::{count_in_svg, run_timed};
 use harness::timeline::{Activity, Timeline};
 use harness::{Config, Role};
 use producer_consumer::SECTIONS;
@@ -14,15 +14,6 @@ fn timeline(name: &str, change: impl Fn(&mut Config)) -> (Config, Timeline) {
     let events = run_timed(&section, run, &config);
     let timeline = Timeline::from_events(&section, &config, &events);
     (config, timeline)
-}
-
-/// Parses the SVG and counts what it shows; panics if it is not well-formed.
-fn count_in_svg(svg: &str, class: &str) -> usize {
-    let document = roxmltree::Document::parse(svg).expect("well-formed SVG");
-    document
-        .descendants()
-        .filter(|node| node.attribute("class") == Some(class))
-        .count()
 }
 
 #[test]

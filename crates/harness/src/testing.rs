@@ -269,13 +269,7 @@ pub fn assert_timeline_drawn(section: &Section, exe: &str) {
     assert!(verdict.is_ok(), "{verdict}");
     let svg = std::fs::read_to_string(&file).expect("the timeline was written");
     std::fs::remove_dir_all(&dir).expect("cleaned up");
-    let document = roxmltree::Document::parse(&svg).expect("a well-formed SVG");
-    let count = |class: &str| {
-        document
-            .descendants()
-            .filter(|node| node.attribute("class") == Some(class))
-            .count()
-    };
+    let count = |class: &str| count_in_svg(&svg, class);
     let config = Config::new(section, 5);
     assert_eq!(count("lane"), config.producers + config.consumers);
     // One work span per item made, and one per item processed. Where a
@@ -295,6 +289,16 @@ pub fn assert_timeline_drawn(section: &Section, exe: &str) {
     );
 }
 
+/// Parses an SVG (panics if it is not well-formed) and counts the shapes of
+/// a class: `lane`, `working`, `done` and the like.
+pub fn count_in_svg(svg: &str, class: &str) -> usize {
+    let document = roxmltree::Document::parse(svg).expect("a well-formed SVG");
+    document
+        .descendants()
+        .filter(|node| node.attribute("class") == Some(class))
+        .count()
+}
+
 /// Runs a plain program as the harness does, reading each line as it
 /// arrives, and checks the picture it draws from them: a well-formed SVG
 /// with one lane per thread and one work span per item made and per item
@@ -309,13 +313,7 @@ fn assert_timeline_drawn_from_outside(section: &Section) {
     let verdict = check_printed(section, &config, &events);
     assert!(verdict.is_ok(), "{verdict}");
     let svg = crate::timeline::Timeline::from_events(section, &config, &timed).to_svg();
-    let document = roxmltree::Document::parse(&svg).expect("a well-formed SVG");
-    let count = |class: &str| {
-        document
-            .descendants()
-            .filter(|node| node.attribute("class") == Some(class))
-            .count()
-    };
+    let count = |class: &str| count_in_svg(&svg, class);
     assert_eq!(count("lane"), config.producers + config.consumers);
     assert_eq!(count("working"), 2 * config.total_items());
 }
