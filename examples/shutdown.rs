@@ -1,18 +1,132 @@
-//! Closing the queue from the consumer side, like Python 3.13's
-//! `Queue.shutdown()`: halfway through, a consumer shuts the queue down;
-//! producers are refused from then on, and the consumers still process
-//! what the buffer holds. Each item's line says what became of it.
+//! Shutting the queue down from the consumer side, like Python 3.13's
+//! `Queue.shutdown()`.
+//!
+//! Halfway through, a consumer decides it has had enough and shuts the
+//! queue down. From then on, producers are refused: each stops at the item
+//! it was trying to put. What is already in the buffer is still processed.
+//! Every item made gets its lines: `added` then `got`, or `refused`.
+//!
+//! A flume channel closes only when every sender or every receiver is gone,
+//! and a consumer does not own the producers' senders. So the threads share
+//! a second channel, `closed`, that never carries a message: shutting down
+//! drops its only sender, and from then on every thread that looks at it
+//! (`closed.is_disconnected()`) sees the shutdown.
 //!
 //! ```text
 //! cargo run --example shutdown
-//! cargo run --example shutdown -- --capacity 2 --time-scale 0.2
+//! cargo run --example shutdown -- --capacity 2 --seed 7 --time-scale 0.1
 //! cargo run --example shutdown -- --help
 //! ```
 
-use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::thread;
 
-use producer_consumer::shutdown;
+use common::{Item, Program, Settings};
+use flume::{Receiver, Sender};
+use rand::RngExt;
 
-fn main() -> ExitCode {
-    harness::cli::main(&shutdown::SECTION, shutdown::run)
+const PROGRAM: Program = Program {
+    name: "shutdown",
+    about: "A consumer shuts the queue down halfway: producers are refused, \
+            and the consumers process what is left in the buffer",
+    producers: 3,
+    consumers: 2,
+    items: 10,
+};
+
+// ANCHOR: switch
+/// The shutdown switch: it holds the only sender of the `closed` channel,
+/// and flipping it drops that sender, which disconnects `closed`.
+struct Switch(Mutex<Option<Sender<()>>>);
+
+impl Switch {
+    /// Flips the switch; only the first call does, and returns `true`.
+    fn flip(&self) -> bool {
+        // A thread that panicked holding the lock left an `Option`, whole.
+        let mut sender = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        sender.take().is_some()
+    }
 }
+// ANCHOR_END: switch
+
+// ANCHOR: producer
+/// Makes and puts items until the queue is shut down (`closed` is
+/// disconnected).
+fn producer(id: usize, queue: Sender<Item>, closed: Receiver<()>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on(&me, item);
+        if closed.is_disconnected() {
+            println!(">producer {id} refused {item}");
+            break;
+        }
+        // A `send` already waiting for room when the shutdown comes still
+        // completes: the consumers drain the buffer.
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+        println!(">producer {id} added {item}");
+    }
+    println!("{me}: Done");
+}
+// ANCHOR_END: producer
+
+// ANCHOR: consumer
+/// Processes items until the buffer is empty and every producer has
+/// stopped; the consumer that processes half of all items shuts the queue
+/// down.
+fn consumer(id: usize, queue: Receiver<Item>, shared: &Shared, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    for item in queue {
+        settings.work_on(&me, item);
+        println!(">consumer {id} got {item}");
+        let processed = shared.processed.fetch_add(1, Ordering::SeqCst) + 1;
+        if processed == settings.producers * settings.items / 2 {
+            println!("{me}: Shut down the queue");
+            shared.switch.flip();
+        }
+    }
+    println!("{me}: Done");
+}
+// ANCHOR_END: consumer
+
+// ANCHOR: main
+/// What the consumers share: the switch, and how many items they processed.
+struct Shared {
+    switch: Switch,
+    processed: AtomicUsize,
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    // Capacity 0 is enough: nothing is ever sent on `closed`.
+    let (switch, closed) = flume::bounded(0);
+    let shared = Shared {
+        switch: Switch(Mutex::new(Some(switch))),
+        processed: AtomicUsize::new(0),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, shared, settings) = (receiver.clone(), &shared, &settings);
+            scope.spawn(move || consumer(id, receiver, shared, settings));
+        }
+        for id in 0..settings.producers {
+            let (sender, closed, settings) = (sender.clone(), closed.clone(), &settings);
+            scope.spawn(move || producer(id, sender, closed, settings));
+        }
+        drop((sender, receiver, closed));
+    });
+}
+// ANCHOR_END: main

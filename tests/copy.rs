@@ -10,9 +10,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use harness::programs::PLAIN;
+use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, PLAIN};
 use harness::testing::{run_bounded, run_program};
-use harness::{Config, check_printed};
+use harness::{Config, What, check_printed};
 
 fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,10 +35,14 @@ fn copied_main(program: &str) -> String {
 fn copy_into(dir: &Path, name: &str, example: bool) {
     fs::create_dir_all(dir.join("src")).expect("a scratch crate");
     // As `cargo new` and `cargo add flume@0.12 rand@0.10` leave it.
-    let manifest = format!(
+    let mut manifest = format!(
         "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
          [dependencies]\nflume = \"0.12\"\nrand = \"0.10\"\n"
     );
+    if name == "async_consumers" {
+        // And `cargo add tokio@1 --features rt,time`, as its page says.
+        manifest.push_str("tokio = { version = \"1\", features = [\"rt\", \"time\"] }\n");
+    }
     fs::write(dir.join("Cargo.toml"), manifest).expect("Cargo.toml");
     let path = if example {
         workspace().join("examples").join(format!("{name}.rs"))
@@ -87,9 +91,22 @@ fn every_plain_program_copied_into_a_new_crate_builds_and_runs() {
         let exe = target.join("debug").join(section.name);
         let args = ["--seed", "3", "--time-scale", "0", "--capacity", "1"];
         let output = run_program(exe.to_str().expect("UTF-8"), &args);
-        assert!(output.status.success(), "{}", section.name);
         let events = harness::log::parse_output(&String::from_utf8_lossy(&output.stdout))
             .expect("the tutorial's lines");
+        if section.name == CONSUMER_PANIC.name {
+            // It fails on purpose: a panic, after the others are done.
+            assert_eq!(output.status.code(), Some(PANICKED));
+            let done = events.iter().filter(|e| e.what == What::Done).count();
+            assert_eq!(done, 3, "the producer and the two other consumers end");
+            continue;
+        }
+        assert!(output.status.success(), "{}", section.name);
+        if section.name == CONSUMERS_GONE.name {
+            // It leaves items behind on purpose; every thread still ends.
+            let done = events.iter().filter(|e| e.what == What::Done).count();
+            assert_eq!(done, 4, "{}", section.name);
+            continue;
+        }
         let mut config = Config::new(&section, 3);
         config.time_scale = 0.0;
         config.capacity = Some(1);

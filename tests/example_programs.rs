@@ -14,50 +14,50 @@ mod counting_sentinels {
 }
 
 mod disconnect {
-    use producer_consumer::disconnect::SECTION;
+    use harness::programs::DISCONNECT as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("disconnect"));
 }
 
 mod event_timeout {
-    use producer_consumer::event_timeout::SECTION;
+    use harness::programs::EVENT_TIMEOUT as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("event_timeout"));
 }
 
 mod forgotten_sender {
-    use producer_consumer::forgotten_sender::SECTION;
+    use harness::programs::FORGOTTEN_SENDER as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("forgotten_sender"));
 }
 
 mod shutdown {
-    use producer_consumer::shutdown::SECTION;
+    use harness::programs::SHUTDOWN as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("shutdown"));
 }
 
 mod shutdown_immediate {
-    use producer_consumer::shutdown::SECTION_IMMEDIATE;
+    use harness::programs::SHUTDOWN_IMMEDIATE as SECTION;
     harness::program_tests!(
-        SECTION_IMMEDIATE,
+        SECTION,
         &harness::testing::example_path("shutdown_immediate")
     );
 }
 
 mod select {
-    use producer_consumer::select::SECTION;
+    use harness::programs::SELECT as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("select"));
 }
 
 mod task_done {
-    use producer_consumer::task_done::SECTION;
+    use harness::programs::TASK_DONE as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("task_done"));
 }
 
 mod backpressure {
-    use producer_consumer::backpressure::SECTION;
+    use harness::programs::BACKPRESSURE as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("backpressure"));
 }
 
 mod async_consumers {
-    use producer_consumer::async_consumers::SECTION;
+    use harness::programs::ASYNC_CONSUMERS as SECTION;
     harness::program_tests!(SECTION, &harness::testing::example_path("async_consumers"));
 }
 

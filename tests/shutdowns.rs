@@ -3,11 +3,22 @@
 //! and show what they set out to show. (`tests/invariants.rs` sweeps their
 //! settings with the sections'.)
 
-use harness::testing::{DEADLOCK_BOUND, run_kept, within};
-use harness::{Config, PanicAt, What, check, summary};
-use producer_consumer::{
-    EXAMPLES, SECTIONS, disconnect, event_timeout, forgotten_sender, select, shutdown, task_done,
+use std::time::Duration;
+
+use harness::programs::{
+    DISCONNECT, EVENT_TIMEOUT, FORGOTTEN_SENDER, SELECT, SHUTDOWN, SHUTDOWN_IMMEDIATE, TASK_DONE,
+    watch, watch_output,
 };
+use harness::testing::{DEADLOCK_BOUND, run_kept, within};
+use harness::{Config, Log, PanicAt, Role, What, check, summary};
+use producer_consumer::{EXAMPLES, SECTIONS};
+
+/// The run of an example's real program, as `run_kept` wants it.
+fn run_of(section: &harness::Section) -> harness::Run {
+    producer_consumer::program(section.name)
+        .expect("an example")
+        .1
+}
 
 #[test]
 fn disconnection_moves_the_same_items_as_each_section() {
@@ -17,12 +28,12 @@ fn disconnection_moves_the_same_items_as_each_section() {
         let mut config = Config::new(&section, 21);
         config.time_scale = 0.0;
         let tutorial = check(&section, &config, &run_kept(&section, run, &config));
-        let events = run_kept(&disconnect::SECTION, disconnect::run, &config);
-        let verdict = check(&disconnect::SECTION, &config, &events);
+        let events = run_kept(&DISCONNECT, |c, log| watch(&DISCONNECT, c, log), &config);
+        let verdict = check(&DISCONNECT, &config, &events);
         assert!(
             verdict.is_ok(),
             "{}:\n{verdict}",
-            config.command(&disconnect::SECTION)
+            config.command(&DISCONNECT)
         );
         let sorted = |mut items: Vec<_>| {
             items.sort_by(|a: &(Option<usize>, harness::Item), b| {
@@ -96,69 +107,69 @@ fn a_panicking_thread_never_hangs_the_run() {
 
 #[test]
 fn polling_costs_wake_ups_and_a_late_stop() {
-    let section = event_timeout::SECTION;
+    // Items of 60 ms on average, and a timeout of 12 ms: three consumers
+    // share one producer's items, so each is idle most of the run.
+    let section = EVENT_TIMEOUT;
     let mut config = Config::new(&section, 4);
-    config.time_scale = 0.02; // Items of about 5 ms.
-    let cost = |timeout_ms| {
-        let config = config.clone();
-        let timeout = std::time::Duration::from_millis(timeout_ms);
-        within(DEADLOCK_BOUND, "polling", move || {
-            let log = harness::Log::keeping();
-            let polling =
-                event_timeout::run_with_timeout(&config, &log, timeout).expect("no panic");
-            let verdict = check(&event_timeout::SECTION, &config, &log.events());
-            assert!(verdict.is_ok(), "{verdict}");
-            polling
-        })
-    };
-    let short = cost(1);
+    config.time_scale = 0.12;
+    let mut latest_stop = Duration::ZERO;
     // Three runs: the consumers idle when the flag is set notice it when
-    // their wait runs out, at a moment that falls anywhere in the 60 ms.
-    let long: Vec<_> = (0..3).flat_map(|_| cost(60)).collect();
-    let wakeups =
-        |polling: &[event_timeout::Polling]| polling.iter().map(|p| p.idle_wakeups).sum::<usize>();
-    // Shorter waits wake the idle consumers more often (about 60 times as
-    // often; a busy machine that stretches every wait lowers that)...
-    assert!(
-        wakeups(&short) > 2 * wakeups(&long) / 3,
-        "{short:?} {long:?}"
-    );
-    // ...and each consumer stops after the flag, without hanging.
-    for polling in short.iter().chain(&long) {
-        assert!(polling.shutdown_latency < DEADLOCK_BOUND, "{polling:?}");
+    // their wait runs out, at a moment that falls anywhere in the 12 ms.
+    for _ in 0..3 {
+        let run = config.clone();
+        let command = config.command(&section);
+        let (events, stderr) = within(DEADLOCK_BOUND, &command.clone(), move || {
+            let log = Log::keeping();
+            let (status, stderr) = watch_output(&section, &run, &log);
+            assert!(status.success(), "{command}: {stderr}");
+            let events = log.timed_events();
+            let printed: Vec<_> = events.iter().map(|&(_, e)| e).collect();
+            let verdict = check(&section, &run, &printed);
+            assert!(verdict.is_ok(), "{command}:\n{verdict}");
+            (events, stderr)
+        });
+        // The program counts the waits that ran out with no item.
+        let wakeups: usize = stderr
+            .trim_end()
+            .strip_prefix("event_timeout: the consumers woke ")
+            .and_then(|rest| rest.strip_suffix(" times to find no item"))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no count of wake-ups: {stderr}"));
+        // Every consumer wakes at least once for nothing: the wait that
+        // finds the flag set.
+        assert!(wakeups >= config.consumers, "{stderr}");
+        // The slowest consumer stopped after it could have, without hanging.
+        let stop = harness::programs::slowest_stop(&events);
+        assert!(stop < DEADLOCK_BOUND, "{stop:?}");
+        latest_stop = latest_stop.max(stop);
     }
-    // With the long timeout, some idle consumer noticed the flag only when
-    // its wait ran out, well after it was set (the chance that six idle
-    // consumers all woke within 5 ms of it is below one in a million).
-    let slowest = long.iter().map(|p| p.shutdown_latency).max().unwrap();
-    assert!(slowest > std::time::Duration::from_millis(5), "{long:?}");
+    // Some idle consumer noticed the flag only when its wait ran out, well
+    // after it was set (the chance that every idle consumer of three runs
+    // woke within 2 ms of it is far below one in a million).
+    assert!(latest_stop > Duration::from_millis(2), "{latest_stop:?}");
 }
 
 #[test]
 fn a_forgotten_sender_keeps_the_channel_open() {
     for capacity in [Some(0), Some(1), None] {
-        let mut config = Config::new(&forgotten_sender::SECTION, 6);
+        let mut config = Config::new(&FORGOTTEN_SENDER, 6);
         config.time_scale = 0.0;
         config.capacity = capacity;
-        let command = config.command(&forgotten_sender::SECTION);
-        let (stuck, events) = within(DEADLOCK_BOUND, &command, move || {
-            let log = harness::Log::keeping();
-            let stuck =
-                forgotten_sender::run_with_forgotten_sender(&config, &log).expect("no panic");
-            (stuck, log.events())
+        let command = config.command(&FORGOTTEN_SENDER);
+        let (verdict, stderr) = within(DEADLOCK_BOUND, &command.clone(), move || {
+            let log = Log::keeping();
+            let (status, stderr) = watch_output(&FORGOTTEN_SENDER, &config, &log);
+            assert!(status.success(), "{stderr}");
+            (check(&FORGOTTEN_SENDER, &config, &log.events()), stderr)
         });
         // Every item got through, but the end never came: one sender (the
         // forgotten one) was still alive when the consumer gave up.
-        assert_eq!(stuck, Some(1), "{command}");
-        let verdict = check(
-            &forgotten_sender::SECTION,
-            &Config {
-                capacity,
-                ..Config::new(&forgotten_sender::SECTION, 6)
-            },
-            &events,
-        );
+        assert!(verdict.is_ok(), "{command}:\n{verdict}");
         assert_eq!(verdict.consumed.len(), 5, "{command}");
+        assert!(
+            stderr.contains("the consumer gave up waiting") && stderr.contains("(1 sender alive)"),
+            "{command}: {stderr}"
+        );
     }
 }
 
@@ -166,16 +177,13 @@ fn a_forgotten_sender_keeps_the_channel_open() {
 /// the buffer fills up, and the producers are still at work when half the
 /// items are processed): its events, and how many items were refused,
 /// dropped, and processed after the shutdown.
-fn shut_down_once(
-    run: harness::Run,
-    section: &harness::Section,
-) -> (Vec<harness::Event>, usize, usize, usize) {
+fn shut_down_once(section: &harness::Section) -> (Vec<harness::Event>, usize, usize, usize) {
     let mut config = Config::new(section, 11);
     // Items of 100 ms on average: long next to what a busy machine adds to
     // a wake-up, so that three producers outpace two consumers by
     // construction.
     config.time_scale = 0.2;
-    let events = run_kept(section, run, &config);
+    let events = run_kept(section, run_of(section), &config);
     let verdict = harness::check(section, &config, &events);
     assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(section));
     let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
@@ -198,13 +206,12 @@ fn shut_down_once(
 fn a_shutdown_refuses_producers_and_drains_or_drops_the_buffer() {
     // (The checker has already made sure that each producer stopped at its
     // refused item, if it had one.)
-    let (_, refused, dropped, got_after) = shut_down_once(shutdown::run, &shutdown::SECTION);
+    let (_, refused, dropped, got_after) = shut_down_once(&SHUTDOWN);
     assert!(refused > 0, "producers still at work are refused");
     assert_eq!(dropped, 0, "shutdown() drops nothing");
     assert!(got_after > 0, "the buffered items are processed after it");
 
-    let (events, refused, dropped, _) =
-        shut_down_once(shutdown::run_immediate, &shutdown::SECTION_IMMEDIATE);
+    let (events, refused, dropped, _) = shut_down_once(&SHUTDOWN_IMMEDIATE);
     assert!(refused > 0, "producers still at work are refused");
     assert!(
         dropped > 0,
@@ -233,14 +240,14 @@ fn a_shutdown_refuses_producers_and_drains_or_drops_the_buffer() {
 fn after_a_cancellation_no_consumer_starts_another_item() {
     // When one consumer finds a needle, every other consumer stops: it may
     // finish the item it is busy with, but takes no other. (That a consumer
-    // waiting on an empty buffer wakes for the cancellation is the unit
-    // test `select::tests::a_cancellation_wakes_a_waiting_consumer`.)
-    let section = select::SECTION;
+    // waiting on an empty buffer wakes for the cancellation is a unit test
+    // in `examples/select.rs`.)
+    let section = SELECT;
     let mut cancelled = 0;
     for seed in 0..20 {
         let mut config = Config::new(&section, seed);
         config.time_scale = 0.02;
-        let events = run_kept(&section, select::run, &config);
+        let events = run_kept(&section, run_of(&section), &config);
         let command = config.command(&section);
         let verdict = check(&section, &config, &events);
         assert!(verdict.is_ok(), "{command}:\n{verdict}");
@@ -258,18 +265,16 @@ fn after_a_cancellation_no_consumer_starts_another_item() {
             })
             .expect("the needle was processed before the cancellation");
         assert!(needle.value >= 0.9, "{command}: {needle} is not a needle");
-        let mut started_after = std::collections::HashMap::new();
+        // A consumer's `got` line comes after its work: one printed after
+        // the cancellation may be the item it was busy with, never a second.
+        let mut got_after = std::collections::HashMap::new();
         for event in &events[at..] {
-            if let What::Working(item) = event.what
-                && event.actor.role == harness::Role::Consumer
-            {
-                let started = started_after.entry(event.actor).or_insert(0);
-                *started += 1;
-                // The finder drops what is left; another consumer may have
-                // taken one item just before it saw the cancellation.
+            if let What::Got(item) = event.what {
+                let got = got_after.entry(event.actor).or_insert(0);
+                *got += 1;
                 assert!(
-                    event.actor != finder && *started <= 1,
-                    "{command}: {} started work on {item} after the cancellation",
+                    event.actor != finder && *got <= 1,
+                    "{command}: {} processed {item} after the cancellation",
                     event.actor
                 );
             }
@@ -280,7 +285,7 @@ fn after_a_cancellation_no_consumer_starts_another_item() {
 
 #[test]
 fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
-    let section = task_done::SECTION;
+    let section = TASK_DONE;
     for capacity in [Some(0), Some(1), None] {
         for consumers in [1, 3] {
             let mut config = Config::new(&section, 4);
@@ -288,7 +293,7 @@ fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
             config.capacity = capacity;
             config.consumers = consumers;
             let command = config.command(&section);
-            let events = run_kept(&section, task_done::run, &config);
+            let events = run_kept(&section, run_of(&section), &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{command}:\n{verdict}");
             let mut put = std::collections::HashSet::new();
@@ -306,7 +311,7 @@ fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
                         joins += 1;
                         assert_eq!(put, processed, "{command}: join returned too early");
                     }
-                    What::Done if event.actor.role == harness::Role::Consumer => {
+                    What::Done if event.actor.role == Role::Consumer => {
                         // Consumers outlive every batch: none leaves before the
                         // last join.
                         assert_eq!(joins, 3, "{command}: {} left early", event.actor);

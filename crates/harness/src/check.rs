@@ -382,6 +382,7 @@ mod tests {
         barrier: true,
 
         example: false,
+        sentinel: true,
 
         report: None,
     };

@@ -304,7 +304,7 @@ where
 /// file or nothing yet (not a folder, a device such as `/dev/full`, or a
 /// pipe that would wait for a reader), in a folder where a file can be
 /// made.
-fn check_writable(path: &Path) -> io::Result<()> {
+pub fn check_writable(path: &Path) -> io::Result<()> {
     if path.file_name().is_none() {
         return Err(io::Error::other("that names no file"));
     }
@@ -322,7 +322,7 @@ fn check_writable(path: &Path) -> io::Result<()> {
 /// written to a new file next to it, which is then renamed over it. If
 /// anything fails (a full disk, a file size limit), `path` keeps what it
 /// held before.
-fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
     let temporary = temporary_path(path);
     let written = File::create_new(&temporary).and_then(|mut file| {
         file.write_all(contents)?;
@@ -410,6 +410,7 @@ mod tests {
         barrier: false,
 
         example: false,
+        sentinel: true,
 
         report: None,
     };

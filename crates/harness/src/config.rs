@@ -57,6 +57,8 @@ pub struct Section {
     /// Whether it runs as an example (`cargo run --example NAME`) rather
     /// than as a crate (`cargo run -p NAME`).
     pub example: bool,
+    /// Whether its shutdown is a sentinel (drawn on its timeline).
+    pub sentinel: bool,
     /// A summary of the run, printed on stderr after it: it reads the
     /// run's settings and timed events (marks included).
     pub report: Option<Report>,
@@ -311,6 +313,7 @@ mod tests {
         barrier: true,
 
         example: false,
+        sentinel: true,
 
         report: None,
     };

@@ -2,13 +2,15 @@
 //! each (who runs, what it prints), and a way to run the real program with
 //! a run's settings and read what it prints, line by line, as it happens.
 
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
+use std::time::Duration;
 
 use crate::config::{Config, Count, Section};
-use crate::log::{Event, Log};
+use crate::log::{Actor, Event, Log, Role, What};
 use crate::threads::Panicked;
 
 /// A section's shape, with what every section shares.
@@ -23,6 +25,7 @@ const fn section(name: &'static str, producers: Count, consumers: Count, items: 
         prints_added: false,
         barrier: false,
         example: false,
+        sentinel: true,
         report: None,
     }
 }
@@ -52,17 +55,116 @@ pub const MANY_MANY: Section = Section {
     ..section("many-many", Count::Many(3), Count::Many(5), 10)
 };
 
-/// `counting_sentinels` (an example): three producers of five items, each
-/// sending its own sentinel, one consumer that counts them.
-pub const COUNTING_SENTINELS: Section = Section {
-    example: true,
-    ..section("counting_sentinels", Count::Many(3), Count::One, 5)
+/// An example's shape: it runs as `cargo run --example NAME`.
+const fn example(name: &'static str, producers: Count, consumers: Count, items: usize) -> Section {
+    Section {
+        example: true,
+        ..section(name, producers, consumers, items)
+    }
+}
+
+/// `counting_sentinels`: three producers of five items, each sending its
+/// own sentinel, one consumer that counts them.
+pub const COUNTING_SENTINELS: Section =
+    example("counting_sentinels", Count::Many(3), Count::One, 5);
+
+/// `disconnect`: three producers, five consumers, no sentinel.
+pub const DISCONNECT: Section = Section {
+    sentinel: false,
+    ..example("disconnect", Count::Many(3), Count::Many(5), 10)
+};
+
+/// `event_timeout`: one producer, three consumers that poll a stop flag.
+pub const EVENT_TIMEOUT: Section = Section {
+    sentinel: false,
+    ..example("event_timeout", Count::One, Count::Many(3), 10)
+};
+
+/// `forgotten_sender`: one producer of five items, one consumer that
+/// gives up on a channel a forgotten sender keeps open.
+pub const FORGOTTEN_SENDER: Section = Section {
+    sentinel: false,
+    ..example("forgotten_sender", Count::One, Count::One, 5)
+};
+
+/// `shutdown`: three producers, two consumers; one consumer shuts the
+/// queue down halfway, and the buffer is still processed.
+pub const SHUTDOWN: Section = Section {
+    prints_added: true,
+    sentinel: false,
+    ..example("shutdown", Count::Many(3), Count::Many(2), 10)
+};
+
+/// `shutdown_immediate`: as `shutdown`, but the buffer is dropped.
+pub const SHUTDOWN_IMMEDIATE: Section = Section {
+    name: "shutdown_immediate",
+    ..SHUTDOWN
+};
+
+/// `select`: two producers, three consumers that wait for an item or a
+/// cancellation.
+pub const SELECT: Section = Section {
+    prints_added: true,
+    sentinel: false,
+    ..example("select", Count::Many(2), Count::Many(3), 10)
+};
+
+/// `task_done`: one producer that waits after each batch, three consumers.
+pub const TASK_DONE: Section = Section {
+    prints_added: true,
+    sentinel: false,
+    ..example("task_done", Count::One, Count::Many(3), 10)
+};
+
+/// `backpressure`: one fast producer of 300 items, one slow consumer.
+pub const BACKPRESSURE: Section = Section {
+    prints_added: true,
+    sentinel: false,
+    ..example("backpressure", Count::One, Count::One, 300)
+};
+
+/// `async_consumers`: three producer threads, five consumer tasks.
+pub const ASYNC_CONSUMERS: Section = Section {
+    sentinel: false,
+    ..example("async_consumers", Count::Many(3), Count::Many(5), 10)
+};
+
+/// `consumer_panic`: one producer, three consumers, one of which panics
+/// halfway (a failure on purpose: the checker's rules do not hold).
+pub const CONSUMER_PANIC: Section = Section {
+    sentinel: false,
+    ..example("consumer_panic", Count::One, Count::Many(3), 10)
+};
+
+/// `consumers_gone`: two producers, two consumers that leave after three
+/// items each (a failure on purpose).
+pub const CONSUMERS_GONE: Section = Section {
+    prints_added: true,
+    sentinel: false,
+    ..example("consumers_gone", Count::Many(2), Count::Many(2), 10)
 };
 
 /// The plain programs: each prints its own lines, takes no `--timeline`
 /// (the harness draws it from outside), and ends a run in which a thread
 /// panicked with Rust's exit code for a panic.
-pub const PLAIN: [Section; 5] = [ONE_ONE, MANY_ONE, ONE_MANY, MANY_MANY, COUNTING_SENTINELS];
+pub const PLAIN: [Section; 16] = [
+    ONE_ONE,
+    MANY_ONE,
+    ONE_MANY,
+    MANY_MANY,
+    COUNTING_SENTINELS,
+    DISCONNECT,
+    EVENT_TIMEOUT,
+    FORGOTTEN_SENDER,
+    SHUTDOWN,
+    SHUTDOWN_IMMEDIATE,
+    SELECT,
+    TASK_DONE,
+    BACKPRESSURE,
+    ASYNC_CONSUMERS,
+    CONSUMER_PANIC,
+    CONSUMERS_GONE,
+];
 
 /// The exit code of a plain program in which a thread panicked.
 pub const PANICKED: i32 = 101;
@@ -120,9 +222,30 @@ pub fn args(section: &Section, config: &Config) -> Vec<String> {
 /// what an in-process run would have printed, with its times. Ends with
 /// the program; a program that panicked is reported as a panicked thread.
 pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panicked> {
+    let (status, stderr) = watch_output(section, config, log);
+    if status.success() {
+        return Ok(());
+    }
+    // The panic's message is the line after "thread '...' panicked at ...".
+    let message = stderr
+        .lines()
+        .skip_while(|line| !line.contains("panicked at"))
+        .nth(1)
+        .unwrap_or(stderr.trim())
+        .to_string();
+    Err(Panicked {
+        threads: vec![(section.name.to_string(), message)],
+    })
+}
+
+/// As [`watch`], but hands back how the program ended and what it wrote
+/// on stderr (a report after the run, a panic's message).
+pub fn watch_output(section: &Section, config: &Config, log: &Log) -> (ExitStatus, String) {
     let exe = path_of(section);
     let mut child = Command::new(&exe)
         .args(args(section, config))
+        // What a reader sees by default: no backtrace after a panic.
+        .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -142,19 +265,37 @@ pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panick
         log.event(event.actor, event.what);
     }
     let status = child.wait().expect("the program ends");
-    let stderr = errors.join().expect("the stderr reader");
-    if status.success() {
-        return Ok(());
-    }
-    // The panic's message is the line after "thread '...' panicked at ...".
-    let message = stderr
-        .lines()
-        .skip_while(|line| !line.contains("panicked at"))
-        .nth(1)
-        .unwrap_or(stderr.trim())
-        .to_string();
-    Err(Panicked {
-        threads: vec![(section.name.to_string(), message)],
-    })
+    (status, errors.join().expect("the stderr reader"))
 }
 // ANCHOR_END: watch
+
+/// How late the slowest consumer of an `event_timeout` run stopped: from
+/// the moment it could have stopped (the producer's `Done`, printed just
+/// after it set the flag, or the consumer's own last item, if later) to
+/// its own `Done`. An idle consumer notices the flag only when its wait
+/// runs out, so this is up to one timeout.
+pub fn slowest_stop(timed: &[(Duration, Event)]) -> Duration {
+    let flag = timed
+        .iter()
+        .filter(|(_, e)| e.actor.role == Role::Producer && e.what == What::Done)
+        .map(|&(at, _)| at)
+        .max()
+        .unwrap_or_default();
+    let mut busy_until: HashMap<Actor, Duration> = HashMap::new();
+    let mut slowest = Duration::ZERO;
+    for &(at, event) in timed {
+        if event.actor.role != Role::Consumer {
+            continue;
+        }
+        match event.what {
+            What::Done => {
+                let could_stop = busy_until.get(&event.actor).copied().unwrap_or_default();
+                slowest = slowest.max(at.saturating_sub(could_stop.max(flag)));
+            }
+            _ => {
+                busy_until.insert(event.actor, at);
+            }
+        }
+    }
+    slowest
+}

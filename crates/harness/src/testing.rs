@@ -194,37 +194,13 @@ pub fn check_panicking_program(
     let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
     let events = parse_output(&stdout).unwrap_or_else(|e| panic!("{exe} {args:?}: {e}"));
     let verdict = check_printed(section, &config, &events);
-    if programs::is_plain(section) {
-        // Rust's own report of the panic: the thread's message, exit 101.
-        // What was lost is the checker's to say, from the printed lines.
-        let code = output.status.code();
-        assert_eq!(code, Some(programs::PANICKED), "{args:?}: {stderr}");
-        let failed = "failed while working on item (";
-        assert!(stderr.contains(failed), "{args:?}: {stderr}");
-        return verdict;
-    }
-    assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
-    let lines: Vec<&str> = stderr.lines().collect();
-    let [.., error, account] = lines.as_slice() else {
-        panic!("{args:?}: too few lines on stderr: {stderr}");
-    };
-    let expected = format!("{}: error: {thread} panicked: ", section.name);
-    assert!(
-        error.starts_with(&expected),
-        "{args:?}: {error:?} does not start with {expected:?}"
-    );
-    assert!(
-        error.contains("failed while working on item ("),
-        "{args:?}: {error:?}"
-    );
-    // The program's own account names exactly the items the checker finds
-    // missing (the checker reads the printed lines, the program its events).
-    let wanted = format!(
-        "{}: {}",
-        section.name,
-        crate::cli::never_processed(section, &verdict.never_consumed)
-    );
-    assert_eq!(*account, wanted, "{args:?}");
+    // Rust's own report of the panic: the thread's message, exit 101.
+    // What was lost is the checker's to say, from the printed lines.
+    let code = output.status.code();
+    assert_eq!(code, Some(programs::PANICKED), "{args:?}: {stderr}");
+    let failed = "failed while working on item (";
+    assert!(stderr.contains(failed), "{args:?}: {stderr}");
+    let _ = thread;
     verdict
 }
 
@@ -244,51 +220,6 @@ pub fn assert_refused(exe: &str, args: &[&str], expected: &str) {
     assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
 }
 
-/// Runs the real program with `--timeline` and checks the picture: a
-/// well-formed SVG with one lane per thread and one work span per item made
-/// and per item consumed. Also checks that a path that cannot be written is
-/// refused before the run starts.
-pub fn assert_timeline_drawn(section: &Section, exe: &str) {
-    if programs::is_plain(section) {
-        return assert_timeline_drawn_from_outside(section);
-    }
-    let dir =
-        std::env::temp_dir().join(format!("timeline-{}-{}", section.name, std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let file = dir.join("run.svg");
-    let file_arg = file.to_str().expect("a UTF-8 path");
-    let args = [
-        "--seed",
-        "5",
-        "--time-scale",
-        "0.001",
-        "--timeline",
-        file_arg,
-    ];
-    let (verdict, events) = check_program_events(section, exe, &args);
-    assert!(verdict.is_ok(), "{verdict}");
-    let svg = std::fs::read_to_string(&file).expect("the timeline was written");
-    std::fs::remove_dir_all(&dir).expect("cleaned up");
-    let count = |class: &str| count_in_svg(&svg, class);
-    let config = Config::new(section, 5);
-    assert_eq!(count("lane"), config.producers + config.consumers);
-    // One work span per item made, and one per item processed. Where a
-    // shutdown stops producers early, their lines say which items they made.
-    let made = if section.prints_added {
-        let made = |e: &&Event| matches!(e.what, What::Added(_) | What::Refused(_));
-        events.iter().filter(made).count()
-    } else {
-        config.total_items()
-    };
-    assert_eq!(count("working"), made + verdict.consumed.len());
-    let unwritable = dir.join("no/such/folder/run.svg");
-    assert_refused(
-        exe,
-        &["--timeline", unwritable.to_str().expect("UTF-8")],
-        "cannot write",
-    );
-}
-
 /// Parses an SVG (panics if it is not well-formed) and counts the shapes of
 /// a class: `lane`, `working`, `done` and the like.
 pub fn count_in_svg(svg: &str, class: &str) -> usize {
@@ -303,7 +234,7 @@ pub fn count_in_svg(svg: &str, class: &str) -> usize {
 /// arrives, and checks the picture it draws from them: a well-formed SVG
 /// with one lane per thread and one work span per item made and per item
 /// consumed.
-fn assert_timeline_drawn_from_outside(section: &Section) {
+pub fn assert_timeline_drawn(section: &Section) {
     let mut config = Config::new(section, 5);
     config.time_scale = 0.001;
     let log = Log::keeping();
@@ -315,7 +246,15 @@ fn assert_timeline_drawn_from_outside(section: &Section) {
     let svg = crate::timeline::Timeline::from_events(section, &config, &timed).to_svg();
     let count = |class: &str| count_in_svg(&svg, class);
     assert_eq!(count("lane"), config.producers + config.consumers);
-    assert_eq!(count("working"), 2 * config.total_items());
+    // One work span per item made, and one per item processed. Where a
+    // shutdown stops producers early, their lines say which items they made.
+    let made = if section.prints_added {
+        let made = |e: &&Event| matches!(e.what, What::Added(_) | What::Refused(_));
+        events.iter().filter(made).count()
+    } else {
+        config.total_items()
+    };
+    assert_eq!(count("working"), made + verdict.consumed.len());
 }
 
 /// Runs the real program a few ways (sleeping a little, many items through
@@ -363,9 +302,6 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
         "--panic-at",
     ];
     flags.extend(["--version", "--help"]);
-    if !programs::is_plain(section) {
-        flags.push("--timeline");
-    }
     if section.producers.numbered() {
         flags.push("--producers");
     }
@@ -375,12 +311,10 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
     for flag in flags {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
     }
-    let codes = if programs::is_plain(section) {
-        "Exit codes:"
-    } else {
-        crate::exit::CODES
-    };
-    assert!(help.contains(codes), "--help lacks the exit codes:\n{help}");
+    assert!(
+        help.contains("Exit codes:"),
+        "--help lacks the exit codes:\n{help}"
+    );
 }
 
 /// The tests every program with a section's command line shares: put
@@ -401,12 +335,7 @@ macro_rules! program_tests {
 
         #[test]
         fn bad_input_is_refused_with_one_line() {
-            let plain = $crate::programs::is_plain(&$section);
             for (args, expected) in $crate::testing::BAD_INPUTS {
-                // A plain program has no --timeline: the harness draws it.
-                if plain && args.contains(&"--timeline") {
-                    continue;
-                }
                 $crate::testing::assert_refused($exe, args, expected);
             }
         }
@@ -419,7 +348,7 @@ macro_rules! program_tests {
 
         #[test]
         fn a_timeline_shows_every_thread_and_item() {
-            $crate::testing::assert_timeline_drawn(&$section, $exe);
+            $crate::testing::assert_timeline_drawn(&$section);
         }
 
         #[test]
@@ -435,13 +364,6 @@ macro_rules! program_tests {
         #[test]
         fn a_closed_pipe_ends_the_run_quietly() {
             $crate::testing::system::assert_closed_pipe_ends_the_run($exe);
-        }
-
-        #[test]
-        fn a_timeline_never_destroys_a_file() {
-            if !$crate::programs::is_plain(&$section) {
-                $crate::testing::system::assert_timeline_never_destroys_a_file($exe);
-            }
         }
 
         #[test]
@@ -527,21 +449,6 @@ pub const BAD_INPUTS: &[(&[&str], &str)] = &[
         "invalid value '1.5' for '--capacity <N>'",
     ),
     (&["--frobnicate"], "unexpected argument '--frobnicate'"),
-    (
-        &[
-            "--items",
-            "20000",
-            "--time-scale",
-            "0",
-            "--timeline",
-            "big.svg",
-        ],
-        "--timeline draws runs of at most 10000 items",
-    ),
-    (
-        &["--timeline"],
-        "a value is required for '--timeline <FILE>'",
-    ),
     (&["--panic-at", "nobody:1"], "expected WHO:I"),
     (&["extra"], "unexpected argument 'extra'"),
 ];

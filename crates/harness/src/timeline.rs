@@ -335,7 +335,9 @@ pub fn with_marks(
                 mark(end, actor, What::Worked(item));
                 free_at.insert(actor, at);
             }
-            (Role::Producer, What::Running) => {
+            // A thread's first item begins after its `Running` line; a
+            // producer's next item, after its wait in `join`.
+            (_, What::Running) | (Role::Producer, What::Joined) => {
                 free_at.insert(actor, at);
             }
             (Role::Producer, What::Done) if !section.prints_added => {
@@ -354,7 +356,9 @@ pub fn with_marks(
         }
         mark(at, actor, event.what);
     }
-    if each_sends_one {
+    if !section.sentinel {
+        // Its shutdown is not a sentinel: nothing to draw.
+    } else if each_sends_one {
         for &(at, event) in done(Role::Producer) {
             mark(at, event.actor, What::SendingSentinel);
         }
@@ -826,4 +830,73 @@ fn seconds(t: f64) -> String {
 /// Rounds to a tenth, so the same run always gives the same text.
 fn round(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::programs::DISCONNECT;
+
+    #[test]
+    fn a_consumer_s_work_ends_at_its_line_and_lasted_its_effort() {
+        let mut config = Config::new(&DISCONNECT, 1);
+        config.time_scale = 1.0;
+        let consumer = Actor::consumer(0);
+        let (a, b) = (Item { i: 0, value: 0.3 }, Item { i: 1, value: 0.5 });
+        let ms = Duration::from_millis;
+        let line = |at, what| {
+            (
+                ms(at),
+                Event {
+                    actor: consumer,
+                    what,
+                },
+            )
+        };
+        // Running at 0, idle until 200 ms, then two items back to back.
+        let printed = [
+            line(0, What::Running),
+            line(500, What::Got(a)),
+            line(1_000, What::Got(b)),
+        ];
+        let marks: Vec<_> = with_marks(&DISCONNECT, &config, &printed)
+            .into_iter()
+            .filter(|(_, e)| matches!(e.what, What::Working(_) | What::Worked(_)))
+            .collect();
+        let expected = [
+            line(200, What::Working(a)),
+            line(500, What::Worked(a)),
+            line(500, What::Working(b)),
+            line(1_000, What::Worked(b)),
+        ];
+        assert_eq!(marks, expected);
+    }
+
+    #[test]
+    fn work_never_starts_before_the_thread_is_running() {
+        let config = Config::new(&DISCONNECT, 1);
+        let consumer = Actor::consumer(0);
+        let item = Item { i: 0, value: 0.9 };
+        let ms = Duration::from_millis;
+        // The lines came late and close together (a reader that fell behind).
+        let printed = [
+            (
+                ms(100),
+                Event {
+                    actor: consumer,
+                    what: What::Running,
+                },
+            ),
+            (
+                ms(300),
+                Event {
+                    actor: consumer,
+                    what: What::Got(item),
+                },
+            ),
+        ];
+        let marks = with_marks(&DISCONNECT, &config, &printed);
+        let started = marks.iter().find(|(_, e)| e.what == What::Working(item));
+        assert_eq!(started.map(|&(at, _)| at), Some(ms(100)));
+    }
 }

@@ -26,10 +26,11 @@ use std::time::Instant;
 
 use harness::cli::{Request, parse};
 use harness::log::parse_output;
+use harness::programs::watch_output;
 use harness::testing::run_program;
 use harness::timeline::Timeline;
 use harness::{Log, Section, check, check_printed};
-use producer_consumer::{EXAMPLES, SECTIONS, backpressure};
+use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The runs the book shows: the file name, the section and its
 /// command-line arguments.
@@ -142,12 +143,11 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
         .into_iter()
         .find(|section| section.name == program)
     else {
-        return Err(format!(
-            "timeline draws the plain programs (the four sections and counting_sentinels); \
-             the other examples take --timeline FILE themselves \
-             (cargo run --example {program} -- --timeline {file})"
-        ));
+        return Err(format!("no section or example named {program}"));
     };
+    // Find out now, not after a long run, if the picture cannot be written.
+    let path = Path::new(file);
+    harness::cli::check_writable(path).map_err(|e| format!("cannot write {file}: {e}"))?;
     let argv = std::iter::once(program).chain(flags.iter().copied());
     let config = match parse(&section, argv) {
         Ok(Request::Run { config, .. }) => config,
@@ -156,15 +156,22 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     };
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
-    harness::programs::watch(&section, &config, &log).map_err(|e| e.to_string())?;
+    let (status, stderr) = watch_output(&section, &config, &log);
+    eprint!("{stderr}");
+    if !status.success() && producer_consumer::failure_program(program).is_none() {
+        return Err(format!("{program} failed"));
+    }
     let timed = log.timed_events();
     let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
+    // The failure examples break the rules on purpose; the others must not.
+    let failure = producer_consumer::failure_program(program).is_some();
     let verdict = check_printed(&section, &config, &events);
-    if !verdict.is_ok() {
+    if !verdict.is_ok() && !failure {
         return Err(format!("the run broke the rules:\n{verdict}"));
     }
     let svg = Timeline::from_events(&section, &config, &timed).to_svg();
-    fs::write(file, svg).map_err(|e| format!("{file}: {e}"))?;
+    // FILE keeps what it held until a whole new picture replaces it.
+    harness::cli::replace_file(path, svg.as_bytes()).map_err(|e| format!("{file}: {e}"))?;
     eprintln!("timeline written to {file}");
     Ok(())
 }
@@ -185,30 +192,22 @@ fn command(section: &Section, args: &str) -> String {
     format!("$ cargo run {how} {} -- {args}", section.name)
 }
 
-/// Runs each of the book's programs in this process, through the same
-/// command-line parser and `run` as the real program, and writes what it
-/// printed, after the command that printed it, and its timeline.
+/// Runs each of the book's programs, as a reader would, and writes what it
+/// printed, after the command that printed it, its timeline, and what it
+/// wrote on stderr after the run (a report), if anything.
 fn book_outputs() -> Result<(), String> {
     build_programs()?;
     let dir = workspace_root().join("book/src/outputs");
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     for &(file, name, args) in BOOK_RUNS {
-        let (section, run) = section(name)?;
-        let argv = std::iter::once(name).chain(args.split_whitespace());
-        let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
-            return Err(format!("{name} {args}: not a run"));
-        };
+        let (section, _) = section(name)?;
+        let config = config_of(&section, args)?;
         let started = Instant::now();
         let log = Log::keeping();
-        // The backpressure example measures its report as it runs.
-        let report = if name == backpressure::SECTION.name {
-            let pressure =
-                backpressure::run_measured(&config, &log).map_err(|e| format!("{name}: {e}"))?;
-            Some(backpressure::report(&pressure))
-        } else {
-            run(&config, &log).map_err(|e| format!("{name}: {e}"))?;
-            None
-        };
+        let (status, stderr) = watch_output(&section, &config, &log);
+        if !status.success() {
+            return Err(format!("{name} {args} failed: {stderr}"));
+        }
         let timed = log.timed_events();
         let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
         let verdict = check(&section, &config, &events);
@@ -216,15 +215,15 @@ fn book_outputs() -> Result<(), String> {
             return Err(format!("{name} {args} broke the rules:\n{verdict}"));
         }
         let mut text = format!("{}\n", command(&section, args));
-        for event in events.iter().filter(|e| e.is_printed_by(&section)) {
+        for event in &events {
             text.push_str(&format!("{event}\n"));
         }
         let svg = Timeline::from_events(&section, &config, &timed).to_svg();
         fs::write(dir.join(format!("{file}.svg")), svg).map_err(|e| format!("{file}.svg: {e}"))?;
         fs::write(dir.join(format!("{file}.txt")), &text)
             .map_err(|e| format!("{file}.txt: {e}"))?;
-        if let Some(report) = report.or_else(|| section.report.map(|r| r(&config, &timed))) {
-            let report = format!("```console\n{report}```\n");
+        if !stderr.is_empty() {
+            let report = format!("```console\n{stderr}```\n");
             fs::write(dir.join(format!("{file}-report.md")), report)
                 .map_err(|e| format!("{file}-report.md: {e}"))?;
         }
@@ -238,9 +237,18 @@ fn book_outputs() -> Result<(), String> {
     polling_costs(&dir)
 }
 
+/// The settings a program takes from `args`, read as the harness reads them.
+fn config_of(section: &Section, args: &str) -> Result<harness::Config, String> {
+    let argv = std::iter::once(section.name).chain(args.split_whitespace());
+    match parse(section, argv) {
+        Ok(Request::Run { config, .. }) => Ok(config),
+        _ => Err(format!("{} {args}: not a run", section.name)),
+    }
+}
+
 /// The runs of the failure examples, which end in a failure on purpose:
-/// what a user sees, standard output then the lines on stderr after the
-/// run (the panic hook's message aside). `tests/failures.rs` checks them.
+/// what a user sees, standard output then standard error (thread numbers,
+/// which change from run to run, left out). `tests/failures.rs` checks them.
 const FAILURE_RUNS: &[(&str, &str)] = &[
     ("consumer_panic", "--seed 42 --time-scale 0.2"),
     ("consumers_gone", "--seed 42 --time-scale 0.2 --capacity 2"),
@@ -248,27 +256,25 @@ const FAILURE_RUNS: &[(&str, &str)] = &[
 
 fn failure_outputs(dir: &Path) -> Result<(), String> {
     for &(name, args) in FAILURE_RUNS {
-        let (section, run) = producer_consumer::failure_program(name)
-            .ok_or_else(|| format!("no failure example named {name}"))?;
-        let argv = std::iter::once(name).chain(args.split_whitespace());
-        let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
-            return Err(format!("{name} {args}: not a run"));
-        };
+        let (section, _) = section(name)?;
+        let config = config_of(&section, args)?;
         let log = Log::keeping();
-        let outcome = run(&config, &log);
+        let (_, stderr) = watch_output(&section, &config, &log);
         let timed = log.timed_events();
-        let events = log.events();
         let mut text = format!("{}\n", command(&section, args));
-        for event in events.iter().filter(|e| e.is_printed_by(&section)) {
+        for (_, event) in &timed {
             text.push_str(&format!("{event}\n"));
         }
-        if let Err(panicked) = outcome {
-            text.push_str(&harness::cli::failure_lines(
-                &section, &config, &panicked, &events,
-            ));
-        }
-        if let Some(report) = section.report {
-            text.push_str(&report(&config, &timed));
+        for line in stderr.lines() {
+            // "thread 'main' (4711) panicked at": the number is the run's.
+            let line = match line.split_once("' (") {
+                Some((name, rest)) if line.starts_with("thread '") => {
+                    let rest = rest.split_once(") ").map_or(rest, |(_, rest)| rest);
+                    format!("{name}' {rest}")
+                }
+                _ => line.to_string(),
+            };
+            text.push_str(&format!("{line}\n"));
         }
         let svg = Timeline::from_events(&section, &config, &timed).to_svg();
         fs::write(dir.join(format!("{name}.svg")), svg).map_err(|e| format!("{name}.svg: {e}"))?;
@@ -279,33 +285,37 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// Measures what polling costs in `event_timeout`, for three timeouts, and
-/// writes the table the book shows. Items average 50 ms (time scale 0.1).
+/// Measures what polling costs in `event_timeout` at its default settings
+/// (items of half a second on average, a timeout of 100 ms), and writes the
+/// table the book shows: medians over five seeds.
 fn polling_costs(dir: &Path) -> Result<(), String> {
-    use producer_consumer::event_timeout;
-    let section = event_timeout::SECTION;
+    let section = section("event_timeout")?.0;
     let mut table = String::from(
-        "| timeout | idle wake-ups, all consumers | slowest stop after the flag |\n|---|---|---|\n",
+        "| timeout | idle wake-ups, all consumers | slowest stop after the flag |\n\
+         |---|---|---|\n",
     );
-    for timeout_ms in [5, 20, 100] {
+    for time_scale in [1.0] {
         let mut wakeups = Vec::new();
         let mut latencies = Vec::new();
         for seed in 1..=5 {
             let mut config = harness::Config::new(&section, seed);
-            config.time_scale = 0.1;
-            let timeout = std::time::Duration::from_millis(timeout_ms);
-            let polling = event_timeout::run_with_timeout(&config, &Log::discarding(), timeout)
-                .map_err(|e| e.to_string())?;
-            wakeups.push(polling.iter().map(|p| p.idle_wakeups).sum::<usize>() as f64);
-            let slowest = polling
-                .iter()
-                .map(|p| p.shutdown_latency)
-                .max()
-                .unwrap_or_default();
-            latencies.push(slowest.as_secs_f64() * 1000.0);
+            config.time_scale = time_scale;
+            let log = Log::keeping();
+            let (status, stderr) = watch_output(&section, &config, &log);
+            if !status.success() {
+                return Err(format!("event_timeout failed: {stderr}"));
+            }
+            let woke = stderr
+                .split_whitespace()
+                .find_map(|word| word.parse::<f64>().ok())
+                .ok_or_else(|| format!("no count of wake-ups: {stderr}"))?;
+            wakeups.push(woke);
+            let stop = harness::programs::slowest_stop(&log.timed_events());
+            latencies.push(stop.as_secs_f64() * 1000.0);
         }
         table.push_str(&format!(
-            "| {timeout_ms} ms | {:.0} | {:.0} ms |\n",
+            "| {:.0} ms | {:.0} | {:.0} ms |\n",
+            100.0 * time_scale,
             perf::median(&wakeups),
             perf::median(&latencies)
         ));
