@@ -373,7 +373,6 @@ mod tests {
     const SECTION: Section = Section {
         name: "many-one",
         about: "",
-        version: "0",
         producers: Count::Many(2),
         consumers: Count::One,
         items: 3,
@@ -383,8 +382,6 @@ mod tests {
 
         example: false,
         sentinel: true,
-
-        report: None,
     };
 
     fn config() -> Config {

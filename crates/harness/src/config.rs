@@ -1,12 +1,6 @@
 //! What a section is (its shape) and how one run of it is set up.
 
-use std::thread;
-use std::time::Duration;
-
-use rand::rngs::StdRng;
-
-use crate::item::{Item, producer_rng};
-use crate::log::{Actor, Log, Role, What};
+use crate::log::{Actor, Role};
 
 /// How many threads of one role a section runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,16 +18,14 @@ impl Count {
         matches!(self, Count::Many(_))
     }
 
-    fn default_count(self) -> usize {
+    /// How many run when the command line does not say.
+    pub fn default_count(self) -> usize {
         match self {
             Count::One => 1,
             Count::Many(n) => n,
         }
     }
 }
-
-/// A section's summary of a run, from its settings and timed events.
-pub type Report = fn(&Config, &[(std::time::Duration, crate::Event)]) -> String;
 
 /// The fixed shape of a tutorial section: who runs and what it prints.
 #[derive(Debug, Clone, Copy)]
@@ -42,8 +34,6 @@ pub struct Section {
     pub name: &'static str,
     /// One line for `--help`.
     pub about: &'static str,
-    /// The crate's version, for `--version`.
-    pub version: &'static str,
     /// Producer threads.
     pub producers: Count,
     /// Consumer threads.
@@ -59,19 +49,10 @@ pub struct Section {
     pub example: bool,
     /// Whether its shutdown is a sentinel (drawn on its timeline).
     pub sentinel: bool,
-    /// A summary of the run, printed on stderr after it: it reads the
-    /// run's settings and timed events (marks included).
-    pub report: Option<Report>,
 }
 
-/// The most threads of one role a run may start.
+/// The most threads of one role a program starts (`common` refuses more).
 pub const MAX_THREADS: usize = 1_000;
-/// The most items a run may make in all.
-pub const MAX_TOTAL_ITEMS: usize = 100_000_000;
-/// The largest `--time-scale`.
-pub const MAX_TIME_SCALE: f64 = 1_000.0;
-/// The longest a run may expect to sleep, in seconds (one hour).
-pub const MAX_EXPECTED_SECONDS: f64 = 3_600.0;
 
 /// The settings of one run.
 #[derive(Debug, Clone, PartialEq)]
@@ -145,132 +126,6 @@ impl Config {
         self.producers.saturating_mul(self.items)
     }
 
-    /// Refuses settings that cannot run, or would run for hours, with a
-    /// message that says which setting to change.
-    pub fn validate(&self, section: &Section) -> Result<(), String> {
-        for (role, count, wanted) in [
-            ("producers", self.producers, section.producers),
-            ("consumers", self.consumers, section.consumers),
-        ] {
-            if wanted == Count::One && count != 1 {
-                return Err(format!("{} runs exactly one of its {role}", section.name));
-            }
-            if count == 0 {
-                return Err(format!("--{role} must be at least 1"));
-            }
-            if count > MAX_THREADS {
-                return Err(format!(
-                    "--{role} {count} is too many threads; the most is {MAX_THREADS}"
-                ));
-            }
-        }
-        if self.total_items() > MAX_TOTAL_ITEMS {
-            return Err(format!(
-                "{} producers x {} items is too many; the most is {MAX_TOTAL_ITEMS} in all",
-                self.producers, self.items
-            ));
-        }
-        if !self.time_scale.is_finite() || self.time_scale < 0.0 {
-            return Err(format!(
-                "--time-scale must be a finite number >= 0, not {}",
-                self.time_scale
-            ));
-        }
-        if self.time_scale > MAX_TIME_SCALE {
-            return Err(format!(
-                "--time-scale {} is too large; the most is {MAX_TIME_SCALE}",
-                self.time_scale
-            ));
-        }
-        if let Some(PanicAt { actor, i }) = self.panic_at {
-            let count = match actor.role {
-                Role::Producer => (self.producers, section.producers),
-                Role::Consumer => (self.consumers, section.consumers),
-            };
-            let exists = match (actor.id, count) {
-                (None, (_, Count::One)) => true,
-                (Some(id), (n, Count::Many(_))) => id < n,
-                _ => false,
-            };
-            let name = actor.flag_name();
-            if !exists {
-                return Err(format!(
-                    "--panic-at names {name}, which this run does not have"
-                ));
-            }
-            if i >= self.items {
-                return Err(format!(
-                    "--panic-at {name}:{i}: items are numbered 0 to {}",
-                    self.items.saturating_sub(1)
-                ));
-            }
-        }
-        let seconds = self.expected_seconds();
-        if seconds > MAX_EXPECTED_SECONDS {
-            return Err(format!(
-                "this run would take about {:.1} hours of simulated effort; \
-                 lower --time-scale or --items",
-                seconds / 3_600.0
-            ));
-        }
-        Ok(())
-    }
-
-    /// About how long a run sleeps: values average 0.5 s, each producer
-    /// sleeps once per item, and the consumers share one sleep per item.
-    pub fn expected_seconds(&self) -> f64 {
-        let per_producer = self.items as f64;
-        let per_consumer = self.total_items() as f64 / self.consumers.max(1) as f64;
-        0.5 * self.time_scale * per_producer.max(per_consumer)
-    }
-
-    /// The random number generator of a producer: each has its own, from
-    /// the run's seed and the producer's number (0 for a lone producer).
-    pub fn rng_for(&self, producer: Actor) -> StdRng {
-        producer_rng(self.seed, producer.id.unwrap_or(0))
-    }
-
-    // ANCHOR: channel
-    /// The shared buffer: a flume channel, bounded when `capacity` is set.
-    ///
-    /// Unlike Python's `queue.Queue(maxsize=0)`, which is unbounded, a
-    /// flume channel of capacity 0 is a *rendezvous*: every `send` waits
-    /// until a receiver takes the message.
-    pub fn channel<T>(&self) -> (flume::Sender<T>, flume::Receiver<T>) {
-        match self.capacity {
-            Some(slots) => flume::bounded(slots),
-            None => flume::unbounded(),
-        }
-    }
-    // ANCHOR_END: channel
-
-    // ANCHOR: effort
-    /// Simulated work on an item: sleeps `item.value` seconds times the time
-    /// scale, and marks the start and end in the log for timelines. Panics
-    /// instead if `--panic-at` names this thread and item.
-    pub fn work_on(&self, actor: Actor, item: Item, log: &Log) {
-        log.event(actor, What::Working(item));
-        let effort = self.effort(actor, item);
-        // Asking the system for a sleep costs tens of microseconds, however
-        // short the sleep: below a microsecond, the effort is no effort.
-        if effort >= Duration::from_micros(1) {
-            thread::sleep(effort);
-        }
-        log.event(actor, What::Worked(item));
-    }
-    // ANCHOR_END: effort
-
-    /// How long `actor` works on `item`: `item.value` seconds times the time
-    /// scale. Panics instead if `--panic-at` names this thread and item.
-    pub fn effort(&self, actor: Actor, item: Item) -> Duration {
-        if self.panic_at == Some(PanicAt { actor, i: item.i }) {
-            panic!("{actor} failed while working on item {item} (as --panic-at asked)");
-        }
-        Duration::from_secs_f64(item.value * self.time_scale)
-    }
-}
-
-impl Config {
     /// The command that repeats this run of `section`: only the flags the
     /// section takes, so it can be pasted into a shell as it is.
     pub fn command(&self, section: &Section) -> String {
@@ -304,7 +159,6 @@ mod tests {
     const MANY_MANY: Section = Section {
         name: "many-many",
         about: "",
-        version: "0",
         producers: Count::Many(3),
         consumers: Count::Many(5),
         items: 10,
@@ -314,8 +168,6 @@ mod tests {
 
         example: false,
         sentinel: true,
-
-        report: None,
     };
 
     fn config() -> Config {
@@ -329,38 +181,6 @@ mod tests {
             (config.producers, config.consumers, config.items),
             (3, 5, 10)
         );
-        assert_eq!(config.validate(&MANY_MANY), Ok(()));
-    }
-
-    #[test]
-    fn refuses_settings_that_cannot_run() {
-        type Change = fn(&mut Config);
-        let cases: [(Change, &str); 9] = [
-            (|c| c.producers = 0, "--producers must be at least 1"),
-            (|c| c.consumers = 5_000, "too many threads"),
-            (|c| c.time_scale = f64::NAN, "finite number"),
-            (|c| c.time_scale = -1.0, "finite number"),
-            (|c| c.items = usize::MAX, "too many"),
-            (|c| c.items = 100_000, "hours of simulated effort"),
-            (
-                |c| c.panic_at = Some("consumer-5:0".parse().unwrap()),
-                "names consumer-5, which",
-            ),
-            (
-                |c| c.panic_at = Some("producer:0".parse().unwrap()),
-                "names producer, which",
-            ),
-            (
-                |c| c.panic_at = Some("producer-2:10".parse().unwrap()),
-                "numbered 0 to 9",
-            ),
-        ];
-        for (change, expected) in cases {
-            let mut config = config();
-            change(&mut config);
-            let error = config.validate(&MANY_MANY).unwrap_err();
-            assert!(error.contains(expected), "{error:?} lacks {expected:?}");
-        }
     }
 
     #[test]
@@ -394,19 +214,6 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "Consumer 2 failed while working on item (3, 0.5)")]
-    fn work_on_panics_where_asked() {
-        let mut config = config();
-        config.time_scale = 0.0;
-        config.panic_at = Some("consumer-2:3".parse().unwrap());
-        let log = Log::keeping();
-        config.work_on(Actor::consumer(1), Item { i: 3, value: 0.5 }, &log);
-        config.work_on(Actor::consumer(2), Item { i: 2, value: 0.5 }, &log);
-        assert_eq!(log.events().len(), 4, "two starts and two ends");
-        config.work_on(Actor::consumer(2), Item { i: 3, value: 0.5 }, &log);
-    }
-
-    #[test]
     fn the_command_repeats_the_run() {
         let mut config = config();
         config.capacity = Some(0);
@@ -426,13 +233,5 @@ mod tests {
             panic!("{command} does not parse: {parsed:?}");
         };
         assert_eq!(parsed, config);
-    }
-
-    #[test]
-    fn a_long_run_is_fine_without_sleeping() {
-        let mut config = config();
-        config.items = 100_000;
-        config.time_scale = 0.0;
-        assert_eq!(config.validate(&MANY_MANY), Ok(()));
     }
 }

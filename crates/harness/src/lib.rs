@@ -3,15 +3,15 @@
 //! that says whether a run kept every rule of the pattern, the timelines
 //! drawn from a run, and the test helpers.
 //!
-//! No plain program depends on this crate: a section's file holds its own
-//! producer, consumer and `main`, on `common`'s few words. The examples not
-//! yet made plain still run on the older machinery kept here (the event
-//! log, the command line with `--timeline`, the settings).
+//! No program depends on this crate: each is one plain file (a section's
+//! `src/main.rs`, or `examples/NAME.rs`) on `common`'s few words. The
+//! harness runs it, as a reader would, and reads what it prints: the
+//! settings it runs with are read by the program's own parser
+//! ([`cli::parse`]), so the two can never disagree.
 
 pub mod check;
 pub mod cli;
 pub mod config;
-pub mod exit;
 pub mod item;
 pub mod log;
 pub mod programs;
@@ -24,8 +24,8 @@ pub use check::{Verdict, check, check_printed, summary};
 pub use config::{Config, Count, PanicAt, Section};
 pub use item::{Item, Message};
 pub use log::{Actor, Event, Log, Role, What};
-pub use threads::{Panicked, join_all};
+pub use threads::Panicked;
 
-/// A section's `run` function: runs the threads with these settings,
-/// reporting to the log, and joins them all.
+/// A program's `run` function: runs the real program with these settings,
+/// recording each line it prints in the log as it arrives.
 pub type Run = fn(&Config, &Log) -> Result<(), Panicked>;

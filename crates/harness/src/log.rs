@@ -262,8 +262,8 @@ pub fn parse_output(output: &str) -> Result<Vec<Event>, ParseEventError> {
     output.lines().map(str::parse).collect()
 }
 
-/// Where a run's events go: printed to standard output, kept in memory
-/// with the time each happened, or both.
+/// Where the events read from a run go: kept in memory with the time each
+/// arrived, and printed to standard output too if asked.
 #[derive(Debug)]
 pub struct Log {
     start: Instant,
@@ -275,26 +275,14 @@ pub struct Log {
 }
 
 impl Log {
-    /// Prints each of the section's lines as it happens (what the programs
-    /// do), keeping nothing.
-    pub fn printing(section: &Section) -> Log {
-        Log::new(Some(*section), false)
-    }
-
     /// Keeps every event, marks included, and prints nothing (what tests
     /// use).
     pub fn keeping() -> Log {
         Log::new(None, true)
     }
 
-    /// Neither prints nor keeps anything: the baseline for measuring what
-    /// printing and keeping cost.
-    pub fn discarding() -> Log {
-        Log::new(None, false)
-    }
-
-    /// Prints each of the section's lines and keeps every event (what a run
-    /// with `--timeline` does).
+    /// Prints each of the section's lines and keeps every event (what
+    /// `cargo xtask timeline` does, so that the run shows as it goes).
     pub fn printing_and_keeping(section: &Section) -> Log {
         Log::new(Some(*section), true)
     }
@@ -325,7 +313,7 @@ impl Log {
         if self.prints(&event) {
             // Each line is written under stdout's lock, so it is never split.
             // A line that cannot be written fails as `println!` does, and the
-            // panic hook of `exit::install` ends the program with its code.
+            // panic hook of `common::end_cleanly_when_refused` ends the program.
             if let Err(error) = writeln!(io::stdout().lock(), "{event}") {
                 panic!("failed printing to stdout: {error}");
             }

@@ -18,7 +18,6 @@ const fn section(name: &'static str, producers: Count, consumers: Count, items: 
     Section {
         name,
         about: "",
-        version: env!("CARGO_PKG_VERSION"),
         producers,
         consumers,
         items,
@@ -26,7 +25,6 @@ const fn section(name: &'static str, producers: Count, consumers: Count, items: 
         barrier: false,
         example: false,
         sentinel: true,
-        report: None,
     }
 }
 

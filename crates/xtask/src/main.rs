@@ -13,8 +13,6 @@
 //!   the section has several) and N items in all per run, and checks them.
 //! - `cargo xtask timeline FILE.svg PROGRAM [FLAGS...]` runs a plain
 //!   program and draws its run from the lines it prints.
-//! - `cargo run --release -p xtask -- event-cost` measures what keeping
-//!   timed events (for `--timeline`) costs per event, and in a whole run.
 
 mod ideal;
 mod perf;
@@ -72,7 +70,7 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
 ];
 
 const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
-                     | event-cost | stress [--threads N] [--items N] [--only NAME,...] \
+                     | stress [--threads N] [--items N] [--only NAME,...] \
                      | timeline FILE.svg PROGRAM [FLAGS...]";
 
 fn main() -> ExitCode {
@@ -85,7 +83,6 @@ fn main() -> ExitCode {
             Ok(runs) => soak(runs),
             Err(_) => Err(format!("--runs takes a whole number, not {runs:?}")),
         },
-        ["event-cost"] => event_cost(),
         ["perf-report"] => perf::report(),
         ["stress", options @ ..] => stress(options),
         ["timeline", file, program, flags @ ..] => timeline(file, program, flags),
@@ -391,56 +388,6 @@ fn soak(runs: u64) -> Result<(), String> {
         );
     }
     Ok(())
-}
-
-/// Measures the cost of keeping timed events: per event, and over a whole
-/// run at `--time-scale 0`, where it weighs most. Medians of seven rounds.
-fn event_cost() -> Result<(), String> {
-    use harness::Actor;
-    const EVENTS: u32 = 1_000_000;
-    let per_event = |make: fn() -> Log| {
-        median(|| {
-            let log = make();
-            let started = Instant::now();
-            for _ in 0..EVENTS {
-                log.running(Actor::PRODUCER);
-            }
-            started.elapsed().as_secs_f64() * 1e9 / f64::from(EVENTS)
-        })
-    };
-    let kept = per_event(Log::keeping);
-    let discarded = per_event(Log::discarding);
-    println!(
-        "one event: {kept:.1} ns kept, {discarded:.1} ns discarded ({EVENTS} events, median of 7)"
-    );
-
-    let (section, run) = section("many-many")?;
-    let mut config = harness::Config::new(&section, 1);
-    config.items = 100_000;
-    config.time_scale = 0.0;
-    let events = 3 * config.total_items() + 2 * (config.producers + config.consumers) + 1;
-    let whole_run = |make: fn() -> Log| {
-        median(|| {
-            let log = make();
-            let started = Instant::now();
-            run(&config, &log).expect("no thread panics");
-            started.elapsed().as_secs_f64() * 1e3
-        })
-    };
-    let kept = whole_run(Log::keeping);
-    let discarded = whole_run(Log::discarding);
-    println!(
-        "many-many, {} items at --time-scale 0 (about {events} events): \
-         {kept:.0} ms kept, {discarded:.0} ms discarded (median of 7)",
-        config.total_items()
-    );
-    Ok(())
-}
-
-fn median(mut measure: impl FnMut() -> f64) -> f64 {
-    let mut samples: Vec<f64> = (0..7).map(|_| measure()).collect();
-    samples.sort_by(f64::total_cmp);
-    samples[samples.len() / 2]
 }
 
 /// Runs every section at capacities 0, 1, 64 and unbounded with many

@@ -1,17 +1,29 @@
 //! What a program does when the system says no: a thread refused, output
-//! that cannot be written, a reader that goes away, a `--timeline` file
-//! that cannot be written. Each check runs the real program, as a user
-//! would, under the limit it needs (`prlimit`, `setpriv`, `/dev/full`).
+//! that cannot be written, a reader that goes away. Each check runs the
+//! real program, as a user would, under the limit it needs (`prlimit`,
+//! `setpriv`, `/dev/full`).
 
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{DEADLOCK_BOUND, assert_refused, read_all, run_bounded, wait_within, within};
-use crate::exit;
+use super::{DEADLOCK_BOUND, read_all, run_bounded, wait_within, within};
+
+/// The exit codes every program promises (its `--help` lists them; `common`
+/// sets them in one place).
+mod exit {
+    /// Bad command-line input.
+    pub const USAGE: u8 = 2;
+    /// The output could not be written.
+    pub const CANNOT_WRITE: u8 = 3;
+    /// The system refused to start a thread.
+    pub const NO_THREAD: u8 = 4;
+    /// Standard output was closed by its reader (128 + `SIGPIPE`).
+    pub const CLOSED_PIPE: u8 = 141;
+}
 
 /// A run whose natural end is many minutes away (a thousand items each,
 /// about half a second apiece), and which prints its first line at once.
@@ -190,79 +202,4 @@ pub fn assert_closed_pipe_ends_the_run(exe: &str) {
         stderr: stderr.join().expect("stderr reader"),
     };
     assert_ended(&output, exit::CLOSED_PIPE, "", &what);
-}
-
-/// The names in `dir`, sorted.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<_> = fs::read_dir(dir)
-        .expect("a folder")
-        .map(|entry| {
-            entry
-                .expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect();
-    names.sort();
-    names
-}
-
-/// `--timeline FILE` never destroys what FILE held: not when the run is
-/// killed, not when the new picture cannot be written (exit code 3), and it
-/// refuses, before the run, a device or a pipe it would have to open.
-pub fn assert_timeline_never_destroys_a_file(exe: &str) {
-    const OLD: &str = "<svg>an earlier picture</svg>";
-    let dir = scratch_dir("timeline");
-    let file = dir.join("run.svg");
-    let file_arg = file.to_str().expect("a UTF-8 path");
-    fs::write(&file, OLD).expect("an earlier picture");
-
-    // Killed mid-run (as by Ctrl-C), after its first line: the path was
-    // checked by then, and the file holds what it held.
-    let what = format!("{exe} {LONG_RUN:?} --timeline {file_arg}");
-    let mut command = Command::new(exe);
-    command.args(LONG_RUN).args(["--timeline", file_arg]);
-    command.stderr(Stdio::null());
-    let (mut child, _reader) = first_line(command, &what);
-    child.kill().expect("the program is killed");
-    child.wait().expect("the program ended");
-    assert_eq!(fs::read_to_string(&file).expect("the file"), OLD, "{what}");
-    assert_eq!(names_in(&dir), ["run.svg"], "{what} left files behind");
-
-    // The picture cannot be written (a file size limit; the signal it sends
-    // is ignored, so the write fails instead): exit code 3 and one line, and
-    // the file holds what it held.
-    let mut command = Command::new("sh");
-    command
-        .args([
-            "-c",
-            r#"trap "" XFSZ; exec prlimit --fsize=4096 -- "$0" "$@""#,
-            exe,
-        ])
-        .args(SHORT_RUN)
-        .args(["--timeline", file_arg])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let what = format!("{exe} --timeline {file_arg} with files of at most 4 KiB");
-    let output = run_bounded(command, &what);
-    let expected = format!("error: cannot write {file_arg}: File too large");
-    assert_ended(&output, exit::CANNOT_WRITE, &expected, &what);
-    assert_eq!(fs::read_to_string(&file).expect("the file"), OLD, "{what}");
-    assert_eq!(names_in(&dir), ["run.svg"], "{what} left files behind");
-
-    // A device or a named pipe is refused up front, without opening it (a
-    // pipe with no reader would wait for one for ever).
-    let fifo = dir.join("pipe");
-    let made = Command::new("mkfifo")
-        .arg(&fifo)
-        .status()
-        .expect("mkfifo runs");
-    assert!(made.success(), "mkfifo {}", fifo.display());
-    for target in [Path::new("/dev/full"), &fifo] {
-        let target = target.to_str().expect("a UTF-8 path");
-        let args = [SHORT_RUN, &["--timeline", target]].concat();
-        assert_refused(exe, &args, "not a regular file");
-    }
-    fs::remove_dir_all(&dir).expect("cleaned up");
 }
