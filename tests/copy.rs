@@ -2,7 +2,9 @@
 //! new crate exactly as its page says (its file as `src/main.rs`, with
 //! `mod common;` on top, `common`'s file as `src/common.rs`, and
 //! `cargo add flume@0.12 rand@0.10`), builds without a warning, runs, and
-//! prints lines that keep every rule of the pattern.
+//! prints lines that keep every rule of the pattern (the two failure
+//! examples: that end as they should). `spawn_and_join`, std only, is
+//! copied alone.
 //!
 //! It builds offline, with the versions of the workspace's `Cargo.lock`.
 
@@ -60,6 +62,27 @@ fn copy_into(dir: &Path, name: &str, example: bool) {
     fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
 }
 
+/// Builds the reader's crate in `dir`, offline, as `cargo build` would;
+/// fails on an error or on any warning.
+fn build_copy(dir: &Path, target: &Path, name: &str) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut build = Command::new(cargo);
+    build
+        .args(["build", "--offline", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("RUSTFLAGS")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let built = run_bounded(build, &format!("cargo build of the copied {name}"));
+    let messages = String::from_utf8_lossy(&built.stderr);
+    assert!(built.status.success(), "{name}:\n{messages}");
+    assert!(
+        !messages.contains("warning"),
+        "{name} builds with warnings:\n{messages}"
+    );
+}
+
 #[test]
 fn every_plain_program_copied_into_a_new_crate_builds_and_runs() {
     let scratch = std::env::temp_dir().join(format!("copy-test-{}", std::process::id()));
@@ -68,26 +91,7 @@ fn every_plain_program_copied_into_a_new_crate_builds_and_runs() {
     for section in PLAIN {
         let dir = scratch.join(section.name);
         copy_into(&dir, section.name, section.example);
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-        let mut build = Command::new(cargo);
-        build
-            .args(["build", "--offline", "--quiet", "--manifest-path"])
-            .arg(dir.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target)
-            .env_remove("RUSTFLAGS")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
-        let built = run_bounded(
-            build,
-            &format!("cargo build of the copied {}", section.name),
-        );
-        let messages = String::from_utf8_lossy(&built.stderr);
-        assert!(built.status.success(), "{}:\n{messages}", section.name);
-        assert!(
-            !messages.contains("warning"),
-            "{} builds with warnings:\n{messages}",
-            section.name
-        );
+        build_copy(&dir, &target, section.name);
         let exe = target.join("debug").join(section.name);
         let args = ["--seed", "3", "--time-scale", "0", "--capacity", "1"];
         let output = run_program(exe.to_str().expect("UTF-8"), &args);
@@ -114,4 +118,28 @@ fn every_plain_program_copied_into_a_new_crate_builds_and_runs() {
         assert!(verdict.is_ok(), "the copied {}:\n{verdict}", section.name);
     }
     fs::remove_dir_all(&scratch).expect("cleaned up");
+}
+
+#[test]
+fn spawn_and_join_copied_into_a_new_crate_builds_and_runs() {
+    // std only: the file as `src/main.rs`, nothing else.
+    let dir = std::env::temp_dir().join(format!("copy-spawn-{}", std::process::id()));
+    fs::create_dir_all(dir.join("src")).expect("a scratch crate");
+    let manifest =
+        "[package]\nname = \"spawn_and_join\"\nversion = \"0.1.0\"\nedition = \"2024\"\n";
+    fs::write(dir.join("Cargo.toml"), manifest).expect("Cargo.toml");
+    fs::copy(
+        workspace().join("examples/spawn_and_join.rs"),
+        dir.join("src/main.rs"),
+    )
+    .expect("main.rs");
+    let target: PathBuf = workspace().join("target/copy-test");
+    build_copy(&dir, &target, "spawn_and_join");
+    let exe = target.join("debug/spawn_and_join");
+    let output = run_program(exe.to_str().expect("UTF-8"), &[]);
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "worker finished; the scoped threads summed [1, 2, 3] to 6\n"
+    );
+    fs::remove_dir_all(&dir).expect("cleaned up");
 }
