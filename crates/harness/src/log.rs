@@ -115,6 +115,13 @@ pub enum What {
     /// A producer's wait for every item put so far to be processed (the
     /// `Queue.join()` of Python) is over.
     Joined,
+    /// A consumer processed an item that another consumer had taken and
+    /// never acknowledged (it died): the item may have been processed
+    /// before (Redis Streams).
+    Reclaimed(Item),
+    /// The process of this thread was killed: it could not print `Done`
+    /// (printed for it by the program that started it).
+    Killed,
     /// Mark: the thread starts its simulated work on an item.
     Working(Item),
     /// Mark: the thread has finished its simulated work on an item.
@@ -168,6 +175,8 @@ impl fmt::Display for Event {
             What::Dropped(item) => write!(f, ">{} dropped {item}", lowercase(actor)),
             What::Added(item) => write!(f, ">{} added {item}", lowercase(actor)),
             What::Got(item) => write!(f, ">{} got {item}", lowercase(actor)),
+            What::Reclaimed(item) => write!(f, ">{} reclaimed {item}", lowercase(actor)),
+            What::Killed => write!(f, "{actor}: Killed"),
             What::Working(item) => write!(f, "[{actor} starts work on {item}]"),
             What::Worked(item) => write!(f, "[{actor} ends work on {item}]"),
             What::SendingSentinel => write!(f, "[{actor} sends the sentinel]"),
@@ -202,17 +211,17 @@ impl FromStr for Event {
 
 fn parse_line(line: &str) -> Option<Event> {
     if let Some(rest) = line.strip_prefix('>') {
-        let (who, verb, item) = [" got ", " added ", " refused ", " dropped "]
-            .into_iter()
-            .find_map(|verb| {
-                let (who, item) = rest.split_once(verb)?;
-                Some((who, verb.trim(), item))
-            })?;
+        let verbs = [" got ", " added ", " refused ", " dropped ", " reclaimed "];
+        let (who, verb, item) = verbs.into_iter().find_map(|verb| {
+            let (who, item) = rest.split_once(verb)?;
+            Some((who, verb.trim(), item))
+        })?;
         let actor = parse_actor(who)?;
         let item = parse_item(item)?;
         let what = match (actor.role, verb) {
             (Role::Consumer, "got") => What::Got(item),
             (Role::Consumer, "dropped") => What::Dropped(item),
+            (Role::Consumer, "reclaimed") => What::Reclaimed(item),
             (Role::Producer, "added") => What::Added(item),
             (Role::Producer, "refused") => What::Refused(item),
             _ => return None,
@@ -225,6 +234,7 @@ fn parse_line(line: &str) -> Option<Event> {
         "Done" => What::Done,
         "Shut down the queue" => What::ShutDown,
         "Every item put so far is processed" => What::Joined,
+        "Killed" => What::Killed,
         _ => return None,
     };
     Some(Event {

@@ -297,3 +297,14 @@ pub fn slowest_stop(timed: &[(Duration, Event)]) -> Duration {
     }
     slowest
 }
+
+/// `redis-streams`: producer and consumer processes over a Redis stream
+/// (two producers, three consumers by default). It takes the sections'
+/// flags but `--panic-at` (its consumers can `--crash` instead), and its
+/// delivery is at least once: an item reclaimed from a consumer that died
+/// may be processed twice.
+pub const REDIS_STREAMS: Section = Section {
+    prints_added: true,
+    sentinel: false,
+    ..section("redis-streams", Count::Many(2), Count::Many(3), 10)
+};

@@ -204,7 +204,7 @@ impl Timeline {
                     close(Activity::WaitingForRoom, t, None);
                     added_at.insert(key(&item), t);
                 }
-                What::Got(_) => since[lane] = t,
+                What::Got(_) | What::Reclaimed(_) => since[lane] = t,
                 What::ShutDown => {
                     since[lane] = t;
                     shut_down = shut_down.or(Some(t));
@@ -227,7 +227,7 @@ impl Timeline {
                     since[lane] = t;
                     sentinel.push((lane, t));
                 }
-                What::Done => {
+                What::Done | What::Killed => {
                     match role {
                         // A consumer waits in `recv` until the sentinel comes.
                         Role::Consumer => {
@@ -323,7 +323,7 @@ pub fn with_marks(
         let actor = event.actor;
         let free = free_at.get(&actor).copied().unwrap_or(at).min(at);
         match (actor.role, event.what) {
-            (Role::Consumer, What::Got(item)) => {
+            (Role::Consumer, What::Got(item) | What::Reclaimed(item)) => {
                 let start = at.saturating_sub(effort(&item)).max(free);
                 mark(start, actor, What::Working(item));
                 mark(at, actor, What::Worked(item));

@@ -1,0 +1,57 @@
+//! The producer-consumer pattern across processes, over Redis Streams.
+//!
+//! Producers and consumers are separate programs that share nothing but a
+//! Redis server: run them in separate terminals, or on separate machines,
+//! with the same `--redis URL`. Without a subcommand, this program runs a
+//! whole configuration, P producer processes and C consumer processes, on
+//! a private `redis-server` of its own unless given `--redis URL`, and
+//! prints their lines as one run.
+//!
+//! ```text
+//! cargo run -p redis-streams -- --producers 4 --consumers 4 --seed 7
+//! cargo run -p redis-streams -- producer --redis redis://127.0.0.1/ --id 0
+//! cargo run -p redis-streams -- consumer --redis redis://127.0.0.1/ --id 0
+//! cargo run -p redis-streams -- --help
+//! ```
+
+mod consumer;
+mod producer;
+mod run;
+mod stream;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    version,
+    about = "Producers and consumers as separate processes, over Redis Streams",
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit codes: 0 every item processed; 1 some item never processed, \
+                  or a process failed; 2 bad input; 5 Redis could not be reached, \
+                  went away, or is not installed"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    run: run::Args,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One producer: makes its items and adds them to the stream.
+    Producer(producer::Args),
+    /// One consumer: processes items from the stream, in the group.
+    Consumer(consumer::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Producer(args)) => producer::main(args),
+        Some(Command::Consumer(args)) => consumer::main(args),
+        None => run::main(cli.run),
+    }
+}
