@@ -34,12 +34,17 @@ pub const EXAMPLES: [(Section, Run); 10] = watched!(
     ASYNC_CONSUMERS,
 );
 
+/// Beyond one process: producers and consumers as separate programs, over
+/// Redis Streams (`crates/redis-streams`). Its runs need `redis-server`.
+pub const BEYOND: [(Section, Run); 1] = watched!(REDIS_STREAMS);
+
 /// The section or example called `name`, with its `run`.
 pub fn program(name: &str) -> Option<(Section, Run)> {
     SECTIONS
         .into_iter()
         .chain(EXAMPLES)
         .chain(FAILURE_EXAMPLES)
+        .chain(BEYOND)
         .find(|(section, _)| section.name == name)
 }
 

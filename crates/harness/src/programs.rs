@@ -239,9 +239,15 @@ pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panick
 /// As [`watch`], but hands back how the program ended and what it wrote
 /// on stderr (a report after the run, a panic's message).
 pub fn watch_output(section: &Section, config: &Config, log: &Log) -> (ExitStatus, String) {
+    watch_args(section, &args(section, config), log)
+}
+
+/// As [`watch_output`], with the program's arguments as they are (for
+/// flags of its own, beyond the sections').
+pub fn watch_args(section: &Section, args: &[String], log: &Log) -> (ExitStatus, String) {
     let exe = path_of(section);
     let mut child = Command::new(&exe)
-        .args(args(section, config))
+        .args(args)
         // What a reader sees by default: no backtrace after a panic.
         .env_remove("RUST_BACKTRACE")
         .stdin(Stdio::null())
@@ -259,7 +265,7 @@ pub fn watch_output(section: &Section, config: &Config, log: &Log) -> (ExitStatu
         let line = line.expect("the program prints text");
         let event: Event = line
             .parse()
-            .unwrap_or_else(|e| panic!("{}: {e}", config.command(section)));
+            .unwrap_or_else(|e| panic!("{} {}: {e}", section.name, args.join(" ")));
         log.event(event.actor, event.what);
     }
     let status = child.wait().expect("the program ends");

@@ -15,6 +15,7 @@ use crate::config::{Config, Section};
 use crate::log::{Event, Log, What, parse_output};
 use crate::programs;
 
+pub mod redis_server;
 pub mod system;
 
 /// How long any single run in a test may take before it counts as hung.
@@ -106,7 +107,13 @@ pub fn run_program(exe: &str, args: &[&str]) -> Output {
 /// Runs `command` with no input, reads whichever of its outputs are piped,
 /// and returns them with its exit status. Kills it and panics if it takes
 /// longer than [`DEADLOCK_BOUND`].
-pub fn run_bounded(mut command: Command, what: &str) -> Output {
+pub fn run_bounded(command: Command, what: &str) -> Output {
+    run_within(command, what, DEADLOCK_BOUND)
+}
+
+/// [`run_bounded`] with a bound of its own: for what takes long by nature,
+/// such as a first build of a crate's dependencies.
+pub fn run_within(mut command: Command, what: &str, bound: Duration) -> Output {
     let mut child = command
         .stdin(Stdio::null())
         .spawn()
@@ -115,8 +122,8 @@ pub fn run_bounded(mut command: Command, what: &str) -> Output {
     // child while we wait for it.
     let out = read_all(child.stdout.take());
     let err = read_all(child.stderr.take());
-    let status = wait_within(&mut child, DEADLOCK_BOUND)
-        .unwrap_or_else(|| panic!("{what} did not finish within {DEADLOCK_BOUND:?}: a deadlock?"));
+    let status = wait_within(&mut child, bound)
+        .unwrap_or_else(|| panic!("{what} did not finish within {bound:?}: a deadlock?"));
     Output {
         status,
         stdout: out.join().expect("stdout reader"),

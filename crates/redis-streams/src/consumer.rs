@@ -12,8 +12,8 @@ use std::process::{self, ExitCode};
 use std::thread;
 use std::time::Duration;
 
+use crate::common::Item;
 use crate::stream::{GROUP, NO_SERVER, closed_key, connect, item_of, shown};
-use common::Item;
 use redis::streams::{
     StreamAutoClaimOptions, StreamAutoClaimReply, StreamReadOptions, StreamReadReply,
 };
@@ -137,7 +137,6 @@ impl Consumer {
 
 /// Runs one consumer with `args`; the exit code says how it ended.
 pub fn main(args: Args) -> ExitCode {
-    common::end_cleanly_when_refused("redis-streams consumer");
     let con = match connect(&args.redis) {
         Ok(con) => con,
         Err(error) => {

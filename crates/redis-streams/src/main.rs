@@ -14,6 +14,13 @@
 //! cargo run -p redis-streams -- --help
 //! ```
 
+// `common`, the words every program here shares: the item, the items'
+// random values, the panic hook. Imported here, the other files reach it
+// as `crate::common`, as they will in a copy of your own, where
+// `common.rs` sits next to this file and this line becomes `mod common;`.
+#[allow(clippy::single_component_path_imports)]
+use common;
+
 mod consumer;
 mod producer;
 mod run;
@@ -49,6 +56,9 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // A refused thread, or output that cannot be written: one line and an
+    // exit code, never a hang (see `common`).
+    common::end_cleanly_when_refused("redis-streams");
     match cli.command {
         Some(Command::Producer(args)) => producer::main(args),
         Some(Command::Consumer(args)) => consumer::main(args),

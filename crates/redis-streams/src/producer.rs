@@ -10,8 +10,8 @@ use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
 
+use crate::common::{Item, producer_rng};
 use crate::stream::{NO_SERVER, connect, fields, shown};
-use common::Item;
 use rand::RngExt;
 use redis::streams::StreamMaxlen;
 use redis::{Commands, Connection, RedisResult};
@@ -94,7 +94,6 @@ fn add(con: &mut Connection, args: &Args, item: Item) -> RedisResult<()> {
 
 /// Runs one producer with `args`; the exit code says how it ended.
 pub fn main(args: Args) -> ExitCode {
-    common::end_cleanly_when_refused("redis-streams producer");
     let me = format!("Producer {}", args.id);
     let mut con = match connect(&args.redis) {
         Ok(con) => con,
@@ -107,7 +106,7 @@ pub fn main(args: Args) -> ExitCode {
         }
     };
     println!("{me}: Running");
-    let mut rng = common::producer_rng(args.seed, args.id);
+    let mut rng = producer_rng(args.seed, args.id);
     for i in 0..args.items {
         let item = Item {
             i,

@@ -94,7 +94,6 @@ fn check(args: &Args) -> Result<Option<(usize, usize)>, String> {
 
 /// Runs the whole configuration; the exit code says how it ended.
 pub fn main(args: Args) -> ExitCode {
-    common::end_cleanly_when_refused("redis-streams");
     let crash = match check(&args) {
         Ok(crash) => crash,
         Err(message) => {
@@ -139,7 +138,7 @@ fn run(
     let _: () = con.del(&[&stream, &closed_key(&stream)])?;
     let _: () = con.xgroup_create_mkstream(&stream, GROUP, "0")?;
 
-    let common = ["--redis", url, "--stream", &stream];
+    let shared = ["--redis", url, "--stream", &stream];
     let time_scale = args.time_scale.to_string();
     let (lines, printed) = mpsc::channel();
     let mut consumers = Vec::new();
@@ -153,7 +152,7 @@ fn run(
         if let Some((_, n)) = crash.filter(|&(c, _)| c == id) {
             flags.extend(["--crash-at".to_string(), n.to_string()]);
         }
-        consumers.push(start("consumer", &common, &flags, &lines)?);
+        consumers.push(start("consumer", &shared, &flags, &lines)?);
     }
     let mut producers = Vec::new();
     for id in 0..args.producers {
@@ -173,7 +172,7 @@ fn run(
         if let Some(maxlen) = args.maxlen {
             flags.extend(["--maxlen".to_string(), maxlen.to_string()]);
         }
-        producers.push(start("producer", &common, &flags, &lines)?);
+        producers.push(start("producer", &shared, &flags, &lines)?);
     }
     drop(lines);
 
@@ -214,18 +213,18 @@ fn run(
 }
 // ANCHOR_END: run
 
-/// Starts `redis-streams ROLE` with `flags`, and a thread that sends each
-/// line it prints down `lines`.
+/// Starts `redis-streams ROLE` with the `shared` flags and its own `flags`,
+/// and a thread that sends each line it prints down `lines`.
 fn start(
     role: &str,
-    common: &[&str],
+    shared: &[&str],
     flags: &[String],
     lines: &mpsc::Sender<String>,
 ) -> redis::RedisResult<Child> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
         .arg(role)
-        .args(common)
+        .args(shared)
         .args(flags)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use common::Item;
+use crate::common::Item;
 use redis::{Connection, RedisResult, Value};
 
 /// The consumer group every consumer reads in: each entry goes to one of

@@ -4,71 +4,18 @@
 //! test ends, also when it fails. A machine without `redis-server` fails
 //! here, loudly, with the command that installs it.
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use harness::log::parse_output;
 use harness::programs::REDIS_STREAMS;
+use harness::testing::redis_server::RedisServer as Server;
 use harness::testing::{DEADLOCK_BOUND, run_program};
 use harness::{Actor, Config, Event, Log, What, check_printed};
 use redis::Commands;
 
 const EXE: &str = env!("CARGO_BIN_EXE_redis-streams");
-
-/// A `redis-server` for one test, stopped when dropped.
-struct Server {
-    process: Child,
-    dir: PathBuf,
-}
-
-impl Server {
-    fn start(name: &str) -> Server {
-        let dir = std::env::temp_dir().join(format!("redis-test-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a folder for the server");
-        let process = Command::new("redis-server")
-            .args(["--port", "0", "--save", "", "--appendonly", "no"])
-            .arg("--unixsocket")
-            .arg(dir.join("redis.sock"))
-            .arg("--dir")
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "cannot start redis-server ({e}): these tests need it; \
-                     install it with `sudo apt-get install redis-server`"
-                )
-            });
-        let server = Server { process, dir };
-        let started = Instant::now();
-        while server.connect().is_err() {
-            assert!(
-                started.elapsed() < DEADLOCK_BOUND,
-                "redis-server did not start"
-            );
-            thread::sleep(Duration::from_millis(10));
-        }
-        server
-    }
-
-    fn url(&self) -> String {
-        format!("redis+unix://{}", self.dir.join("redis.sock").display())
-    }
-
-    fn connect(&self) -> redis::RedisResult<redis::Connection> {
-        redis::Client::open(self.url())?.get_connection()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 /// The settings the harness gives a run, and their flags.
 fn config(producers: usize, consumers: usize, seed: u64) -> Config {
@@ -169,7 +116,7 @@ fn kill_9_on_a_consumer_process_loses_nothing() {
     // a consumer that is killed with SIGKILL while it holds an item, then
     // a second consumer that takes over.
     let server = Server::start("kill");
-    let mut con = server.connect().expect("a connection");
+    let mut con = server.connect();
     let _: () = con
         .xgroup_create_mkstream("kill-test", "consumers", "0")
         .expect("the group");
@@ -247,7 +194,7 @@ fn most_entries(server: &Server, args: &[&str]) -> (Output, usize) {
         .expect("the run");
     // The run's stream is named after its process.
     let stream = format!("producer-consumer:{}", child.id());
-    let mut con = server.connect().expect("a connection");
+    let mut con = server.connect();
     let mut most = 0;
     let started = Instant::now();
     while child.try_wait().expect("the run").is_none() {

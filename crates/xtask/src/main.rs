@@ -8,6 +8,9 @@
 //! - `cargo xtask perf-report` runs the channel benchmarks, the same
 //!   workload in Python, and the section programs against their ideal
 //!   makespan, and writes `book/src/performance/` (under 10 minutes).
+//! - `cargo run --release -p xtask -- redis-cost` measures what crossing a
+//!   process costs: flume against Redis Streams, one command per message
+//!   and batched, and writes `book/src/performance/redis.md`.
 //! - `cargo run --release -p xtask -- stress [--threads N] [--items N]` runs
 //!   every section at every capacity with N producers and N consumers (where
 //!   the section has several) and N items in all per run, and checks them.
@@ -16,6 +19,7 @@
 
 mod ideal;
 mod perf;
+mod redis_cost;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -67,9 +71,14 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ("backpressure-unbounded", "backpressure", "--seed 42"),
     ("one-one-capacity-0", "one-one", "--seed 42 --capacity 0"),
     ("async_consumers", "async_consumers", "--seed 42"),
+    (
+        "redis-streams",
+        "redis-streams",
+        "--seed 42 --time-scale 0.2",
+    ),
 ];
 
-const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report \
+const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report | redis-cost \
                      | stress [--threads N] [--items N] [--only NAME,...] \
                      | timeline FILE.svg PROGRAM [FLAGS...]";
 
@@ -84,6 +93,7 @@ fn main() -> ExitCode {
             Err(_) => Err(format!("--runs takes a whole number, not {runs:?}")),
         },
         ["perf-report"] => perf::report(),
+        ["redis-cost"] => redis_cost::report(),
         ["stress", options @ ..] => stress(options),
         ["timeline", file, program, flags @ ..] => timeline(file, program, flags),
         ["--help" | "-h"] => {
@@ -113,7 +123,10 @@ fn build_programs() -> Result<(), String> {
     if !cfg!(debug_assertions) {
         command.arg("--release");
     }
-    for section in harness::programs::PLAIN {
+    let all = harness::programs::PLAIN
+        .into_iter()
+        .chain([harness::programs::REDIS_STREAMS]);
+    for section in all {
         if section.example {
             command.args(["-p", "producer-consumer", "--example", section.name]);
         } else {
@@ -131,29 +144,47 @@ fn build_programs() -> Result<(), String> {
     }
 }
 
+/// The flags of `flags` that every program shares, without those of the
+/// Redis programs' own (`--redis URL`, `--crash C:N`, `--maxlen N`), which
+/// change how a run goes but not what the harness needs to draw it.
+fn sections_flags<'a>(flags: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
+    let mut skip = 0;
+    flags.iter().copied().filter(move |flag| {
+        if skip > 0 {
+            skip -= 1;
+            return false;
+        }
+        if ["--redis", "--crash", "--maxlen"].contains(flag) {
+            skip = 1;
+            return false;
+        }
+        true
+    })
+}
+
 // ANCHOR: timeline
 /// Runs a plain program with `flags`, as a user would, prints each line as
 /// it arrives, checks them, and draws the run in `file` from the lines and
 /// the time each arrived.
 fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
-    let Some(section) = harness::programs::PLAIN
-        .into_iter()
-        .find(|section| section.name == program)
-    else {
+    let Some((section, _)) = producer_consumer::program(program) else {
         return Err(format!("no section or example named {program}"));
     };
     // Find out now, not after a long run, if the picture cannot be written.
     let path = Path::new(file);
     harness::cli::check_writable(path).map_err(|e| format!("cannot write {file}: {e}"))?;
-    let argv = std::iter::once(program).chain(flags.iter().copied());
-    let config = match parse(&section, argv) {
+    let config = match parse(
+        &section,
+        std::iter::once(program).chain(sections_flags(flags)),
+    ) {
         Ok(Request::Run { config, .. }) => config,
         Ok(Request::Print(text)) => return Err(text),
         Err(message) => return Err(message),
     };
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
-    let (status, stderr) = watch_output(&section, &config, &log);
+    let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+    let (status, stderr) = harness::programs::watch_args(&section, &flags, &log);
     eprint!("{stderr}");
     if !status.success() && producer_consumer::failure_program(program).is_none() {
         return Err(format!("{program} failed"));
@@ -231,7 +262,54 @@ fn book_outputs() -> Result<(), String> {
         );
     }
     failure_outputs(&dir)?;
+    redis_outputs(&dir)?;
     polling_costs(&dir)
+}
+
+/// The Redis runs with flags of their own: a consumer that dies, and
+/// MAXLEN losing items. Standard output then standard error, each checked
+/// by `crates/redis-streams/tests/book.rs`.
+const REDIS_RUNS: &[(&str, &str)] = &[
+    (
+        "redis-streams-crash",
+        "--seed 42 --time-scale 0.2 --crash 0:1",
+    ),
+    (
+        "redis-streams-maxlen",
+        "--producers 4 --consumers 1 --items 100 --seed 42 --time-scale 0.01 --maxlen 10",
+    ),
+];
+
+fn redis_outputs(dir: &Path) -> Result<(), String> {
+    let section = harness::programs::REDIS_STREAMS;
+    for &(file, args) in REDIS_RUNS {
+        let flags: Vec<&str> = args.split_whitespace().collect();
+        let config = match parse(
+            &section,
+            std::iter::once(section.name).chain(sections_flags(&flags)),
+        ) {
+            Ok(Request::Run { config, .. }) => config,
+            _ => return Err(format!("{args}: not a run")),
+        };
+        let log = Log::keeping();
+        let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+        let (_, stderr) = harness::programs::watch_args(&section, &flags, &log);
+        let timed = log.timed_events();
+        let mut text = format!("{}\n", command(&section, args));
+        for (_, event) in &timed {
+            text.push_str(&format!("{event}\n"));
+        }
+        text.push_str(&stderr);
+        let svg = Timeline::from_events(&section, &config, &timed).to_svg();
+        fs::write(dir.join(format!("{file}.svg")), svg).map_err(|e| format!("{file}.svg: {e}"))?;
+        fs::write(dir.join(format!("{file}.log")), &text)
+            .map_err(|e| format!("{file}.log: {e}"))?;
+        let report = format!("```console\n{stderr}```\n");
+        fs::write(dir.join(format!("{file}-report.md")), report)
+            .map_err(|e| format!("{file}-report.md: {e}"))?;
+        println!("wrote book/src/outputs/{file}.log and .svg");
+    }
+    Ok(())
 }
 
 /// The settings a program takes from `args`, read as the harness reads them.
