@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use harness::cli::{Request, parse};
 use harness::log::parse_output;
-use harness::{Event, What, check_printed};
+use harness::{Config, Event, What, check_printed};
 
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -172,6 +172,7 @@ fn every_output_keeps_the_rules() {
             "one-one",
             "one-one",
             "one-one",
+            "redis-streams",
             "select",
             "shutdown",
             "shutdown_immediate",
@@ -264,4 +265,76 @@ fn the_include_reader_finds_what_is_wrong() {
         Ok("fn f() {}\n")
     );
     fs::remove_dir_all(&dir).expect("cleaned up");
+}
+
+/// A Redis run the book shows with flags of its own (`--crash`,
+/// `--maxlen`): its settings, its lines, and what it wrote on stderr.
+fn redis_output(name: &str) -> (Config, Vec<Event>, Vec<String>) {
+    let path = book_src().join("outputs").join(format!("{name}.log"));
+    let text = fs::read_to_string(&path).expect("the book's output");
+    let (command, output) = text.split_once('\n').expect("a command line, then output");
+    let args: Vec<&str> = command
+        .split(" -- ")
+        .nth(1)
+        .expect("arguments")
+        .split_whitespace()
+        .collect();
+    // The flags the harness reads; --crash and --maxlen change the run only.
+    let mut shared = vec!["redis-streams"];
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        if ["--crash", "--maxlen"].contains(word) {
+            words.next();
+        } else {
+            shared.push(word);
+        }
+    }
+    let section = harness::programs::REDIS_STREAMS;
+    let Ok(Request::Run { config, .. }) = parse(&section, shared) else {
+        panic!("{command}: not a run");
+    };
+    let events: Vec<Event> = output.lines().map_while(|line| line.parse().ok()).collect();
+    let stderr = output
+        .lines()
+        .skip(events.len())
+        .map(str::to_string)
+        .collect();
+    (config, events, stderr)
+}
+
+#[test]
+fn the_redis_chapter_s_failure_outputs_are_real() {
+    let section = harness::programs::REDIS_STREAMS;
+    // A consumer died: nothing lost, its item reclaimed, and said so.
+    let (config, events, stderr) = redis_output("redis-streams-crash");
+    let verdict = check_printed(&section, &config, &events);
+    assert!(verdict.is_ok(), "{verdict}");
+    let reclaimed = events
+        .iter()
+        .filter(|e| matches!(e.what, What::Reclaimed(_)))
+        .count();
+    assert!(reclaimed >= 1);
+    assert!(events.iter().any(|e| e.what == What::Killed));
+    let many = if reclaimed == 1 { "" } else { "s" };
+    assert_eq!(
+        stderr,
+        [format!(
+            "redis-streams: {reclaimed} item{many} reclaimed from a consumer that died"
+        )]
+    );
+    // MAXLEN: items vanished, exactly as many as the last line says, and
+    // the chapter's report is that line.
+    let (config, events, stderr) = redis_output("redis-streams-maxlen");
+    let lost = check_printed(&section, &config, &events)
+        .never_consumed
+        .len();
+    assert!(lost > 0);
+    let line = format!(
+        "redis-streams: {lost} items of {} added never processed",
+        config.total_items()
+    );
+    assert_eq!(stderr, std::slice::from_ref(&line));
+    let report = fs::read_to_string(book_src().join("outputs/redis-streams-maxlen-report.md"))
+        .expect("the report");
+    assert_eq!(report, format!("```console\n{line}\n```\n"));
 }

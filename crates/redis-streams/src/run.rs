@@ -152,7 +152,7 @@ fn run(
         if let Some((_, n)) = crash.filter(|&(c, _)| c == id) {
             flags.extend(["--crash-at".to_string(), n.to_string()]);
         }
-        consumers.push(start("consumer", &shared, &flags, &lines)?);
+        consumers.push(start(("consumer", id), &shared, &flags, &lines)?);
     }
     let mut producers = Vec::new();
     for id in 0..args.producers {
@@ -172,7 +172,7 @@ fn run(
         if let Some(maxlen) = args.maxlen {
             flags.extend(["--maxlen".to_string(), maxlen.to_string()]);
         }
-        producers.push(start("producer", &shared, &flags, &lines)?);
+        producers.push(start(("producer", id), &shared, &flags, &lines)?);
     }
     drop(lines);
 
@@ -181,8 +181,8 @@ fn run(
     let closed = closed_key(&stream);
     let closer = thread::spawn(move || -> redis::RedisResult<Vec<ExitStatus>> {
         let statuses: Vec<ExitStatus> = producers
-            .iter_mut()
-            .map(|producer| producer.wait().expect("a producer process to wait for"))
+            .into_iter()
+            .map(|producer| producer.join().expect("a producer's relay"))
             .collect();
         let _: () = con.set(closed, 1)?;
         Ok(statuses)
@@ -194,18 +194,14 @@ fn run(
         println!("{line}");
         tally.count(&line);
     }
-    let mut failed = false;
-    for (id, consumer) in consumers.iter_mut().enumerate() {
-        let status = consumer.wait().expect("a consumer process to wait for");
-        if status.code().is_none() {
-            // Killed by a signal: it could not say so itself.
-            println!("Consumer {id}: Killed");
-        } else if !status.success() {
-            failed = true;
-        }
-    }
+    let consumer_statuses = consumers
+        .into_iter()
+        .map(|consumer| consumer.join().expect("a consumer's relay"));
     let producer_statuses = closer.join().expect("the closer thread")?;
-    failed |= producer_statuses.iter().any(|status| !status.success());
+    // A process killed by a signal has no exit code; the run has said so.
+    let failed = consumer_statuses
+        .chain(producer_statuses)
+        .any(|status| status.code().is_some_and(|code| code != 0));
 
     let mut con = connect(url)?;
     let _: () = con.del(&[&stream, &closed_key(&stream)])?;
@@ -214,13 +210,16 @@ fn run(
 // ANCHOR_END: run
 
 /// Starts `redis-streams ROLE` with the `shared` flags and its own `flags`,
-/// and a thread that sends each line it prints down `lines`.
+/// and a thread that sends each line it prints down `lines`, then waits for
+/// it to end: a process killed by a signal (it could not say so itself)
+/// gets one more line, `Consumer 2: Killed`. The thread returns how the
+/// process ended.
 fn start(
-    role: &str,
+    (role, id): (&'static str, usize),
     shared: &[&str],
     flags: &[String],
     lines: &mpsc::Sender<String>,
-) -> redis::RedisResult<Child> {
+) -> redis::RedisResult<thread::JoinHandle<ExitStatus>> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
         .arg(role)
@@ -231,14 +230,21 @@ fn start(
         .spawn()?;
     let stdout = child.stdout.take().expect("a piped stdout");
     let lines = lines.clone();
-    thread::spawn(move || {
+    Ok(thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
+            let _ = lines.send(line);
         }
-    });
-    Ok(child)
+        let status = child.wait().expect("a process to wait for");
+        if status.code().is_none() {
+            let name = if role == "consumer" {
+                "Consumer"
+            } else {
+                "Producer"
+            };
+            let _ = lines.send(format!("{name} {id}: Killed"));
+        }
+        status
+    }))
 }
 
 /// What the lines say was added, and what was processed.

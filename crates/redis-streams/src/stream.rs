@@ -1,13 +1,6 @@
-//! What the Redis programs share: how an item travels in a stream entry,
-//! how to connect with bounded waits, and how to name a server without
-//! showing its password.
-//!
-//! The programs: `redis-producer` adds items to a stream, `redis-consumer`
-//! reads them in a consumer group, and `redis-streams` runs a whole
-//! configuration of them (starting a private `redis-server` unless given
-//! `--redis URL`). To use them in a project of your own, copy this file as
-//! `src/lib.rs` and the programs as `src/bin/`, with `common`'s file as
-//! `src/common.rs`.
+//! What the producer, the consumer and the run share: how an item
+//! travels in a stream entry, how to connect with bounded waits, and how to
+//! name a server without showing its password.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -15,6 +8,7 @@ use std::time::Duration;
 use crate::common::Item;
 use redis::{Connection, RedisResult, Value};
 
+// ANCHOR: entry
 /// The consumer group every consumer reads in: each entry goes to one of
 /// its consumers.
 pub const GROUP: &str = "consumers";
@@ -58,6 +52,7 @@ pub fn connect(url: &str) -> RedisResult<Connection> {
     connection.set_write_timeout(Some(COMMAND_TIMEOUT))?;
     Ok(connection)
 }
+// ANCHOR_END: entry
 
 /// `url` as it may be printed: a password in it is replaced by `***`.
 pub fn shown(url: &str) -> String {
