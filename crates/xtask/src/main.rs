@@ -119,7 +119,8 @@ fn main() -> ExitCode {
 fn build_programs() -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut command = Command::new(cargo);
-    command.args(["build", "--quiet"]);
+    // `--bins` too: with `--example` alone, cargo builds only the examples.
+    command.args(["build", "--quiet", "--bins"]);
     if !cfg!(debug_assertions) {
         command.arg("--release");
     }

@@ -207,22 +207,24 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
                     })
                     .collect();
                 let ideal = ideal_makespan(&values, config.consumers, config.capacity);
-                let clock = Instant::now();
-                run(&config, &Log::keeping()).map_err(|e| e.to_string())?;
-                rust.push(ideal / clock.elapsed().as_secs_f64());
+                // Both languages are timed the same way, from outside: from
+                // the arrival of a run's first line to that of its last, so
+                // that neither pays for starting its process.
+                let log = Log::keeping();
+                run(&config, &log).map_err(|e| e.to_string())?;
+                let timed = log.timed_events();
+                let (first, last) = (timed[0].0, timed[timed.len() - 1].0);
+                rust.push(ideal / (last - first).as_secs_f64());
 
-                let status = Command::new("python3")
+                let mut python_run = Command::new("python3");
+                python_run
+                    .arg("-u") // Each line as it is printed, not at the end.
                     .arg(&script)
                     .args(["--section", name, "--seed", &seed.to_string()])
                     .args(["--time-scale", &time_scale.to_string()])
                     .arg("--json")
-                    .arg(&json_path)
-                    .stdout(Stdio::null())
-                    .status()
-                    .map_err(|e| format!("cannot run python3: {e}"))?;
-                if !status.success() {
-                    return Err(format!("{} failed", script.display()));
-                }
+                    .arg(&json_path);
+                let measured = first_to_last_line(python_run)?;
                 let run = json(&json_path)?;
                 let values: Vec<Vec<f64>> = run["values"]
                     .as_array()
@@ -241,7 +243,6 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
                     })
                     .unwrap_or_default();
                 let ideal = ideal_makespan(&values, config.consumers, None);
-                let measured = run["makespan"].as_f64().ok_or("no makespan")?;
                 python.push(ideal / measured);
             }
             rows.push(Efficiency {
@@ -254,6 +255,30 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
     }
     let _ = fs::remove_file(&json_path);
     Ok(rows)
+}
+
+/// Runs `command`, and returns the seconds from the arrival of the first
+/// line it prints to that of its last.
+fn first_to_last_line(mut command: Command) -> Result<f64, String> {
+    use std::io::{BufRead, BufReader};
+    let mut child = command
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    let stdout = child.stdout.take().expect("a piped stdout");
+    let mut first = None;
+    let mut last = None;
+    for line in BufReader::new(stdout).lines() {
+        line.map_err(|e| e.to_string())?;
+        let now = Instant::now();
+        first.get_or_insert(now);
+        last = Some(now);
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    match (status.success(), first, last) {
+        (true, Some(first), Some(last)) => Ok((last - first).as_secs_f64()),
+        _ => Err("the Python program failed".to_string()),
+    }
 }
 
 pub fn median(samples: &[f64]) -> f64 {
@@ -455,7 +480,8 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
         md,
         "\n### The section programs against their ideal\n\nIdeal makespan divided by \
          measured makespan (1 is perfect), median and range over seeds {}–{}. The ideal \
-         replays the run's own sleeps with no overhead.\n",
+         replays the run's own sleeps with no overhead. Both programs are timed from \
+         outside, from the arrival of their first line to that of their last.\n",
         SEEDS.start(),
         SEEDS.end()
     );
