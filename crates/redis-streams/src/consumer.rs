@@ -13,7 +13,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::common::Item;
-use crate::stream::{GROUP, NO_SERVER, closed_key, connect, item_of, shown};
+use crate::stream::{GROUP, NO_SERVER, Place, closed_key, connect, item_of, shown};
 use redis::streams::{
     StreamAutoClaimOptions, StreamAutoClaimReply, StreamReadOptions, StreamReadReply,
 };
@@ -22,12 +22,9 @@ use redis::{Commands, Connection, RedisResult};
 /// Processes items from a Redis stream, as one consumer of a group.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The Redis server, as a URL (redis://host:port/, redis+unix:///path).
-    #[arg(long)]
-    redis: String,
-    /// The stream to read.
-    #[arg(long, default_value = "producer-consumer")]
-    stream: String,
+    /// The server and the stream.
+    #[command(flatten)]
+    place: Place,
     /// This consumer's number: it names the consumer in its lines and in
     /// the group.
     #[arg(long, default_value_t = 0)]
@@ -63,8 +60,8 @@ impl Consumer {
         let how = if reclaimed { "reclaimed" } else { "got" };
         println!(">consumer {} {how} {item}", self.args.id);
         self.con
-            .xack::<_, _, _, ()>(&self.args.stream, GROUP, &[id])?;
-        self.con.xdel::<_, _, ()>(&self.args.stream, &[id])
+            .xack::<_, _, _, ()>(&self.args.place.stream, GROUP, &[id])?;
+        self.con.xdel::<_, _, ()>(&self.args.place.stream, &[id])
     }
     // ANCHOR_END: process
 
@@ -79,7 +76,7 @@ impl Consumer {
             .block(100);
         let reply: StreamReadReply =
             self.con
-                .xread_options(&[&self.args.stream], &[">"], &options)?;
+                .xread_options(&[&self.args.place.stream], &[">"], &options)?;
         let entry = reply.keys.into_iter().flat_map(|key| key.ids).next();
         Ok(entry.and_then(|entry| Some((entry.id.clone(), item_of(&entry.map)?))))
     }
@@ -93,7 +90,7 @@ impl Consumer {
             Duration::from_secs_f64(2.0 * self.args.time_scale).max(Duration::from_millis(200));
         let options = StreamAutoClaimOptions::default().count(1);
         let reply: StreamAutoClaimReply = self.con.xautoclaim_options(
-            &self.args.stream,
+            &self.args.place.stream,
             GROUP,
             &me,
             idle.as_millis() as u64,
@@ -111,7 +108,7 @@ impl Consumer {
             return Ok(false);
         }
         let pending: redis::streams::StreamPendingReply =
-            self.con.xpending(&self.args.stream, GROUP)?;
+            self.con.xpending(&self.args.place.stream, GROUP)?;
         Ok(pending.count() == 0)
     }
     // ANCHOR_END: next
@@ -122,7 +119,7 @@ impl Consumer {
             // Look at `closed` before reading: if it was set then, every
             // item was added before this read, and a read that finds
             // nothing new means there is nothing new.
-            let closed: bool = self.con.exists(closed_key(&self.args.stream))?;
+            let closed: bool = self.con.exists(closed_key(&self.args.place.stream))?;
             if let Some((id, item)) = self.read_new()? {
                 self.process(&id, item, false)?;
             } else if let Some((id, item)) = self.claim_abandoned()? {
@@ -137,19 +134,19 @@ impl Consumer {
 
 /// Runs one consumer with `args`; the exit code says how it ended.
 pub fn main(args: Args) -> ExitCode {
-    let con = match connect(&args.redis) {
+    let con = match connect(&args.place.redis) {
         Ok(con) => con,
         Err(error) => {
             eprintln!(
                 "redis-streams consumer: error: cannot reach Redis at {}: {error}",
-                shown(&args.redis)
+                shown(&args.place.redis)
             );
             return ExitCode::from(NO_SERVER);
         }
     };
     let me = format!("Consumer {}", args.id);
     println!("{me}: Running");
-    let url = shown(&args.redis);
+    let url = shown(&args.place.redis);
     let mut consumer = Consumer {
         args,
         con,

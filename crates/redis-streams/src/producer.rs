@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::common::{Item, producer_rng};
-use crate::stream::{NO_SERVER, connect, fields, shown};
+use crate::stream::{NO_SERVER, Place, connect, fields, shown};
 use rand::RngExt;
 use redis::streams::StreamMaxlen;
 use redis::{Commands, Connection, RedisResult};
@@ -19,12 +19,9 @@ use redis::{Commands, Connection, RedisResult};
 /// Adds items to a Redis stream, one entry per item.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// The Redis server, as a URL (redis://host:port/, redis+unix:///path).
-    #[arg(long)]
-    redis: String,
-    /// The stream to add to.
-    #[arg(long, default_value = "producer-consumer")]
-    stream: String,
+    /// The server and the stream.
+    #[command(flatten)]
+    place: Place,
     /// This producer's number: it names the producer and picks its items.
     #[arg(long, default_value_t = 0)]
     id: usize,
@@ -69,7 +66,7 @@ fn add(con: &mut Connection, args: &Args, item: Item) -> RedisResult<()> {
             // Full: wait a little and try again, like `send` on a full
             // bounded channel (but polling, as Redis cannot wake us).
             loop {
-                let mut call = script.key(&args.stream);
+                let mut call = script.key(&args.place.stream);
                 call.arg(capacity);
                 for (_, value) in &fields {
                     call.arg(value);
@@ -82,12 +79,12 @@ fn add(con: &mut Connection, args: &Args, item: Item) -> RedisResult<()> {
             }
         }
         (None, Some(maxlen)) => con.xadd_maxlen::<_, _, _, _, ()>(
-            &args.stream,
+            &args.place.stream,
             StreamMaxlen::Approx(maxlen),
             "*",
             &fields,
         ),
-        (None, None) => con.xadd::<_, _, _, _, ()>(&args.stream, "*", &fields),
+        (None, None) => con.xadd::<_, _, _, _, ()>(&args.place.stream, "*", &fields),
     }
 }
 // ANCHOR_END: add
@@ -95,12 +92,12 @@ fn add(con: &mut Connection, args: &Args, item: Item) -> RedisResult<()> {
 /// Runs one producer with `args`; the exit code says how it ended.
 pub fn main(args: Args) -> ExitCode {
     let me = format!("Producer {}", args.id);
-    let mut con = match connect(&args.redis) {
+    let mut con = match connect(&args.place.redis) {
         Ok(con) => con,
         Err(error) => {
             eprintln!(
                 "redis-streams producer: error: cannot reach Redis at {}: {error}",
-                shown(&args.redis)
+                shown(&args.place.redis)
             );
             return ExitCode::from(NO_SERVER);
         }
@@ -116,7 +113,7 @@ pub fn main(args: Args) -> ExitCode {
         if let Err(error) = add(&mut con, &args, item) {
             eprintln!(
                 "redis-streams producer: error: lost Redis at {}: {error}",
-                shown(&args.redis)
+                shown(&args.place.redis)
             );
             return ExitCode::from(NO_SERVER);
         }

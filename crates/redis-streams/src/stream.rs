@@ -8,6 +8,18 @@ use std::time::Duration;
 use crate::common::Item;
 use redis::{Connection, RedisResult, Value};
 
+/// Where a producer and a consumer meet: the server, and the stream on it.
+/// (Both programs take these two flags.)
+#[derive(clap::Args, Debug)]
+pub struct Place {
+    /// The Redis server, as a URL (redis://host:port/, redis+unix:///path).
+    #[arg(long)]
+    pub redis: String,
+    /// The stream.
+    #[arg(long, default_value = "producer-consumer")]
+    pub stream: String,
+}
+
 // ANCHOR: entry
 /// The consumer group every consumer reads in: each entry goes to one of
 /// its consumers.

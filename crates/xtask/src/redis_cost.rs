@@ -97,10 +97,7 @@ fn flume_run(producers: usize, consumers: usize, total: usize, pace: Pace) -> Me
                 })
             })
             .collect();
-        readers
-            .into_iter()
-            .flat_map(|r| r.join().expect("a consumer"))
-            .collect::<Vec<u64>>()
+        joined(readers)
     });
     measured(latencies, started.elapsed())
 }
@@ -170,14 +167,19 @@ fn redis_run(
                 })
             })
             .collect();
-        readers
-            .into_iter()
-            .flat_map(|r| r.join().expect("a consumer"))
-            .collect::<Vec<u64>>()
+        joined(readers)
     });
     let elapsed = started.elapsed();
     let _: () = con.del(&stream).expect("DEL");
     measured(latencies, elapsed)
+}
+
+/// Every consumer's latencies, in one list.
+fn joined(readers: Vec<thread::ScopedJoinHandle<'_, Vec<u64>>>) -> Vec<u64> {
+    readers
+        .into_iter()
+        .flat_map(|reader| reader.join().expect("a consumer"))
+        .collect()
 }
 
 fn measured(mut latencies: Vec<u64>, elapsed: Duration) -> Measured {
