@@ -192,6 +192,7 @@ fn measured(mut latencies: Vec<u64>, elapsed: Duration) -> Measured {
 
 /// The medians of three rounds, each running every kind once, side by side.
 pub fn report() -> Result<(), String> {
+    crate::build_programs()?;
     let server = RedisServer::start("cost");
     let kinds = [
         "flume, one process",
@@ -249,10 +250,62 @@ pub fn report() -> Result<(), String> {
         rate[0][0] / rate[2][0],
         rate[0][1] / rate[2][1],
     );
+    bound_cost(&server, &mut table)?;
     let file = workspace_root().join("book/src/performance/redis.md");
     fs::write(&file, &table).map_err(|e| format!("{}: {e}", file.display()))?;
     println!("{table}");
     eprintln!("redis-cost: wrote book/src/performance/redis.md");
+    Ok(())
+}
+
+/// What the bound costs the real program: `redis-streams` with no effort
+/// (`--time-scale 0`), unbounded and with `--capacity 100`, items per
+/// second from start to exit, medians of three runs side by side.
+fn bound_cost(server: &RedisServer, table: &mut String) -> Result<(), String> {
+    let exe = harness::programs::program_path("redis-streams");
+    let run = |(p, c): (usize, usize), capacity: Option<&str>| -> Result<f64, String> {
+        let total = 20_000;
+        let mut command = std::process::Command::new(&exe);
+        command
+            .args(["--redis", &server.url(), "--seed", "1", "--time-scale", "0"])
+            .args(["--producers", &p.to_string(), "--consumers", &c.to_string()])
+            .args(["--items", &(total / p).to_string()])
+            .stdout(std::process::Stdio::null());
+        if let Some(capacity) = capacity {
+            command.args(["--capacity", capacity]);
+        }
+        let started = Instant::now();
+        let status = command
+            .status()
+            .map_err(|e| format!("redis-streams: {e}"))?;
+        if !status.success() {
+            return Err(format!("redis-streams {:?} failed", command.get_args()));
+        }
+        Ok(total as f64 / started.elapsed().as_secs_f64())
+    };
+    let _ = write!(
+        table,
+        "\nThe bound's cost, in the real program (`redis-streams --time-scale 0`, \
+         20,000 items, from start to exit; every item is an `XADD` or a script, then \
+         a consumer's `EXISTS`, read, `XACK` and `XDEL`), items per second:\n\n\
+         | producers/consumers | unbounded | `--capacity 100` |\n|---|---|---|\n"
+    );
+    for topology in [(1, 1), (4, 4)] {
+        let mut free = Vec::new();
+        let mut bounded = Vec::new();
+        for _ in 0..3 {
+            free.push(run(topology, None)?);
+            bounded.push(run(topology, Some("100"))?);
+        }
+        let _ = writeln!(
+            table,
+            "| {}/{} | {} | {} |",
+            topology.0,
+            topology.1,
+            thousands(median(&free)),
+            thousands(median(&bounded))
+        );
+    }
     Ok(())
 }
 
