@@ -302,8 +302,7 @@ pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
         plural(config.consumers, "consumer"),
         config.seed
     );
-    // What the program printed: the same whether it was read from a plain
-    // program's output or kept by an in-process run.
+    // What the program printed (marks, which a timeline adds, left out).
     let count = |pick: fn(&What) -> bool| {
         let printed = events.iter().filter(|e| e.is_printed_by(section));
         printed.filter(|e| pick(&e.what)).count()

@@ -142,9 +142,9 @@ pub const CONSUMERS_GONE: Section = Section {
     ..example("consumers_gone", Count::Many(2), Count::Many(2), 10)
 };
 
-/// The plain programs: each prints its own lines, takes no `--timeline`
-/// (the harness draws it from outside), and ends a run in which a thread
-/// panicked with Rust's exit code for a panic.
+/// The programs on `common`: each prints its own lines (the harness draws
+/// its timeline from them), and ends a run in which a thread panicked with
+/// Rust's exit code for a panic.
 pub const PLAIN: [Section; 16] = [
     ONE_ONE,
     MANY_ONE,
@@ -217,7 +217,7 @@ pub fn args(section: &Section, config: &Config) -> Vec<String> {
 // ANCHOR: watch
 /// Runs the real program of `section` with `config`, and records each line
 /// it prints in `log`, at the moment the line arrives: the log then holds
-/// what an in-process run would have printed, with its times. Ends with
+/// the run's events, each with its time. Ends with
 /// the program; a program that panicked is reported as a panicked thread.
 pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panicked> {
     let (status, stderr) = watch_output(section, config, log);

@@ -1,6 +1,5 @@
-//! Helpers for tests: a bound on every test that waits for threads, and
-//! ways to run a section (in this process, or as the real program) and
-//! check what it did.
+//! Helpers for tests: a bound on every test that waits, and ways to run a
+//! program as a user would and check what it did.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
@@ -53,8 +52,9 @@ where
 }
 // ANCHOR_END: within
 
-/// Runs a section in this process, keeping its events, within
-/// [`DEADLOCK_BOUND`]. Panics if a thread panicked or the run hung.
+/// Runs a program with its `run` (which watches the real program), keeping
+/// its events, within [`DEADLOCK_BOUND`]. Panics if a thread panicked or
+/// the run hung.
 pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
     run_timed(section, run, config)
         .into_iter()
