@@ -135,12 +135,15 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
     let mut reclaimed: HashMap<(usize, u64), usize> = HashMap::new();
     for event in events {
         match event.what {
-            What::Got(item) | What::Reclaimed(item) | What::Dropped(item) => {
+            What::Got(item)
+            | What::Reclaimed(item)
+            | What::Duplicated(item)
+            | What::Dropped(item) => {
                 let producer = maker_of(&item);
                 if let What::Reclaimed(_) = event.what {
                     *reclaimed.entry((item.i, item.value.to_bits())).or_default() += 1;
                 }
-                if let What::Got(_) | What::Reclaimed(_) = event.what {
+                if let What::Got(_) | What::Reclaimed(_) | What::Duplicated(_) = event.what {
                     consumed.push((producer, item));
                 } else {
                     dropped += 1;
@@ -161,8 +164,9 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
                                 event.actor, item.i
                             ));
                         }
-                        // A reclaimed item is an old one, out of order by nature.
-                        if !matches!(event.what, What::Reclaimed(_)) {
+                        // A reclaimed item is an old one, out of order by
+                        // nature; so is the late end of a claimed one.
+                        if !matches!(event.what, What::Reclaimed(_) | What::Duplicated(_)) {
                             last_seen.insert((event.actor, p), item.i);
                         }
                     }
@@ -181,6 +185,7 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
         }
         if let What::Got(item)
         | What::Reclaimed(item)
+        | What::Duplicated(item)
         | What::Added(item)
         | What::Refused(item)
         | What::Dropped(item) = event.what
@@ -508,6 +513,31 @@ mod tests {
         assert_eq!(problems(&events), Vec::<String>::new());
         events.remove(4);
         assert!(!problems(&events).is_empty());
+    }
+
+    #[test]
+    fn a_duplicated_item_needs_a_reclaim() {
+        // A paused consumer finishes a[1] after another consumer claimed
+        // and processed it: twice, allowed once per reclaim.
+        let mut events = good_run();
+        let a1 = match events[5].what {
+            What::Got(item) => item,
+            other => panic!("{other:?}"),
+        };
+        events[5].what = What::Reclaimed(a1);
+        let late = Event {
+            actor: Actor::CONSUMER,
+            what: What::Duplicated(a1),
+        };
+        events.insert(8, late);
+        assert_eq!(problems(&events), Vec::<String>::new());
+        // Without the reclaim, it is one processing too many.
+        events[5].what = What::Got(a1);
+        let found = problems(&events);
+        assert!(
+            found.iter().any(|p| p.contains("was consumed 2 times")),
+            "{found:?}"
+        );
     }
 
     #[test]

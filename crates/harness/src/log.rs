@@ -119,6 +119,10 @@ pub enum What {
     /// never acknowledged (it died): the item may have been processed
     /// before (Redis Streams).
     Reclaimed(Item),
+    /// A consumer processed an item that another consumer had claimed from
+    /// it meanwhile (it was paused too long): the item was processed twice
+    /// (Redis Streams).
+    Duplicated(Item),
     /// The process of this thread was killed: it could not print `Done`
     /// (printed for it by the program that started it).
     Killed,
@@ -176,6 +180,7 @@ impl fmt::Display for Event {
             What::Added(item) => write!(f, ">{} added {item}", lowercase(actor)),
             What::Got(item) => write!(f, ">{} got {item}", lowercase(actor)),
             What::Reclaimed(item) => write!(f, ">{} reclaimed {item}", lowercase(actor)),
+            What::Duplicated(item) => write!(f, ">{} duplicated {item}", lowercase(actor)),
             What::Killed => write!(f, "{actor}: Killed"),
             What::Working(item) => write!(f, "[{actor} starts work on {item}]"),
             What::Worked(item) => write!(f, "[{actor} ends work on {item}]"),
@@ -211,7 +216,14 @@ impl FromStr for Event {
 
 fn parse_line(line: &str) -> Option<Event> {
     if let Some(rest) = line.strip_prefix('>') {
-        let verbs = [" got ", " added ", " refused ", " dropped ", " reclaimed "];
+        let verbs = [
+            " got ",
+            " added ",
+            " refused ",
+            " dropped ",
+            " reclaimed ",
+            " duplicated ",
+        ];
         let (who, verb, item) = verbs.into_iter().find_map(|verb| {
             let (who, item) = rest.split_once(verb)?;
             Some((who, verb.trim(), item))
@@ -222,6 +234,7 @@ fn parse_line(line: &str) -> Option<Event> {
             (Role::Consumer, "got") => What::Got(item),
             (Role::Consumer, "dropped") => What::Dropped(item),
             (Role::Consumer, "reclaimed") => What::Reclaimed(item),
+            (Role::Consumer, "duplicated") => What::Duplicated(item),
             (Role::Producer, "added") => What::Added(item),
             (Role::Producer, "refused") => What::Refused(item),
             _ => return None,
@@ -405,6 +418,11 @@ mod tests {
                 ">producer 1 refused (4, 0.30000000000000004)",
                 Actor::producer(1),
                 What::Refused(item),
+            ),
+            (
+                ">consumer 1 duplicated (4, 0.30000000000000004)",
+                Actor::consumer(1),
+                What::Duplicated(item),
             ),
             (
                 ">consumer 0 dropped (4, 0.30000000000000004)",

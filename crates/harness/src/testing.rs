@@ -14,6 +14,7 @@ use crate::config::{Config, Section};
 use crate::log::{Event, Log, What, parse_output};
 use crate::programs;
 
+pub mod processes;
 pub mod redis_server;
 pub mod system;
 

@@ -204,7 +204,7 @@ impl Timeline {
                     close(Activity::WaitingForRoom, t, None);
                     added_at.insert(key(&item), t);
                 }
-                What::Got(_) | What::Reclaimed(_) => since[lane] = t,
+                What::Got(_) | What::Reclaimed(_) | What::Duplicated(_) => since[lane] = t,
                 What::ShutDown => {
                     since[lane] = t;
                     shut_down = shut_down.or(Some(t));
@@ -323,7 +323,7 @@ pub fn with_marks(
         let actor = event.actor;
         let free = free_at.get(&actor).copied().unwrap_or(at).min(at);
         match (actor.role, event.what) {
-            (Role::Consumer, What::Got(item) | What::Reclaimed(item)) => {
+            (Role::Consumer, What::Got(item) | What::Reclaimed(item) | What::Duplicated(item)) => {
                 let start = at.saturating_sub(effort(&item)).max(free);
                 mark(start, actor, What::Working(item));
                 mark(at, actor, What::Worked(item));
