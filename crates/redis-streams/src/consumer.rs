@@ -1,161 +1,281 @@
 //! A consumer in a process of its own: reads items from a Redis stream in
 //! a consumer group, processes each, and acknowledges it. Items another
-//! consumer took and never acknowledged (it died) are claimed and
-//! processed here. It stops once the stream is closed and the group has
-//! nothing pending.
+//! consumer took and never acknowledged (it died, or was paused too long)
+//! are claimed and processed here; an entry that cannot be processed goes
+//! to the dead-letter stream. It stops once the stream is closed and the
+//! group has nothing pending.
 //!
 //! ```text
-//! cargo run -p redis-streams -- consumer --redis redis://127.0.0.1/ --id 0
+//! REDIS_URL=redis://127.0.0.1/ cargo run -p redis-streams -- consumer --id 0
 //! ```
 
-use std::process::{self, ExitCode};
+use std::process;
 use std::thread;
 use std::time::Duration;
 
 use crate::common::Item;
-use crate::stream::{GROUP, NO_SERVER, Place, closed_key, connect, item_of, shown};
+use crate::connection::{Error, Redis};
+use crate::flags::{Place, batch, deliveries, millis, time_scale};
+use crate::stream::{ACK, DEAD_LETTER, GROUP, Keys, item_of};
 use redis::streams::{
-    StreamAutoClaimOptions, StreamAutoClaimReply, StreamReadOptions, StreamReadReply,
+    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamPendingCountReply,
+    StreamPendingReply, StreamReadOptions, StreamReadReply,
 };
-use redis::{Commands, Connection, RedisResult};
+use redis::{Commands, Value};
 
 /// Processes items from a Redis stream, as one consumer of a group.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// The server and the stream.
     #[command(flatten)]
-    place: Place,
+    pub place: Place,
     /// This consumer's number: it names the consumer in its lines and in
     /// the group.
     #[arg(long, default_value_t = 0)]
-    id: usize,
-    /// Multiplies every simulated sleep; 0 does not sleep at all.
-    #[arg(long, default_value_t = 1.0)]
-    time_scale: f64,
+    pub id: usize,
+    /// Multiplies every simulated sleep (0 to 1000); 0 does not sleep.
+    #[arg(long, default_value_t = 1.0, value_parser = time_scale, allow_negative_numbers = true)]
+    pub time_scale: f64,
+    /// How many entries to read in one round trip, and acknowledge in one.
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = batch)]
+    pub batch: usize,
+    /// Claims an entry that another consumer has held this long without
+    /// acknowledging it, in milliseconds [default: twice the longest a
+    /// batch can take, at least 200].
+    #[arg(long, value_name = "MS", value_parser = millis)]
+    pub claim_after: Option<u64>,
+    /// Moves an entry to the dead-letter stream once it has been delivered
+    /// this many times and never acknowledged.
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = deliveries)]
+    pub max_deliveries: usize,
     /// Dies (as `kill -9` would, with no goodbye) when it starts its N-th
     /// item, counting from 0: to see another consumer take over.
     #[arg(long, value_name = "N")]
-    crash_at: Option<usize>,
+    pub crash_at: Option<usize>,
 }
 
-/// What the consumer does with one item it took.
-struct Consumer {
-    args: Args,
-    con: Connection,
+/// How an entry came to this consumer.
+#[derive(Clone, Copy, PartialEq)]
+enum How {
+    /// Read new from the stream (or read again after a lost answer).
+    New,
+    /// Claimed from a consumer that held it too long.
+    Claimed,
+}
+
+/// One consumer, its connection, and what it has done.
+struct Consumer<'a> {
+    args: &'a Args,
+    redis: Redis,
+    keys: Keys,
+    /// Its name in the group.
+    name: String,
     started: usize,
+    /// How many times the connection had been made anew when this
+    /// consumer last looked: after a new one, it reads its own pending
+    /// entries first, as the answer that delivered them may have been lost.
+    reconnects: usize,
+    dead_letters: usize,
 }
 
-impl Consumer {
-    // ANCHOR: process
-    /// Processes one entry, then acknowledges and deletes it: acknowledged,
-    /// it leaves the group's pending list; deleted, the stream holds only
-    /// what is still to do. Until then, if this process dies, the entry
-    /// stays pending, and another consumer claims it.
-    fn process(&mut self, id: &str, item: Item, reclaimed: bool) -> RedisResult<()> {
-        if self.args.crash_at == Some(self.started) {
-            process::abort(); // Mid-item, nothing acknowledged.
-        }
-        self.started += 1;
-        thread::sleep(Duration::from_secs_f64(item.value * self.args.time_scale));
-        let how = if reclaimed { "reclaimed" } else { "got" };
-        println!(">consumer {} {how} {item}", self.args.id);
-        self.con
-            .xack::<_, _, _, ()>(&self.args.place.stream, GROUP, &[id])?;
-        self.con.xdel::<_, _, ()>(&self.args.place.stream, &[id])
-    }
-    // ANCHOR_END: process
-
-    // ANCHOR: next
-    /// Takes the next new entry, waiting at most 100 ms; `None` if none
-    /// came.
-    fn read_new(&mut self) -> RedisResult<Option<(String, Item)>> {
-        let me = format!("consumer-{}", self.args.id);
-        let options = StreamReadOptions::default()
-            .group(GROUP, &me)
-            .count(1)
-            .block(100);
-        let reply: StreamReadReply =
-            self.con
-                .xread_options(&[&self.args.place.stream], &[">"], &options)?;
-        let entry = reply.keys.into_iter().flat_map(|key| key.ids).next();
-        Ok(entry.and_then(|entry| Some((entry.id.clone(), item_of(&entry.map)?))))
-    }
-
-    /// Claims one entry another consumer took and has not acknowledged for
-    /// longer than any item takes: that consumer is gone.
-    fn claim_abandoned(&mut self) -> RedisResult<Option<(String, Item)>> {
-        let me = format!("consumer-{}", self.args.id);
-        // The longest an item takes is its time scale (values are below 1).
-        let idle =
-            Duration::from_secs_f64(2.0 * self.args.time_scale).max(Duration::from_millis(200));
-        let options = StreamAutoClaimOptions::default().count(1);
-        let reply: StreamAutoClaimReply = self.con.xautoclaim_options(
-            &self.args.place.stream,
-            GROUP,
-            &me,
-            idle.as_millis() as u64,
-            "0-0",
-            options,
-        )?;
-        let entry = reply.claimed.into_iter().next();
-        Ok(entry.and_then(|entry| Some((entry.id.clone(), item_of(&entry.map)?))))
-    }
-
-    /// Whether the run is over: the stream is closed (every producer is
-    /// done), nothing new came since, and no consumer holds an item.
-    fn finished(&mut self, closed_before_reading: bool) -> RedisResult<bool> {
-        if !closed_before_reading {
-            return Ok(false);
-        }
-        let pending: redis::streams::StreamPendingReply =
-            self.con.xpending(&self.args.place.stream, GROUP)?;
-        Ok(pending.count() == 0)
-    }
-    // ANCHOR_END: next
-
+impl Consumer<'_> {
     // ANCHOR: run
-    fn run(&mut self) -> RedisResult<()> {
+    fn run(&mut self) -> Result<(), Error> {
         loop {
             // Look at `closed` before reading: if it was set then, every
             // item was added before this read, and a read that finds
             // nothing new means there is nothing new.
-            let closed: bool = self.con.exists(closed_key(&self.args.place.stream))?;
-            if let Some((id, item)) = self.read_new()? {
-                self.process(&id, item, false)?;
-            } else if let Some((id, item)) = self.claim_abandoned()? {
-                self.process(&id, item, true)?;
-            } else if self.finished(closed)? {
+            let closed: bool = self.redis.call(|con| con.exists(&self.keys.closed))?;
+            let mut taken = self.read()?;
+            if taken.is_empty() {
+                taken = self.claim()?;
+            }
+            if !taken.is_empty() {
+                self.process(taken)?;
+            } else if closed && self.nothing_pending()? {
                 return Ok(());
             }
         }
     }
     // ANCHOR_END: run
+
+    // ANCHOR: read
+    /// Takes up to a batch of new entries, waiting at most 100 ms for one.
+    fn read(&mut self) -> Result<Vec<(StreamId, How)>, Error> {
+        // After a new connection, what was delivered to this consumer but
+        // never seen ("0": its own pending entries) comes first.
+        let from = if self.redis.reconnects > self.reconnects {
+            "0"
+        } else {
+            ">"
+        };
+        let options = StreamReadOptions::default()
+            .group(GROUP, &self.name)
+            .count(self.args.batch)
+            .block(100);
+        let stream = &self.keys.stream;
+        let reply: StreamReadReply = self
+            .redis
+            .call(|con| con.xread_options(&[stream], &[from], &options))?;
+        let entries: Vec<StreamId> = reply.keys.into_iter().flat_map(|key| key.ids).collect();
+        if from == "0" && entries.is_empty() {
+            self.reconnects = self.redis.reconnects;
+        }
+        Ok(entries.into_iter().map(|entry| (entry, How::New)).collect())
+    }
+
+    /// Claims up to a batch of entries that other consumers have held for
+    /// longer than any batch takes: each died, or was paused, or lost its
+    /// connection.
+    fn claim(&mut self) -> Result<Vec<(StreamId, How)>, Error> {
+        let longest = self.args.batch as f64 * self.args.time_scale;
+        let idle = self
+            .args
+            .claim_after
+            .unwrap_or((2_000.0 * longest).max(200.0) as u64);
+        let (stream, name, count) = (&self.keys.stream, &self.name, self.args.batch);
+        let reply: StreamAutoClaimReply = self.redis.call(|con| {
+            let options = StreamAutoClaimOptions::default().count(count);
+            con.xautoclaim_options(stream, GROUP, name, idle, "0-0", options)
+        })?;
+        Ok(reply
+            .claimed
+            .into_iter()
+            .map(|entry| (entry, How::Claimed))
+            .collect())
+    }
+
+    /// Whether no consumer of the group holds an entry.
+    fn nothing_pending(&mut self) -> Result<bool, Error> {
+        let stream = &self.keys.stream;
+        let pending: StreamPendingReply = self.redis.call(|con| con.xpending(stream, GROUP))?;
+        Ok(pending.count() == 0)
+    }
+    // ANCHOR_END: read
+
+    // ANCHOR: process
+    /// Processes the entries taken, then acknowledges them in one round
+    /// trip, and prints a line for each, saying whether another consumer
+    /// claimed it meanwhile (this one was paused too long): then it was
+    /// processed twice.
+    fn process(&mut self, taken: Vec<(StreamId, How)>) -> Result<(), Error> {
+        let mut done: Vec<(String, Item, How)> = Vec::new();
+        for (entry, how) in taken {
+            let Some(item) = self.processable(&entry, how)? else {
+                continue;
+            };
+            if self.args.crash_at == Some(self.started) {
+                process::abort(); // Mid-item, nothing acknowledged.
+            }
+            self.started += 1;
+            thread::sleep(Duration::from_secs_f64(item.value * self.args.time_scale));
+            done.push((entry.id, item, how));
+        }
+        if done.is_empty() {
+            return Ok(());
+        }
+        let before = self.redis.reconnects;
+        let answers = self.acknowledge(&done)?;
+        let me = self.args.id;
+        for ((_, item, how), answer) in done.iter().zip(answers) {
+            // Gone after a lost answer: it was this consumer's own
+            // acknowledgement that went through.
+            let mine = answer == 1 || (answer == -1 && self.redis.reconnects > before);
+            match (mine, how) {
+                (true, How::New) => println!(">consumer {me} got {item}"),
+                (true, How::Claimed) => println!(">consumer {me} reclaimed {item}"),
+                (false, _) => println!(">consumer {me} duplicated {item}"),
+            }
+        }
+        Ok(())
+    }
+
+    /// Acknowledges and deletes the entries `done`, in one round trip;
+    /// for each: 1 done, 0 or -1 claimed by another meanwhile.
+    fn acknowledge(&mut self, done: &[(String, Item, How)]) -> Result<Vec<i64>, Error> {
+        let script = redis::Script::new(ACK);
+        let mut call = script.key(&self.keys.stream);
+        call.arg(GROUP).arg(&self.name);
+        for (id, _, _) in done {
+            call.arg(id);
+        }
+        self.redis.call(|con| call.invoke(con))
+    }
+    // ANCHOR_END: process
+
+    // ANCHOR: poison
+    /// The entry's item, or `None` once the entry went to the dead-letter
+    /// stream: it holds no item, or it has been delivered too many times
+    /// and never acknowledged (each consumer that took it died).
+    fn processable(&mut self, entry: &StreamId, how: How) -> Result<Option<Item>, Error> {
+        let reason = match item_of(&entry.map) {
+            None => "not an item".to_string(),
+            Some(item) if how == How::New => return Ok(Some(item)),
+            Some(item) => match self.deliveries(&entry.id)? {
+                n if n > self.args.max_deliveries => {
+                    format!("delivered {n} times, never acknowledged")
+                }
+                _ => return Ok(Some(item)),
+            },
+        };
+        let script = redis::Script::new(DEAD_LETTER);
+        let mut call = script.key(&self.keys.stream);
+        call.key(&self.keys.dead)
+            .arg(GROUP)
+            .arg(&entry.id)
+            .arg(&reason);
+        for (field, value) in &entry.map {
+            call.arg(field).arg(text(value));
+        }
+        let moved: i64 = self.redis.call(|con| call.invoke(con))?;
+        if moved == 1 {
+            self.dead_letters += 1;
+            eprintln!(
+                "redis-streams consumer {}: entry {} moved to {}: {reason}",
+                self.args.id, entry.id, self.keys.dead
+            );
+        }
+        Ok(None)
+    }
+
+    /// How many times entry `id` has been delivered.
+    fn deliveries(&mut self, id: &str) -> Result<usize, Error> {
+        let stream = &self.keys.stream;
+        let reply: StreamPendingCountReply = self
+            .redis
+            .call(|con| con.xpending_count(stream, GROUP, id, id, 1))?;
+        Ok(reply.ids.first().map_or(0, |entry| entry.times_delivered))
+    }
+    // ANCHOR_END: poison
 }
 
-/// Runs one consumer with `args`; the exit code says how it ended.
-pub fn main(args: Args) -> ExitCode {
-    let con = match connect(&args.place.redis) {
-        Ok(con) => con,
-        Err(error) => {
-            eprintln!(
-                "redis-streams consumer: error: cannot reach Redis at {}: {error}",
-                shown(&args.place.redis)
-            );
-            return ExitCode::from(NO_SERVER);
-        }
-    };
-    let me = format!("Consumer {}", args.id);
-    println!("{me}: Running");
-    let url = shown(&args.place.redis);
+/// A field's value as bytes, whatever it holds.
+fn text(value: &Value) -> Vec<u8> {
+    match value {
+        Value::BulkString(bytes) => bytes.clone(),
+        other => format!("{other:?}").into_bytes(),
+    }
+}
+
+// ANCHOR: main
+/// Runs one consumer with `args`, and says how many entries it moved to
+/// the dead-letter stream.
+pub fn main(args: &Args) -> Result<usize, Error> {
+    let mut redis = args.place.connect()?;
+    let keys = Keys::of(&args.place.stream);
+    crate::session::check(&mut redis, &keys, true)?;
+    println!("Consumer {}: Running", args.id);
     let mut consumer = Consumer {
         args,
-        con,
+        reconnects: redis.reconnects,
+        redis,
+        keys,
+        name: format!("consumer-{}", args.id),
         started: 0,
+        dead_letters: 0,
     };
-    if let Err(error) = consumer.run() {
-        eprintln!("redis-streams consumer: error: lost Redis at {url}: {error}");
-        return ExitCode::from(NO_SERVER);
-    }
-    println!("{me}: Done");
-    ExitCode::SUCCESS
+    consumer.run()?;
+    println!("Consumer {}: Done", args.id);
+    Ok(consumer.dead_letters)
 }
+// ANCHOR_END: main

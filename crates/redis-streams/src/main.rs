@@ -2,15 +2,18 @@
 //!
 //! Producers and consumers are separate programs that share nothing but a
 //! Redis server: run them in separate terminals, or on separate machines,
-//! with the same `--redis URL`. Without a subcommand, this program runs a
-//! whole configuration, P producer processes and C consumer processes, on
-//! a private `redis-server` of its own unless given `--redis URL`, and
-//! prints their lines as one run.
+//! with the same server in `REDIS_URL`. Without a subcommand, this program
+//! runs a whole configuration, P producer processes and C consumer
+//! processes, on a private `redis-server` of its own unless given a
+//! server, and prints their lines as one run.
 //!
 //! ```text
 //! cargo run -p redis-streams -- --producers 4 --consumers 4 --seed 7
-//! cargo run -p redis-streams -- producer --redis redis://127.0.0.1/ --id 0
-//! cargo run -p redis-streams -- consumer --redis redis://127.0.0.1/ --id 0
+//! export REDIS_URL=redis://127.0.0.1/
+//! cargo run -p redis-streams -- open
+//! cargo run -p redis-streams -- consumer --id 0
+//! cargo run -p redis-streams -- producer --id 0
+//! cargo run -p redis-streams -- close
 //! cargo run -p redis-streams -- --help
 //! ```
 
@@ -21,11 +24,16 @@
 #[allow(clippy::single_component_path_imports)]
 use common;
 
+mod connection;
 mod consumer;
+mod flags;
+mod private_server;
 mod producer;
 mod run;
+mod session;
 mod stream;
 
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -35,9 +43,11 @@ use clap::{Parser, Subcommand};
     version,
     about = "Producers and consumers as separate processes, over Redis Streams",
     args_conflicts_with_subcommands = true,
-    after_help = "Exit codes: 0 every item processed; 1 some item never processed, \
-                  or a process failed; 2 bad input; 5 Redis could not be reached, \
-                  went away, or is not installed"
+    after_help = "Exit codes: 0 every item processed; 1 some item never processed or \
+                  never made, or moved to the dead-letter stream; 2 bad input; 5 Redis \
+                  could not be reached, went away for longer than --retry-for, holds keys \
+                  that are not what this program needs, or is not installed; 130 stopped \
+                  by Ctrl-C (SIGINT); 143 stopped by SIGTERM"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -52,16 +62,68 @@ enum Command {
     Producer(producer::Args),
     /// One consumer: processes items from the stream, in the group.
     Consumer(consumer::Args),
+    /// Makes a stream ready for producers and consumers started by hand.
+    Open(flags::Place),
+    /// Says that a stream's producers are done: its consumers stop once
+    /// they have processed what it holds.
+    Close(flags::Place),
+    /// Runs PROGRAM in this process's place, ended with the run.
+    #[command(hide = true)]
+    ExecWatched {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        program: Vec<OsString>,
+    },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) if !error.use_stderr() => {
+            // --help, --version.
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            // One line: clap's first paragraph, what is wrong and with
+            // which flag.
+            let text = error.render().to_string();
+            let first: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
+            eprintln!(
+                "redis-streams: {}",
+                first
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            return ExitCode::from(2);
+        }
+    };
     // A refused thread, or output that cannot be written: one line and an
     // exit code, never a hang (see `common`).
     common::end_cleanly_when_refused("redis-streams");
-    match cli.command {
-        Some(Command::Producer(args)) => producer::main(args),
-        Some(Command::Consumer(args)) => consumer::main(args),
-        None => run::main(cli.run),
-    }
+    let ended = match &cli.command {
+        Some(Command::Producer(args)) => {
+            private_server::end_with_parent();
+            producer::main(args).map(|()| ExitCode::SUCCESS)
+        }
+        Some(Command::Consumer(args)) => {
+            private_server::end_with_parent();
+            // Entries moved to the dead-letter stream are a shortfall.
+            consumer::main(args).map(|dead| ExitCode::from(u8::from(dead > 0)))
+        }
+        Some(Command::Open(place)) => session::open(place).map(|()| ExitCode::SUCCESS),
+        Some(Command::Close(place)) => session::close(place).map(|()| ExitCode::SUCCESS),
+        Some(Command::ExecWatched { program }) => Ok(private_server::exec_watched(program)),
+        None => run::main(&cli.run),
+    };
+    ended.unwrap_or_else(|error| {
+        let who = match &cli.command {
+            Some(Command::Producer(_)) => "redis-streams producer",
+            Some(Command::Consumer(_)) => "redis-streams consumer",
+            _ => "redis-streams",
+        };
+        eprintln!("{who}: error: {error}");
+        ExitCode::from(error.exit_code())
+    })
 }

@@ -1,52 +1,77 @@
-//! A whole run: a Redis server (a private one unless `--redis` names
-//! one), P producer processes and C consumer processes, their lines
-//! printed as they come, and the stream closed when the last producer is
-//! done.
+//! A whole run: a Redis server (a private one unless given one), P
+//! producer processes and C consumer processes, their lines printed as
+//! they come, the stream closed when the last producer is done, and an
+//! account of every item at the end. Ctrl-C or a supervisor's SIGTERM
+//! stops every process of the run and removes what it made.
 
-use std::collections::HashSet;
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
-use std::sync::mpsc;
-use std::thread;
-use std::time::{Duration, Instant};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
+use nix::sys::signal::{SigSet, Signal, kill};
+use nix::unistd::Pid;
 use redis::Commands;
 
-use crate::stream::{GROUP, NO_SERVER, closed_key, connect, shown};
+use crate::connection::{Error, Redis, Server};
+use crate::flags::{self, batch, deliveries, millis, positive, processes, seconds, time_scale};
+use crate::private_server::{PARENT, PrivateServer};
+use crate::stream::{CREATE, GROUP, Keys, item_of};
 
-/// The run's settings: the sections' flags, and where Redis is.
+/// The run's settings: the sections' flags, and the Redis programs' own.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// How many producer processes to start (1 to 64).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, value_parser = processes)]
     producers: usize,
     /// How many consumer processes to start (1 to 64).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = processes)]
     consumers: usize,
     /// How many items each producer makes.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, value_parser = flags::items, allow_negative_numbers = true)]
     items: usize,
     /// Makes the run's items reproducible: the same seed gives the same
     /// items. Without it, the seed is drawn at random and printed.
     #[arg(long)]
     seed: Option<u64>,
-    /// Multiplies every simulated sleep: 0.1 runs ten times faster, 0 does
-    /// not sleep at all.
-    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
+    /// Multiplies every simulated sleep (0 to 1000): 0.1 runs ten times
+    /// faster, 0 does not sleep at all.
+    #[arg(long, default_value_t = 1.0, value_parser = time_scale, allow_negative_numbers = true)]
     time_scale: f64,
     /// Bounds the stream to N unprocessed items: producers wait for room.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = positive)]
     capacity: Option<usize>,
     /// Trims the stream to about N entries instead (XADD MAXLEN ~ N): no
     /// one waits, and what is trimmed is lost. To see why that is no bound.
-    #[arg(long, value_name = "N", conflicts_with = "capacity")]
+    #[arg(long, value_name = "N", conflicts_with = "capacity", value_parser = positive)]
     maxlen: Option<usize>,
+    /// How many items a producer adds, and a consumer reads and
+    /// acknowledges, in one round trip (1 to 10,000).
+    #[arg(long, default_value_t = 1, value_name = "N", value_parser = batch)]
+    batch: usize,
     /// A Redis server to use, as a URL (redis://host:port/,
-    /// redis+unix:///path); without it, a private redis-server is started
-    /// for the run and stopped after it.
-    #[arg(long, value_name = "URL")]
+    /// rediss://host:port/, redis+unix:///path), better given in REDIS_URL
+    /// than here, where `ps` shows it. Without either, a private
+    /// redis-server is started for the run and stopped after it.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, value_name = "URL")]
     redis: Option<String>,
+    /// How long every process keeps trying while the server cannot be
+    /// reached (it restarts), in seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = seconds)]
+    retry_for: u64,
+    /// Consumers claim an entry another has held this long without
+    /// acknowledging it, in milliseconds [default: twice the longest a
+    /// batch can take, at least 200].
+    #[arg(long, value_name = "MS", value_parser = millis)]
+    claim_after: Option<u64>,
+    /// An entry delivered this many times and never acknowledged goes to
+    /// the dead-letter stream.
+    #[arg(long, default_value_t = 3, value_name = "N", value_parser = deliveries)]
+    max_deliveries: usize,
     /// Makes consumer C die (with no goodbye, as `kill -9` would) when it
     /// starts its N-th item, counting from 0: another consumer claims what
     /// it held.
@@ -54,29 +79,8 @@ pub struct Args {
     crash: Option<String>,
 }
 
-/// Refuses settings that cannot run, with one line that names the flag.
-fn check(args: &Args) -> Result<Option<(usize, usize)>, String> {
-    for (flag, count) in [
-        ("--producers", args.producers),
-        ("--consumers", args.consumers),
-    ] {
-        if !(1..=64).contains(&count) {
-            return Err(format!("{flag} must be from 1 to 64, not {count}"));
-        }
-    }
-    if !args.time_scale.is_finite() || !(0.0..=1_000.0).contains(&args.time_scale) {
-        return Err(format!(
-            "--time-scale must be from 0 to 1000, not {}",
-            args.time_scale
-        ));
-    }
-    if let Some(url) = &args.redis {
-        redis::Client::open(url.as_str())
-            .map_err(|e| format!("--redis {}: not a Redis URL ({e})", shown(url)))?;
-    }
-    if args.capacity == Some(0) {
-        return Err("--capacity must be at least 1: a stream cannot hand an item over".into());
-    }
+/// The consumer and the item `--crash C:N` names, if it names one.
+fn crash(args: &Args) -> Result<Option<(usize, usize)>, Error> {
     let Some(crash) = &args.crash else {
         return Ok(None);
     };
@@ -85,214 +89,476 @@ fn check(args: &Args) -> Result<Option<(usize, usize)>, String> {
         .and_then(|(c, n)| Some((c.parse().ok()?, n.parse().ok()?)));
     match parsed {
         Some((c, n)) if c < args.consumers => Ok(Some((c, n))),
-        _ => Err(format!(
+        _ => Err(Error::Input(format!(
             "--crash {crash}: expected C:N, with C a consumer of this run (0 to {})",
             args.consumers - 1
-        )),
+        ))),
     }
 }
 
+// ANCHOR: main
 /// Runs the whole configuration; the exit code says how it ended.
-pub fn main(args: Args) -> ExitCode {
-    let crash = match check(&args) {
-        Ok(crash) => crash,
-        Err(message) => {
-            eprintln!("redis-streams: error: {message}");
-            return ExitCode::from(2);
-        }
-    };
+pub fn main(args: &Args) -> Result<ExitCode, Error> {
+    let crash = crash(args)?;
+    let server = args.redis.as_deref().map(Server::new).transpose()?;
+    let children = Children::watching_signals()?;
     let seed = args.seed.unwrap_or_else(rand::random);
     if args.seed.is_none() {
         eprintln!("random run; repeat it with --seed {seed}");
     }
     // A private server lives as long as this value: dropping it stops it.
-    let (url, _server) = match &args.redis {
-        Some(url) => (url.clone(), None),
-        None => match PrivateServer::start() {
-            Ok(server) => (server.url(), Some(server)),
-            Err(message) => {
-                eprintln!("redis-streams: error: {message}");
-                return ExitCode::from(NO_SERVER);
-            }
-        },
+    let private = match server {
+        Some(_) => None,
+        None => Some(PrivateServer::start()?),
     };
-    match run(&args, seed, crash, &url) {
-        Ok(code) => code,
-        Err(error) => {
-            eprintln!("redis-streams: error: Redis at {}: {error}", shown(&url));
-            ExitCode::from(NO_SERVER)
+    let server = server.unwrap_or_else(|| private.as_ref().expect("a server").server());
+    let mut redis = Redis::connect(&server, Duration::from_secs(args.retry_for))?;
+    let keys = Keys::for_new_run();
+    let script = redis::Script::new(CREATE);
+    let mut create = script.prepare_invoke();
+    create.arg(GROUP);
+    for key in keys.all() {
+        create.key(key);
+    }
+    redis.call(|con| create.invoke::<()>(con))?;
+    if private.is_none() {
+        eprintln!(
+            "redis-streams: this run's stream is {} on {server}",
+            keys.stream
+        );
+    }
+    let run = Run {
+        args,
+        seed,
+        crash,
+        server: &server,
+        keys: &keys,
+        children: &children,
+    };
+    let outcome = run.start_and_watch();
+    // Whatever happened, stop what is still running and remove the keys.
+    children.stop(Signal::SIGTERM);
+    let dead = clean_up(&mut redis, &keys, private.is_some());
+    let outcome = outcome?;
+    let report = Report {
+        args,
+        keys: &keys,
+        private: private.is_some(),
+        interrupted: children.interrupted(),
+    };
+    Ok(report.print(&outcome, &dead?))
+}
+// ANCHOR_END: main
+
+/// The processes a run started, and the signal that interrupted it.
+struct Children {
+    running: Mutex<Vec<Pid>>,
+    /// The signal (SIGINT, SIGTERM) the run was stopped by, or 0.
+    stopped_by: AtomicI32,
+}
+
+impl Children {
+    // ANCHOR: signals
+    /// Starts watching for Ctrl-C (SIGINT) and a supervisor's SIGTERM: on
+    /// either, every process of the run is stopped, and the run ends
+    /// cleanly. The two signals are blocked in this thread before any
+    /// other starts, so that every thread inherits that and only the
+    /// watcher receives them (`sigwait`). The processes the run starts
+    /// get the usual handling back (std resets the mask when it spawns).
+    fn watching_signals() -> Result<Arc<Children>, Error> {
+        let mut signals = SigSet::empty();
+        signals.add(Signal::SIGINT);
+        signals.add(Signal::SIGTERM);
+        signals
+            .thread_block()
+            .map_err(|e| Error::Redis(format!("cannot watch for signals: {e}")))?;
+        let children = Arc::new(Children {
+            running: Mutex::new(Vec::new()),
+            stopped_by: AtomicI32::new(0),
+        });
+        let watched = Arc::clone(&children);
+        thread::spawn(move || {
+            if let Ok(signal) = signals.wait() {
+                watched.stopped_by.store(signal as i32, Ordering::SeqCst);
+                watched.stop(Signal::SIGTERM);
+                // A process that does not stop within five seconds is
+                // killed: the run never hangs.
+                thread::sleep(Duration::from_secs(5));
+                watched.stop(Signal::SIGKILL);
+            }
+        });
+        Ok(children)
+    }
+    // ANCHOR_END: signals
+
+    /// Sends `signal` to every process still running (and SIGCONT, in case
+    /// one is paused: a stopped process handles SIGTERM only once it runs).
+    fn stop(&self, signal: Signal) {
+        for &pid in self.running.lock().expect("the list of processes").iter() {
+            let _ = kill(pid, signal);
+            let _ = kill(pid, Signal::SIGCONT);
         }
+    }
+
+    /// Counts `pid` among the running, and stops it at once if the run
+    /// is being stopped.
+    fn started(&self, pid: Pid) {
+        let mut running = self.running.lock().expect("the list of processes");
+        running.push(pid);
+        if self.interrupted().is_some() {
+            let _ = kill(pid, Signal::SIGTERM);
+        }
+    }
+
+    fn ended(&self, pid: Pid) {
+        self.running
+            .lock()
+            .expect("the list of processes")
+            .retain(|&p| p != pid);
+    }
+
+    fn interrupted(&self) -> Option<Signal> {
+        Signal::try_from(self.stopped_by.load(Ordering::SeqCst)).ok()
     }
 }
 
-// ANCHOR: run
-fn run(
-    args: &Args,
+/// One run's settings and shared parts.
+struct Run<'a> {
+    args: &'a Args,
     seed: u64,
     crash: Option<(usize, usize)>,
-    url: &str,
-) -> redis::RedisResult<ExitCode> {
-    // A stream of this run's own, so that runs sharing a server never mix.
-    let stream = format!("producer-consumer:{}", std::process::id());
-    let mut con = connect(url)?;
-    let _: () = con.del(&[&stream, &closed_key(&stream)])?;
-    let _: () = con.xgroup_create_mkstream(&stream, GROUP, "0")?;
+    server: &'a Server,
+    keys: &'a Keys,
+    children: &'a Arc<Children>,
+}
 
-    let shared = ["--redis", url, "--stream", &stream];
-    let time_scale = args.time_scale.to_string();
-    let (lines, printed) = mpsc::channel();
-    let mut consumers = Vec::new();
-    for id in 0..args.consumers {
-        let mut flags = vec![
-            "--id".to_string(),
-            id.to_string(),
-            "--time-scale".into(),
-            time_scale.clone(),
-        ];
-        if let Some((_, n)) = crash.filter(|&(c, _)| c == id) {
-            flags.extend(["--crash-at".to_string(), n.to_string()]);
-        }
-        consumers.push(start(("consumer", id), &shared, &flags, &lines)?);
-    }
-    let mut producers = Vec::new();
-    for id in 0..args.producers {
-        let mut flags = vec![
-            "--id".to_string(),
-            id.to_string(),
-            "--items".into(),
-            args.items.to_string(),
-            "--seed".into(),
-            seed.to_string(),
-            "--time-scale".into(),
-            time_scale.clone(),
-        ];
-        if let Some(capacity) = args.capacity {
-            flags.extend(["--capacity".to_string(), capacity.to_string()]);
-        }
-        if let Some(maxlen) = args.maxlen {
-            flags.extend(["--maxlen".to_string(), maxlen.to_string()]);
-        }
-        producers.push(start(("producer", id), &shared, &flags, &lines)?);
-    }
-    drop(lines);
+/// How the processes of a run ended, and what their lines said.
+struct Outcome {
+    tally: Tally,
+    producers: Vec<ExitStatus>,
+    consumers: Vec<ExitStatus>,
+}
 
-    // When the last producer is done, the stream is closed: the consumers
-    // stop once they find it closed and nothing pending.
-    let closed = closed_key(&stream);
-    let closer = thread::spawn(move || -> redis::RedisResult<Vec<ExitStatus>> {
-        let statuses: Vec<ExitStatus> = producers
+impl Run<'_> {
+    // ANCHOR: run
+    /// Starts the consumers, then the producers; prints every line as it
+    /// comes, from whichever process printed it, counting what it says;
+    /// closes the stream when the last producer has exited.
+    fn start_and_watch(&self) -> Result<Outcome, Error> {
+        // Bounded: a reader that falls behind slows the processes down,
+        // instead of filling this one's memory.
+        let (lines, printed) = mpsc::sync_channel(1024);
+        let mut consumers = Vec::new();
+        for id in 0..self.args.consumers {
+            consumers.push(self.start("consumer", id, self.consumer_flags(id), &lines)?);
+        }
+        let mut producers = Vec::new();
+        for id in 0..self.args.producers {
+            producers.push(self.start("producer", id, self.producer_flags(id), &lines)?);
+        }
+        drop(lines);
+        let closer = self.close_when_done(producers)?;
+        let tally = Tally::of_lines(printed, self.args.producers);
+        let consumers = consumers
             .into_iter()
-            .map(|producer| producer.join().expect("a producer's relay"))
+            .map(|c| c.join().expect("a relay"))
             .collect();
-        let _: () = con.set(closed, 1)?;
-        Ok(statuses)
-    });
-
-    // Every line, as it comes, from whichever process printed it.
-    let mut tally = Tally::default();
-    for line in printed {
-        println!("{line}");
-        tally.count(&line);
+        let producers = closer.join().expect("the closer")?;
+        Ok(Outcome {
+            tally,
+            producers,
+            consumers,
+        })
     }
-    let consumer_statuses = consumers
-        .into_iter()
-        .map(|consumer| consumer.join().expect("a consumer's relay"));
-    let producer_statuses = closer.join().expect("the closer thread")?;
-    // A process killed by a signal has no exit code; the run has said so.
-    let failed = consumer_statuses
-        .chain(producer_statuses)
-        .any(|status| status.code().is_some_and(|code| code != 0));
 
-    let mut con = connect(url)?;
-    let _: () = con.del(&[&stream, &closed_key(&stream)])?;
-    Ok(tally.report(failed))
-}
-// ANCHOR_END: run
+    /// Waits, in a thread of its own, for every producer to exit, then
+    /// marks the stream closed: the consumers stop once they find it
+    /// closed and nothing pending.
+    fn close_when_done(
+        &self,
+        producers: Vec<JoinHandle<ExitStatus>>,
+    ) -> Result<JoinHandle<Result<Vec<ExitStatus>, Error>>, Error> {
+        let mut redis = Redis::connect(self.server, Duration::from_secs(self.args.retry_for))?;
+        let closed = self.keys.closed.clone();
+        Ok(thread::spawn(move || {
+            let ended = producers
+                .into_iter()
+                .map(|p| p.join().expect("a relay"))
+                .collect();
+            redis.call(|con| con.set::<_, _, ()>(&closed, 1))?;
+            Ok(ended)
+        }))
+    }
+    // ANCHOR_END: run
 
-/// Starts `redis-streams ROLE` with the `shared` flags and its own `flags`,
-/// and a thread that sends each line it prints down `lines`, then waits for
-/// it to end: a process killed by a signal (it could not say so itself)
-/// gets one more line, `Consumer 2: Killed`. The thread returns how the
-/// process ended.
-fn start(
-    (role, id): (&'static str, usize),
-    shared: &[&str],
-    flags: &[String],
-    lines: &mpsc::Sender<String>,
-) -> redis::RedisResult<thread::JoinHandle<ExitStatus>> {
-    let exe = std::env::current_exe()?;
-    let mut child = Command::new(exe)
-        .arg(role)
-        .args(shared)
-        .args(flags)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdout = child.stdout.take().expect("a piped stdout");
-    let lines = lines.clone();
-    Ok(thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = lines.send(line);
+    fn consumer_flags(&self, id: usize) -> Vec<String> {
+        let args = self.args;
+        let mut flags = vec![
+            format!("--time-scale={}", args.time_scale),
+            format!("--max-deliveries={}", args.max_deliveries),
+        ];
+        if let Some(ms) = args.claim_after {
+            flags.push(format!("--claim-after={ms}"));
         }
-        let status = child.wait().expect("a process to wait for");
-        if status.code().is_none() {
-            let name = if role == "consumer" {
-                "Consumer"
-            } else {
-                "Producer"
-            };
-            let _ = lines.send(format!("{name} {id}: Killed"));
+        if let Some((_, n)) = self.crash.filter(|&(c, _)| c == id) {
+            flags.push(format!("--crash-at={n}"));
         }
-        status
-    }))
+        flags
+    }
+
+    fn producer_flags(&self, _id: usize) -> Vec<String> {
+        let args = self.args;
+        let mut flags = vec![
+            format!("--items={}", args.items),
+            format!("--seed={}", self.seed),
+            format!("--time-scale={}", args.time_scale),
+        ];
+        flags.extend(args.capacity.map(|n| format!("--capacity={n}")));
+        flags.extend(args.maxlen.map(|n| format!("--maxlen={n}")));
+        flags
+    }
+
+    // ANCHOR: start
+    /// Starts `redis-streams ROLE` with `flags`, and a thread that sends
+    /// each line it prints down `lines`, then waits for it to end: a
+    /// process killed by a signal (it could not say so itself) gets one
+    /// more line, `Consumer 2: Killed`. The thread returns how it ended.
+    ///
+    /// The server's URL, password and all, goes in the environment, which
+    /// only this user can read, never on the command line, which `ps`
+    /// shows to everyone. The process gets a group of its own, so that
+    /// Ctrl-C reaches the run alone, which stops it in order.
+    fn start(
+        &self,
+        role: &'static str,
+        id: usize,
+        flags: Vec<String>,
+        lines: &SyncSender<String>,
+    ) -> Result<JoinHandle<ExitStatus>, Error> {
+        let exe = std::env::current_exe().map_err(|e| Error::Redis(format!("{e}")))?;
+        let mut child = Command::new(exe)
+            .arg(role)
+            .arg(format!("--id={id}"))
+            .arg(format!("--stream={}", self.keys.stream))
+            .arg(format!("--batch={}", self.args.batch))
+            .arg(format!("--retry-for={}", self.args.retry_for))
+            .args(flags)
+            .env("REDIS_URL", self.server.url())
+            .env(PARENT, std::process::id().to_string())
+            .process_group(0)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| Error::Redis(format!("cannot start a {role}: {e}")))?;
+        let pid = Pid::from_raw(child.id() as i32);
+        self.children.started(pid);
+        let stdout = child.stdout.take().expect("a piped stdout");
+        let (lines, children) = (lines.clone(), Arc::clone(self.children));
+        Ok(thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+            let status = child.wait().expect("a process to wait for");
+            children.ended(pid);
+            if status.signal().is_some() {
+                let name = if role == "consumer" {
+                    "Consumer"
+                } else {
+                    "Producer"
+                };
+                let _ = lines.send(format!("{name} {id}: Killed"));
+            }
+            status
+        }))
+    }
+    // ANCHOR_END: start
 }
 
-/// What the lines say was added, and what was processed.
+// ANCHOR: tally
+/// What the lines say, counted: the run keeps no line, so its memory
+/// stays the same however many items pass.
 #[derive(Default)]
 struct Tally {
-    added: HashSet<String>,
-    processed: HashSet<String>,
+    /// Items each producer added.
+    added: Vec<usize>,
+    /// Items processed and acknowledged (`got`, `reclaimed`).
+    processed: usize,
     reclaimed: usize,
+    /// Items processed a second time by a consumer that had been paused.
+    duplicated: usize,
+    /// Consumers killed by a signal.
+    killed: usize,
 }
 
 impl Tally {
-    fn count(&mut self, line: &str) {
-        // ">producer 0 added (3, 0.25)": the item is all from the '('.
-        let item = || line.find('(').map(|at| line[at..].to_string());
-        if line.starts_with(">producer ") && line.contains(" added (") {
-            self.added.extend(item());
-        } else if line.starts_with(">consumer ") {
-            if line.contains(" reclaimed (") {
-                self.reclaimed += 1;
-            }
-            self.processed.extend(item());
+    /// Prints every line from `printed` as it comes, and counts it.
+    fn of_lines(printed: Receiver<String>, producers: usize) -> Tally {
+        let mut tally = Tally {
+            added: vec![0; producers],
+            ..Tally::default()
+        };
+        for line in printed {
+            println!("{line}");
+            tally.count(&line);
         }
+        tally
     }
 
-    /// The run's last word, on stderr, and its exit code.
-    fn report(&self, failed: bool) -> ExitCode {
-        let lost = self.added.difference(&self.processed).count();
-        if self.reclaimed > 0 {
-            // What a consumer processed but did not acknowledge before it
-            // died is processed again: delivery is at least once.
-            eprintln!(
-                "redis-streams: {} reclaimed from a consumer that died",
-                items(self.reclaimed)
-            );
+    fn count(&mut self, line: &str) {
+        let mut words = line.split(' ');
+        match (words.next(), words.next(), words.next()) {
+            (Some(">producer"), Some(id), Some("added")) => {
+                if let Some(added) = id.parse().ok().and_then(|p: usize| self.added.get_mut(p)) {
+                    *added += 1;
+                }
+            }
+            (Some(">consumer"), _, Some("got")) => self.processed += 1,
+            (Some(">consumer"), _, Some("reclaimed")) => {
+                self.processed += 1;
+                self.reclaimed += 1;
+            }
+            (Some(">consumer"), _, Some("duplicated")) => self.duplicated += 1,
+            (Some("Consumer"), _, Some("Killed")) => self.killed += 1,
+            _ => {}
         }
+    }
+}
+// ANCHOR_END: tally
+
+/// What the dead-letter stream held at the end: each entry's id and
+/// reason, and how many of them were items.
+#[derive(Default)]
+struct DeadLetters {
+    entries: Vec<(String, String)>,
+    items: usize,
+}
+
+// ANCHOR: clean_up
+/// Removes the run's keys, and only those; a dead-letter stream with
+/// entries stays for inspection (unless the server is the run's own).
+fn clean_up(redis: &mut Redis, keys: &Keys, private: bool) -> Result<DeadLetters, Error> {
+    let dead = &keys.dead;
+    let reply: redis::streams::StreamRangeReply =
+        redis.call(|con| con.xrange_count(dead, "-", "+", 1000))?;
+    let mut letters = DeadLetters::default();
+    for entry in reply.ids {
+        let reason: String = entry.get("reason").unwrap_or_default();
+        letters.items += usize::from(item_of(&entry.map).is_some());
+        letters
+            .entries
+            .push((entry.get("entry").unwrap_or_default(), reason));
+    }
+    let mut gone = vec![&keys.stream, &keys.closed, &keys.made];
+    if letters.entries.is_empty() || private {
+        gone.push(dead);
+    }
+    redis.call(|con| con.del::<_, ()>(&gone))?;
+    Ok(letters)
+}
+// ANCHOR_END: clean_up
+
+/// The run's last word, on stderr, and its exit code.
+struct Report<'a> {
+    args: &'a Args,
+    keys: &'a Keys,
+    private: bool,
+    interrupted: Option<Signal>,
+}
+
+impl Report<'_> {
+    // ANCHOR: report
+    fn print(&self, outcome: &Outcome, dead: &DeadLetters) -> ExitCode {
+        let tally = &outcome.tally;
+        let added: usize = tally.added.iter().sum();
+        if let Some(signal) = self.interrupted {
+            eprintln!(
+                "redis-streams: stopped by {signal}: {added} of {} items added, {} processed; \
+                 every process of the run stopped, its keys removed",
+                self.args.producers * self.args.items,
+                tally.processed
+            );
+            return ExitCode::from(128 + signal as u8);
+        }
+        let mut short = false;
+        for (p, status) in outcome.producers.iter().enumerate() {
+            let never_made = self.args.items - tally.added[p].min(self.args.items);
+            if !status.success() && never_made > 0 {
+                let how = if status.signal().is_some() {
+                    "died"
+                } else {
+                    "failed"
+                };
+                say(format!(
+                    "producer {p} {how}: {} of its {} never made",
+                    items(never_made),
+                    self.args.items
+                ));
+                short = true;
+            }
+        }
+        self.claims(tally);
+        short |= self.dead_letters(dead);
+        let lost = added.saturating_sub(tally.processed + dead.items);
         if lost > 0 {
-            eprintln!(
-                "redis-streams: {} of {} added never processed",
-                items(lost),
-                self.added.len()
-            );
+            say(format!("{} of {added} added never processed", items(lost)));
         }
-        if lost > 0 || failed {
+        let statuses = outcome.producers.iter().chain(&outcome.consumers);
+        let codes: Vec<i32> = statuses.filter_map(ExitStatus::code).collect();
+        if codes.contains(&5) {
+            ExitCode::from(5) // A process lost Redis: what it said is above.
+        } else if short || lost > 0 || codes.iter().any(|&code| code != 0) {
             ExitCode::FAILURE
         } else {
             ExitCode::SUCCESS
         }
     }
+    // ANCHOR_END: report
+
+    /// What was processed more than once, and why.
+    fn claims(&self, tally: &Tally) {
+        if tally.reclaimed > 0 {
+            let from = if tally.killed > 0 {
+                "a consumer that died"
+            } else {
+                "a consumer that held them too long (paused, or its connection lost)"
+            };
+            say(format!("{} reclaimed from {from}", items(tally.reclaimed)));
+        }
+        if tally.duplicated > 0 {
+            say(format!(
+                "{} processed twice: a consumer was paused longer than the claim time, \
+                 and another consumer claimed its items meanwhile",
+                items(tally.duplicated)
+            ));
+        }
+    }
+
+    /// Names the dead-letter stream and what is in it; whether it holds
+    /// anything.
+    fn dead_letters(&self, dead: &DeadLetters) -> bool {
+        let n = dead.entries.len();
+        if n == 0 {
+            return false;
+        }
+        let noun = if n == 1 { "entry" } else { "entries" };
+        if self.private {
+            say(format!("{n} {noun} moved to the dead-letter stream:"));
+            for (entry, reason) in &dead.entries {
+                eprintln!("  {entry}: {reason}");
+            }
+        } else {
+            say(format!(
+                "{n} {noun} moved to the dead-letter stream {}, kept for inspection \
+                 (redis-cli XRANGE {} - +)",
+                self.keys.dead, self.keys.dead
+            ));
+        }
+        true
+    }
+}
+
+fn say(line: String) {
+    eprintln!("redis-streams: {line}");
 }
 
 /// "1 item", "2 items".
@@ -303,72 +569,3 @@ fn items(n: usize) -> String {
         format!("{n} items")
     }
 }
-
-// ANCHOR: server
-/// A `redis-server` of this run's own: a Unix socket in a folder of its
-/// own, no port, nothing saved to disk. Stopped when dropped.
-struct PrivateServer {
-    process: Child,
-    dir: PathBuf,
-}
-
-impl PrivateServer {
-    fn start() -> Result<PrivateServer, String> {
-        let dir = std::env::temp_dir().join(format!("redis-streams-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        let socket = dir.join("redis.sock");
-        let process = Command::new("redis-server")
-            .args([
-                "--port",
-                "0",
-                "--unixsocketperm",
-                "700",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .arg("--unixsocket")
-            .arg(&socket)
-            .arg("--dir")
-            .arg(&dir)
-            .stdout(Stdio::null())
-            .spawn()
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::NotFound => "redis-server is not installed: install it \
-                    (Debian, Ubuntu: sudo apt-get install redis-server), or pass --redis URL"
-                    .to_string(),
-                _ => format!("cannot start redis-server: {e}"),
-            })?;
-        let server = PrivateServer { process, dir };
-        server.wait_until_ready(&socket)?;
-        Ok(server)
-    }
-
-    /// Waits, at most ten seconds, until the server answers.
-    fn wait_until_ready(&self, socket: &Path) -> Result<(), String> {
-        let started = Instant::now();
-        loop {
-            if socket.exists() && connect(&self.url()).is_ok() {
-                return Ok(());
-            }
-            if started.elapsed() > Duration::from_secs(10) {
-                return Err("redis-server did not start within 10 s".into());
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("redis+unix://{}", self.dir.join("redis.sock").display())
-    }
-}
-
-impl Drop for PrivateServer {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-// ANCHOR_END: server

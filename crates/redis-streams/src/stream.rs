@@ -1,120 +1,197 @@
-//! What the producer, the consumer and the run share: how an item
-//! travels in a stream entry, how to connect with bounded waits, and how to
-//! name a server without showing its password.
+//! What producers and consumers agree on: the keys of one stream, how an
+//! item travels in an entry, and the scripts that change the stream in one
+//! step on the server.
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use crate::common::Item;
-use redis::{Connection, RedisResult, Value};
+use redis::Value;
 
-/// Where a producer and a consumer meet: the server, and the stream on it.
-/// (Both programs take these two flags.)
-#[derive(clap::Args, Debug)]
-pub struct Place {
-    /// The Redis server, as a URL (redis://host:port/, redis+unix:///path).
-    #[arg(long)]
-    pub redis: String,
-    /// The stream.
-    #[arg(long, default_value = "producer-consumer")]
-    pub stream: String,
-}
-
-// ANCHOR: entry
+// ANCHOR: keys
 /// The consumer group every consumer reads in: each entry goes to one of
 /// its consumers.
 pub const GROUP: &str = "consumers";
 
-/// The key the run sets once every producer is done: the stream's
-/// "no more items", which consumers read next to the group's state.
-pub fn closed_key(stream: &str) -> String {
-    format!("{stream}:closed")
+/// The keys of one stream. A run makes a stream of its own with a random
+/// name, and touches no other key: a server is often shared.
+#[derive(Clone, Debug)]
+pub struct Keys {
+    /// The stream of items.
+    pub stream: String,
+    /// Set once every producer is done: the stream's "no more items".
+    pub closed: String,
+    /// How many items each producer process has added: it makes a
+    /// retried add harmless.
+    pub made: String,
+    /// Entries no consumer can process, kept with the reason.
+    pub dead: String,
 }
 
-/// The fields of one stream entry: who made the item, and the item.
-pub fn fields(producer: usize, item: Item) -> [(&'static str, String); 3] {
-    [
-        ("producer", producer.to_string()),
-        ("i", item.i.to_string()),
-        // `{:?}` writes the shortest text that reads back as the same f64.
-        ("value", format!("{:?}", item.value)),
-    ]
+impl Keys {
+    /// The keys of stream `stream`.
+    pub fn of(stream: &str) -> Keys {
+        Keys {
+            stream: stream.to_string(),
+            closed: format!("{stream}:closed"),
+            made: format!("{stream}:made"),
+            dead: format!("{stream}:dead"),
+        }
+    }
+
+    /// Keys of a new run: a random name, never a process id (two
+    /// containers often have the same one). The braces make the run's keys
+    /// one hash slot, so the scripts work on Redis Cluster too.
+    pub fn for_new_run() -> Keys {
+        let run: u64 = rand::random();
+        Keys::of(&format!("producer-consumer:{{{run:016x}}}"))
+    }
+
+    /// All of them, for `DEL` at the end of a run.
+    pub fn all(&self) -> [&str; 4] {
+        [&self.stream, &self.closed, &self.made, &self.dead]
+    }
 }
+// ANCHOR_END: keys
 
 /// The item in a stream entry's fields, if they hold one.
 pub fn item_of(fields: &HashMap<String, Value>) -> Option<Item> {
     let text =
         |name: &str| -> Option<String> { redis::from_redis_value_ref(fields.get(name)?).ok() };
-    Some(Item {
+    let item = Item {
         i: text("i")?.parse().ok()?,
         value: text("value")?.parse().ok()?,
-    })
-}
-
-/// How long any command may wait for the server before it fails: a
-/// server that went away is an error, never a hang.
-pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// Connects to the server at `url`, waiting at most [`COMMAND_TIMEOUT`]
-/// for it, and for each command's answer from then on.
-pub fn connect(url: &str) -> RedisResult<Connection> {
-    let client = redis::Client::open(url)?;
-    let connection = client.get_connection_with_timeout(COMMAND_TIMEOUT)?;
-    connection.set_read_timeout(Some(COMMAND_TIMEOUT))?;
-    connection.set_write_timeout(Some(COMMAND_TIMEOUT))?;
-    Ok(connection)
-}
-// ANCHOR_END: entry
-
-/// `url` as it may be printed: a password in it is replaced by `***`.
-pub fn shown(url: &str) -> String {
-    // redis://user:password@host:port/db: the password sits between the
-    // first ':' after "//" and the '@'.
-    let Some((scheme, rest)) = url.split_once("//") else {
-        return url.to_string();
     };
-    let Some((credentials, host)) = rest.split_once('@') else {
-        return url.to_string();
-    };
-    match credentials.split_once(':') {
-        Some((user, _password)) => format!("{scheme}//{user}:***@{host}"),
-        None => format!("{scheme}//***@{host}"),
-    }
+    (0.0..1.0).contains(&item.value).then_some(item)
 }
 
-/// Exit code of a program that could not reach its Redis server, or lost
-/// it during the run.
-pub const NO_SERVER: u8 = 5;
+// ANCHOR: add
+/// Adds items of producer `ARGV[2]` (`ARGV[5]` is the first one's
+/// number, the values follow) and returns how many items this producer
+/// process (`ARGV[1]`, its name in the ledger) has added in all. A script
+/// runs alone on the server, so each check and its add are one step:
+/// - an item the ledger already counts is not added again, so a producer
+///   that lost the answer can send the same call again;
+/// - with a capacity (`ARGV[3]`), it adds only while the stream holds
+///   fewer entries, so that producers racing for the last slot cannot
+///   both take it;
+/// - with a maxlen (`ARGV[4]`), it trims the oldest entries, read or not.
+pub const ADD: &str = r"
+if redis.call('EXISTS', KEYS[1]) == 0 then
+    return redis.error_reply('NOSTREAM ' .. KEYS[1] .. ' is gone')
+end
+local made = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or 0)
+local capacity, maxlen, first = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+for k = 6, #ARGV do
+    local i = first + k - 6
+    if i >= made then
+        if capacity > 0 and redis.call('XLEN', KEYS[1]) >= capacity then
+            break
+        end
+        local add = {'XADD', KEYS[1]}
+        if maxlen > 0 then
+            add = {'XADD', KEYS[1], 'MAXLEN', '~', maxlen}
+        end
+        for _, word in ipairs({'*', 'producer', ARGV[2], 'i', i, 'value', ARGV[k]}) do
+            add[#add + 1] = word
+        end
+        redis.call(unpack(add))
+        made = i + 1
+    end
+end
+redis.call('HSET', KEYS[2], ARGV[1], made)
+return made
+";
+// ANCHOR_END: add
+
+// ANCHOR: ack
+/// Acknowledges and deletes the entries `ARGV[3..]` that consumer
+/// `ARGV[2]` processed, in one step each, and says for each whether it was
+/// still this consumer's: 1 it was, and now it is done; 0 another consumer
+/// has claimed it meanwhile; -1 it is gone (processed by another).
+pub const ACK: &str = r"
+local answers = {}
+for k = 3, #ARGV do
+    local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[k], ARGV[k], 1)
+    if #pending == 0 then
+        answers[#answers + 1] = -1
+    elseif pending[1][2] ~= ARGV[2] then
+        answers[#answers + 1] = 0
+    else
+        redis.call('XACK', KEYS[1], ARGV[1], ARGV[k])
+        redis.call('XDEL', KEYS[1], ARGV[k])
+        answers[#answers + 1] = 1
+    end
+end
+return answers
+";
+// ANCHOR_END: ack
+
+// ANCHOR: dead
+/// Moves entry `ARGV[2]` to the dead-letter stream `KEYS[2]`, with the
+/// reason `ARGV[3]` and its own fields (`ARGV[4..]`), and acknowledges it,
+/// in one step; an entry no longer pending (a second try) is left alone.
+pub const DEAD_LETTER: &str = r"
+if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then
+    return 0
+end
+redis.call('XADD', KEYS[2], '*', 'entry', ARGV[2], 'reason', ARGV[3], unpack(ARGV, 4))
+redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+redis.call('XDEL', KEYS[1], ARGV[2])
+return 1
+";
+// ANCHOR_END: dead
+
+// ANCHOR: create
+/// Makes a new run's stream and its group, only if none of the run's keys
+/// exists: a run never takes over a key it did not make.
+pub const CREATE: &str = r"
+for _, key in ipairs(KEYS) do
+    if redis.call('EXISTS', key) == 1 then
+        return redis.error_reply('EXISTS ' .. key .. ' exists already')
+    end
+end
+redis.call('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+return 1
+";
+// ANCHOR_END: create
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_password_is_never_shown() {
-        assert_eq!(
-            shown("redis://:s3cret@host:6379/0"),
-            "redis://:***@host:6379/0"
-        );
-        assert_eq!(shown("redis://me:s3cret@host/"), "redis://me:***@host/");
-        assert_eq!(shown("redis://s3cret@host/"), "redis://***@host/");
-        assert_eq!(shown("redis://host:6379"), "redis://host:6379");
-        assert_eq!(
-            shown("redis+unix:///tmp/r.sock"),
-            "redis+unix:///tmp/r.sock"
-        );
+    fn entry(fields: &[(&str, &str)]) -> HashMap<String, Value> {
+        fields
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    Value::BulkString(text.as_bytes().to_vec()),
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn an_item_reads_back_exactly() {
-        let item = Item {
-            i: 7,
-            value: 0.1 + 0.2,
-        };
-        let map: HashMap<String, Value> = fields(3, item)
-            .into_iter()
-            .map(|(name, text)| (name.to_string(), Value::BulkString(text.into_bytes())))
-            .collect();
-        assert_eq!(item_of(&map), Some(item));
+        let value = 0.1 + 0.2;
+        let text = format!("{value:?}");
+        let fields = entry(&[("producer", "3"), ("i", "7"), ("value", &text)]);
+        assert_eq!(item_of(&fields), Some(Item { i: 7, value }));
+    }
+
+    #[test]
+    fn an_entry_that_is_no_item_is_none() {
+        assert_eq!(item_of(&entry(&[("garbage", "x")])), None);
+        assert_eq!(item_of(&entry(&[("i", "-1"), ("value", "0.5")])), None);
+        assert_eq!(item_of(&entry(&[("i", "1"), ("value", "NaN")])), None);
+        assert_eq!(item_of(&entry(&[("i", "1"), ("value", "7")])), None);
+    }
+
+    #[test]
+    fn a_new_run_s_keys_are_its_own() {
+        let (a, b) = (Keys::for_new_run(), Keys::for_new_run());
+        assert_ne!(a.stream, b.stream);
+        assert!(a.stream.starts_with("producer-consumer:{"), "{}", a.stream);
+        assert_eq!(a.closed, format!("{}:closed", a.stream));
     }
 }

@@ -1,0 +1,215 @@
+//! Talking to the server: where it is (shown without its password), a
+//! connection that outlives a restart of the server or a paused process,
+//! and what can go wrong, each with its exit code.
+
+use std::fmt;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use redis::{ConnectionAddr, ErrorKind, IntoConnectionInfo, RedisError, ServerErrorKind};
+
+// ANCHOR: error
+/// Why a program of this crate stopped before its work was done.
+#[derive(Debug)]
+pub enum Error {
+    /// Bad input, found before anything was sent.
+    Input(String),
+    /// Redis could not be reached, went away for longer than the program
+    /// waits for it, or holds keys that are not what the program needs.
+    Redis(String),
+}
+
+impl Error {
+    /// The exit code: 2 for bad input, 5 for Redis.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Redis(_) => 5,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Input(message) | Error::Redis(message) => f.write_str(message),
+        }
+    }
+}
+// ANCHOR_END: error
+
+// ANCHOR: server
+/// A Redis server, from its URL. It prints as what identifies it, host
+/// and port or a socket's path, never as the URL, which may hold a
+/// password (`redis://:PASSWORD@host`, `redis+unix:///s?pass=PASSWORD`).
+#[derive(Clone)]
+pub struct Server {
+    url: String,
+    shown: String,
+}
+
+impl Server {
+    /// The server at `url`, or why `url` is no Redis URL (without
+    /// repeating it: it may hold a password).
+    pub fn new(url: &str) -> Result<Server, Error> {
+        let info = url
+            .into_connection_info()
+            .map_err(|e| Error::Input(format!("the Redis URL is not valid: {e}")))?;
+        let shown = match info.addr() {
+            ConnectionAddr::Tcp(host, port) => format!("{host}:{port}"),
+            ConnectionAddr::TcpTls { host, port, .. } => format!("{host}:{port} (TLS)"),
+            ConnectionAddr::Unix(path) => path.display().to_string(),
+            other => other.to_string(),
+        };
+        Ok(Server {
+            url: url.to_string(),
+            shown,
+        })
+    }
+
+    /// The URL itself: for a child process's environment, never for a
+    /// command line or a message.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl fmt::Display for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+// ANCHOR_END: server
+
+/// How long connecting may take, and any one command's answer after it.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
+// ANCHOR: redis
+/// A connection that, when it is lost, connects again and repeats the
+/// command, waiting longer each time, until `retry_for` has passed: a
+/// server restart, or a process paused with Ctrl-Z, is survived. Every
+/// command sent through [`Redis::call`] must be safe to send twice (the
+/// first may have run before its answer was lost): this crate's are.
+pub struct Redis {
+    server: Server,
+    connection: redis::Connection,
+    retry_for: Duration,
+    /// How many times the connection was made anew.
+    pub reconnects: usize,
+}
+
+impl Redis {
+    /// Connects to `server`, once: a server that cannot be reached at the
+    /// start is a mistake to report at once, not to wait for.
+    pub fn connect(server: &Server, retry_for: Duration) -> Result<Redis, Error> {
+        let connection = open(server).map_err(|e| unreachable(server, &e))?;
+        Ok(Redis {
+            server: server.clone(),
+            connection,
+            retry_for,
+            reconnects: 0,
+        })
+    }
+
+    /// Runs `command`, again on a new connection while the server cannot
+    /// be reached, until `retry_for` has passed.
+    pub fn call<T>(
+        &mut self,
+        mut command: impl FnMut(&mut redis::Connection) -> redis::RedisResult<T>,
+    ) -> Result<T, Error> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(50);
+        loop {
+            match command(&mut self.connection) {
+                Ok(answer) => return Ok(answer),
+                Err(error) if !is_lost(&error) => return Err(self.explain(&error)),
+                Err(error) if started.elapsed() >= self.retry_for => {
+                    return Err(Error::Redis(format!(
+                        "lost Redis at {} for {} s: {error}",
+                        self.server,
+                        self.retry_for.as_secs()
+                    )));
+                }
+                Err(_) => {
+                    thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_secs(1));
+                    if let Ok(connection) = open(&self.server) {
+                        self.connection = connection;
+                        self.reconnects += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// What an error from the server means for this program, in words
+    /// that name the key.
+    fn explain(&self, error: &RedisError) -> Error {
+        let server = &self.server;
+        let detail = error.detail().unwrap_or_default();
+        Error::Redis(match error.code() {
+            Some("NOGROUP") => format!(
+                "Redis at {server}: the stream or its group '{}' is missing ({detail}): \
+                 open the stream first (redis-streams open), or the server lost its data",
+                crate::stream::GROUP
+            ),
+            Some("NOSTREAM") => format!(
+                "Redis at {server}: {detail}: open it first (redis-streams open), \
+                 or the server lost its data"
+            ),
+            Some("WRONGTYPE") => format!(
+                "Redis at {server}: a key of this stream holds another type of value ({detail})"
+            ),
+            Some("EXISTS") => format!("Redis at {server}: {detail}: this run leaves it alone"),
+            _ => format!("Redis at {server}: {error}"),
+        })
+    }
+}
+
+/// Whether `error` says the connection is gone (or the server is still
+/// loading its data after a restart), rather than that the command failed.
+fn is_lost(error: &RedisError) -> bool {
+    error.is_io_error() || error.kind() == ErrorKind::Server(ServerErrorKind::BusyLoading)
+}
+
+fn open(server: &Server) -> redis::RedisResult<redis::Connection> {
+    let client = redis::Client::open(server.url())?;
+    let connection = client.get_connection_with_timeout(CONNECT_TIMEOUT)?;
+    connection.set_read_timeout(Some(COMMAND_TIMEOUT))?;
+    connection.set_write_timeout(Some(COMMAND_TIMEOUT))?;
+    Ok(connection)
+}
+
+fn unreachable(server: &Server, error: &RedisError) -> Error {
+    Error::Redis(format!("cannot reach Redis at {server}: {error}"))
+}
+// ANCHOR_END: redis
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(url: &str) -> String {
+        Server::new(url).map(|s| s.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_server_shows_where_it_is_never_its_password() {
+        assert_eq!(shown("redis://:s3cret@host:6379/0"), "host:6379");
+        assert_eq!(shown("redis://me:s3cret@host/"), "host:6379");
+        assert_eq!(shown("redis://:p%40ss@host:7000"), "host:7000");
+        assert_eq!(shown("redis://:p@ss@host:7000"), "host:7000");
+        assert_eq!(shown("redis+unix:///tmp/r.sock?pass=s3cret"), "/tmp/r.sock");
+        assert_eq!(shown("unix:///tmp/r.sock"), "/tmp/r.sock");
+    }
+
+    #[test]
+    fn a_bad_url_is_refused_without_repeating_it() {
+        for url in ["nope://:s3cret@host", "s3cret", ""] {
+            let error = Server::new(url).err().expect("refused").to_string();
+            assert!(!error.contains("s3cret"), "{error}");
+            assert!(error.contains("not valid"), "{error}");
+        }
+    }
+}

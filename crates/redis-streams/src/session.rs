@@ -1,0 +1,76 @@
+//! A stream used by hand: `redis-streams open` makes it ready for a
+//! session of producers and consumers, `redis-streams close` says that
+//! the session's producers are done.
+
+use crate::connection::{Error, Redis};
+use crate::flags::Place;
+use crate::stream::{GROUP, Keys};
+
+// ANCHOR: open
+/// Makes the stream and its group unless they exist, and removes the
+/// close marker an earlier session left, in one step: a consumer of this
+/// session must never stop at the last session's "no more items".
+const OPEN: &str = r"
+local kind = redis.call('TYPE', KEYS[1])['ok']
+if kind ~= 'none' and kind ~= 'stream' then
+    return redis.error_reply('WRONGTYPE ' .. KEYS[1] .. ' holds a ' .. kind .. ', not a stream')
+end
+redis.pcall('XGROUP', 'CREATE', KEYS[1], ARGV[1], '0', 'MKSTREAM')
+return redis.call('DEL', KEYS[2])
+";
+// ANCHOR_END: open
+
+/// `redis-streams open`.
+pub fn open(place: &Place) -> Result<(), Error> {
+    let mut redis = place.connect()?;
+    let keys = Keys::of(&place.stream);
+    let script = redis::Script::new(OPEN);
+    let mut call = script.key(&keys.stream);
+    call.key(&keys.closed).arg(GROUP);
+    let stale: i64 = redis.call(|con| call.invoke(con))?;
+    println!("{} is open: start its producers and consumers", keys.stream);
+    if stale == 1 {
+        println!("(removed {}, left by an earlier session)", keys.closed);
+    }
+    Ok(())
+}
+
+/// `redis-streams close`.
+pub fn close(place: &Place) -> Result<(), Error> {
+    let mut redis = place.connect()?;
+    let keys = Keys::of(&place.stream);
+    check(&mut redis, &keys, false)?;
+    redis.call(|con| redis::cmd("SET").arg(&keys.closed).arg(1).exec(con))?;
+    println!(
+        "{} is closed: its consumers stop once it is empty",
+        keys.stream
+    );
+    Ok(())
+}
+
+/// Checks that the stream exists, and its group if `group`, with a
+/// message that names what is missing.
+pub fn check(redis: &mut Redis, keys: &Keys, group: bool) -> Result<(), Error> {
+    let stream = &keys.stream;
+    let kind: String = redis.call(|con| redis::cmd("TYPE").arg(stream).query(con))?;
+    let missing = match kind.as_str() {
+        "stream" if !group => return Ok(()),
+        "stream" => {
+            let groups: redis::streams::StreamInfoGroupsReply =
+                redis.call(|con| redis::cmd("XINFO").arg("GROUPS").arg(stream).query(con))?;
+            if groups.groups.iter().any(|g| g.name == GROUP) {
+                return Ok(());
+            }
+            format!("the stream {stream} has no group '{GROUP}'")
+        }
+        "none" => format!("there is no stream {stream}"),
+        other => {
+            return Err(Error::Redis(format!(
+                "{stream} holds a {other}, not a stream: choose another --stream"
+            )));
+        }
+    };
+    Err(Error::Redis(format!(
+        "{missing}: make it with `redis-streams open --stream {stream}`"
+    )))
+}

@@ -1,0 +1,597 @@
+//! The Redis programs under real faults: a server shared with another run
+//! and other programs' keys, a password, Ctrl-C and a supervisor's
+//! SIGTERM, `kill -9`, a producer killed, a consumer paused, every process
+//! paused (Ctrl-Z), poison entries, a stale close marker, a server
+//! restarted with and without its data. Each fault is injected for real,
+//! on a `redis-server` of the test's own; what is checked is counts and
+//! exit codes, and that no process of the run is left.
+
+mod support;
+
+use std::path::Path;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use harness::testing::processes::{self, command_line, descendants, still_running_after};
+use harness::testing::redis_server::{Options, RedisServer as Server, percent_encoded};
+use harness::testing::{DEADLOCK_BOUND, run_bounded};
+use nix::sys::signal::Signal;
+use redis::Commands;
+use redis::streams::StreamPendingCountReply;
+use support::{Watched, command, config};
+
+/// A run of one producer and `consumers` consumers, `items` items, on
+/// `server`, slow enough to act on while it runs.
+fn slow_run(server: Option<&Server>, consumers: usize, items: usize) -> Watched {
+    let args = [
+        "--producers=1".to_string(),
+        format!("--consumers={consumers}"),
+        format!("--items={items}"),
+        "--seed=3".into(),
+        "--time-scale=0.2".into(),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Watched::start(command(server, &args))
+}
+
+/// The process of the run `run` whose command line contains `role`,
+/// once the run has started it.
+fn process_of(run: &Watched, role: &str) -> u32 {
+    let started = Instant::now();
+    loop {
+        let found = descendants(run.pid())
+            .into_iter()
+            .find(|&pid| command_line(pid).contains(role));
+        if let Some(pid) = found {
+            return pid;
+        }
+        assert!(started.elapsed() < DEADLOCK_BOUND, "no process {role}");
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn runs_sharing_a_server_touch_only_their_own_keys() {
+    let server = Server::start("shared");
+    let mut con = server.connect();
+    // Keys of other programs, some named as a careless run would name its
+    // own (after a process id).
+    let theirs = ["producer-consumer:1", "producer-consumer", "jobs"];
+    for key in theirs {
+        let _: () = con.set(key, "theirs").expect("SET");
+    }
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--seed=9",
+        "--time-scale=0.02",
+    ];
+    let runs: Vec<Watched> = (0..2)
+        .map(|_| Watched::start(command(Some(&server), &args)))
+        .collect();
+    for run in runs {
+        let ended = run.finish();
+        assert!(ended.status.success(), "{}", ended.err);
+        let mut config = config(2, 2, 10, 9);
+        config.time_scale = 0.02;
+        let verdict = ended.verdict(&config);
+        assert!(verdict.is_ok(), "two runs side by side:\n{verdict}");
+    }
+    let mut keys: Vec<String> = con.keys("*").expect("KEYS");
+    keys.sort();
+    assert_eq!(keys, ["jobs", "producer-consumer", "producer-consumer:1"]);
+    for key in theirs {
+        let value: String = con.get(key).expect("GET");
+        assert_eq!(value, "theirs", "{key}");
+    }
+}
+
+#[test]
+fn a_key_of_another_type_or_a_missing_stream_is_named() {
+    let server = Server::start("wrongtype");
+    let mut con = server.connect();
+    let _: () = con.set("orders", "not a stream").expect("SET");
+    let url = server.url();
+    let cases = [
+        (vec!["open", "--stream=orders"], "orders holds a string"),
+        (vec!["consumer", "--stream=orders"], "orders holds a string"),
+        (
+            vec!["producer", "--stream=nothing"],
+            "there is no stream nothing",
+        ),
+        (
+            vec!["consumer", "--stream=nothing"],
+            "redis-streams open --stream nothing",
+        ),
+    ];
+    for (args, expected) in cases {
+        let mut command = command(None, &args);
+        command.env("REDIS_URL", &url);
+        let output = run_bounded(command, "a wrong key");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(5), "{args:?}: {stderr}");
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        assert!(!stderr.contains("lost Redis"), "{args:?}: {stderr}");
+    }
+    let value: String = con.get("orders").expect("GET");
+    assert_eq!(value, "not a stream", "left as it was");
+}
+
+#[test]
+fn the_password_never_shows_on_a_command_line_or_in_the_output() {
+    let password = "pa@ss:w/rd%40";
+    let mut options = Options {
+        password: Some(password.to_string()),
+        ..Options::default()
+    };
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    options.port = Some(listener.local_addr().expect("a port").port());
+    drop(listener);
+    let port = options.port.expect("a port");
+    let server = Server::start_with("secret", options);
+    let encoded = percent_encoded(password);
+    let urls = [
+        server.url(),
+        format!("redis://:{encoded}@127.0.0.1:{port}/"),
+        format!("redis://default:{encoded}@127.0.0.1:{port}/0"),
+    ];
+    for url in urls {
+        let mut command = command(None, &["--seed=5", "--time-scale=0.05"]);
+        command.env("REDIS_URL", &url);
+        let mut run = Watched::start(command);
+        run.until_out(" got ");
+        // Every process of the run, while it runs: none shows it.
+        let mut seen = vec![run.pid()];
+        seen.extend(descendants(run.pid()));
+        assert!(seen.len() >= 6, "the run and its five processes: {seen:?}");
+        for pid in seen {
+            let line = command_line(pid);
+            assert!(
+                !line.contains("pa@ss") && !line.contains(&encoded),
+                "{line}"
+            );
+        }
+        let ended = run.finish();
+        assert!(ended.status.success(), "{url}: {}", ended.err);
+        let printed = format!("{}\n{}", ended.out.join("\n"), ended.err);
+        assert!(
+            !printed.contains("pa@ss") && !printed.contains(&encoded),
+            "{printed}"
+        );
+        assert!(ended.err.contains("this run's stream is"), "{}", ended.err);
+    }
+}
+
+/// Runs slowly on a private server in a temporary folder of the test's
+/// own, stops it with `signal` once a consumer has processed an item, and
+/// checks that nothing of the run is left: no process, no folder.
+fn stopped_by(signal: Signal, code: i32) {
+    let tmp = tempfile::tempdir().expect("a folder for the run's own");
+    let mut command = command(None, &["--seed=1", "--items=100", "--time-scale=0.2"]);
+    command.env("TMPDIR", tmp.path());
+    let mut run = Watched::start(command);
+    run.until_out(" got ");
+    let started = descendants(run.pid());
+    assert_eq!(
+        started.len(),
+        6,
+        "the server, three consumers, two producers"
+    );
+    processes::signal(run.pid(), signal);
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
+    assert!(
+        ended.err.contains(&format!("stopped by {signal}")),
+        "{}",
+        ended.err
+    );
+    let left = still_running_after(&started, DEADLOCK_BOUND);
+    assert!(left.is_empty(), "still running: {left:?}");
+    assert_eq!(
+        entries(tmp.path()),
+        Vec::<String>::new(),
+        "its folder removed"
+    );
+}
+
+fn entries(folder: &Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .expect("the folder")
+        .map(|entry| {
+            entry
+                .expect("an entry")
+                .file_name()
+                .to_string_lossy()
+                .into()
+        })
+        .collect()
+}
+
+#[test]
+fn sigterm_stops_every_process_and_removes_the_folder() {
+    stopped_by(Signal::SIGTERM, 143);
+}
+
+#[test]
+fn ctrl_c_stops_every_process_and_removes_the_folder() {
+    stopped_by(Signal::SIGINT, 130);
+}
+
+#[test]
+fn after_kill_9_of_the_run_its_processes_end_by_themselves() {
+    let tmp = tempfile::tempdir().expect("a folder for the run's own");
+    let mut command = command(None, &["--seed=1", "--items=100", "--time-scale=0.2"]);
+    command.env("TMPDIR", tmp.path());
+    let mut run = Watched::start(command);
+    run.until_out(" got ");
+    let started = descendants(run.pid());
+    assert_eq!(
+        started.len(),
+        6,
+        "the server, three consumers, two producers"
+    );
+    processes::signal(run.pid(), Signal::SIGKILL);
+    let _ = run.finish();
+    let left = still_running_after(&started, DEADLOCK_BOUND);
+    assert!(left.is_empty(), "outlived the run: {left:?}");
+    // The server stopped as asked (SIGTERM), so its socket is gone; its
+    // empty folder is all that SIGKILL leaves.
+    for folder in entries(tmp.path()) {
+        let inside = entries(&tmp.path().join(&folder));
+        assert!(inside.is_empty(), "{folder}: {inside:?}");
+    }
+}
+
+#[test]
+fn a_producer_killed_mid_run_is_reported_with_what_it_never_made() {
+    let server = Server::start("producer-killed");
+    let args = [
+        "--producers=2",
+        "--consumers=1",
+        "--items=1000",
+        "--seed=6",
+        "--time-scale=0.01",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(">producer 0 added");
+    let producer = process_of(&run, "producer --id=0");
+    processes::signal(producer, Signal::SIGKILL);
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(1), "{}", ended.err);
+    assert_eq!(ended.count("Producer 0: Killed"), 1);
+    let made = ended.count(">producer 0 added");
+    assert!(made < 1000, "it died before its end");
+    assert!(
+        ended.err.contains(&format!(
+            "producer 0 died: {} items of its 1000 never made",
+            1000 - made
+        )),
+        "{}",
+        ended.err
+    );
+    // What it did make was processed, and producer 1's too.
+    assert_eq!(
+        ended.count(" got ") + ended.count(" reclaimed "),
+        made + 1000
+    );
+}
+
+/// The entries consumer `name` holds on `stream`, without having
+/// acknowledged them.
+fn held_by(con: &mut redis::Connection, stream: &str, name: &str) -> Vec<String> {
+    let reply: StreamPendingCountReply = con
+        .xpending_consumer_count(stream, "consumers", "-", "+", 100, name)
+        .expect("XPENDING");
+    reply.ids.into_iter().map(|entry| entry.id).collect()
+}
+
+/// Waits until `done` holds, within the hang bound.
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let started = Instant::now();
+    while !done() {
+        assert!(started.elapsed() < DEADLOCK_BOUND, "{what} never happened");
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Pauses process `pid` at a moment it holds an entry of `stream` (as
+/// consumer `name`), and returns that entry: it is paused mid-item.
+fn pause_holding(con: &mut redis::Connection, stream: &str, name: &str, pid: u32) -> String {
+    loop {
+        wait_until("a held entry", || !held_by(con, stream, name).is_empty());
+        processes::signal(pid, Signal::SIGSTOP);
+        // Paused now: what it holds cannot change any more.
+        if let Some(id) = held_by(con, stream, name).pop() {
+            return id;
+        }
+        processes::signal(pid, Signal::SIGCONT);
+    }
+}
+
+#[test]
+fn a_paused_consumer_is_not_taken_for_dead() {
+    let server = Server::start("paused");
+    let mut run = slow_run(Some(&server), 2, 10);
+    let stream = run.stream();
+    let consumer = process_of(&run, "consumer --id=0");
+    let mut con = server.connect();
+    let id = pause_holding(&mut con, &stream, "consumer-0", consumer);
+    // Another consumer claims it once it has been idle long enough.
+    wait_until("the claim", || {
+        !held_by(&mut con, &stream, "consumer-0").contains(&id)
+    });
+    processes::signal(consumer, Signal::SIGCONT);
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    let mut config = config(1, 2, 10, 3);
+    config.time_scale = 0.2;
+    let verdict = ended.verdict(&config);
+    assert!(verdict.is_ok(), "{verdict}");
+    // The paused consumer learned it from its acknowledgement.
+    assert_eq!(ended.count(">consumer 0 duplicated "), 1, "{:?}", ended.out);
+    assert!(
+        ended.err.contains("1 item processed twice"),
+        "{}",
+        ended.err
+    );
+    assert!(ended.err.contains("paused"), "{}", ended.err);
+    assert!(!ended.err.contains("died"), "{}", ended.err);
+}
+
+#[test]
+fn pausing_every_process_of_the_run_loses_nothing() {
+    // What Ctrl-Z then `fg` does to a shell's job, three times: every
+    // waiting call is interrupted, and each process goes on.
+    let server = Server::start("ctrl-z");
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--seed=8",
+        "--time-scale=0.05",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    let mut all = vec![run.pid()];
+    all.extend(descendants(run.pid()));
+    for _ in 0..3 {
+        for &pid in &all {
+            processes::signal(pid, Signal::SIGSTOP);
+        }
+        thread::sleep(Duration::from_millis(300));
+        for &pid in &all {
+            processes::signal(pid, Signal::SIGCONT);
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    assert!(!ended.err.contains("Interrupted"), "{}", ended.err);
+    let mut config = config(2, 2, 10, 8);
+    config.time_scale = 0.05;
+    let verdict = ended.verdict(&config);
+    assert!(verdict.is_ok(), "{verdict}");
+}
+
+#[test]
+fn an_entry_that_is_no_item_goes_to_the_dead_letter_stream() {
+    let server = Server::start("poison");
+    let mut run = slow_run(Some(&server), 2, 10);
+    let stream = run.stream();
+    let mut con = server.connect();
+    let _: String = con.xadd(&stream, "*", &[("garbage", "x")]).expect("XADD");
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(1), "{}", ended.err);
+    let dead = format!("{stream}:dead");
+    assert!(
+        ended.err.contains(&format!("dead-letter stream {dead}")),
+        "{}",
+        ended.err
+    );
+    let mut config = config(1, 2, 10, 3);
+    config.time_scale = 0.2;
+    let verdict = ended.verdict(&config);
+    assert!(verdict.is_ok(), "every item still processed:\n{verdict}");
+    // Kept for inspection, with its reason; the run's other keys are gone.
+    let letters: redis::streams::StreamRangeReply = con.xrange_all(&dead).expect("XRANGE");
+    assert_eq!(letters.ids.len(), 1);
+    let reason: String = letters.ids[0].get("reason").expect("a reason");
+    assert_eq!(reason, "not an item");
+    let garbage: String = letters.ids[0].get("garbage").expect("its fields");
+    assert_eq!(garbage, "x");
+    let keys: Vec<String> = con.keys("*").expect("KEYS");
+    assert_eq!(keys, [dead]);
+}
+
+#[test]
+fn an_entry_delivered_too_often_goes_to_the_dead_letter_stream() {
+    // Started by hand: open a stream, and give it an entry that three
+    // consumers took and never acknowledged (each died on it).
+    let server = Server::start("redelivered");
+    let url = server.url();
+    let by_hand = |args: &[&str]| {
+        let mut command = command(None, args);
+        command.env("REDIS_URL", &url);
+        run_bounded(command, "by hand")
+    };
+    assert!(by_hand(&["open", "--stream=jobs"]).status.success());
+    let mut con = server.connect();
+    let id: String = con
+        .xadd(
+            "jobs",
+            "*",
+            &[("producer", "0"), ("i", "0"), ("value", "0.5")],
+        )
+        .expect("XADD");
+    // A consumer took it (and died); two more claimed it (and died).
+    let _: redis::Value = redis::cmd("XREADGROUP")
+        .arg(
+            &[
+                "GROUP",
+                "consumers",
+                "ghost",
+                "COUNT",
+                "1",
+                "STREAMS",
+                "jobs",
+                ">",
+            ][..],
+        )
+        .query(&mut con)
+        .expect("XREADGROUP");
+    let _: redis::Value = redis::cmd("XCLAIM")
+        .arg(&["jobs", "consumers", "ghost", "0", &id, "IDLE", "100000"][..])
+        .arg(&["RETRYCOUNT", "3", "JUSTID"][..])
+        .query(&mut con)
+        .expect("XCLAIM");
+    assert!(by_hand(&["close", "--stream=jobs"]).status.success());
+    let output = by_hand(&["consumer", "--stream=jobs", "--time-scale=0"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("entry {id} moved to jobs:dead")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("delivered 4 times, never acknowledged"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!stdout.contains(" got "), "never processed: {stdout}");
+    let left: usize = con.xlen("jobs:dead").expect("XLEN");
+    assert_eq!(left, 1);
+}
+
+#[test]
+fn a_close_marker_left_by_an_earlier_session_stops_no_consumer() {
+    let server = Server::start("stale");
+    let mut con = server.connect();
+    let _: () = con
+        .set("jobs:closed", 1)
+        .expect("an earlier session's marker");
+    let url = server.url();
+    let by_hand = |args: &[&str]| {
+        let mut command = command(None, args);
+        command.env("REDIS_URL", &url);
+        command
+    };
+    let open = run_bounded(by_hand(&["open", "--stream=jobs"]), "open");
+    let said = String::from_utf8_lossy(&open.stdout);
+    assert!(said.contains("removed jobs:closed"), "{said}");
+    // The consumer starts first, and waits for a producer started later.
+    let mut consumer = Watched::start(by_hand(&["consumer", "--stream=jobs", "--time-scale=0"]));
+    consumer.until_out("Consumer 0: Running");
+    let producer = by_hand(&[
+        "producer",
+        "--stream=jobs",
+        "--items=5",
+        "--time-scale=0.01",
+    ]);
+    assert!(run_bounded(producer, "the producer").status.success());
+    assert!(
+        run_bounded(by_hand(&["close", "--stream=jobs"]), "close")
+            .status
+            .success()
+    );
+    let ended = consumer.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    assert_eq!(ended.count(" got "), 5, "{:?}", ended.out);
+}
+
+#[test]
+fn kill_9_on_a_consumer_process_loses_nothing() {
+    // The programs as a user runs them in separate terminals: a producer,
+    // a consumer that is killed with SIGKILL while it holds an item, then
+    // a second consumer that takes over.
+    let server = Server::start("kill");
+    let url = server.url();
+    let by_hand = |args: &[&str]| {
+        let mut command = command(None, args);
+        command.env("REDIS_URL", &url);
+        command
+    };
+    assert!(
+        run_bounded(by_hand(&["open", "--stream=k"]), "open")
+            .status
+            .success()
+    );
+    let producer = by_hand(&["producer", "--stream=k", "--seed=5", "--time-scale=0"]);
+    let producer = Watched::start(producer);
+    let doomed = Watched::start(by_hand(&["consumer", "--stream=k", "--time-scale=0.3"]));
+    let mut con = server.connect();
+    let held = pause_holding(&mut con, "k", "consumer-0", doomed.pid());
+    processes::signal(doomed.pid(), Signal::SIGKILL); // No goodbye, no XACK.
+    let doomed = doomed.finish();
+    assert!(producer.finish().status.success());
+    let close = by_hand(&["close", "--stream=k"]);
+    assert!(run_bounded(close, "close").status.success());
+    let heir = by_hand(&["consumer", "--stream=k", "--id=1", "--time-scale=0.3"]);
+    let heir = Watched::start(heir).finish();
+    assert!(heir.status.success(), "{}", heir.err);
+    // Every item once, and the one it held reclaimed by the heir.
+    let got = doomed.count(" got ") + heir.count(" got ") + heir.count(" reclaimed ");
+    assert_eq!(got, 10, "{:?} {:?}", doomed.out, heir.out);
+    assert_eq!(heir.count(" reclaimed "), 1, "{held} reclaimed");
+    let left: usize = con.xlen("k").expect("XLEN");
+    assert_eq!(left, 0, "every entry processed, acknowledged and deleted");
+}
+
+#[test]
+fn a_restart_of_a_server_that_keeps_its_data_loses_nothing() {
+    let options = Options {
+        persistent: true,
+        ..Options::default()
+    };
+    let mut server = Server::start_with("restart", options);
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--seed=4",
+        "--time-scale=0.05",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    server.restart();
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    let mut config = config(2, 2, 10, 4);
+    config.time_scale = 0.05;
+    let verdict = ended.verdict(&config);
+    assert!(verdict.is_ok(), "{verdict}");
+    let keys: Vec<String> = server.connect().keys("*").expect("KEYS");
+    assert_eq!(keys, Vec::<String>::new(), "nothing left behind");
+}
+
+#[test]
+fn a_server_that_lost_its_data_in_a_restart_is_reported() {
+    let mut server = Server::start("amnesia");
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--seed=4",
+        "--time-scale=0.05",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    server.restart();
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(5), "{}", ended.err);
+    assert!(ended.err.contains("lost its data"), "{}", ended.err);
+    assert!(
+        ended.err.contains("never"),
+        "what is missing: {}",
+        ended.err
+    );
+}
+
+#[test]
+fn a_server_gone_for_longer_than_retry_for_ends_the_run() {
+    let server = Server::start("gone");
+    let args = ["--seed=1", "--items=100", "--retry-for=1"];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    drop(server);
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(5), "{}", ended.err);
+    assert!(ended.err.contains("lost Redis at"), "{}", ended.err);
+    assert!(!ended.err.contains("panicked"), "{}", ended.err);
+}
