@@ -78,7 +78,7 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const USAGE: &str = "usage: cargo xtask book-outputs | soak [--runs N] | perf-report | redis-cost \
+const USAGE: &str = "usage: cargo xtask book-outputs [--only PREFIX] | soak [--runs N] | perf-report | redis-cost \
                      | stress [--threads N] [--items N] [--only NAME,...] \
                      | timeline FILE.svg PROGRAM [FLAGS...]";
 
@@ -86,7 +86,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["book-outputs"] => book_outputs(),
+        ["book-outputs"] => book_outputs(None),
+        ["book-outputs", "--only", prefix] => book_outputs(Some(prefix)),
         ["soak"] => soak(1000),
         ["soak", "--runs", runs] => match runs.parse() {
             Ok(runs) => soak(runs),
@@ -223,12 +224,14 @@ fn command(section: &Section, args: &str) -> String {
 
 /// Runs each of the book's programs, as a reader would, and writes what it
 /// printed, after the command that printed it, its timeline, and what it
-/// wrote on stderr after the run (a report), if anything.
-fn book_outputs() -> Result<(), String> {
+/// wrote on stderr after the run (a report), if anything. With `only`,
+/// just the outputs whose file names start with it.
+fn book_outputs(only: Option<&str>) -> Result<(), String> {
     build_programs()?;
     let dir = workspace_root().join("book/src/outputs");
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    for &(file, name, args) in BOOK_RUNS {
+    let wanted = |file: &str| only.is_none_or(|prefix| file.starts_with(prefix));
+    for &(file, name, args) in BOOK_RUNS.iter().filter(|run| wanted(run.0)) {
         let (section, _) = section(name)?;
         let config = config_of(&section, args)?;
         let started = Instant::now();
@@ -262,9 +265,14 @@ fn book_outputs() -> Result<(), String> {
             started.elapsed().as_secs_f64()
         );
     }
-    failure_outputs(&dir)?;
-    redis_outputs(&dir)?;
-    polling_costs(&dir)
+    if wanted("consumer_panic") {
+        failure_outputs(&dir)?;
+    }
+    redis_outputs(&dir, &wanted)?;
+    if wanted("event_timeout") {
+        polling_costs(&dir)?;
+    }
+    Ok(())
 }
 
 /// The Redis runs with flags of their own: a consumer that dies, and
@@ -281,9 +289,9 @@ const REDIS_RUNS: &[(&str, &str)] = &[
     ),
 ];
 
-fn redis_outputs(dir: &Path) -> Result<(), String> {
+fn redis_outputs(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<(), String> {
     let section = harness::programs::REDIS_STREAMS;
-    for &(file, args) in REDIS_RUNS {
+    for &(file, args) in REDIS_RUNS.iter().filter(|run| wanted(run.0)) {
         let flags: Vec<&str> = args.split_whitespace().collect();
         let config = match parse(
             &section,

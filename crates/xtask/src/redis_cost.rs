@@ -190,6 +190,11 @@ fn measured(mut latencies: Vec<u64>, elapsed: Duration) -> Measured {
     }
 }
 
+/// The real program's settings measured beside the raw commands: its
+/// `--batch`, and its `--capacity` if bounded.
+const PROGRAM_RUNS: [(usize, Option<usize>); 4] =
+    [(1, None), (1, Some(100)), (100, None), (100, Some(1_000))];
+
 /// The medians of three rounds, each running every kind once, side by side.
 pub fn report() -> Result<(), String> {
     crate::build_programs()?;
@@ -204,6 +209,9 @@ pub fn report() -> Result<(), String> {
     // message in flight per producer).
     let mut rates: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); topologies.len()]; kinds.len()];
     let mut delays: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); topologies.len()]; kinds.len()];
+    // Per setting of the real program and topology: items per second.
+    let mut programs: Vec<Vec<Vec<f64>>> =
+        vec![vec![Vec::new(); topologies.len()]; PROGRAM_RUNS.len()];
     for round in 1..=3 {
         eprintln!("redis-cost: round {round} of 3");
         for (t, &(p, c)) in topologies.iter().enumerate() {
@@ -219,6 +227,9 @@ pub fn report() -> Result<(), String> {
                         Pace::OneInFlight => delays[kind][t].push(run.latency.as_secs_f64() * 1e6),
                     }
                 }
+            }
+            for (r, &(batch, capacity)) in PROGRAM_RUNS.iter().enumerate() {
+                programs[r][t].push(program_run(&server, (p, c), batch, capacity)?);
             }
         }
     }
@@ -250,7 +261,7 @@ pub fn report() -> Result<(), String> {
         rate[0][0] / rate[2][0],
         rate[0][1] / rate[2][1],
     );
-    bound_cost(&server, &mut table)?;
+    program_table(&programs, &mut table);
     let file = workspace_root().join("book/src/performance/redis.md");
     fs::write(&file, &table).map_err(|e| format!("{}: {e}", file.display()))?;
     println!("{table}");
@@ -258,55 +269,63 @@ pub fn report() -> Result<(), String> {
     Ok(())
 }
 
-/// What the bound costs the real program: `redis-streams` with no effort
-/// (`--time-scale 0`), unbounded and with `--capacity 100`, items per
-/// second from start to exit, medians of three runs side by side.
-fn bound_cost(server: &RedisServer, table: &mut String) -> Result<(), String> {
+/// The real program, `redis-streams --time-scale 0` with `batch` and
+/// `capacity`, on `server`: items per second from start to exit.
+fn program_run(
+    server: &RedisServer,
+    (p, c): (usize, usize),
+    batch: usize,
+    capacity: Option<usize>,
+) -> Result<f64, String> {
     let exe = harness::programs::program_path("redis-streams");
-    let run = |(p, c): (usize, usize), capacity: Option<&str>| -> Result<f64, String> {
-        let total = 20_000;
-        let mut command = std::process::Command::new(&exe);
-        command
-            .args(["--redis", &server.url(), "--seed", "1", "--time-scale", "0"])
-            .args(["--producers", &p.to_string(), "--consumers", &c.to_string()])
-            .args(["--items", &(total / p).to_string()])
-            .stdout(std::process::Stdio::null());
-        if let Some(capacity) = capacity {
-            command.args(["--capacity", capacity]);
-        }
-        let started = Instant::now();
-        let status = command
-            .status()
-            .map_err(|e| format!("redis-streams: {e}"))?;
-        if !status.success() {
-            return Err(format!("redis-streams {:?} failed", command.get_args()));
-        }
-        Ok(total as f64 / started.elapsed().as_secs_f64())
-    };
+    let total = if batch == 1 { 20_000 } else { 200_000 };
+    let mut command = std::process::Command::new(&exe);
+    command
+        .env("REDIS_URL", server.url())
+        .args([
+            "--seed",
+            "1",
+            "--time-scale",
+            "0",
+            "--batch",
+            &batch.to_string(),
+        ])
+        .args(["--producers", &p.to_string(), "--consumers", &c.to_string()])
+        .args(["--items", &(total / p).to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Some(capacity) = capacity {
+        command.args(["--capacity", &capacity.to_string()]);
+    }
+    let started = Instant::now();
+    let status = command
+        .status()
+        .map_err(|e| format!("redis-streams: {e}"))?;
+    if !status.success() {
+        return Err(format!("redis-streams {:?} failed", command.get_args()));
+    }
+    Ok(total as f64 / started.elapsed().as_secs_f64())
+}
+
+/// The real program's rows, medians of the rounds.
+fn program_table(programs: &[Vec<Vec<f64>>], table: &mut String) {
     let _ = write!(
         table,
-        "\nThe bound's cost, in the real program (`redis-streams --time-scale 0`, \
-         20,000 items, from start to exit; every item is an `XADD` or a script, then \
-         a consumer's `EXISTS`, read, `XACK` and `XDEL`), items per second:\n\n\
-         | producers/consumers | unbounded | `--capacity 100` |\n|---|---|---|\n"
+        "\nThe real program, measured in the same rounds (`redis-streams --time-scale 0`, \
+         20,000 items, or 200,000 in batches, from start to exit; per batch a producer \
+         makes one script call, a consumer one `EXISTS`, one read and one script call \
+         that acknowledges and deletes), items per second:\n\n\
+         | `redis-streams` | 1/1 | 4/4 |\n|---|---|---|\n"
     );
-    for topology in [(1, 1), (4, 4)] {
-        let mut free = Vec::new();
-        let mut bounded = Vec::new();
-        for _ in 0..3 {
-            free.push(run(topology, None)?);
-            bounded.push(run(topology, Some("100"))?);
-        }
+    for (r, &(batch, capacity)) in PROGRAM_RUNS.iter().enumerate() {
+        let bound = capacity.map_or(String::new(), |n| format!(" --capacity {n}"));
         let _ = writeln!(
             table,
-            "| {}/{} | {} | {} |",
-            topology.0,
-            topology.1,
-            thousands(median(&free)),
-            thousands(median(&bounded))
+            "| `--batch {batch}{bound}` | {} | {} |",
+            thousands(median(&programs[r][0])),
+            thousands(median(&programs[r][1]))
         );
     }
-    Ok(())
 }
 
 /// 1234567.0 as "1,234,567".
