@@ -147,41 +147,75 @@ fn spawn_and_join_copied_into_a_new_crate_builds_and_runs() {
     fs::remove_dir_all(&dir).expect("cleaned up");
 }
 
+/// The shell lines of the first `console` block after "## Copy it" on the
+/// book page `page`.
+fn copy_steps(page: &str) -> Vec<String> {
+    let text = fs::read_to_string(workspace().join("book/src").join(page)).expect("the page");
+    let section = text.split("## Copy it").nth(1).expect("a Copy it section");
+    let block = section
+        .split("```console\n")
+        .nth(1)
+        .expect("a console block");
+    let block = block.split("```").next().expect("its end");
+    block.lines().map(str::to_string).collect()
+}
+
 #[test]
-fn the_redis_programs_copied_into_a_new_crate_build_and_run() {
-    // As the Redis chapter says: its five files in `src/`, common's beside
-    // them, `use common;` made `mod common;`, and its dependencies added.
-    let dir = std::env::temp_dir().join(format!("copy-redis-{}", std::process::id()));
-    fs::create_dir_all(dir.join("src")).expect("a scratch crate");
-    let manifest = "[package]\nname = \"redis-streams\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-        [dependencies]\n\
-        clap = { version = \"4.6\", features = [\"derive\"] }\n\
-        rand = \"0.10\"\n\
-        redis = { version = \"1.8\", default-features = false, features = [\"streams\", \"script\"] }\n";
-    fs::write(dir.join("Cargo.toml"), manifest).expect("Cargo.toml");
-    let source = workspace().join("crates/redis-streams/src");
-    for file in [
-        "main.rs",
-        "producer.rs",
-        "consumer.rs",
-        "run.rs",
-        "stream.rs",
-    ] {
-        let text = fs::read_to_string(source.join(file)).expect("a file of the program");
-        let text = text.replace("\nuse common;\n", "\nmod common;\n");
-        fs::write(dir.join("src").join(file), text).expect("copied");
+fn the_redis_programs_copied_as_the_page_says_build_and_run() {
+    // Every step of the Redis chapter's "Copy it", run as written (cargo
+    // offline, and the repository where the page says
+    // PATH/TO/THIS/REPOSITORY), but the last, `cargo run`, which the
+    // test does itself to check what the copy prints.
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let mut dir = scratch.path().to_path_buf();
+    let steps = copy_steps("redis.md");
+    let (run, steps) = steps.split_last().expect("steps");
+    assert!(
+        run.starts_with("cargo run"),
+        "the last step runs the copy: {run}"
+    );
+    for step in steps {
+        if let Some(folder) = step.strip_prefix("cd ") {
+            dir = dir.join(folder);
+            continue;
+        }
+        let line = step.replace(
+            "PATH/TO/THIS/REPOSITORY",
+            workspace().to_str().expect("UTF-8"),
+        );
+        let mut command = Command::new("sh");
+        command
+            .args(["-c", &line])
+            .current_dir(&dir)
+            .env("CARGO_NET_OFFLINE", "true")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let done = run_within(command, &line, std::time::Duration::from_secs(120));
+        let said = String::from_utf8_lossy(&done.stderr);
+        assert!(done.status.success(), "{line}:\n{said}");
     }
-    fs::copy(
-        workspace().join("crates/common/src/lib.rs"),
-        dir.join("src/common.rs"),
-    )
-    .expect("common.rs");
+    // The versions this workspace is tested with.
     fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
     let target: PathBuf = workspace().join("target/copy-test");
     build_copy(&dir, &target, "redis-streams");
     let exe = target.join("debug/redis-streams");
-    let args = ["--seed", "3", "--time-scale", "0", "--capacity", "2"];
-    let output = run_program(exe.to_str().expect("UTF-8"), &args);
+    let args = [
+        "--seed",
+        "3",
+        "--time-scale",
+        "0",
+        "--capacity",
+        "2",
+        "--batch",
+        "2",
+    ];
+    let mut command = Command::new(&exe);
+    command
+        .args(args)
+        .env_remove("REDIS_URL")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let output = harness::testing::run_bounded(command, "the copied redis-streams");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     let events = harness::log::parse_output(&String::from_utf8_lossy(&output.stdout))
@@ -192,5 +226,4 @@ fn the_redis_programs_copied_into_a_new_crate_build_and_run() {
     config.capacity = Some(2);
     let verdict = check_printed(&section, &config, &events);
     assert!(verdict.is_ok(), "the copied redis-streams:\n{verdict}");
-    fs::remove_dir_all(&dir).expect("cleaned up");
 }
