@@ -141,9 +141,8 @@ fn the_password_never_shows_on_a_command_line_or_in_the_output() {
         let mut run = Watched::start(command);
         run.until_out(" got ");
         // Every process of the run, while it runs: none shows it.
-        let mut seen = vec![run.pid()];
-        seen.extend(descendants(run.pid()));
-        assert!(seen.len() >= 6, "the run and its five processes: {seen:?}");
+        let mut seen = all_started(&run, 5);
+        seen.push(run.pid());
         for pid in seen {
             let line = command_line(pid);
             assert!(
@@ -162,41 +161,50 @@ fn the_password_never_shows_on_a_command_line_or_in_the_output() {
     }
 }
 
-/// Runs slowly on a private server in a temporary folder of the test's
-/// own, stops it with `signal` once a consumer has processed an item, and
-/// checks that nothing of the run is left: no process, no folder.
-fn stopped_by(signal: Signal, code: i32) {
-    let tmp = tempfile::tempdir().expect("a folder for the run's own");
+/// Every process run `run` started, once there are `count` of them.
+fn all_started(run: &Watched, count: usize) -> Vec<u32> {
+    let started = Instant::now();
+    loop {
+        let found = descendants(run.pid());
+        if found.len() >= count {
+            return found;
+        }
+        assert!(started.elapsed() < DEADLOCK_BOUND, "only {found:?} started");
+        thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// A slow run on a private server whose folder goes in `tmp`, once a
+/// consumer has processed an item, with every process it started: the
+/// server, three consumers, two producers.
+fn private_run_in(tmp: &Path) -> (Watched, Vec<u32>) {
     let mut command = command(None, &["--seed=1", "--items=100", "--time-scale=0.2"]);
-    command.env("TMPDIR", tmp.path());
+    command.env("TMPDIR", tmp);
     let mut run = Watched::start(command);
     run.until_out(" got ");
-    let started = descendants(run.pid());
-    assert_eq!(
-        started.len(),
-        6,
-        "the server, three consumers, two producers"
-    );
+    let started = all_started(&run, 6);
+    (run, started)
+}
+
+/// Stops a slow run with `signal` and checks that nothing of it is left:
+/// no process, no folder.
+fn stopped_by(signal: Signal, code: i32) {
+    let tmp = tempfile::tempdir().expect("a folder for the run's own");
+    let (run, started) = private_run_in(tmp.path());
     processes::signal(run.pid(), signal);
     let ended = run.finish();
     assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
-    assert!(
-        ended.err.contains(&format!("stopped by {signal}")),
-        "{}",
-        ended.err
-    );
+    let said = format!("stopped by {signal}");
+    assert!(ended.err.contains(&said), "{}", ended.err);
     let left = still_running_after(&started, DEADLOCK_BOUND);
     assert!(left.is_empty(), "still running: {left:?}");
-    assert_eq!(
-        entries(tmp.path()),
-        Vec::<String>::new(),
-        "its folder removed"
-    );
+    assert!(entries(tmp.path()).is_empty(), "its folder removed");
 }
 
+/// The names in `folder`.
 fn entries(folder: &Path) -> Vec<String> {
-    std::fs::read_dir(folder)
-        .expect("the folder")
+    let names = std::fs::read_dir(folder).expect("the folder");
+    names
         .map(|entry| {
             entry
                 .expect("an entry")
@@ -220,16 +228,7 @@ fn ctrl_c_stops_every_process_and_removes_the_folder() {
 #[test]
 fn after_kill_9_of_the_run_its_processes_end_by_themselves() {
     let tmp = tempfile::tempdir().expect("a folder for the run's own");
-    let mut command = command(None, &["--seed=1", "--items=100", "--time-scale=0.2"]);
-    command.env("TMPDIR", tmp.path());
-    let mut run = Watched::start(command);
-    run.until_out(" got ");
-    let started = descendants(run.pid());
-    assert_eq!(
-        started.len(),
-        6,
-        "the server, three consumers, two producers"
-    );
+    let (run, started) = private_run_in(tmp.path());
     processes::signal(run.pid(), Signal::SIGKILL);
     let _ = run.finish();
     let left = still_running_after(&started, DEADLOCK_BOUND);
@@ -269,10 +268,12 @@ fn a_producer_killed_mid_run_is_reported_with_what_it_never_made() {
         "{}",
         ended.err
     );
-    // What it did make was processed, and producer 1's too.
-    assert_eq!(
-        ended.count(" got ") + ended.count(" reclaimed "),
-        made + 1000
+    // What it did make was processed, and producer 1's too (and one
+    // more, if it was killed between an add and its line).
+    let processed = ended.count(" got ") + ended.count(" reclaimed ");
+    assert!(
+        (made + 1000..=made + 1001).contains(&processed),
+        "{processed}"
     );
 }
 
