@@ -227,12 +227,19 @@ fn ctrl_c_stops_every_process_and_removes_the_folder() {
 
 #[test]
 fn after_kill_9_of_the_run_its_processes_end_by_themselves() {
+    // The run's processes, orphaned, become this test's children rather
+    // than init's (which may never reap them), so that the test can reap
+    // them: `ps` shows nothing of the run afterwards.
+    nix::sys::prctl::set_child_subreaper(true).expect("a subreaper");
     let tmp = tempfile::tempdir().expect("a folder for the run's own");
     let (run, started) = private_run_in(tmp.path());
     processes::signal(run.pid(), Signal::SIGKILL);
     let _ = run.finish();
     let left = still_running_after(&started, DEADLOCK_BOUND);
     assert!(left.is_empty(), "outlived the run: {left:?}");
+    for &pid in &started {
+        let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid as i32), None);
+    }
     // The server stopped as asked (SIGTERM), so its socket is gone; its
     // empty folder is all that SIGKILL leaves.
     for folder in entries(tmp.path()) {
@@ -296,13 +303,23 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// Pauses process `pid` at a moment it holds an entry of `stream` (as
-/// consumer `name`), and returns that entry: it is paused mid-item.
-fn pause_holding(con: &mut redis::Connection, stream: &str, name: &str, pid: u32) -> String {
+/// consumer `name`), and returns that entry. With `received`, only once
+/// the process has also read the answer that delivered the entry (none
+/// of the server's bytes wait unread on its connection, which must be
+/// TCP): then it is paused mid-item, not mid-read.
+fn pause_holding(
+    con: &mut redis::Connection,
+    (stream, name): (&str, &str),
+    pid: u32,
+    received: bool,
+) -> String {
     loop {
         wait_until("a held entry", || !held_by(con, stream, name).is_empty());
         processes::signal(pid, Signal::SIGSTOP);
-        // Paused now: what it holds cannot change any more.
-        if let Some(id) = held_by(con, stream, name).pop() {
+        // Paused now: what it holds cannot change any more. The server
+        // wrote its answers before it answered this XPENDING.
+        let held = held_by(con, stream, name).pop();
+        if let Some(id) = held.filter(|_| !received || processes::unread_bytes(pid) == 0) {
             return id;
         }
         processes::signal(pid, Signal::SIGCONT);
@@ -311,12 +328,28 @@ fn pause_holding(con: &mut redis::Connection, stream: &str, name: &str, pid: u32
 
 #[test]
 fn a_paused_consumer_is_not_taken_for_dead() {
-    let server = Server::start("paused");
-    let mut run = slow_run(Some(&server), 2, 10);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let port = listener.local_addr().expect("a port").port();
+    drop(listener);
+    let options = Options {
+        port: Some(port),
+        ..Options::default()
+    };
+    let server = Server::start_with("paused", options);
+    let args = [
+        "--producers=1",
+        "--consumers=2",
+        "--items=10",
+        "--seed=3",
+        "--time-scale=0.2",
+    ];
+    let mut command = command(None, &args);
+    command.env("REDIS_URL", format!("redis://127.0.0.1:{port}/"));
+    let mut run = Watched::start(command);
     let stream = run.stream();
     let consumer = process_of(&run, "consumer --id=0");
     let mut con = server.connect();
-    let id = pause_holding(&mut con, &stream, "consumer-0", consumer);
+    let id = pause_holding(&mut con, (&stream, "consumer-0"), consumer, true);
     // Another consumer claims it once it has been idle long enough.
     wait_until("the claim", || {
         !held_by(&mut con, &stream, "consumer-0").contains(&id)
@@ -519,7 +552,7 @@ fn kill_9_on_a_consumer_process_loses_nothing() {
     let producer = Watched::start(producer);
     let doomed = Watched::start(by_hand(&["consumer", "--stream=k", "--time-scale=0.3"]));
     let mut con = server.connect();
-    let held = pause_holding(&mut con, "k", "consumer-0", doomed.pid());
+    let held = pause_holding(&mut con, ("k", "consumer-0"), doomed.pid(), false);
     processes::signal(doomed.pid(), Signal::SIGKILL); // No goodbye, no XACK.
     let doomed = doomed.finish();
     assert!(producer.finish().status.success());

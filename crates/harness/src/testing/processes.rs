@@ -84,6 +84,38 @@ pub fn signal(pid: u32, signal: Signal) {
     let _ = kill(Pid::from_raw(pid as i32), signal);
 }
 
+/// How many bytes wait, received but not yet read, on the TCP sockets of
+/// process `pid` (the kernel's `rx_queue` in `/proc/net/tcp`): zero once
+/// it has read every answer a server sent it.
+pub fn unread_bytes(pid: u32) -> usize {
+    let sockets: Vec<String> = fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|fds| {
+            fds.filter_map(|fd| fs::read_link(fd.ok()?.path()).ok())
+                .filter_map(|link| {
+                    let link = link.to_string_lossy().into_owned();
+                    Some(
+                        link.strip_prefix("socket:[")?
+                            .strip_suffix(']')?
+                            .to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut unread = 0;
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.len() > 9 && sockets.iter().any(|inode| inode == fields[9]) {
+                let rx = fields[4].split(':').nth(1).unwrap_or("0");
+                unread += usize::from_str_radix(rx, 16).unwrap_or(0);
+            }
+        }
+    }
+    unread
+}
+
 /// The peak memory of process `pid` so far, in KiB (`VmHWM`), if it is
 /// still there.
 pub fn peak_memory_kib(pid: u32) -> Option<u64> {
