@@ -45,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "MS", value_parser = millis)]
     pub claim_after: Option<u64>,
     /// Moves an entry to the dead-letter stream once it has been delivered
-    /// this many times and never acknowledged.
+    /// more than N times and never acknowledged.
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = deliveries)]
     pub max_deliveries: usize,
     /// Dies (as `kill -9` would, with no goodbye) when it starts its N-th

@@ -68,8 +68,8 @@ pub struct Args {
     /// batch can take, at least 200].
     #[arg(long, value_name = "MS", value_parser = millis)]
     claim_after: Option<u64>,
-    /// An entry delivered this many times and never acknowledged goes to
-    /// the dead-letter stream.
+    /// An entry delivered more than N times and never acknowledged goes
+    /// to the dead-letter stream.
     #[arg(long, default_value_t = 3, value_name = "N", value_parser = deliveries)]
     max_deliveries: usize,
     /// Makes consumer C die (with no goodbye, as `kill -9` would) when it
