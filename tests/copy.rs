@@ -1,12 +1,11 @@
 //! Copying a program works: each program the book teaches, copied into a
-//! new crate exactly as its page says (its file as `src/main.rs`, with
-//! `mod common;` on top, `common`'s file as `src/common.rs`, and
-//! `cargo add flume@0.12 rand@0.10`), builds without a warning, runs, and
-//! prints lines that keep every rule of the pattern (the two failure
-//! examples: that end as they should). `spawn_and_join`, std only, is
-//! copied alone.
+//! new crate by running its page's own "Copy it" steps as written (the
+//! `cargo new` and `cargo add` lines too, offline), builds without a
+//! warning, runs, and prints lines that keep every rule of the pattern
+//! (the two failure examples: that end as they should). `spawn_and_join`,
+//! std only, is copied alone.
 //!
-//! It builds offline, with the versions of the workspace's `Cargo.lock`.
+//! It builds with the versions of the workspace's `Cargo.lock`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,52 +13,10 @@ use std::process::Command;
 
 use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, PLAIN};
 use harness::testing::{run_program, run_within};
-use harness::{Config, What, check_printed};
+use harness::{What, check_printed};
 
 fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// What a reader's `main.rs` becomes: the program's file, with the one
-/// line that makes the copied `common.rs` a module, after the `//!` header.
-fn copied_main(program: &str) -> String {
-    let header: String = program
-        .lines()
-        .take_while(|line| line.starts_with("//!"))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    let rest = &program[header.len()..];
-    format!("{header}\nmod common;\n{rest}")
-}
-
-/// Makes the reader's crate for program `name` in `dir`; `example` says
-/// whether its file is `examples/NAME.rs` rather than a crate's `main.rs`.
-fn copy_into(dir: &Path, name: &str, example: bool) {
-    fs::create_dir_all(dir.join("src")).expect("a scratch crate");
-    // As `cargo new` and `cargo add flume@0.12 rand@0.10` leave it.
-    let mut manifest = format!(
-        "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n\
-         [dependencies]\nflume = \"0.12\"\nrand = \"0.10\"\n"
-    );
-    if name == "async_consumers" {
-        // And `cargo add tokio@1 --features rt,time`, as its page says.
-        manifest.push_str("tokio = { version = \"1\", features = [\"rt\", \"time\"] }\n");
-    }
-    fs::write(dir.join("Cargo.toml"), manifest).expect("Cargo.toml");
-    let path = if example {
-        workspace().join("examples").join(format!("{name}.rs"))
-    } else {
-        workspace().join("crates").join(name).join("src/main.rs")
-    };
-    let program = fs::read_to_string(path).expect("the program's file");
-    fs::write(dir.join("src/main.rs"), copied_main(&program)).expect("main.rs");
-    fs::copy(
-        workspace().join("crates/common/src/lib.rs"),
-        dir.join("src/common.rs"),
-    )
-    .expect("common.rs");
-    // The versions this workspace is tested with.
-    fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
 }
 
 /// Builds the reader's crate in `dir`, offline, as `cargo build` would;
@@ -84,43 +41,6 @@ fn build_copy(dir: &Path, target: &Path, name: &str) {
         !messages.contains("warning"),
         "{name} builds with warnings:\n{messages}"
     );
-}
-
-#[test]
-fn every_plain_program_copied_into_a_new_crate_builds_and_runs() {
-    let scratch = std::env::temp_dir().join(format!("copy-test-{}", std::process::id()));
-    // One target folder for every copy: the dependencies build once.
-    let target: PathBuf = workspace().join("target/copy-test");
-    for section in PLAIN {
-        let dir = scratch.join(section.name);
-        copy_into(&dir, section.name, section.example);
-        build_copy(&dir, &target, section.name);
-        let exe = target.join("debug").join(section.name);
-        let args = ["--seed", "3", "--time-scale", "0", "--capacity", "1"];
-        let output = run_program(exe.to_str().expect("UTF-8"), &args);
-        let events = harness::log::parse_output(&String::from_utf8_lossy(&output.stdout))
-            .expect("the tutorial's lines");
-        if section.name == CONSUMER_PANIC.name {
-            // It fails on purpose: a panic, after the others are done.
-            assert_eq!(output.status.code(), Some(PANICKED));
-            let done = events.iter().filter(|e| e.what == What::Done).count();
-            assert_eq!(done, 3, "the producer and the two other consumers end");
-            continue;
-        }
-        assert!(output.status.success(), "{}", section.name);
-        if section.name == CONSUMERS_GONE.name {
-            // It leaves items behind on purpose; every thread still ends.
-            let done = events.iter().filter(|e| e.what == What::Done).count();
-            assert_eq!(done, 4, "{}", section.name);
-            continue;
-        }
-        let mut config = Config::new(&section, 3);
-        config.time_scale = 0.0;
-        config.capacity = Some(1);
-        let verdict = check_printed(&section, &config, &events);
-        assert!(verdict.is_ok(), "the copied {}:\n{verdict}", section.name);
-    }
-    fs::remove_dir_all(&scratch).expect("cleaned up");
 }
 
 #[test]
@@ -149,8 +69,8 @@ fn spawn_and_join_copied_into_a_new_crate_builds_and_runs() {
 
 /// The shell lines of the first `console` block after "## Copy it" on the
 /// book page `page`.
-fn copy_steps(page: &str) -> Vec<String> {
-    let text = fs::read_to_string(workspace().join("book/src").join(page)).expect("the page");
+fn copy_steps(page: &Path) -> Vec<String> {
+    let text = fs::read_to_string(page).expect("the page");
     let section = text.split("## Copy it").nth(1).expect("a Copy it section");
     let block = section
         .split("```console\n")
@@ -160,24 +80,24 @@ fn copy_steps(page: &str) -> Vec<String> {
     block.lines().map(str::to_string).collect()
 }
 
-#[test]
-fn the_redis_programs_copied_as_the_page_says_build_and_run() {
-    // Every step of the Redis chapter's "Copy it", run as written (cargo
-    // offline, and the repository where the page says
-    // PATH/TO/THIS/REPOSITORY), but the last, `cargo run`, which the
-    // test does itself to check what the copy prints.
-    let scratch = tempfile::tempdir().expect("a scratch folder");
-    let mut dir = scratch.path().to_path_buf();
-    let steps = copy_steps("redis.md");
+/// Runs every step of `steps` as written, in `scratch` (cargo offline,
+/// and this repository where a page says PATH/TO/THIS/REPOSITORY), but
+/// the last, `cargo run -- ARGS`; returns the crate's folder, its name,
+/// and the ARGS.
+fn follow(steps: &[String], scratch: &Path) -> (PathBuf, String, Vec<String>) {
     let (run, steps) = steps.split_last().expect("steps");
-    assert!(
-        run.starts_with("cargo run"),
-        "the last step runs the copy: {run}"
-    );
+    let args = run
+        .strip_prefix("cargo run -- ")
+        .unwrap_or_else(|| panic!("the last step runs the copy: {run}"));
+    let mut dir = scratch.to_path_buf();
+    let mut name = String::new();
     for step in steps {
         if let Some(folder) = step.strip_prefix("cd ") {
             dir = dir.join(folder);
             continue;
+        }
+        if let Some(new) = step.strip_prefix("cargo new ") {
+            name = new.to_string();
         }
         let line = step.replace(
             "PATH/TO/THIS/REPOSITORY",
@@ -194,36 +114,108 @@ fn the_redis_programs_copied_as_the_page_says_build_and_run() {
         let said = String::from_utf8_lossy(&done.stderr);
         assert!(done.status.success(), "{line}:\n{said}");
     }
-    // The versions this workspace is tested with.
-    fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
-    let target: PathBuf = workspace().join("target/copy-test");
-    build_copy(&dir, &target, "redis-streams");
-    let exe = target.join("debug/redis-streams");
-    let args = [
-        "--seed",
-        "3",
-        "--time-scale",
-        "0",
-        "--capacity",
-        "2",
-        "--batch",
-        "2",
-    ];
-    let mut command = Command::new(&exe);
+    let args = args.split_whitespace().map(str::to_string).collect();
+    (dir, name, args)
+}
+
+/// The program a copy is of, as the harness knows it.
+fn section_named(name: &str) -> harness::Section {
+    PLAIN
+        .into_iter()
+        .chain([harness::programs::REDIS_STREAMS])
+        .find(|section| section.name == name)
+        .unwrap_or_else(|| panic!("no program {name}"))
+}
+
+/// Runs the copy `exe` of program `name` with `args`, with no simulated
+/// effort, and checks what it prints.
+fn check_copy_run(name: &str, exe: &Path, args: &[String]) {
+    let mut args = args.to_vec();
+    args.extend(["--time-scale".to_string(), "0".to_string()]);
+    let mut command = Command::new(exe);
     command
-        .args(args)
+        .args(&args)
         .env_remove("REDIS_URL")
+        .env_remove("RUST_BACKTRACE")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    let output = harness::testing::run_bounded(command, "the copied redis-streams");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+    let output = harness::testing::run_bounded(command, name);
     let events = harness::log::parse_output(&String::from_utf8_lossy(&output.stdout))
-        .expect("the lines of a run");
-    let section = harness::programs::REDIS_STREAMS;
-    let mut config = Config::new(&section, 3);
-    config.time_scale = 0.0;
-    config.capacity = Some(2);
+        .expect("the tutorial's lines");
+    let done = events.iter().filter(|e| e.what == What::Done).count();
+    if name == CONSUMER_PANIC.name {
+        // It fails on purpose: a panic, after the others are done.
+        assert_eq!(output.status.code(), Some(PANICKED));
+        assert_eq!(done, 3, "the producer and the two other consumers end");
+        return;
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{name}: {stderr}");
+    if name == CONSUMERS_GONE.name {
+        // It leaves items behind on purpose; every thread still ends.
+        assert_eq!(done, 4, "{name}");
+        return;
+    }
+    let section = section_named(name);
+    let argv = std::iter::once(name.to_string()).chain(args);
+    let Ok(harness::cli::Request::Run { config, .. }) = harness::cli::parse(&section, argv) else {
+        panic!("{name}: not a run");
+    };
     let verdict = check_printed(&section, &config, &events);
-    assert!(verdict.is_ok(), "the copied redis-streams:\n{verdict}");
+    assert!(verdict.is_ok(), "the copied {name}:\n{verdict}");
+}
+
+#[test]
+fn every_page_s_copy_steps_work_as_written() {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    // One target folder for every copy: the dependencies build once.
+    let target: PathBuf = workspace().join("target/copy-test");
+    let mut copied = Vec::new();
+    let mut pages: Vec<PathBuf> = fs::read_dir(workspace().join("book/src"))
+        .expect("the book")
+        .map(|entry| entry.expect("a page").path())
+        .filter(|path| fs::read_to_string(path).is_ok_and(|text| text.contains("## Copy it")))
+        .collect();
+    pages.sort();
+    for page in pages {
+        let steps = copy_steps(&page);
+        let (dir, name, args) = follow(&steps, scratch.path());
+        // The versions this workspace is tested with.
+        fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
+        build_copy(&dir, &target, &name);
+        check_copy_run(&name, &target.join("debug").join(&name), &args);
+        copied.push(name);
+    }
+    copied.sort();
+    let mut expected: Vec<&str> = PLAIN.iter().map(|section| section.name).collect();
+    expected.push("redis-streams");
+    expected.sort();
+    assert_eq!(
+        copied, expected,
+        "every program the book teaches has its steps"
+    );
+}
+
+#[test]
+fn a_copy_s_cargo_test_runs_the_tests_its_page_counts() {
+    // select.md: "the program's two unit tests of `next()`, and `common`'s
+    // own six".
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let steps = copy_steps(&workspace().join("book/src/select.md"));
+    let (dir, _, _) = follow(&steps, scratch.path());
+    fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut test = Command::new(cargo);
+    test.args(["test", "--offline", "--quiet"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", workspace().join("target/copy-test"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let tested = run_within(
+        test,
+        "cargo test of the copy",
+        std::time::Duration::from_secs(600),
+    );
+    let said = String::from_utf8_lossy(&tested.stdout);
+    assert!(said.contains("test result: ok. 8 passed"), "{said}");
 }

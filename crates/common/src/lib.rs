@@ -5,8 +5,8 @@
 //! line.
 //!
 //! To use it in a project of your own, copy this file to `src/common.rs`
-//! next to the program's `main.rs`, put `mod common;` at the top of
-//! `main.rs`, and add its two dependencies: `cargo add flume rand`.
+//! next to the program's `main.rs`, add `mod common;` to `main.rs`, and
+//! add its one dependency: `cargo add rand`.
 
 // Copied as a module, a program uses only some of these words (a program
 // without a sentinel never names `Message`): that is no mistake.
