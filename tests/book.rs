@@ -338,3 +338,117 @@ fn the_redis_chapter_s_failure_outputs_are_real() {
         .expect("the report");
     assert_eq!(report, format!("```console\n{line}\n```\n"));
 }
+
+#[test]
+fn every_shown_run_is_introduced_by_the_command_that_made_it() {
+    // An output file's first line is the command that made it. A `cargo
+    // run` command that the paragraph before the output names must be
+    // that command, or the reader runs one thing and reads another.
+    let mut wrong = Vec::new();
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("a page");
+        for (path, _) in includes(&text) {
+            if !path.starts_with("outputs/") || !(path.ends_with(".txt") || path.ends_with(".log"))
+            {
+                continue;
+            }
+            let output = fs::read_to_string(book_src().join(&path)).expect("an output");
+            let first = output.lines().next().unwrap_or_default();
+            let command = first.strip_prefix("$ ").unwrap_or(first);
+            let at = text
+                .find(&format!("{{{{#include {path}}}}}"))
+                .expect("the include");
+            let fence = text[..at].rfind("```").unwrap_or(at);
+            let start = text[..fence].trim_end().rfind("\n\n").map_or(0, |i| i + 2);
+            let paragraph = text[start..fence].replace('\n', " ");
+            let named = paragraph
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|quoted| quoted.starts_with("cargo run"));
+            for quoted in named {
+                if quoted != command {
+                    wrong.push(format!(
+                        "{}: `{quoted}` before {path}, made by `{command}`",
+                        page.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The lines of the book's output `name`.
+fn output_lines(name: &str) -> Vec<String> {
+    let text = fs::read_to_string(book_src().join("outputs").join(name)).expect("an output");
+    text.lines().map(str::to_string).collect()
+}
+
+/// Where the first line that starts with `start` is in `lines`.
+fn line_of(lines: &[String], start: &str) -> usize {
+    lines
+        .iter()
+        .position(|line| line.starts_with(start))
+        .unwrap_or_else(|| panic!("no line {start:?}"))
+}
+
+/// Whether `page` says `claim` (line breaks in the page read as spaces).
+fn says(page: &str, claim: &str) -> bool {
+    let text = fs::read_to_string(book_src().join(page)).expect("a page");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    text.contains(claim)
+}
+
+#[test]
+fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
+    // Each claim stands on its page as quoted, and holds of the run shown
+    // beside it: if either changes, this test says which.
+    let claim = "it added items 3 to 7 before the consumer got item 3";
+    assert!(says("one-one.md", claim), "one-one.md: {claim}");
+    let run = output_lines("one-one.txt");
+    assert!(line_of(&run, ">producer added (7,") < line_of(&run, ">consumer got (3,"));
+
+    let claim = "29 of the 30 items were processed before the producers were done";
+    assert!(says("many-many.md", claim), "many-many.md: {claim}");
+    let run = output_lines("many-many.txt");
+    let first_done = line_of(&run, "Producer ");
+    let first_done = run[first_done..]
+        .iter()
+        .position(|line| line.ends_with(": Done"))
+        .map(|at| at + first_done)
+        .expect("a producer's Done");
+    let before = run[..first_done]
+        .iter()
+        .filter(|l| l.contains(" got "))
+        .count();
+    assert_eq!(before, 29);
+    assert_eq!(run.iter().filter(|l| l.contains(" got ")).count(), 30);
+    let dones: Vec<bool> = run[first_done..first_done + 3]
+        .iter()
+        .map(|line| line.starts_with("Producer ") && line.ends_with(": Done"))
+        .collect();
+    assert_eq!(
+        dones, [true; 3],
+        "the producers' Done lines, one after another"
+    );
+
+    // backpressure.md: the bounded run waits more than half its time in
+    // `send` and never holds more than 100; the unbounded one holds 262.
+    let numbers = |name: &str| -> Vec<f64> {
+        let line = output_lines(name).into_iter().nth(1).expect("the report");
+        line.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .filter_map(|word| word.trim_end_matches('.').parse().ok())
+            .collect()
+    };
+    let bounded = numbers("backpressure-capacity-100-report.md");
+    assert!(says(
+        "backpressure.md",
+        "the producer spends more than half the run waiting in `send`, and never more than 100 items wait"
+    ));
+    assert_eq!(bounded[0], 100.0);
+    assert!(bounded[3] > bounded[4] / 2.0, "{bounded:?}");
+    let unbounded = numbers("backpressure-unbounded-report.md");
+    assert!(says("backpressure.md", "so 262 of them are about 4 KB"));
+    assert_eq!(unbounded[0], 262.0);
+}
