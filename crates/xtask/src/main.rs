@@ -332,7 +332,8 @@ fn config_of(section: &Section, args: &str) -> Result<harness::Config, String> {
 
 /// The runs of the failure examples, which end in a failure on purpose:
 /// what a user sees, standard output then standard error (thread numbers,
-/// which change from run to run, left out). `tests/failures.rs` checks them.
+/// which change from run to run, shown as `(ID)`). `tests/failures.rs`
+/// checks them.
 const FAILURE_RUNS: &[(&str, &str)] = &[
     ("consumer_panic", "--seed 42 --time-scale 0.2"),
     ("consumers_gone", "--seed 42 --time-scale 0.2 --capacity 2"),
@@ -350,11 +351,12 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
             text.push_str(&format!("{event}\n"));
         }
         for line in stderr.lines() {
-            // "thread 'main' (4711) panicked at": the number is the run's.
+            // "thread 'main' (4711) panicked at": the number is the run's
+            // own; the book shows it as ID, and says so.
             let line = match line.split_once("' (") {
                 Some((name, rest)) if line.starts_with("thread '") => {
                     let rest = rest.split_once(") ").map_or(rest, |(_, rest)| rest);
-                    format!("{name}' {rest}")
+                    format!("{name}' (ID) {rest}")
                 }
                 _ => line.to_string(),
             };
