@@ -106,7 +106,8 @@ pub struct Timeline {
     pub title: String,
     /// The line under the title: the run's settings.
     pub settings: String,
-    /// One lane per thread, in the order the threads first printed.
+    /// One lane per thread: producers first, then consumers, each in
+    /// number order.
     pub lanes: Vec<Lane>,
     /// Items in the buffer: `(time, count)` from each change on.
     pub buffer: Vec<(f64, usize)>,
@@ -155,20 +156,31 @@ impl Timeline {
         let mut lost = Vec::new();
         let mut end: f64 = 0.0;
 
+        // One lane per thread, from its first line on: producers first,
+        // then consumers, each in number order, as a reader looks for them.
+        let mut first_seen: Vec<(Actor, f64)> = Vec::new();
+        for (at, event) in events {
+            if !first_seen.iter().any(|(actor, _)| *actor == event.actor) {
+                first_seen.push((event.actor, at.as_secs_f64()));
+            }
+        }
+        first_seen.sort_by_key(|(actor, _)| (actor.role == Role::Consumer, actor.id));
+        for (actor, t) in first_seen {
+            lane_of.insert(actor, lanes.len());
+            lanes.push(Lane {
+                actor,
+                running: t,
+                spans: Vec::new(),
+                done: None,
+            });
+            since.push(t);
+            working.push(None);
+        }
+
         for (at, event) in events {
             let t = at.as_secs_f64();
             end = end.max(t);
-            let lane = *lane_of.entry(event.actor).or_insert_with(|| {
-                lanes.push(Lane {
-                    actor: event.actor,
-                    running: t,
-                    spans: Vec::new(),
-                    done: None,
-                });
-                since.push(t);
-                working.push(None);
-                lanes.len() - 1
-            });
+            let lane = lane_of[&event.actor];
             let role = event.actor.role;
             // Ends the lane's current stretch at `until`, as `activity`.
             // A work span is kept even when it has no width (read from the
@@ -870,6 +882,36 @@ mod tests {
             line(1_000, What::Worked(b)),
         ];
         assert_eq!(marks, expected);
+    }
+
+    #[test]
+    fn lanes_are_producers_then_consumers_in_number_order() {
+        let config = Config::new(&DISCONNECT, 1);
+        let started = [
+            Actor::consumer(1),
+            Actor::producer(1),
+            Actor::consumer(0),
+            Actor::producer(0),
+        ];
+        let printed: Vec<(Duration, Event)> = started
+            .iter()
+            .enumerate()
+            .flat_map(|(n, &actor)| {
+                let at = Duration::from_millis(n as u64);
+                [What::Running, What::Done].map(|what| (at, Event { actor, what }))
+            })
+            .collect();
+        let timeline = Timeline::from_events(&DISCONNECT, &config, &printed);
+        let lanes: Vec<Actor> = timeline.lanes.iter().map(|lane| lane.actor).collect();
+        assert_eq!(
+            lanes,
+            [
+                Actor::producer(0),
+                Actor::producer(1),
+                Actor::consumer(0),
+                Actor::consumer(1)
+            ]
+        );
     }
 
     #[test]
