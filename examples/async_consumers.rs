@@ -18,7 +18,6 @@ use std::time::Duration;
 
 use common::{Item, Program, Settings};
 use flume::{Receiver, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "async_consumers",

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use common::{Item, Program, Settings};
 use flume::{Receiver, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "backpressure",

@@ -11,7 +11,6 @@ use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "counting_sentinels",

@@ -15,7 +15,6 @@ use std::time::Duration;
 
 use common::{Item, Program, Settings};
 use flume::{Receiver, RecvTimeoutError, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "event_timeout",

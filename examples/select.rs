@@ -20,7 +20,6 @@ use std::time::Duration;
 
 use common::{Item, Program, Settings};
 use flume::{Receiver, RecvTimeoutError, Selector, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "select",

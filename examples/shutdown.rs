@@ -24,7 +24,6 @@ use std::thread;
 
 use common::{Item, Program, Settings};
 use flume::{Receiver, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "shutdown",

@@ -26,7 +26,6 @@ use std::thread;
 
 use common::{Item, Program, Settings};
 use flume::{Receiver, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "shutdown_immediate",

@@ -199,7 +199,7 @@ fn every_page_s_copy_steps_work_as_written() {
 #[test]
 fn a_copy_s_cargo_test_runs_the_tests_its_page_counts() {
     // select.md: "the program's two unit tests of `next()`, and `common`'s
-    // own six".
+    // own seven".
     let scratch = tempfile::tempdir().expect("a scratch folder");
     let steps = copy_steps(&workspace().join("book/src/select.md"));
     let (dir, _, _) = follow(&steps, scratch.path());
@@ -217,5 +217,5 @@ fn a_copy_s_cargo_test_runs_the_tests_its_page_counts() {
         std::time::Duration::from_secs(600),
     );
     let said = String::from_utf8_lossy(&tested.stdout);
-    assert!(said.contains("test result: ok. 8 passed"), "{said}");
+    assert!(said.contains("test result: ok. 9 passed"), "{said}");
 }

@@ -1,5 +1,7 @@
-//! The Python programs the Performance chapter compares against: they must
-//! keep running and reporting what the report reads.
+//! The Python programs: the twins in `examples/python`, which the book
+//! shows beside their Rust programs, checked by the same checker; and the
+//! scripts the Performance chapter runs, which must keep reporting what
+//! the report reads.
 
 use std::path::Path;
 use std::process::Command;
@@ -75,4 +77,104 @@ fn the_tutorial_programs_make_every_item_and_report_a_makespan() {
         assert!(report.contains("\"makespan\": "), "{report}");
     }
     let _ = std::fs::remove_file(json);
+}
+
+/// Each Python twin, the Rust program whose rules it keeps, and the
+/// flags both take for the run.
+const TWINS: &[(&str, &str, &[&str])] = &[
+    ("one_one", "one-one", &[]),
+    ("many_one", "many-one", &[]),
+    ("one_many", "one-many", &[]),
+    ("many_many", "many-many", &[]),
+    ("counting_sentinels", "counting_sentinels", &[]),
+    ("event_timeout", "event_timeout", &[]),
+    ("task_done", "task_done", &[]),
+    ("backpressure", "backpressure", &["--capacity", "5"]),
+    ("async_consumers", "async_consumers", &[]),
+    ("shutdown", "shutdown", &[]),
+];
+
+/// Runs twin `name` with `args` (and a seed and a short time scale), and
+/// reads its lines back; `None` if this Python lacks what the twin needs
+/// (it says so, and exits 1).
+fn run_twin(name: &str, args: &[&str]) -> Option<(std::process::Output, Vec<harness::Event>)> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/python/{name}.py"));
+    let mut command = Command::new("python3");
+    command
+        .arg(&path)
+        .args(["--seed", "1", "--time-scale", "0.01"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let output = harness::testing::run_bounded(command, name);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stderr.contains("needs Python 3.13") {
+        eprintln!("skipped {name}.py: {stderr}");
+        return None;
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let events = harness::log::parse_output(&stdout)
+        .unwrap_or_else(|e| panic!("{name}.py prints a line its Rust twin never would: {e}"));
+    Some((output, events))
+}
+
+/// The settings of Rust program `program` with `args`, as it reads them.
+fn rust_settings(program: &str, args: &[&str]) -> (harness::Section, harness::Config) {
+    let (section, _) = producer_consumer::program(program).expect("a program");
+    let argv = [&[program, "--seed", "1", "--time-scale", "0.01"][..], args].concat();
+    let Ok(harness::cli::Request::Run { config, .. }) = harness::cli::parse(&section, argv) else {
+        panic!("{program}: not a run");
+    };
+    (section, config)
+}
+
+#[test]
+fn every_python_twin_keeps_the_rules_of_its_rust_program() {
+    // The checker knows each item by the values the Rust program draws:
+    // a twin passes only if the same seed made the same items.
+    for &(twin, program, args) in TWINS {
+        let Some((output, events)) = run_twin(twin, args) else {
+            continue;
+        };
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{twin}.py: {stderr}");
+        let (section, config) = rust_settings(program, args);
+        let verdict = harness::check_printed(&section, &config, &events);
+        assert!(verdict.is_ok(), "{twin}.py:\n{verdict}");
+    }
+}
+
+#[test]
+fn python_twins_that_fail_fail_as_their_pages_say() {
+    // A consumer that raises: the item in flight is lost, the others go on,
+    // and Python exits 0 all the same.
+    let (output, events) = run_twin("consumer_panic", &[]).expect("any Python runs it");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("RuntimeError"));
+    let (section, config) = rust_settings("consumer_panic", &[]);
+    let verdict = harness::check_printed(&section, &config, &events);
+    assert_eq!(verdict.never_consumed.len(), 1, "{verdict}");
+    let done = events
+        .iter()
+        .filter(|e| e.what == harness::What::Done)
+        .count();
+    assert_eq!(done, 3, "the producer and two consumers end");
+    // An immediate shutdown throws away what is queued, without a line.
+    if let Some((output, events)) = run_twin("shutdown_immediate", &[]) {
+        assert!(output.status.success());
+        let (section, config) = rust_settings("shutdown_immediate", &[]);
+        let verdict = harness::check_printed(&section, &config, &events);
+        let done = events
+            .iter()
+            .filter(|e| e.what == harness::What::Done)
+            .count();
+        assert_eq!(done, 5, "every thread ends");
+        assert!(
+            verdict
+                .problems
+                .iter()
+                .all(|p| p.contains("never consumed")),
+            "{verdict}"
+        );
+    }
 }

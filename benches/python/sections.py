@@ -1,5 +1,5 @@
 """Runs one of the tutorial's four programs (one_one.py, many_one.py,
-one_many.py, many_many.py, beside this file) with a seed and a time scale,
+one_many.py, many_many.py, in examples/python) with a seed and a time scale,
 and reports what the Performance chapter compares: the values each producer
 drew, and the makespan (seconds from starting the threads to joining the
 last one).
@@ -14,12 +14,18 @@ import argparse
 import importlib.util
 import json
 import pathlib
-import random
+import sys
 import time
 
 
+PROGRAMS = pathlib.Path(__file__).resolve().parents[2] / "examples" / "python"
+sys.path.insert(0, str(PROGRAMS))  # Their `common`.
+
+from common import Values  # noqa: E402
+
+
 def load(section):
-    path = pathlib.Path(__file__).with_name(section.replace("-", "_") + ".py")
+    path = PROGRAMS / (section.replace("-", "_") + ".py")
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -37,10 +43,10 @@ def main():
     args = parser.parse_args()
     program = load(args.section)
     producers = getattr(program, "PRODUCERS", 1)
-    # Each producer draws from random.Random(seed * 1000 + its identifier).
+    # Each producer draws from Values(seed, its identifier).
     values = []
     for identifier in range(producers):
-        rng = random.Random(args.seed * 1000 + identifier)
+        rng = Values(args.seed, identifier)
         values.append([rng.random() for _ in range(program.ITEMS)])
     began = time.perf_counter()
     program.main(args.seed, args.time_scale)

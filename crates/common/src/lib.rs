@@ -19,9 +19,6 @@ use std::process;
 use std::thread;
 use std::time::Duration;
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
 // ANCHOR: item
 /// One unit of work: the tutorial's tuple `(i, value)`. `i` counts a
 /// producer's items from 0; `value`, a random number in `[0, 1)`, is also
@@ -95,7 +92,7 @@ pub struct Settings {
 impl Settings {
     /// The random values of producer number `producer`: each has its own
     /// sequence, from the run's seed, so a seed repeats a run's items.
-    pub fn rng(&self, producer: usize) -> StdRng {
+    pub fn rng(&self, producer: usize) -> Values {
         producer_rng(self.seed, producer)
     }
 
@@ -118,13 +115,31 @@ impl Settings {
 }
 // ANCHOR_END: effort
 
-/// The random values of producer number `producer` in a run with `seed`.
-pub fn producer_rng(seed: u64, producer: usize) -> StdRng {
-    let mut key = [0u8; 32];
-    key[..8].copy_from_slice(&seed.to_le_bytes());
-    key[8..16].copy_from_slice(&(producer as u64).to_le_bytes());
-    StdRng::from_seed(key)
+// ANCHOR: values
+/// A producer's random values: SplitMix64, a generator small enough to
+/// write the same in Python (`examples/python/common.py`), so that a seed
+/// makes the same items in both languages.
+#[derive(Debug, Clone)]
+pub struct Values(u64);
+
+impl Values {
+    /// The next value, in `[0, 1)`.
+    pub fn random(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        // The top 53 bits: as many as an f64 holds exactly.
+        (z >> 11) as f64 / (1u64 << 53) as f64
+    }
 }
+
+/// The random values of producer number `producer` in a run with `seed`.
+pub fn producer_rng(seed: u64, producer: usize) -> Values {
+    Values(seed ^ (producer as u64).wrapping_mul(0xD1B5_4A32_D192_ED03))
+}
+// ANCHOR_END: values
 
 /// The most threads of one role a run may start.
 const MAX_THREADS: usize = 1_000;
@@ -483,6 +498,21 @@ mod tests {
 
     fn parse(program: &Program, args: &[&str]) -> Result<Request, String> {
         Settings::parse(program, args.iter().map(|a| a.to_string()))
+    }
+
+    const PYTHON_42_1: [&str; 3] = [
+        "0.7846333828452882",
+        "0.23125012784335164",
+        "0.285461471804242",
+    ];
+
+    #[test]
+    fn values_are_the_python_programs_values() {
+        // What examples/python/common.py's Values(42, 1) gives first.
+        let mut values = producer_rng(42, 1);
+        let first: Vec<String> = (0..3).map(|_| format!("{:?}", values.random())).collect();
+        assert_eq!(first, PYTHON_42_1);
+        assert!((0..10_000).all(|_| (0.0..1.0).contains(&values.random())));
     }
 
     #[test]

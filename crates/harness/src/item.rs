@@ -6,7 +6,6 @@ pub use common::{Item, Message, producer_rng};
 /// The items producer `producer` makes in a run with `seed`: what the
 /// checker expects to see consumed.
 pub fn expected_items(seed: u64, producer: usize, count: usize) -> Vec<Item> {
-    use rand::RngExt;
     let mut rng = producer_rng(seed, producer);
     (0..count)
         .map(|i| Item {

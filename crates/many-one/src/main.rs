@@ -16,7 +16,6 @@ use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use rand::RngExt;
 
 const PROGRAM: Program = Program {
     name: "many-one",

@@ -13,7 +13,6 @@ use crate::common::{Item, producer_rng};
 use crate::connection::{Error, Redis};
 use crate::flags::{Place, batch, items, positive, time_scale};
 use crate::stream::{ADD, Keys};
-use rand::RngExt;
 
 /// Adds items to a Redis stream.
 #[derive(clap::Args, Debug)]

@@ -136,7 +136,15 @@ mod tests {
             .expect("sleep");
         let me = std::process::id();
         assert!(descendants(me).contains(&child.id()));
-        assert!(command_line(child.id()).starts_with("sleep 30"));
+        // Until its exec is done, a new process shows its parent's line.
+        let started = Instant::now();
+        while !command_line(child.id()).starts_with("sleep 30") {
+            assert!(
+                started.elapsed() < crate::testing::DEADLOCK_BOUND,
+                "no sleep 30"
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
         assert!(!has_ended(child.id()));
         signal(child.id(), Signal::SIGKILL);
         let _ = child.wait();

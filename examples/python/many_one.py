@@ -1,47 +1,46 @@
-"""Many producers, many consumers (section 6 of the tutorial): a barrier
-among the producers, and a sentinel every consumer passes on. With a seed
-and a time scale, as in the Rust program `many-many`.
+"""Many producers, one consumer (section 4 of the tutorial): the producers
+meet at a barrier, and producer 0 sends the one sentinel. With a seed and a
+time scale, as in the Rust program `many-one`.
 
-    python3 benches/python/many_many.py --seed 42 --time-scale 0.1
+    python3 examples/python/many_one.py --seed 42 --time-scale 0.1
 """
 
 import argparse
 import queue
-import random
 import threading
 import time
 
+from common import Values, say
+
 PRODUCERS = 3
-ITEMS = 10
-CONSUMERS = 5
+ITEMS = 5
 
 
 # ANCHOR: producer
 def producer(identifier, q, barrier, seed, time_scale):
-    print(f"Producer {identifier}: Running")
-    rng = random.Random(seed * 1000 + identifier)
+    say(f"Producer {identifier}: Running")
+    rng = Values(seed, identifier)
     for i in range(ITEMS):
         value = rng.random()
         time.sleep(value * time_scale)
         q.put((i, value))
-    barrier.wait()
+    barrier.wait()  # Every producer has put its last item.
     if identifier == 0:
         q.put(None)
-    print(f"Producer {identifier}: Done")
+    say(f"Producer {identifier}: Done")
 # ANCHOR_END: producer
 
 
 # ANCHOR: consumer
-def consumer(identifier, q, time_scale):
-    print(f"Consumer {identifier}: Running")
+def consumer(q, time_scale):
+    say("Consumer: Running")
     while True:
         item = q.get()
         if item is None:
-            q.put(item)
             break
         time.sleep(item[1] * time_scale)
-        print(f">consumer {identifier} got {item}")
-    print(f"Consumer {identifier}: Done")
+        say(f">consumer got {item}")
+    say("Consumer: Done")
 # ANCHOR_END: consumer
 
 
@@ -49,17 +48,17 @@ def consumer(identifier, q, time_scale):
 def main(seed, time_scale):
     q = queue.Queue()
     barrier = threading.Barrier(PRODUCERS)
-    consumers = [
-        threading.Thread(target=consumer, args=(c, q, time_scale)) for c in range(CONSUMERS)
-    ]
+    consumer_thread = threading.Thread(target=consumer, args=(q, time_scale))
     producers = [
         threading.Thread(target=producer, args=(p, q, barrier, seed, time_scale))
         for p in range(PRODUCERS)
     ]
-    for thread in consumers + producers:
+    consumer_thread.start()
+    for thread in producers:
         thread.start()
-    for thread in producers + consumers:
+    for thread in producers:
         thread.join()
+    consumer_thread.join()
 # ANCHOR_END: main
 
 

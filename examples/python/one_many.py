@@ -1,54 +1,61 @@
-"""One producer, one consumer, and a sentinel (section 3 of the tutorial),
-with a seed and a time scale, as in the Rust program `one-one`.
+"""One producer, many consumers (section 5 of the tutorial): each consumer
+that reads the sentinel puts it back before it stops. With a seed and a
+time scale, as in the Rust program `one-many`.
 
-    python3 benches/python/one_one.py --seed 42 --time-scale 0.1
+    python3 examples/python/one_many.py --seed 42 --time-scale 0.1
 """
 
 import argparse
 import queue
-import random
 import threading
 import time
 
+from common import Values, say
+
 ITEMS = 10
+CONSUMERS = 3
 
 
 # ANCHOR: producer
 def producer(q, seed, time_scale):
-    print("Producer: Running")
-    rng = random.Random(seed * 1000)
+    say("Producer: Running")
+    rng = Values(seed, 0)
     for i in range(ITEMS):
         value = rng.random()
         time.sleep(value * time_scale)
         q.put((i, value))
-        print(f">producer added {(i, value)}")
-    q.put(None)  # The sentinel: no more items.
-    print("Producer: Done")
+    q.put(None)
+    say("Producer: Done")
 # ANCHOR_END: producer
 
 
 # ANCHOR: consumer
-def consumer(q, time_scale):
-    print("Consumer: Running")
+def consumer(identifier, q, time_scale):
+    say(f"Consumer {identifier}: Running")
     while True:
         item = q.get()
         if item is None:
+            q.put(item)  # Pass the sentinel on to the next consumer.
             break
         time.sleep(item[1] * time_scale)
-        print(f">consumer got {item}")
-    print("Consumer: Done")
+        say(f">consumer {identifier} got {item}")
+    say(f"Consumer {identifier}: Done")
 # ANCHOR_END: consumer
 
 
 # ANCHOR: main
 def main(seed, time_scale):
     q = queue.Queue()
-    consumer_thread = threading.Thread(target=consumer, args=(q, time_scale))
+    consumers = [
+        threading.Thread(target=consumer, args=(c, q, time_scale)) for c in range(CONSUMERS)
+    ]
     producer_thread = threading.Thread(target=producer, args=(q, seed, time_scale))
-    consumer_thread.start()
+    for thread in consumers:
+        thread.start()
     producer_thread.start()
     producer_thread.join()
-    consumer_thread.join()
+    for thread in consumers:
+        thread.join()
 # ANCHOR_END: main
 
 

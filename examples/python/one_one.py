@@ -1,60 +1,55 @@
-"""One producer, many consumers (section 5 of the tutorial): each consumer
-that reads the sentinel puts it back before it stops. With a seed and a
-time scale, as in the Rust program `one-many`.
+"""One producer, one consumer, and a sentinel (section 3 of the tutorial),
+with a seed and a time scale, as in the Rust program `one-one`.
 
-    python3 benches/python/one_many.py --seed 42 --time-scale 0.1
+    python3 examples/python/one_one.py --seed 42 --time-scale 0.1
 """
 
 import argparse
 import queue
-import random
 import threading
 import time
 
+from common import Values, say
+
 ITEMS = 10
-CONSUMERS = 3
 
 
 # ANCHOR: producer
 def producer(q, seed, time_scale):
-    print("Producer: Running")
-    rng = random.Random(seed * 1000)
+    say("Producer: Running")
+    rng = Values(seed, 0)
     for i in range(ITEMS):
         value = rng.random()
         time.sleep(value * time_scale)
         q.put((i, value))
-    q.put(None)
-    print("Producer: Done")
+        say(f">producer added {(i, value)}")
+    q.put(None)  # The sentinel: no more items.
+    say("Producer: Done")
 # ANCHOR_END: producer
 
 
 # ANCHOR: consumer
-def consumer(identifier, q, time_scale):
-    print(f"Consumer {identifier}: Running")
+def consumer(q, time_scale):
+    say("Consumer: Running")
     while True:
         item = q.get()
         if item is None:
-            q.put(item)  # Pass the sentinel on to the next consumer.
             break
         time.sleep(item[1] * time_scale)
-        print(f">consumer {identifier} got {item}")
-    print(f"Consumer {identifier}: Done")
+        say(f">consumer got {item}")
+    say("Consumer: Done")
 # ANCHOR_END: consumer
 
 
 # ANCHOR: main
 def main(seed, time_scale):
     q = queue.Queue()
-    consumers = [
-        threading.Thread(target=consumer, args=(c, q, time_scale)) for c in range(CONSUMERS)
-    ]
+    consumer_thread = threading.Thread(target=consumer, args=(q, time_scale))
     producer_thread = threading.Thread(target=producer, args=(q, seed, time_scale))
-    for thread in consumers:
-        thread.start()
+    consumer_thread.start()
     producer_thread.start()
     producer_thread.join()
-    for thread in consumers:
-        thread.join()
+    consumer_thread.join()
 # ANCHOR_END: main
 
 

@@ -1,45 +1,48 @@
-"""Many producers, one consumer (section 4 of the tutorial): the producers
-meet at a barrier, and producer 0 sends the one sentinel. With a seed and a
-time scale, as in the Rust program `many-one`.
+"""Many producers, many consumers (section 6 of the tutorial): a barrier
+among the producers, and a sentinel every consumer passes on. With a seed
+and a time scale, as in the Rust program `many-many`.
 
-    python3 benches/python/many_one.py --seed 42 --time-scale 0.1
+    python3 examples/python/many_many.py --seed 42 --time-scale 0.1
 """
 
 import argparse
 import queue
-import random
 import threading
 import time
 
+from common import Values, say
+
 PRODUCERS = 3
-ITEMS = 5
+ITEMS = 10
+CONSUMERS = 5
 
 
 # ANCHOR: producer
 def producer(identifier, q, barrier, seed, time_scale):
-    print(f"Producer {identifier}: Running")
-    rng = random.Random(seed * 1000 + identifier)
+    say(f"Producer {identifier}: Running")
+    rng = Values(seed, identifier)
     for i in range(ITEMS):
         value = rng.random()
         time.sleep(value * time_scale)
         q.put((i, value))
-    barrier.wait()  # Every producer has put its last item.
+    barrier.wait()
     if identifier == 0:
         q.put(None)
-    print(f"Producer {identifier}: Done")
+    say(f"Producer {identifier}: Done")
 # ANCHOR_END: producer
 
 
 # ANCHOR: consumer
-def consumer(q, time_scale):
-    print("Consumer: Running")
+def consumer(identifier, q, time_scale):
+    say(f"Consumer {identifier}: Running")
     while True:
         item = q.get()
         if item is None:
+            q.put(item)
             break
         time.sleep(item[1] * time_scale)
-        print(f">consumer got {item}")
-    print("Consumer: Done")
+        say(f">consumer {identifier} got {item}")
+    say(f"Consumer {identifier}: Done")
 # ANCHOR_END: consumer
 
 
@@ -47,17 +50,17 @@ def consumer(q, time_scale):
 def main(seed, time_scale):
     q = queue.Queue()
     barrier = threading.Barrier(PRODUCERS)
-    consumer_thread = threading.Thread(target=consumer, args=(q, time_scale))
+    consumers = [
+        threading.Thread(target=consumer, args=(c, q, time_scale)) for c in range(CONSUMERS)
+    ]
     producers = [
         threading.Thread(target=producer, args=(p, q, barrier, seed, time_scale))
         for p in range(PRODUCERS)
     ]
-    consumer_thread.start()
-    for thread in producers:
+    for thread in consumers + producers:
         thread.start()
-    for thread in producers:
+    for thread in producers + consumers:
         thread.join()
-    consumer_thread.join()
 # ANCHOR_END: main
 
 
