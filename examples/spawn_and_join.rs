@@ -12,6 +12,25 @@ use std::process::ExitCode;
 use std::thread;
 
 fn main() -> ExitCode {
+    // It takes no flags: a flag given anyway is a mistake, and says so.
+    match std::env::args().nth(1).as_deref() {
+        None => {}
+        Some("-h" | "--help") => {
+            let help = "spawn_and_join: spawn and join, then scoped threads; no flags";
+            return match writeln!(io::stdout(), "{help}") {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(3),
+            };
+        }
+        Some(flag) => {
+            let _ = writeln!(
+                io::stderr(),
+                "spawn_and_join: error: unexpected argument '{flag}' found (it takes none)"
+            );
+            return ExitCode::from(2);
+        }
+    }
+
     // ANCHOR: spawn
     let name = String::from("worker");
     // `spawn` starts the thread at once (there is no separate `start`).

@@ -88,6 +88,28 @@ fn spawn_and_join_reports_output_it_cannot_write() {
     );
 }
 
+/// `spawn_and_join` takes no flags: one it is given anyway is refused in
+/// one line with exit code 2, as every program here refuses a flag it
+/// does not know; `--help` says so.
+#[test]
+fn spawn_and_join_refuses_flags_it_does_not_take() {
+    let exe = harness::testing::example_path("spawn_and_join");
+    for flag in ["--seed", "--bogus", "x"] {
+        let output = harness::testing::run_program(&exe, &[flag, "1"]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            stderr.contains(&format!("unexpected argument '{flag}'")),
+            "{stderr}"
+        );
+        assert!(output.stdout.is_empty());
+    }
+    let help = harness::testing::run_program(&exe, &["--help"]);
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("no flags"));
+}
+
 /// Zero effort costs nothing, in consumer tasks as in threads: a zero
 /// or nearly zero sleep on tokio's timer would wait for its next tick, a
 /// millisecond, and 600,000 items would take minutes.
