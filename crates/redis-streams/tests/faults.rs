@@ -569,6 +569,21 @@ fn kill_9_on_a_consumer_process_loses_nothing() {
     assert_eq!(left, 0, "every entry processed, acknowledged and deleted");
 }
 
+/// A run of two producers and two consumers on `server`, which restarts
+/// once a consumer has processed an item.
+fn restarted_mid_run(server: &mut Server) -> support::Ended {
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--seed=4",
+        "--time-scale=0.05",
+    ];
+    let mut run = Watched::start(command(Some(server), &args));
+    run.until_out(" got ");
+    server.restart();
+    run.finish()
+}
+
 #[test]
 fn a_restart_of_a_server_that_keeps_its_data_loses_nothing() {
     let options = Options {
@@ -576,16 +591,7 @@ fn a_restart_of_a_server_that_keeps_its_data_loses_nothing() {
         ..Options::default()
     };
     let mut server = Server::start_with("restart", options);
-    let args = [
-        "--producers=2",
-        "--consumers=2",
-        "--seed=4",
-        "--time-scale=0.05",
-    ];
-    let mut run = Watched::start(command(Some(&server), &args));
-    run.until_out(" got ");
-    server.restart();
-    let ended = run.finish();
+    let ended = restarted_mid_run(&mut server);
     assert!(ended.status.success(), "{}", ended.err);
     let mut config = config(2, 2, 10, 4);
     config.time_scale = 0.05;
@@ -598,16 +604,7 @@ fn a_restart_of_a_server_that_keeps_its_data_loses_nothing() {
 #[test]
 fn a_server_that_lost_its_data_in_a_restart_is_reported() {
     let mut server = Server::start("amnesia");
-    let args = [
-        "--producers=2",
-        "--consumers=2",
-        "--seed=4",
-        "--time-scale=0.05",
-    ];
-    let mut run = Watched::start(command(Some(&server), &args));
-    run.until_out(" got ");
-    server.restart();
-    let ended = run.finish();
+    let ended = restarted_mid_run(&mut server);
     assert_eq!(ended.status.code(), Some(5), "{}", ended.err);
     assert!(ended.err.contains("lost its data"), "{}", ended.err);
     assert!(
