@@ -6,7 +6,8 @@
 //!
 //! To use it in a project of your own, copy this file to `src/common.rs`
 //! next to the program's `main.rs`, add `mod common;` to `main.rs`, and
-//! add its one dependency: `cargo add rand`.
+//! add its two dependencies: `cargo add rand` and
+//! `cargo add clap --features derive,string`.
 
 // Copied as a module, a program uses only some of these words (a program
 // without a sentinel never names `Message`): that is no mistake.
@@ -18,6 +19,9 @@ use std::panic;
 use std::process;
 use std::thread;
 use std::time::Duration;
+
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches};
 
 // ANCHOR: item
 /// One unit of work: the tutorial's tuple `(i, value)`. `i` counts a
@@ -68,25 +72,47 @@ pub struct Program {
     pub items: usize,
 }
 
-/// The settings of one run.
-#[derive(Debug, Clone, PartialEq)]
+// ANCHOR: settings
+/// The settings of one run, read from the command line by clap: each
+/// field's comment is its line in `--help`. What differs from program to
+/// program (how many threads and items by default, and whether there can
+/// be several producers or consumers) is set in [`Settings::parse`].
+#[derive(clap::Parser, Debug, Clone, PartialEq)]
+#[command(version, after_help = AFTER_HELP)]
 pub struct Settings {
-    /// Producer threads.
+    /// How many producer threads to start
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub producers: usize,
-    /// Consumer threads.
+    /// How many consumer threads to start
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub consumers: usize,
-    /// Items each producer makes.
+    /// How many items each producer makes
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub items: usize,
-    /// Where every producer's random values come from.
+    /// Makes the run's items reproducible: the same seed gives the same items
+    #[arg(long, value_name = "S", allow_hyphen_values = true)]
     pub seed: u64,
-    /// Multiplies every simulated effort: 0 means none at all.
+    /// Multiplies every simulated sleep: 0.1 runs ten times faster, 0 does
+    /// not sleep at all
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 1.0,
+        allow_hyphen_values = true
+    )]
     pub time_scale: f64,
-    /// Buffer slots: `None` is unbounded, `Some(0)` a rendezvous.
+    /// Bounds the buffer to N items: a full buffer makes producers wait. 0
+    /// is a rendezvous: each item is handed over directly. Unbounded if not
+    /// given, like Python's queue.Queue()
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub capacity: Option<usize>,
-    /// A thread and an item number: that thread panics when it starts work
-    /// on that item (`--panic-at consumer-2:3`), to show what follows.
+    /// Makes one thread panic when it starts work on item number I, to see
+    /// how the program copes. WHO is producer or consumer, with its number
+    /// where there are several: consumer-2:3
+    #[arg(long, value_name = "WHO:I", value_parser = thread_and_item, allow_hyphen_values = true)]
     pub panic_at: Option<(String, usize)>,
 }
+// ANCHOR_END: settings
 
 // ANCHOR: effort
 impl Settings {
@@ -150,8 +176,11 @@ const MAX_TIME_SCALE: f64 = 1_000.0;
 /// The longest a run may expect to sleep, in seconds (one hour).
 const MAX_SECONDS: f64 = 3_600.0;
 
-/// The exit codes, as `--help` lists them.
-const EXIT_CODES: &str = "\
+/// What `--help` says after the flags: the seed, and the exit codes.
+const AFTER_HELP: &str = "\
+Each run prints one line per event. Without --seed the items are random; \
+the seed used is printed on stderr, so the run can be repeated.
+
 Exit codes:
   0    the run finished, every thread joined
   2    bad command-line input
@@ -199,74 +228,29 @@ impl Settings {
     }
     // ANCHOR_END: from_command_line
 
-    /// Reads the command line's arguments (without the program's name).
+    /// Reads the command line's arguments (without the program's name),
+    /// with clap, as the program `program` takes them.
     pub fn parse(
         program: &Program,
         args: impl IntoIterator<Item = String>,
     ) -> Result<Request, String> {
-        let mut settings = Settings {
-            producers: program.producers,
-            consumers: program.consumers,
-            items: program.items,
-            seed: rand::random(),
-            time_scale: 1.0,
-            capacity: None,
-            panic_at: None,
+        let argv = std::iter::once(program.name.to_string()).chain(args);
+        let matches = match command(program).try_get_matches_from(argv) {
+            Ok(matches) => matches,
+            Err(help) if !help.use_stderr() => return Ok(Request::Print(help.to_string())),
+            Err(error) => return Err(first_paragraph(&error)),
         };
-        let mut seed_given = false;
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => (flag, Some(value.to_string())),
-                _ => (arg.as_str(), None),
-            };
-            match flag {
-                "-h" | "--help" => return Ok(Request::Print(help(program))),
-                "-V" | "--version" => {
-                    let version = env!("CARGO_PKG_VERSION");
-                    return Ok(Request::Print(format!("{} {version}\n", program.name)));
-                }
-                "--producers" if program.producers > 1 => {}
-                "--consumers" if program.consumers > 1 => {}
-                "--items" | "--seed" | "--time-scale" | "--capacity" | "--panic-at" => {}
-                _ => return Err(format!("unexpected argument '{arg}' found")),
-            }
-            let placeholder = placeholder(flag);
-            let Some(value) = inline.or_else(|| args.next()) else {
-                return Err(format!(
-                    "a value is required for '{flag} <{placeholder}>' but none was supplied"
-                ));
-            };
-            let invalid = |error: String| {
-                format!("invalid value '{value}' for '{flag} <{placeholder}>': {error}")
-            };
-            let count = || value.parse::<usize>().map_err(|e| invalid(e.to_string()));
-            match flag {
-                "--producers" => settings.producers = count()?,
-                "--consumers" => settings.consumers = count()?,
-                "--items" => settings.items = count()?,
-                "--capacity" => settings.capacity = Some(count()?),
-                "--seed" => {
-                    settings.seed = value.parse().map_err(|e| invalid(format!("{e}")))?;
-                    seed_given = true;
-                }
-                "--time-scale" => {
-                    settings.time_scale = value.parse().map_err(|e| invalid(format!("{e}")))?;
-                }
-                _ => {
-                    let expected = "expected WHO:I, such as consumer:3 or producer-1:0";
-                    let (who, i) = value
-                        .split_once(':')
-                        .ok_or_else(|| invalid(expected.into()))?;
-                    let i = i.parse().map_err(|_| invalid(expected.into()))?;
-                    let (role, id) = who.split_once('-').unwrap_or((who, "0"));
-                    if !matches!(role, "producer" | "consumer") || id.parse::<usize>().is_err() {
-                        return Err(invalid(expected.into()));
-                    }
-                    settings.panic_at = Some((who.replace('-', " "), i));
-                }
+        // A program with one producer (or consumer) takes no count of them.
+        for (flag, count) in [
+            ("producers", program.producers),
+            ("consumers", program.consumers),
+        ] {
+            if count == 1 && matches.value_source(flag) == Some(ValueSource::CommandLine) {
+                return Err(format!("unexpected argument '--{flag}' found"));
             }
         }
+        let seed_given = matches.value_source("seed") == Some(ValueSource::CommandLine);
+        let settings = Settings::from_arg_matches(&matches).map_err(|e| first_paragraph(&e))?;
         settings.check(program)?;
         Ok(Request::Run(settings, seed_given))
     }
@@ -343,79 +327,49 @@ impl Settings {
     }
 }
 
-/// How `--help` shows the value a flag takes.
-fn placeholder(flag: &str) -> &'static str {
-    match flag {
-        "--seed" => "S",
-        "--time-scale" => "X",
-        "--panic-at" => "WHO:I",
-        _ => "N",
+/// The command line of program `program`: its name, its defaults, and
+/// the count flags it does not take hidden.
+fn command(program: &Program) -> clap::Command {
+    let default = |value: String| move |arg: clap::Arg| arg.required(false).default_value(value);
+    let mut command = Settings::command()
+        .name(program.name)
+        .about(program.about)
+        .mut_arg("producers", default(program.producers.to_string()))
+        .mut_arg("consumers", default(program.consumers.to_string()))
+        .mut_arg("items", default(program.items.to_string()))
+        .mut_arg("seed", default(rand::random::<u64>().to_string()))
+        .mut_arg("seed", |arg| arg.hide_default_value(true));
+    for (flag, count) in [
+        ("producers", program.producers),
+        ("consumers", program.consumers),
+    ] {
+        if count == 1 {
+            command = command.mut_arg(flag, |arg| arg.hide(true));
+        }
     }
+    command
 }
 
-/// The text of `--help`.
-fn help(program: &Program) -> String {
-    let mut text = format!(
-        "{}\n\nUsage: {} [OPTIONS]\n\nOptions:\n",
-        program.about, program.name
-    );
-    let mut option = |flag: &str, what: String| {
-        let left = format!("--{flag} <{}>", placeholder(&format!("--{flag}")));
-        text.push_str(&format!("  {left:<20}  {what}\n"));
-    };
-    if program.producers > 1 {
-        let what = format!(
-            "How many producer threads to start [default: {}]",
-            program.producers
-        );
-        option("producers", what);
+/// `--panic-at WHO:I`: the thread, as it names itself ("producer 1"), and
+/// the item.
+fn thread_and_item(value: &str) -> Result<(String, usize), String> {
+    let expected = || "expected WHO:I, such as consumer:3 or producer-1:0".to_string();
+    let (who, i) = value.split_once(':').ok_or_else(expected)?;
+    let i = i.parse().map_err(|_| expected())?;
+    let (role, id) = who.split_once('-').unwrap_or((who, "0"));
+    if !matches!(role, "producer" | "consumer") || id.parse::<usize>().is_err() {
+        return Err(expected());
     }
-    if program.consumers > 1 {
-        let what = format!(
-            "How many consumer threads to start [default: {}]",
-            program.consumers
-        );
-        option("consumers", what);
-    }
-    option(
-        "items",
-        format!(
-            "How many items each producer makes [default: {}]",
-            program.items
-        ),
-    );
-    option(
-        "seed",
-        "Makes the run's items reproducible: the same seed gives the same items".into(),
-    );
-    option(
-        "time-scale",
-        "Multiplies every simulated sleep: 0.1 runs ten times faster, 0 does not sleep at all \
-         [default: 1]"
-            .into(),
-    );
-    option(
-        "capacity",
-        "Bounds the buffer to N items: a full buffer makes producers wait. 0 is a rendezvous: \
-         each item is handed over directly. Unbounded if not given, like Python's queue.Queue()"
-            .into(),
-    );
-    option(
-        "panic-at",
-        "Makes one thread panic when it starts work on item number I, to see how the program \
-         copes. WHO is producer or consumer, with its number where there are several: \
-         consumer-2:3"
-            .into(),
-    );
-    text.push_str("  -h, --help              Print help\n");
-    text.push_str("  -V, --version           Print version\n\n");
-    text.push_str(
-        "Each run prints one line per event. Without --seed the items are random; the seed \
-         used is printed on stderr, so the run can be repeated.\n\n",
-    );
-    text.push_str(EXIT_CODES);
-    text.push('\n');
-    text
+    Ok((who.replace('-', " "), i))
+}
+
+/// clap's message for `error`, as one line: its first paragraph, without
+/// the "error: " clap puts in front.
+fn first_paragraph(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let lines: Vec<&str> = text.lines().take_while(|line| !line.is_empty()).collect();
+    let line = lines.join(" ");
+    line.strip_prefix("error: ").unwrap_or(&line).to_string()
 }
 
 // ANCHOR: refused
@@ -632,7 +586,7 @@ mod tests {
         };
         assert!(help.contains("--consumers <N>"), "{help}");
         assert!(!help.contains("--producers"), "{help}");
-        assert!(help.contains(EXIT_CODES), "{help}");
+        assert!(help.contains("Exit codes:"), "{help}");
         assert_eq!(
             parse(&ONE_MANY, &["--version"]),
             Ok(Request::Print(format!(
