@@ -5,6 +5,7 @@
 //! ```text
 //! cargo run --example event_timeout
 //! cargo run --example event_timeout -- --consumers 5 --seed 7 --time-scale 0.1
+//! cargo run --example event_timeout -- --timeout 10
 //! cargo run --example event_timeout -- --help
 //! ```
 
@@ -25,9 +26,30 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-/// How long a consumer waits for an item before it looks at the flag, in
-/// simulated seconds (times `--time-scale`, at least a millisecond).
-const TIMEOUT: f64 = 0.1;
+// ANCHOR: flags
+/// The flags every program takes, and this one's own: the timeout.
+#[derive(clap::Parser)]
+struct Args {
+    #[command(flatten)]
+    settings: Settings,
+    /// How long a consumer waits for an item before it looks at the stop
+    /// flag, in milliseconds (times --time-scale, at least one)
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 100,
+        allow_hyphen_values = true
+    )]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    timeout: u64,
+}
+
+impl common::Flags for Args {
+    fn settings(&self) -> &Settings {
+        &self.settings
+    }
+}
+// ANCHOR_END: flags
 
 // ANCHOR: producer
 /// Makes its items, then sets the stop flag (the tutorial's `event.set()`).
@@ -61,10 +83,11 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 // ANCHOR: consumer
 /// Processes items, and each time a wait runs out, looks at the flag.
 /// Returns how many times it woke up to find no item.
-fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) -> usize {
-    let me = format!("Consumer {id}");
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, args: &Args) -> usize {
+    let (me, settings) = (format!("Consumer {id}"), &args.settings);
     println!("{me}: Running");
-    let timeout = Duration::from_secs_f64((TIMEOUT * settings.time_scale).max(0.001));
+    let seconds = args.timeout as f64 / 1000.0 * settings.time_scale;
+    let timeout = Duration::from_secs_f64(seconds.max(0.001));
     let mut idle_wakeups = 0;
     loop {
         match queue.recv_timeout(timeout) {
@@ -94,7 +117,8 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
 
 // ANCHOR: main
 fn main() {
-    let settings = Settings::from_command_line(&PROGRAM);
+    let args: Args = common::read_command_line(&PROGRAM);
+    let settings = &args.settings;
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
@@ -103,8 +127,8 @@ fn main() {
     let idle_wakeups: usize = thread::scope(|scope| {
         let consumers: Vec<_> = (0..settings.consumers)
             .map(|id| {
-                let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
-                scope.spawn(move || consumer(id, receiver, stop, settings))
+                let (receiver, stop, args) = (receiver.clone(), &stop, &args);
+                scope.spawn(move || consumer(id, receiver, stop, args))
             })
             .collect();
         // Only the consumers receive: if they all panic, `send` fails and
@@ -113,7 +137,7 @@ fn main() {
         // `main` keeps `sender`, as Python's shared queue stays open: the
         // channel never closes, so only the flag can stop the consumers.
         let for_producer = sender.clone();
-        scope.spawn(|| producer(for_producer, &stop, &settings));
+        scope.spawn(|| producer(for_producer, &stop, settings));
         consumers
             .into_iter()
             .map(|c| c.join().unwrap_or_else(|e| panic::resume_unwind(e)))

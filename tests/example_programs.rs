@@ -110,6 +110,22 @@ fn spawn_and_join_refuses_flags_it_does_not_take() {
     assert!(String::from_utf8_lossy(&help.stdout).contains("no flags"));
 }
 
+/// `event_timeout`'s own flag, `--timeout`, is checked like the others:
+/// one line that names it, exit code 2.
+#[test]
+fn event_timeout_refuses_a_timeout_it_cannot_use() {
+    let exe = harness::testing::example_path("event_timeout");
+    for value in ["0", "x", "-5", "60001"] {
+        let output = harness::testing::run_program(&exe, &["--timeout", value]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{value}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("--timeout <MS>"), "{stderr}");
+    }
+    let run = ["--seed", "1", "--time-scale", "0", "--timeout", "5"];
+    assert!(harness::testing::run_program(&exe, &run).status.success());
+}
+
 /// Zero effort costs nothing, in consumer tasks as in threads: a zero
 /// or nearly zero sleep on tokio's timer would wait for its next tick, a
 /// millisecond, and 600,000 items would take minutes.

@@ -20,8 +20,8 @@ use std::process;
 use std::thread;
 use std::time::Duration;
 
+use clap::CommandFactory;
 use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches};
 
 // ANCHOR: item
 /// One unit of work: the tutorial's tuple `(i, value)`. `i` counts a
@@ -78,7 +78,6 @@ pub struct Program {
 /// program (how many threads and items by default, and whether there can
 /// be several producers or consumers) is set in [`Settings::parse`].
 #[derive(clap::Parser, Debug, Clone, PartialEq)]
-#[command(version, after_help = AFTER_HELP)]
 pub struct Settings {
     /// How many producer threads to start
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
@@ -191,68 +190,42 @@ Exit codes:
 
 /// What the command line asked for.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Request {
-    /// Run with these settings; the `bool` says whether `--seed` was given.
-    Run(Settings, bool),
+pub enum Request<T = Settings> {
+    /// Run with these flags; the `bool` says whether `--seed` was given.
+    Run(T, bool),
     /// Print this (`--help`, `--version`) and stop.
     Print(String),
 }
 
+/// A program's flags, as clap reads them, with the shared [`Settings`]
+/// among them (`#[command(flatten)]`): for a program with a flag of its
+/// own. `Settings` alone is the common case.
+pub trait Flags: clap::Parser {
+    /// The shared settings.
+    fn settings(&self) -> &Settings;
+}
+
+impl Flags for Settings {
+    fn settings(&self) -> &Settings {
+        self
+    }
+}
+
 impl Settings {
-    // ANCHOR: from_command_line
     /// The settings the command line asks for. Prints the help, the version,
     /// or a one-line error (exit code 2) and ends the program instead, if
     /// that is what it asks for. Also makes the system's refusals end the
     /// program cleanly (see [`end_cleanly_when_refused`]).
     pub fn from_command_line(program: &Program) -> Settings {
-        end_cleanly_when_refused(program.name);
-        match Settings::parse(program, std::env::args().skip(1)) {
-            Ok(Request::Run(settings, seed_given)) => {
-                if !seed_given {
-                    say(&format!(
-                        "random run; repeat it with --seed {}",
-                        settings.seed
-                    ));
-                }
-                settings
-            }
-            Ok(Request::Print(text)) => {
-                print!("{text}");
-                process::exit(0);
-            }
-            Err(message) => {
-                say(&format!("{}: error: {message}; see --help", program.name));
-                process::exit(2);
-            }
-        }
+        read_command_line(program)
     }
-    // ANCHOR_END: from_command_line
 
-    /// Reads the command line's arguments (without the program's name),
-    /// with clap, as the program `program` takes them.
+    /// Reads the command line's arguments (without the program's name).
     pub fn parse(
         program: &Program,
         args: impl IntoIterator<Item = String>,
     ) -> Result<Request, String> {
-        let argv = std::iter::once(program.name.to_string()).chain(args);
-        let matches = match command(program).try_get_matches_from(argv) {
-            Ok(matches) => matches,
-            Err(help) if !help.use_stderr() => return Ok(Request::Print(help.to_string())),
-            Err(error) => return Err(first_paragraph(&error)),
-        };
-        // A program with one producer (or consumer) takes no count of them.
-        for (flag, count) in [
-            ("producers", program.producers),
-            ("consumers", program.consumers),
-        ] {
-            if count == 1 && matches.value_source(flag) == Some(ValueSource::CommandLine) {
-                return Err(format!("unexpected argument '--{flag}' found"));
-            }
-        }
-        let seed_given = matches.value_source("seed") == Some(ValueSource::CommandLine);
-        let settings = Settings::from_arg_matches(&matches).map_err(|e| first_paragraph(&e))?;
-        settings.check(program)?;
-        Ok(Request::Run(settings, seed_given))
+        parse(program, args)
     }
 
     /// Refuses settings that cannot run, or would run for hours, saying
@@ -327,13 +300,66 @@ impl Settings {
     }
 }
 
+// ANCHOR: from_command_line
+/// What [`Settings::from_command_line`] does, for any program's flags `T`.
+pub fn read_command_line<T: Flags>(program: &Program) -> T {
+    end_cleanly_when_refused(program.name);
+    match parse::<T>(program, std::env::args().skip(1)) {
+        Ok(Request::Run(flags, seed_given)) => {
+            if !seed_given {
+                let seed = flags.settings().seed;
+                say(&format!("random run; repeat it with --seed {seed}"));
+            }
+            flags
+        }
+        Ok(Request::Print(text)) => {
+            print!("{text}");
+            process::exit(0);
+        }
+        Err(message) => {
+            say(&format!("{}: error: {message}; see --help", program.name));
+            process::exit(2);
+        }
+    }
+}
+// ANCHOR_END: from_command_line
+
+/// Reads `args` (without the program's name) into program `program`'s
+/// flags `T`, with clap, and checks what clap cannot.
+pub fn parse<T: Flags>(
+    program: &Program,
+    args: impl IntoIterator<Item = String>,
+) -> Result<Request<T>, String> {
+    let argv = std::iter::once(program.name.to_string()).chain(args);
+    let matches = match command::<T>(program).try_get_matches_from(argv) {
+        Ok(matches) => matches,
+        Err(help) if !help.use_stderr() => return Ok(Request::Print(help.to_string())),
+        Err(error) => return Err(first_paragraph(&error)),
+    };
+    // A program with one producer (or consumer) takes no count of them.
+    for (flag, count) in [
+        ("producers", program.producers),
+        ("consumers", program.consumers),
+    ] {
+        if count == 1 && matches.value_source(flag) == Some(ValueSource::CommandLine) {
+            return Err(format!("unexpected argument '--{flag}' found"));
+        }
+    }
+    let seed_given = matches.value_source("seed") == Some(ValueSource::CommandLine);
+    let flags = T::from_arg_matches(&matches).map_err(|e| first_paragraph(&e))?;
+    flags.settings().check(program)?;
+    Ok(Request::Run(flags, seed_given))
+}
+
 /// The command line of program `program`: its name, its defaults, and
 /// the count flags it does not take hidden.
-fn command(program: &Program) -> clap::Command {
+fn command<T: CommandFactory>(program: &Program) -> clap::Command {
     let default = |value: String| move |arg: clap::Arg| arg.required(false).default_value(value);
-    let mut command = Settings::command()
+    let mut command = T::command()
         .name(program.name)
         .about(program.about)
+        .version(env!("CARGO_PKG_VERSION"))
+        .after_help(AFTER_HELP)
         .mut_arg("producers", default(program.producers.to_string()))
         .mut_arg("consumers", default(program.consumers.to_string()))
         .mut_arg("items", default(program.items.to_string()))
