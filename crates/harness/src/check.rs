@@ -396,7 +396,6 @@ mod tests {
 
     const SECTION: Section = Section {
         name: "many-one",
-        about: "",
         producers: Count::Many(2),
         consumers: Count::One,
         items: 3,

@@ -32,8 +32,6 @@ impl Count {
 pub struct Section {
     /// The crate's name, which is also the command's name.
     pub name: &'static str,
-    /// One line for `--help`.
-    pub about: &'static str,
     /// Producer threads.
     pub producers: Count,
     /// Consumer threads.
@@ -158,7 +156,6 @@ mod tests {
 
     const MANY_MANY: Section = Section {
         name: "many-many",
-        about: "",
         producers: Count::Many(3),
         consumers: Count::Many(5),
         items: 10,

@@ -292,7 +292,6 @@ pub struct Log {
     start: Instant,
     // The section whose lines are printed, if any.
     print: Option<Section>,
-    keep: bool,
     // One lock for printing and keeping, so the kept order is the printed one.
     kept: Mutex<Vec<(Duration, Event)>>,
 }
@@ -301,20 +300,19 @@ impl Log {
     /// Keeps every event, marks included, and prints nothing (what tests
     /// use).
     pub fn keeping() -> Log {
-        Log::new(None, true)
+        Log::new(None)
     }
 
     /// Prints each of the section's lines and keeps every event (what
     /// `cargo xtask timeline` does, so that the run shows as it goes).
     pub fn printing_and_keeping(section: &Section) -> Log {
-        Log::new(Some(*section), true)
+        Log::new(Some(*section))
     }
 
-    fn new(print: Option<Section>, keep: bool) -> Log {
+    fn new(print: Option<Section>) -> Log {
         Log {
             start: Instant::now(),
             print,
-            keep,
             kept: Mutex::new(Vec::new()),
         }
     }
@@ -327,9 +325,6 @@ impl Log {
     /// Records that `actor` did `what`, printing it as one whole line.
     pub fn event(&self, actor: Actor, what: What) {
         let event = Event { actor, what };
-        if !self.keep && !self.prints(&event) {
-            return; // Nothing to do: skip the lock.
-        }
         // A thread that panicked while holding the lock cannot have left the
         // list half-written (a push is all it does), so go on past poisoning.
         let mut kept = self.kept.lock().unwrap_or_else(PoisonError::into_inner);
@@ -341,9 +336,7 @@ impl Log {
                 panic!("failed printing to stdout: {error}");
             }
         }
-        if self.keep {
-            kept.push((self.start.elapsed(), event));
-        }
+        kept.push((self.start.elapsed(), event));
     }
 
     /// `actor` started.
@@ -351,25 +344,9 @@ impl Log {
         self.event(actor, What::Running);
     }
 
-    /// `actor` put `item` in the buffer.
-    pub fn added(&self, actor: Actor, item: Item) {
-        self.event(actor, What::Added(item));
-    }
-
-    /// `actor` processed `item`.
-    pub fn got(&self, actor: Actor, item: Item) {
-        self.event(actor, What::Got(item));
-    }
-
     /// `actor` is about to end.
     pub fn done(&self, actor: Actor) {
         self.event(actor, What::Done);
-    }
-
-    /// Marks that producer `actor` is about to send the sentinel. Prints
-    /// nothing; a timeline shows it.
-    pub fn sending_sentinel(&self, actor: Actor) {
-        self.event(actor, What::SendingSentinel);
     }
 
     /// The kept events, in the order they happened.

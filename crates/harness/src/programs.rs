@@ -17,7 +17,6 @@ use crate::threads::Panicked;
 const fn section(name: &'static str, producers: Count, consumers: Count, items: usize) -> Section {
     Section {
         name,
-        about: "",
         producers,
         consumers,
         items,
@@ -166,11 +165,6 @@ pub const PLAIN: [Section; 16] = [
 
 /// The exit code of a plain program in which a thread panicked.
 pub const PANICKED: i32 = 101;
-
-/// Whether `section` is one of the [`PLAIN`] programs.
-pub fn is_plain(section: &Section) -> bool {
-    PLAIN.iter().any(|plain| plain.name == section.name)
-}
 
 /// The path of the program of `section` (a member crate's binary, or an
 /// example of the workspace's root package), built by `cargo test

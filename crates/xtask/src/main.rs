@@ -277,7 +277,7 @@ fn book_outputs(only: Option<&str>) -> Result<(), String> {
 
 /// The Redis runs with flags of their own: a consumer that dies, and
 /// MAXLEN losing items. Standard output then standard error, each checked
-/// by `crates/redis-streams/tests/book.rs`.
+/// by `tests/book.rs`.
 const REDIS_RUNS: &[(&str, &str)] = &[
     (
         "redis-streams-crash",
