@@ -246,8 +246,8 @@ fn the_include_reader_finds_what_is_wrong() {
             .contains("no anchor")
     );
     assert!(resolve(&page, "missing.rs", None).is_err());
-    let dir = std::env::temp_dir().join(format!("book-test-{}", std::process::id()));
-    fs::create_dir_all(&dir).expect("temporary folder");
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let dir = scratch.path();
     fs::write(dir.join("code.rs"), source).expect("temporary file");
     let page = dir.join("page.md");
     assert!(
@@ -264,7 +264,6 @@ fn the_include_reader_finds_what_is_wrong() {
         resolve(&page, "code.rs", Some("full")).as_deref(),
         Ok("fn f() {}\n")
     );
-    fs::remove_dir_all(&dir).expect("cleaned up");
 }
 
 /// A Redis run the book shows with flags of its own (`--crash`,

@@ -46,7 +46,8 @@ fn build_copy(dir: &Path, target: &Path, name: &str) {
 #[test]
 fn spawn_and_join_copied_into_a_new_crate_builds_and_runs() {
     // std only: the file as `src/main.rs`, nothing else.
-    let dir = std::env::temp_dir().join(format!("copy-spawn-{}", std::process::id()));
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let dir = scratch.path();
     fs::create_dir_all(dir.join("src")).expect("a scratch crate");
     let manifest =
         "[package]\nname = \"spawn_and_join\"\nversion = \"0.1.0\"\nedition = \"2024\"\n";
@@ -57,14 +58,13 @@ fn spawn_and_join_copied_into_a_new_crate_builds_and_runs() {
     )
     .expect("main.rs");
     let target: PathBuf = workspace().join("target/copy-test");
-    build_copy(&dir, &target, "spawn_and_join");
+    build_copy(dir, &target, "spawn_and_join");
     let exe = target.join("debug/spawn_and_join");
     let output = run_program(exe.to_str().expect("UTF-8"), &[]);
     assert_eq!(
         String::from_utf8_lossy(&output.stdout),
         "worker finished; the scoped threads summed [1, 2, 3] to 6\n"
     );
-    fs::remove_dir_all(&dir).expect("cleaned up");
 }
 
 /// The shell lines of the first `console` block after "## Copy it" on the

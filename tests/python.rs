@@ -53,7 +53,8 @@ fn the_queue_benchmark_reports_a_time_per_message() {
 
 #[test]
 fn the_tutorial_programs_make_every_item_and_report_a_makespan() {
-    let json = std::env::temp_dir().join(format!("sections-test-{}.json", std::process::id()));
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let json = scratch.path().join("sections.json");
     for (section, producers, items, consumers) in [
         ("one-one", 1, 10, 1),
         ("many-one", 3, 5, 1),
@@ -76,7 +77,6 @@ fn the_tutorial_programs_make_every_item_and_report_a_makespan() {
         assert!(report.starts_with("{\"values\": [["), "{report}");
         assert!(report.contains("\"makespan\": "), "{report}");
     }
-    let _ = std::fs::remove_file(json);
 }
 
 /// Each Python twin, the Rust program whose rules it keeps, and the

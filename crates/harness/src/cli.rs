@@ -182,24 +182,23 @@ mod tests {
 
     #[test]
     fn a_file_that_is_not_a_regular_file_is_refused_unopened() {
-        let dir = std::env::temp_dir().join(format!("cli-test-{}", std::process::id()));
-        fs::create_dir_all(&dir).expect("a scratch folder");
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let dir = scratch.path();
         let fifo = dir.join("pipe");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         assert!(made.expect("mkfifo runs").success());
         // A pipe with no reader would wait for one for ever, if opened.
-        for path in [Path::new("/dev/full"), &fifo, &dir] {
+        for path in [Path::new("/dev/full"), &fifo, dir] {
             let error = check_writable(path).expect_err("refused");
             assert_eq!(error.to_string(), "not a regular file", "{path:?}");
         }
         assert_eq!(check_writable(&dir.join("new.svg")).ok(), Some(()));
-        fs::remove_dir_all(&dir).expect("cleaned up");
     }
 
     #[test]
     fn a_file_keeps_what_it_held_until_it_is_replaced_whole() {
-        let dir = std::env::temp_dir().join(format!("cli-replace-{}", std::process::id()));
-        fs::create_dir_all(&dir).expect("a scratch folder");
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let dir = scratch.path();
         let file = dir.join("run.svg");
         replace_file(&file, b"old").expect("written");
         replace_file(&file, b"new").expect("replaced");
@@ -210,12 +209,11 @@ mod tests {
         fs::create_dir(&folder).expect("a folder");
         assert!(replace_file(&folder, b"text").is_err());
         assert!(folder.is_dir());
-        let mut names: Vec<_> = fs::read_dir(&dir)
+        let mut names: Vec<_> = fs::read_dir(dir)
             .expect("the folder")
             .map(|entry| entry.expect("an entry").file_name())
             .collect();
         names.sort();
         assert_eq!(names, ["folder", "run.svg"]);
-        fs::remove_dir_all(&dir).expect("cleaned up");
     }
 }
