@@ -29,6 +29,7 @@ mod consumer;
 mod flags;
 mod private_server;
 mod producer;
+mod report;
 mod run;
 mod session;
 mod stream;

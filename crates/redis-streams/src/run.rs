@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
@@ -20,20 +20,21 @@ use redis::Commands;
 use crate::connection::{Error, Redis, Server};
 use crate::flags::{self, batch, deliveries, millis, positive, processes, seconds, time_scale};
 use crate::private_server::{PARENT, PrivateServer};
-use crate::stream::{CREATE, GROUP, Keys, item_of};
+use crate::report::{Outcome, Report, Tally, clean_up};
+use crate::stream::{CREATE, GROUP, Keys};
 
 /// The run's settings: the sections' flags, and the Redis programs' own.
 #[derive(clap::Args, Debug)]
 pub struct Args {
     /// How many producer processes to start (1 to 64).
     #[arg(long, default_value_t = 2, value_parser = processes)]
-    producers: usize,
+    pub producers: usize,
     /// How many consumer processes to start (1 to 64).
     #[arg(long, default_value_t = 3, value_parser = processes)]
     consumers: usize,
     /// How many items each producer makes.
     #[arg(long, default_value_t = 10, value_parser = flags::items, allow_negative_numbers = true)]
-    items: usize,
+    pub items: usize,
     /// Makes the run's items reproducible: the same seed gives the same
     /// items. Without it, the seed is drawn at random and printed.
     #[arg(long)]
@@ -232,13 +233,6 @@ struct Run<'a> {
     children: &'a Arc<Children>,
 }
 
-/// How the processes of a run ended, and what their lines said.
-struct Outcome {
-    tally: Tally,
-    producers: Vec<ExitStatus>,
-    consumers: Vec<ExitStatus>,
-}
-
 impl Run<'_> {
     // ANCHOR: run
     /// Starts the consumers, then the producers; prints every line as it
@@ -372,200 +366,4 @@ impl Run<'_> {
         }))
     }
     // ANCHOR_END: start
-}
-
-// ANCHOR: tally
-/// What the lines say, counted: the run keeps no line, so its memory
-/// stays the same however many items pass.
-#[derive(Default)]
-struct Tally {
-    /// Items each producer added.
-    added: Vec<usize>,
-    /// Items processed and acknowledged (`got`, `reclaimed`).
-    processed: usize,
-    reclaimed: usize,
-    /// Items processed a second time by a consumer that had been paused.
-    duplicated: usize,
-    /// Consumers killed by a signal.
-    killed: usize,
-}
-
-impl Tally {
-    /// Prints every line from `printed` as it comes, and counts it.
-    fn of_lines(printed: Receiver<String>, producers: usize) -> Tally {
-        let mut tally = Tally {
-            added: vec![0; producers],
-            ..Tally::default()
-        };
-        for line in printed {
-            println!("{line}");
-            tally.count(&line);
-        }
-        tally
-    }
-
-    fn count(&mut self, line: &str) {
-        let mut words = line.split(' ');
-        match (words.next(), words.next(), words.next()) {
-            (Some(">producer"), Some(id), Some("added")) => {
-                if let Some(added) = id.parse().ok().and_then(|p: usize| self.added.get_mut(p)) {
-                    *added += 1;
-                }
-            }
-            (Some(">consumer"), _, Some("got")) => self.processed += 1,
-            (Some(">consumer"), _, Some("reclaimed")) => {
-                self.processed += 1;
-                self.reclaimed += 1;
-            }
-            (Some(">consumer"), _, Some("duplicated")) => self.duplicated += 1,
-            (Some("Consumer"), _, Some("Killed")) => self.killed += 1,
-            _ => {}
-        }
-    }
-}
-// ANCHOR_END: tally
-
-/// What the dead-letter stream held at the end: each entry's id and
-/// reason, and how many of them were items.
-#[derive(Default)]
-struct DeadLetters {
-    entries: Vec<(String, String)>,
-    items: usize,
-}
-
-// ANCHOR: clean_up
-/// Removes the run's keys, and only those; a dead-letter stream with
-/// entries stays for inspection (unless the server is the run's own).
-fn clean_up(redis: &mut Redis, keys: &Keys, private: bool) -> Result<DeadLetters, Error> {
-    let dead = &keys.dead;
-    let reply: redis::streams::StreamRangeReply =
-        redis.call(|con| con.xrange_count(dead, "-", "+", 1000))?;
-    let mut letters = DeadLetters::default();
-    for entry in reply.ids {
-        let reason: String = entry.get("reason").unwrap_or_default();
-        letters.items += usize::from(item_of(&entry.map).is_some());
-        letters
-            .entries
-            .push((entry.get("entry").unwrap_or_default(), reason));
-    }
-    let mut gone = vec![&keys.stream, &keys.closed, &keys.made];
-    if letters.entries.is_empty() || private {
-        gone.push(dead);
-    }
-    redis.call(|con| con.del::<_, ()>(&gone))?;
-    Ok(letters)
-}
-// ANCHOR_END: clean_up
-
-/// The run's last word, on stderr, and its exit code.
-struct Report<'a> {
-    args: &'a Args,
-    keys: &'a Keys,
-    private: bool,
-    interrupted: Option<Signal>,
-}
-
-impl Report<'_> {
-    // ANCHOR: report
-    fn print(&self, outcome: &Outcome, dead: &DeadLetters) -> ExitCode {
-        let tally = &outcome.tally;
-        let added: usize = tally.added.iter().sum();
-        if let Some(signal) = self.interrupted {
-            eprintln!(
-                "redis-streams: stopped by {signal}: {added} of {} items added, {} processed; \
-                 every process of the run stopped, its keys removed",
-                self.args.producers * self.args.items,
-                tally.processed
-            );
-            return ExitCode::from(128 + signal as u8);
-        }
-        let mut short = false;
-        for (p, status) in outcome.producers.iter().enumerate() {
-            let never_made = self.args.items - tally.added[p].min(self.args.items);
-            if !status.success() && never_made > 0 {
-                let how = if status.signal().is_some() {
-                    "died"
-                } else {
-                    "failed"
-                };
-                say(format!(
-                    "producer {p} {how}: {} of its {} never made",
-                    items(never_made),
-                    self.args.items
-                ));
-                short = true;
-            }
-        }
-        self.claims(tally);
-        short |= self.dead_letters(dead);
-        let lost = added.saturating_sub(tally.processed + dead.items);
-        if lost > 0 {
-            say(format!("{} of {added} added never processed", items(lost)));
-        }
-        let statuses = outcome.producers.iter().chain(&outcome.consumers);
-        let codes: Vec<i32> = statuses.filter_map(ExitStatus::code).collect();
-        if codes.contains(&5) {
-            ExitCode::from(5) // A process lost Redis: what it said is above.
-        } else if short || lost > 0 || codes.iter().any(|&code| code != 0) {
-            ExitCode::FAILURE
-        } else {
-            ExitCode::SUCCESS
-        }
-    }
-    // ANCHOR_END: report
-
-    /// What was processed more than once, and why.
-    fn claims(&self, tally: &Tally) {
-        if tally.reclaimed > 0 {
-            let from = if tally.killed > 0 {
-                "a consumer that died"
-            } else {
-                "a consumer that held them too long (paused, or its connection lost)"
-            };
-            say(format!("{} reclaimed from {from}", items(tally.reclaimed)));
-        }
-        if tally.duplicated > 0 {
-            say(format!(
-                "{} processed twice: a consumer was paused longer than the claim time, \
-                 and another consumer claimed its items meanwhile",
-                items(tally.duplicated)
-            ));
-        }
-    }
-
-    /// Names the dead-letter stream and what is in it; whether it holds
-    /// anything.
-    fn dead_letters(&self, dead: &DeadLetters) -> bool {
-        let n = dead.entries.len();
-        if n == 0 {
-            return false;
-        }
-        let noun = if n == 1 { "entry" } else { "entries" };
-        if self.private {
-            say(format!("{n} {noun} moved to the dead-letter stream:"));
-            for (entry, reason) in &dead.entries {
-                eprintln!("  {entry}: {reason}");
-            }
-        } else {
-            say(format!(
-                "{n} {noun} moved to the dead-letter stream {}, kept for inspection \
-                 (redis-cli XRANGE {} - +)",
-                self.keys.dead, self.keys.dead
-            ));
-        }
-        true
-    }
-}
-
-fn say(line: String) {
-    eprintln!("redis-streams: {line}");
-}
-
-/// "1 item", "2 items".
-fn items(n: usize) -> String {
-    if n == 1 {
-        "1 item".into()
-    } else {
-        format!("{n} items")
-    }
 }
