@@ -178,3 +178,24 @@ fn python_twins_that_fail_fail_as_their_pages_say() {
         );
     }
 }
+
+#[test]
+fn a_twin_refuses_a_bad_value_in_a_few_words() {
+    // Python's maxsize=0 means unbounded: backpressure.py takes no 0, and
+    // says why, briefly (argparse's usage, then one error line).
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python/backpressure.py");
+    let mut command = Command::new("python3");
+    command
+        .arg(&path)
+        .args(["--capacity", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let output = harness::testing::run_bounded(command, "backpressure.py --capacity 0");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("must be at least 1"), "{stderr}");
+    assert!(
+        stderr.lines().count() <= 3 && stderr.len() < 500,
+        "{stderr}"
+    );
+}

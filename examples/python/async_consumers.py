@@ -6,12 +6,11 @@ producer thread hands each item to the loop, which puts it. The twin of
     python3 examples/python/async_consumers.py --seed 42 --time-scale 0.1
 """
 
-import argparse
 import asyncio
 import threading
 import time
 
-from common import Values, say
+from common import Values, flags, say
 
 PRODUCERS = 3
 ITEMS = 10
@@ -65,8 +64,5 @@ async def main(seed, time_scale):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-scale", type=float, default=1.0)
-    args = parser.parse_args()
+    args = flags(__doc__).parse_args()
     asyncio.run(main(args.seed, args.time_scale))

@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 
-from common import Values, say
+from common import Values, flags, say
 
 ITEMS = 300
 EFFORT = 0.02  # The consumer's share of each value, in seconds.
@@ -69,10 +69,16 @@ def main(seed, time_scale, capacity):
 # ANCHOR_END: main
 
 
+def capacity(text):
+    """`--capacity N`: at least 1. In Python, maxsize=0 means unbounded."""
+    n = int(text)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 (maxsize=0 means unbounded)")
+    return n
+
+
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-scale", type=float, default=1.0)
-    parser.add_argument("--capacity", type=int, choices=range(1, 1_000_001), metavar="N")
+    parser = flags(__doc__)
+    parser.add_argument("--capacity", type=capacity, metavar="N")
     args = parser.parse_args()
     main(args.seed, args.time_scale, args.capacity)

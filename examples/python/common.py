@@ -5,9 +5,19 @@ that `--seed 42` makes the same items in both languages, and their lines
 can be compared one for one.
 """
 
+import argparse
 import sys
 
 MASK = (1 << 64) - 1
+
+
+def flags(doc):
+    """The flags every program here takes, as the Rust programs do:
+    --seed and --time-scale. Add a program's own before `parse_args()`."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--time-scale", type=float, default=1.0)
+    return parser
 
 
 # ANCHOR: say

@@ -6,12 +6,11 @@ wait runs out. The twin of `event_timeout.rs`.
     python3 examples/python/event_timeout.py --seed 42 --time-scale 0.1
 """
 
-import argparse
 import queue
 import threading
 import time
 
-from common import Values, say
+from common import Values, flags, say
 
 ITEMS = 10
 CONSUMERS = 3
@@ -64,8 +63,5 @@ def main(seed, time_scale):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-scale", type=float, default=1.0)
-    args = parser.parse_args()
+    args = flags(__doc__).parse_args()
     main(args.seed, args.time_scale)

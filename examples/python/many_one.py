@@ -5,12 +5,11 @@ time scale, as in the Rust program `many-one`.
     python3 examples/python/many_one.py --seed 42 --time-scale 0.1
 """
 
-import argparse
 import queue
 import threading
 import time
 
-from common import Values, say
+from common import Values, flags, say
 
 PRODUCERS = 3
 ITEMS = 5
@@ -63,8 +62,5 @@ def main(seed, time_scale):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-scale", type=float, default=1.0)
-    args = parser.parse_args()
+    args = flags(__doc__).parse_args()
     main(args.seed, args.time_scale)

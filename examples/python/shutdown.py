@@ -5,13 +5,12 @@ process what is in the queue. The twin of `shutdown.rs`.
     python3.13 examples/python/shutdown.py --seed 42 --time-scale 0.1
 """
 
-import argparse
 import queue
 import sys
 import threading
 import time
 
-from common import Values, say
+from common import Values, flags, say
 
 PRODUCERS = 3
 ITEMS = 10
@@ -76,8 +75,5 @@ if __name__ == "__main__":
     if not hasattr(queue, "ShutDown"):
         sys.exit(f"{sys.argv[0]}: needs Python 3.13 or later (Queue.shutdown); "
                  f"this is {sys.version.split()[0]}")
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--time-scale", type=float, default=1.0)
-    args = parser.parse_args()
+    args = flags(__doc__).parse_args()
     main(args.seed, args.time_scale)

@@ -154,7 +154,7 @@ fn io_error(error: std::io::Error) -> Error {
 }
 
 /// Waits at most five seconds for `child` to end.
-pub fn wait_for(child: &mut Child) -> Option<std::process::ExitStatus> {
+fn wait_for(child: &mut Child) -> Option<std::process::ExitStatus> {
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(5) {
         if let Ok(Some(status)) = child.try_wait() {
