@@ -57,10 +57,14 @@ pub struct Args {
 /// How an entry came to this consumer.
 #[derive(Clone, Copy, PartialEq)]
 enum How {
-    /// Read new from the stream (or read again after a lost answer).
+    /// Read new from the stream.
     New,
     /// Claimed from a consumer that held it too long.
     Claimed,
+    /// Read back from this consumer's own pending entries after a lost
+    /// connection: the lost answer delivered it, to a read or to a claim,
+    /// so it may be older than items this consumer has already processed.
+    Again,
 }
 
 /// One consumer, its connection, and what it has done.
@@ -104,10 +108,10 @@ impl Consumer<'_> {
     fn read(&mut self) -> Result<Vec<(StreamId, How)>, Error> {
         // After a new connection, what was delivered to this consumer but
         // never seen ("0": its own pending entries) comes first.
-        let from = if self.redis.reconnects > self.reconnects {
-            "0"
+        let (from, how) = if self.redis.reconnects > self.reconnects {
+            ("0", How::Again)
         } else {
-            ">"
+            (">", How::New)
         };
         let options = StreamReadOptions::default()
             .group(GROUP, &self.name)
@@ -121,7 +125,7 @@ impl Consumer<'_> {
         if from == "0" && entries.is_empty() {
             self.reconnects = self.redis.reconnects;
         }
-        Ok(entries.into_iter().map(|entry| (entry, How::New)).collect())
+        Ok(entries.into_iter().map(|entry| (entry, how)).collect())
     }
 
     /// Claims up to a batch of entries that other consumers have held for
@@ -183,7 +187,7 @@ impl Consumer<'_> {
             let mine = answer == 1 || (answer == -1 && self.redis.reconnects > before);
             match (mine, how) {
                 (true, How::New) => println!(">consumer {me} got {item}"),
-                (true, How::Claimed) => println!(">consumer {me} reclaimed {item}"),
+                (true, How::Claimed | How::Again) => println!(">consumer {me} reclaimed {item}"),
                 (false, _) => println!(">consumer {me} duplicated {item}"),
             }
         }
@@ -210,7 +214,7 @@ impl Consumer<'_> {
     fn processable(&mut self, entry: &StreamId, how: How) -> Result<Option<Item>, Error> {
         let reason = match item_of(&entry.map) {
             None => "not an item".to_string(),
-            Some(item) if how == How::New => return Ok(Some(item)),
+            Some(item) if how != How::Claimed => return Ok(Some(item)),
             Some(item) => match self.deliveries(&entry.id)? {
                 n if n > self.args.max_deliveries => {
                     format!("delivered {n} times, never acknowledged")

@@ -372,6 +372,72 @@ fn a_paused_consumer_is_not_taken_for_dead() {
     assert!(!ended.err.contains("died"), "{}", ended.err);
 }
 
+/// The number of the item that entry `id` of `stream` holds.
+fn item_in(con: &mut redis::Connection, stream: &str, id: &str) -> usize {
+    let entries: redis::streams::StreamRangeReply = con.xrange(stream, id, id).expect("XRANGE");
+    let fields = &entries.ids.first().expect("the entry").map;
+    let i: String = redis::from_redis_value_ref(&fields["i"]).expect("a number");
+    i.parse().expect("a number")
+}
+
+#[test]
+fn a_claim_whose_answer_was_lost_is_read_back_as_reclaimed() {
+    // Consumer 1 holds item i, paused; consumer 0 goes on to a later item.
+    // Then consumer 0's claim of item i goes through on the server, and
+    // the answer is lost with every connection. Consumer 0 finds item i
+    // among its own pending entries: older than what it processed last.
+    let server = Server::start("lost-claim");
+    let args = [
+        "--producers=1",
+        "--consumers=2",
+        "--items=10",
+        "--seed=3",
+        "--time-scale=0.2",
+        // No claim but the test's own.
+        "--claim-after=600000",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    let stream = run.stream();
+    let (first, second) = (
+        process_of(&run, "consumer --id=0"),
+        process_of(&run, "consumer --id=1"),
+    );
+    let mut con = server.connect();
+    let held = pause_holding(&mut con, (&stream, "consumer-1"), second, false);
+    let i = item_in(&mut con, &stream, &held);
+    loop {
+        let line = run.until_out(">consumer 0 got (");
+        let later: usize = line[">consumer 0 got (".len()..]
+            .split(',')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("an item number");
+        if later > i {
+            break;
+        }
+    }
+    processes::signal(first, Signal::SIGSTOP);
+    let _: redis::streams::StreamClaimReply = con
+        .xclaim(&stream, "consumers", "consumer-0", 0, &[&held])
+        .expect("XCLAIM");
+    let killed: usize = redis::cmd("CLIENT")
+        .arg(&["KILL", "TYPE", "normal", "SKIPME", "yes"])
+        .query(&mut con)
+        .expect("CLIENT KILL");
+    assert!(killed >= 3, "{killed} connections killed");
+    // Consumer 1 finds the entry claimed, then consumer 0 reads it back.
+    processes::signal(second, Signal::SIGCONT);
+    run.until_out(&format!(">consumer 1 duplicated ({i},"));
+    processes::signal(first, Signal::SIGCONT);
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    let mut config = config(1, 2, 10, 3);
+    config.time_scale = 0.2;
+    let verdict = ended.verdict(&config);
+    assert!(verdict.is_ok(), "{verdict}");
+    assert_eq!(ended.count(&format!(">consumer 0 reclaimed ({i},")), 1);
+}
+
 #[test]
 fn pausing_every_process_of_the_run_loses_nothing() {
     // What Ctrl-Z then `fg` does to a shell's job, three times: every
