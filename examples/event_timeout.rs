@@ -44,8 +44,9 @@ struct Args {
     timeout: u64,
 }
 
-impl common::Flags for Args {
-    fn settings(&self) -> &Settings {
+// Lets `common` check the shared settings and print the seed.
+impl AsRef<Settings> for Args {
+    fn as_ref(&self) -> &Settings {
         &self.settings
     }
 }

@@ -4,7 +4,7 @@
 
 use harness::programs::{BACKPRESSURE as SECTION, watch_output};
 use harness::testing::{DEADLOCK_BOUND, within};
-use harness::{Config, Log, What};
+use harness::{Log, What};
 
 /// What the program reports after a run, read back from its stderr line.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -44,11 +44,11 @@ fn read_report(stderr: &str) -> Pressure {
 /// a busy machine adds to each wake-up, so that the producer is faster by
 /// construction, not by the scheduler's mood.
 fn run(items: usize, capacity: Option<usize>) -> (Pressure, Vec<harness::Event>) {
-    let mut config = Config::new(&SECTION, 3);
+    let mut config = SECTION.settings(3);
     config.time_scale = 3.0;
     config.items = items;
     config.capacity = capacity;
-    let command = config.command(&SECTION);
+    let command = SECTION.command(&config);
     within(DEADLOCK_BOUND, &command.clone(), move || {
         let log = Log::keeping();
         let (status, stderr) = watch_output(&SECTION, &config, &log);

@@ -5,9 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use harness::cli::{Request, parse};
+use harness::cli::parse;
 use harness::log::parse_output;
-use harness::{Config, Event, What, check_printed};
+use harness::{Event, Settings, What, check_printed};
 
 fn book_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
@@ -144,10 +144,8 @@ fn every_output_keeps_the_rules() {
             .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
         let (section, _) = producer_consumer::program(name)
             .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
-        let argv = std::iter::once(name).chain(args.split_whitespace());
-        let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
-            panic!("{}: {args} is not a run", path.display());
-        };
+        let config = parse(&section, args.split_whitespace())
+            .unwrap_or_else(|e| panic!("{}: {args} is not a run: {e}", path.display()));
         let events = parse_output(output).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let verdict = check_printed(&section, &config, &events);
         assert!(verdict.is_ok(), "{}:\n{verdict}", path.display());
@@ -268,7 +266,7 @@ fn the_include_reader_finds_what_is_wrong() {
 
 /// A Redis run the book shows with flags of its own (`--crash`,
 /// `--maxlen`): its settings, its lines, and what it wrote on stderr.
-fn redis_output(name: &str) -> (Config, Vec<Event>, Vec<String>) {
+fn redis_output(name: &str) -> (Settings, Vec<Event>, Vec<String>) {
     let path = book_src().join("outputs").join(format!("{name}.log"));
     let text = fs::read_to_string(&path).expect("the book's output");
     let (command, output) = text.split_once('\n').expect("a command line, then output");
@@ -279,7 +277,7 @@ fn redis_output(name: &str) -> (Config, Vec<Event>, Vec<String>) {
         .split_whitespace()
         .collect();
     // The flags the harness reads; --crash and --maxlen change the run only.
-    let mut shared = vec!["redis-streams"];
+    let mut shared: Vec<&str> = vec![];
     let mut words = args.iter();
     while let Some(word) = words.next() {
         if ["--crash", "--maxlen"].contains(word) {
@@ -289,9 +287,8 @@ fn redis_output(name: &str) -> (Config, Vec<Event>, Vec<String>) {
         }
     }
     let section = harness::programs::REDIS_STREAMS;
-    let Ok(Request::Run { config, .. }) = parse(&section, shared) else {
-        panic!("{command}: not a run");
-    };
+    let config = parse(&section, shared.iter().copied())
+        .unwrap_or_else(|e| panic!("{command}: not a run: {e}"));
     let events: Vec<Event> = output.lines().map_while(|line| line.parse().ok()).collect();
     let stderr = output
         .lines()
@@ -330,7 +327,7 @@ fn the_redis_chapter_s_failure_outputs_are_real() {
     assert!(lost > 0);
     let line = format!(
         "redis-streams: {lost} items of {} added never processed",
-        config.total_items()
+        harness::config::total_items(&config)
     );
     assert_eq!(stderr, std::slice::from_ref(&line));
     let report = fs::read_to_string(book_src().join("outputs/redis-streams-maxlen-report.md"))

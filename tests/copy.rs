@@ -157,10 +157,8 @@ fn check_copy_run(name: &str, exe: &Path, args: &[String]) {
         return;
     }
     let section = section_named(name);
-    let argv = std::iter::once(name.to_string()).chain(args);
-    let Ok(harness::cli::Request::Run { config, .. }) = harness::cli::parse(&section, argv) else {
-        panic!("{name}: not a run");
-    };
+    let config = harness::cli::parse(&section, args)
+        .unwrap_or_else(|error| panic!("{name}: not a run: {error}"));
     let verdict = check_printed(&section, &config, &events);
     assert!(verdict.is_ok(), "the copied {name}:\n{verdict}");
 }

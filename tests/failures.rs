@@ -8,7 +8,7 @@ use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, watch_output};
 use harness::testing::{
     DEADLOCK_BOUND, assert_hostile_values_refused, example_path, run_program, within,
 };
-use harness::{Config, Event, Log, Role, What};
+use harness::{Event, Log, Role, What};
 
 /// The message of the first panic on stderr: the line after "panicked at".
 fn panic_message(stderr: &str) -> &str {
@@ -114,10 +114,10 @@ fn producers_stop_when_every_consumer_is_gone() {
     let section = CONSUMERS_GONE;
     for capacity in [Some(0), Some(1), Some(4), None] {
         for seed in 0..20 {
-            let mut config = Config::new(&section, seed);
+            let mut config = section.settings(seed);
             config.time_scale = 0.0;
             config.capacity = capacity;
-            let command = config.command(&section);
+            let command = section.command(&config);
             let (events, stderr) = within(DEADLOCK_BOUND, &command.clone(), move || {
                 let log = Log::keeping();
                 let (status, stderr) = watch_output(&section, &config, &log);
@@ -197,7 +197,7 @@ fn the_books_failure_outputs_are_real() {
 #[test]
 fn the_failure_examples_draw_their_timelines() {
     for section in [CONSUMER_PANIC, CONSUMERS_GONE] {
-        let mut config = Config::new(&section, 3);
+        let mut config = section.settings(3);
         config.time_scale = 0.001;
         let log = Log::keeping();
         watch_output(&section, &config, &log);

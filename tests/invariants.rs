@@ -3,7 +3,7 @@
 //! of each section's default run.
 
 use harness::testing::run_kept;
-use harness::{Config, Count, check};
+use harness::{Count, Settings, check};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The thread counts to try for a role: just 1 where the section runs one.
@@ -24,7 +24,7 @@ fn every_configuration_keeps_the_rules() {
             for &consumers in counts(section.consumers) {
                 for capacity in [Some(0), Some(1), Some(4), None] {
                     for items in [0, 1, 7] {
-                        let config = Config {
+                        let config = Settings {
                             producers,
                             consumers,
                             items,
@@ -35,7 +35,7 @@ fn every_configuration_keeps_the_rules() {
                         };
                         let events = run_kept(&section, run, &config);
                         let verdict = check(&section, &config, &events);
-                        assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
+                        assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
                         runs += 1;
                     }
                 }
@@ -55,12 +55,12 @@ fn runs_with_sleeps_keep_the_rules() {
     // default run, while keeping the test fast.
     for (section, run) in SECTIONS {
         for capacity in [Some(0), Some(1), None] {
-            let mut config = Config::new(&section, 7);
+            let mut config = section.settings(7);
             config.time_scale = 0.002;
             config.capacity = capacity;
             let events = run_kept(&section, run, &config);
             let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
+            assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
         }
     }
 }
@@ -69,11 +69,11 @@ fn runs_with_sleeps_keep_the_rules() {
 fn a_thousand_runs_of_each_section_keep_the_rules() {
     for (section, run) in SECTIONS {
         for seed in 0..1000 {
-            let mut config = Config::new(&section, seed);
+            let mut config = section.settings(seed);
             config.time_scale = 0.0;
             let events = run_kept(&section, run, &config);
             let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
+            assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
         }
     }
 }

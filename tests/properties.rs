@@ -3,7 +3,7 @@
 //! command line that repeats it.
 
 use harness::testing::run_kept;
-use harness::{Config, Count, check};
+use harness::{Count, Settings, check};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Every program with the sections' shape: the four sections, then the
@@ -15,7 +15,7 @@ use proptest::prelude::*;
 
 // ANCHOR: strategy
 /// A section (by index) and settings it accepts.
-fn runs() -> impl Strategy<Value = (usize, Config)> {
+fn runs() -> impl Strategy<Value = (usize, Settings)> {
     (
         0..all().len(),
         1..12_usize,
@@ -26,7 +26,7 @@ fn runs() -> impl Strategy<Value = (usize, Config)> {
     )
         .prop_map(|(index, producers, consumers, items, seed, capacity)| {
             let section = all()[index].0;
-            let config = Config {
+            let config = Settings {
                 producers: if section.producers == Count::One {
                     1
                 } else {
@@ -56,18 +56,15 @@ proptest! {
         let (section, run) = all()[index];
         let events = run_kept(&section, run, &config);
         let verdict = check(&section, &config, &events);
-        prop_assert!(verdict.is_ok(), "{}\n{verdict}", config.command(&section));
+        prop_assert!(verdict.is_ok(), "{}\n{verdict}", section.command(&config));
     }
 
     #[test]
     fn the_command_line_repeats_the_run((index, config) in runs()) {
         // What a failure prints must parse back into the same settings.
         let (section, _) = all()[index];
-        let line = config.command(&section);
-        let args = std::iter::once(section.name).chain(line.split_whitespace().skip(5));
-        match harness::cli::parse(&section, args) {
-            Ok(harness::cli::Request::Run { config: parsed, .. }) => prop_assert_eq!(parsed, config),
-            other => prop_assert!(false, "{line}: {other:?}"),
-        }
+        let line = section.command(&config);
+        let args = line.split_whitespace().skip(5);
+        prop_assert_eq!(harness::cli::parse(&section, args), Ok(config), "{}", line);
     }
 }

@@ -119,13 +119,12 @@ fn run_twin(name: &str, args: &[&str]) -> Option<(std::process::Output, Vec<harn
 }
 
 /// The settings of Rust program `program` with `args`, as it reads them.
-fn rust_settings(program: &str, args: &[&str]) -> (harness::Section, harness::Config) {
+fn rust_settings(program: &str, args: &[&str]) -> (harness::Section, harness::Settings) {
     let (section, _) = producer_consumer::program(program).expect("a program");
-    let argv = [&[program, "--seed", "1", "--time-scale", "0.01"][..], args].concat();
-    let Ok(harness::cli::Request::Run { config, .. }) = harness::cli::parse(&section, argv) else {
-        panic!("{program}: not a run");
-    };
-    (section, config)
+    let args = [&["--seed", "1", "--time-scale", "0.01"][..], args].concat();
+    let settings = harness::cli::parse(&section, args)
+        .unwrap_or_else(|error| panic!("{program}: not a run: {error}"));
+    (section, settings)
 }
 
 #[test]

@@ -10,7 +10,7 @@ use harness::programs::{
     watch, watch_output,
 };
 use harness::testing::{DEADLOCK_BOUND, run_kept, within};
-use harness::{Config, Log, PanicAt, Role, What, check, summary};
+use harness::{Log, Role, What, check, summary};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The run of an example's real program, as `run_kept` wants it.
@@ -25,7 +25,7 @@ fn disconnection_moves_the_same_items_as_each_section() {
     // The same producers, consumers and seed as each tutorial section: the
     // same items made and consumed, without any sentinel.
     for (section, run) in SECTIONS {
-        let mut config = Config::new(&section, 21);
+        let mut config = section.settings(21);
         config.time_scale = 0.0;
         let tutorial = check(&section, &config, &run_kept(&section, run, &config));
         let events = run_kept(&DISCONNECT, |c, log| watch(&DISCONNECT, c, log), &config);
@@ -33,7 +33,7 @@ fn disconnection_moves_the_same_items_as_each_section() {
         assert!(
             verdict.is_ok(),
             "{}:\n{verdict}",
-            config.command(&DISCONNECT)
+            DISCONNECT.command(&config)
         );
         let sorted = |mut items: Vec<_>| {
             items.sort_by(|a: &(Option<usize>, harness::Item), b| {
@@ -53,7 +53,7 @@ fn disconnection_moves_the_same_items_as_each_section() {
 #[test]
 fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
     let (many_one, run) = SECTIONS[1];
-    let mut config = Config::new(&many_one, 8);
+    let mut config = many_one.settings(8);
     config.time_scale = 0.0;
     let barrier = summary(&many_one, &config, &run_kept(&many_one, run, &config));
     let (section, run) = producer_consumer::program("counting_sentinels").expect("an example");
@@ -71,21 +71,17 @@ fn a_panicking_thread_never_hangs_the_run() {
     for (section, run) in EXAMPLES {
         // Item 0: every thread works on one before anything can stop it
         // (a shutdown or a cancellation comes after a consumer's first item).
-        let who = ["producer-1:0", "producer:0", "consumer-0:0", "consumer:0"];
-        for at in who {
-            let Ok(panic_at) = at.parse::<PanicAt>() else {
-                continue;
-            };
+        for who in ["producer 1", "producer", "consumer 0", "consumer"] {
             for capacity in [Some(0), Some(1), None] {
-                let mut config = Config::new(&section, 2);
+                let mut config = section.settings(2);
                 config.time_scale = 0.0;
                 config.capacity = capacity;
                 config.consumers = config.consumers.min(1); // So the panic surely happens.
-                config.panic_at = Some(panic_at);
+                config.panic_at = Some((who.to_string(), 0));
                 if harness::cli::accepts(&section, &config).is_err() {
                     continue; // That thread does not exist in this example.
                 }
-                let command = config.command(&section);
+                let command = section.command(&config);
                 let outcome = within(DEADLOCK_BOUND, &command.clone(), move || {
                     run(&config, &harness::Log::keeping())
                 });
@@ -110,14 +106,14 @@ fn polling_costs_wake_ups_and_a_late_stop() {
     // Items of 60 ms on average, and a timeout of 12 ms: three consumers
     // share one producer's items, so each is idle most of the run.
     let section = EVENT_TIMEOUT;
-    let mut config = Config::new(&section, 4);
+    let mut config = section.settings(4);
     config.time_scale = 0.12;
     let mut latest_stop = Duration::ZERO;
     // Three runs: the consumers idle when the flag is set notice it when
     // their wait runs out, at a moment that falls anywhere in the 12 ms.
     for _ in 0..3 {
         let run = config.clone();
-        let command = config.command(&section);
+        let command = section.command(&config);
         let (events, stderr) = within(DEADLOCK_BOUND, &command.clone(), move || {
             let log = Log::keeping();
             let (status, stderr) = watch_output(&section, &run, &log);
@@ -152,10 +148,10 @@ fn polling_costs_wake_ups_and_a_late_stop() {
 #[test]
 fn a_forgotten_sender_keeps_the_channel_open() {
     for capacity in [Some(0), Some(1), None] {
-        let mut config = Config::new(&FORGOTTEN_SENDER, 6);
+        let mut config = FORGOTTEN_SENDER.settings(6);
         config.time_scale = 0.0;
         config.capacity = capacity;
-        let command = config.command(&FORGOTTEN_SENDER);
+        let command = FORGOTTEN_SENDER.command(&config);
         let (verdict, stderr) = within(DEADLOCK_BOUND, &command.clone(), move || {
             let log = Log::keeping();
             let (status, stderr) = watch_output(&FORGOTTEN_SENDER, &config, &log);
@@ -178,14 +174,14 @@ fn a_forgotten_sender_keeps_the_channel_open() {
 /// items are processed): its events, and how many items were refused,
 /// dropped, and processed after the shutdown.
 fn shut_down_once(section: &harness::Section) -> (Vec<harness::Event>, usize, usize, usize) {
-    let mut config = Config::new(section, 11);
+    let mut config = section.settings(11);
     // Items of 100 ms on average: long next to what a busy machine adds to
     // a wake-up, so that three producers outpace two consumers by
     // construction.
     config.time_scale = 0.2;
     let events = run_kept(section, run_of(section), &config);
     let verdict = harness::check(section, &config, &events);
-    assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(section));
+    assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
     let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
     let after = events
         .iter()
@@ -245,10 +241,10 @@ fn after_a_cancellation_no_consumer_starts_another_item() {
     let section = SELECT;
     let mut cancelled = 0;
     for seed in 0..20 {
-        let mut config = Config::new(&section, seed);
+        let mut config = section.settings(seed);
         config.time_scale = 0.02;
         let events = run_kept(&section, run_of(&section), &config);
-        let command = config.command(&section);
+        let command = section.command(&config);
         let verdict = check(&section, &config, &events);
         assert!(verdict.is_ok(), "{command}:\n{verdict}");
         let Some(at) = events.iter().position(|e| e.what == What::ShutDown) else {
@@ -288,11 +284,11 @@ fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
     let section = TASK_DONE;
     for capacity in [Some(0), Some(1), None] {
         for consumers in [1, 3] {
-            let mut config = Config::new(&section, 4);
+            let mut config = section.settings(4);
             config.time_scale = 0.001;
             config.capacity = capacity;
             config.consumers = consumers;
-            let command = config.command(&section);
+            let command = section.command(&config);
             let events = run_kept(&section, run_of(&section), &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{command}:\n{verdict}");

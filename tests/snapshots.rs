@@ -6,8 +6,8 @@
 //! event, each producer's items, every consumed item sorted, and the
 //! checker's verdict.
 
+use harness::summary;
 use harness::testing::run_kept;
-use harness::{Config, summary};
 use producer_consumer::program;
 
 /// How many times each snapshot is repeated, to show it is stable.
@@ -16,7 +16,7 @@ const REPEATS: usize = 20;
 // ANCHOR: assert_stable
 fn assert_stable(snapshot: &str, name: &str, capacity: Option<usize>) {
     let (section, run) = program(name).expect("a section of that name");
-    let mut config = Config::new(&section, 42);
+    let mut config = section.settings(42);
     config.time_scale = 0.0;
     config.capacity = capacity;
     insta::allow_duplicates! {

@@ -5,7 +5,7 @@
 //! For longer runs: `cargo run --release -p xtask -- stress` (see README).
 
 use harness::testing::run_kept;
-use harness::{Config, Count, check};
+use harness::{Count, Settings, check};
 use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Threads of a role for a stress run: hundreds where the section has
@@ -24,7 +24,7 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
         for capacity in [Some(0), Some(1), Some(64), None] {
             let producers = threads(section.producers, 200);
             let consumers = threads(section.consumers, 200);
-            let config = Config {
+            let config = Settings {
                 producers,
                 consumers,
                 // About 60,000 items a run, so that the whole test moves a
@@ -37,8 +37,8 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
             };
             let events = run_kept(&section, run, &config);
             let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{}:\n{verdict}", config.command(&section));
-            items += config.total_items();
+            assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
+            items += harness::config::total_items(&config);
         }
     }
     assert!(items >= 3_300_000, "only {items} items");

@@ -3,12 +3,12 @@
 
 use harness::testing::{count_in_svg, run_timed};
 use harness::timeline::{Activity, Timeline};
-use harness::{Config, Role};
+use harness::{Role, Settings};
 use producer_consumer::SECTIONS;
 
-fn timeline(name: &str, change: impl Fn(&mut Config)) -> (Config, Timeline) {
+fn timeline(name: &str, change: impl Fn(&mut Settings)) -> (Settings, Timeline) {
     let (section, run) = producer_consumer::program(name).expect("a program of that name");
-    let mut config = Config::new(&section, 3);
+    let mut config = section.settings(3);
     config.time_scale = 0.001;
     change(&mut config);
     let events = run_timed(&section, run, &config);
@@ -31,11 +31,19 @@ fn every_thread_has_a_lane_and_every_item_a_work_span() {
                     .flat_map(|lane| &lane.spans)
                     .filter(|span| span.activity == Activity::Working)
                     .count();
-                assert_eq!(work, config.total_items(), "{} {role:?}", section.name);
+                assert_eq!(
+                    work,
+                    harness::config::total_items(&config),
+                    "{} {role:?}",
+                    section.name
+                );
             }
             let svg = timeline.to_svg();
             assert_eq!(count_in_svg(&svg, "lane"), lanes);
-            assert_eq!(count_in_svg(&svg, "working"), 2 * config.total_items());
+            assert_eq!(
+                count_in_svg(&svg, "working"),
+                2 * harness::config::total_items(&config)
+            );
             assert_eq!(count_in_svg(&svg, "done"), lanes);
         }
     }
@@ -109,18 +117,18 @@ fn empty_and_large_runs_render() {
     });
     assert_eq!(
         count_in_svg(&large.to_svg(), "working"),
-        2 * config.total_items()
+        2 * harness::config::total_items(&config)
     );
 }
 
 #[test]
 fn the_same_run_gives_the_same_picture() {
     let (section, run) = SECTIONS[1];
-    let config = Config::new(&section, 9);
+    let config = section.settings(9);
     let events = run_timed(
         &section,
         run,
-        &Config {
+        &Settings {
             time_scale: 0.001,
             ..config.clone()
         },
@@ -140,7 +148,7 @@ fn a_run_without_a_sentinel_draws_no_sentinel_path() {
 fn a_shutdown_draws_its_line_and_every_item_it_kept_from_processing() {
     for name in ["shutdown", "shutdown_immediate", "select"] {
         let (section, run) = producer_consumer::program(name).expect("a program");
-        let mut config = Config::new(&section, 42);
+        let mut config = section.settings(42);
         config.time_scale = 0.01;
         config.capacity = Some(2);
         let events = run_timed(&section, run, &config);

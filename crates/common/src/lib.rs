@@ -20,7 +20,7 @@ use std::process;
 use std::thread;
 use std::time::Duration;
 
-use clap::CommandFactory;
+use clap::error::ErrorKind;
 use clap::parser::ValueSource;
 
 // ANCHOR: item
@@ -80,10 +80,10 @@ pub struct Program {
 #[derive(clap::Parser, Debug, Clone, PartialEq)]
 pub struct Settings {
     /// How many producer threads to start
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "N", value_parser = threads, allow_hyphen_values = true)]
     pub producers: usize,
     /// How many consumer threads to start
-    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    #[arg(long, value_name = "N", value_parser = threads, allow_hyphen_values = true)]
     pub consumers: usize,
     /// How many items each producer makes
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
@@ -93,12 +93,7 @@ pub struct Settings {
     pub seed: u64,
     /// Multiplies every simulated sleep: 0.1 runs ten times faster, 0 does
     /// not sleep at all
-    #[arg(
-        long,
-        value_name = "X",
-        default_value_t = 1.0,
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "X", default_value_t = 1.0, value_parser = time_scale, allow_hyphen_values = true)]
     pub time_scale: f64,
     /// Bounds the buffer to N items: a full buffer makes producers wait. 0
     /// is a rendezvous: each item is handed over directly. Unbounded if not
@@ -166,15 +161,6 @@ pub fn producer_rng(seed: u64, producer: usize) -> Values {
 }
 // ANCHOR_END: values
 
-/// The most threads of one role a run may start.
-const MAX_THREADS: usize = 1_000;
-/// The most items a run may make in all.
-const MAX_TOTAL_ITEMS: usize = 100_000_000;
-/// The largest `--time-scale`.
-const MAX_TIME_SCALE: f64 = 1_000.0;
-/// The longest a run may expect to sleep, in seconds (one hour).
-const MAX_SECONDS: f64 = 3_600.0;
-
 /// What `--help` says after the flags: the seed, and the exit codes.
 const AFTER_HELP: &str = "\
 Each run prints one line per event. Without --seed the items are random; \
@@ -188,25 +174,11 @@ Exit codes:
   101  a thread panicked (Rust's code for a panic)
   141  standard output was closed by its reader (as in `| head -1`)";
 
-/// What the command line asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Request<T = Settings> {
-    /// Run with these flags; the `bool` says whether `--seed` was given.
-    Run(T, bool),
-    /// Print this (`--help`, `--version`) and stop.
-    Print(String),
-}
-
-/// A program's flags, as clap reads them, with the shared [`Settings`]
-/// among them (`#[command(flatten)]`): for a program with a flag of its
-/// own. `Settings` alone is the common case.
-pub trait Flags: clap::Parser {
-    /// The shared settings.
-    fn settings(&self) -> &Settings;
-}
-
-impl Flags for Settings {
-    fn settings(&self) -> &Settings {
+/// A program with a flag of its own reads its own flags struct, with the
+/// shared [`Settings`] among them (`#[command(flatten)]`) and given by
+/// `as_ref`. `Settings` alone is the common case.
+impl AsRef<Settings> for Settings {
+    fn as_ref(&self) -> &Settings {
         self
     }
 }
@@ -220,81 +192,48 @@ impl Settings {
         read_command_line(program)
     }
 
-    /// Reads the command line's arguments (without the program's name).
-    pub fn parse(
-        program: &Program,
-        args: impl IntoIterator<Item = String>,
-    ) -> Result<Request, String> {
-        parse(program, args)
-    }
-
-    /// Refuses settings that cannot run, or would run for hours, saying
-    /// which flag to change.
+    /// Refuses what clap cannot see, one flag against another: a run too
+    /// big to finish, or a panic asked of a thread the run does not have.
     fn check(&self, program: &Program) -> Result<(), String> {
-        for (flag, count) in [
-            ("--producers", self.producers),
-            ("--consumers", self.consumers),
-        ] {
-            if count == 0 {
-                return Err(format!("{flag} must be at least 1"));
-            }
-            if count > MAX_THREADS {
-                return Err(format!(
-                    "{flag} {count} is too many threads; the most is {MAX_THREADS}"
-                ));
-            }
-        }
         let total = self.producers.saturating_mul(self.items);
-        if total > MAX_TOTAL_ITEMS {
+        if total > 100_000_000 {
             return Err(format!(
-                "{} producers x {} items is too many; the most is {MAX_TOTAL_ITEMS} in all",
-                self.producers, self.items
+                "{total} items in all is too many; the most is 100000000"
             ));
-        }
-        if !self.time_scale.is_finite() || self.time_scale < 0.0 {
-            return Err(format!(
-                "--time-scale must be a finite number >= 0, not {}",
-                self.time_scale
-            ));
-        }
-        if self.time_scale > MAX_TIME_SCALE {
-            return Err(format!(
-                "--time-scale {} is too large; the most is {MAX_TIME_SCALE}",
-                self.time_scale
-            ));
-        }
-        if let Some((who, i)) = &self.panic_at {
-            let threads = |role: &str, count: usize, default: usize| -> Vec<String> {
-                match default {
-                    1 => vec![role.to_string()],
-                    _ => (0..count).map(|id| format!("{role} {id}")).collect(),
-                }
-            };
-            let mut known = threads("producer", self.producers, program.producers);
-            known.extend(threads("consumer", self.consumers, program.consumers));
-            let flag_name = who.replace(' ', "-");
-            if !known.iter().any(|name| name.eq_ignore_ascii_case(who)) {
-                return Err(format!(
-                    "--panic-at names {flag_name}, which this run does not have"
-                ));
-            }
-            if *i >= self.items {
-                return Err(format!(
-                    "--panic-at {flag_name}:{i}: items are numbered 0 to {}",
-                    self.items.saturating_sub(1)
-                ));
-            }
         }
         // Values average half a second: each producer sleeps once per item,
         // and the consumers share one sleep per item of every producer.
         let per_consumer = total as f64 / self.consumers as f64;
-        let seconds = 0.5 * self.time_scale * (self.items as f64).max(per_consumer);
-        if seconds > MAX_SECONDS {
+        let hours = self.time_scale * (self.items as f64).max(per_consumer) / 7_200.0;
+        if hours > 1.0 {
             return Err(format!(
-                "this run would take about {:.1} hours of simulated effort; \
-                 lower --time-scale or --items",
-                seconds / 3_600.0
+                "this run would take about {hours:.1} hours of simulated effort; \
+                 lower --time-scale or --items"
             ));
+        }
+        if let Some((who, i)) = &self.panic_at {
+            // A thread is "producer" if it is the only one, else "producer 2".
+            let name = |role: &str, n: usize, one: bool| match one {
+                true => role.to_string(),
+                false => format!("{role} {n}"),
+            };
+            let producers =
+                (0..self.producers).map(|n| name("producer", n, program.producers == 1));
+            let consumers =
+                (0..self.consumers).map(|n| name("consumer", n, program.consumers == 1));
+            let exists = producers.chain(consumers).any(|thread| thread == *who);
+            let flag = who.replace(' ', "-");
+            if !exists {
+                return Err(format!(
+                    "--panic-at names {flag}, which this run does not have"
+                ));
+            }
+            if *i >= self.items {
+                return Err(format!(
+                    "--panic-at {flag}:{i}: there are {} items",
+                    self.items
+                ));
+            }
         }
         Ok(())
     }
@@ -302,22 +241,26 @@ impl Settings {
 
 // ANCHOR: from_command_line
 /// What [`Settings::from_command_line`] does, for any program's flags `T`.
-pub fn read_command_line<T: Flags>(program: &Program) -> T {
+pub fn read_command_line<T: clap::Parser + AsRef<Settings>>(program: &Program) -> T {
     end_cleanly_when_refused(program.name);
     match parse::<T>(program, std::env::args().skip(1)) {
-        Ok(Request::Run(flags, seed_given)) => {
-            if !seed_given {
-                let seed = flags.settings().seed;
-                say(&format!("random run; repeat it with --seed {seed}"));
-            }
+        Ok((flags, true)) => flags,
+        Ok((flags, false)) => {
+            let seed = flags.as_ref().seed;
+            say(&format!("random run; repeat it with --seed {seed}"));
             flags
         }
-        Ok(Request::Print(text)) => {
-            print!("{text}");
+        // `--help` and `--version` come as "errors" to print on stdout.
+        Err(help) if !help.use_stderr() => {
+            print!("{help}");
             process::exit(0);
         }
-        Err(message) => {
-            say(&format!("{}: error: {message}; see --help", program.name));
+        Err(error) => {
+            say(&format!(
+                "{}: error: {}; see --help",
+                program.name,
+                one_line(&error)
+            ));
             process::exit(2);
         }
     }
@@ -325,73 +268,78 @@ pub fn read_command_line<T: Flags>(program: &Program) -> T {
 // ANCHOR_END: from_command_line
 
 /// Reads `args` (without the program's name) into program `program`'s
-/// flags `T`, with clap, and checks what clap cannot.
-pub fn parse<T: Flags>(
+/// flags `T`, with clap, then checks what clap cannot; also says whether
+/// the seed was given.
+pub fn parse<T: clap::Parser + AsRef<Settings>>(
     program: &Program,
     args: impl IntoIterator<Item = String>,
-) -> Result<Request<T>, String> {
+) -> Result<(T, bool), clap::Error> {
     let argv = std::iter::once(program.name.to_string()).chain(args);
-    let matches = match command::<T>(program).try_get_matches_from(argv) {
-        Ok(matches) => matches,
-        Err(help) if !help.use_stderr() => return Ok(Request::Print(help.to_string())),
-        Err(error) => return Err(first_paragraph(&error)),
-    };
+    let matches = command::<T>(program).try_get_matches_from(argv)?;
+    let given = |flag| matches.value_source(flag) == Some(ValueSource::CommandLine);
     // A program with one producer (or consumer) takes no count of them.
     for (flag, count) in [
         ("producers", program.producers),
         ("consumers", program.consumers),
     ] {
-        if count == 1 && matches.value_source(flag) == Some(ValueSource::CommandLine) {
-            return Err(format!("unexpected argument '--{flag}' found"));
+        if count == 1 && given(flag) {
+            let message = format!("unexpected argument '--{flag}' found");
+            return Err(clap::Error::raw(ErrorKind::UnknownArgument, message));
         }
     }
-    let seed_given = matches.value_source("seed") == Some(ValueSource::CommandLine);
-    let flags = T::from_arg_matches(&matches).map_err(|e| first_paragraph(&e))?;
-    flags.settings().check(program)?;
-    Ok(Request::Run(flags, seed_given))
+    let flags = T::from_arg_matches(&matches)?;
+    let checked = flags.as_ref().check(program);
+    checked.map_err(|message| clap::Error::raw(ErrorKind::ValueValidation, message))?;
+    Ok((flags, given("seed")))
 }
 
 /// The command line of program `program`: its name, its defaults, and
 /// the count flags it does not take hidden.
-fn command<T: CommandFactory>(program: &Program) -> clap::Command {
-    let default = |value: String| move |arg: clap::Arg| arg.required(false).default_value(value);
-    let mut command = T::command()
+fn command<T: clap::CommandFactory>(program: &Program) -> clap::Command {
+    let default = |value: String, hide: bool| {
+        move |arg: clap::Arg| arg.required(false).default_value(value).hide(hide)
+    };
+    let (producers, consumers) = (program.producers, program.consumers);
+    T::command()
         .name(program.name)
         .about(program.about)
         .version(env!("CARGO_PKG_VERSION"))
         .after_help(AFTER_HELP)
-        .mut_arg("producers", default(program.producers.to_string()))
-        .mut_arg("consumers", default(program.consumers.to_string()))
-        .mut_arg("items", default(program.items.to_string()))
-        .mut_arg("seed", default(rand::random::<u64>().to_string()))
-        .mut_arg("seed", |arg| arg.hide_default_value(true));
-    for (flag, count) in [
-        ("producers", program.producers),
-        ("consumers", program.consumers),
-    ] {
-        if count == 1 {
-            command = command.mut_arg(flag, |arg| arg.hide(true));
-        }
+        .mut_arg("producers", default(producers.to_string(), producers == 1))
+        .mut_arg("consumers", default(consumers.to_string(), consumers == 1))
+        .mut_arg("items", default(program.items.to_string(), false))
+        .mut_arg("seed", default(rand::random::<u64>().to_string(), false))
+        .mut_arg("seed", |arg| arg.hide_default_value(true))
+}
+
+/// `--producers`, `--consumers`: from 1 to 1000 threads.
+fn threads(text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(count @ 1..=1_000) => Ok(count),
+        Ok(_) => Err("from 1 to 1000 threads".to_string()),
+        Err(error) => Err(format!("{error}")),
     }
-    command
+}
+
+/// `--time-scale`: a number from 0 to 1000.
+fn time_scale(text: &str) -> Result<f64, String> {
+    match text.parse() {
+        Ok(scale) if (0.0..=1_000.0).contains(&scale) => Ok(scale),
+        _ => Err("a number from 0 to 1000".to_string()),
+    }
 }
 
 /// `--panic-at WHO:I`: the thread, as it names itself ("producer 1"), and
 /// the item.
 fn thread_and_item(value: &str) -> Result<(String, usize), String> {
-    let expected = || "expected WHO:I, such as consumer:3 or producer-1:0".to_string();
-    let (who, i) = value.split_once(':').ok_or_else(expected)?;
-    let i = i.parse().map_err(|_| expected())?;
-    let (role, id) = who.split_once('-').unwrap_or((who, "0"));
-    if !matches!(role, "producer" | "consumer") || id.parse::<usize>().is_err() {
-        return Err(expected());
-    }
-    Ok((who.replace('-', " "), i))
+    let expected = "expected WHO:I, such as consumer:3 or producer-1:0";
+    let (who, i) = value.split_once(':').ok_or(expected)?;
+    Ok((who.replace('-', " "), i.parse().map_err(|_| expected)?))
 }
 
 /// clap's message for `error`, as one line: its first paragraph, without
 /// the "error: " clap puts in front.
-fn first_paragraph(error: &clap::Error) -> String {
+pub fn one_line(error: &clap::Error) -> String {
     let text = error.to_string();
     let lines: Vec<&str> = text.lines().take_while(|line| !line.is_empty()).collect();
     let line = lines.join(" ");
@@ -412,11 +360,9 @@ fn first_paragraph(error: &clap::Error) -> String {
 pub fn end_cleanly_when_refused(name: &'static str) {
     let report_as_usual = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
-        let message = match info.payload().downcast_ref::<String>() {
-            Some(message) => message.as_str(),
-            None => info.payload().downcast_ref::<&str>().copied().unwrap_or(""),
-        };
-        let Some((code, line)) = refusal(message) else {
+        // The standard library's refusals panic with a formatted `String`.
+        let message = info.payload().downcast_ref::<String>();
+        let Some((code, line)) = message.and_then(|message| refusal(message)) else {
             return report_as_usual(info);
         };
         if let Some(line) = line {
@@ -431,22 +377,26 @@ pub fn end_cleanly_when_refused(name: &'static str) {
 /// refusals; `None` for any other panic.
 pub fn refusal(message: &str) -> Option<(i32, Option<String>)> {
     if let Some(error) = message.strip_prefix("failed printing to stdout: ") {
-        if error.contains("Broken pipe") {
-            return Some((141, None)); // The reader stopped reading: not an error.
-        }
-        return Some((3, Some(format!("cannot write the output: {error}"))));
+        // A reader that stopped reading is no error; a full disk is.
+        let line = format!("cannot write the output: {error}");
+        return Some(if error.contains("Broken pipe") {
+            (141, None)
+        } else {
+            (3, Some(line))
+        });
     }
     if message.starts_with("failed printing to stderr") {
         return Some((3, None)); // Nowhere left to say it.
     }
     let error = message.strip_prefix("failed to spawn thread: ")?;
     // `Os { code: 11, kind: WouldBlock, message: "Resource temporarily unavailable" }`
-    let reason = error
-        .split_once("message: \"")
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .map_or(error, |(reason, _)| reason);
-    let line = format!("could not start a thread: the system refused it ({reason})");
-    Some((4, Some(line)))
+    let reason = error.split('"').nth(1).unwrap_or(error);
+    Some((
+        4,
+        Some(format!(
+            "could not start a thread: the system refused it ({reason})"
+        )),
+    ))
 }
 // ANCHOR_END: refused
 
@@ -476,8 +426,9 @@ mod tests {
         ..MANY_MANY
     };
 
-    fn parse(program: &Program, args: &[&str]) -> Result<Request, String> {
-        Settings::parse(program, args.iter().map(|a| a.to_string()))
+    fn parse(program: &Program, args: &[&str]) -> Result<(Settings, bool), String> {
+        let args = args.iter().map(|a| a.to_string());
+        super::parse(program, args).map_err(|error| one_line(&error))
     }
 
     const PYTHON_42_1: [&str; 3] = [
@@ -529,7 +480,7 @@ mod tests {
             capacity: Some(0),
             panic_at: Some(("consumer 2".into(), 3)),
         };
-        assert_eq!(parse(&MANY_MANY, &args), Ok(Request::Run(expected, true)));
+        assert_eq!(parse(&MANY_MANY, &args), Ok((expected, true)));
     }
 
     #[test]
@@ -543,17 +494,17 @@ mod tests {
             (
                 MANY_MANY,
                 &["--consumers", "0"],
-                "--consumers must be at least 1",
+                "invalid value '0' for '--consumers <N>': from 1 to 1000",
             ),
             (
                 MANY_MANY,
                 &["--time-scale", "-1"],
-                "finite number >= 0, not -1",
+                "'-1' for '--time-scale <X>': a number from 0 to 1000",
             ),
             (
                 MANY_MANY,
                 &["--time-scale", "nan"],
-                "finite number >= 0, not NaN",
+                "a number from 0 to 1000",
             ),
             (
                 MANY_MANY,
@@ -576,6 +527,8 @@ mod tests {
                 "number too large",
             ),
             (MANY_MANY, &["--items", "200000000"], "too many"),
+            (MANY_MANY, &["--producers", "1001"], "from 1 to 1000"),
+            (MANY_MANY, &["--time-scale", "1001"], "from 0 to 1000"),
             (
                 MANY_MANY,
                 &["--items", "100000"],
@@ -594,9 +547,19 @@ mod tests {
             (
                 MANY_MANY,
                 &["--panic-at", "producer-2:10"],
-                "numbered 0 to 9",
+                "there are 10 items",
             ),
             (MANY_MANY, &["--panic-at", "nobody"], "expected WHO:I"),
+            (
+                MANY_MANY,
+                &["--panic-at", "nobody:1"],
+                "names nobody, which",
+            ),
+            (
+                MANY_MANY,
+                &["--panic-at", "consumer:1"],
+                "names consumer, which",
+            ),
             (MANY_MANY, &["extra"], "unexpected argument 'extra'"),
         ] {
             let error = parse(&program, args).unwrap_err();
@@ -607,24 +570,23 @@ mod tests {
 
     #[test]
     fn help_names_only_the_flags_a_program_takes() {
-        let Ok(Request::Print(help)) = parse(&ONE_MANY, &["--help"]) else {
-            panic!("--help did not print");
-        };
+        let args = ["one-many", "--help"];
+        let help = command::<Settings>(&ONE_MANY).try_get_matches_from(args);
+        let help = help.expect_err("--help stops the parse").to_string();
         assert!(help.contains("--consumers <N>"), "{help}");
         assert!(!help.contains("--producers"), "{help}");
         assert!(help.contains("Exit codes:"), "{help}");
+        let version = command::<Settings>(&ONE_MANY).try_get_matches_from(["", "--version"]);
+        let version = version.expect_err("--version stops the parse").to_string();
         assert_eq!(
-            parse(&ONE_MANY, &["--version"]),
-            Ok(Request::Print(format!(
-                "many-many {}\n",
-                env!("CARGO_PKG_VERSION")
-            )))
+            version,
+            format!("many-many {}\n", env!("CARGO_PKG_VERSION"))
         );
     }
 
     #[test]
     fn work_on_panics_only_where_asked() {
-        let Ok(Request::Run(settings, _)) = parse(
+        let Ok((settings, _)) = parse(
             &MANY_MANY,
             &["--time-scale", "0", "--panic-at", "consumer-2:3"],
         ) else {

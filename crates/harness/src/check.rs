@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::{self, Write};
 
-use crate::config::{Config, Section};
+use crate::config::{Section, Settings};
 use crate::item::{Item, expected_items};
 use crate::log::{Actor, Event, Role, What};
 
@@ -31,7 +31,7 @@ impl Verdict {
 
 /// The actors a run of `section` with `config` must show, in the order the
 /// checker reports them.
-pub fn expected_actors(section: &Section, config: &Config) -> Vec<Actor> {
+pub fn expected_actors(section: &Section, config: &Settings) -> Vec<Actor> {
     let numbered = |role, count: crate::Count, n: usize| -> Vec<Actor> {
         let n = if count.numbered() { n } else { 1 };
         (0..n).map(|id| Actor::nth(role, count, id)).collect()
@@ -58,7 +58,7 @@ pub fn expected_actors(section: &Section, config: &Config) -> Vec<Actor> {
 ///
 /// The items the producers make are known from the seed, so the checker
 /// works on printed output as well as on kept events.
-pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
+pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict {
     let mut problems = Vec::new();
     let actors = expected_actors(section, config);
 
@@ -266,7 +266,7 @@ pub fn check(section: &Section, config: &Config, events: &[Event]) -> Verdict {
 /// Checks a program's printed output: every rule of [`check`], plus the
 /// format of the section's lines: `added` lines where the section prints
 /// them and nowhere else, and no marks.
-pub fn check_printed(section: &Section, config: &Config, events: &[Event]) -> Verdict {
+pub fn check_printed(section: &Section, config: &Settings, events: &[Event]) -> Verdict {
     let mut verdict = check(section, config, events);
     for event in events {
         let wrong = match event.what {
@@ -291,7 +291,7 @@ pub fn check_printed(section: &Section, config: &Config, events: &[Event]) -> Ve
 /// It holds the settings, how many events of each kind there were, the
 /// items of each producer, every consumed item in sorted order, and the
 /// checker's verdict; not the interleaving, which changes from run to run.
-pub fn summary(section: &Section, config: &Config, events: &[Event]) -> String {
+pub fn summary(section: &Section, config: &Settings, events: &[Event]) -> String {
     let verdict = check(section, config, events);
     let mut out = String::new();
     let capacity = match config.capacity {
@@ -407,8 +407,8 @@ mod tests {
         sentinel: true,
     };
 
-    fn config() -> Config {
-        Config::new(&SECTION, 5)
+    fn config() -> Settings {
+        SECTION.settings(5)
     }
 
     /// A run that keeps every rule: both producers' items, interleaved.

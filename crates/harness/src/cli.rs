@@ -8,73 +8,28 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, PanicAt, Section};
+use crate::config::{Section, Settings};
 
-/// What the command line asked for.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Request {
-    /// Run with these settings; `seed_given` says whether `--seed` was set.
-    Run {
-        /// The run's settings.
-        config: Config,
-        /// Whether the seed came from `--seed` (else it was drawn at random).
-        seed_given: bool,
-    },
-    /// Print this text (`--help`, `--version`) and exit successfully.
-    Print(String),
-}
-
-/// The program's own description of itself, for `common`'s parser.
-fn program(section: &Section) -> common::Program {
-    common::Program {
-        name: section.name,
-        about: "", // The harness never prints a program's --help.
-        producers: section.producers.default_count(),
-        consumers: section.consumers.default_count(),
-        items: section.items,
-    }
-}
-
-/// Reads the command line (`args` starts with the program's name) into a
-/// request, or the one-line error message the program prints for it.
-pub fn parse<I, T>(section: &Section, args: I) -> Result<Request, String>
+/// Reads a program's arguments (without its name) into its settings, with
+/// the program's own parser, or says why the program refuses them, in the
+/// one line it prints (or the help text, for `--help`).
+pub fn parse<I, T>(section: &Section, args: I) -> Result<Settings, String>
 where
     I: IntoIterator<Item = T>,
     T: Into<String>,
 {
-    let args = args.into_iter().skip(1).map(Into::into);
-    let settings = match common::Settings::parse(&program(section), args)? {
-        common::Request::Print(text) => return Ok(Request::Print(text)),
-        common::Request::Run(settings, seed_given) => (settings, seed_given),
-    };
-    let (settings, seed_given) = settings;
-    let panic_at = match settings.panic_at {
-        // `common` keeps the thread as it names itself: "producer 1".
-        Some((who, i)) => Some(
-            format!("{}:{i}", who.replace(' ', "-"))
-                .parse::<PanicAt>()
-                .map_err(|e| format!("--panic-at: {e}"))?,
-        ),
-        None => None,
-    };
-    let config = Config {
-        producers: settings.producers,
-        consumers: settings.consumers,
-        items: settings.items,
-        seed: settings.seed,
-        time_scale: settings.time_scale,
-        capacity: settings.capacity,
-        panic_at,
-    };
-    Ok(Request::Run { config, seed_given })
+    let args = args.into_iter().map(Into::into);
+    match common::parse::<Settings>(&section.program(), args) {
+        Ok((settings, _)) => Ok(settings),
+        Err(help) if !help.use_stderr() => Err(help.to_string()),
+        Err(error) => Err(common::one_line(&error)),
+    }
 }
 
-/// Whether a run of `section` with `config` is one the program accepts
+/// Whether a run of `section` with `settings` is one the program accepts
 /// (its threads exist, it can finish): an error says why not.
-pub fn accepts(section: &Section, config: &Config) -> Result<(), String> {
-    let args =
-        std::iter::once(section.name.to_string()).chain(crate::programs::args(section, config));
-    parse(section, args).map(|_| ())
+pub fn accepts(section: &Section, settings: &Settings) -> Result<(), String> {
+    parse(section, section.args(settings)).map(|_| ())
 }
 
 /// Checks that `path` can be written without opening it: it is a regular
@@ -125,11 +80,8 @@ mod tests {
     use super::*;
     use crate::programs::ONE_MANY;
 
-    fn parse_args(args: &[&str]) -> Result<Request, String> {
-        parse(
-            &ONE_MANY,
-            std::iter::once("one-many").chain(args.iter().copied()),
-        )
+    fn parse_args(args: &[&str]) -> Result<Settings, String> {
+        parse(&ONE_MANY, args.iter().copied())
     }
 
     #[test]
@@ -148,20 +100,16 @@ mod tests {
             "--panic-at",
             "consumer-6:3",
         ]);
-        let Ok(Request::Run { config, seed_given }) = request else {
-            panic!("not a run: {request:?}");
-        };
-        assert!(seed_given);
-        let expected = Config {
+        let expected = Settings {
             producers: 1,
             consumers: 7,
             items: 4,
             seed: 9,
             time_scale: 0.5,
             capacity: Some(0),
-            panic_at: Some("consumer-6:3".parse().expect("a thread and an item")),
+            panic_at: Some(("consumer 6".into(), 3)),
         };
-        assert_eq!(config, expected);
+        assert_eq!(request, Ok(expected));
     }
 
     #[test]
@@ -174,10 +122,10 @@ mod tests {
         ] {
             assert!(parse_args(args).is_err(), "{args:?}");
         }
-        let mut config = Config::new(&ONE_MANY, 1);
-        assert_eq!(accepts(&ONE_MANY, &config), Ok(()));
-        config.consumers = 0;
-        assert!(accepts(&ONE_MANY, &config).is_err());
+        let mut settings = ONE_MANY.settings(1);
+        assert_eq!(accepts(&ONE_MANY, &settings), Ok(()));
+        settings.consumers = 0;
+        assert!(accepts(&ONE_MANY, &settings).is_err());
     }
 
     #[test]

@@ -1,7 +1,5 @@
 //! What a section is (its shape) and how one run of it is set up.
 
-use crate::log::{Actor, Role};
-
 /// How many threads of one role a section runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Count {
@@ -49,69 +47,29 @@ pub struct Section {
     pub sentinel: bool,
 }
 
-/// The most threads of one role a program starts (`common` refuses more).
-pub const MAX_THREADS: usize = 1_000;
+/// The settings of one run: the programs' own type, read by their own
+/// parser ([`crate::cli::parse`]), so the harness cannot hold a setting
+/// that a program would refuse.
+pub use common::Settings;
 
-/// The settings of one run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    /// Producer threads.
-    pub producers: usize,
-    /// Consumer threads.
-    pub consumers: usize,
-    /// Items each producer makes.
-    pub items: usize,
-    /// Where every producer's random numbers come from.
-    pub seed: u64,
-    /// Multiplies every simulated sleep; 0 means no sleeping.
-    pub time_scale: f64,
-    /// Buffer slots: `None` is unbounded, `Some(0)` a rendezvous.
-    pub capacity: Option<usize>,
-    /// A thread that panics on purpose while working on an item, to show
-    /// how the program copes (`--panic-at`).
-    pub panic_at: Option<PanicAt>,
-}
-
-/// A planned panic: `actor` panics when it starts work on item number `i`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PanicAt {
-    /// The thread that panics.
-    pub actor: Actor,
-    /// The item number (`i` of `(i, value)`) it panics on.
-    pub i: usize,
-}
-
-impl std::str::FromStr for PanicAt {
-    type Err = String;
-
-    /// Reads `producer:3`, `consumer-2:0` and the like.
-    fn from_str(text: &str) -> Result<PanicAt, String> {
-        let usage = || format!("expected WHO:I, such as consumer:3 or producer-1:0, not {text:?}");
-        let (who, i) = text.split_once(':').ok_or_else(usage)?;
-        let (role, id) = match who.split_once('-') {
-            Some((role, id)) => (role, Some(id.parse().map_err(|_| usage())?)),
-            None => (who, None),
-        };
-        let role = match role {
-            "producer" => Role::Producer,
-            "consumer" => Role::Consumer,
-            _ => return Err(usage()),
-        };
-        let i = i.parse().map_err(|_| usage())?;
-        Ok(PanicAt {
-            actor: Actor { role, id },
-            i,
-        })
+impl Section {
+    /// What the program says of itself to `common`'s parser.
+    pub fn program(&self) -> common::Program {
+        common::Program {
+            name: self.name,
+            about: "", // The harness never prints a program's --help.
+            producers: self.producers.default_count(),
+            consumers: self.consumers.default_count(),
+            items: self.items,
+        }
     }
-}
 
-impl Config {
-    /// The section's defaults, with the given seed.
-    pub fn new(section: &Section, seed: u64) -> Config {
-        Config {
-            producers: section.producers.default_count(),
-            consumers: section.consumers.default_count(),
-            items: section.items,
+    /// The program's defaults, with the given seed.
+    pub fn settings(&self, seed: u64) -> Settings {
+        Settings {
+            producers: self.producers.default_count(),
+            consumers: self.consumers.default_count(),
+            items: self.items,
             seed,
             time_scale: 1.0,
             capacity: None,
@@ -119,35 +77,41 @@ impl Config {
         }
     }
 
-    /// Items made (and so consumed) in the whole run.
-    pub fn total_items(&self) -> usize {
-        self.producers.saturating_mul(self.items)
+    /// The arguments that make the program run with `settings`: only the
+    /// flags it takes.
+    pub fn args(&self, settings: &Settings) -> Vec<String> {
+        let mut args = Vec::new();
+        let mut flag = |name: &str, value: String| args.extend([format!("--{name}"), value]);
+        if self.producers.numbered() {
+            flag("producers", settings.producers.to_string());
+        }
+        if self.consumers.numbered() {
+            flag("consumers", settings.consumers.to_string());
+        }
+        flag("items", settings.items.to_string());
+        flag("seed", settings.seed.to_string());
+        flag("time-scale", settings.time_scale.to_string());
+        if let Some(slots) = settings.capacity {
+            flag("capacity", slots.to_string());
+        }
+        if let Some((who, i)) = &settings.panic_at {
+            flag("panic-at", format!("{}:{i}", who.replace(' ', "-")));
+        }
+        args
     }
 
-    /// The command that repeats this run of `section`: only the flags the
-    /// section takes, so it can be pasted into a shell as it is.
-    pub fn command(&self, section: &Section) -> String {
-        let how = if section.example { "--example" } else { "-p" };
-        let mut line = format!("cargo run {how} {} --", section.name);
-        if section.producers.numbered() {
-            line.push_str(&format!(" --producers {}", self.producers));
-        }
-        if section.consumers.numbered() {
-            line.push_str(&format!(" --consumers {}", self.consumers));
-        }
-        line.push_str(&format!(
-            " --items {} --seed {} --time-scale {}",
-            self.items, self.seed, self.time_scale
-        ));
-        if let Some(slots) = self.capacity {
-            line.push_str(&format!(" --capacity {slots}"));
-        }
-        if let Some(PanicAt { actor, i }) = self.panic_at {
-            let name = actor.flag_name();
-            line.push_str(&format!(" --panic-at {name}:{i}"));
-        }
-        line
+    /// The command that repeats a run with `settings`, to paste into a
+    /// shell as it is.
+    pub fn command(&self, settings: &Settings) -> String {
+        let how = if self.example { "--example" } else { "-p" };
+        let args = self.args(settings).join(" ");
+        format!("cargo run {how} {} -- {args}", self.name)
     }
+}
+
+/// Items made (and so consumed) in the whole run.
+pub fn total_items(settings: &Settings) -> usize {
+    settings.producers.saturating_mul(settings.items)
 }
 
 #[cfg(test)]
@@ -160,75 +124,32 @@ mod tests {
         consumers: Count::Many(5),
         items: 10,
         prints_added: false,
-
         barrier: true,
-
         example: false,
         sentinel: true,
     };
 
-    fn config() -> Config {
-        Config::new(&MANY_MANY, 1)
-    }
-
     #[test]
     fn defaults_come_from_the_section() {
-        let config = config();
+        let settings = MANY_MANY.settings(1);
         assert_eq!(
-            (config.producers, config.consumers, config.items),
+            (settings.producers, settings.consumers, settings.items),
             (3, 5, 10)
         );
     }
 
     #[test]
-    fn panic_at_reads_who_and_which_item() {
-        let at: PanicAt = "consumer-2:7".parse().unwrap();
-        assert_eq!(
-            at,
-            PanicAt {
-                actor: Actor::consumer(2),
-                i: 7
-            }
-        );
-        let at: PanicAt = "producer:0".parse().unwrap();
-        assert_eq!(
-            at,
-            PanicAt {
-                actor: Actor::PRODUCER,
-                i: 0
-            }
-        );
-        for bad in [
-            "",
-            "consumer",
-            "worker:1",
-            "consumer-x:1",
-            "consumer:-1",
-            "producer-1:",
-        ] {
-            assert!(bad.parse::<PanicAt>().is_err(), "{bad:?} was accepted");
-        }
-    }
-
-    #[test]
     fn the_command_repeats_the_run() {
-        let mut config = config();
-        config.capacity = Some(0);
-        config.panic_at = Some(PanicAt {
-            actor: Actor::consumer(4),
-            i: 2,
-        });
-        let command = config.command(&MANY_MANY);
+        let mut settings = MANY_MANY.settings(1);
+        settings.capacity = Some(0);
+        settings.panic_at = Some(("consumer 4".into(), 2));
+        let command = MANY_MANY.command(&settings);
         assert_eq!(
             command,
             "cargo run -p many-many -- --producers 3 --consumers 5 --items 10 --seed 1 \
              --time-scale 1 --capacity 0 --panic-at consumer-4:2"
         );
-        let args = command.split_whitespace().skip(5);
-        let parsed = crate::cli::parse(&MANY_MANY, std::iter::once("many-many").chain(args));
-        let Ok(crate::cli::Request::Run { config: parsed, .. }) = parsed else {
-            panic!("{command} does not parse: {parsed:?}");
-        };
-        assert_eq!(parsed, config);
+        let parsed = crate::cli::parse(&MANY_MANY, MANY_MANY.args(&settings));
+        assert_eq!(parsed, Ok(settings));
     }
 }

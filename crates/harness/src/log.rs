@@ -65,11 +65,6 @@ impl Actor {
         }
     }
 
-    /// How `--panic-at` names this thread: `producer`, `consumer-2`.
-    pub fn flag_name(&self) -> String {
-        self.to_string().to_lowercase().replace(' ', "-")
-    }
-
     fn write(&self, f: &mut fmt::Formatter<'_>, role: &str) -> fmt::Result {
         match self.id {
             Some(id) => write!(f, "{role} {id}"),

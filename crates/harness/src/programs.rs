@@ -9,7 +9,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use crate::config::{Config, Count, Section};
+use crate::config::{Count, Section, Settings};
 use crate::log::{Actor, Event, Log, Role, What};
 use crate::threads::Panicked;
 
@@ -197,23 +197,12 @@ pub fn program_path(name: &str) -> PathBuf {
     path
 }
 
-/// The command-line arguments that make a program run with `config`.
-pub fn args(section: &Section, config: &Config) -> Vec<String> {
-    config
-        .command(section)
-        .split_whitespace()
-        .skip_while(|word| *word != "--")
-        .skip(1)
-        .map(str::to_string)
-        .collect()
-}
-
 // ANCHOR: watch
 /// Runs the real program of `section` with `config`, and records each line
 /// it prints in `log`, at the moment the line arrives: the log then holds
 /// the run's events, each with its time. Ends with
 /// the program; a program that panicked is reported as a panicked thread.
-pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panicked> {
+pub fn watch(section: &Section, config: &Settings, log: &Log) -> Result<(), Panicked> {
     let (status, stderr) = watch_output(section, config, log);
     if status.success() {
         return Ok(());
@@ -232,8 +221,8 @@ pub fn watch(section: &Section, config: &Config, log: &Log) -> Result<(), Panick
 
 /// As [`watch`], but hands back how the program ended and what it wrote
 /// on stderr (a report after the run, a panic's message).
-pub fn watch_output(section: &Section, config: &Config, log: &Log) -> (ExitStatus, String) {
-    watch_args(section, &args(section, config), log)
+pub fn watch_output(section: &Section, config: &Settings, log: &Log) -> (ExitStatus, String) {
+    watch_args(section, &section.args(config), log)
 }
 
 /// As [`watch_output`], with the program's arguments as they are (for

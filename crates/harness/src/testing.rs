@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::Run;
 use crate::check::{Verdict, check_printed};
-use crate::cli::{Request, parse};
-use crate::config::{Config, Section};
+use crate::cli::parse;
+use crate::config::{Section, Settings};
 use crate::log::{Event, Log, What, parse_output};
 use crate::programs;
 
@@ -56,7 +56,7 @@ where
 /// Runs a program with its `run` (which watches the real program), keeping
 /// its events, within [`DEADLOCK_BOUND`]. Panics if a thread panicked or
 /// the run hung.
-pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
+pub fn run_kept(section: &Section, run: Run, config: &Settings) -> Vec<Event> {
     run_timed(section, run, config)
         .into_iter()
         .map(|(_, event)| event)
@@ -64,9 +64,9 @@ pub fn run_kept(section: &Section, run: Run, config: &Config) -> Vec<Event> {
 }
 
 /// Like [`run_kept`], with the time of each event.
-pub fn run_timed(section: &Section, run: Run, config: &Config) -> Vec<(Duration, Event)> {
+pub fn run_timed(section: &Section, run: Run, config: &Settings) -> Vec<(Duration, Event)> {
     let config = config.clone();
-    let what = config.command(section);
+    let what = section.command(&config);
     within(DEADLOCK_BOUND, &what.clone(), move || {
         let log = Log::keeping();
         if let Err(panicked) = run(&config, &log) {
@@ -169,11 +169,8 @@ pub fn check_program(section: &Section, exe: &str, args: &[&str]) -> Verdict {
 
 /// [`check_program`], also returning the events the program printed.
 pub fn check_program_events(section: &Section, exe: &str, args: &[&str]) -> (Verdict, Vec<Event>) {
-    let Ok(Request::Run { config, .. }) =
-        parse(section, std::iter::once(exe).chain(args.iter().copied()))
-    else {
-        panic!("{args:?} is not a run");
-    };
+    let config = parse(section, args.iter().copied())
+        .unwrap_or_else(|error| panic!("{args:?} is not a run: {error}"));
     let output = run_program(exe, args);
     let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -193,11 +190,8 @@ pub fn check_panicking_program(
     args: &[&str],
     thread: &str,
 ) -> Verdict {
-    let Ok(Request::Run { config, .. }) =
-        parse(section, std::iter::once(exe).chain(args.iter().copied()))
-    else {
-        panic!("{args:?} is not a run");
-    };
+    let config = parse(section, args.iter().copied())
+        .unwrap_or_else(|error| panic!("{args:?} is not a run: {error}"));
     let output = run_program(exe, args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8(output.stdout).expect("output is UTF-8");
@@ -247,7 +241,7 @@ pub fn count_in_svg(svg: &str, class: &str) -> usize {
 /// with one lane per thread and one work span per item made and per item
 /// consumed.
 pub fn assert_timeline_drawn(section: &Section) {
-    let mut config = Config::new(section, 5);
+    let mut config = section.settings(5);
     config.time_scale = 0.001;
     let log = Log::keeping();
     programs::watch(section, &config, &log).expect("no thread panics");
@@ -264,7 +258,7 @@ pub fn assert_timeline_drawn(section: &Section) {
         let made = |e: &&Event| matches!(e.what, What::Added(_) | What::Refused(_));
         events.iter().filter(made).count()
     } else {
-        config.total_items()
+        crate::config::total_items(&config)
     };
     assert_eq!(count("working"), made + verdict.consumed.len());
 }
@@ -441,19 +435,10 @@ pub const BAD_INPUTS: &[(&[&str], &str)] = &[
     (&["--items", "-1"], "invalid value '-1' for '--items <N>'"),
     (&["--items", ""], "invalid value '' for '--items <N>'"),
     (&["--items", "200000000"], "too many"),
-    (
-        &["--time-scale", "-1"],
-        "--time-scale must be a finite number >= 0",
-    ),
-    (
-        &["--time-scale", "nan"],
-        "--time-scale must be a finite number >= 0",
-    ),
-    (
-        &["--time-scale", "inf"],
-        "--time-scale must be a finite number >= 0",
-    ),
-    (&["--time-scale", "1e9"], "too large"),
+    (&["--time-scale", "-1"], "a number from 0 to 1000"),
+    (&["--time-scale", "nan"], "a number from 0 to 1000"),
+    (&["--time-scale", "inf"], "a number from 0 to 1000"),
+    (&["--time-scale", "1e9"], "a number from 0 to 1000"),
     (&["--items", "100000"], "hours of simulated effort"),
     (&["--seed", "x"], "invalid value 'x' for '--seed <S>'"),
     (
@@ -461,7 +446,8 @@ pub const BAD_INPUTS: &[(&[&str], &str)] = &[
         "invalid value '1.5' for '--capacity <N>'",
     ),
     (&["--frobnicate"], "unexpected argument '--frobnicate'"),
-    (&["--panic-at", "nobody:1"], "expected WHO:I"),
+    (&["--panic-at", "nobody:1"], "names nobody, which"),
+    (&["--panic-at", "nobody"], "expected WHO:I"),
     (&["extra"], "unexpected argument 'extra'"),
 ];
 

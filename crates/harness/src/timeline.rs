@@ -14,7 +14,7 @@ use svg::Document;
 use svg::node::element::{Circle, Group, Line, Path, Polyline, Rectangle, Text, Title};
 
 use crate::check::plural;
-use crate::config::{Config, Section};
+use crate::config::{Section, Settings};
 use crate::item::Item;
 use crate::log::{Actor, Event, Role, What};
 
@@ -131,7 +131,7 @@ impl Timeline {
     /// (see [`with_marks`]).
     pub fn from_events(
         section: &Section,
-        config: &Config,
+        config: &Settings,
         events: &[(Duration, Event)],
     ) -> Timeline {
         let rebuilt;
@@ -307,7 +307,7 @@ impl Timeline {
 /// barrier, each sends its own as it is done.
 pub fn with_marks(
     section: &Section,
-    config: &Config,
+    config: &Settings,
     printed: &[(Duration, Event)],
 ) -> Vec<(Duration, Event)> {
     let effort = |item: &Item| Duration::from_secs_f64(item.value * config.time_scale);
@@ -419,7 +419,7 @@ fn buffer_levels(
     levels
 }
 
-fn settings(config: &Config) -> String {
+fn settings(config: &Settings) -> String {
     let buffer = match config.capacity {
         None => "unbounded buffer".to_string(),
         Some(0) => "rendezvous (capacity 0)".to_string(),
@@ -851,7 +851,7 @@ mod tests {
 
     #[test]
     fn a_consumer_s_work_ends_at_its_line_and_lasted_its_effort() {
-        let mut config = Config::new(&DISCONNECT, 1);
+        let mut config = DISCONNECT.settings(1);
         config.time_scale = 1.0;
         let consumer = Actor::consumer(0);
         let (a, b) = (Item { i: 0, value: 0.3 }, Item { i: 1, value: 0.5 });
@@ -886,7 +886,7 @@ mod tests {
 
     #[test]
     fn lanes_are_producers_then_consumers_in_number_order() {
-        let config = Config::new(&DISCONNECT, 1);
+        let config = DISCONNECT.settings(1);
         let started = [
             Actor::consumer(1),
             Actor::producer(1),
@@ -916,7 +916,7 @@ mod tests {
 
     #[test]
     fn work_never_starts_before_the_thread_is_running() {
-        let config = Config::new(&DISCONNECT, 1);
+        let config = DISCONNECT.settings(1);
         let consumer = Actor::consumer(0);
         let item = Item { i: 0, value: 0.9 };
         let ms = Duration::from_millis;

@@ -27,7 +27,7 @@ fn all_four_configurations_keep_the_rules() {
             let mut config = config(producers, consumers, 10, 7);
             config.time_scale = 0.01;
             config.capacity = capacity;
-            let mut args = harness::programs::args(&REDIS_STREAMS, &config);
+            let mut args = REDIS_STREAMS.args(&config);
             args.push(format!("--batch={batch}"));
             let log = Log::keeping();
             let (status, stderr) = harness::programs::watch_args(&REDIS_STREAMS, &args, &log);

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
-use harness::cli::{Request, parse};
+use harness::cli::parse;
 use harness::log::parse_output;
 use harness::programs::watch_output;
 use harness::testing::run_program;
@@ -175,14 +175,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     // Find out now, not after a long run, if the picture cannot be written.
     let path = Path::new(file);
     harness::cli::check_writable(path).map_err(|e| format!("cannot write {file}: {e}"))?;
-    let config = match parse(
-        &section,
-        std::iter::once(program).chain(sections_flags(flags)),
-    ) {
-        Ok(Request::Run { config, .. }) => config,
-        Ok(Request::Print(text)) => return Err(text),
-        Err(message) => return Err(message),
-    };
+    let config = parse(&section, sections_flags(flags))?;
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
     let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
@@ -293,13 +286,8 @@ fn redis_outputs(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<(), String
     let section = harness::programs::REDIS_STREAMS;
     for &(file, args) in REDIS_RUNS.iter().filter(|run| wanted(run.0)) {
         let flags: Vec<&str> = args.split_whitespace().collect();
-        let config = match parse(
-            &section,
-            std::iter::once(section.name).chain(sections_flags(&flags)),
-        ) {
-            Ok(Request::Run { config, .. }) => config,
-            _ => return Err(format!("{args}: not a run")),
-        };
+        let config = parse(&section, sections_flags(&flags))
+            .map_err(|error| format!("{args}: not a run: {error}"))?;
         let log = Log::keeping();
         let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
         let (_, stderr) = harness::programs::watch_args(&section, &flags, &log);
@@ -322,12 +310,9 @@ fn redis_outputs(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<(), String
 }
 
 /// The settings a program takes from `args`, read as the harness reads them.
-fn config_of(section: &Section, args: &str) -> Result<harness::Config, String> {
-    let argv = std::iter::once(section.name).chain(args.split_whitespace());
-    match parse(section, argv) {
-        Ok(Request::Run { config, .. }) => Ok(config),
-        _ => Err(format!("{} {args}: not a run", section.name)),
-    }
+fn config_of(section: &Section, args: &str) -> Result<harness::Settings, String> {
+    parse(section, args.split_whitespace())
+        .map_err(|error| format!("{} {args}: not a run: {error}", section.name))
 }
 
 /// The runs of the failure examples, which end in a failure on purpose:
@@ -385,8 +370,8 @@ fn polling_costs(dir: &Path) -> Result<(), String> {
         let mut wakeups = Vec::new();
         let mut latencies = Vec::new();
         for seed in 1..=5 {
-            let config = harness::Config::new(&section, seed);
-            let mut args = harness::programs::args(&section, &config);
+            let config = section.settings(seed);
+            let mut args = section.args(&config);
             args.push(format!("--timeout={timeout_ms}"));
             let log = Log::keeping();
             let (status, stderr) = harness::programs::watch_args(&section, &args, &log);
@@ -448,10 +433,8 @@ fn soak(runs: u64) -> Result<(), String> {
                 capacities[round as usize % capacities.len()]
             );
             let args: Vec<&str> = args.split_whitespace().collect();
-            let argv = std::iter::once(section.name).chain(args.iter().copied());
-            let Ok(Request::Run { config, .. }) = parse(&section, argv) else {
-                return Err(format!("{args:?} is not a run"));
-            };
+            let config = parse(&section, args.iter().copied())
+                .map_err(|error| format!("{args:?} is not a run: {error}"))?;
             let output = run_program(exe, &args);
             if !output.status.success() {
                 return Err(format!(
@@ -494,7 +477,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
                 .map_err(|_| format!("{flag} takes a number, not {value:?}"))
         };
         match *flag {
-            "--threads" => threads = number()?.clamp(1, harness::config::MAX_THREADS),
+            "--threads" => threads = number()?,
             "--items" => total = number()?,
             "--only" => only = Some(value.split(',').collect()),
             _ => return Err(format!("unknown flag {flag}; {USAGE}")),
@@ -523,7 +506,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
             continue;
         }
         for capacity in [Some(0), Some(1), Some(64), None] {
-            let mut config = harness::Config::new(&section, items as u64);
+            let mut config = section.settings(items as u64);
             if section.producers.numbered() {
                 config.producers = threads;
             }
@@ -533,21 +516,23 @@ fn stress(options: &[&str]) -> Result<(), String> {
             config.items = (total / config.producers).max(1);
             config.time_scale = 0.0;
             config.capacity = capacity;
+            // The program's own limits (threads, items) apply here too.
+            harness::cli::accepts(&section, &config)?;
             let clock = Instant::now();
             let log = Log::keeping();
-            run(&config, &log).map_err(|e| format!("{}: {e}", config.command(&section)))?;
+            run(&config, &log).map_err(|e| format!("{}: {e}", section.command(&config)))?;
             let verdict = check(&section, &config, &log.events());
             if !verdict.is_ok() {
-                return Err(format!("{}:\n{verdict}", config.command(&section)));
+                return Err(format!("{}:\n{verdict}", section.command(&config)));
             }
-            items += config.total_items();
+            items += harness::config::total_items(&config);
             println!(
                 "{:<18} capacity {:<9} {:>4} producers {:>4} consumers {:>9} items: ok in {:.1} s",
                 section.name,
                 capacity.map_or("unbounded".to_string(), |c| c.to_string()),
                 config.producers,
                 config.consumers,
-                config.total_items(),
+                harness::config::total_items(&config),
                 clock.elapsed().as_secs_f64()
             );
         }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use harness::Log;
 use harness::item::expected_items;
-use harness::{Config, Log};
 use svg::Document;
 use svg::node::element::{Group, Line, Rectangle, Text, Title};
 
@@ -203,7 +203,7 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
             let mut rust = Vec::new();
             let mut python = Vec::new();
             for seed in SEEDS {
-                let mut config = Config::new(&section, seed);
+                let mut config = section.settings(seed);
                 config.time_scale = time_scale;
                 let values: Vec<Vec<f64>> = (0..config.producers)
                     .map(|p| {
@@ -729,7 +729,7 @@ mod tests {
                 (4, Some(1)),
                 (5, None),
             ] {
-                let mut config = Config::new(&section, seed);
+                let mut config = section.settings(seed);
                 config.time_scale = 0.005;
                 config.capacity = capacity;
                 let values: Vec<Vec<f64>> = (0..config.producers)

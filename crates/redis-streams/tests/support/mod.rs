@@ -14,7 +14,7 @@ use harness::log::parse_output;
 use harness::programs::REDIS_STREAMS;
 use harness::testing::redis_server::RedisServer;
 use harness::testing::{DEADLOCK_BOUND, wait_within};
-use harness::{Config, Event, Verdict, check_printed};
+use harness::{Event, Settings, Verdict, check_printed};
 
 pub const EXE: &str = env!("CARGO_BIN_EXE_redis-streams");
 
@@ -57,7 +57,7 @@ impl Ended {
     }
 
     /// The checker's verdict on its lines, for a run of `config`.
-    pub fn verdict(&self, config: &Config) -> Verdict {
+    pub fn verdict(&self, config: &Settings) -> Verdict {
         check_printed(&REDIS_STREAMS, config, &self.events())
     }
 
@@ -173,8 +173,8 @@ impl Watched {
 
 /// The settings the checker needs for a run of `producers` and
 /// `consumers`, `items` each, with `seed`.
-pub fn config(producers: usize, consumers: usize, items: usize, seed: u64) -> Config {
-    let mut config = Config::new(&REDIS_STREAMS, seed);
+pub fn config(producers: usize, consumers: usize, items: usize, seed: u64) -> Settings {
+    let mut config = REDIS_STREAMS.settings(seed);
     config.producers = producers;
     config.consumers = consumers;
     config.items = items;
