@@ -197,45 +197,36 @@ impl Settings {
     fn check(&self, program: &Program) -> Result<(), String> {
         let total = self.producers.saturating_mul(self.items);
         if total > 100_000_000 {
-            return Err(format!(
-                "{total} items in all is too many; the most is 100000000"
-            ));
+            return Err(format!("too many items: {total}; the most is 100000000"));
         }
         // Values average half a second: each producer sleeps once per item,
         // and the consumers share one sleep per item of every producer.
         let per_consumer = total as f64 / self.consumers as f64;
         let hours = self.time_scale * (self.items as f64).max(per_consumer) / 7_200.0;
         if hours > 1.0 {
+            let effort = format!("about {hours:.1} hours of simulated effort");
             return Err(format!(
-                "this run would take about {hours:.1} hours of simulated effort; \
-                 lower --time-scale or --items"
+                "this run would take {effort}; lower --time-scale or --items"
             ));
         }
-        if let Some((who, i)) = &self.panic_at {
-            // A thread is "producer" if it is the only one, else "producer 2".
-            let name = |role: &str, n: usize, one: bool| match one {
-                true => role.to_string(),
-                false => format!("{role} {n}"),
-            };
-            let producers =
-                (0..self.producers).map(|n| name("producer", n, program.producers == 1));
-            let consumers =
-                (0..self.consumers).map(|n| name("consumer", n, program.consumers == 1));
-            let exists = producers.chain(consumers).any(|thread| thread == *who);
-            let flag = who.replace(' ', "-");
-            if !exists {
-                return Err(format!(
-                    "--panic-at names {flag}, which this run does not have"
-                ));
-            }
-            if *i >= self.items {
-                return Err(format!(
-                    "--panic-at {flag}:{i}: there are {} items",
-                    self.items
-                ));
-            }
+        let Some((who, i)) = &self.panic_at else {
+            return Ok(());
+        };
+        // A thread is "producer" if it is the only one, else "producer 2".
+        let name = |role: &str, n: usize, one: bool| match one {
+            true => role.to_string(),
+            false => format!("{role} {n}"),
+        };
+        let producers = (0..self.producers).map(|n| name("producer", n, program.producers == 1));
+        let consumers = (0..self.consumers).map(|n| name("consumer", n, program.consumers == 1));
+        let flag = format!("--panic-at {}", who.replace(' ', "-"));
+        if !producers.chain(consumers).any(|thread| thread == *who) {
+            return Err(format!("{flag} names a thread this run does not have"));
         }
-        Ok(())
+        match *i < self.items {
+            true => Ok(()),
+            false => Err(format!("{flag}:{i}: there are {} items", self.items)),
+        }
     }
 }
 
@@ -256,11 +247,8 @@ pub fn read_command_line<T: clap::Parser + AsRef<Settings>>(program: &Program) -
             process::exit(0);
         }
         Err(error) => {
-            say(&format!(
-                "{}: error: {}; see --help",
-                program.name,
-                one_line(&error)
-            ));
+            let line = one_line(&error);
+            say(&format!("{}: error: {line}; see --help", program.name));
             process::exit(2);
         }
     }
@@ -337,13 +325,12 @@ fn thread_and_item(value: &str) -> Result<(String, usize), String> {
     Ok((who.replace('-', " "), i.parse().map_err(|_| expected)?))
 }
 
-/// clap's message for `error`, as one line: its first paragraph, without
-/// the "error: " clap puts in front.
+/// clap's message for `error`, as one line: its first, without the
+/// "error: " clap puts in front (the rest is tips and usage).
 pub fn one_line(error: &clap::Error) -> String {
     let text = error.to_string();
-    let lines: Vec<&str> = text.lines().take_while(|line| !line.is_empty()).collect();
-    let line = lines.join(" ");
-    line.strip_prefix("error: ").unwrap_or(&line).to_string()
+    let line = text.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 // ANCHOR: refused
@@ -537,12 +524,12 @@ mod tests {
             (
                 MANY_MANY,
                 &["--panic-at", "consumer-5:0"],
-                "names consumer-5, which",
+                "consumer-5 names a thread",
             ),
             (
                 ONE_MANY,
                 &["--panic-at", "producer-0:0"],
-                "names producer-0, which",
+                "producer-0 names a thread",
             ),
             (
                 MANY_MANY,
@@ -553,12 +540,12 @@ mod tests {
             (
                 MANY_MANY,
                 &["--panic-at", "nobody:1"],
-                "names nobody, which",
+                "nobody names a thread",
             ),
             (
                 MANY_MANY,
                 &["--panic-at", "consumer:1"],
-                "names consumer, which",
+                "consumer names a thread",
             ),
             (MANY_MANY, &["extra"], "unexpected argument 'extra'"),
         ] {

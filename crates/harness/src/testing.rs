@@ -446,7 +446,7 @@ pub const BAD_INPUTS: &[(&[&str], &str)] = &[
         "invalid value '1.5' for '--capacity <N>'",
     ),
     (&["--frobnicate"], "unexpected argument '--frobnicate'"),
-    (&["--panic-at", "nobody:1"], "names nobody, which"),
+    (&["--panic-at", "nobody:1"], "nobody names a thread"),
     (&["--panic-at", "nobody"], "expected WHO:I"),
     (&["extra"], "unexpected argument 'extra'"),
 ];
