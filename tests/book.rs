@@ -142,7 +142,7 @@ fn every_output_keeps_the_rules() {
             .or_else(|| command.strip_prefix("$ cargo run --example "))
             .and_then(|rest| rest.split_once(" -- "))
             .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
-        let (section, _) = producer_consumer::program(name)
+        let section = harness::programs::named(name)
             .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
         let config = parse(&section, args.split_whitespace())
             .unwrap_or_else(|e| panic!("{}: {args} is not a run: {e}", path.display()));

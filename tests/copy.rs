@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, PLAIN};
+use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, PROGRAMS, named};
 use harness::testing::{run_program, run_within};
 use harness::{What, check_printed};
 
@@ -120,11 +120,7 @@ fn follow(steps: &[String], scratch: &Path) -> (PathBuf, String, Vec<String>) {
 
 /// The program a copy is of, as the harness knows it.
 fn section_named(name: &str) -> harness::Section {
-    PLAIN
-        .into_iter()
-        .chain([harness::programs::REDIS_STREAMS])
-        .find(|section| section.name == name)
-        .unwrap_or_else(|| panic!("no program {name}"))
+    named(name).unwrap_or_else(|| panic!("no program {name}"))
 }
 
 /// Runs the copy `exe` of program `name` with `args`, with no simulated
@@ -185,8 +181,7 @@ fn every_page_s_copy_steps_work_as_written() {
         copied.push(name);
     }
     copied.sort();
-    let mut expected: Vec<&str> = PLAIN.iter().map(|section| section.name).collect();
-    expected.push("redis-streams");
+    let mut expected: Vec<&str> = PROGRAMS.iter().map(|section| section.name).collect();
     expected.sort();
     assert_eq!(
         copied, expected,

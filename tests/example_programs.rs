@@ -1,5 +1,5 @@
-//! The examples with a section's command line (every one in
-//! `producer_consumer::EXAMPLES`), run as real programs, as a user runs
+//! The examples with a section's command line (every one of
+//! `Kind::Example` in `harness::programs::PROGRAMS`), run as real programs, as a user runs
 //! them: the same tests as each section crate's `tests/cli.rs`.
 //!
 //! `cargo test` builds the examples before it runs the tests; they sit next

@@ -2,9 +2,10 @@
 //! x capacity x items of every section and example, and a thousand repeats
 //! of each section's default run.
 
+use harness::Kind;
+use harness::programs::{checked, of_kind};
 use harness::testing::run_kept;
 use harness::{Count, Settings, check};
-use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The thread counts to try for a role: just 1 where the section runs one.
 fn counts(count: Count) -> &'static [usize] {
@@ -19,7 +20,7 @@ fn counts(count: Count) -> &'static [usize] {
 fn every_configuration_keeps_the_rules() {
     let mut runs = 0;
     // The sections, then the examples that share their command line.
-    for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
+    for section in checked() {
         for &producers in counts(section.producers) {
             for &consumers in counts(section.consumers) {
                 for capacity in [Some(0), Some(1), Some(4), None] {
@@ -33,7 +34,7 @@ fn every_configuration_keeps_the_rules() {
                             capacity,
                             panic_at: None,
                         };
-                        let events = run_kept(&section, run, &config);
+                        let events = run_kept(&section, &config);
                         let verdict = check(&section, &config, &events);
                         assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
                         runs += 1;
@@ -53,12 +54,12 @@ fn every_configuration_keeps_the_rules() {
 fn runs_with_sleeps_keep_the_rules() {
     // A tiny time scale lets the threads really interleave, as in a
     // default run, while keeping the test fast.
-    for (section, run) in SECTIONS {
+    for section in of_kind(Kind::Section) {
         for capacity in [Some(0), Some(1), None] {
             let mut config = section.settings(7);
             config.time_scale = 0.002;
             config.capacity = capacity;
-            let events = run_kept(&section, run, &config);
+            let events = run_kept(&section, &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
         }
@@ -67,11 +68,11 @@ fn runs_with_sleeps_keep_the_rules() {
 
 #[test]
 fn a_thousand_runs_of_each_section_keep_the_rules() {
-    for (section, run) in SECTIONS {
+    for section in of_kind(Kind::Section) {
         for seed in 0..1000 {
             let mut config = section.settings(seed);
             config.time_scale = 0.0;
-            let events = run_kept(&section, run, &config);
+            let events = run_kept(&section, &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
         }

@@ -2,22 +2,16 @@
 //! checker. A failing case shrinks to a small one and is reported as the
 //! command line that repeats it.
 
+use harness::programs::checked;
 use harness::testing::run_kept;
 use harness::{Count, Settings, check};
-use producer_consumer::{EXAMPLES, SECTIONS};
-
-/// Every program with the sections' shape: the four sections, then the
-/// other shutdowns.
-fn all() -> Vec<(harness::Section, harness::Run)> {
-    SECTIONS.into_iter().chain(EXAMPLES).collect()
-}
 use proptest::prelude::*;
 
 // ANCHOR: strategy
 /// A section (by index) and settings it accepts.
 fn runs() -> impl Strategy<Value = (usize, Settings)> {
     (
-        0..all().len(),
+        0..checked().len(),
         1..12_usize,
         1..12_usize,
         0..40_usize,
@@ -25,7 +19,7 @@ fn runs() -> impl Strategy<Value = (usize, Settings)> {
         prop_oneof![Just(None), (0..5_usize).prop_map(Some)],
     )
         .prop_map(|(index, producers, consumers, items, seed, capacity)| {
-            let section = all()[index].0;
+            let section = checked()[index];
             let config = Settings {
                 producers: if section.producers == Count::One {
                     1
@@ -53,8 +47,8 @@ proptest! {
 
     #[test]
     fn every_run_keeps_the_rules((index, config) in runs()) {
-        let (section, run) = all()[index];
-        let events = run_kept(&section, run, &config);
+        let section = checked()[index];
+        let events = run_kept(&section, &config);
         let verdict = check(&section, &config, &events);
         prop_assert!(verdict.is_ok(), "{}\n{verdict}", section.command(&config));
     }
@@ -62,7 +56,7 @@ proptest! {
     #[test]
     fn the_command_line_repeats_the_run((index, config) in runs()) {
         // What a failure prints must parse back into the same settings.
-        let (section, _) = all()[index];
+        let section = checked()[index];
         let line = section.command(&config);
         let args = line.split_whitespace().skip(5);
         prop_assert_eq!(harness::cli::parse(&section, args), Ok(config), "{}", line);

@@ -120,7 +120,7 @@ fn run_twin(name: &str, args: &[&str]) -> Option<(std::process::Output, Vec<harn
 
 /// The settings of Rust program `program` with `args`, as it reads them.
 fn rust_settings(program: &str, args: &[&str]) -> (harness::Section, harness::Settings) {
-    let (section, _) = producer_consumer::program(program).expect("a program");
+    let section = harness::programs::named(program).expect("a program");
     let args = [&["--seed", "1", "--time-scale", "0.01"][..], args].concat();
     let settings = harness::cli::parse(&section, args)
         .unwrap_or_else(|error| panic!("{program}: not a run: {error}"));

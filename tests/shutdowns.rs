@@ -9,26 +9,19 @@ use harness::programs::{
     DISCONNECT, EVENT_TIMEOUT, FORGOTTEN_SENDER, SELECT, SHUTDOWN, SHUTDOWN_IMMEDIATE, TASK_DONE,
     watch, watch_output,
 };
+use harness::programs::{MANY_ONE, named, of_kind};
 use harness::testing::{DEADLOCK_BOUND, run_kept, within};
-use harness::{Log, Role, What, check, summary};
-use producer_consumer::{EXAMPLES, SECTIONS};
-
-/// The run of an example's real program, as `run_kept` wants it.
-fn run_of(section: &harness::Section) -> harness::Run {
-    producer_consumer::program(section.name)
-        .expect("an example")
-        .1
-}
+use harness::{Kind, Log, Role, What, check, summary};
 
 #[test]
 fn disconnection_moves_the_same_items_as_each_section() {
     // The same producers, consumers and seed as each tutorial section: the
     // same items made and consumed, without any sentinel.
-    for (section, run) in SECTIONS {
+    for section in of_kind(Kind::Section) {
         let mut config = section.settings(21);
         config.time_scale = 0.0;
-        let tutorial = check(&section, &config, &run_kept(&section, run, &config));
-        let events = run_kept(&DISCONNECT, |c, log| watch(&DISCONNECT, c, log), &config);
+        let tutorial = check(&section, &config, &run_kept(&section, &config));
+        let events = run_kept(&DISCONNECT, &config);
         let verdict = check(&DISCONNECT, &config, &events);
         assert!(
             verdict.is_ok(),
@@ -52,12 +45,12 @@ fn disconnection_moves_the_same_items_as_each_section() {
 
 #[test]
 fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
-    let (many_one, run) = SECTIONS[1];
+    let many_one = MANY_ONE;
     let mut config = many_one.settings(8);
     config.time_scale = 0.0;
-    let barrier = summary(&many_one, &config, &run_kept(&many_one, run, &config));
-    let (section, run) = producer_consumer::program("counting_sentinels").expect("an example");
-    let counting = summary(&section, &config, &run_kept(&section, run, &config));
+    let barrier = summary(&many_one, &config, &run_kept(&many_one, &config));
+    let section = named("counting_sentinels").expect("an example");
+    let counting = summary(&section, &config, &run_kept(&section, &config));
     // Only the name differs.
     assert_eq!(
         counting.replacen("counting_sentinels", "many-one", 1),
@@ -68,7 +61,7 @@ fn counting_sentinels_gives_the_same_summary_as_the_barrier() {
 #[test]
 fn a_panicking_thread_never_hangs_the_run() {
     let mut cases = 0;
-    for (section, run) in EXAMPLES {
+    for section in of_kind(Kind::Example) {
         // Item 0: every thread works on one before anything can stop it
         // (a shutdown or a cancellation comes after a consumer's first item).
         for who in ["producer 1", "producer", "consumer 0", "consumer"] {
@@ -83,7 +76,7 @@ fn a_panicking_thread_never_hangs_the_run() {
                 }
                 let command = section.command(&config);
                 let outcome = within(DEADLOCK_BOUND, &command.clone(), move || {
-                    run(&config, &harness::Log::keeping())
+                    watch(&section, &config, &harness::Log::keeping())
                 });
                 let error = outcome.expect_err("the panic is reported").to_string();
                 assert!(
@@ -96,7 +89,7 @@ fn a_panicking_thread_never_hangs_the_run() {
     }
     assert_eq!(
         cases,
-        2 * 3 * EXAMPLES.len(),
+        2 * 3 * of_kind(Kind::Example).len(),
         "a producer and a consumer, three capacities, every example"
     );
 }
@@ -179,7 +172,7 @@ fn shut_down_once(section: &harness::Section) -> (Vec<harness::Event>, usize, us
     // a wake-up, so that three producers outpace two consumers by
     // construction.
     config.time_scale = 0.2;
-    let events = run_kept(section, run_of(section), &config);
+    let events = run_kept(section, &config);
     let verdict = harness::check(section, &config, &events);
     assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
     let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
@@ -243,7 +236,7 @@ fn after_a_cancellation_no_consumer_starts_another_item() {
     for seed in 0..20 {
         let mut config = section.settings(seed);
         config.time_scale = 0.02;
-        let events = run_kept(&section, run_of(&section), &config);
+        let events = run_kept(&section, &config);
         let command = section.command(&config);
         let verdict = check(&section, &config, &events);
         assert!(verdict.is_ok(), "{command}:\n{verdict}");
@@ -289,7 +282,7 @@ fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
             config.capacity = capacity;
             config.consumers = consumers;
             let command = section.command(&config);
-            let events = run_kept(&section, run_of(&section), &config);
+            let events = run_kept(&section, &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{command}:\n{verdict}");
             let mut put = std::collections::HashSet::new();

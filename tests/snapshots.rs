@@ -6,22 +6,22 @@
 //! event, each producer's items, every consumed item sorted, and the
 //! checker's verdict.
 
+use harness::programs::named;
 use harness::summary;
 use harness::testing::run_kept;
-use producer_consumer::program;
 
 /// How many times each snapshot is repeated, to show it is stable.
 const REPEATS: usize = 20;
 
 // ANCHOR: assert_stable
 fn assert_stable(snapshot: &str, name: &str, capacity: Option<usize>) {
-    let (section, run) = program(name).expect("a section of that name");
+    let section = named(name).expect("a section of that name");
     let mut config = section.settings(42);
     config.time_scale = 0.0;
     config.capacity = capacity;
     insta::allow_duplicates! {
         for _ in 0..REPEATS {
-            let events = run_kept(&section, run, &config);
+            let events = run_kept(&section, &config);
             insta::assert_snapshot!(snapshot, summary(&section, &config, &events));
         }
     }

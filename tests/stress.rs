@@ -4,9 +4,9 @@
 //!
 //! For longer runs: `cargo run --release -p xtask -- stress` (see README).
 
+use harness::programs::checked;
 use harness::testing::run_kept;
 use harness::{Count, Settings, check};
-use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// Threads of a role for a stress run: hundreds where the section has
 /// several, else the one it has.
@@ -20,7 +20,7 @@ fn threads(count: Count, many: usize) -> usize {
 #[test]
 fn hundreds_of_threads_lose_nothing_at_any_capacity() {
     let mut items = 0;
-    for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
+    for section in checked() {
         for capacity in [Some(0), Some(1), Some(64), None] {
             let producers = threads(section.producers, 200);
             let consumers = threads(section.consumers, 200);
@@ -35,7 +35,7 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
                 capacity,
                 panic_at: None,
             };
-            let events = run_kept(&section, run, &config);
+            let events = run_kept(&section, &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
             items += harness::config::total_items(&config);

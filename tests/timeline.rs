@@ -1,24 +1,25 @@
 //! Timelines: the picture of a run must show every thread and every item,
 //! never two things at once in one lane, and always be a well-formed SVG.
 
+use harness::Kind;
+use harness::programs::of_kind;
 use harness::testing::{count_in_svg, run_timed};
 use harness::timeline::{Activity, Timeline};
 use harness::{Role, Settings};
-use producer_consumer::SECTIONS;
 
 fn timeline(name: &str, change: impl Fn(&mut Settings)) -> (Settings, Timeline) {
-    let (section, run) = producer_consumer::program(name).expect("a program of that name");
+    let section = harness::programs::named(name).expect("a program of that name");
     let mut config = section.settings(3);
     config.time_scale = 0.001;
     change(&mut config);
-    let events = run_timed(&section, run, &config);
+    let events = run_timed(&section, &config);
     let timeline = Timeline::from_events(&section, &config, &events);
     (config, timeline)
 }
 
 #[test]
 fn every_thread_has_a_lane_and_every_item_a_work_span() {
-    for (section, _) in SECTIONS {
+    for section in of_kind(Kind::Section) {
         for capacity in [Some(0), Some(1), None] {
             let (config, timeline) = timeline(section.name, |c| c.capacity = capacity);
             let lanes = config.producers + config.consumers;
@@ -51,7 +52,7 @@ fn every_thread_has_a_lane_and_every_item_a_work_span() {
 
 #[test]
 fn spans_never_overlap_within_a_lane() {
-    for (section, _) in SECTIONS {
+    for section in of_kind(Kind::Section) {
         let (_, timeline) = timeline(section.name, |c| c.capacity = Some(1));
         for lane in &timeline.lanes {
             assert!(lane.spans.iter().all(|span| span.start <= span.end));
@@ -67,7 +68,7 @@ fn spans_never_overlap_within_a_lane() {
 
 #[test]
 fn the_sentinel_goes_from_a_producer_through_every_consumer() {
-    for (section, _) in SECTIONS {
+    for section in of_kind(Kind::Section) {
         let (config, timeline) = timeline(section.name, |_| {});
         let path: Vec<Role> = timeline
             .sentinel
@@ -123,11 +124,10 @@ fn empty_and_large_runs_render() {
 
 #[test]
 fn the_same_run_gives_the_same_picture() {
-    let (section, run) = SECTIONS[1];
+    let section = harness::programs::MANY_ONE;
     let config = section.settings(9);
     let events = run_timed(
         &section,
-        run,
         &Settings {
             time_scale: 0.001,
             ..config.clone()
@@ -147,11 +147,11 @@ fn a_run_without_a_sentinel_draws_no_sentinel_path() {
 #[test]
 fn a_shutdown_draws_its_line_and_every_item_it_kept_from_processing() {
     for name in ["shutdown", "shutdown_immediate", "select"] {
-        let (section, run) = producer_consumer::program(name).expect("a program");
+        let section = harness::programs::named(name).expect("a program");
         let mut config = section.settings(42);
         config.time_scale = 0.01;
         config.capacity = Some(2);
-        let events = run_timed(&section, run, &config);
+        let events = run_timed(&section, &config);
         let count =
             |pick: fn(&harness::What) -> bool| events.iter().filter(|(_, e)| pick(&e.what)).count();
         let svg = Timeline::from_events(&section, &config, &events).to_svg();

@@ -403,7 +403,7 @@ mod tests {
 
         barrier: true,
 
-        example: false,
+        kind: crate::config::Kind::Section,
         sentinel: true,
     };
 

@@ -25,6 +25,21 @@ impl Count {
     }
 }
 
+/// Which part of the book a program belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One of the tutorial's four sections: a crate (`cargo run -p NAME`).
+    Section,
+    /// An example beyond the tutorial (`cargo run --example NAME`) that
+    /// keeps the checker's rules.
+    Example,
+    /// An example whose runs end in a failure on purpose (a panic, every
+    /// consumer gone): it has tests of its own.
+    Failure,
+    /// Beyond one process: a crate of its own, whose runs need Redis.
+    Beyond,
+}
+
 /// The fixed shape of a tutorial section: who runs and what it prints.
 #[derive(Debug, Clone, Copy)]
 pub struct Section {
@@ -40,9 +55,8 @@ pub struct Section {
     pub prints_added: bool,
     /// Whether producers wait at a barrier before the sentinel goes out.
     pub barrier: bool,
-    /// Whether it runs as an example (`cargo run --example NAME`) rather
-    /// than as a crate (`cargo run -p NAME`).
-    pub example: bool,
+    /// Which part of the book it belongs to, and so how it runs.
+    pub kind: Kind,
     /// Whether its shutdown is a sentinel (drawn on its timeline).
     pub sentinel: bool,
 }
@@ -53,6 +67,12 @@ pub struct Section {
 pub use common::Settings;
 
 impl Section {
+    /// Whether it runs as an example (`cargo run --example NAME`) rather
+    /// than as a crate (`cargo run -p NAME`).
+    pub fn is_example(&self) -> bool {
+        matches!(self.kind, Kind::Example | Kind::Failure)
+    }
+
     /// What the program says of itself to `common`'s parser.
     pub fn program(&self) -> common::Program {
         common::Program {
@@ -103,7 +123,7 @@ impl Section {
     /// The command that repeats a run with `settings`, to paste into a
     /// shell as it is.
     pub fn command(&self, settings: &Settings) -> String {
-        let how = if self.example { "--example" } else { "-p" };
+        let how = if self.is_example() { "--example" } else { "-p" };
         let args = self.args(settings).join(" ");
         format!("cargo run {how} {} -- {args}", self.name)
     }
@@ -125,7 +145,7 @@ mod tests {
         items: 10,
         prints_added: false,
         barrier: true,
-        example: false,
+        kind: Kind::Section,
         sentinel: true,
     };
 

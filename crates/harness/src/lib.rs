@@ -21,11 +21,7 @@ pub mod threads;
 pub mod timeline;
 
 pub use check::{Verdict, check, check_printed, summary};
-pub use config::{Count, Section, Settings};
+pub use config::{Count, Kind, Section, Settings};
 pub use item::{Item, Message};
 pub use log::{Actor, Event, Log, Role, What};
 pub use threads::Panicked;
-
-/// A program's `run` function: runs the real program with these settings,
-/// recording each line it prints in the log as it arrives.
-pub type Run = fn(&Settings, &Log) -> Result<(), Panicked>;

@@ -9,7 +9,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use crate::config::{Count, Section, Settings};
+use crate::config::{Count, Kind, Section, Settings};
 use crate::log::{Actor, Event, Log, Role, What};
 use crate::threads::Panicked;
 
@@ -22,7 +22,7 @@ const fn section(name: &'static str, producers: Count, consumers: Count, items: 
         items,
         prints_added: false,
         barrier: false,
-        example: false,
+        kind: Kind::Section,
         sentinel: true,
     }
 }
@@ -55,7 +55,7 @@ pub const MANY_MANY: Section = Section {
 /// An example's shape: it runs as `cargo run --example NAME`.
 const fn example(name: &'static str, producers: Count, consumers: Count, items: usize) -> Section {
     Section {
-        example: true,
+        kind: Kind::Example,
         ..section(name, producers, consumers, items)
     }
 }
@@ -129,6 +129,7 @@ pub const ASYNC_CONSUMERS: Section = Section {
 /// `consumer_panic`: one producer, three consumers, one of which panics
 /// halfway (a failure on purpose: the checker's rules do not hold).
 pub const CONSUMER_PANIC: Section = Section {
+    kind: Kind::Failure,
     sentinel: false,
     ..example("consumer_panic", Count::One, Count::Many(3), 10)
 };
@@ -136,15 +137,16 @@ pub const CONSUMER_PANIC: Section = Section {
 /// `consumers_gone`: two producers, two consumers that leave after three
 /// items each (a failure on purpose).
 pub const CONSUMERS_GONE: Section = Section {
+    kind: Kind::Failure,
     prints_added: true,
     sentinel: false,
     ..example("consumers_gone", Count::Many(2), Count::Many(2), 10)
 };
 
-/// The programs on `common`: each prints its own lines (the harness draws
-/// its timeline from them), and ends a run in which a thread panicked with
-/// Rust's exit code for a panic.
-pub const PLAIN: [Section; 16] = [
+/// Every program, in the book's order: the one table to add a program
+/// to. Its kind says where it belongs and how it runs; [`of_kind`] and
+/// [`named`] look in it.
+pub const PROGRAMS: [Section; 17] = [
     ONE_ONE,
     MANY_ONE,
     ONE_MANY,
@@ -161,7 +163,34 @@ pub const PLAIN: [Section; 16] = [
     ASYNC_CONSUMERS,
     CONSUMER_PANIC,
     CONSUMERS_GONE,
+    REDIS_STREAMS,
 ];
+
+/// The programs of kind `kind`, in the book's order.
+pub fn of_kind(kind: Kind) -> Vec<Section> {
+    PROGRAMS.into_iter().filter(|p| p.kind == kind).collect()
+}
+
+/// The four sections, then the examples that keep the checker's rules:
+/// every program the checker's sweeps run in this process's tests.
+pub fn checked() -> Vec<Section> {
+    [of_kind(Kind::Section), of_kind(Kind::Example)].concat()
+}
+
+/// The programs on `common` (all but the Redis one): each prints its own
+/// lines, takes the same flags, and ends a run in which a thread panicked
+/// with Rust's exit code for a panic.
+pub fn plain() -> Vec<Section> {
+    PROGRAMS
+        .into_iter()
+        .filter(|p| p.kind != Kind::Beyond)
+        .collect()
+}
+
+/// The program called `name`.
+pub fn named(name: &str) -> Option<Section> {
+    PROGRAMS.into_iter().find(|p| p.name == name)
+}
 
 /// The exit code of a plain program in which a thread panicked.
 pub const PANICKED: i32 = 101;
@@ -171,7 +200,7 @@ pub const PANICKED: i32 = 101;
 /// --workspace` or `cargo build`, in the same `target/<profile>/` as the
 /// running executable.
 pub fn path_of(section: &Section) -> PathBuf {
-    if section.example {
+    if section.is_example() {
         program_path(&format!("examples/{}", section.name))
     } else {
         program_path(section.name)
@@ -293,6 +322,7 @@ pub fn slowest_stop(timed: &[(Duration, Event)]) -> Duration {
 /// delivery is at least once: an item reclaimed from a consumer that died
 /// may be processed twice.
 pub const REDIS_STREAMS: Section = Section {
+    kind: Kind::Beyond,
     prints_added: true,
     sentinel: false,
     ..section("redis-streams", Count::Many(2), Count::Many(3), 10)

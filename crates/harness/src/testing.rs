@@ -7,7 +7,6 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crate::Run;
 use crate::check::{Verdict, check_printed};
 use crate::cli::parse;
 use crate::config::{Section, Settings};
@@ -53,23 +52,23 @@ where
 }
 // ANCHOR_END: within
 
-/// Runs a program with its `run` (which watches the real program), keeping
-/// its events, within [`DEADLOCK_BOUND`]. Panics if a thread panicked or
-/// the run hung.
-pub fn run_kept(section: &Section, run: Run, config: &Settings) -> Vec<Event> {
-    run_timed(section, run, config)
+/// Runs the real program of `section` with `config` and watches it,
+/// keeping its events, within [`DEADLOCK_BOUND`]. Panics if a thread
+/// panicked or the run hung.
+pub fn run_kept(section: &Section, config: &Settings) -> Vec<Event> {
+    run_timed(section, config)
         .into_iter()
         .map(|(_, event)| event)
         .collect()
 }
 
 /// Like [`run_kept`], with the time of each event.
-pub fn run_timed(section: &Section, run: Run, config: &Settings) -> Vec<(Duration, Event)> {
-    let config = config.clone();
+pub fn run_timed(section: &Section, config: &Settings) -> Vec<(Duration, Event)> {
+    let (section, config) = (*section, config.clone());
     let what = section.command(&config);
     within(DEADLOCK_BOUND, &what.clone(), move || {
         let log = Log::keeping();
-        if let Err(panicked) = run(&config, &log) {
+        if let Err(panicked) = crate::programs::watch(&section, &config, &log) {
             panic!("{what}: {panicked}");
         }
         log.timed_events()

@@ -398,7 +398,9 @@ fn take_one(con: &mut redis::Connection, stream: &str, name: &str) -> String {
         // Fails until the run has made the group: then try again.
         let reply: redis::RedisResult<redis::streams::StreamReadReply> =
             con.xread_options(&[stream], &[">"], &options);
-        taken = reply.ok().and_then(|r| Some(r.keys.first()?.ids.first()?.id.clone()));
+        taken = reply
+            .ok()
+            .and_then(|r| Some(r.keys.first()?.ids.first()?.id.clone()));
         taken.is_some()
     });
     taken.expect("an entry")

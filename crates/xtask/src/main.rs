@@ -26,13 +26,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use harness::Kind;
 use harness::cli::parse;
 use harness::log::parse_output;
 use harness::programs::watch_output;
+use harness::programs::{checked, named};
 use harness::testing::run_program;
 use harness::timeline::Timeline;
 use harness::{Log, Section, check, check_printed};
-use producer_consumer::{EXAMPLES, SECTIONS};
 
 /// The runs the book shows: the file name, the section and its
 /// command-line arguments.
@@ -125,11 +126,8 @@ fn build_programs() -> Result<(), String> {
     if !cfg!(debug_assertions) {
         command.arg("--release");
     }
-    let all = harness::programs::PLAIN
-        .into_iter()
-        .chain([harness::programs::REDIS_STREAMS]);
-    for section in all {
-        if section.example {
+    for section in harness::programs::PROGRAMS {
+        if section.is_example() {
             command.args(["-p", "producer-consumer", "--example", section.name]);
         } else {
             command.args(["-p", section.name]);
@@ -169,7 +167,7 @@ fn sections_flags<'a>(flags: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
 /// it arrives, checks them, and draws the run in `file` from the lines and
 /// the time each arrived.
 fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
-    let Some((section, _)) = producer_consumer::program(program) else {
+    let Some(section) = named(program) else {
         return Err(format!("no section or example named {program}"));
     };
     // Find out now, not after a long run, if the picture cannot be written.
@@ -181,13 +179,13 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
     let (status, stderr) = harness::programs::watch_args(&section, &flags, &log);
     eprint!("{stderr}");
-    if !status.success() && producer_consumer::failure_program(program).is_none() {
+    if !status.success() && !is_failure(program) {
         return Err(format!("{program} failed"));
     }
     let timed = log.timed_events();
     let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
     // The failure examples break the rules on purpose; the others must not.
-    let failure = producer_consumer::failure_program(program).is_some();
+    let failure = is_failure(program);
     let verdict = check_printed(&section, &config, &events);
     if !verdict.is_ok() && !failure {
         return Err(format!("the run broke the rules:\n{verdict}"));
@@ -205,13 +203,22 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn section(name: &str) -> Result<(Section, harness::Run), String> {
-    producer_consumer::program(name).ok_or_else(|| format!("no section or example named {name}"))
+fn section(name: &str) -> Result<Section, String> {
+    named(name).ok_or_else(|| format!("no section or example named {name}"))
+}
+
+/// Whether `name` is a program whose runs end in a failure on purpose.
+fn is_failure(name: &str) -> bool {
+    named(name).is_some_and(|section| section.kind == Kind::Failure)
 }
 
 /// The command a reader types to run `section` with `args`.
 fn command(section: &Section, args: &str) -> String {
-    let how = if section.example { "--example" } else { "-p" };
+    let how = if section.is_example() {
+        "--example"
+    } else {
+        "-p"
+    };
     format!("$ cargo run {how} {} -- {args}", section.name)
 }
 
@@ -225,7 +232,7 @@ fn book_outputs(only: Option<&str>) -> Result<(), String> {
     fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let wanted = |file: &str| only.is_none_or(|prefix| file.starts_with(prefix));
     for &(file, name, args) in BOOK_RUNS.iter().filter(|run| wanted(run.0)) {
-        let (section, _) = section(name)?;
+        let section = section(name)?;
         let config = config_of(&section, args)?;
         let started = Instant::now();
         let log = Log::keeping();
@@ -326,7 +333,7 @@ const FAILURE_RUNS: &[(&str, &str)] = &[
 
 fn failure_outputs(dir: &Path) -> Result<(), String> {
     for &(name, args) in FAILURE_RUNS {
-        let (section, _) = section(name)?;
+        let section = section(name)?;
         let config = config_of(&section, args)?;
         let log = Log::keeping();
         let (_, stderr) = watch_output(&section, &config, &log);
@@ -360,7 +367,7 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
 /// (items of half a second on average), with timeouts of 10, 100 and 1000
 /// ms, and writes the table the book shows: medians over five seeds.
 fn polling_costs(dir: &Path) -> Result<(), String> {
-    let section = section("event_timeout")?.0;
+    let section = section("event_timeout")?;
     let mut table = String::from(
         "| timeout | idle wake-ups, all consumers | slowest stop after the flag |\n\
          |---|---|---|\n",
@@ -418,8 +425,8 @@ fn soak(runs: u64) -> Result<(), String> {
         return Err("the release build failed".to_string());
     }
     let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
-    for (section, _) in SECTIONS.into_iter().chain(EXAMPLES) {
-        let folder = if section.example { "examples" } else { "" };
+    for section in checked() {
+        let folder = if section.is_example() { "examples" } else { "" };
         let exe = workspace_root()
             .join("target/release")
             .join(folder)
@@ -485,9 +492,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
         rest = tail;
     }
     if let Some(names) = &only
-        && let Some(unknown) = names
-            .iter()
-            .find(|name| producer_consumer::program(name).is_none())
+        && let Some(unknown) = names.iter().find(|name| named(name).is_none())
     {
         return Err(format!("--only: no section or example named {unknown}"));
     }
@@ -501,7 +506,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
         only.as_ref()
             .is_none_or(|names| names.contains(&section.name))
     };
-    for (section, run) in SECTIONS.into_iter().chain(EXAMPLES) {
+    for section in checked() {
         if !chosen(&section) {
             continue;
         }
@@ -520,7 +525,8 @@ fn stress(options: &[&str]) -> Result<(), String> {
             harness::cli::accepts(&section, &config)?;
             let clock = Instant::now();
             let log = Log::keeping();
-            run(&config, &log).map_err(|e| format!("{}: {e}", section.command(&config)))?;
+            harness::programs::watch(&section, &config, &log)
+                .map_err(|e| format!("{}: {e}", section.command(&config)))?;
             let verdict = check(&section, &config, &log.events());
             if !verdict.is_ok() {
                 return Err(format!("{}:\n{verdict}", section.command(&config)));

@@ -198,7 +198,7 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
     let json_path = std::env::temp_dir().join(format!("sections-{}.json", std::process::id()));
     let mut rows = Vec::new();
     for name in ["one-one", "many-one", "one-many", "many-many"] {
-        let (section, run) = section(name)?;
+        let section = section(name)?;
         for time_scale in TIME_SCALES {
             let mut rust = Vec::new();
             let mut python = Vec::new();
@@ -216,7 +216,7 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
                 // the arrival of a run's first line to that of its last, so
                 // that neither pays for starting its process.
                 let log = Log::keeping();
-                run(&config, &log).map_err(|e| e.to_string())?;
+                harness::programs::watch(&section, &config, &log).map_err(|e| e.to_string())?;
                 let timed = log.timed_events();
                 let (first, last) = (timed[0].0, timed[timed.len() - 1].0);
                 rust.push(ideal / (last - first).as_secs_f64());
@@ -721,7 +721,7 @@ mod tests {
     #[test]
     fn real_runs_never_beat_the_ideal() {
         for name in ["one-one", "many-one", "one-many", "many-many"] {
-            let (section, run) = section(name).unwrap();
+            let section = section(name).unwrap();
             for (seed, capacity) in [
                 (1, Some(0)),
                 (2, Some(0)),
@@ -743,7 +743,7 @@ mod tests {
                     .collect();
                 let ideal = ideal_makespan(&values, config.consumers, capacity);
                 let clock = Instant::now();
-                run_kept(&section, run, &config);
+                run_kept(&section, &config);
                 let measured = clock.elapsed().as_secs_f64();
                 assert!(
                     measured >= ideal,
