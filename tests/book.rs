@@ -5,8 +5,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use harness::cli::parse;
 use harness::log::parse_output;
+use harness::settings::parse;
 use harness::{Event, Settings, What, check_printed};
 
 fn book_src() -> PathBuf {
@@ -327,7 +327,7 @@ fn the_redis_chapter_s_failure_outputs_are_real() {
     assert!(lost > 0);
     let line = format!(
         "redis-streams: {lost} items of {} added never processed",
-        harness::config::total_items(&config)
+        harness::section::total_items(&config)
     );
     assert_eq!(stderr, std::slice::from_ref(&line));
     let report = fs::read_to_string(book_src().join("outputs/redis-streams-maxlen-report.md"))

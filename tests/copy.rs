@@ -153,7 +153,7 @@ fn check_copy_run(name: &str, exe: &Path, args: &[String]) {
         return;
     }
     let section = section_named(name);
-    let config = harness::cli::parse(&section, args)
+    let config = harness::settings::parse(&section, args)
         .unwrap_or_else(|error| panic!("{name}: not a run: {error}"));
     let verdict = check_printed(&section, &config, &events);
     assert!(verdict.is_ok(), "the copied {name}:\n{verdict}");

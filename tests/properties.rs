@@ -59,6 +59,6 @@ proptest! {
         let section = checked()[index];
         let line = section.command(&config);
         let args = line.split_whitespace().skip(5);
-        prop_assert_eq!(harness::cli::parse(&section, args), Ok(config), "{}", line);
+        prop_assert_eq!(harness::settings::parse(&section, args), Ok(config), "{}", line);
     }
 }

@@ -122,7 +122,7 @@ fn run_twin(name: &str, args: &[&str]) -> Option<(std::process::Output, Vec<harn
 fn rust_settings(program: &str, args: &[&str]) -> (harness::Section, harness::Settings) {
     let section = harness::programs::named(program).expect("a program");
     let args = [&["--seed", "1", "--time-scale", "0.01"][..], args].concat();
-    let settings = harness::cli::parse(&section, args)
+    let settings = harness::settings::parse(&section, args)
         .unwrap_or_else(|error| panic!("{program}: not a run: {error}"));
     (section, settings)
 }

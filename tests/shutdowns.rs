@@ -71,7 +71,7 @@ fn a_panicking_thread_never_hangs_the_run() {
                 config.capacity = capacity;
                 config.consumers = config.consumers.min(1); // So the panic surely happens.
                 config.panic_at = Some((who.to_string(), 0));
-                if harness::cli::accepts(&section, &config).is_err() {
+                if harness::settings::accepts(&section, &config).is_err() {
                     continue; // That thread does not exist in this example.
                 }
                 let command = section.command(&config);

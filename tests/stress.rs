@@ -38,7 +38,7 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
             let events = run_kept(&section, &config);
             let verdict = check(&section, &config, &events);
             assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
-            items += harness::config::total_items(&config);
+            items += harness::section::total_items(&config);
         }
     }
     assert!(items >= 3_300_000, "only {items} items");

@@ -34,7 +34,7 @@ fn every_thread_has_a_lane_and_every_item_a_work_span() {
                     .count();
                 assert_eq!(
                     work,
-                    harness::config::total_items(&config),
+                    harness::section::total_items(&config),
                     "{} {role:?}",
                     section.name
                 );
@@ -43,7 +43,7 @@ fn every_thread_has_a_lane_and_every_item_a_work_span() {
             assert_eq!(count_in_svg(&svg, "lane"), lanes);
             assert_eq!(
                 count_in_svg(&svg, "working"),
-                2 * harness::config::total_items(&config)
+                2 * harness::section::total_items(&config)
             );
             assert_eq!(count_in_svg(&svg, "done"), lanes);
         }
@@ -118,7 +118,7 @@ fn empty_and_large_runs_render() {
     });
     assert_eq!(
         count_in_svg(&large.to_svg(), "working"),
-        2 * harness::config::total_items(&config)
+        2 * harness::section::total_items(&config)
     );
 }
 

@@ -4,9 +4,9 @@
 use std::collections::HashMap;
 use std::fmt::{self, Write};
 
-use crate::config::{Section, Settings};
 use crate::item::{Item, expected_items};
 use crate::log::{Actor, Event, Role, What};
+use crate::section::{Section, Settings};
 
 /// What the checker found in a run: its problems (none for a good run), and
 /// the consumed items, each with the producer that made it.
@@ -403,7 +403,7 @@ mod tests {
 
         barrier: true,
 
-        kind: crate::config::Kind::Section,
+        kind: crate::section::Kind::Section,
         sentinel: true,
     };
 

@@ -7,21 +7,21 @@
 //! `src/main.rs`, or `examples/NAME.rs`) on `common`'s few words. The
 //! harness runs it, as a reader would, and reads what it prints: the
 //! settings it runs with are read by the program's own parser
-//! ([`cli::parse`]), so the two can never disagree.
+//! ([`settings::parse`]), so the two can never disagree.
 
 pub mod check;
-pub mod cli;
-pub mod config;
+pub mod files;
 pub mod item;
 pub mod log;
 pub mod programs;
+pub mod section;
+pub mod settings;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
-pub mod threads;
 pub mod timeline;
 
 pub use check::{Verdict, check, check_printed, summary};
-pub use config::{Count, Kind, Section, Settings};
 pub use item::{Item, Message};
 pub use log::{Actor, Event, Log, Role, What};
-pub use threads::Panicked;
+pub use programs::Panicked;
+pub use section::{Count, Kind, Section, Settings};

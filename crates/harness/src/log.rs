@@ -7,8 +7,8 @@ use std::str::FromStr;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::config::{Count, Section};
 use crate::item::Item;
+use crate::section::{Count, Section};
 
 /// A thread's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

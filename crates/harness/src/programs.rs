@@ -9,9 +9,8 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use crate::config::{Count, Kind, Section, Settings};
 use crate::log::{Actor, Event, Log, Role, What};
-use crate::threads::Panicked;
+use crate::section::{Count, Kind, Section, Settings};
 
 /// A section's shape, with what every section shares.
 const fn section(name: &'static str, producers: Count, consumers: Count, items: usize) -> Section {
@@ -244,9 +243,27 @@ pub fn watch(section: &Section, config: &Settings, log: &Log) -> Result<(), Pani
         .unwrap_or(stderr.trim())
         .to_string();
     Err(Panicked {
-        threads: vec![(section.name.to_string(), message)],
+        program: section.name.to_string(),
+        message,
     })
 }
+
+/// A run that ended with a thread's panic, as [`watch`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Panicked {
+    /// The program's name.
+    pub program: String,
+    /// The panic's message.
+    pub message: String,
+}
+
+impl std::fmt::Display for Panicked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} panicked: {}", self.program, self.message)
+    }
+}
+
+impl std::error::Error for Panicked {}
 
 /// As [`watch`], but hands back how the program ended and what it wrote
 /// on stderr (a report after the run, a panic's message).

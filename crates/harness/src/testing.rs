@@ -8,10 +8,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::check::{Verdict, check_printed};
-use crate::cli::parse;
-use crate::config::{Section, Settings};
 use crate::log::{Event, Log, What, parse_output};
 use crate::programs;
+use crate::section::{Section, Settings};
+use crate::settings::parse;
 
 pub mod processes;
 pub mod redis_server;
@@ -257,7 +257,7 @@ pub fn assert_timeline_drawn(section: &Section) {
         let made = |e: &&Event| matches!(e.what, What::Added(_) | What::Refused(_));
         events.iter().filter(made).count()
     } else {
-        crate::config::total_items(&config)
+        crate::section::total_items(&config)
     };
     assert_eq!(count("working"), made + verdict.consumed.len());
 }

@@ -27,10 +27,10 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use harness::Kind;
-use harness::cli::parse;
 use harness::log::parse_output;
 use harness::programs::watch_output;
 use harness::programs::{checked, named};
+use harness::settings::parse;
 use harness::testing::run_program;
 use harness::timeline::Timeline;
 use harness::{Log, Section, check, check_printed};
@@ -172,7 +172,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     };
     // Find out now, not after a long run, if the picture cannot be written.
     let path = Path::new(file);
-    harness::cli::check_writable(path).map_err(|e| format!("cannot write {file}: {e}"))?;
+    harness::files::check_writable(path).map_err(|e| format!("cannot write {file}: {e}"))?;
     let config = parse(&section, sections_flags(flags))?;
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
@@ -192,7 +192,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     }
     let svg = Timeline::from_events(&section, &config, &timed).to_svg();
     // FILE keeps what it held until a whole new picture replaces it.
-    harness::cli::replace_file(path, svg.as_bytes()).map_err(|e| format!("{file}: {e}"))?;
+    harness::files::replace_file(path, svg.as_bytes()).map_err(|e| format!("{file}: {e}"))?;
     eprintln!("timeline written to {file}");
     Ok(())
 }
@@ -522,7 +522,7 @@ fn stress(options: &[&str]) -> Result<(), String> {
             config.time_scale = 0.0;
             config.capacity = capacity;
             // The program's own limits (threads, items) apply here too.
-            harness::cli::accepts(&section, &config)?;
+            harness::settings::accepts(&section, &config)?;
             let clock = Instant::now();
             let log = Log::keeping();
             harness::programs::watch(&section, &config, &log)
@@ -531,14 +531,14 @@ fn stress(options: &[&str]) -> Result<(), String> {
             if !verdict.is_ok() {
                 return Err(format!("{}:\n{verdict}", section.command(&config)));
             }
-            items += harness::config::total_items(&config);
+            items += harness::section::total_items(&config);
             println!(
                 "{:<18} capacity {:<9} {:>4} producers {:>4} consumers {:>9} items: ok in {:.1} s",
                 section.name,
                 capacity.map_or("unbounded".to_string(), |c| c.to_string()),
                 config.producers,
                 config.consumers,
-                harness::config::total_items(&config),
+                harness::section::total_items(&config),
                 clock.elapsed().as_secs_f64()
             );
         }

@@ -62,7 +62,7 @@ pub struct Section {
 }
 
 /// The settings of one run: the programs' own type, read by their own
-/// parser ([`crate::cli::parse`]), so the harness cannot hold a setting
+/// parser ([`crate::settings::parse`]), so the harness cannot hold a setting
 /// that a program would refuse.
 pub use common::Settings;
 
@@ -169,7 +169,7 @@ mod tests {
             "cargo run -p many-many -- --producers 3 --consumers 5 --items 10 --seed 1 \
              --time-scale 1 --capacity 0 --panic-at consumer-4:2"
         );
-        let parsed = crate::cli::parse(&MANY_MANY, MANY_MANY.args(&settings));
+        let parsed = crate::settings::parse(&MANY_MANY, MANY_MANY.args(&settings));
         assert_eq!(parsed, Ok(settings));
     }
 }

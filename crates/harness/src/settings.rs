@@ -1,0 +1,81 @@
+//! A program's command line, read as the program itself reads it: with
+//! `common`'s parser, so that the harness can never accept settings the
+//! program refuses, or the other way round.
+
+use crate::section::{Section, Settings};
+
+/// Reads a program's arguments (without its name) into its settings, with
+/// the program's own parser, or says why the program refuses them, in the
+/// one line it prints (or the help text, for `--help`).
+pub fn parse<I, T>(section: &Section, args: I) -> Result<Settings, String>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<String>,
+{
+    let args = args.into_iter().map(Into::into);
+    match common::parse::<Settings>(&section.program(), args) {
+        Ok((settings, _)) => Ok(settings),
+        Err(help) if !help.use_stderr() => Err(help.to_string()),
+        Err(error) => Err(common::one_line(&error)),
+    }
+}
+
+/// Whether a run of `section` with `settings` is one the program accepts
+/// (its threads exist, it can finish): an error says why not.
+pub fn accepts(section: &Section, settings: &Settings) -> Result<(), String> {
+    parse(section, section.args(settings)).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::programs::ONE_MANY;
+
+    fn parse_args(args: &[&str]) -> Result<Settings, String> {
+        parse(&ONE_MANY, args.iter().copied())
+    }
+
+    #[test]
+    fn flags_set_the_config() {
+        let request = parse_args(&[
+            "--items",
+            "4",
+            "--seed",
+            "9",
+            "--time-scale",
+            "0.5",
+            "--capacity",
+            "0",
+            "--consumers",
+            "7",
+            "--panic-at",
+            "consumer-6:3",
+        ]);
+        let expected = Settings {
+            producers: 1,
+            consumers: 7,
+            items: 4,
+            seed: 9,
+            time_scale: 0.5,
+            capacity: Some(0),
+            panic_at: Some(("consumer 6".into(), 3)),
+        };
+        assert_eq!(request, Ok(expected));
+    }
+
+    #[test]
+    fn what_the_program_refuses_is_refused() {
+        for args in [
+            &["--items", "abc"][..],
+            &["--consumers", "0"],
+            &["--producers", "2"],
+            &["--panic-at", "consumer-3:0"],
+        ] {
+            assert!(parse_args(args).is_err(), "{args:?}");
+        }
+        let mut settings = ONE_MANY.settings(1);
+        assert_eq!(accepts(&ONE_MANY, &settings), Ok(()));
+        settings.consumers = 0;
+        assert!(accepts(&ONE_MANY, &settings).is_err());
+    }
+}
