@@ -141,23 +141,37 @@ impl Timeline {
             rebuilt = with_marks(section, config, events);
             &rebuilt
         };
-        let barrier = section.barrier;
-        let mut lanes: Vec<Lane> = Vec::new();
-        let mut lane_of: HashMap<Actor, usize> = HashMap::new();
-        // Per lane: the time its current stretch began, and the item being
-        // worked on.
-        let mut since: Vec<f64> = Vec::new();
-        let mut working: Vec<Option<(f64, Item)>> = Vec::new();
-        let mut added_at: HashMap<(usize, u64), f64> = HashMap::new();
-        let mut taken_at: Vec<(f64, (usize, u64))> = Vec::new();
-        let mut sentinel = Vec::new();
-        let mut stopped = Vec::new();
-        let mut shut_down = None;
-        let mut lost = Vec::new();
-        let mut end: f64 = 0.0;
+        let mut drawing = Drawing::new(section.barrier, events);
+        for (at, event) in events {
+            drawing.apply(at.as_secs_f64(), event);
+        }
+        drawing.finish(section, config)
+    }
+}
 
-        // One lane per thread, from its first line on: producers first,
-        // then consumers, each in number order, as a reader looks for them.
+/// A timeline being built, event by event.
+struct Drawing {
+    /// Whether the producers meet at a barrier before the sentinel.
+    barrier: bool,
+    lanes: Vec<Lane>,
+    lane_of: HashMap<Actor, usize>,
+    /// Per lane: the time its current stretch began, and the item being
+    /// worked on.
+    since: Vec<f64>,
+    working: Vec<Option<(f64, Item)>>,
+    added_at: HashMap<(usize, u64), f64>,
+    taken_at: Vec<(f64, (usize, u64))>,
+    sentinel: Vec<(usize, f64)>,
+    stopped: Vec<(usize, f64)>,
+    shut_down: Option<f64>,
+    lost: Vec<(usize, f64, Item, &'static str)>,
+    end: f64,
+}
+
+impl Drawing {
+    /// One lane per thread, from its first line on: producers first, then
+    /// consumers, each in number order, as a reader looks for them.
+    fn new(barrier: bool, events: &[(Duration, Event)]) -> Drawing {
         let mut first_seen: Vec<(Actor, f64)> = Vec::new();
         for (at, event) in events {
             if !first_seen.iter().any(|(actor, _)| *actor == event.actor) {
@@ -165,131 +179,154 @@ impl Timeline {
             }
         }
         first_seen.sort_by_key(|(actor, _)| (actor.role == Role::Consumer, actor.id));
-        for (actor, t) in first_seen {
-            lane_of.insert(actor, lanes.len());
-            lanes.push(Lane {
+        let lanes: Vec<Lane> = first_seen
+            .iter()
+            .map(|&(actor, running)| Lane {
                 actor,
-                running: t,
+                running,
                 spans: Vec::new(),
                 done: None,
-            });
-            since.push(t);
-            working.push(None);
+            })
+            .collect();
+        Drawing {
+            barrier,
+            lane_of: (lanes.iter().enumerate())
+                .map(|(index, lane)| (lane.actor, index))
+                .collect(),
+            since: lanes.iter().map(|lane| lane.running).collect(),
+            working: vec![None; lanes.len()],
+            lanes,
+            added_at: HashMap::new(),
+            taken_at: Vec::new(),
+            sentinel: Vec::new(),
+            stopped: Vec::new(),
+            shut_down: None,
+            lost: Vec::new(),
+            end: 0.0,
         }
+    }
 
-        for (at, event) in events {
-            let t = at.as_secs_f64();
-            end = end.max(t);
-            let lane = lane_of[&event.actor];
-            let role = event.actor.role;
-            // Ends the lane's current stretch at `until`, as `activity`.
-            // A work span is kept even when it has no width (read from the
-            // outside, two lines can arrive at once): it still names its item.
-            let mut close = |activity: Activity, until: f64, item: Option<Item>| {
-                let start = std::mem::replace(&mut since[lane], until);
-                if until > start || (activity == Activity::Working && until == start) {
-                    lanes[lane].spans.push(Span {
-                        activity,
-                        start,
-                        end: until,
-                        item,
-                    });
-                }
-            };
-            match event.what {
-                What::Running => since[lane] = t,
-                What::Working(item) => {
-                    if role == Role::Consumer {
-                        // Until now the consumer was waiting in `recv`.
-                        close(Activity::WaitingForItem, t, None);
-                        taken_at.push((t, key(&item)));
-                    }
-                    since[lane] = t;
-                    working[lane] = Some((t, item));
-                }
-                What::Worked(item) => {
-                    close(Activity::Working, t, Some(item));
-                    working[lane] = None;
-                }
-                What::Added(item) => {
-                    // From the end of the work to here, `send` was waiting.
-                    close(Activity::WaitingForRoom, t, None);
-                    added_at.insert(key(&item), t);
-                }
-                What::Got(_) | What::Reclaimed(_) | What::Duplicated(_) => since[lane] = t,
-                What::ShutDown => {
-                    since[lane] = t;
-                    shut_down = shut_down.or(Some(t));
-                }
-                What::Refused(item) => {
-                    close(Activity::WaitingForRoom, t, None);
-                    lost.push((lane, t, item, "refused"));
-                }
-                What::Dropped(item) => {
-                    since[lane] = t;
-                    taken_at.push((t, key(&item)));
-                    lost.push((lane, t, item, "dropped"));
-                }
-                // Until now the producer waited for the consumers, in `join`.
-                What::Joined => close(Activity::AtBarrier, t, None),
-                What::SendingSentinel => {
-                    if barrier {
-                        close(Activity::AtBarrier, t, None);
-                    }
-                    since[lane] = t;
-                    sentinel.push((lane, t));
-                }
-                What::Done | What::Killed => {
-                    match role {
-                        // A consumer waits in `recv` until the sentinel comes.
-                        Role::Consumer => {
-                            close(Activity::WaitingForItem, t, None);
-                            stopped.push((lane, t));
-                        }
-                        // A producer that did not send the sentinel was at the
-                        // barrier; the one that did was sending it.
-                        Role::Producer if barrier && !sentinel.iter().any(|&(l, _)| l == lane) => {
-                            close(Activity::AtBarrier, t, None)
-                        }
-                        Role::Producer => close(Activity::WaitingForRoom, t, None),
-                    }
-                    lanes[lane].done = Some(t);
-                }
-            }
+    /// Ends lane `lane`'s current stretch at `until`, as `activity`. A work
+    /// span is kept even when it has no width (read from the outside, two
+    /// lines can arrive at once): it still names its item.
+    fn close(&mut self, lane: usize, activity: Activity, until: f64, item: Option<Item>) {
+        let start = std::mem::replace(&mut self.since[lane], until);
+        if until > start || (activity == Activity::Working && until == start) {
+            self.lanes[lane].spans.push(Span {
+                activity,
+                start,
+                end: until,
+                item,
+            });
         }
+    }
+
+    /// What `event`, at time `t`, ends or begins in its thread's lane.
+    fn apply(&mut self, t: f64, event: &Event) {
+        self.end = self.end.max(t);
+        let lane = self.lane_of[&event.actor];
+        match event.what {
+            What::Running | What::Got(_) | What::Reclaimed(_) | What::Duplicated(_) => {
+                self.since[lane] = t
+            }
+            What::Working(item) => {
+                if event.actor.role == Role::Consumer {
+                    // Until now the consumer was waiting in `recv`.
+                    self.close(lane, Activity::WaitingForItem, t, None);
+                    self.taken_at.push((t, key(&item)));
+                }
+                self.since[lane] = t;
+                self.working[lane] = Some((t, item));
+            }
+            What::Worked(item) => {
+                self.close(lane, Activity::Working, t, Some(item));
+                self.working[lane] = None;
+            }
+            What::Added(item) => {
+                // From the end of the work to here, `send` was waiting.
+                self.close(lane, Activity::WaitingForRoom, t, None);
+                self.added_at.insert(key(&item), t);
+            }
+            What::ShutDown => {
+                self.since[lane] = t;
+                self.shut_down = self.shut_down.or(Some(t));
+            }
+            What::Refused(item) => {
+                self.close(lane, Activity::WaitingForRoom, t, None);
+                self.lost.push((lane, t, item, "refused"));
+            }
+            What::Dropped(item) => {
+                self.since[lane] = t;
+                self.taken_at.push((t, key(&item)));
+                self.lost.push((lane, t, item, "dropped"));
+            }
+            // Until now the producer waited for the consumers, in `join`.
+            What::Joined => self.close(lane, Activity::AtBarrier, t, None),
+            What::SendingSentinel => {
+                if self.barrier {
+                    self.close(lane, Activity::AtBarrier, t, None);
+                }
+                self.since[lane] = t;
+                self.sentinel.push((lane, t));
+            }
+            What::Done | What::Killed => self.ended(lane, event.actor.role, t),
+        }
+    }
+
+    /// Thread `lane` (of role `role`) ended at `t`: what it was doing until
+    /// then.
+    fn ended(&mut self, lane: usize, role: Role, t: f64) {
+        let sent = self.sentinel.iter().any(|&(l, _)| l == lane);
+        match role {
+            // A consumer waits in `recv` until the sentinel comes.
+            Role::Consumer => {
+                self.close(lane, Activity::WaitingForItem, t, None);
+                self.stopped.push((lane, t));
+            }
+            // A producer that did not send the sentinel was at the
+            // barrier; the one that did was sending it.
+            Role::Producer if self.barrier && !sent => {
+                self.close(lane, Activity::AtBarrier, t, None);
+            }
+            Role::Producer => self.close(lane, Activity::WaitingForRoom, t, None),
+        }
+        self.lanes[lane].done = Some(t);
+    }
+
+    /// The timeline, once every event is in.
+    fn finish(mut self, section: &Section, config: &Settings) -> Timeline {
         // A thread that panicked mid-work: its last span ends with the run.
-        for (lane, open) in working.iter().enumerate() {
+        for (lane, open) in self.working.iter().enumerate() {
             if let Some((start, item)) = *open {
-                lanes[lane].spans.push(Span {
+                self.lanes[lane].spans.push(Span {
                     activity: Activity::Working,
                     start,
-                    end,
+                    end: self.end,
                     item: Some(item),
                 });
             }
         }
-        sentinel.sort_by(|a, b| a.1.total_cmp(&b.1));
+        self.sentinel.sort_by(|a, b| a.1.total_cmp(&b.1));
         // Without a sentinel (a shutdown by disconnection), there is no path.
-        if !sentinel.is_empty() {
-            sentinel.extend(stopped);
+        if !self.sentinel.is_empty() {
+            self.sentinel.extend(self.stopped);
         }
-
         Timeline {
             title: section.name.to_string(),
             settings: settings(config),
-            lanes,
+            lanes: self.lanes,
             // At capacity 0 nothing ever waits in the buffer: each item goes
             // straight from a producer's hands to a consumer's.
             buffer: if config.capacity == Some(0) {
                 vec![(0.0, 0)]
             } else {
-                buffer_levels(&added_at, &taken_at, config.capacity)
+                buffer_levels(&self.added_at, &self.taken_at, config.capacity)
             },
             capacity: config.capacity,
-            sentinel,
-            shut_down,
-            lost,
-            end,
+            sentinel: self.sentinel,
+            shut_down: self.shut_down,
+            lost: self.lost,
+            end: self.end,
         }
     }
 }
@@ -445,25 +482,42 @@ const LANE_GAP: f64 = 6.0;
 const CHART: f64 = 60.0;
 const FONT: &str = "font-family:sans-serif";
 
+/// Where things go in a picture: the time scale and the rows.
+struct Frame {
+    /// The run's end, in seconds (1 for an empty run).
+    end: f64,
+    /// The lanes' bottom edge.
+    lanes_bottom: f64,
+    /// The time axis.
+    axis_y: f64,
+    /// The buffer chart's top and bottom.
+    chart_top: f64,
+    chart_bottom: f64,
+    /// The legend's first row.
+    legend_y: f64,
+    /// Whether the legend explains a shutdown (no sentinel, but a
+    /// shutdown line or items it refused or dropped).
+    shutdown_legend: bool,
+}
+
+impl Frame {
+    /// The x of time `t`.
+    fn x(&self, t: f64) -> f64 {
+        LEFT + (WIDTH - LEFT - RIGHT) * (t / self.end)
+    }
+
+    /// The top of lane number `lane`.
+    fn lane_y(lane: usize) -> f64 {
+        TOP + lane as f64 * (LANE + LANE_GAP)
+    }
+}
+
 impl Timeline {
     /// Draws the timeline as an SVG document: lanes, time axis, the buffer
     /// chart under them, and a legend.
     pub fn to_svg(&self) -> String {
-        let plot = WIDTH - LEFT - RIGHT;
-        let end = if self.end > 0.0 { self.end } else { 1.0 };
-        let x = |t: f64| LEFT + plot * (t / end);
-        let lane_y = |lane: usize| TOP + lane as f64 * (LANE + LANE_GAP);
-        let lanes_bottom = lane_y(self.lanes.len());
-        let axis_y = lanes_bottom + 4.0;
-        let chart_top = axis_y + 34.0;
-        let chart_bottom = chart_top + CHART;
-        let legend_y = chart_bottom + 34.0;
-        // A run shut down from the consumer side has no sentinel, but a
-        // shutdown line and the items it refused or dropped.
-        let shutdown_legend =
-            self.sentinel.is_empty() && (self.shut_down.is_some() || !self.lost.is_empty());
-        let height = legend_y + if shutdown_legend { 70.0 } else { 50.0 };
-
+        let frame = self.frame();
+        let height = frame.legend_y + if frame.shutdown_legend { 70.0 } else { 50.0 };
         let mut document = Document::new()
             .set("viewBox", format!("0 0 {WIDTH} {}", round(height)))
             .set("width", WIDTH)
@@ -477,115 +531,134 @@ impl Timeline {
             )
             .add(text(LEFT, 24.0, &self.title, 17.0, "start").set("font-weight", "bold"))
             .add(text(LEFT, 44.0, &self.settings, 14.0, "start"));
-
-        // The lanes.
         for (index, lane) in self.lanes.iter().enumerate() {
-            let y = lane_y(index);
-            let mut group = Group::new()
-                .set("class", "lane")
-                .set("data-actor", lane.actor.to_string())
-                .add(text(
-                    LEFT - 8.0,
-                    y + LANE * 0.72,
-                    &lane.actor.to_string(),
-                    14.0,
-                    "end",
-                ))
-                .add(
-                    Line::new()
-                        .set("x1", round(x(lane.running)))
-                        .set("x2", round(x(lane.done.unwrap_or(self.end))))
-                        .set("y1", round(y + LANE / 2.0))
-                        .set("y2", round(y + LANE / 2.0))
-                        .set("stroke", "#999999")
-                        .set("stroke-width", 1),
-                );
-            for span in &lane.spans {
-                let (x1, x2) = (x(span.start), x(span.end));
-                let mut rect = Rectangle::new()
-                    .set("class", span.activity.class())
-                    .set("x", round(x1))
-                    .set("y", round(y))
-                    .set("width", round((x2 - x1).max(0.3)))
-                    .set("height", LANE)
-                    .set("fill", span.activity.colour())
-                    .add(Title::new(describe(lane.actor, span)));
-                if span.activity == Activity::Working {
-                    rect = rect.set("stroke", "white").set("stroke-width", 0.5);
-                }
-                group = group.add(rect);
-                if let Some(item) = span.item {
-                    let label = item.i.to_string();
-                    // Label the span only where the number fits inside it.
-                    if x2 - x1 >= 8.0 * label.len() as f64 + 4.0 {
-                        let label = text((x1 + x2) / 2.0, y + LANE * 0.72, &label, 13.0, "middle")
-                            .set("fill", "white")
-                            .set("pointer-events", "none");
-                        group = group.add(label);
-                    }
-                }
-            }
-            if let Some(done) = lane.done {
-                let mark = Rectangle::new()
-                    .set("class", "done")
-                    .set("x", round(x(done) - 1.0))
-                    .set("y", round(y - 2.0))
-                    .set("width", 2)
-                    .set("height", LANE + 4.0)
-                    .set("fill", "black")
-                    .add(Title::new(format!(
-                        "{}: Done at {}",
-                        lane.actor,
-                        seconds(done)
-                    )));
-                group = group.add(mark);
-            }
-            document = document.add(group);
+            document = document.add(self.lane(&frame, index, lane));
         }
-
-        // The sentinel's path, over the lanes.
         if !self.sentinel.is_empty() {
-            let points: Vec<String> = self
-                .sentinel
-                .iter()
-                .map(|&(lane, t)| format!("{},{}", round(x(t)), round(lane_y(lane) + LANE / 2.0)))
-                .collect();
-            let mut group = Group::new().set("class", "sentinel").add(
-                Polyline::new()
-                    .set("points", points.join(" "))
-                    .set("fill", "none")
-                    .set("stroke", SENTINEL)
-                    .set("stroke-width", 2)
-                    .set("stroke-dasharray", "5 3"),
-            );
-            for &(lane, t) in &self.sentinel {
-                let who = self.lanes[lane].actor;
-                let what = match who.role {
-                    Role::Producer => "sends the sentinel",
-                    Role::Consumer => "reads the sentinel and stops",
-                };
-                group = group.add(
-                    Circle::new()
-                        .set("cx", round(x(t)))
-                        .set("cy", round(lane_y(lane) + LANE / 2.0))
-                        .set("r", 4)
-                        .set("fill", SENTINEL)
-                        .add(Title::new(format!("{who} {what} at {}", seconds(t)))),
-                );
-            }
-            document = document.add(group);
+            document = document.add(self.sentinel_path(&frame));
         }
+        document = self.shutdown_marks(&frame, document);
+        document = document
+            .add(axis(&frame))
+            .add(self.buffer_chart(&frame))
+            .add(self.legend(&frame));
+        let mut svg = document.to_string();
+        svg.push('\n');
+        svg
+    }
 
-        // The shutdown, across the lanes, and the items it kept from being
-        // processed.
+    /// The picture's geometry, from the number of lanes and the run's end.
+    fn frame(&self) -> Frame {
+        let lanes_bottom = Frame::lane_y(self.lanes.len());
+        let axis_y = lanes_bottom + 4.0;
+        let chart_top = axis_y + 34.0;
+        let chart_bottom = chart_top + CHART;
+        Frame {
+            end: if self.end > 0.0 { self.end } else { 1.0 },
+            lanes_bottom,
+            axis_y,
+            chart_top,
+            chart_bottom,
+            legend_y: chart_bottom + 34.0,
+            shutdown_legend: self.sentinel.is_empty()
+                && (self.shut_down.is_some() || !self.lost.is_empty()),
+        }
+    }
+
+    /// One thread's lane: its name, its line from start to end, a box per
+    /// span (numbered where the number fits), and its end.
+    fn lane(&self, frame: &Frame, index: usize, lane: &Lane) -> Group {
+        let y = Frame::lane_y(index);
+        let mut group = Group::new()
+            .set("class", "lane")
+            .set("data-actor", lane.actor.to_string())
+            .add(text(
+                LEFT - 8.0,
+                y + LANE * 0.72,
+                &lane.actor.to_string(),
+                14.0,
+                "end",
+            ))
+            .add(
+                Line::new()
+                    .set("x1", round(frame.x(lane.running)))
+                    .set("x2", round(frame.x(lane.done.unwrap_or(self.end))))
+                    .set("y1", round(y + LANE / 2.0))
+                    .set("y2", round(y + LANE / 2.0))
+                    .set("stroke", "#999999")
+                    .set("stroke-width", 1),
+            );
+        for span in &lane.spans {
+            group = span_boxes(frame, y, lane.actor, span, group);
+        }
+        if let Some(done) = lane.done {
+            let mark = Rectangle::new()
+                .set("class", "done")
+                .set("x", round(frame.x(done) - 1.0))
+                .set("y", round(y - 2.0))
+                .set("width", 2)
+                .set("height", LANE + 4.0)
+                .set("fill", "black")
+                .add(Title::new(format!(
+                    "{}: Done at {}",
+                    lane.actor,
+                    seconds(done)
+                )));
+            group = group.add(mark);
+        }
+        group
+    }
+
+    /// The sentinel's path, over the lanes, with a dot where each thread
+    /// sent or read it.
+    fn sentinel_path(&self, frame: &Frame) -> Group {
+        let at = |lane: usize, t: f64| (round(frame.x(t)), round(Frame::lane_y(lane) + LANE / 2.0));
+        let points: Vec<String> = self
+            .sentinel
+            .iter()
+            .map(|&(lane, t)| {
+                let (x, y) = at(lane, t);
+                format!("{x},{y}")
+            })
+            .collect();
+        let mut group = Group::new().set("class", "sentinel").add(
+            Polyline::new()
+                .set("points", points.join(" "))
+                .set("fill", "none")
+                .set("stroke", SENTINEL)
+                .set("stroke-width", 2)
+                .set("stroke-dasharray", "5 3"),
+        );
+        for &(lane, t) in &self.sentinel {
+            let who = self.lanes[lane].actor;
+            let what = match who.role {
+                Role::Producer => "sends the sentinel",
+                Role::Consumer => "reads the sentinel and stops",
+            };
+            let (cx, cy) = at(lane, t);
+            group = group.add(
+                Circle::new()
+                    .set("cx", cx)
+                    .set("cy", cy)
+                    .set("r", 4)
+                    .set("fill", SENTINEL)
+                    .add(Title::new(format!("{who} {what} at {}", seconds(t)))),
+            );
+        }
+        group
+    }
+
+    /// The shutdown, across the lanes, and the items it kept from being
+    /// processed.
+    fn shutdown_marks(&self, frame: &Frame, mut document: Document) -> Document {
         if let Some(t) = self.shut_down {
             document = document.add(
                 Line::new()
                     .set("class", "shutdown")
-                    .set("x1", round(x(t)))
-                    .set("x2", round(x(t)))
+                    .set("x1", round(frame.x(t)))
+                    .set("x2", round(frame.x(t)))
                     .set("y1", round(TOP - 4.0))
-                    .set("y2", round(lanes_bottom))
+                    .set("y2", round(frame.lanes_bottom))
                     .set("stroke", "black")
                     .set("stroke-width", 1.5)
                     .set("stroke-dasharray", "2 2")
@@ -597,8 +670,9 @@ impl Timeline {
         }
         for &(lane, t, item, what) in &self.lost {
             let who = self.lanes[lane].actor;
+            let y = Frame::lane_y(lane) + LANE * 0.78;
             document = document.add(
-                text(x(t), lane_y(lane) + LANE * 0.78, "\u{2715}", 16.0, "middle")
+                text(frame.x(t), y, "\u{2715}", 16.0, "middle")
                     .set("class", what)
                     .set("fill", "black")
                     .add(Title::new(format!(
@@ -607,119 +681,92 @@ impl Timeline {
                     ))),
             );
         }
+        document
+    }
 
-        // The time axis.
-        let mut axis = Group::new().set("class", "axis").add(
-            Line::new()
-                .set("x1", LEFT)
-                .set("x2", WIDTH - RIGHT)
-                .set("y1", round(axis_y))
-                .set("y2", round(axis_y))
-                .set("stroke", "black"),
-        );
-        let step = tick_step(end);
-        let mut tick = 0.0;
-        while tick <= end + step * 1e-9 {
-            axis = axis
-                .add(
-                    Line::new()
-                        .set("x1", round(x(tick)))
-                        .set("x2", round(x(tick)))
-                        .set("y1", round(axis_y))
-                        .set("y2", round(axis_y + 4.0))
-                        .set("stroke", "black"),
-                )
-                .add(text(x(tick), axis_y + 18.0, &seconds(tick), 13.0, "middle"));
-            tick += step;
-        }
-        document = document.add(axis);
-
-        // Items in the buffer, as a step chart.
+    /// Items in the buffer, as a step chart, with its peak and capacity.
+    fn buffer_chart(&self, frame: &Frame) -> Group {
         let peak = self.buffer.iter().map(|&(_, n)| n).max().unwrap_or(0);
         let top = peak.max(1) as f64;
-        let y = |n: usize| chart_bottom - CHART * (n as f64 / top);
-        let mut path = format!("M{},{}", round(x(0.0)), round(y(0)));
-        let mut level = 0;
-        for &(t, n) in &self.buffer {
-            let _ = write!(
-                path,
-                " L{},{} L{},{}",
-                round(x(t)),
-                round(y(level)),
-                round(x(t)),
-                round(y(n))
-            );
-            level = n;
-        }
-        let _ = write!(
-            path,
-            " L{},{} L{},{} Z",
-            round(x(end)),
-            round(y(level)),
-            round(x(end)),
-            round(y(0))
-        );
+        let y = |n: usize| frame.chart_bottom - CHART * (n as f64 / top);
         let mut chart = Group::new()
             .set("class", "buffer")
             .add(text(
                 LEFT - 8.0,
-                chart_top + 14.0,
+                frame.chart_top + 14.0,
                 "in the buffer",
                 14.0,
                 "end",
             ))
             .add(text(
                 LEFT - 8.0,
-                chart_top + 32.0,
+                frame.chart_top + 32.0,
                 &format!("(peak {peak})"),
                 13.0,
                 "end",
             ))
             .add(
                 Path::new()
-                    .set("d", path)
+                    .set("d", self.buffer_outline(frame, &y))
                     .set("fill", "#56B4E9")
                     .set("fill-opacity", 0.6)
                     .set("stroke", "#0072B2")
                     .set("stroke-width", 1),
             )
-            .add(
-                Line::new()
-                    .set("x1", LEFT)
-                    .set("x2", WIDTH - RIGHT)
-                    .set("y1", round(chart_bottom))
-                    .set("y2", round(chart_bottom))
-                    .set("stroke", "black"),
-            );
+            .add(horizontal(frame.chart_bottom).set("stroke", "black"));
         if self.capacity == Some(0) {
             let note = "none: at capacity 0, each item passes straight from producer to consumer";
-            chart = chart.add(text(LEFT + 8.0, chart_bottom - 8.0, note, 14.0, "start"));
+            let y = frame.chart_bottom - 8.0;
+            chart = chart.add(text(LEFT + 8.0, y, note, 14.0, "start"));
         }
         if let Some(capacity) = self.capacity.filter(|&c| c > 0 && c <= peak) {
+            let full = format!("full: capacity {capacity}");
             chart = chart
                 .add(
-                    Line::new()
-                        .set("x1", LEFT)
-                        .set("x2", WIDTH - RIGHT)
-                        .set("y1", round(y(capacity)))
-                        .set("y2", round(y(capacity)))
+                    horizontal(y(capacity))
                         .set("stroke", "#D55E00")
                         .set("stroke-dasharray", "4 3"),
                 )
                 .add(
-                    text(
-                        WIDTH - RIGHT,
-                        y(capacity) - 4.0,
-                        &format!("full: capacity {capacity}"),
-                        13.0,
-                        "end",
-                    )
-                    .set("fill", "#D55E00"),
+                    text(WIDTH - RIGHT, y(capacity) - 4.0, &full, 13.0, "end")
+                        .set("fill", "#D55E00"),
                 );
         }
-        document = document.add(chart);
+        chart
+    }
 
-        // The legend, in two rows.
+    /// The outline of the buffer's step chart, as an SVG path, with `y`
+    /// the height of a count of items.
+    fn buffer_outline(&self, frame: &Frame, y: &dyn Fn(usize) -> f64) -> String {
+        let x = |t: f64| round(frame.x(t));
+        let mut path = format!("M{},{}", x(0.0), round(y(0)));
+        let mut level = 0;
+        for &(t, n) in &self.buffer {
+            let _ = write!(
+                path,
+                " L{},{} L{},{}",
+                x(t),
+                round(y(level)),
+                x(t),
+                round(y(n))
+            );
+            level = n;
+        }
+        let end = frame.end;
+        let _ = write!(
+            path,
+            " L{},{} L{},{} Z",
+            x(end),
+            round(y(level)),
+            x(end),
+            round(y(0))
+        );
+        path
+    }
+
+    /// The legend: the activities in two rows, then what the marks mean.
+    fn legend(&self, frame: &Frame) -> Group {
+        let legend_y = frame.legend_y;
         let mut legend = Group::new().set("class", "legend");
         for (n, activity) in Activity::ALL.into_iter().enumerate() {
             let (lx, ly) = (
@@ -738,7 +785,24 @@ impl Timeline {
                 .add(text(lx + 28.0, ly + 11.0, activity.legend(), 14.0, "start"));
         }
         let lx = LEFT + 660.0;
-        legend = if shutdown_legend {
+        legend = self.shutdown_or_sentinel_legend(frame, lx, legend);
+        legend
+            .add(
+                Rectangle::new()
+                    .set("x", lx + 10.0)
+                    .set("y", legend_y + 20.0)
+                    .set("width", 2)
+                    .set("height", 16)
+                    .set("fill", "black"),
+            )
+            .add(text(lx + 28.0, legend_y + 33.0, "Done", 14.0, "start"))
+    }
+
+    /// The legend's row for how the run ended: a shutdown, the sentinel's
+    /// path, or nothing (shut down by disconnection).
+    fn shutdown_or_sentinel_legend(&self, frame: &Frame, lx: f64, legend: Group) -> Group {
+        let legend_y = frame.legend_y;
+        if frame.shutdown_legend {
             legend
                 .add(
                     Line::new()
@@ -760,6 +824,7 @@ impl Timeline {
                     "start",
                 ))
         } else if !self.sentinel.is_empty() {
+            let path = "the sentinel's path";
             legend
                 .add(
                     Line::new()
@@ -771,32 +836,74 @@ impl Timeline {
                         .set("stroke-width", 2)
                         .set("stroke-dasharray", "5 3"),
                 )
-                .add(text(
-                    lx + 28.0,
-                    legend_y + 10.0,
-                    "the sentinel's path",
-                    14.0,
-                    "start",
-                ))
+                .add(text(lx + 28.0, legend_y + 10.0, path, 14.0, "start"))
         } else {
-            legend // Shut down by disconnection: no sentinel to show.
-        };
-        legend = legend
-            .add(
-                Rectangle::new()
-                    .set("x", lx + 10.0)
-                    .set("y", legend_y + 20.0)
-                    .set("width", 2)
-                    .set("height", 16)
-                    .set("fill", "black"),
-            )
-            .add(text(lx + 28.0, legend_y + 33.0, "Done", 14.0, "start"));
-        document = document.add(legend);
-
-        let mut svg = document.to_string();
-        svg.push('\n');
-        svg
+            legend
+        }
     }
+}
+
+/// The boxes of one span of lane `actor` (top at `y`), added to `group`:
+/// the span, and its item's number where it fits inside.
+fn span_boxes(frame: &Frame, y: f64, actor: Actor, span: &Span, group: Group) -> Group {
+    let (x1, x2) = (frame.x(span.start), frame.x(span.end));
+    let mut rect = Rectangle::new()
+        .set("class", span.activity.class())
+        .set("x", round(x1))
+        .set("y", round(y))
+        .set("width", round((x2 - x1).max(0.3)))
+        .set("height", LANE)
+        .set("fill", span.activity.colour())
+        .add(Title::new(describe(actor, span)));
+    if span.activity == Activity::Working {
+        rect = rect.set("stroke", "white").set("stroke-width", 0.5);
+    }
+    let group = group.add(rect);
+    let Some(item) = span.item else {
+        return group;
+    };
+    let label = item.i.to_string();
+    if x2 - x1 < 8.0 * label.len() as f64 + 4.0 {
+        return group;
+    }
+    let label = text((x1 + x2) / 2.0, y + LANE * 0.72, &label, 13.0, "middle")
+        .set("fill", "white")
+        .set("pointer-events", "none");
+    group.add(label)
+}
+
+/// The time axis, with a tick and its time at each step.
+fn axis(frame: &Frame) -> Group {
+    let axis_y = frame.axis_y;
+    let mut axis = Group::new()
+        .set("class", "axis")
+        .add(horizontal(axis_y).set("stroke", "black"));
+    let step = tick_step(frame.end);
+    let mut tick = 0.0;
+    while tick <= frame.end + step * 1e-9 {
+        let x = frame.x(tick);
+        axis = axis
+            .add(
+                Line::new()
+                    .set("x1", round(x))
+                    .set("x2", round(x))
+                    .set("y1", round(axis_y))
+                    .set("y2", round(axis_y + 4.0))
+                    .set("stroke", "black"),
+            )
+            .add(text(x, axis_y + 18.0, &seconds(tick), 13.0, "middle"));
+        tick += step;
+    }
+    axis
+}
+
+/// A line across the plot at height `y`.
+fn horizontal(y: f64) -> Line {
+    Line::new()
+        .set("x1", LEFT)
+        .set("x2", WIDTH - RIGHT)
+        .set("y1", round(y))
+        .set("y2", round(y))
 }
 
 const SENTINEL: &str = "#CC79A7";
