@@ -59,207 +59,314 @@ pub fn expected_actors(section: &Section, config: &Settings) -> Vec<Actor> {
 /// The items the producers make are known from the seed, so the checker
 /// works on printed output as well as on kept events.
 pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict {
+    let run = Run::new(section, config, events);
     let mut problems = Vec::new();
-    let actors = expected_actors(section, config);
-
-    // Status lines: one Running first and one Done last, per thread.
-    let mut per_actor: HashMap<Actor, Vec<What>> = HashMap::new();
-    for event in events {
-        if !actors.contains(&event.actor) {
-            problems.push(format!("unexpected thread: {:?}", event.to_string()));
-        }
-        per_actor.entry(event.actor).or_default().push(event.what);
-    }
-    for actor in &actors {
-        let whats = per_actor.get(actor).map(Vec::as_slice).unwrap_or(&[]);
-        let count = |wanted: What| whats.iter().filter(|&&w| w == wanted).count();
-        if whats.first() != Some(&What::Running) || count(What::Running) != 1 {
-            problems.push(format!("{actor} must print `Running` once, first"));
-        }
-        // A process that was killed cannot print `Done`: the program that
-        // started it prints `Killed` for it instead.
-        let ends = count(What::Done) + count(What::Killed);
-        if !matches!(whats.last(), Some(What::Done | What::Killed)) || ends != 1 {
-            problems.push(format!("{actor} must print `Done` once, last"));
-        }
-    }
-
-    // Which (producer, item) each printed item is, found by its value.
-    let made: Vec<Vec<Item>> = (0..config.producers)
-        .map(|p| expected_items(config.seed, p, config.items))
-        .collect();
-    let mut maker: HashMap<(usize, u64), usize> = HashMap::new();
-    for (producer, items) in made.iter().enumerate() {
-        for item in items {
-            maker.insert((item.i, item.value.to_bits()), producer);
-        }
-    }
-    let maker_of = |item: &Item| maker.get(&(item.i, item.value.to_bits())).copied();
-
-    // A shutdown ends a producer early: its first refused item, and nothing
-    // after it, stays out of the buffer.
-    let shut_down = events.iter().any(|e| e.what == What::ShutDown);
-    let producers: Vec<Actor> = actors
-        .iter()
-        .copied()
-        .filter(|a| a.role == Role::Producer)
-        .collect();
-    let mut sent: Vec<&[Item]> = made.iter().map(Vec::as_slice).collect();
-    for (p, actor) in producers.iter().enumerate() {
-        let refused: Vec<Item> = events
-            .iter()
-            .filter(|e| e.actor == *actor)
-            .filter_map(|e| match e.what {
-                What::Refused(item) => Some(item),
-                _ => None,
-            })
-            .collect();
-        match refused.as_slice() {
-            [] => {}
-            [item] if made[p].get(item.i) == Some(item) && shut_down => {
-                sent[p] = &made[p][..item.i];
-            }
-            _ => problems.push(format!(
-                "{actor} may have one item refused, one of its own, and only after a shutdown"
-            )),
-        }
-    }
-
-    let mut consumed = Vec::new();
-    let mut times_taken: HashMap<(usize, usize), usize> = HashMap::new();
-    let mut last_seen: HashMap<(Actor, usize), usize> = HashMap::new();
-    let mut added: HashMap<Actor, Vec<Item>> = HashMap::new();
-    let mut dropped = 0;
-    let mut never_consumed = Vec::new();
-    // Items a consumer took over from one that died, and how many times.
-    let mut reclaimed: HashMap<(usize, u64), usize> = HashMap::new();
-    for event in events {
-        match event.what {
-            What::Got(item)
-            | What::Reclaimed(item)
-            | What::Duplicated(item)
-            | What::Dropped(item) => {
-                let producer = maker_of(&item);
-                if let What::Reclaimed(_) = event.what {
-                    *reclaimed.entry((item.i, item.value.to_bits())).or_default() += 1;
-                }
-                if let What::Got(_) | What::Reclaimed(_) | What::Duplicated(_) = event.what {
-                    consumed.push((producer, item));
-                } else {
-                    dropped += 1;
-                    if !shut_down {
-                        problems.push(format!("{item} was dropped, but nobody shut down"));
-                    }
-                }
-                match producer {
-                    None => problems.push(format!("{item} was taken but never produced")),
-                    Some(p) => {
-                        *times_taken.entry((p, item.i)).or_default() += 1;
-                        if let What::Got(_) = event.what
-                            && let Some(&before) = last_seen.get(&(event.actor, p))
-                            && before >= item.i
-                        {
-                            problems.push(format!(
-                                "{} got item {} of producer {p} after item {before}",
-                                event.actor, item.i
-                            ));
-                        }
-                        // A reclaimed item is an old one, out of order by
-                        // nature; so is the late end of a claimed one.
-                        if !matches!(event.what, What::Reclaimed(_) | What::Duplicated(_)) {
-                            last_seen.insert((event.actor, p), item.i);
-                        }
-                    }
-                }
-            }
-            What::Added(item) => added.entry(event.actor).or_default().push(item),
-            What::Running
-            | What::Done
-            | What::Working(_)
-            | What::Worked(_)
-            | What::SendingSentinel
-            | What::Refused(_)
-            | What::ShutDown
-            | What::Joined
-            | What::Killed => {}
-        }
-        if let What::Got(item)
-        | What::Reclaimed(item)
-        | What::Duplicated(item)
-        | What::Added(item)
-        | What::Refused(item)
-        | What::Dropped(item) = event.what
-            && !(0.0..1.0).contains(&item.value)
-        {
-            problems.push(format!("{item} has a value outside [0, 1)"));
-        }
-    }
-
-    // Delivery at least once: an item taken over from a consumer that died
-    // may have been processed by it before; once more per reclaim at most.
-    let mut repeats = 0;
-    for (p, items) in made.iter().enumerate() {
-        for (k, item) in items.iter().enumerate() {
-            let wanted = usize::from(k < sent[p].len());
-            let again = reclaimed.get(&(item.i, item.value.to_bits())).copied();
-            match (times_taken.get(&(p, item.i)).copied().unwrap_or(0), wanted) {
-                (n, w) if n == w => {}
-                (n, 1) if n > 1 && n - 1 <= again.unwrap_or(0) => repeats += n - 1,
-                (0, _) => {
-                    problems.push(format!("item {item} of producer {p} was never consumed"));
-                    never_consumed.push((p, *item));
-                }
-                (n, 0) => problems.push(format!(
-                    "item {item} of producer {p} was taken {n} times, but never put in the buffer"
-                )),
-                (n, _) => problems.push(format!(
-                    "item {item} of producer {p} was consumed {n} times"
-                )),
-            }
-        }
-    }
-    let put: usize = sent.iter().map(|items| items.len()).sum();
-    if consumed.len() - repeats + dropped != put {
-        problems.push(format!(
-            "{} items consumed and {dropped} dropped, but {put} were put in the buffer \
-             ({} producers x {} items, less any refused)",
-            consumed.len(),
-            config.producers,
-            config.items
-        ));
-    }
-
-    // `added` events: exactly the items the producer put, in order. Kept
-    // events always have them; printed output has them where the section
-    // prints them, which `check_printed` checks.
-    for (p, actor) in producers.iter().enumerate() {
-        let added = added.get(actor).map(Vec::as_slice).unwrap_or(&[]);
-        if (section.prints_added || !added.is_empty()) && added != sent[p] {
-            problems.push(format!("{actor} must add each of its items once, in order"));
-        }
-    }
-
-    // Work marks: each start is followed by the end of the same item before
-    // the thread does anything else, so no thread works on two at once.
-    for actor in &actors {
-        let mut working = None;
-        for what in per_actor.get(actor).map(Vec::as_slice).unwrap_or(&[]) {
-            match (*what, working) {
-                (What::Working(item), None) => working = Some(item),
-                (What::Worked(item), Some(open)) if item == open => working = None,
-                (What::Working(_) | What::Worked(_), _) | (_, Some(_)) => {
-                    problems.push(format!("{actor} has work marks out of place"));
-                    break;
-                }
-                _ => {}
-            }
-        }
-    }
-
+    run.status_lines(&mut problems);
+    let sent = run.sent(&mut problems);
+    let taken = run.taken(&mut problems);
+    let never_consumed = run.counts(&sent, &taken, &mut problems);
+    run.added_in_order(&sent, &taken.added, &mut problems);
+    run.work_marks(&mut problems);
     Verdict {
         problems,
-        consumed,
+        consumed: taken.consumed,
         never_consumed,
+    }
+}
+
+/// A run under check: its settings, its events by thread, and the items
+/// its producers made (known from the seed).
+struct Run<'a> {
+    section: &'a Section,
+    config: &'a Settings,
+    events: &'a [Event],
+    /// The threads the run must show, producers first.
+    actors: Vec<Actor>,
+    /// What each thread printed, in order.
+    per_actor: HashMap<Actor, Vec<What>>,
+    /// Each producer's items.
+    made: Vec<Vec<Item>>,
+    /// Which producer made the item `(i, value bits)`.
+    maker: HashMap<(usize, u64), usize>,
+    /// Whether a consumer shut the queue down.
+    shut_down: bool,
+}
+
+/// What the consumers took, as the events say.
+struct Taken {
+    /// Every item a consumer got, with its producer, in printed order.
+    consumed: Vec<(Option<usize>, Item)>,
+    /// How many times each `(producer, i)` was taken (got or dropped).
+    times: HashMap<(usize, usize), usize>,
+    /// How many times each item was reclaimed from a consumer that died.
+    reclaimed: HashMap<(usize, u64), usize>,
+    /// Items dropped by a shutdown.
+    dropped: usize,
+    /// Each producer's `added` items, in order.
+    added: HashMap<Actor, Vec<Item>>,
+}
+
+impl<'a> Run<'a> {
+    fn new(section: &'a Section, config: &'a Settings, events: &'a [Event]) -> Run<'a> {
+        let mut per_actor: HashMap<Actor, Vec<What>> = HashMap::new();
+        for event in events {
+            per_actor.entry(event.actor).or_default().push(event.what);
+        }
+        let made: Vec<Vec<Item>> = (0..config.producers)
+            .map(|p| expected_items(config.seed, p, config.items))
+            .collect();
+        let mut maker = HashMap::new();
+        for (producer, items) in made.iter().enumerate() {
+            for item in items {
+                maker.insert((item.i, item.value.to_bits()), producer);
+            }
+        }
+        Run {
+            section,
+            config,
+            events,
+            actors: expected_actors(section, config),
+            per_actor,
+            made,
+            maker,
+            shut_down: events.iter().any(|e| e.what == What::ShutDown),
+        }
+    }
+
+    /// The producer that made `item`, if any did.
+    fn maker_of(&self, item: &Item) -> Option<usize> {
+        self.maker.get(&(item.i, item.value.to_bits())).copied()
+    }
+
+    /// The producers, in number order.
+    fn producers(&self) -> impl Iterator<Item = Actor> + '_ {
+        self.actors
+            .iter()
+            .copied()
+            .filter(|a| a.role == Role::Producer)
+    }
+
+    /// What thread `actor` printed.
+    fn printed_by(&self, actor: &Actor) -> &[What] {
+        self.per_actor.get(actor).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Status lines: one `Running` first and one `Done` last, per thread,
+    /// and no thread the run does not have.
+    fn status_lines(&self, problems: &mut Vec<String>) {
+        for event in self.events {
+            if !self.actors.contains(&event.actor) {
+                problems.push(format!("unexpected thread: {:?}", event.to_string()));
+            }
+        }
+        for actor in &self.actors {
+            let whats = self.printed_by(actor);
+            let count = |wanted: What| whats.iter().filter(|&&w| w == wanted).count();
+            if whats.first() != Some(&What::Running) || count(What::Running) != 1 {
+                problems.push(format!("{actor} must print `Running` once, first"));
+            }
+            // A process that was killed cannot print `Done`: the program that
+            // started it prints `Killed` for it instead.
+            let ends = count(What::Done) + count(What::Killed);
+            if !matches!(whats.last(), Some(What::Done | What::Killed)) || ends != 1 {
+                problems.push(format!("{actor} must print `Done` once, last"));
+            }
+        }
+    }
+
+    /// The items each producer put in the buffer: all it made, except
+    /// that a shutdown ends a producer early: its first refused item, and
+    /// nothing after it, stays out.
+    fn sent(&self, problems: &mut Vec<String>) -> Vec<&[Item]> {
+        let made = &self.made;
+        let mut sent: Vec<&[Item]> = made.iter().map(Vec::as_slice).collect();
+        for (p, actor) in self.producers().enumerate() {
+            let refused: Vec<Item> = self
+                .printed_by(&actor)
+                .iter()
+                .filter_map(|what| match what {
+                    What::Refused(item) => Some(*item),
+                    _ => None,
+                })
+                .collect();
+            match refused.as_slice() {
+                [] => {}
+                [item] if made[p].get(item.i) == Some(item) && self.shut_down => {
+                    sent[p] = &made[p][..item.i];
+                }
+                _ => problems.push(format!(
+                    "{actor} may have one item refused, one of its own, and only after a shutdown"
+                )),
+            }
+        }
+        sent
+    }
+
+    /// What the consumers took, with what is wrong in each line: an item
+    /// nobody made, dropped with no shutdown, out of its producer's order,
+    /// or with a value outside `[0, 1)`.
+    fn taken(&self, problems: &mut Vec<String>) -> Taken {
+        let mut taken = Taken {
+            consumed: Vec::new(),
+            times: HashMap::new(),
+            reclaimed: HashMap::new(),
+            dropped: 0,
+            added: HashMap::new(),
+        };
+        let mut last_seen: HashMap<(Actor, usize), usize> = HashMap::new();
+        for event in self.events {
+            match event.what {
+                What::Got(item)
+                | What::Reclaimed(item)
+                | What::Duplicated(item)
+                | What::Dropped(item) => {
+                    self.take(event, item, &mut taken, problems);
+                    if let Some(p) = self.maker_of(&item) {
+                        in_order(event, item, p, &mut last_seen, problems);
+                    }
+                }
+                What::Added(item) => taken.added.entry(event.actor).or_default().push(item),
+                _ => {}
+            }
+            if let What::Got(item)
+            | What::Reclaimed(item)
+            | What::Duplicated(item)
+            | What::Added(item)
+            | What::Refused(item)
+            | What::Dropped(item) = event.what
+                && !(0.0..1.0).contains(&item.value)
+            {
+                problems.push(format!("{item} has a value outside [0, 1)"));
+            }
+        }
+        taken
+    }
+
+    /// Counts one item a consumer took (or a shutdown dropped).
+    fn take(&self, event: &Event, item: Item, taken: &mut Taken, problems: &mut Vec<String>) {
+        let producer = self.maker_of(&item);
+        if let What::Reclaimed(_) = event.what {
+            let key = (item.i, item.value.to_bits());
+            *taken.reclaimed.entry(key).or_default() += 1;
+        }
+        if let What::Dropped(_) = event.what {
+            taken.dropped += 1;
+            if !self.shut_down {
+                problems.push(format!("{item} was dropped, but nobody shut down"));
+            }
+        } else {
+            taken.consumed.push((producer, item));
+        }
+        match producer {
+            None => problems.push(format!("{item} was taken but never produced")),
+            Some(p) => *taken.times.entry((p, item.i)).or_default() += 1,
+        }
+    }
+
+    /// Every item put in the buffer taken once, and the totals agree;
+    /// returns the items never consumed. Delivery is at least once: an
+    /// item taken over from a consumer that died may have been processed
+    /// by it before; once more per reclaim at most.
+    fn counts(
+        &self,
+        sent: &[&[Item]],
+        taken: &Taken,
+        problems: &mut Vec<String>,
+    ) -> Vec<(usize, Item)> {
+        let mut never_consumed = Vec::new();
+        let mut repeats = 0;
+        for (p, items) in self.made.iter().enumerate() {
+            for (k, item) in items.iter().enumerate() {
+                let wanted = usize::from(k < sent[p].len());
+                let again = taken.reclaimed.get(&(item.i, item.value.to_bits()));
+                match (taken.times.get(&(p, item.i)).copied().unwrap_or(0), wanted) {
+                    (n, w) if n == w => {}
+                    (n, 1) if n > 1 && n - 1 <= again.copied().unwrap_or(0) => repeats += n - 1,
+                    (0, _) => {
+                        problems.push(format!("item {item} of producer {p} was never consumed"));
+                        never_consumed.push((p, *item));
+                    }
+                    (n, 0) => problems.push(format!(
+                        "item {item} of producer {p} was taken {n} times, but never put in the buffer"
+                    )),
+                    (n, _) => problems.push(format!(
+                        "item {item} of producer {p} was consumed {n} times"
+                    )),
+                }
+            }
+        }
+        let put: usize = sent.iter().map(|items| items.len()).sum();
+        let (consumed, dropped) = (taken.consumed.len(), taken.dropped);
+        if consumed - repeats + dropped != put {
+            problems.push(format!(
+                "{consumed} items consumed and {dropped} dropped, but {put} were put in the buffer \
+                 ({} producers x {} items, less any refused)",
+                self.config.producers, self.config.items
+            ));
+        }
+        never_consumed
+    }
+
+    /// `added` events: exactly the items the producer put, in order. Kept
+    /// events always have them; printed output has them where the section
+    /// prints them, which `check_printed` checks.
+    fn added_in_order(
+        &self,
+        sent: &[&[Item]],
+        added: &HashMap<Actor, Vec<Item>>,
+        problems: &mut Vec<String>,
+    ) {
+        for (p, actor) in self.producers().enumerate() {
+            let added = added.get(&actor).map(Vec::as_slice).unwrap_or(&[]);
+            if (self.section.prints_added || !added.is_empty()) && added != sent[p] {
+                problems.push(format!("{actor} must add each of its items once, in order"));
+            }
+        }
+    }
+
+    /// Work marks: each start is followed by the end of the same item
+    /// before the thread does anything else, so no thread works on two at
+    /// once.
+    fn work_marks(&self, problems: &mut Vec<String>) {
+        for actor in &self.actors {
+            let mut working = None;
+            for what in self.printed_by(actor) {
+                match (*what, working) {
+                    (What::Working(item), None) => working = Some(item),
+                    (What::Worked(item), Some(open)) if item == open => working = None,
+                    (What::Working(_) | What::Worked(_), _) | (_, Some(_)) => {
+                        problems.push(format!("{actor} has work marks out of place"));
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// Each consumer gets each producer's items in order: `item`, made by
+/// producer `p`, must come after the last one `event`'s consumer got.
+fn in_order(
+    event: &Event,
+    item: Item,
+    p: usize,
+    last_seen: &mut HashMap<(Actor, usize), usize>,
+    problems: &mut Vec<String>,
+) {
+    if let What::Got(_) = event.what
+        && let Some(&before) = last_seen.get(&(event.actor, p))
+        && before >= item.i
+    {
+        problems.push(format!(
+            "{} got item {} of producer {p} after item {before}",
+            event.actor, item.i
+        ));
+    }
+    // A reclaimed item is an old one, out of order by nature; so is the
+    // late end of a claimed one.
+    if !matches!(event.what, What::Reclaimed(_) | What::Duplicated(_)) {
+        last_seen.insert((event.actor, p), item.i);
     }
 }
 
