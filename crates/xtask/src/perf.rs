@@ -389,6 +389,18 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
         machine()
     );
 
+    md.push_str(&times_table(results));
+    let (table, batches) = batches_table(results);
+    md.push_str(&table);
+    md.push_str(&efficiency_table(efficiency));
+    md.push_str(&targets_table(results, &batches, efficiency, minutes));
+    md
+}
+
+/// The table of time per message: a row per topology and capacity, a
+/// column per channel.
+fn times_table(results: &Results) -> String {
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "### Time per message\n\nMedian time per message over criterion's samples \
@@ -448,6 +460,13 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
          always unbounded.\n"
     );
 
+    md
+}
+
+/// Batches of flume against the ring buffer, and each batch size's share
+/// of the ring buffer's throughput.
+fn batches_table(results: &Results) -> (String, Vec<f64>) {
+    let mut md = String::new();
     let _ = writeln!(md, "### Batches against a ring buffer\n");
     let _ = writeln!(
         md,
@@ -481,6 +500,12 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
         );
     }
 
+    (md, batches)
+}
+
+/// The section programs against their ideal, in Rust and in Python.
+fn efficiency_table(efficiency: &[Efficiency]) -> String {
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "\n### The section programs against their ideal\n\nIdeal makespan divided by \
@@ -507,7 +532,17 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
         );
     }
 
-    // The targets, checked.
+    md
+}
+
+/// The targets, each measured and marked met or missed.
+fn targets_table(
+    results: &Results,
+    batches: &[f64],
+    efficiency: &[Efficiency],
+    minutes: f64,
+) -> String {
+    let mut md = String::new();
     let get = |group: &str, channel: &str, capacity: &str| {
         results
             .get(&(group.into(), channel.into(), capacity.into()))
@@ -569,32 +604,45 @@ fn markdown(results: &Results, efficiency: &[Efficiency], minutes: f64) -> Strin
     md
 }
 
+/// The charts' width, and where the bars start.
+const CHART_WIDTH: f64 = 960.0;
+const CHART_LEFT: f64 = 190.0;
+/// One bar's height.
+const BAR: f64 = 7.0;
+/// A colour per channel, in `CHANNELS`' order.
+const COLOURS: [&str; 7] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
+];
+/// A group of bars: one per channel, and a gap.
+const GROUP_HEIGHT: f64 = BAR * CHANNELS.len() as f64 + 8.0;
+/// A panel: a group per topology, its title and its axis.
+const PANEL_HEIGHT: f64 = GROUP_HEIGHT * TOPOLOGIES.len() as f64 + 56.0;
+const LEGEND_HEIGHT: f64 = 60.0;
+
+/// The x of `ns` nanoseconds, on a logarithmic axis from 10 ns to 1 ms.
+fn bar_x(ns: f64) -> f64 {
+    let (low, high) = (10.0_f64, 1e6_f64);
+    let plot = CHART_WIDTH - CHART_LEFT - 30.0;
+    CHART_LEFT + plot * ((ns.clamp(low, high) / low).log10() / (high / low).log10())
+}
+
+/// A chart's text at (`x`, `y`).
+fn label(x: f64, y: f64, content: String, size: f64, anchor: &str) -> Text {
+    Text::new(content)
+        .set("x", x)
+        .set("y", y)
+        .set("font-size", size)
+        .set("text-anchor", anchor.to_string())
+}
+
 /// Bar charts of time per message: one panel per capacity, one group of
 /// bars per topology, one bar per channel, on a logarithmic axis.
 fn chart(results: &Results) -> String {
-    const WIDTH: f64 = 960.0;
-    const LEFT: f64 = 190.0;
-    const BAR: f64 = 7.0;
-    const COLOURS: [&str; 7] = [
-        "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999",
-    ];
-    let (low, high) = (10.0_f64, 1e6_f64); // 10 ns to 1 ms
-    let plot = WIDTH - LEFT - 30.0;
-    let x = |ns: f64| LEFT + plot * ((ns.clamp(low, high) / low).log10() / (high / low).log10());
-    let text = |x: f64, y: f64, content: String, size: f64, anchor: &str| {
-        Text::new(content)
-            .set("x", x)
-            .set("y", y)
-            .set("font-size", size)
-            .set("text-anchor", anchor.to_string())
-    };
-    let group_height = BAR * CHANNELS.len() as f64 + 8.0;
-    let panel_height = group_height * TOPOLOGIES.len() as f64 + 56.0;
-    let legend_height = 60.0;
-    let height = 50.0 + panel_height * CAPACITIES.len() as f64 + legend_height;
+    let height = 50.0 + PANEL_HEIGHT * CAPACITIES.len() as f64 + LEGEND_HEIGHT;
+    let title = "Time per message (log scale; shorter is faster)";
     let mut document = Document::new()
-        .set("viewBox", format!("0 0 {WIDTH} {height}"))
-        .set("width", WIDTH)
+        .set("viewBox", format!("0 0 {CHART_WIDTH} {height}"))
+        .set("width", CHART_WIDTH)
         .set("height", height)
         .set("style", "font-family:sans-serif")
         .add(
@@ -603,87 +651,87 @@ fn chart(results: &Results) -> String {
                 .set("height", "100%")
                 .set("fill", "white"),
         )
-        .add(
-            text(
-                LEFT,
-                26.0,
-                "Time per message (log scale; shorter is faster)".into(),
-                17.0,
-                "start",
-            )
-            .set("font-weight", "bold"),
-        );
+        .add(label(CHART_LEFT, 26.0, title.into(), 17.0, "start").set("font-weight", "bold"));
     for (panel, capacity) in CAPACITIES.iter().enumerate() {
-        let top = 50.0 + panel as f64 * panel_height;
-        let mut group = Group::new().set("class", "panel").add(
-            text(LEFT, top + 14.0, capacity_title(capacity), 15.0, "start")
-                .set("font-weight", "bold"),
+        let top = 50.0 + panel as f64 * PANEL_HEIGHT;
+        document = document.add(chart_panel(results, capacity, top));
+    }
+    let mut svg = document.add(chart_legend(height)).to_string();
+    svg.push('\n');
+    svg
+}
+
+/// The panel of capacity `capacity`, from `top` down: its title, its
+/// axis, and a group of bars per topology.
+fn chart_panel(results: &Results, capacity: &str, top: f64) -> Group {
+    let mut group = Group::new().set("class", "panel").add(
+        label(
+            CHART_LEFT,
+            top + 14.0,
+            capacity_title(capacity),
+            15.0,
+            "start",
+        )
+        .set("font-weight", "bold"),
+    );
+    for exponent in 1..=6 {
+        let ns = 10f64.powi(exponent);
+        let gx = bar_x(ns);
+        let bottom = top + PANEL_HEIGHT;
+        group = group
+            .add(
+                Line::new()
+                    .set("x1", gx)
+                    .set("x2", gx)
+                    .set("y1", top + 20.0)
+                    .set("y2", bottom - 30.0)
+                    .set("stroke", "#DDDDDD"),
+            )
+            .add(label(gx, bottom - 16.0, tick(ns), 12.0, "middle"));
+    }
+    for (row, &(producers, consumers)) in TOPOLOGIES.iter().enumerate() {
+        let y0 = top + 22.0 + row as f64 * GROUP_HEIGHT;
+        let name = format!(
+            "{producers} producer{} / {consumers} consumer{}",
+            plural(producers),
+            plural(consumers)
         );
-        for exponent in 1..=6 {
-            let ns = 10f64.powi(exponent);
-            let gx = x(ns);
-            group = group
-                .add(
-                    Line::new()
-                        .set("x1", gx)
-                        .set("x2", gx)
-                        .set("y1", top + 20.0)
-                        .set("y2", top + panel_height - 30.0)
-                        .set("stroke", "#DDDDDD"),
-                )
-                .add(text(
-                    gx,
-                    top + panel_height - 16.0,
-                    tick(ns),
-                    12.0,
-                    "middle",
-                ));
-        }
-        for (row, (producers, consumers)) in TOPOLOGIES.iter().enumerate() {
-            let y0 = top + 22.0 + row as f64 * group_height;
-            let label = format!(
-                "{producers} producer{} / {consumers} consumer{}",
-                plural(*producers),
-                plural(*consumers)
+        let middle = y0 + GROUP_HEIGHT / 2.0;
+        group = group.add(label(CHART_LEFT - 8.0, middle, name, 12.0, "end"));
+        for (bar, channel) in CHANNELS.iter().enumerate() {
+            let key = (
+                format!("p{producers}c{consumers}"),
+                channel.to_string(),
+                capacity.to_string(),
             );
-            group = group.add(text(
-                LEFT - 8.0,
-                y0 + group_height / 2.0,
-                label,
-                12.0,
-                "end",
-            ));
-            for (bar, channel) in CHANNELS.iter().enumerate() {
-                let key = (
-                    format!("p{producers}c{consumers}"),
-                    channel.to_string(),
-                    capacity.to_string(),
+            if let Some(samples) = results.get(&key) {
+                let m = median(samples);
+                group = group.add(
+                    Rectangle::new()
+                        .set("x", CHART_LEFT)
+                        .set("y", y0 + bar as f64 * BAR)
+                        .set("width", (bar_x(m) - CHART_LEFT).max(1.0))
+                        .set("height", BAR - 1.0)
+                        .set("fill", COLOURS[bar])
+                        .add(Title::new(format!(
+                            "{channel}, {producers}/{consumers}, {}: {}",
+                            capacity_title(capacity),
+                            time(m)
+                        ))),
                 );
-                if let Some(samples) = results.get(&key) {
-                    let m = median(samples);
-                    group = group.add(
-                        Rectangle::new()
-                            .set("x", LEFT)
-                            .set("y", y0 + bar as f64 * BAR)
-                            .set("width", (x(m) - LEFT).max(1.0))
-                            .set("height", BAR - 1.0)
-                            .set("fill", COLOURS[bar])
-                            .add(Title::new(format!(
-                                "{channel}, {producers}/{consumers}, {}: {}",
-                                capacity_title(capacity),
-                                time(m)
-                            ))),
-                    );
-                }
             }
         }
-        document = document.add(group);
     }
-    let legend_top = height - legend_height + 10.0;
+    group
+}
+
+/// The charts' legend: a colour per channel, four to a row.
+fn chart_legend(height: f64) -> Group {
+    let legend_top = height - LEGEND_HEIGHT + 10.0;
     let mut legend = Group::new().set("class", "legend");
     for (n, channel) in CHANNELS.iter().enumerate() {
         let (lx, ly) = (
-            LEFT + (n % 4) as f64 * 190.0,
+            CHART_LEFT + (n % 4) as f64 * 190.0,
             legend_top + (n / 4) as f64 * 22.0,
         );
         legend = legend
@@ -695,7 +743,7 @@ fn chart(results: &Results) -> String {
                     .set("height", 12)
                     .set("fill", COLOURS[n]),
             )
-            .add(text(
+            .add(label(
                 lx + 28.0,
                 ly + 11.0,
                 channel.to_string(),
@@ -703,9 +751,7 @@ fn chart(results: &Results) -> String {
                 "start",
             ));
     }
-    let mut svg = document.add(legend).to_string();
-    svg.push('\n');
-    svg
+    legend
 }
 
 fn plural(n: usize) -> &'static str {
