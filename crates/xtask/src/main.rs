@@ -79,32 +79,81 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const USAGE: &str = "usage: cargo xtask book-outputs [--only PREFIX] | soak [--runs N] | perf-report | redis-cost \
-                     | stress [--threads N] [--items N] [--only NAME,...] \
-                     | timeline FILE.svg PROGRAM [FLAGS...]";
+/// The workspace's own tools.
+#[derive(clap::Parser)]
+#[command(name = "xtask", bin_name = "cargo xtask", about = "The workspace's own tools")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(clap::Subcommand)]
+enum Task {
+    /// Runs every program the book shows, with a fixed seed, checks each
+    /// output and writes it to book/src/outputs/
+    BookOutputs {
+        /// Only the runs whose file name starts with PREFIX
+        #[arg(long, value_name = "PREFIX")]
+        only: Option<String>,
+    },
+    /// Runs every section's real program many times at --time-scale 0,
+    /// with random seeds and capacities, and checks every output
+    Soak {
+        /// How many runs of each program
+        #[arg(long, value_name = "N", default_value_t = 1000)]
+        runs: u64,
+    },
+    /// Runs the channel benchmarks, the same workload in Python, and the
+    /// section programs against their ideal makespan; writes
+    /// book/src/performance/
+    PerfReport,
+    /// Measures what crossing a process costs: flume against Redis
+    /// Streams; writes book/src/performance/redis.md (use --release)
+    RedisCost,
+    /// Runs every section and example at every capacity with many threads
+    /// and items, checks every run, and reports time and peak memory (use
+    /// --release)
+    Stress {
+        /// Producers and consumers, where a program has several
+        #[arg(long, value_name = "N", default_value_t = 500)]
+        threads: usize,
+        /// Items in all, per run
+        #[arg(long, value_name = "N", default_value_t = 2_000_000)]
+        items: usize,
+        /// Only these programs
+        #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+        only: Vec<String>,
+    },
+    /// Runs a plain program and draws its run from the lines it prints
+    Timeline {
+        /// The SVG file to write
+        file: String,
+        /// The program: a section or an example
+        program: String,
+        /// The program's flags
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        flags: Vec<String>,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.as_slice() {
-        ["book-outputs"] => book_outputs(None),
-        ["book-outputs", "--only", prefix] => book_outputs(Some(prefix)),
-        ["soak"] => soak(1000),
-        ["soak", "--runs", runs] => match runs.parse() {
-            Ok(runs) => soak(runs),
-            Err(_) => Err(format!("--runs takes a whole number, not {runs:?}")),
-        },
-        ["perf-report"] => perf::report(),
-        ["redis-cost"] => redis_cost::report(),
-        ["stress", options @ ..] => stress(options),
-        ["timeline", file, program, flags @ ..] => timeline(file, program, flags),
-        ["--help" | "-h"] => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
+    let result = match <Cli as clap::Parser>::parse().task {
+        Task::BookOutputs { only } => book_outputs(only.as_deref()),
+        Task::Soak { runs } => soak(runs),
+        Task::PerfReport => perf::report(),
+        Task::RedisCost => redis_cost::report(),
+        Task::Stress {
+            threads,
+            items,
+            only,
+        } => stress(threads, items, &only),
+        Task::Timeline {
+            file,
+            program,
+            flags,
+        } => {
+            let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
+            timeline(&file, &program, &flags)
         }
     };
     match result {
@@ -473,39 +522,17 @@ fn soak(runs: u64) -> Result<(), String> {
 /// Runs every section at capacities 0, 1, 64 and unbounded with many
 /// threads and items, checks every run, and reports the time and the
 /// process's peak memory.
-fn stress(options: &[&str]) -> Result<(), String> {
-    let (mut threads, mut total) = (500, 2_000_000);
-    let mut only: Option<Vec<&str>> = None;
-    let mut rest = options;
-    while let [flag, value, tail @ ..] = rest {
-        let number = || {
-            value
-                .parse::<usize>()
-                .map_err(|_| format!("{flag} takes a number, not {value:?}"))
-        };
-        match *flag {
-            "--threads" => threads = number()?,
-            "--items" => total = number()?,
-            "--only" => only = Some(value.split(',').collect()),
-            _ => return Err(format!("unknown flag {flag}; {USAGE}")),
-        }
-        rest = tail;
-    }
-    if let Some(names) = &only
-        && let Some(unknown) = names.iter().find(|name| named(name).is_none())
-    {
+/// Runs every section and example at every capacity with `threads`
+/// producers and consumers (where it has several) and `total` items in
+/// all per run; only the programs named in `only`, if any.
+fn stress(threads: usize, total: usize, only: &[String]) -> Result<(), String> {
+    if let Some(unknown) = only.iter().find(|name| named(name).is_none()) {
         return Err(format!("--only: no section or example named {unknown}"));
-    }
-    if !rest.is_empty() {
-        return Err(USAGE.to_string());
     }
     build_programs()?;
     let started = Instant::now();
     let mut items = 0;
-    let chosen = |section: &Section| {
-        only.as_ref()
-            .is_none_or(|names| names.contains(&section.name))
-    };
+    let chosen = |section: &Section| only.is_empty() || only.iter().any(|n| n == section.name);
     for section in checked() {
         if !chosen(&section) {
             continue;
