@@ -231,7 +231,7 @@ fn bench_channel<C: Channel>(c: &mut Criterion) {
             group.bench_function(id, |b| {
                 // One criterion iteration is one message (at least one per
                 // producer, so every producer sends something).
-                b.iter_custom(|iters| transfer::<C>(producers, consumers, capacity, iters))
+                b.iter_custom(|iters| transfer::<C>(producers, consumers, capacity, iters));
             });
         }
         group.finish();
@@ -262,7 +262,7 @@ fn flume_batches(batch: usize, numbers: u64) -> Duration {
             start.wait();
             // Read every number, as the ring buffer's consumer does.
             let (mut count, mut total) = (0u64, 0u64);
-            for batch in rx.iter() {
+            for batch in &rx {
                 count += batch.len() as u64;
                 total = batch.iter().fold(total, |sum, &n| sum.wrapping_add(n));
             }
@@ -328,11 +328,11 @@ fn bench_batching(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     for batch in [16, 256, 4096] {
         group.bench_function(BenchmarkId::new("flume Vec batches", batch), |b| {
-            b.iter_custom(|iters| flume_batches(batch, iters))
+            b.iter_custom(|iters| flume_batches(batch, iters));
         });
     }
     group.bench_function(BenchmarkId::new("rtrb ring buffer", 1), |b| {
-        b.iter_custom(ring_buffer)
+        b.iter_custom(ring_buffer);
     });
     group.finish();
 }

@@ -104,7 +104,7 @@ fn capacity_sets_how_far_the_producer_runs_ahead() {
         let (_, events) = run(30, Some(capacity));
         assert_eq!(
             most_ahead(&events),
-            capacity as i64 + 1,
+            i64::try_from(capacity).expect("a small capacity") + 1,
             "capacity {capacity}"
         );
     }

@@ -344,7 +344,11 @@ fn every_shown_run_is_introduced_by_the_command_that_made_it() {
     for page in pages() {
         let text = fs::read_to_string(&page).expect("a page");
         for (path, _) in includes(&text) {
-            if !path.starts_with("outputs/") || !(path.ends_with(".txt") || path.ends_with(".log"))
+            if !path.starts_with("outputs/")
+                || !matches!(
+                    Path::new(&path).extension().and_then(|e| e.to_str()),
+                    Some("txt" | "log")
+                )
             {
                 continue;
             }

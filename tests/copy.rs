@@ -182,7 +182,7 @@ fn every_page_s_copy_steps_work_as_written() {
     }
     copied.sort();
     let mut expected: Vec<&str> = PROGRAMS.iter().map(|section| section.name).collect();
-    expected.sort();
+    expected.sort_unstable();
     assert_eq!(
         copied, expected,
         "every program the book teaches has its steps"

@@ -32,7 +32,7 @@ fn peak_resident_kib(exe: &str, args: &[&str]) -> i64 {
         // SAFETY: plain C structs, zeroed, that `wait4` fills in.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: waits for our own child, writing only to the two locals.
-        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        let waited = unsafe { libc::wait4(pid, &raw mut status, libc::WNOHANG, &raw mut usage) };
         if waited == pid {
             assert!(
                 libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,

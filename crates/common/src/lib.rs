@@ -76,7 +76,7 @@ pub struct Program {
 /// The settings of one run, read from the command line by clap: each
 /// field's comment is its line in `--help`. What differs from program to
 /// program (how many threads and items by default, and whether there can
-/// be several producers or consumers) is set in [`Settings::parse`].
+/// be several producers or consumers) is set in [`parse`].
 #[derive(clap::Parser, Debug, Clone, PartialEq)]
 pub struct Settings {
     /// How many producer threads to start
@@ -136,7 +136,7 @@ impl Settings {
 // ANCHOR_END: effort
 
 // ANCHOR: values
-/// A producer's random values: SplitMix64, a generator small enough to
+/// A producer's random values: `SplitMix64`, a generator small enough to
 /// write the same in Python (`examples/python/common.py`), so that a seed
 /// makes the same items in both languages.
 #[derive(Debug, Clone)]
@@ -213,9 +213,12 @@ impl Settings {
             return Ok(());
         };
         // A thread is "producer" if it is the only one, else "producer 2".
-        let name = |role: &str, n: usize, one: bool| match one {
-            true => role.to_string(),
-            false => format!("{role} {n}"),
+        let name = |role: &str, n: usize, one: bool| {
+            if one {
+                role.to_string()
+            } else {
+                format!("{role} {n}")
+            }
         };
         let producers = (0..self.producers).map(|n| name("producer", n, program.producers == 1));
         let consumers = (0..self.consumers).map(|n| name("consumer", n, program.consumers == 1));
@@ -223,9 +226,10 @@ impl Settings {
         if !producers.chain(consumers).any(|thread| thread == *who) {
             return Err(format!("{flag} names a thread this run does not have"));
         }
-        match *i < self.items {
-            true => Ok(()),
-            false => Err(format!("{flag}:{i}: there are {} items", self.items)),
+        if *i < self.items {
+            Ok(())
+        } else {
+            Err(format!("{flag}:{i}: there are {} items", self.items))
         }
     }
 }
@@ -414,7 +418,7 @@ mod tests {
     };
 
     fn parse(program: &Program, args: &[&str]) -> Result<(Settings, bool), String> {
-        let args = args.iter().map(|a| a.to_string());
+        let args = args.iter().map(std::string::ToString::to_string);
         super::parse(program, args).map_err(|error| one_line(&error))
     }
 
@@ -437,7 +441,7 @@ mod tests {
     fn items_print_like_python_tuples() {
         let item = Item {
             i: 0,
-            value: 0.1773209157029404,
+            value: 0.177_320_915_702_940_4,
         };
         assert_eq!(item.to_string(), "(0, 0.1773209157029404)");
         assert_eq!(Item { i: 3, value: 0.0 }.to_string(), "(3, 0.0)");

@@ -148,7 +148,7 @@ impl<'a> Run<'a> {
 
     /// What thread `actor` printed.
     fn printed_by(&self, actor: &Actor) -> &[What] {
-        self.per_actor.get(actor).map(Vec::as_slice).unwrap_or(&[])
+        self.per_actor.get(actor).map_or(&[], Vec::as_slice)
     }
 
     /// Status lines: one `Running` first and one `Done` last, per thread,
@@ -317,7 +317,7 @@ impl<'a> Run<'a> {
         problems: &mut Vec<String>,
     ) {
         for (p, actor) in self.producers().enumerate() {
-            let added = added.get(&actor).map(Vec::as_slice).unwrap_or(&[]);
+            let added = added.get(&actor).map_or(&[][..], Vec::as_slice);
             if (self.section.prints_added || !added.is_empty()) && added != sent[p] {
                 problems.push(format!("{actor} must add each of its items once, in order"));
             }

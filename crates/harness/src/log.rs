@@ -366,7 +366,7 @@ mod tests {
     fn every_line_reads_back_as_its_event() {
         let item = Item {
             i: 4,
-            value: 0.30000000000000004,
+            value: 0.300_000_000_000_000_04,
         };
         let lines = [
             ("Consumer: Running", Actor::CONSUMER, What::Running),

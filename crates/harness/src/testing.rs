@@ -463,7 +463,7 @@ mod tests {
     #[should_panic(expected = "sleeping did not finish within 50ms: a deadlock?")]
     fn fails_on_a_hang() {
         within(Duration::from_millis(50), "sleeping", || {
-            thread::sleep(Duration::from_secs(2))
+            thread::sleep(Duration::from_secs(2));
         });
     }
 }

@@ -227,7 +227,7 @@ impl Drawing {
         let lane = self.lane_of[&event.actor];
         match event.what {
             What::Running | What::Got(_) | What::Reclaimed(_) | What::Duplicated(_) => {
-                self.since[lane] = t
+                self.since[lane] = t;
             }
             What::Working(item) => {
                 if event.actor.role == Role::Consumer {
@@ -866,9 +866,15 @@ fn span_boxes(frame: &Frame, y: f64, actor: Actor, span: &Span, group: Group) ->
     if x2 - x1 < 8.0 * label.len() as f64 + 4.0 {
         return group;
     }
-    let label = text((x1 + x2) / 2.0, y + LANE * 0.72, &label, 13.0, "middle")
-        .set("fill", "white")
-        .set("pointer-events", "none");
+    let label = text(
+        f64::midpoint(x1, x2),
+        y + LANE * 0.72,
+        &label,
+        13.0,
+        "middle",
+    )
+    .set("fill", "white")
+    .set("pointer-events", "none");
     group.add(label)
 }
 

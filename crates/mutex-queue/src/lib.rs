@@ -58,7 +58,10 @@ impl<T> Queue<T> {
         // `while`, not `if`: a wait can end without room (a spurious
         // wake-up, or another producer took the free slot first).
         while items.len() >= self.maxsize {
-            items = self.not_full.wait(items).unwrap_or_else(|e| e.into_inner());
+            items = self
+                .not_full
+                .wait(items)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
         items.push_back(item);
         // Wake one thread waiting in `get`: there is an item for it now.
@@ -77,7 +80,7 @@ impl<T> Queue<T> {
             items = self
                 .not_empty
                 .wait(items)
-                .unwrap_or_else(|e| e.into_inner());
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
     }
 
@@ -95,7 +98,9 @@ impl<T> Queue<T> {
         // A thread that panicked while holding the lock cannot have left the
         // deque half-changed (push and pop either happen or do not), so the
         // queue stays usable: take the guard out of the poison error.
-        self.items.lock().unwrap_or_else(|e| e.into_inner())
+        self.items
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 // ANCHOR_END: queue
@@ -163,12 +168,14 @@ mod tests {
                 thread::spawn(move || (0..1000).map(|_| queue.get()).collect::<Vec<_>>())
             })
             .collect();
-        producers.into_iter().for_each(|p| p.join().unwrap());
+        for producer in producers {
+            producer.join().unwrap();
+        }
         let mut all: Vec<i32> = consumers
             .into_iter()
             .flat_map(|c| c.join().unwrap())
             .collect();
-        all.sort();
+        all.sort_unstable();
         assert_eq!(all, (0..4000).collect::<Vec<_>>());
     }
 }

@@ -136,7 +136,7 @@ impl PrivateServer {
 impl Drop for PrivateServer {
     /// Asks the server to stop (SIGTERM: it closes its socket), and waits.
     fn drop(&mut self) {
-        let pid = Pid::from_raw(self.process.id() as i32);
+        let pid = Pid::from_raw(self.process.id().cast_signed());
         if kill(pid, Signal::SIGTERM).is_err() || wait_for(&mut self.process).is_none() {
             let _ = self.process.kill();
             let _ = self.process.wait();

@@ -142,7 +142,7 @@ impl Report<'_> {
                 short = true;
             }
         }
-        self.claims(tally);
+        claims(tally);
         short |= self.dead_letters(dead);
         let lost = added.saturating_sub(tally.processed + dead.items);
         if lost > 0 {
@@ -159,25 +159,6 @@ impl Report<'_> {
         }
     }
     // ANCHOR_END: report
-
-    /// What was processed more than once, and why.
-    fn claims(&self, tally: &Tally) {
-        if tally.reclaimed > 0 {
-            let from = if tally.killed > 0 {
-                "a consumer that died"
-            } else {
-                "a consumer that held them too long (paused, or its connection lost)"
-            };
-            say(format!("{} reclaimed from {from}", items(tally.reclaimed)));
-        }
-        if tally.duplicated > 0 {
-            say(format!(
-                "{} processed twice: a consumer was paused longer than the claim time, \
-                 and another consumer claimed its items meanwhile",
-                items(tally.duplicated)
-            ));
-        }
-    }
 
     /// Names the dead-letter stream and what is in it; whether it holds
     /// anything.
@@ -200,6 +181,25 @@ impl Report<'_> {
             ));
         }
         true
+    }
+}
+
+/// What was processed more than once, and why.
+fn claims(tally: &Tally) {
+    if tally.reclaimed > 0 {
+        let from = if tally.killed > 0 {
+            "a consumer that died"
+        } else {
+            "a consumer that held them too long (paused, or its connection lost)"
+        };
+        say(format!("{} reclaimed from {from}", items(tally.reclaimed)));
+    }
+    if tally.duplicated > 0 {
+        say(format!(
+            "{} processed twice: a consumer was paused longer than the claim time, \
+             and another consumer claimed its items meanwhile",
+            items(tally.duplicated)
+        ));
     }
 }
 

@@ -238,7 +238,7 @@ fn after_kill_9_of_the_run_its_processes_end_by_themselves() {
     let left = still_running_after(&started, DEADLOCK_BOUND);
     assert!(left.is_empty(), "outlived the run: {left:?}");
     for &pid in &started {
-        let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid as i32), None);
+        let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid.cast_signed()), None);
     }
     // The server stopped as asked (SIGTERM), so its socket is gone; its
     // empty folder is all that SIGKILL leaves.

@@ -21,6 +21,7 @@ mod ideal;
 mod perf;
 mod redis_cost;
 
+use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -81,7 +82,11 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
 
 /// The workspace's own tools.
 #[derive(clap::Parser)]
-#[command(name = "xtask", bin_name = "cargo xtask", about = "The workspace's own tools")]
+#[command(
+    name = "xtask",
+    bin_name = "cargo xtask",
+    about = "The workspace's own tools"
+)]
 struct Cli {
     #[command(subcommand)]
     task: Task,
@@ -225,7 +230,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     let config = parse(&section, sections_flags(flags))?;
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
-    let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+    let flags: Vec<String> = flags.iter().map(std::string::ToString::to_string).collect();
     let (status, stderr) = harness::programs::watch_args(&section, &flags, &log);
     eprint!("{stderr}");
     if !status.success() && !is_failure(program) {
@@ -297,7 +302,7 @@ fn book_outputs(only: Option<&str>) -> Result<(), String> {
         }
         let mut text = format!("{}\n", command(&section, args));
         for event in &events {
-            text.push_str(&format!("{event}\n"));
+            let _ = writeln!(text, "{event}");
         }
         let svg = Timeline::from_events(&section, &config, &timed).to_svg();
         fs::write(dir.join(format!("{file}.svg")), svg).map_err(|e| format!("{file}.svg: {e}"))?;
@@ -345,12 +350,12 @@ fn redis_outputs(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<(), String
         let config = parse(&section, sections_flags(&flags))
             .map_err(|error| format!("{args}: not a run: {error}"))?;
         let log = Log::keeping();
-        let flags: Vec<String> = flags.iter().map(|flag| flag.to_string()).collect();
+        let flags: Vec<String> = flags.iter().map(std::string::ToString::to_string).collect();
         let (_, stderr) = harness::programs::watch_args(&section, &flags, &log);
         let timed = log.timed_events();
         let mut text = format!("{}\n", command(&section, args));
         for (_, event) in &timed {
-            text.push_str(&format!("{event}\n"));
+            let _ = writeln!(text, "{event}");
         }
         text.push_str(&stderr);
         let svg = Timeline::from_events(&section, &config, &timed).to_svg();
@@ -389,7 +394,7 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
         let timed = log.timed_events();
         let mut text = format!("{}\n", command(&section, args));
         for (_, event) in &timed {
-            text.push_str(&format!("{event}\n"));
+            let _ = writeln!(text, "{event}");
         }
         for line in stderr.lines() {
             // "thread 'main' (4711) panicked at": the number is the run's
@@ -401,7 +406,7 @@ fn failure_outputs(dir: &Path) -> Result<(), String> {
                 }
                 _ => line.to_string(),
             };
-            text.push_str(&format!("{line}\n"));
+            let _ = writeln!(text, "{line}");
         }
         let svg = Timeline::from_events(&section, &config, &timed).to_svg();
         fs::write(dir.join(format!("{name}.svg")), svg).map_err(|e| format!("{name}.svg: {e}"))?;
@@ -442,11 +447,12 @@ fn polling_costs(dir: &Path) -> Result<(), String> {
             let stop = harness::programs::slowest_stop(&log.timed_events());
             latencies.push(stop.as_secs_f64() * 1000.0);
         }
-        table.push_str(&format!(
-            "| {timeout_ms} ms | {:.0} | {:.0} ms |\n",
+        let _ = writeln!(
+            table,
+            "| {timeout_ms} ms | {:.0} | {:.0} ms |",
             perf::median(&wakeups),
             perf::median(&latencies)
-        ));
+        );
     }
     let file = dir.join("event_timeout-cost.md");
     fs::write(&file, table).map_err(|e| format!("{}: {e}", file.display()))?;

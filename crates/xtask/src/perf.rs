@@ -105,7 +105,7 @@ fn read_criterion(dir: &Path) -> Result<Results, String> {
                 let numbers = |name: &str| -> Vec<f64> {
                     sample[name]
                         .as_array()
-                        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+                        .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
                         .unwrap_or_default()
                 };
                 let per_message = numbers("times")
@@ -171,7 +171,7 @@ fn python_throughput(root: &Path, results: &mut Results) -> Result<(), String> {
                     .map_err(|e| format!("python output: {e}"))?;
                 let samples = value["ns_per_message"]
                     .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+                    .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
                     .unwrap_or_default();
                 let key = (
                     group.clone(),
@@ -219,7 +219,7 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
                 harness::programs::watch(&section, &config, &log).map_err(|e| e.to_string())?;
                 let timed = log.timed_events();
                 let (first, last) = (timed[0].0, timed[timed.len() - 1].0);
-                rust.push(ideal / (last - first).as_secs_f64());
+                rust.push(ideal / last.checked_sub(first).unwrap().as_secs_f64());
 
                 let mut python_run = Command::new("python3");
                 python_run
@@ -240,7 +240,7 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
                                 let items = p.as_array().cloned().unwrap_or_default();
                                 items
                                     .iter()
-                                    .filter_map(|v| v.as_f64())
+                                    .filter_map(serde_json::Value::as_f64)
                                     .map(|v| v * time_scale)
                                     .collect()
                             })
@@ -292,7 +292,7 @@ pub fn median(samples: &[f64]) -> f64 {
     match sorted.len() {
         0 => f64::NAN,
         n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+        n => f64::midpoint(sorted[n / 2 - 1], sorted[n / 2]),
     }
 }
 
@@ -351,12 +351,10 @@ fn capacity_title(capacity: &str) -> String {
 
 fn machine() -> String {
     let run = |program: &str, args: &[&str]| {
-        Command::new(program)
-            .args(args)
-            .output()
-            .ok()
-            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_else(|| "unknown".to_string())
+        Command::new(program).args(args).output().ok().map_or_else(
+            || "unknown".to_string(),
+            |o| String::from_utf8_lossy(&o.stdout).trim().to_string(),
+        )
     };
     let cpu = fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -367,7 +365,7 @@ fn machine() -> String {
                 .map(|m| m.trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".to_string());
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     let python = run("python3", &["--version"]);
     format!(
         "{cores} cores ({cpu}), {}, {}, {python}, {}",
@@ -546,8 +544,7 @@ fn targets_table(
     let get = |group: &str, channel: &str, capacity: &str| {
         results
             .get(&(group.into(), channel.into(), capacity.into()))
-            .map(|s| median(s))
-            .unwrap_or(f64::NAN)
+            .map_or(f64::NAN, |s| median(s))
     };
     let python = get("p1c1", "Python Queue", "1024");
     let flume = python / get("p1c1", "flume", "1024");

@@ -330,7 +330,7 @@ fn program_table(programs: &[Vec<Vec<f64>>], table: &mut String) {
 
 /// 1234567.0 as "1,234,567".
 fn thousands(value: f64) -> String {
-    let digits = format!("{:.0}", value);
+    let digits = format!("{value:.0}");
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {

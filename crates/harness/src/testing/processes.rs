@@ -81,7 +81,7 @@ pub fn still_running_after(pids: &[u32], bound: Duration) -> Vec<u32> {
 
 /// Sends `signal` to process `pid` (nothing if it is gone).
 pub fn signal(pid: u32, signal: Signal) {
-    let _ = kill(Pid::from_raw(pid as i32), signal);
+    let _ = kill(Pid::from_raw(pid.cast_signed()), signal);
 }
 
 /// How many bytes wait, received but not yet read, on the TCP sockets of

@@ -3,6 +3,7 @@
 //! dropped, also when a test fails. It can be restarted, keep its data
 //! (append-only file), ask for a password, or listen on a TCP port.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::thread;
@@ -53,7 +54,7 @@ impl RedisServer {
             config.push_str("appendonly no\n");
         }
         if let Some(password) = &options.password {
-            config.push_str(&format!("requirepass \"{password}\"\n"));
+            let _ = writeln!(config, "requirepass \"{password}\"");
         }
         std::fs::write(folder.path().join("redis.conf"), config).expect("the config file");
         let mut server = RedisServer {
@@ -85,17 +86,13 @@ impl RedisServer {
             });
         self.process = Some(process);
         let started = Instant::now();
-        while self.connection_to(&self.url()).is_err() {
+        while connection_to(&self.url()).is_err() {
             assert!(
                 started.elapsed() < DEADLOCK_BOUND,
                 "redis-server did not start"
             );
             thread::sleep(std::time::Duration::from_millis(10));
         }
-    }
-
-    fn connection_to(&self, url: &str) -> redis::RedisResult<redis::Connection> {
-        redis::Client::open(url)?.get_connection()
     }
 
     /// Stops the server as a supervisor would (SIGTERM: it writes what it
@@ -163,4 +160,9 @@ impl Drop for RedisServer {
             let _ = process.wait();
         }
     }
+}
+
+/// A connection to the server at `url`, if it answers.
+fn connection_to(url: &str) -> redis::RedisResult<redis::Connection> {
+    redis::Client::open(url)?.get_connection()
 }
