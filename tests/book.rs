@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use harness::log::parse_output;
+use harness::events::parse_output;
 use harness::settings::parse;
 use harness::{Event, Settings, What, check_printed};
 

@@ -136,7 +136,7 @@ fn check_copy_run(name: &str, exe: &Path, args: &[String]) {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
     let output = harness::testing::run_bounded(command, name);
-    let events = harness::log::parse_output(&String::from_utf8_lossy(&output.stdout))
+    let events = harness::events::parse_output(&String::from_utf8_lossy(&output.stdout))
         .expect("the tutorial's lines");
     let done = events.iter().filter(|e| e.what == What::Done).count();
     if name == CONSUMER_PANIC.name {

@@ -3,7 +3,7 @@
 //! failure on purpose, so they have their own tests instead of the
 //! checker's sweep.
 
-use harness::log::parse_output;
+use harness::events::parse_output;
 use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, watch_output};
 use harness::testing::{
     DEADLOCK_BOUND, assert_hostile_values_refused, example_path, run_program, within,

@@ -113,7 +113,7 @@ fn run_twin(name: &str, args: &[&str]) -> Option<(std::process::Output, Vec<harn
         return None;
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let events = harness::log::parse_output(&stdout)
+    let events = harness::events::parse_output(&stdout)
         .unwrap_or_else(|e| panic!("{name}.py prints a line its Rust twin never would: {e}"));
     Some((output, events))
 }

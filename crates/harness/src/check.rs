@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::fmt::{self, Write};
 
+use crate::events::{Actor, Event, Role, What};
 use crate::item::{Item, expected_items};
-use crate::log::{Actor, Event, Role, What};
 use crate::section::{Section, Settings};
 
 /// What the checker found in a run: its problems (none for a good run), and
@@ -34,7 +34,9 @@ impl Verdict {
 pub fn expected_actors(section: &Section, config: &Settings) -> Vec<Actor> {
     let numbered = |role, count: crate::Count, n: usize| -> Vec<Actor> {
         let n = if count.numbered() { n } else { 1 };
-        (0..n).map(|id| Actor::nth(role, count, id)).collect()
+        (0..n)
+            .map(|id| Actor::nth(role, count.numbered(), id))
+            .collect()
     };
     let mut actors = numbered(Role::Producer, section.producers, config.producers);
     actors.extend(numbered(
@@ -416,7 +418,7 @@ pub fn summary(section: &Section, config: &Settings, events: &[Event]) -> String
     );
     // What the program printed (marks, which a timeline adds, left out).
     let count = |pick: fn(&What) -> bool| {
-        let printed = events.iter().filter(|e| e.is_printed_by(section));
+        let printed = events.iter().filter(|e| section.prints(e));
         printed.filter(|e| pick(&e.what)).count()
     };
     let added = if section.prints_added {

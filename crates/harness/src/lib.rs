@@ -10,6 +10,7 @@
 //! ([`settings::parse`]), so the two can never disagree.
 
 pub mod check;
+pub mod events;
 pub mod files;
 pub mod item;
 pub mod log;
@@ -21,7 +22,8 @@ pub mod testing;
 pub mod timeline;
 
 pub use check::{Verdict, check, check_printed, summary};
+pub use events::{Actor, Event, Role, What};
 pub use item::{Item, Message};
-pub use log::{Actor, Event, Log, Role, What};
+pub use log::Log;
 pub use programs::Panicked;
 pub use section::{Count, Kind, Section, Settings};

@@ -9,7 +9,8 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::Duration;
 
-use crate::log::{Actor, Event, Log, Role, What};
+use crate::events::{Actor, Event, Role, What};
+use crate::log::Log;
 use crate::section::{Count, Kind, Section, Settings};
 
 /// A section's shape, with what every section shares.

@@ -61,6 +61,8 @@ pub struct Section {
     pub sentinel: bool,
 }
 
+use crate::events::{Event, What};
+
 /// The settings of one run: the programs' own type, read by their own
 /// parser ([`crate::settings::parse`]), so the harness cannot hold a setting
 /// that a program would refuse.
@@ -71,6 +73,15 @@ impl Section {
     /// than as a crate (`cargo run -p NAME`).
     pub fn is_example(&self) -> bool {
         matches!(self.kind, Kind::Example | Kind::Failure)
+    }
+
+    /// Whether the program prints `event`: every line of the tutorial's
+    /// format, `added` lines only where it prints them, never a mark.
+    pub fn prints(&self, event: &Event) -> bool {
+        match event.what {
+            What::Added(_) => self.prints_added,
+            what => !what.is_mark(),
+        }
     }
 
     /// What the program says of itself to `common`'s parser.

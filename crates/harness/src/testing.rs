@@ -8,7 +8,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::check::{Verdict, check_printed};
-use crate::log::{Event, Log, What, parse_output};
+use crate::events::{Event, What, parse_output};
+use crate::log::Log;
 use crate::programs;
 use crate::section::{Section, Settings};
 use crate::settings::parse;

@@ -14,8 +14,8 @@ use svg::Document;
 use svg::node::element::{Circle, Group, Line, Path, Polyline, Rectangle, Text, Title};
 
 use crate::check::plural;
+use crate::events::{Actor, Event, Role, What};
 use crate::item::Item;
-use crate::log::{Actor, Event, Role, What};
 use crate::section::{Section, Settings};
 
 /// What a thread is doing during a span of time.

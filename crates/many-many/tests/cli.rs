@@ -31,7 +31,7 @@ fn a_panicking_thread_is_reported_and_nothing_hangs() {
         .concat();
         let output = harness::testing::run_program(EXE, &consumer);
         let stdout = String::from_utf8_lossy(&output.stdout);
-        let events = harness::log::parse_output(&stdout).expect("whole lines");
+        let events = harness::events::parse_output(&stdout).expect("whole lines");
         let mut config = SECTION.settings(4);
         config.consumers = 3;
         let verdict = harness::check_printed(&SECTION, &config, &events);

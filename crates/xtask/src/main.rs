@@ -28,7 +28,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use harness::Kind;
-use harness::log::parse_output;
+use harness::events::parse_output;
 use harness::programs::watch_output;
 use harness::programs::{checked, named};
 use harness::settings::parse;

@@ -10,7 +10,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::Instant;
 
-use harness::log::parse_output;
+use harness::events::parse_output;
 use harness::programs::REDIS_STREAMS;
 use harness::testing::redis_server::RedisServer;
 use harness::testing::{DEADLOCK_BOUND, wait_within};
