@@ -55,7 +55,7 @@ pub struct Args {
     #[arg(long, default_value_t = 1, value_name = "N", value_parser = batch)]
     batch: usize,
     /// A Redis server to use, as a URL (redis://host:port/,
-    /// rediss://host:port/, <redis+unix:///path>), better given in `REDIS_URL`
+    /// rediss://host:port/, redis+unix:///path), better given in REDIS_URL
     /// than here, where `ps` shows it. Without either, a private
     /// redis-server is started for the run and stopped after it.
     #[arg(long, env = "REDIS_URL", hide_env_values = true, value_name = "URL")]
