@@ -14,6 +14,7 @@ use crate::programs;
 use crate::section::{Section, Settings};
 use crate::settings::parse;
 
+pub mod exercises;
 pub mod processes;
 pub mod redis_server;
 pub mod system;

@@ -16,7 +16,10 @@
 //!   the section has several) and N items in all per run, and checks them.
 //! - `cargo xtask timeline FILE.svg PROGRAM [FLAGS...]` runs a plain
 //!   program and draws its run from the lines it prints.
+//! - `cargo xtask exercise [NAME] [--solution]` lists the exercises, or
+//!   grades one.
 
+mod exercise;
 mod ideal;
 mod perf;
 mod redis_cost;
@@ -27,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use exercise::exercise;
 use harness::Kind;
 use harness::events::parse_output;
 use harness::programs::watch_output;
@@ -129,6 +133,16 @@ enum Task {
         #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
         only: Vec<String>,
     },
+    /// Lists the exercises, or grades one: builds the learner's file, runs
+    /// it many times across seeds, capacities and time scales, and checks
+    /// every run
+    Exercise {
+        /// The exercise to grade; without it, the list
+        name: Option<String>,
+        /// Grades the solution instead of the learner's file
+        #[arg(long)]
+        solution: bool,
+    },
     /// Runs a plain program and draws its run from the lines it prints
     Timeline {
         /// The SVG file to write
@@ -152,6 +166,7 @@ fn main() -> ExitCode {
             items,
             only,
         } => stress(threads, items, &only),
+        Task::Exercise { name, solution } => exercise(name.as_deref(), solution),
         Task::Timeline {
             file,
             program,

@@ -1,0 +1,69 @@
+//! Solution to `barrier`: the producers meet at a barrier after their
+//! last item, and the barrier's leader sends the one sentinel.
+
+use std::sync::Barrier;
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on(&me, item);
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    // Wait for every producer's last item; one of them, the leader, then
+    // tells the consumer that no more will come.
+    if barrier.wait().is_leader() {
+        let _ = queue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                settings.work_on("Consumer", item);
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let barrier = Barrier::new(settings.producers);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, barrier, settings) = (sender.clone(), &barrier, &settings);
+            scope.spawn(move || producer(id, sender, barrier, settings));
+        }
+        drop(sender);
+    });
+}

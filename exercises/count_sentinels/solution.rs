@@ -1,0 +1,67 @@
+//! Solution to `count_sentinels`: the consumer counts the sentinels, and
+//! stops at the last producer's.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "count_sentinels",
+    about: "Exercise: many producers, each with its own sentinel, one consumer",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on(&me, item);
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    // This producer is done; no need to wait for the others.
+    let _ = queue.send(Message::Sentinel);
+    println!("{me}: Done");
+}
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    let mut sentinels = 0;
+    while sentinels < settings.producers {
+        match queue.recv() {
+            Ok(Message::Item(item)) => {
+                settings.work_on("Consumer", item);
+                println!(">consumer got {item}");
+            }
+            // One producer is done; the others may still be sending.
+            Ok(Message::Sentinel) => sentinels += 1,
+            // Every producer is gone, some without a sentinel (a panic).
+            Err(flume::RecvError::Disconnected) => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
+        }
+        // Only the producers hold senders now.
+        drop(sender);
+    });
+}

@@ -1,0 +1,66 @@
+//! Solution to `pass_it_on`: a consumer that reads the sentinel puts it
+//! back for the next one before it stops.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on("Producer", item);
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                settings.work_on(&me, item);
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    // Stop receiving first: on a channel of capacity 0, the last
+    // consumer's `send` then fails at once instead of waiting for a reader.
+    drop(queue);
+    let _ = requeue.send(Message::Sentinel);
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

@@ -1,0 +1,55 @@
+//! Solution to `rendezvous`: the producer and the consumer run at the
+//! same time, on threads of their own, so a full buffer only makes the
+//! producer wait until the consumer has taken an item.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "rendezvous",
+    about: "Exercise: a producer and a consumer on a bounded buffer",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on("Producer", item);
+        if queue.send(Message::Item(item)).is_err() {
+            break;
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        settings.work_on("Consumer", item);
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

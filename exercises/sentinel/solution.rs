@@ -1,0 +1,63 @@
+//! Solution to `sentinel`: the producer sends the sentinel after its last
+//! item, and the consumer stops when it reads it.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "sentinel",
+    about: "Exercise: one producer, one consumer, and the end of the items",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: &Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on("Producer", item);
+        queue
+            .send(Message::Item(item))
+            .expect("the consumer is there");
+        println!(">producer added {item}");
+    }
+    // No more items: the consumer cannot learn it any other way, since
+    // the sender lives on in `main` until both threads are done.
+    queue
+        .send(Message::Sentinel)
+        .expect("the consumer is there");
+    println!("Producer: Done");
+}
+
+fn consumer(queue: &Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
+            Message::Item(item) => {
+                settings.work_on("Consumer", item);
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(&receiver, &settings));
+        scope.spawn(|| producer(&sender, &settings));
+    });
+}
