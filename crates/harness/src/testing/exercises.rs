@@ -12,7 +12,9 @@ use std::time::Duration;
 
 use crate::check::check_printed;
 use crate::events::parse_output;
-use crate::programs::{COUNTING_SENTINELS, DISCONNECT, MANY_ONE, ONE_MANY, ONE_ONE};
+use crate::programs::{
+    COUNTING_SENTINELS, DISCONNECT, EVENT_TIMEOUT, MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE,
+};
 use crate::section::{Section, Settings};
 use crate::testing::wait_within;
 
@@ -33,7 +35,7 @@ pub struct Exercise {
 }
 
 /// Every exercise, in the book's order.
-pub const EXERCISES: [Exercise; 7] = [
+pub const EXERCISES: [Exercise; 10] = [
     Exercise {
         name: "borrow",
         shape: ONE_ONE,
@@ -45,6 +47,12 @@ pub const EXERCISES: [Exercise; 7] = [
         shape: ONE_ONE,
         chapter: "one-one.md",
         fails_with: "hung for",
+    },
+    Exercise {
+        name: "empty_is_not_the_end",
+        shape: ONE_ONE,
+        chapter: "one-one.md",
+        fails_with: "was never consumed",
     },
     Exercise {
         name: "barrier",
@@ -59,9 +67,21 @@ pub const EXERCISES: [Exercise; 7] = [
         fails_with: "hung for",
     },
     Exercise {
+        name: "last_consumer",
+        shape: MANY_MANY,
+        chapter: "many-many.md",
+        fails_with: "hung for",
+    },
+    Exercise {
         name: "count_sentinels",
         shape: COUNTING_SENTINELS,
         chapter: "counting-sentinels.md",
+        fails_with: "was never consumed",
+    },
+    Exercise {
+        name: "stop_flag",
+        shape: EVENT_TIMEOUT,
+        chapter: "event-timeout.md",
         fails_with: "was never consumed",
     },
     Exercise {
