@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::check::check_printed;
-use crate::events::parse_output;
+use crate::events::{Event, What, parse_output};
 use crate::programs::{
     COUNTING_SENTINELS, DISCONNECT, EVENT_TIMEOUT, MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE,
 };
@@ -32,69 +32,96 @@ pub struct Exercise {
     pub chapter: &'static str,
     /// What grading the unsolved file says.
     pub fails_with: &'static str,
+    /// A thread that panics on purpose in every graded run (`--panic-at`),
+    /// and the item: then a run must end with a panic's exit code.
+    pub panic_at: Option<(&'static str, usize)>,
 }
 
 /// Every exercise, in the book's order.
-pub const EXERCISES: [Exercise; 10] = [
+pub const EXERCISES: [Exercise; 12] = [
     Exercise {
         name: "borrow",
         shape: ONE_ONE,
         chapter: "threads-and-channels.md",
         fails_with: "does not compile",
+        panic_at: None,
     },
     Exercise {
         name: "sentinel",
         shape: ONE_ONE,
         chapter: "one-one.md",
         fails_with: "hung for",
+        panic_at: None,
     },
     Exercise {
         name: "empty_is_not_the_end",
         shape: ONE_ONE,
         chapter: "one-one.md",
         fails_with: "was never consumed",
+        panic_at: None,
     },
     Exercise {
         name: "barrier",
         shape: MANY_ONE,
         chapter: "many-one.md",
         fails_with: "was never consumed",
+        panic_at: None,
     },
     Exercise {
         name: "pass_it_on",
         shape: ONE_MANY,
         chapter: "one-many.md",
         fails_with: "hung for",
+        panic_at: None,
     },
     Exercise {
         name: "last_consumer",
         shape: MANY_MANY,
         chapter: "many-many.md",
         fails_with: "hung for",
+        panic_at: None,
     },
     Exercise {
         name: "count_sentinels",
         shape: COUNTING_SENTINELS,
         chapter: "counting-sentinels.md",
         fails_with: "was never consumed",
+        panic_at: None,
     },
     Exercise {
         name: "stop_flag",
         shape: EVENT_TIMEOUT,
         chapter: "event-timeout.md",
         fails_with: "was never consumed",
+        panic_at: None,
     },
     Exercise {
         name: "drop_the_sender",
         shape: DISCONNECT,
         chapter: "disconnect.md",
         fails_with: "hung for",
+        panic_at: None,
     },
     Exercise {
         name: "rendezvous",
         shape: ONE_ONE,
         chapter: "backpressure.md",
         fails_with: "hung for",
+        panic_at: None,
+    },
+    Exercise {
+        name: "bound_it",
+        shape: ONE_ONE,
+        chapter: "backpressure.md",
+        fails_with: "more items than its capacity",
+        panic_at: None,
+    },
+    Exercise {
+        name: "swallowed_panic",
+        shape: ONE_ONE,
+        chapter: "consumer-panic.md",
+        fails_with: "the panic was swallowed",
+        panic_at: Some(("consumer", 3)),
     },
 ];
 
@@ -152,7 +179,8 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
 
 /// The settings grading runs an exercise with: seeds 1 to 3, at every
 /// kind of capacity (unbounded, rendezvous, one slot, a few), with no
-/// sleeps and with short ones.
+/// sleeps and with short ones; with the exercise's planned panic, if it
+/// has one.
 pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     let mut runs = Vec::new();
     for time_scale in [0.0, 0.002] {
@@ -161,6 +189,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
                 let mut settings = exercise.shape.settings(seed);
                 settings.time_scale = time_scale;
                 settings.capacity = capacity;
+                settings.panic_at = exercise.panic_at.map(|(who, i)| (who.to_string(), i));
                 runs.push(settings);
             }
         }
@@ -200,6 +229,9 @@ fn run_once(
     let Some(status) = status else {
         return Err(hung(&stdout));
     };
+    if let Some((who, i)) = exercise.panic_at {
+        return panicked(status, &stderr, who, i);
+    }
     if !status.success() {
         let first = stderr.lines().find(|line| !line.trim().is_empty());
         return Err(format!(
@@ -210,10 +242,55 @@ fn run_once(
     let events =
         parse_output(&stdout).map_err(|e| format!("a line the checker cannot read: {e}"))?;
     let verdict = check_printed(&exercise.shape, settings, &events);
-    if verdict.is_ok() {
+    if !verdict.is_ok() {
+        return Err(format!("the run broke the rules:\n{verdict}"));
+    }
+    match settings.capacity {
+        Some(capacity) if exercise.shape.prints_added => {
+            within_capacity(&events, capacity, settings.consumers)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A bounded buffer holds at most `capacity` items. From the lines: at
+/// any point, the items added and not yet processed are those in the
+/// buffer, plus at most one in each consumer's hands (a producer prints
+/// `added` after its `send`, and a consumer `got` after its work).
+fn within_capacity(events: &[Event], capacity: usize, consumers: usize) -> Result<(), String> {
+    let (mut added, mut got) = (0_usize, 0_usize);
+    for event in events {
+        match event.what {
+            What::Added(_) => added += 1,
+            What::Got(_) => got += 1,
+            _ => continue,
+        }
+        if added.saturating_sub(got) > capacity + consumers {
+            return Err(format!(
+                "the buffer held more items than its capacity: {added} added and {got} \
+                 processed after the line {:?}, with --capacity {capacity} and \
+                 {consumers} consumer(s)",
+                event.to_string()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A run in which thread `who` panics on item `i` must say so: the panic's
+/// message on stderr, and a panic's exit code (101) once it ends.
+fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(), String> {
+    let message = format!("failed while working on item ({i},");
+    if !stderr.contains(&message) {
+        return Err(format!("the {who} never panicked on item {i}: {stderr}"));
+    }
+    if status.code() == Some(101) {
         Ok(())
     } else {
-        Err(format!("the run broke the rules:\n{verdict}"))
+        Err(format!(
+            "the {who} panicked on item {i}, but the panic was swallowed: the run ended \
+             with {status}, as if nothing had happened (a panic's exit code is 101)"
+        ))
     }
 }
 

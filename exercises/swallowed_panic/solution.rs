@@ -1,0 +1,64 @@
+//! Solution to `swallowed_panic`: `join` returns a thread's panic as an
+//! `Err`; once every thread is joined, the first panic is raised again in
+//! `main`, and the program ends with a panic's exit code.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "swallowed_panic",
+    about: "Exercise: a consumer's panic that must not go unheard",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        settings.work_on("Producer", item);
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        settings.work_on("Consumer", item);
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let for_consumer = settings.clone();
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let for_producer = settings.clone();
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    let mut first_panic = None;
+    for thread in [consumer, producer] {
+        if let Err(panic) = thread.join() {
+            first_panic.get_or_insert(panic);
+        }
+    }
+    if let Some(panic) = first_panic {
+        std::panic::resume_unwind(panic);
+    }
+}
