@@ -157,6 +157,10 @@ fn every_output_keeps_the_rules() {
         checked,
         [
             "async_consumers",
+            "async_many_many",
+            "async_many_one",
+            "async_one_many",
+            "async_one_one",
             "backpressure",
             "backpressure",
             "counting_sentinels",

@@ -67,17 +67,22 @@ fn spawn_and_join_copied_into_a_new_crate_builds_and_runs() {
     );
 }
 
-/// The shell lines of the first `console` block after "## Copy it" on the
-/// book page `page`.
-fn copy_steps(page: &Path) -> Vec<String> {
+/// The shell lines of each `console` block of the "## Copy it" section
+/// of the book page `page` (one block per program).
+fn copy_blocks(page: &Path) -> Vec<Vec<String>> {
     let text = fs::read_to_string(page).expect("the page");
     let section = text.split("## Copy it").nth(1).expect("a Copy it section");
-    let block = section
+    let section = section.split("\n## ").next().expect("the section");
+    let blocks: Vec<Vec<String>> = section
         .split("```console\n")
-        .nth(1)
-        .expect("a console block");
-    let block = block.split("```").next().expect("its end");
-    block.lines().map(str::to_string).collect()
+        .skip(1)
+        .map(|block| {
+            let block = block.split("```").next().expect("its end");
+            block.lines().map(str::to_string).collect()
+        })
+        .collect();
+    assert!(!blocks.is_empty(), "{}: no console block", page.display());
+    blocks
 }
 
 /// Runs every step of `steps` as written, in `scratch` (cargo offline,
@@ -171,8 +176,7 @@ fn every_page_s_copy_steps_work_as_written() {
         .filter(|path| fs::read_to_string(path).is_ok_and(|text| text.contains("## Copy it")))
         .collect();
     pages.sort();
-    for page in pages {
-        let steps = copy_steps(&page);
+    for steps in pages.iter().flat_map(|page| copy_blocks(page)) {
         let (dir, name, args) = follow(&steps, scratch.path());
         // The versions this workspace is tested with.
         fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
@@ -194,7 +198,7 @@ fn a_copy_s_cargo_test_runs_the_tests_its_page_counts() {
     // select.md: "the program's two unit tests of `next()`, and `common`'s
     // own seven".
     let scratch = tempfile::tempdir().expect("a scratch folder");
-    let steps = copy_steps(&workspace().join("book/src/select.md"));
+    let steps = copy_blocks(&workspace().join("book/src/select.md")).remove(0);
     let (dir, _, _) = follow(&steps, scratch.path());
     fs::copy(workspace().join("Cargo.lock"), dir.join("Cargo.lock")).expect("Cargo.lock");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());

@@ -61,6 +61,42 @@ mod async_consumers {
     harness::program_tests!(SECTION, &harness::testing::example_path("async_consumers"));
 }
 
+mod async_one_one {
+    use harness::programs::ASYNC_ONE_ONE as SECTION;
+    harness::program_tests!(
+        SECTION,
+        &harness::testing::example_path("async_one_one"),
+        tasks
+    );
+}
+
+mod async_many_one {
+    use harness::programs::ASYNC_MANY_ONE as SECTION;
+    harness::program_tests!(
+        SECTION,
+        &harness::testing::example_path("async_many_one"),
+        tasks
+    );
+}
+
+mod async_one_many {
+    use harness::programs::ASYNC_ONE_MANY as SECTION;
+    harness::program_tests!(
+        SECTION,
+        &harness::testing::example_path("async_one_many"),
+        tasks
+    );
+}
+
+mod async_many_many {
+    use harness::programs::ASYNC_MANY_MANY as SECTION;
+    harness::program_tests!(
+        SECTION,
+        &harness::testing::example_path("async_many_many"),
+        tasks
+    );
+}
+
 /// `spawn_and_join` prints one line, with `writeln!` instead of `println!`:
 /// a full disk is an error with one line and exit code 3, not a panic.
 #[test]

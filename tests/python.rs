@@ -91,6 +91,10 @@ const TWINS: &[(&str, &str, &[&str])] = &[
     ("task_done", "task_done", &[]),
     ("backpressure", "backpressure", &["--capacity", "5"]),
     ("async_consumers", "async_consumers", &[]),
+    ("async_one_one", "async_one_one", &[]),
+    ("async_many_one", "async_many_one", &[]),
+    ("async_one_many", "async_one_many", &[]),
+    ("async_many_many", "async_many_many", &[]),
     ("shutdown", "shutdown", &[]),
 ];
 

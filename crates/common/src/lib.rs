@@ -119,18 +119,24 @@ impl Settings {
     /// The simulated effort of thread `who` on `item`: sleeps `item.value`
     /// seconds times the time scale, as the tutorial's `sleep(value)` does.
     pub fn work_on(&self, who: &str, item: Item) {
+        let effort = self.effort(who, item);
+        // Asking the system for a sleep costs tens of microseconds, however
+        // short: below a microsecond, the effort is none.
+        if effort >= Duration::from_micros(1) {
+            thread::sleep(effort);
+        }
+    }
+
+    /// How long `who` works on `item` (an async task sleeps it with its
+    /// runtime's timer); panics first if `--panic-at` asks it to.
+    pub fn effort(&self, who: &str, item: Item) -> Duration {
         if let Some((thread, i)) = &self.panic_at
             && thread.eq_ignore_ascii_case(who)
             && *i == item.i
         {
             panic!("{who} failed while working on item {item} (as --panic-at asked)");
         }
-        let effort = Duration::from_secs_f64(item.value * self.time_scale);
-        // Asking the system for a sleep costs tens of microseconds, however
-        // short: below a microsecond, the effort is none.
-        if effort >= Duration::from_micros(1) {
-            thread::sleep(effort);
-        }
+        Duration::from_secs_f64(item.value * self.time_scale)
     }
 }
 // ANCHOR_END: effort

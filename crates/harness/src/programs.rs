@@ -126,6 +126,34 @@ pub const ASYNC_CONSUMERS: Section = Section {
     ..example("async_consumers", Count::Many(3), Count::Many(5), 10)
 };
 
+/// `async_one_one`: `one-one` as two async tasks on one thread.
+pub const ASYNC_ONE_ONE: Section = Section {
+    name: "async_one_one",
+    kind: Kind::Example,
+    ..ONE_ONE
+};
+
+/// `async_many_one`: `many-one` as async tasks, with an async barrier.
+pub const ASYNC_MANY_ONE: Section = Section {
+    name: "async_many_one",
+    kind: Kind::Example,
+    ..MANY_ONE
+};
+
+/// `async_one_many`: `one-many` as async tasks.
+pub const ASYNC_ONE_MANY: Section = Section {
+    name: "async_one_many",
+    kind: Kind::Example,
+    ..ONE_MANY
+};
+
+/// `async_many_many`: `many-many` as async tasks.
+pub const ASYNC_MANY_MANY: Section = Section {
+    name: "async_many_many",
+    kind: Kind::Example,
+    ..MANY_MANY
+};
+
 /// `consumer_panic`: one producer, three consumers, one of which panics
 /// halfway (a failure on purpose: the checker's rules do not hold).
 pub const CONSUMER_PANIC: Section = Section {
@@ -146,7 +174,7 @@ pub const CONSUMERS_GONE: Section = Section {
 /// Every program, in the book's order: the one table to add a program
 /// to. Its kind says where it belongs and how it runs; [`of_kind`] and
 /// [`named`] look in it.
-pub const PROGRAMS: [Section; 17] = [
+pub const PROGRAMS: [Section; 21] = [
     ONE_ONE,
     MANY_ONE,
     ONE_MANY,
@@ -161,6 +189,10 @@ pub const PROGRAMS: [Section; 17] = [
     TASK_DONE,
     BACKPRESSURE,
     ASYNC_CONSUMERS,
+    ASYNC_ONE_ONE,
+    ASYNC_MANY_ONE,
+    ASYNC_ONE_MANY,
+    ASYNC_MANY_MANY,
     CONSUMER_PANIC,
     CONSUMERS_GONE,
     REDIS_STREAMS,

@@ -326,10 +326,28 @@ pub fn assert_help_explains_every_flag(section: &Section, exe: &str) {
 
 /// The tests every program with a section's command line shares: put
 /// `harness::program_tests!(SECTION, env!("CARGO_BIN_EXE_name"));` in its
-/// `tests/cli.rs`.
+/// `tests/cli.rs`. A program whose producers and consumers are async
+/// tasks on `main`'s thread adds `tasks`: instead of ending cleanly when
+/// the system refuses it a thread, it must need none.
 #[macro_export]
 macro_rules! program_tests {
     ($section:expr, $exe:expr) => {
+        $crate::program_tests!(@shared $section, $exe);
+
+        #[test]
+        fn a_refused_thread_ends_the_run_with_one_line() {
+            $crate::testing::system::assert_refused_threads_end_the_run($exe);
+        }
+    };
+    ($section:expr, $exe:expr, tasks) => {
+        $crate::program_tests!(@shared $section, $exe);
+
+        #[test]
+        fn its_tasks_need_no_thread_beside_main() {
+            $crate::testing::system::assert_runs_on_one_thread($exe);
+        }
+    };
+    (@shared $section:expr, $exe:expr) => {
         #[test]
         fn a_run_prints_lines_that_keep_the_rules() {
             $crate::testing::assert_runs_keep_the_rules(&$section, $exe);
@@ -356,11 +374,6 @@ macro_rules! program_tests {
         #[test]
         fn a_timeline_shows_every_thread_and_item() {
             $crate::testing::assert_timeline_drawn(&$section);
-        }
-
-        #[test]
-        fn a_refused_thread_ends_the_run_with_one_line() {
-            $crate::testing::system::assert_refused_threads_end_the_run($exe);
         }
 
         #[test]

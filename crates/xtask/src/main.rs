@@ -77,6 +77,10 @@ const BOOK_RUNS: &[(&str, &str, &str)] = &[
     ("backpressure-unbounded", "backpressure", "--seed 42"),
     ("one-one-capacity-0", "one-one", "--seed 42 --capacity 0"),
     ("async_consumers", "async_consumers", "--seed 42"),
+    ("async_one_one", "async_one_one", "--seed 42"),
+    ("async_many_one", "async_many_one", "--seed 42"),
+    ("async_one_many", "async_one_many", "--seed 42"),
+    ("async_many_many", "async_many_many", "--seed 42"),
     (
         "redis-streams",
         "redis-streams",

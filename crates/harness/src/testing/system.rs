@@ -72,42 +72,13 @@ fn assert_ended(output: &Output, code: u8, expected: &str, what: &str) {
 
 /// A program the system refuses threads (`RLIMIT_NPROC`) ends at once with
 /// exit code 4 and one line, and never hangs, whether the refused thread is
-/// its first or one its other threads wait for. Root ignores that limit, so
-/// as root the program runs as `nobody`, the one process of that user.
+/// its first or one its other threads wait for.
 pub fn assert_refused_threads_end_the_run(exe: &str) {
-    let root = is_root();
-    let dir = scratch_dir("threads");
-    let program = dir.join("program");
-    fs::copy(exe, &program).expect("a copy of the program");
-    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).expect("executable");
     // Not root: only a limit of 1 is sure to refuse the first thread, since
     // the user's other processes count too.
-    let limits: &[usize] = if root { &[1, 2, 3, 5, 8] } else { &[1] };
+    let limits: &[usize] = if is_root() { &[1, 2, 3, 5, 8] } else { &[1] };
     for &limit in limits {
-        let command = || {
-            let mut command = if root {
-                let mut command = Command::new("setpriv");
-                command.args([
-                    "--reuid=65534",
-                    "--regid=65534",
-                    "--clear-groups",
-                    "prlimit",
-                ]);
-                command
-            } else {
-                Command::new("prlimit")
-            };
-            command
-                .arg(format!("--nproc={limit}"))
-                .arg("--")
-                .arg(&program)
-                .args(SHORT_RUN)
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped());
-            command
-        };
-        let what = format!("{exe} with at most {limit} processes and threads");
-        let output = run_fresh_copy(command, &what);
+        let (output, what) = run_limited(exe, limit);
         // Every program starts at least two threads beside `main`, so a
         // limit of 2 refuses one of them; a higher one may let the run go
         // ahead as usual, which other tests check.
@@ -116,7 +87,51 @@ pub fn assert_refused_threads_end_the_run(exe: &str) {
             assert_ended(&output, exit::NO_THREAD, expected, &what);
         }
     }
+}
+
+/// A program whose producers and consumers are async tasks on `main`'s
+/// thread starts no other: under a limit of one thread, it runs to the end.
+pub fn assert_runs_on_one_thread(exe: &str) {
+    let (output, what) = run_limited(exe, 1);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{what}: {stderr}");
+}
+
+/// Runs a short run of a copy of `exe` with at most `limit` processes and
+/// threads (`RLIMIT_NPROC`). Root ignores that limit, so as root the
+/// program runs as `nobody`, the one process of that user.
+fn run_limited(exe: &str, limit: usize) -> (Output, String) {
+    let root = is_root();
+    let dir = scratch_dir("threads");
+    let program = dir.join("program");
+    fs::copy(exe, &program).expect("a copy of the program");
+    fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).expect("executable");
+    let command = || {
+        let mut command = if root {
+            let mut command = Command::new("setpriv");
+            command.args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "prlimit",
+            ]);
+            command
+        } else {
+            Command::new("prlimit")
+        };
+        command
+            .arg(format!("--nproc={limit}"))
+            .arg("--")
+            .arg(&program)
+            .args(SHORT_RUN)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        command
+    };
+    let what = format!("{exe} with at most {limit} processes and threads");
+    let output = run_fresh_copy(command, &what);
     fs::remove_dir_all(&dir).expect("cleaned up");
+    (output, what)
 }
 
 /// Runs the command `make` makes, which runs a file this process has just
