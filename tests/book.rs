@@ -447,3 +447,23 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
     let run = output_lines("consumer_panic.log");
     assert_eq!(run.iter().filter(|l| l.contains(" got ")).count(), 9);
 }
+
+#[test]
+fn the_choosing_chapter_links_every_program_and_shows_the_ladder() {
+    let text = fs::read_to_string(book_src().join("choosing.md")).expect("the chapter");
+    for program in harness::programs::PROGRAMS {
+        let linked = format!("[`{}`](", program.name);
+        // The four sections on tokio have one row, linking their page.
+        let tokio = program.name.starts_with("async_") && program.name != "async_consumers";
+        assert!(
+            tokio || text.contains(&linked),
+            "choosing.md never links `{}`",
+            program.name
+        );
+    }
+    assert!(text.contains("async-sections.md"));
+    assert!(text.contains("](choosing/ladder.svg)"));
+    let ladder = fs::read_to_string(book_src().join("choosing/ladder.svg")).expect("the ladder");
+    let rungs = ladder.matches("class=\"rung\"").count();
+    assert_eq!(rungs, 9, "Python, six channels, Redis twice");
+}

@@ -11,6 +11,9 @@
 //! - `cargo run --release -p xtask -- redis-cost` measures what crossing a
 //!   process costs: flume against Redis Streams, one command per message
 //!   and batched, and writes `book/src/performance/redis.md`.
+//! - `cargo run --release -p xtask -- ladder` measures one message's cost
+//!   on every rung, from Python's `queue.Queue` to Redis in batches, in one
+//!   run, and draws the ladder in `book/src/choosing/`.
 //! - `cargo run --release -p xtask -- stress [--threads N] [--items N]` runs
 //!   every section at every capacity with N producers and N consumers (where
 //!   the section has several) and N items in all per run, and checks them.
@@ -21,6 +24,7 @@
 
 mod exercise;
 mod ideal;
+mod ladder;
 mod perf;
 mod redis_cost;
 
@@ -123,6 +127,10 @@ enum Task {
     /// Measures what crossing a process costs: flume against Redis
     /// Streams; writes book/src/performance/redis.md (use --release)
     RedisCost,
+    /// Measures one message's cost on every rung, from Python's
+    /// queue.Queue to Redis, side by side in one run; writes
+    /// book/src/choosing/ (use --release)
+    Ladder,
     /// Runs every section and example at every capacity with many threads
     /// and items, checks every run, and reports time and peak memory (use
     /// --release)
@@ -165,6 +173,7 @@ fn main() -> ExitCode {
         Task::Soak { runs } => soak(runs),
         Task::PerfReport => perf::report(),
         Task::RedisCost => redis_cost::report(),
+        Task::Ladder => ladder::report(),
         Task::Stress {
             threads,
             items,

@@ -302,7 +302,7 @@ fn min_max(samples: &[f64]) -> (f64, f64) {
     (min, max)
 }
 
-fn time(ns: f64) -> String {
+pub fn time(ns: f64) -> String {
     if ns >= 1e6 {
         format!("{:.2} ms", ns / 1e6)
     } else if ns >= 1e3 {

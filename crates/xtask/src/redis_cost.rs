@@ -30,7 +30,7 @@ fn now_ns() -> u64 {
 /// it is received before sending the next (to measure latency with no
 /// queue).
 #[derive(Clone, Copy, PartialEq)]
-enum Pace {
+pub(crate) enum Pace {
     Flood,
     OneInFlight,
 }
@@ -63,8 +63,8 @@ impl Received {
 /// One measurement: messages per second over the whole run, and the
 /// median time from a message's send to its receipt.
 #[derive(Clone, Copy)]
-struct Measured {
-    per_second: f64,
+pub(crate) struct Measured {
+    pub(crate) per_second: f64,
     latency: Duration,
 }
 
@@ -105,7 +105,7 @@ fn flume_run(producers: usize, consumers: usize, total: usize, pace: Pace) -> Me
 /// Messages through a Redis stream, in a consumer group: producers add
 /// `batch` entries per round trip (one XADD each, pipelined), consumers
 /// read up to `batch` per XREADGROUP and acknowledge them with one XACK.
-fn redis_run(
+pub(crate) fn redis_run(
     server: &RedisServer,
     (producers, consumers): (usize, usize),
     total: usize,
