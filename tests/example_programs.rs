@@ -188,3 +188,36 @@ fn async_consumers_spend_no_time_on_zero_effort() {
         assert_eq!(got, 600_000, "{args:?}");
     }
 }
+
+/// A blocking call inside a task stops every task on its thread: while
+/// the other task blocks the thread for 100 ms, the ticker's 10 ms timer
+/// cannot fire, so it fires at least 90 ms late (a lower bound that holds
+/// by construction, however busy the machine). The book shows a run.
+#[test]
+fn a_blocking_call_in_a_task_delays_every_task_on_its_thread() {
+    let exe = harness::testing::example_path("blocking_task");
+    let output = harness::testing::run_program(&exe, &[]);
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let late = |line: &str| -> u64 {
+        let after = line.split("up to ").nth(1).expect("a delay");
+        after
+            .split(' ')
+            .next()
+            .expect("ms")
+            .parse()
+            .expect("a number")
+    };
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("with std::thread::sleep"), "{stdout}");
+    assert!(late(lines[0]) >= 90, "{stdout}");
+    let shown = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("book/src/outputs/blocking_task-report.md"),
+    )
+    .expect("the book's run");
+    let shown_line = shown
+        .lines()
+        .find(|l| l.starts_with("with std::thread::sleep"));
+    assert!(late(shown_line.expect("the shown run")) >= 90, "{shown}");
+}
