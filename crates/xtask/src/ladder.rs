@@ -12,10 +12,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use harness::testing::redis_server::RedisServer;
-use svg::Document;
 use svg::node::element::{Line, Rectangle, Text, Title};
 
-use crate::perf::{median, time};
+use crate::perf::{blank_chart, median, time};
 use crate::redis_cost::{Pace, redis_run};
 use crate::workspace_root;
 
@@ -51,6 +50,22 @@ fn pair<T: Send, R: Send>(
     started.elapsed()
 }
 
+/// The run of a channel whose ends have `send(value)` and `recv()`, as
+/// std's, flume's, crossbeam's and kanal's do.
+macro_rules! blocking {
+    ($name:expr, $channel:expr) => {
+        (
+            $name,
+            pair(
+                $channel,
+                MESSAGES,
+                |tx, i| tx.send(i).expect("a receiver"),
+                |rx| rx.recv().expect("a sender"),
+            ),
+        )
+    };
+}
+
 /// Nanoseconds per message of each in-process kind, one run of each.
 fn in_process() -> Vec<(&'static str, f64)> {
     let n = MESSAGES;
@@ -67,42 +82,10 @@ fn in_process() -> Vec<(&'static str, f64)> {
                 |q| q.get(),
             ),
         ),
-        (
-            "std mpsc",
-            pair(
-                std::sync::mpsc::sync_channel(CAPACITY),
-                n,
-                |tx, i| tx.send(i).expect("a receiver"),
-                |rx| rx.recv().expect("a sender"),
-            ),
-        ),
-        (
-            "flume",
-            pair(
-                flume::bounded(CAPACITY),
-                n,
-                |tx, i| tx.send(i).expect("a receiver"),
-                |rx| rx.recv().expect("a sender"),
-            ),
-        ),
-        (
-            "crossbeam-channel",
-            pair(
-                crossbeam_channel::bounded(CAPACITY),
-                n,
-                |tx, i| tx.send(i).expect("a receiver"),
-                |rx| rx.recv().expect("a sender"),
-            ),
-        ),
-        (
-            "kanal",
-            pair(
-                kanal::bounded(CAPACITY),
-                n,
-                |tx, i| tx.send(i).expect("a receiver"),
-                |rx| rx.recv().expect("a sender"),
-            ),
-        ),
+        blocking!("std mpsc", std::sync::mpsc::sync_channel(CAPACITY)),
+        blocking!("flume", flume::bounded(CAPACITY)),
+        blocking!("crossbeam-channel", crossbeam_channel::bounded(CAPACITY)),
+        blocking!("kanal", kanal::bounded(CAPACITY)),
         (
             "rtrb ring buffer",
             pair(rtrb::RingBuffer::new(CAPACITY), n, ring_push, ring_pop),
@@ -227,27 +210,16 @@ fn picture(rungs: &[(&str, f64)]) -> String {
             .set("font-size", 13)
             .set("text-anchor", anchor.to_string())
     };
-    let mut document = Document::new()
-        .set("viewBox", format!("0 0 {WIDTH} {height}"))
-        .set("width", WIDTH)
-        .set("height", height)
-        .set("style", "font-family:sans-serif")
-        .add(
-            Rectangle::new()
-                .set("width", "100%")
-                .set("height", "100%")
-                .set("fill", "white"),
+    let mut document = blank_chart(WIDTH, height).add(
+        text(
+            LEFT,
+            26.0,
+            "Time per message (log scale; shorter is cheaper)".into(),
+            "start",
         )
-        .add(
-            text(
-                LEFT,
-                26.0,
-                "Time per message (log scale; shorter is cheaper)".into(),
-                "start",
-            )
-            .set("font-size", 17)
-            .set("font-weight", "bold"),
-        );
+        .set("font-size", 17)
+        .set("font-weight", "bold"),
+    );
     let bottom = 50.0 + BAR * rungs.len() as f64;
     for exponent in 0..=6 {
         let ns = 10f64.powi(exponent);

@@ -632,14 +632,11 @@ fn label(x: f64, y: f64, content: String, size: f64, anchor: &str) -> Text {
         .set("text-anchor", anchor.to_string())
 }
 
-/// Bar charts of time per message: one panel per capacity, one group of
-/// bars per topology, one bar per channel, on a logarithmic axis.
-fn chart(results: &Results) -> String {
-    let height = 50.0 + PANEL_HEIGHT * CAPACITIES.len() as f64 + LEGEND_HEIGHT;
-    let title = "Time per message (log scale; shorter is faster)";
-    let mut document = Document::new()
-        .set("viewBox", format!("0 0 {CHART_WIDTH} {height}"))
-        .set("width", CHART_WIDTH)
+/// An empty chart of `width` by `height`, on white.
+pub fn blank_chart(width: f64, height: f64) -> Document {
+    Document::new()
+        .set("viewBox", format!("0 0 {width} {height}"))
+        .set("width", width)
         .set("height", height)
         .set("style", "font-family:sans-serif")
         .add(
@@ -648,6 +645,14 @@ fn chart(results: &Results) -> String {
                 .set("height", "100%")
                 .set("fill", "white"),
         )
+}
+
+/// Bar charts of time per message: one panel per capacity, one group of
+/// bars per topology, one bar per channel, on a logarithmic axis.
+fn chart(results: &Results) -> String {
+    let height = 50.0 + PANEL_HEIGHT * CAPACITIES.len() as f64 + LEGEND_HEIGHT;
+    let title = "Time per message (log scale; shorter is faster)";
+    let mut document = blank_chart(CHART_WIDTH, height)
         .add(label(CHART_LEFT, 26.0, title.into(), 17.0, "start").set("font-weight", "bold"));
     for (panel, capacity) in CAPACITIES.iter().enumerate() {
         let top = 50.0 + panel as f64 * PANEL_HEIGHT;
