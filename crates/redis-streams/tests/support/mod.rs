@@ -43,6 +43,24 @@ pub struct Watched {
     pub err: Vec<String>,
 }
 
+/// A run a test left running (it failed before the end, perhaps with a
+/// process of the run paused) is stopped as a user would stop it: SIGTERM,
+/// which the run passes on to its processes with a SIGCONT, then SIGKILL
+/// if it does not end. No test leaves a process behind.
+impl Drop for Watched {
+    fn drop(&mut self) {
+        if !matches!(self.child.try_wait(), Ok(None)) {
+            return;
+        }
+        let pid = nix::unistd::Pid::from_raw(self.child.id().cast_signed());
+        let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM);
+        if wait_within(&mut self.child, std::time::Duration::from_secs(10)).is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// How a watched program ended, and all it printed.
 pub struct Ended {
     pub status: ExitStatus,
@@ -161,12 +179,14 @@ impl Watched {
     pub fn finish(mut self) -> Ended {
         let status = wait_within(&mut self.child, DEADLOCK_BOUND)
             .unwrap_or_else(|| panic!("the run hangs: {:?} {:?}", self.out, self.err));
-        self.out.extend(self.stdout.iter());
-        self.err.extend(self.stderr.iter());
+        let mut out = std::mem::take(&mut self.out);
+        let mut err = std::mem::take(&mut self.err);
+        out.extend(self.stdout.iter());
+        err.extend(self.stderr.iter());
         Ended {
             status,
-            out: self.out,
-            err: self.err.join("\n"),
+            out,
+            err: err.join("\n"),
         }
     }
 }
