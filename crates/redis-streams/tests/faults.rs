@@ -303,43 +303,34 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// Pauses process `pid` at a moment it holds an entry of `stream` (as
-/// consumer `name`), and returns that entry. With `received`, only once
-/// the process has also read the answer that delivered the entry (none
-/// of the server's bytes wait unread on its connection, which must be
-/// TCP): then it is paused mid-item, not mid-read.
+/// consumer `name`), and returns that entry. With `mid_item`, only while
+/// the process sleeps in its simulated work: then it has the entry in
+/// hand, and will finish it. It is never stopped in a socket call then,
+/// which on Linux would make that call fail (EINTR) once it continues.
 fn pause_holding(
     con: &mut redis::Connection,
     (stream, name): (&str, &str),
     pid: u32,
-    received: bool,
+    mid_item: bool,
 ) -> String {
+    let started = Instant::now();
     loop {
+        assert!(
+            started.elapsed() < DEADLOCK_BOUND,
+            "{name} never paused holding an entry"
+        );
         wait_until("a held entry", || !held_by(con, stream, name).is_empty());
+        if mid_item && !processes::sleeping(pid) {
+            continue;
+        }
         processes::signal(pid, Signal::SIGSTOP);
-        // Paused now: what it holds cannot change any more. The server
-        // wrote its answers before it answered this XPENDING.
+        // Paused now: what it holds cannot change any more.
         let held = held_by(con, stream, name).pop();
-        if let Some(id) = held.filter(|_| !received || processes::unread_bytes(pid) == 0) {
+        if let Some(id) = held.filter(|_| !mid_item || processes::sleeping(pid)) {
             return id;
         }
         processes::signal(pid, Signal::SIGCONT);
     }
-}
-
-/// A server of the test's own on a TCP port (what [`pause_holding`]
-/// needs to see that an answer was read), and a run of `args` on it.
-fn run_over_tcp(name: &str, args: &[&str]) -> (Server, Watched) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
-    let port = listener.local_addr().expect("a port").port();
-    drop(listener);
-    let options = Options {
-        port: Some(port),
-        ..Options::default()
-    };
-    let server = Server::start_with(name, options);
-    let mut command = command(None, args);
-    command.env("REDIS_URL", format!("redis://127.0.0.1:{port}/"));
-    (server, Watched::start(command))
 }
 
 #[test]
@@ -351,7 +342,8 @@ fn a_paused_consumer_is_not_taken_for_dead() {
         "--seed=3",
         "--time-scale=0.2",
     ];
-    let (server, mut run) = run_over_tcp("paused", &args);
+    let server = Server::start("paused");
+    let mut run = Watched::start(command(Some(&server), &args));
     let stream = run.stream();
     let consumer = process_of(&run, "consumer --id=0");
     let mut con = server.connect();

@@ -84,36 +84,21 @@ pub fn signal(pid: u32, signal: Signal) {
     let _ = kill(Pid::from_raw(pid.cast_signed()), signal);
 }
 
-/// How many bytes wait, received but not yet read, on the TCP sockets of
-/// process `pid` (the kernel's `rx_queue` in `/proc/net/tcp`): zero once
-/// it has read every answer a server sent it.
-pub fn unread_bytes(pid: u32) -> usize {
-    let sockets: Vec<String> = fs::read_dir(format!("/proc/{pid}/fd"))
-        .map(|fds| {
-            fds.filter_map(|fd| fs::read_link(fd.ok()?.path()).ok())
-                .filter_map(|link| {
-                    let link = link.to_string_lossy().into_owned();
-                    Some(
-                        link.strip_prefix("socket:[")?
-                            .strip_suffix(']')?
-                            .to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut unread = 0;
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
-        let text = fs::read_to_string(table).unwrap_or_default();
-        for line in text.lines().skip(1) {
-            let fields: Vec<&str> = line.split_whitespace().collect();
-            if fields.len() > 9 && sockets.iter().any(|inode| inode == fields[9]) {
-                let rx = fields[4].split(':').nth(1).unwrap_or("0");
-                unread += usize::from_str_radix(rx, 16).unwrap_or(0);
-            }
-        }
-    }
-    unread
+/// Whether process `pid`'s main thread is in a sleep (`nanosleep` or
+/// `clock_nanosleep`, from `/proc/PID/syscall`), also once it is stopped
+/// there: a program that sleeps only to simulate its work is then in the
+/// middle of an item, not waiting on a socket.
+pub fn sleeping(pid: u32) -> bool {
+    // The numbers of the two calls on this machine's architecture.
+    #[cfg(target_arch = "x86_64")]
+    const SLEEPS: [&str; 2] = ["35", "230"];
+    #[cfg(target_arch = "aarch64")]
+    const SLEEPS: [&str; 2] = ["101", "115"];
+    #[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+    const SLEEPS: [&str; 0] = [];
+    let syscall = fs::read_to_string(format!("/proc/{pid}/syscall")).unwrap_or_default();
+    let number = syscall.split_whitespace().next().unwrap_or_default();
+    SLEEPS.contains(&number)
 }
 
 /// The peak memory of process `pid` so far, in KiB (`VmHWM`), if it is
