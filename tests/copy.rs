@@ -216,3 +216,18 @@ fn a_copy_s_cargo_test_runs_the_tests_its_page_counts() {
     let said = String::from_utf8_lossy(&tested.stdout);
     assert!(said.contains("test result: ok. 9 passed"), "{said}");
 }
+
+/// What a copy takes besides the program stays small: `common`'s code,
+/// without its comments, blank lines and unit tests, is at most 200 lines.
+#[test]
+fn common_is_at_most_200_lines_of_code() {
+    let file =
+        fs::read_to_string(workspace().join("crates/common/src/lib.rs")).expect("common's file");
+    let (copied, _tests) = file.split_once("#[cfg(test)]").expect("its unit tests");
+    let code = copied
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .count();
+    assert!(code <= 200, "common has {code} lines of code; at most 200");
+}

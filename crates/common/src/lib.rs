@@ -13,15 +13,10 @@
 // without a sentinel never names `Message`): that is no mistake.
 #![allow(dead_code)]
 
-use std::fmt;
 use std::io::{self, Write};
-use std::panic;
-use std::process;
-use std::thread;
-use std::time::Duration;
+use std::{fmt, panic, process, thread, time::Duration};
 
-use clap::error::ErrorKind;
-use clap::parser::ValueSource;
+use clap::{builder::RangedU64ValueParser, error::ErrorKind, parser::ValueSource};
 
 // ANCHOR: item
 /// One unit of work: the tutorial's tuple `(i, value)`. `i` counts a
@@ -56,7 +51,6 @@ pub enum Message {
 // ANCHOR_END: item
 
 /// What a program is, for its `--help`, and what it runs by default.
-#[derive(Debug, Clone, Copy)]
 pub struct Program {
     /// The command's name.
     pub name: &'static str,
@@ -79,17 +73,18 @@ pub struct Program {
 /// be several producers or consumers) is set in [`parse`].
 #[derive(clap::Parser, Debug, Clone, PartialEq)]
 pub struct Settings {
-    /// How many producer threads to start
-    #[arg(long, value_name = "N", value_parser = threads, allow_hyphen_values = true)]
+    /// How many producer threads to start (at most 1000)
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub producers: usize,
-    /// How many consumer threads to start
-    #[arg(long, value_name = "N", value_parser = threads, allow_hyphen_values = true)]
+    /// How many consumer threads to start (at most 1000)
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub consumers: usize,
     /// How many items each producer makes
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub items: usize,
-    /// Makes the run's items reproducible: the same seed gives the same items
-    #[arg(long, value_name = "S", allow_hyphen_values = true)]
+    /// Makes the run's items reproducible: the same seed gives the same
+    /// items. Without it the seed is random, and printed on stderr
+    #[arg(long, value_name = "S", default_value_t = rand::random(), hide_default_value = true, allow_hyphen_values = true)]
     pub seed: u64,
     /// Multiplies every simulated sleep: 0.1 runs ten times faster, 0 does
     /// not sleep at all
@@ -119,12 +114,7 @@ impl Settings {
     /// The simulated effort of thread `who` on `item`: sleeps `item.value`
     /// seconds times the time scale, as the tutorial's `sleep(value)` does.
     pub fn work_on(&self, who: &str, item: Item) {
-        let effort = self.effort(who, item);
-        // Asking the system for a sleep costs tens of microseconds, however
-        // short: below a microsecond, the effort is none.
-        if effort >= Duration::from_micros(1) {
-            thread::sleep(effort);
-        }
+        thread::sleep(self.effort(who, item));
     }
 
     /// How long `who` works on `item` (an async task sleeps it with its
@@ -145,7 +135,6 @@ impl Settings {
 /// A producer's random values: `SplitMix64`, a generator small enough to
 /// write the same in Python (`examples/python/common.py`), so that a seed
 /// makes the same items in both languages.
-#[derive(Debug, Clone)]
 pub struct Values(u64);
 
 impl Values {
@@ -167,18 +156,12 @@ pub fn producer_rng(seed: u64, producer: usize) -> Values {
 }
 // ANCHOR_END: values
 
-/// What `--help` says after the flags: the seed, and the exit codes.
+/// What `--help` says after the flags: the exit codes.
 const AFTER_HELP: &str = "\
-Each run prints one line per event. Without --seed the items are random; \
-the seed used is printed on stderr, so the run can be repeated.
-
-Exit codes:
-  0    the run finished, every thread joined
-  2    bad command-line input
-  3    the output could not be written
-  4    the system refused to start a thread
-  101  a thread panicked (Rust's code for a panic)
-  141  standard output was closed by its reader (as in `| head -1`)";
+Exit codes: 0 the run finished, every thread joined; 2 bad command-line input;
+3 the output could not be written; 4 the system refused to start a thread;
+101 a thread panicked (Rust's code for a panic); 141 standard output was
+closed by its reader (as in `| head -1`)";
 
 /// A program with a flag of its own reads its own flags struct, with the
 /// shared [`Settings`] among them (`#[command(flatten)]`) and given by
@@ -198,22 +181,13 @@ impl Settings {
         read_command_line(program)
     }
 
-    /// Refuses what clap cannot see, one flag against another: a run too
-    /// big to finish, or a panic asked of a thread the run does not have.
+    /// Refuses what clap cannot see, one flag against another: more items
+    /// than memory may hold, or a panic asked of a thread the run does not
+    /// have.
     fn check(&self, program: &Program) -> Result<(), String> {
         let total = self.producers.saturating_mul(self.items);
         if total > 100_000_000 {
             return Err(format!("too many items: {total}; the most is 100000000"));
-        }
-        // Values average half a second: each producer sleeps once per item,
-        // and the consumers share one sleep per item of every producer.
-        let per_consumer = total as f64 / self.consumers as f64;
-        let hours = self.time_scale * (self.items as f64).max(per_consumer) / 7_200.0;
-        if hours > 1.0 {
-            let effort = format!("about {hours:.1} hours of simulated effort");
-            return Err(format!(
-                "this run would take {effort}; lower --time-scale or --items"
-            ));
         }
         let Some((who, i)) = &self.panic_at else {
             return Ok(());
@@ -232,11 +206,10 @@ impl Settings {
         if !producers.chain(consumers).any(|thread| thread == *who) {
             return Err(format!("{flag} names a thread this run does not have"));
         }
-        if *i < self.items {
-            Ok(())
-        } else {
-            Err(format!("{flag}:{i}: there are {} items", self.items))
+        if *i >= self.items {
+            return Err(format!("{flag}:{i}: there are {} items", self.items));
         }
+        Ok(())
     }
 }
 
@@ -247,20 +220,18 @@ pub fn read_command_line<T: clap::Parser + AsRef<Settings>>(program: &Program) -
     match parse::<T>(program, std::env::args().skip(1)) {
         Ok((flags, true)) => flags,
         Ok((flags, false)) => {
-            let seed = flags.as_ref().seed;
-            say(&format!("random run; repeat it with --seed {seed}"));
+            // Unwritable, stderr ends the program through the hook above.
+            eprintln!("random run; repeat it with --seed {}", flags.as_ref().seed);
             flags
         }
-        // `--help` and `--version` come as "errors" to print on stdout.
+        // `--help` and `--version` come as "errors" to print on stdout
+        // (with `print!`, so that a full disk is an error here too).
         Err(help) if !help.use_stderr() => {
             print!("{help}");
             process::exit(0);
         }
-        Err(error) => {
-            let line = one_line(&error);
-            say(&format!("{}: error: {line}; see --help", program.name));
-            process::exit(2);
-        }
+        // clap's own message and exit code, 2.
+        Err(error) => error.exit(),
     }
 }
 // ANCHOR_END: from_command_line
@@ -273,50 +244,39 @@ pub fn parse<T: clap::Parser + AsRef<Settings>>(
     args: impl IntoIterator<Item = String>,
 ) -> Result<(T, bool), clap::Error> {
     let argv = std::iter::once(program.name.to_string()).chain(args);
-    let matches = command::<T>(program).try_get_matches_from(argv)?;
-    let given = |flag| matches.value_source(flag) == Some(ValueSource::CommandLine);
-    // A program with one producer (or consumer) takes no count of them.
-    for (flag, count) in [
-        ("producers", program.producers),
-        ("consumers", program.consumers),
-    ] {
-        if count == 1 && given(flag) {
-            let message = format!("unexpected argument '--{flag}' found");
-            return Err(clap::Error::raw(ErrorKind::UnknownArgument, message));
-        }
-    }
+    let mut command = command::<T>(program);
+    let matches = command.try_get_matches_from_mut(argv)?;
     let flags = T::from_arg_matches(&matches)?;
     let checked = flags.as_ref().check(program);
-    checked.map_err(|message| clap::Error::raw(ErrorKind::ValueValidation, message))?;
-    Ok((flags, given("seed")))
+    checked.map_err(|message| command.error(ErrorKind::ValueValidation, message))?;
+    let seeded = matches.value_source("seed") == Some(ValueSource::CommandLine);
+    Ok((flags, seeded))
 }
 
-/// The command line of program `program`: its name, its defaults, and
-/// the count flags it does not take hidden.
+/// The command line of program `program`: its name and its defaults.
 fn command<T: clap::CommandFactory>(program: &Program) -> clap::Command {
-    let default = |value: String, hide: bool| {
-        move |arg: clap::Arg| arg.required(false).default_value(value).hide(hide)
-    };
-    let (producers, consumers) = (program.producers, program.consumers);
     T::command()
         .name(program.name)
         .about(program.about)
         .version(env!("CARGO_PKG_VERSION"))
         .after_help(AFTER_HELP)
-        .mut_arg("producers", default(producers.to_string(), producers == 1))
-        .mut_arg("consumers", default(consumers.to_string(), consumers == 1))
-        .mut_arg("items", default(program.items.to_string(), false))
-        .mut_arg("seed", default(rand::random::<u64>().to_string(), false))
-        .mut_arg("seed", |arg| arg.hide_default_value(true))
+        .mut_arg("producers", threads(program.producers))
+        .mut_arg("consumers", threads(program.consumers))
+        .mut_arg("items", |arg| default(arg, program.items))
 }
 
-/// `--producers`, `--consumers`: from 1 to 1000 threads.
-fn threads(text: &str) -> Result<usize, String> {
-    match text.parse() {
-        Ok(count @ 1..=1_000) => Ok(count),
-        Ok(_) => Err("from 1 to 1000 threads".to_string()),
-        Err(error) => Err(format!("{error}")),
-    }
+/// `--producers`, `--consumers`: from 1 to 1000 threads, `count` if not
+/// given. A program made for one producer (or consumer) hides the flag and
+/// takes no other count.
+fn threads(count: usize) -> impl FnOnce(clap::Arg) -> clap::Arg {
+    let most = if count == 1 { 1 } else { 1000 };
+    let range = RangedU64ValueParser::<usize>::new().range(1..=most);
+    move |arg| default(arg, count).hide(count == 1).value_parser(range)
+}
+
+/// `arg`, which the struct requires, given a default for this program.
+fn default(arg: clap::Arg, value: usize) -> clap::Arg {
+    arg.required(false).default_value(value.to_string())
 }
 
 /// `--time-scale`: a number from 0 to 1000.
@@ -333,14 +293,6 @@ fn thread_and_item(value: &str) -> Result<(String, usize), String> {
     let expected = "expected WHO:I, such as consumer:3 or producer-1:0";
     let (who, i) = value.split_once(':').ok_or(expected)?;
     Ok((who.replace('-', " "), i.parse().map_err(|_| expected)?))
-}
-
-/// clap's message for `error`, as one line: its first, without the
-/// "error: " clap puts in front (the rest is tips and usage).
-pub fn one_line(error: &clap::Error) -> String {
-    let text = error.to_string();
-    let line = text.lines().next().unwrap_or_default();
-    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 // ANCHOR: refused
@@ -363,7 +315,9 @@ pub fn end_cleanly_when_refused(name: &'static str) {
             return report_as_usual(info);
         };
         if let Some(line) = line {
-            say(&format!("{name}: error: {line}"));
+            // One write, so that two threads refused at once cannot mix
+            // their lines; and not `eprintln!`, whose panic would abort.
+            let _ = io::stderr().write_all(format!("{name}: error: {line}\n").as_bytes());
         }
         // Ends every thread now, those waiting for this one too.
         process::exit(code);
@@ -375,12 +329,10 @@ pub fn end_cleanly_when_refused(name: &'static str) {
 pub fn refusal(message: &str) -> Option<(i32, Option<String>)> {
     if let Some(error) = message.strip_prefix("failed printing to stdout: ") {
         // A reader that stopped reading is no error; a full disk is.
-        let line = format!("cannot write the output: {error}");
-        return Some(if error.contains("Broken pipe") {
-            (141, None)
-        } else {
-            (3, Some(line))
-        });
+        if error.contains("Broken pipe") {
+            return Some((141, None));
+        }
+        return Some((3, Some(format!("cannot write the output: {error}"))));
     }
     if message.starts_with("failed printing to stderr") {
         return Some((3, None)); // Nowhere left to say it.
@@ -388,20 +340,10 @@ pub fn refusal(message: &str) -> Option<(i32, Option<String>)> {
     let error = message.strip_prefix("failed to spawn thread: ")?;
     // `Os { code: 11, kind: WouldBlock, message: "Resource temporarily unavailable" }`
     let reason = error.split('"').nth(1).unwrap_or(error);
-    Some((
-        4,
-        Some(format!(
-            "could not start a thread: the system refused it ({reason})"
-        )),
-    ))
+    let line = format!("could not start a thread: the system refused it ({reason})");
+    Some((4, Some(line)))
 }
 // ANCHOR_END: refused
-
-/// Writes a line on stderr, if stderr can be written at all: a message
-/// that cannot be shown must not become a panic of its own.
-fn say(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
-}
 
 // ANCHOR_END: all
 
@@ -425,7 +367,7 @@ mod tests {
 
     fn parse(program: &Program, args: &[&str]) -> Result<(Settings, bool), String> {
         let args = args.iter().map(std::string::ToString::to_string);
-        super::parse(program, args).map_err(|error| one_line(&error))
+        super::parse(program, args).map_err(|error| error.to_string())
     }
 
     const PYTHON_42_1: [&str; 3] = [
@@ -481,7 +423,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_input_gets_one_line_that_names_the_flag() {
+    fn bad_input_gets_clap_s_message_that_names_the_flag() {
         for (program, args, expected) in [
             (
                 MANY_MANY,
@@ -491,7 +433,7 @@ mod tests {
             (
                 MANY_MANY,
                 &["--consumers", "0"],
-                "invalid value '0' for '--consumers <N>': from 1 to 1000",
+                "invalid value '0' for '--consumers <N>': 0 is not in 1..=1000",
             ),
             (
                 MANY_MANY,
@@ -511,7 +453,7 @@ mod tests {
             (
                 ONE_MANY,
                 &["--producers", "2"],
-                "unexpected argument '--producers'",
+                "invalid value '2' for '--producers <N>': 2 is not in 1..=1",
             ),
             (
                 MANY_MANY,
@@ -524,13 +466,12 @@ mod tests {
                 "number too large",
             ),
             (MANY_MANY, &["--items", "200000000"], "too many"),
-            (MANY_MANY, &["--producers", "1001"], "from 1 to 1000"),
-            (MANY_MANY, &["--time-scale", "1001"], "from 0 to 1000"),
             (
                 MANY_MANY,
-                &["--items", "100000"],
-                "hours of simulated effort",
+                &["--producers", "1001"],
+                "1001 is not in 1..=1000",
             ),
+            (MANY_MANY, &["--time-scale", "1001"], "from 0 to 1000"),
             (
                 MANY_MANY,
                 &["--panic-at", "consumer-5:0"],
@@ -560,8 +501,9 @@ mod tests {
             (MANY_MANY, &["extra"], "unexpected argument 'extra'"),
         ] {
             let error = parse(&program, args).unwrap_err();
+            assert!(error.starts_with("error: "), "{args:?}: {error:?}");
             assert!(error.contains(expected), "{args:?}: {error:?}");
-            assert!(!error.contains('\n'), "{args:?}: {error:?}");
+            assert!(error.contains("--help"), "{args:?}: {error:?}");
         }
     }
 

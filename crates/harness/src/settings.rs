@@ -16,8 +16,16 @@ where
     match common::parse::<Settings>(&section.program(), args) {
         Ok((settings, _)) => Ok(settings),
         Err(help) if !help.use_stderr() => Err(help.to_string()),
-        Err(error) => Err(common::one_line(&error)),
+        Err(error) => Err(one_line(&error)),
     }
+}
+
+/// The first line of clap's message for `error`, without its "error: "
+/// (the rest is the usage and a tip).
+fn one_line(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let line = text.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_string()
 }
 
 /// Whether a run of `section` with `settings` is one the program accepts

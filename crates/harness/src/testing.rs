@@ -212,14 +212,17 @@ pub fn check_panicking_program(
 }
 
 /// Runs the real program with bad `args` and checks that it refuses them
-/// as a command-line tool should: exit code 2, nothing on stdout, and one
-/// line on stderr that contains `expected` (no panic, no backtrace).
+/// as a command-line tool should: exit code 2, nothing on stdout, and
+/// clap's message on stderr, which contains `expected` (no panic, no
+/// backtrace).
 pub fn assert_refused(exe: &str, args: &[&str], expected: &str) {
     let output = run_program(exe, args);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
     assert!(output.stdout.is_empty(), "{args:?} printed to stdout");
-    assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+    // clap's own message: what is wrong, the usage, where to learn more.
+    assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+    assert!(stderr.contains("--help"), "{args:?}: {stderr}");
     assert!(
         stderr.contains(expected),
         "{args:?}: {stderr:?} lacks {expected:?}"
@@ -359,7 +362,7 @@ macro_rules! program_tests {
         }
 
         #[test]
-        fn bad_input_is_refused_with_one_line() {
+        fn bad_input_is_refused_with_clap_s_message() {
             for (args, expected) in $crate::testing::BAD_INPUTS {
                 $crate::testing::assert_refused($exe, args, expected);
             }
@@ -453,7 +456,6 @@ pub const BAD_INPUTS: &[(&[&str], &str)] = &[
     (&["--time-scale", "nan"], "a number from 0 to 1000"),
     (&["--time-scale", "inf"], "a number from 0 to 1000"),
     (&["--time-scale", "1e9"], "a number from 0 to 1000"),
-    (&["--items", "100000"], "hours of simulated effort"),
     (&["--seed", "x"], "invalid value 'x' for '--seed <S>'"),
     (
         &["--capacity", "1.5"],

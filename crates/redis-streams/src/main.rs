@@ -77,29 +77,9 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(error) if !error.use_stderr() => {
-            // --help, --version.
-            let _ = error.print();
-            return ExitCode::SUCCESS;
-        }
-        Err(error) => {
-            // One line: clap's first paragraph, what is wrong and with
-            // which flag.
-            let text = error.render().to_string();
-            let first: Vec<&str> = text.lines().take_while(|l| !l.is_empty()).collect();
-            eprintln!(
-                "redis-streams: {}",
-                first
-                    .join(" ")
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
-            return ExitCode::from(2);
-        }
-    };
+    // A bad flag: clap's own message (what is wrong, the usage, a tip)
+    // and exit code 2, before anything reaches the network.
+    let cli = Cli::parse();
     // A refused thread, or output that cannot be written: one line and an
     // exit code, never a hang (see `common`).
     common::end_cleanly_when_refused("redis-streams");
