@@ -195,7 +195,9 @@ struct Efficiency {
 
 fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
     let script = root.join("benches/python/sections.py");
-    let json_path = std::env::temp_dir().join(format!("sections-{}.json", std::process::id()));
+    // Where the Python program writes each run's values; removed on drop.
+    let json_file = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    let json_path = json_file.path();
     let mut rows = Vec::new();
     for name in ["one-one", "many-one", "one-many", "many-many"] {
         let section = section(name)?;
@@ -228,9 +230,9 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
                     .args(["--section", name, "--seed", &seed.to_string()])
                     .args(["--time-scale", &time_scale.to_string()])
                     .arg("--json")
-                    .arg(&json_path);
+                    .arg(json_path);
                 let measured = first_to_last_line(python_run)?;
-                let run = json(&json_path)?;
+                let run = json(json_path)?;
                 let values: Vec<Vec<f64>> = run["values"]
                     .as_array()
                     .map(|producers| {
@@ -258,7 +260,6 @@ fn efficiency(root: &Path) -> Result<Vec<Efficiency>, String> {
             });
         }
     }
-    let _ = fs::remove_file(&json_path);
     Ok(rows)
 }
 

@@ -6,9 +6,7 @@
 use std::fs::{self, File};
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::{DEADLOCK_BOUND, read_all, run_bounded, wait_within, within};
 
@@ -33,16 +31,15 @@ pub const LONG_RUN: &[&str] = &["--seed", "1", "--items", "1000", "--time-scale"
 const SHORT_RUN: &[&str] = &["--seed", "1", "--time-scale", "0"];
 
 /// A folder of its own for one check, under the system's temporary folder,
-/// that anyone may read (a program run as `nobody` is copied there).
-fn scratch_dir(what: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "pc-{what}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    fs::create_dir_all(&dir).expect("a temporary folder");
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).expect("a readable folder");
+/// that anyone may read (a program run as `nobody` is copied there); it is
+/// removed when dropped.
+fn scratch_dir(what: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("pc-{what}-"))
+        .tempdir()
+        .expect("a temporary folder");
+    let readable = fs::Permissions::from_mode(0o755);
+    fs::set_permissions(dir.path(), readable).expect("a readable folder");
     dir
 }
 
@@ -103,7 +100,7 @@ pub fn assert_runs_on_one_thread(exe: &str) {
 fn run_limited(exe: &str, limit: usize) -> (Output, String) {
     let root = is_root();
     let dir = scratch_dir("threads");
-    let program = dir.join("program");
+    let program = dir.path().join("program");
     fs::copy(exe, &program).expect("a copy of the program");
     fs::set_permissions(&program, fs::Permissions::from_mode(0o755)).expect("executable");
     let command = || {
@@ -130,7 +127,6 @@ fn run_limited(exe: &str, limit: usize) -> (Output, String) {
     };
     let what = format!("{exe} with at most {limit} processes and threads");
     let output = run_fresh_copy(command, &what);
-    fs::remove_dir_all(&dir).expect("cleaned up");
     (output, what)
 }
 
