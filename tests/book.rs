@@ -280,18 +280,10 @@ fn redis_output(name: &str) -> (Settings, Vec<Event>, Vec<String>) {
         .expect("arguments")
         .split_whitespace()
         .collect();
-    // The flags the harness reads; --crash and --maxlen change the run only.
-    let mut shared: Vec<&str> = vec![];
-    let mut words = args.iter();
-    while let Some(word) = words.next() {
-        if ["--crash", "--maxlen"].contains(word) {
-            words.next();
-        } else {
-            shared.push(word);
-        }
-    }
+    // Read by the program's own parser, its own flags (--crash, --maxlen)
+    // included.
     let section = harness::programs::REDIS_STREAMS;
-    let config = parse(&section, shared.iter().copied())
+    let config = parse(&section, args.iter().copied())
         .unwrap_or_else(|e| panic!("{command}: not a run: {e}"));
     let events: Vec<Event> = output.lines().map_while(|line| line.parse().ok()).collect();
     let stderr = output

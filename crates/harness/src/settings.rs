@@ -1,8 +1,8 @@
 //! A program's command line, read as the program itself reads it: with
-//! `common`'s parser, so that the harness can never accept settings the
-//! program refuses, or the other way round.
+//! `common`'s parser, or the Redis program's own, so that the harness can
+//! never accept settings the program refuses, or the other way round.
 
-use crate::section::{Section, Settings};
+use crate::section::{Kind, Section, Settings};
 
 /// Reads a program's arguments (without its name) into its settings, with
 /// the program's own parser, or says why the program refuses them, in the
@@ -13,6 +13,9 @@ where
     T: Into<String>,
 {
     let args = args.into_iter().map(Into::into);
+    if section.kind == Kind::Beyond {
+        return redis_streams::settings(args);
+    }
     match common::parse::<Settings>(&section.program(), args) {
         Ok((settings, _)) => Ok(settings),
         Err(help) if !help.use_stderr() => Err(help.to_string()),
@@ -85,5 +88,38 @@ mod tests {
         assert_eq!(accepts(&ONE_MANY, &settings), Ok(()));
         settings.consumers = 0;
         assert!(accepts(&ONE_MANY, &settings).is_err());
+    }
+
+    #[test]
+    fn the_redis_program_s_flags_are_read_by_its_own_parser() {
+        use crate::programs::REDIS_STREAMS;
+        let redis = |args: &[&str]| parse(&REDIS_STREAMS, args.iter().copied());
+        // What the sections take but the Redis program refuses.
+        for args in [
+            &["--capacity", "0"][..],
+            &["--producers", "100"],
+            &["--panic-at", "consumer-1:0"],
+            &["--crash", "7:0"],
+            &["--redis", "nope://x"],
+            &["consumer"],
+        ] {
+            assert!(redis(args).is_err(), "{args:?}");
+        }
+        // Its own flags, which the sections do not take.
+        let args = [
+            "--seed",
+            "42",
+            "--crash",
+            "0:1",
+            "--batch",
+            "10",
+            "--consumers",
+            "4",
+        ];
+        let expected = Settings {
+            consumers: 4,
+            ..REDIS_STREAMS.settings(42)
+        };
+        assert_eq!(redis(&args), Ok(expected));
     }
 }

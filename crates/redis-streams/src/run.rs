@@ -80,6 +80,24 @@ pub struct Args {
     crash: Option<String>,
 }
 
+impl Args {
+    /// The settings every program shares, once the flags pass every check
+    /// that needs no server (the Redis programs' own flags aside).
+    pub fn settings(&self) -> Result<crate::common::Settings, Error> {
+        crash(self)?;
+        self.redis.as_deref().map(Server::new).transpose()?;
+        Ok(crate::common::Settings {
+            producers: self.producers,
+            consumers: self.consumers,
+            items: self.items,
+            seed: self.seed.unwrap_or_else(rand::random),
+            time_scale: self.time_scale,
+            capacity: self.capacity,
+            panic_at: None,
+        })
+    }
+}
+
 /// The consumer and the item `--crash C:N` names, if it names one.
 fn crash(args: &Args) -> Result<Option<(usize, usize)>, Error> {
     let Some(crash) = &args.crash else {

@@ -226,24 +226,6 @@ fn build_programs() -> Result<(), String> {
     }
 }
 
-/// The flags of `flags` that every program shares, without those of the
-/// Redis programs' own (`--redis URL`, `--crash C:N`, `--maxlen N`), which
-/// change how a run goes but not what the harness needs to draw it.
-fn sections_flags<'a>(flags: &'a [&'a str]) -> impl Iterator<Item = &'a str> {
-    let mut skip = 0;
-    flags.iter().copied().filter(move |flag| {
-        if skip > 0 {
-            skip -= 1;
-            return false;
-        }
-        if ["--redis", "--crash", "--maxlen"].contains(flag) {
-            skip = 1;
-            return false;
-        }
-        true
-    })
-}
-
 // ANCHOR: timeline
 /// Runs a plain program with `flags`, as a user would, prints each line as
 /// it arrives, checks them, and draws the run in `file` from the lines and
@@ -255,7 +237,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     // Find out now, not after a long run, if the picture cannot be written.
     let path = Path::new(file);
     harness::files::check_writable(path).map_err(|e| format!("cannot write {file}: {e}"))?;
-    let config = parse(&section, sections_flags(flags))?;
+    let config = parse(&section, flags.iter().copied())?;
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
     let flags: Vec<String> = flags.iter().map(std::string::ToString::to_string).collect();
@@ -375,7 +357,7 @@ fn redis_outputs(dir: &Path, wanted: &dyn Fn(&str) -> bool) -> Result<(), String
     let section = harness::programs::REDIS_STREAMS;
     for &(file, args) in REDIS_RUNS.iter().filter(|run| wanted(run.0)) {
         let flags: Vec<&str> = args.split_whitespace().collect();
-        let config = parse(&section, sections_flags(&flags))
+        let config = parse(&section, flags.iter().copied())
             .map_err(|error| format!("{args}: not a run: {error}"))?;
         let log = Log::keeping();
         let flags: Vec<String> = flags.iter().map(std::string::ToString::to_string).collect();
