@@ -2,10 +2,12 @@
 //! destroy the file it draws into: a check before the run, and a
 //! replacement in one step after it.
 
-use std::ffi::OsString;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use tempfile::NamedTempFile;
 
 /// Checks that `path` can be written without opening it: it is a regular
 /// file or nothing yet (not a folder, a device such as `/dev/full`, or a
@@ -20,34 +22,37 @@ pub fn check_writable(path: &Path) -> io::Result<()> {
     {
         return Err(io::Error::other("not a regular file"));
     }
-    let temporary = temporary_path(path);
-    File::create_new(&temporary)?;
-    fs::remove_file(&temporary)
+    // A file made next to it, and removed when dropped.
+    temporary_next_to(path).map(drop)
 }
 
 /// Replaces the file at `path` with `contents` as one step: they are
 /// written to a new file next to it, which is then renamed over it. If
 /// anything fails (a full disk, a file size limit), `path` keeps what it
-/// held before.
+/// held before, and the new file is removed.
 pub fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let temporary = temporary_path(path);
-    let written = File::create_new(&temporary).and_then(|mut file| {
-        file.write_all(contents)?;
-        file.sync_all()
-    });
-    let replaced = written.and_then(|()| fs::rename(&temporary, path));
-    if replaced.is_err() {
-        let _ = fs::remove_file(&temporary);
-    }
-    replaced
+    let mut temporary = temporary_next_to(path)?;
+    temporary.write_all(contents)?;
+    temporary.as_file().sync_all()?;
+    temporary
+        .persist(path)
+        .map(drop)
+        .map_err(|failed| failed.error)
 }
 
-/// A name for a file next to `path`, of this process alone.
-fn temporary_path(path: &Path) -> PathBuf {
-    let mut name = OsString::from(".");
-    name.push(path.file_name().unwrap_or_else(|| "timeline".as_ref()));
-    name.push(format!(".{}.tmp", std::process::id()));
-    path.with_file_name(name)
+/// A new file in `path`'s folder (the rename over `path` must not cross
+/// file systems), hidden, with a name of its own, and readable as a file
+/// made by `File::create` would be (tempfile's own are the owner's alone).
+fn temporary_next_to(path: &Path) -> io::Result<NamedTempFile> {
+    let folder = match path.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".")
+        .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(0o666)) // Less the umask.
+        .tempfile_in(folder)
 }
 
 #[cfg(test)]
@@ -77,6 +82,14 @@ mod tests {
         replace_file(&file, b"old").expect("written");
         replace_file(&file, b"new").expect("replaced");
         assert_eq!(fs::read(&file).expect("the file"), b"new");
+        // With the permissions `File::create` gives (tempfile's own would
+        // make it the owner's alone).
+        let reference = scratch_file_mode(&dir.join("reference"));
+        let mode = fs::metadata(&file)
+            .expect("its metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode, reference, "{mode:o} against {reference:o}");
         // A replacement that fails (here the rename, over a folder) leaves
         // the target as it was, and no temporary file behind.
         let folder = dir.join("folder");
@@ -88,6 +101,15 @@ mod tests {
             .map(|entry| entry.expect("an entry").file_name())
             .collect();
         names.sort();
-        assert_eq!(names, ["folder", "run.svg"]);
+        assert_eq!(names, ["folder", "reference", "run.svg"]);
+    }
+
+    /// The mode of a file made at `path` by `File::create`.
+    fn scratch_file_mode(path: &Path) -> u32 {
+        fs::File::create(path).expect("a file");
+        fs::metadata(path)
+            .expect("its metadata")
+            .permissions()
+            .mode()
     }
 }
