@@ -13,11 +13,14 @@ where
     T: Into<String>,
 {
     let args = args.into_iter().map(Into::into);
-    if section.kind == Kind::Beyond {
-        return redis_streams::settings(args);
-    }
-    match common::parse::<Settings>(&section.program(), args) {
-        Ok((settings, _)) => Ok(settings),
+    // The Redis program reads its own flags; every other, `common`'s.
+    let parsed = if section.kind == Kind::Beyond {
+        redis_streams::settings(args)
+    } else {
+        common::parse::<Settings>(&section.program(), args).map(|(settings, _)| settings)
+    };
+    match parsed {
+        Ok(settings) => Ok(settings),
         Err(help) if !help.use_stderr() => Err(help.to_string()),
         Err(error) => Err(one_line(&error)),
     }
@@ -105,6 +108,12 @@ mod tests {
         ] {
             assert!(redis(args).is_err(), "{args:?}");
         }
+        // In the program's words, as one line.
+        let refused = redis(&["--crash", "7:0"]).expect_err("refused");
+        assert!(
+            refused.starts_with("--crash 7:0: expected C:N"),
+            "{refused}"
+        );
         // Its own flags, which the sections do not take.
         let args = [
             "--seed",

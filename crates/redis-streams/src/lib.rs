@@ -118,21 +118,20 @@ pub fn main() -> ExitCode {
 
 /// Reads a whole run's flags (`args`, without the program's name) with
 /// this program's parser and the checks that need no server, into the
-/// settings every program shares; or says, in one line, why the program
-/// would refuse them.
-pub fn settings<I, T>(args: I) -> Result<common::Settings, String>
+/// settings every program shares; or says why the program would refuse
+/// them, as clap would.
+pub fn settings<I, T>(args: I) -> Result<common::Settings, clap::Error>
 where
     I: IntoIterator<Item = T>,
-    T: Into<OsString> + Clone,
+    T: Into<OsString>,
 {
     let name = OsString::from("redis-streams");
-    let cli = Cli::try_parse_from(std::iter::once(name).chain(args.into_iter().map(Into::into)))
-        .map_err(|error| {
-            let text = error.to_string();
-            text.lines().next().unwrap_or_default().to_string()
-        })?;
+    let cli = Cli::try_parse_from(std::iter::once(name).chain(args.into_iter().map(Into::into)))?;
+    let refused = |message: String| clap::Error::raw(clap::error::ErrorKind::InvalidValue, message);
     if cli.command.is_some() {
-        return Err("a run's settings, not a subcommand's".to_string());
+        return Err(refused("a run's settings, not a subcommand's".to_string()));
     }
-    cli.run.settings().map_err(|error| error.to_string())
+    cli.run
+        .settings()
+        .map_err(|error| refused(error.to_string()))
 }
