@@ -220,8 +220,10 @@ pub fn read_command_line<T: clap::Parser + AsRef<Settings>>(program: &Program) -
     match parse::<T>(program, std::env::args().skip(1)) {
         Ok((flags, true)) => flags,
         Ok((flags, false)) => {
-            // Unwritable, stderr ends the program through the hook above.
-            eprintln!("random run; repeat it with --seed {}", flags.as_ref().seed);
+            // A note that cannot be shown (stderr on a full disk) must not
+            // stop the run, as `eprintln!` would.
+            let seed = flags.as_ref().seed;
+            let _ = writeln!(io::stderr(), "random run; repeat it with --seed {seed}");
             flags
         }
         // `--help` and `--version` come as "errors" to print on stdout
@@ -269,8 +271,7 @@ fn command<T: clap::CommandFactory>(program: &Program) -> clap::Command {
 /// given. A program made for one producer (or consumer) hides the flag and
 /// takes no other count.
 fn threads(count: usize) -> impl FnOnce(clap::Arg) -> clap::Arg {
-    let most = if count == 1 { 1 } else { 1000 };
-    let range = RangedU64ValueParser::<usize>::new().range(1..=most);
+    let range = RangedU64ValueParser::<usize>::new().range(1..=if count == 1 { 1 } else { 1000 });
     move |arg| default(arg, count).hide(count == 1).value_parser(range)
 }
 

@@ -290,13 +290,20 @@ pub fn assert_runs_keep_the_rules(section: &Section, exe: &str) {
 }
 
 /// Runs the real program without `--seed`: it must say on stderr how to
-/// repeat the run.
+/// repeat the run; and, if stderr cannot be written (a full disk), run all
+/// the same, since that note is not the output.
 pub fn assert_random_run_names_its_seed(exe: &str) {
     let output = run_program(exe, &["--time-scale", "0"]);
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected = "random run; repeat it with --seed ";
     assert!(stderr.starts_with(expected), "{stderr}");
+    let full = std::fs::File::options().write(true).open("/dev/full");
+    let mut command = Command::new(exe);
+    command.args(["--time-scale", "0"]).stdout(Stdio::null());
+    command.stderr(Stdio::from(full.expect("/dev/full")));
+    let status = run_bounded(command, &format!("{exe} 2> /dev/full")).status;
+    assert!(status.success(), "{exe} 2> /dev/full: {status}");
 }
 
 /// Checks that `--help` explains every flag the program takes.
