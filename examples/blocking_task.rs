@@ -8,6 +8,8 @@
 //! cargo run --example blocking_task
 //! ```
 
+use std::io::{self, ErrorKind, Write};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// The ticker's period.
@@ -56,15 +58,46 @@ fn latest_tick(blocking: bool) -> Duration {
     })
 }
 
-fn main() {
+fn main() -> ExitCode {
+    // It takes no flags: a flag given anyway is a mistake, and says so.
+    match std::env::args().nth(1).as_deref() {
+        None => {}
+        Some("-h" | "--help") => {
+            let help = "blocking_task: how late a timer fires beside a blocking task; no flags";
+            return exit_code(writeln!(io::stdout(), "{help}"));
+        }
+        Some(flag) => {
+            let _ = writeln!(
+                io::stderr(),
+                "blocking_task: error: unexpected argument '{flag}' found (it takes none)"
+            );
+            return ExitCode::from(2);
+        }
+    }
     let blocked = latest_tick(true);
     let suspended = latest_tick(false);
-    println!(
-        "with std::thread::sleep(100 ms) in the other task: a 10 ms timer fired up to {} ms late",
-        blocked.as_millis()
-    );
-    println!(
-        "with tokio::time::sleep(100 ms) in the other task: a 10 ms timer fired up to {} ms late",
+    let report = format!(
+        "with std::thread::sleep(100 ms) in the other task: a 10 ms timer fired up to {} ms late\n\
+         with tokio::time::sleep(100 ms) in the other task: a 10 ms timer fired up to {} ms late",
+        blocked.as_millis(),
         suspended.as_millis()
     );
+    exit_code(writeln!(io::stdout(), "{report}"))
+}
+
+/// `println!` panics when stdout cannot be written; `writeln!` returns the
+/// error, to end with the workspace's exit codes instead (3: cannot write;
+/// 141: the reader went away).
+fn exit_code(written: io::Result<()>) -> ExitCode {
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == ErrorKind::BrokenPipe => ExitCode::from(141),
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "blocking_task: error: cannot write the output: {error}"
+            );
+            ExitCode::from(3)
+        }
+    }
 }

@@ -1,7 +1,5 @@
-//! The workspace's root package: its `examples/` are the programs beyond
-//! the tutorial's four sections, and its `tests/` run every program as a
-//! reader would. Which programs there are is one table,
-//! [`harness::programs::PROGRAMS`]; the harness runs each and reads what
-//! it prints.
-
-pub use harness;
+//! The workspace's top package: its `examples/` are the programs beyond
+//! the tutorial's four sections, one plain file each, built with only what
+//! they use (`common`, `flume`, `tokio`, `clap`). The suite that runs them
+//! is the package in `tests/`; which programs there are is one table,
+//! `harness::programs::PROGRAMS`.

@@ -6,11 +6,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use harness::events::parse_output;
+use harness::programs::{BOOK_RUNS, PROGRAMS, Shows};
 use harness::settings::parse;
 use harness::{Event, Settings, What, check_printed};
 
 fn book_src() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src")
+    harness::programs::workspace_root().join("book/src")
 }
 
 fn pages() -> Vec<PathBuf> {
@@ -129,58 +130,138 @@ fn every_summary_entry_has_its_page() {
 #[test]
 fn every_output_keeps_the_rules() {
     let dir = book_src().join("outputs");
-    let mut checked = Vec::new();
-    for entry in fs::read_dir(&dir).expect("book/src/outputs exists") {
-        let path = entry.expect("readable entry").path();
-        if path.extension().is_some_and(|ext| ext != "txt") {
-            continue; // Timelines are checked with their output, below.
-        }
-        let text = fs::read_to_string(&path).expect("readable output");
+    for run in BOOK_RUNS.iter().filter(|run| run.shows == Shows::Lines) {
+        let path = dir.join(format!("{}.txt", run.file));
+        let text = fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e}: cargo xtask book-outputs", path.display()));
         let (command, output) = text.split_once('\n').expect("a command line, then output");
-        let (name, args) = command
-            .strip_prefix("$ cargo run -p ")
-            .or_else(|| command.strip_prefix("$ cargo run --example "))
-            .and_then(|rest| rest.split_once(" -- "))
-            .unwrap_or_else(|| panic!("{}: first line is not a command", path.display()));
-        let section = harness::programs::named(name)
-            .unwrap_or_else(|| panic!("{}: no section {name}", path.display()));
-        let config = parse(&section, args.split_whitespace())
-            .unwrap_or_else(|e| panic!("{}: {args} is not a run: {e}", path.display()));
+        let section = harness::programs::named(run.program).expect("a program of the table");
+        assert_eq!(
+            command,
+            format!("$ {}", shown_command(&section, run.args)),
+            "{}",
+            path.display()
+        );
+        let config = parse(&section, run.args.split_whitespace())
+            .unwrap_or_else(|e| panic!("{}: {} is not a run: {e}", path.display(), run.args));
         let events = parse_output(output).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let verdict = check_printed(&section, &config, &events);
         assert!(verdict.is_ok(), "{}:\n{verdict}", path.display());
         assert_timeline_matches(&path.with_extension("svg"), &events);
-        checked.push(name.to_string());
     }
-    checked.sort();
-    assert_eq!(
-        checked,
-        [
-            "async_consumers",
-            "async_many_many",
-            "async_many_one",
-            "async_one_many",
-            "async_one_one",
-            "backpressure",
-            "backpressure",
-            "counting_sentinels",
-            "disconnect",
-            "disconnect",
-            "event_timeout",
-            "forgotten_sender",
-            "many-many",
-            "many-one",
-            "one-many",
-            "one-one",
-            "one-one",
-            "one-one",
-            "redis-streams",
-            "select",
-            "shutdown",
-            "shutdown_immediate",
-            "task_done"
-        ]
-    );
+}
+
+/// The command a reader types for `section` with `args`.
+fn shown_command(section: &harness::Section, args: &str) -> String {
+    let how = if section.is_example() {
+        "--example"
+    } else {
+        "-p"
+    };
+    if args.is_empty() {
+        format!("cargo run {how} {}", section.name)
+    } else {
+        format!("cargo run {how} {} -- {args}", section.name)
+    }
+}
+
+/// Every file in `book/src/outputs/` is made by a run of the table (or by
+/// the exercise grading the book shows, or the polling-cost table), so no
+/// output is left over from a run that no longer exists.
+#[test]
+fn every_output_file_comes_from_a_run_of_the_table() {
+    let made_elsewhere = ["exercise-sentinel-report.md", "event_timeout-cost.md"];
+    for entry in fs::read_dir(book_src().join("outputs")).expect("book/src/outputs") {
+        let name = entry.expect("an entry").file_name();
+        let name = name.to_str().expect("a UTF-8 name");
+        let stem = name
+            .trim_end_matches("-report.md")
+            .trim_end_matches(".txt")
+            .trim_end_matches(".log")
+            .trim_end_matches(".svg");
+        assert!(
+            made_elsewhere.contains(&name) || BOOK_RUNS.iter().any(|run| run.file == stem),
+            "book/src/outputs/{name} is made by no run of BOOK_RUNS"
+        );
+    }
+}
+
+/// Every program of the table is where a reader looks for it: a row of the
+/// README's table, a row of the introduction's, a page in the summary,
+/// and a link from the choosing chapter.
+#[test]
+fn every_program_is_in_the_readme_the_summary_and_the_choosing_chapter() {
+    let root = harness::programs::workspace_root();
+    let read = |path: &Path| fs::read_to_string(path).expect("a file");
+    let readme = read(&root.join("README.md"));
+    let summary = read(&book_src().join("SUMMARY.md"));
+    let introduction = read(&book_src().join("introduction.md"));
+    let choosing = read(&book_src().join("choosing.md"));
+    let mut missing = Vec::new();
+    for program in PROGRAMS {
+        let name = program.name;
+        for (file, text) in [("README.md", &readme), ("introduction.md", &introduction)] {
+            if !in_a_table(text, name) {
+                missing.push(format!(
+                    "{file}'s table of programs has no row for `{name}`"
+                ));
+            }
+        }
+        if !summary.contains(&format!("]({})", program.page)) {
+            missing.push(format!(
+                "SUMMARY.md has no page {} for {name}",
+                program.page
+            ));
+        }
+        // The four sections on tokio have one row, linking their page.
+        let linked = choosing.contains(&format!("[`{name}`]("))
+            || (program.one_thread && choosing.contains(&format!("]({})", program.page)));
+        if !linked {
+            missing.push(format!("choosing.md never links `{name}`"));
+        }
+    }
+    let count = PROGRAMS.len();
+    for (file, text) in [("README.md", &readme), ("introduction.md", &introduction)] {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for word in ["sixteen", "twenty-one", "twenty-three"] {
+            if text.contains(&format!("{word} programs")) || text.contains(&format!("all {word}")) {
+                missing.push(format!(
+                    "{file} counts the programs in words; there are {count}"
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// Whether a row of a Markdown table in `text` names `name` in its first
+/// cell (`` `name` `` or `` `--example name` ``).
+fn in_a_table(text: &str, name: &str) -> bool {
+    text.lines()
+        .filter_map(|line| line.strip_prefix("| "))
+        .filter_map(|row| row.split(" | ").next())
+        .any(|cell| cell.contains(&format!("`{name}`")) || cell.contains(&format!(" {name}`")))
+}
+
+/// Each file in `tests/` is a test binary of the suite's package: one left
+/// out of `tests/Cargo.toml` would never run.
+#[test]
+fn every_test_file_is_a_test_target() {
+    let dir = harness::programs::workspace_root().join("tests");
+    let manifest = fs::read_to_string(dir.join("Cargo.toml")).expect("tests/Cargo.toml");
+    for entry in fs::read_dir(&dir).expect("tests/") {
+        let path = entry.expect("an entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("a UTF-8 name");
+        if path.extension().is_some_and(|ext| ext == "rs") {
+            assert!(
+                manifest.contains(&format!("path = \"{name}\"")),
+                "tests/{name} is not a [[test]] of tests/Cargo.toml"
+            );
+        }
+    }
 }
 
 /// The timeline drawn from the same run as an output shows what the output
@@ -441,18 +522,8 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
 }
 
 #[test]
-fn the_choosing_chapter_links_every_program_and_shows_the_ladder() {
+fn the_choosing_chapter_shows_the_ladder() {
     let text = fs::read_to_string(book_src().join("choosing.md")).expect("the chapter");
-    for program in harness::programs::PROGRAMS {
-        let linked = format!("[`{}`](", program.name);
-        // The four sections on tokio have one row, linking their page.
-        let tokio = program.name.starts_with("async_") && program.name != "async_consumers";
-        assert!(
-            tokio || text.contains(&linked),
-            "choosing.md never links `{}`",
-            program.name
-        );
-    }
     assert!(text.contains("async-sections.md"));
     assert!(text.contains("](choosing/ladder.svg)"));
     let ladder = fs::read_to_string(book_src().join("choosing/ladder.svg")).expect("the ladder");

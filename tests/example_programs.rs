@@ -1,150 +1,9 @@
-//! The examples with a section's command line (every one of
-//! `Kind::Example` in `harness::programs::PROGRAMS`), run as real programs, as a user runs
-//! them: the same tests as each section crate's `tests/cli.rs`.
+//! Tests of one example alone: its own flag, or a property only it has.
+//! The tests every example shares come from the table of programs, in
+//! `tests/every_program.rs`.
 //!
 //! `cargo test` builds the examples before it runs the tests; they sit next
 //! to the test binaries, in `target/<profile>/examples/`.
-
-mod counting_sentinels {
-    use harness::programs::COUNTING_SENTINELS as SECTION;
-    harness::program_tests!(
-        SECTION,
-        &harness::testing::example_path("counting_sentinels")
-    );
-}
-
-mod disconnect {
-    use harness::programs::DISCONNECT as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("disconnect"));
-}
-
-mod event_timeout {
-    use harness::programs::EVENT_TIMEOUT as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("event_timeout"));
-}
-
-mod forgotten_sender {
-    use harness::programs::FORGOTTEN_SENDER as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("forgotten_sender"));
-}
-
-mod shutdown {
-    use harness::programs::SHUTDOWN as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("shutdown"));
-}
-
-mod shutdown_immediate {
-    use harness::programs::SHUTDOWN_IMMEDIATE as SECTION;
-    harness::program_tests!(
-        SECTION,
-        &harness::testing::example_path("shutdown_immediate")
-    );
-}
-
-mod select {
-    use harness::programs::SELECT as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("select"));
-}
-
-mod task_done {
-    use harness::programs::TASK_DONE as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("task_done"));
-}
-
-mod backpressure {
-    use harness::programs::BACKPRESSURE as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("backpressure"));
-}
-
-mod async_consumers {
-    use harness::programs::ASYNC_CONSUMERS as SECTION;
-    harness::program_tests!(SECTION, &harness::testing::example_path("async_consumers"));
-}
-
-mod async_one_one {
-    use harness::programs::ASYNC_ONE_ONE as SECTION;
-    harness::program_tests!(
-        SECTION,
-        &harness::testing::example_path("async_one_one"),
-        tasks
-    );
-}
-
-mod async_many_one {
-    use harness::programs::ASYNC_MANY_ONE as SECTION;
-    harness::program_tests!(
-        SECTION,
-        &harness::testing::example_path("async_many_one"),
-        tasks
-    );
-}
-
-mod async_one_many {
-    use harness::programs::ASYNC_ONE_MANY as SECTION;
-    harness::program_tests!(
-        SECTION,
-        &harness::testing::example_path("async_one_many"),
-        tasks
-    );
-}
-
-mod async_many_many {
-    use harness::programs::ASYNC_MANY_MANY as SECTION;
-    harness::program_tests!(
-        SECTION,
-        &harness::testing::example_path("async_many_many"),
-        tasks
-    );
-}
-
-/// `spawn_and_join` prints one line, with `writeln!` instead of `println!`:
-/// a full disk is an error with one line and exit code 3, not a panic.
-#[test]
-fn spawn_and_join_reports_output_it_cannot_write() {
-    use std::process::{Command, Stdio};
-    let exe = harness::testing::example_path("spawn_and_join");
-    let output = harness::testing::run_program(&exe, &[]);
-    assert!(output.status.success());
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        "worker finished; the scoped threads summed [1, 2, 3] to 6\n"
-    );
-    let full = std::fs::File::options()
-        .write(true)
-        .open("/dev/full")
-        .expect("/dev/full");
-    let mut command = Command::new(&exe);
-    command.stdout(Stdio::from(full)).stderr(Stdio::piped());
-    let output = harness::testing::run_bounded(command, "spawn_and_join > /dev/full");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(3), "{stderr}");
-    assert_eq!(
-        stderr,
-        "spawn_and_join: error: cannot write the output: No space left on device (os error 28)\n"
-    );
-}
-
-/// `spawn_and_join` takes no flags: one it is given anyway is refused in
-/// one line with exit code 2, as every program here refuses a flag it
-/// does not know; `--help` says so.
-#[test]
-fn spawn_and_join_refuses_flags_it_does_not_take() {
-    let exe = harness::testing::example_path("spawn_and_join");
-    for flag in ["--seed", "--bogus", "x"] {
-        let output = harness::testing::run_program(&exe, &[flag, "1"]);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(2), "{flag}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{stderr}");
-        assert!(
-            stderr.contains(&format!("unexpected argument '{flag}'")),
-            "{stderr}"
-        );
-        assert!(output.stdout.is_empty());
-    }
-    let help = harness::testing::run_program(&exe, &["--help"]);
-    assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("no flags"));
-}
 
 /// `event_timeout`'s own flag, `--timeout`, is checked like the others:
 /// clap's message, which names it, exit code 2.
@@ -212,8 +71,7 @@ fn a_blocking_call_in_a_task_delays_every_task_on_its_thread() {
     assert!(lines[0].starts_with("with std::thread::sleep"), "{stdout}");
     assert!(late(lines[0]) >= 90, "{stdout}");
     let shown = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("book/src/outputs/blocking_task-report.md"),
+        harness::programs::workspace_root().join("book/src/outputs/blocking_task-report.md"),
     )
     .expect("the book's run");
     let shown_line = shown

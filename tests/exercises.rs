@@ -13,6 +13,7 @@ fn graded(exercise: &Exercise, solution: bool) -> Result<usize, String> {
 }
 
 #[test]
+#[ignore = "slow (grades every exercise): cargo test --workspace -- --ignored"]
 fn every_solution_passes_its_grading() {
     for exercise in EXERCISES {
         let passed = graded(&exercise, true)
@@ -22,6 +23,7 @@ fn every_solution_passes_its_grading() {
 }
 
 #[test]
+#[ignore = "slow (grades every exercise): cargo test --workspace -- --ignored"]
 fn every_exercise_fails_for_its_reason_and_says_how_to_repeat_it() {
     // All at once: each hung run takes the hang bound.
     std::thread::scope(|scope| {

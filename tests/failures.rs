@@ -160,7 +160,7 @@ fn producers_stop_when_every_consumer_is_gone() {
 /// The book's output of a failure example: its command line, then its
 /// lines, then what it wrote on stderr.
 fn book_output(name: &str) -> (Vec<Event>, Vec<String>) {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = harness::programs::workspace_root()
         .join("book/src/outputs")
         .join(format!("{name}.log"));
     let text = std::fs::read_to_string(&path).expect("the book's output");

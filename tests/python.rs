@@ -3,11 +3,10 @@
 //! scripts the Performance chapter runs, which must keep reporting what
 //! the report reads.
 
-use std::path::Path;
 use std::process::Command;
 
 fn python(script: &str, args: &[&str]) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let path = harness::programs::workspace_root()
         .join("benches/python")
         .join(script);
     let output = Command::new("python3")
@@ -102,7 +101,7 @@ const TWINS: &[(&str, &str, &[&str])] = &[
 /// reads its lines back; `None` if this Python lacks what the twin needs
 /// (it says so, and exits 1).
 fn run_twin(name: &str, args: &[&str]) -> Option<(std::process::Output, Vec<harness::Event>)> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("examples/python/{name}.py"));
+    let path = harness::programs::workspace_root().join(format!("examples/python/{name}.py"));
     let mut command = Command::new("python3");
     command
         .arg(&path)
@@ -186,7 +185,7 @@ fn python_twins_that_fail_fail_as_their_pages_say() {
 fn a_twin_refuses_a_bad_value_in_a_few_words() {
     // Python's maxsize=0 means unbounded: backpressure.py takes no 0, and
     // says why, briefly (argparse's usage, then one error line).
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python/backpressure.py");
+    let path = harness::programs::workspace_root().join("examples/python/backpressure.py");
     let mut command = Command::new("python3");
     command
         .arg(&path)

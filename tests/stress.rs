@@ -18,6 +18,7 @@ fn threads(count: Count, many: usize) -> usize {
 }
 
 #[test]
+#[ignore = "slow (minutes in a debug build): cargo test --workspace -- --ignored"]
 fn hundreds_of_threads_lose_nothing_at_any_capacity() {
     let mut items = 0;
     for section in checked() {

@@ -513,6 +513,8 @@ mod tests {
         barrier: true,
 
         kind: crate::section::Kind::Section,
+        one_thread: false,
+        page: "one-one.md",
         sentinel: true,
     };
 

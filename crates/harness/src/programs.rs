@@ -14,7 +14,12 @@ use crate::log::Log;
 use crate::section::{Count, Kind, Section, Settings};
 
 /// A section's shape, with what every section shares.
-const fn section(name: &'static str, producers: Count, consumers: Count, items: usize) -> Section {
+const fn section(
+    name: &'static str,
+    page: &'static str,
+    (producers, consumers): (Count, Count),
+    items: usize,
+) -> Section {
     Section {
         name,
         producers,
@@ -24,6 +29,8 @@ const fn section(name: &'static str, producers: Count, consumers: Count, items: 
         barrier: false,
         kind: Kind::Section,
         sentinel: true,
+        one_thread: false,
+        page,
     }
 }
 
@@ -31,57 +38,86 @@ const fn section(name: &'static str, producers: Count, consumers: Count, items: 
 /// prints each item it adds.
 pub const ONE_ONE: Section = Section {
     prints_added: true,
-    ..section("one-one", Count::One, Count::One, 10)
+    ..section("one-one", "one-one.md", (Count::One, Count::One), 10)
 };
 
 /// `many-one`: three producers of five items meet at a barrier, one
 /// consumer.
 pub const MANY_ONE: Section = Section {
     barrier: true,
-    ..section("many-one", Count::Many(3), Count::One, 5)
+    ..section("many-one", "many-one.md", (Count::Many(3), Count::One), 5)
 };
 
 /// `one-many`: one producer of ten items, three consumers that pass the
 /// sentinel on.
-pub const ONE_MANY: Section = section("one-many", Count::One, Count::Many(3), 10);
+pub const ONE_MANY: Section = section("one-many", "one-many.md", (Count::One, Count::Many(3)), 10);
 
 /// `many-many`: three producers of ten items at a barrier, five consumers
 /// that pass the sentinel on.
 pub const MANY_MANY: Section = Section {
     barrier: true,
-    ..section("many-many", Count::Many(3), Count::Many(5), 10)
+    ..section(
+        "many-many",
+        "many-many.md",
+        (Count::Many(3), Count::Many(5)),
+        10,
+    )
 };
 
 /// An example's shape: it runs as `cargo run --example NAME`.
-const fn example(name: &'static str, producers: Count, consumers: Count, items: usize) -> Section {
+const fn example(
+    name: &'static str,
+    page: &'static str,
+    threads: (Count, Count),
+    items: usize,
+) -> Section {
     Section {
         kind: Kind::Example,
-        ..section(name, producers, consumers, items)
+        ..section(name, page, threads, items)
     }
 }
 
 /// `counting_sentinels`: three producers of five items, each sending its
 /// own sentinel, one consumer that counts them.
-pub const COUNTING_SENTINELS: Section =
-    example("counting_sentinels", Count::Many(3), Count::One, 5);
+pub const COUNTING_SENTINELS: Section = example(
+    "counting_sentinels",
+    "counting-sentinels.md",
+    (Count::Many(3), Count::One),
+    5,
+);
 
 /// `disconnect`: three producers, five consumers, no sentinel.
 pub const DISCONNECT: Section = Section {
     sentinel: false,
-    ..example("disconnect", Count::Many(3), Count::Many(5), 10)
+    ..example(
+        "disconnect",
+        "disconnect.md",
+        (Count::Many(3), Count::Many(5)),
+        10,
+    )
 };
 
 /// `event_timeout`: one producer, three consumers that poll a stop flag.
 pub const EVENT_TIMEOUT: Section = Section {
     sentinel: false,
-    ..example("event_timeout", Count::One, Count::Many(3), 10)
+    ..example(
+        "event_timeout",
+        "event-timeout.md",
+        (Count::One, Count::Many(3)),
+        10,
+    )
 };
 
 /// `forgotten_sender`: one producer of five items, one consumer that
 /// gives up on a channel a forgotten sender keeps open.
 pub const FORGOTTEN_SENDER: Section = Section {
     sentinel: false,
-    ..example("forgotten_sender", Count::One, Count::One, 5)
+    ..example(
+        "forgotten_sender",
+        "forgotten-sender.md",
+        (Count::One, Count::One),
+        5,
+    )
 };
 
 /// `shutdown`: three producers, two consumers; one consumer shuts the
@@ -89,12 +125,18 @@ pub const FORGOTTEN_SENDER: Section = Section {
 pub const SHUTDOWN: Section = Section {
     prints_added: true,
     sentinel: false,
-    ..example("shutdown", Count::Many(3), Count::Many(2), 10)
+    ..example(
+        "shutdown",
+        "shutdown-drain.md",
+        (Count::Many(3), Count::Many(2)),
+        10,
+    )
 };
 
 /// `shutdown_immediate`: as `shutdown`, but the buffer is dropped.
 pub const SHUTDOWN_IMMEDIATE: Section = Section {
     name: "shutdown_immediate",
+    page: "shutdown-immediate.md",
     ..SHUTDOWN
 };
 
@@ -103,33 +145,50 @@ pub const SHUTDOWN_IMMEDIATE: Section = Section {
 pub const SELECT: Section = Section {
     prints_added: true,
     sentinel: false,
-    ..example("select", Count::Many(2), Count::Many(3), 10)
+    ..example("select", "select.md", (Count::Many(2), Count::Many(3)), 10)
 };
 
 /// `task_done`: one producer that waits after each batch, three consumers.
 pub const TASK_DONE: Section = Section {
     prints_added: true,
     sentinel: false,
-    ..example("task_done", Count::One, Count::Many(3), 10)
+    ..example(
+        "task_done",
+        "task-done.md",
+        (Count::One, Count::Many(3)),
+        10,
+    )
 };
 
 /// `backpressure`: one fast producer of 300 items, one slow consumer.
 pub const BACKPRESSURE: Section = Section {
     prints_added: true,
     sentinel: false,
-    ..example("backpressure", Count::One, Count::One, 300)
+    ..example(
+        "backpressure",
+        "backpressure.md",
+        (Count::One, Count::One),
+        300,
+    )
 };
 
 /// `async_consumers`: three producer threads, five consumer tasks.
 pub const ASYNC_CONSUMERS: Section = Section {
     sentinel: false,
-    ..example("async_consumers", Count::Many(3), Count::Many(5), 10)
+    ..example(
+        "async_consumers",
+        "async.md",
+        (Count::Many(3), Count::Many(5)),
+        10,
+    )
 };
 
 /// `async_one_one`: `one-one` as two async tasks on one thread.
 pub const ASYNC_ONE_ONE: Section = Section {
     name: "async_one_one",
     kind: Kind::Example,
+    one_thread: true,
+    page: "async-sections.md",
     ..ONE_ONE
 };
 
@@ -137,6 +196,8 @@ pub const ASYNC_ONE_ONE: Section = Section {
 pub const ASYNC_MANY_ONE: Section = Section {
     name: "async_many_one",
     kind: Kind::Example,
+    one_thread: true,
+    page: "async-sections.md",
     ..MANY_ONE
 };
 
@@ -144,6 +205,8 @@ pub const ASYNC_MANY_ONE: Section = Section {
 pub const ASYNC_ONE_MANY: Section = Section {
     name: "async_one_many",
     kind: Kind::Example,
+    one_thread: true,
+    page: "async-sections.md",
     ..ONE_MANY
 };
 
@@ -151,6 +214,8 @@ pub const ASYNC_ONE_MANY: Section = Section {
 pub const ASYNC_MANY_MANY: Section = Section {
     name: "async_many_many",
     kind: Kind::Example,
+    one_thread: true,
+    page: "async-sections.md",
     ..MANY_MANY
 };
 
@@ -159,7 +224,12 @@ pub const ASYNC_MANY_MANY: Section = Section {
 pub const CONSUMER_PANIC: Section = Section {
     kind: Kind::Failure,
     sentinel: false,
-    ..example("consumer_panic", Count::One, Count::Many(3), 10)
+    ..example(
+        "consumer_panic",
+        "consumer-panic.md",
+        (Count::One, Count::Many(3)),
+        10,
+    )
 };
 
 /// `consumers_gone`: two producers, two consumers that leave after three
@@ -168,13 +238,37 @@ pub const CONSUMERS_GONE: Section = Section {
     kind: Kind::Failure,
     prints_added: true,
     sentinel: false,
-    ..example("consumers_gone", Count::Many(2), Count::Many(2), 10)
+    ..example(
+        "consumers_gone",
+        "consumers-gone.md",
+        (Count::Many(2), Count::Many(2)),
+        10,
+    )
 };
 
+/// An aside: an example that prints no events and takes no flags.
+const fn aside(name: &'static str, page: &'static str) -> Section {
+    Section {
+        kind: Kind::Aside,
+        sentinel: false,
+        ..section(name, page, (Count::One, Count::One), 0)
+    }
+}
+
+/// `spawn_and_join`: `thread::spawn`, `join` and scoped threads on their
+/// own, before any channel.
+pub const SPAWN_AND_JOIN: Section = aside("spawn_and_join", "threads-and-channels.md");
+
+/// `blocking_task`: a blocking call in one async task delays every task on
+/// its thread, measured.
+pub const BLOCKING_TASK: Section = aside("blocking_task", "async-sections.md");
+
 /// Every program, in the book's order: the one table to add a program
-/// to. Its kind says where it belongs and how it runs; [`of_kind`] and
-/// [`named`] look in it.
-pub const PROGRAMS: [Section; 21] = [
+/// to. Its kind says where it belongs and how it runs, and the tests that
+/// apply to every program of a kind (`tests/every_program.rs`) run it;
+/// [`of_kind`] and [`named`] look in it.
+pub const PROGRAMS: [Section; 23] = [
+    SPAWN_AND_JOIN,
     ONE_ONE,
     MANY_ONE,
     ONE_MANY,
@@ -193,9 +287,188 @@ pub const PROGRAMS: [Section; 21] = [
     ASYNC_MANY_ONE,
     ASYNC_ONE_MANY,
     ASYNC_MANY_MANY,
+    BLOCKING_TASK,
     CONSUMER_PANIC,
     CONSUMERS_GONE,
     REDIS_STREAMS,
+];
+
+/// How the book shows a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shows {
+    /// The lines it printed, which keep every rule, after the command
+    /// (`FILE.txt`); its timeline (`FILE.svg`); and what it wrote on
+    /// stderr after the run, if anything (`FILE-report.md`).
+    Lines,
+    /// All it printed, stdout then stderr, after the command (`FILE.log`),
+    /// its timeline, and its stderr alone (`FILE-report.md`): a run that
+    /// fails on purpose, or whose report is the point. Thread numbers in a
+    /// panic's message change from run to run, and are shown as `(ID)`.
+    Log,
+    /// What it printed, stdout then stderr, after the command, as a
+    /// console block (`FILE-report.md`): a program that prints no events.
+    Console,
+}
+
+/// A run the book shows, written to `book/src/outputs/` by `cargo xtask
+/// book-outputs` and checked by the suite (`tests/book.rs`).
+#[derive(Debug, Clone, Copy)]
+pub struct BookRun {
+    /// The file name, without its extension.
+    pub file: &'static str,
+    /// The program, as named in [`PROGRAMS`].
+    pub program: &'static str,
+    /// Its arguments, as a reader types them.
+    pub args: &'static str,
+    /// How the book shows it.
+    pub shows: Shows,
+}
+
+/// Shorthand for the table below.
+const fn run(
+    file: &'static str,
+    program: &'static str,
+    args: &'static str,
+    shows: Shows,
+) -> BookRun {
+    BookRun {
+        file,
+        program,
+        args,
+        shows,
+    }
+}
+
+/// Every run the book shows, in the book's order.
+pub const BOOK_RUNS: &[BookRun] = &[
+    run("one-one", "one-one", "--seed 42", Shows::Lines),
+    run(
+        "one-one-capacity-1",
+        "one-one",
+        "--seed 42 --capacity 1",
+        Shows::Lines,
+    ),
+    run(
+        "one-one-capacity-0",
+        "one-one",
+        "--seed 42 --capacity 0",
+        Shows::Lines,
+    ),
+    run("many-one", "many-one", "--seed 42", Shows::Lines),
+    run("one-many", "one-many", "--seed 42", Shows::Lines),
+    run("many-many", "many-many", "--seed 42", Shows::Lines),
+    run(
+        "counting_sentinels",
+        "counting_sentinels",
+        "--seed 42",
+        Shows::Lines,
+    ),
+    run("event_timeout", "event_timeout", "--seed 42", Shows::Lines),
+    run("disconnect", "disconnect", "--seed 42", Shows::Lines),
+    run(
+        "disconnect-one-one",
+        "disconnect",
+        "--seed 42 --producers 1 --consumers 1",
+        Shows::Lines,
+    ),
+    run(
+        "shutdown",
+        "shutdown",
+        "--seed 42 --capacity 2",
+        Shows::Lines,
+    ),
+    run(
+        "shutdown_immediate",
+        "shutdown_immediate",
+        "--seed 42 --capacity 2",
+        Shows::Lines,
+    ),
+    run(
+        "select",
+        "select",
+        "--seed 42 --time-scale 0.2",
+        Shows::Lines,
+    ),
+    run(
+        "task_done",
+        "task_done",
+        "--seed 42 --time-scale 0.5",
+        Shows::Lines,
+    ),
+    run(
+        "backpressure-capacity-100",
+        "backpressure",
+        "--seed 42 --capacity 100",
+        Shows::Lines,
+    ),
+    run(
+        "backpressure-unbounded",
+        "backpressure",
+        "--seed 42",
+        Shows::Lines,
+    ),
+    run(
+        "async_consumers",
+        "async_consumers",
+        "--seed 42",
+        Shows::Lines,
+    ),
+    run("async_one_one", "async_one_one", "--seed 42", Shows::Lines),
+    run(
+        "async_many_one",
+        "async_many_one",
+        "--seed 42",
+        Shows::Lines,
+    ),
+    run(
+        "async_one_many",
+        "async_one_many",
+        "--seed 42",
+        Shows::Lines,
+    ),
+    run(
+        "async_many_many",
+        "async_many_many",
+        "--seed 42",
+        Shows::Lines,
+    ),
+    run("blocking_task", "blocking_task", "", Shows::Console),
+    run(
+        "redis-streams",
+        "redis-streams",
+        "--seed 42 --time-scale 0.2",
+        Shows::Lines,
+    ),
+    run(
+        "redis-streams-crash",
+        "redis-streams",
+        "--seed 42 --time-scale 0.2 --crash 0:1",
+        Shows::Log,
+    ),
+    run(
+        "redis-streams-maxlen",
+        "redis-streams",
+        "--producers 4 --consumers 1 --items 100 --seed 42 --time-scale 0.01 --maxlen 10",
+        Shows::Log,
+    ),
+    run(
+        "consumer_panic",
+        "consumer_panic",
+        "--seed 42 --time-scale 0.2",
+        Shows::Log,
+    ),
+    run(
+        "consumers_gone",
+        "consumers_gone",
+        "--seed 42 --time-scale 0.2 --capacity 2",
+        Shows::Log,
+    ),
+    run(
+        "forgotten_sender",
+        "forgotten_sender",
+        "--seed 42 --time-scale 0.5",
+        Shows::Lines,
+    ),
 ];
 
 /// The programs of kind `kind`, in the book's order.
@@ -209,13 +482,14 @@ pub fn checked() -> Vec<Section> {
     [of_kind(Kind::Section), of_kind(Kind::Example)].concat()
 }
 
-/// The programs on `common` (all but the Redis one): each prints its own
-/// lines, takes the same flags, and ends a run in which a thread panicked
-/// with Rust's exit code for a panic.
+/// The programs on `common`'s command line (the sections, the examples
+/// and the failures): each prints its own lines, takes the same flags, and
+/// ends a run in which a thread panicked with Rust's exit code for a
+/// panic.
 pub fn plain() -> Vec<Section> {
     PROGRAMS
         .into_iter()
-        .filter(|p| p.kind != Kind::Beyond)
+        .filter(|p| matches!(p.kind, Kind::Section | Kind::Example | Kind::Failure))
         .collect()
 }
 
@@ -226,6 +500,13 @@ pub fn named(name: &str) -> Option<Section> {
 
 /// The exit code of a plain program in which a thread panicked.
 pub const PANICKED: i32 = 101;
+
+/// The workspace's top folder, where the book, the examples' sources and
+/// `exercises/` are.
+pub fn workspace_root() -> PathBuf {
+    // crates/harness -> the top folder.
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 /// The path of the program of `section` (a member crate's binary, or an
 /// example of the workspace's root package), built by `cargo test
@@ -375,5 +656,10 @@ pub const REDIS_STREAMS: Section = Section {
     kind: Kind::Beyond,
     prints_added: true,
     sentinel: false,
-    ..section("redis-streams", Count::Many(2), Count::Many(3), 10)
+    ..section(
+        "redis-streams",
+        "redis.md",
+        (Count::Many(2), Count::Many(3)),
+        10,
+    )
 };

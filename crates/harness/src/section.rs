@@ -38,10 +38,16 @@ pub enum Kind {
     Failure,
     /// Beyond one process: a crate of its own, whose runs need Redis.
     Beyond,
+    /// An example with no section's command line (`cargo run --example
+    /// NAME`), which prints no events: a step aside, such as threads on
+    /// their own. It takes no flags but `--help`.
+    Aside,
 }
 
 /// The fixed shape of a tutorial section: who runs and what it prints.
 #[derive(Debug, Clone, Copy)]
+// A row of the table of programs: each flag is one fact about a program.
+#[allow(clippy::struct_excessive_bools)]
 pub struct Section {
     /// The crate's name, which is also the command's name.
     pub name: &'static str,
@@ -59,6 +65,11 @@ pub struct Section {
     pub kind: Kind,
     /// Whether its shutdown is a sentinel (drawn on its timeline).
     pub sentinel: bool,
+    /// Whether its producers and consumers are async tasks on `main`'s
+    /// thread, so that it needs no other thread.
+    pub one_thread: bool,
+    /// The book's page that teaches it, in `book/src/`.
+    pub page: &'static str,
 }
 
 use crate::events::{Event, What};
@@ -72,7 +83,7 @@ impl Section {
     /// Whether it runs as an example (`cargo run --example NAME`) rather
     /// than as a crate (`cargo run -p NAME`).
     pub fn is_example(&self) -> bool {
-        matches!(self.kind, Kind::Example | Kind::Failure)
+        matches!(self.kind, Kind::Example | Kind::Failure | Kind::Aside)
     }
 
     /// Whether the program prints `event`: every line of the tutorial's
@@ -158,6 +169,8 @@ mod tests {
         barrier: true,
         kind: Kind::Section,
         sentinel: true,
+        one_thread: false,
+        page: "many-many.md",
     };
 
     #[test]

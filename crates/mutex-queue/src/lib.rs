@@ -123,7 +123,24 @@ mod tests {
         assert!(queue.is_empty());
     }
 
-    use harness::testing::{DEADLOCK_BOUND, within};
+    /// How long a test may wait before it counts as a deadlock.
+    const DEADLOCK_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
+    /// Runs `work` on a thread of its own and fails the test if it has not
+    /// finished within `bound`: a deadlock fails instead of hanging.
+    fn within(bound: std::time::Duration, what: &str, work: fn()) {
+        let (done, finished) = std::sync::mpsc::channel();
+        let worker = thread::spawn(move || {
+            work();
+            let _ = done.send(());
+        });
+        // An error before the bound is the work's own panic: joined below.
+        let ended = finished.recv_timeout(bound).is_ok() || worker.is_finished();
+        assert!(ended, "{what} did not finish within {bound:?}: a deadlock?");
+        if let Err(panic) = worker.join() {
+            std::panic::resume_unwind(panic);
+        }
+    }
 
     #[test]
     fn a_full_queue_makes_put_wait() {

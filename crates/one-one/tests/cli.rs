@@ -4,8 +4,6 @@ use harness::programs::ONE_ONE as SECTION;
 
 const EXE: &str = env!("CARGO_BIN_EXE_one-one");
 
-harness::program_tests!(SECTION, EXE);
-
 #[test]
 fn a_panicking_thread_is_reported_and_nothing_hangs() {
     use harness::testing::check_panicking_program;

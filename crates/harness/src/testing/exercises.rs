@@ -136,7 +136,7 @@ pub fn named(name: &str) -> Option<Exercise> {
 
 /// The `exercises/` folder.
 pub fn folder() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../exercises")
+    crate::programs::workspace_root().join("exercises")
 }
 
 /// The program to build: the learner's file, or the solution.

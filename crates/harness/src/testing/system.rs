@@ -75,10 +75,13 @@ pub fn assert_refused_threads_end_the_run(exe: &str) {
     // the user's other processes count too.
     let limits: &[usize] = if is_root() { &[1, 2, 3, 5, 8] } else { &[1] };
     for &limit in limits {
-        let (output, what) = run_limited(exe, limit);
-        // Every program starts at least two threads beside `main`, so a
-        // limit of 2 refuses one of them; a higher one may let the run go
-        // ahead as usual, which other tests check.
+        // Every program starts at least two threads beside `main`, and the
+        // first of a long run is still working when the next starts, so a
+        // limit of 2 refuses one of them however the threads are
+        // scheduled. A higher limit may let a short run go ahead as usual,
+        // which other tests check.
+        let run = if limit == 2 { LONG_RUN } else { SHORT_RUN };
+        let (output, what) = run_limited(exe, limit, run);
         if limit <= 2 || output.status.code() == Some(exit::NO_THREAD.into()) {
             let expected = "error: could not start a thread: the system refused it";
             assert_ended(&output, exit::NO_THREAD, expected, &what);
@@ -89,15 +92,15 @@ pub fn assert_refused_threads_end_the_run(exe: &str) {
 /// A program whose producers and consumers are async tasks on `main`'s
 /// thread starts no other: under a limit of one thread, it runs to the end.
 pub fn assert_runs_on_one_thread(exe: &str) {
-    let (output, what) = run_limited(exe, 1);
+    let (output, what) = run_limited(exe, 1, SHORT_RUN);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{what}: {stderr}");
 }
 
-/// Runs a short run of a copy of `exe` with at most `limit` processes and
+/// Runs a copy of `exe` with `args` and at most `limit` processes and
 /// threads (`RLIMIT_NPROC`). Root ignores that limit, so as root the
 /// program runs as `nobody`, the one process of that user.
-fn run_limited(exe: &str, limit: usize) -> (Output, String) {
+fn run_limited(exe: &str, limit: usize, args: &[&str]) -> (Output, String) {
     let root = is_root();
     let dir = scratch_dir("threads");
     let program = dir.path().join("program");
@@ -120,7 +123,7 @@ fn run_limited(exe: &str, limit: usize) -> (Output, String) {
             .arg(format!("--nproc={limit}"))
             .arg("--")
             .arg(&program)
-            .args(SHORT_RUN)
+            .args(args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
         command
