@@ -11,9 +11,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use harness::What;
 use harness::programs::{CONSUMER_PANIC, CONSUMERS_GONE, PANICKED, PROGRAMS, named};
 use harness::testing::{run_program, run_within};
-use harness::{What, check_printed};
 
 fn workspace() -> PathBuf {
     harness::programs::workspace_root()
@@ -161,8 +161,7 @@ fn check_copy_run(name: &str, exe: &Path, args: &[String]) {
     let section = section_named(name);
     let config = harness::settings::parse(&section, args)
         .unwrap_or_else(|error| panic!("{name}: not a run: {error}"));
-    let verdict = check_printed(&section, &config, &events);
-    assert!(verdict.is_ok(), "the copied {name}:\n{verdict}");
+    harness::testing::assert_kept(&section, &config, &events, &format!("the copied {name}"));
 }
 
 #[test]

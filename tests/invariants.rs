@@ -5,7 +5,7 @@
 use harness::Kind;
 use harness::programs::{checked, of_kind};
 use harness::testing::run_kept;
-use harness::{Count, Settings, check};
+use harness::{Count, Settings};
 
 /// The thread counts to try for a role: just 1 where the section runs one.
 fn counts(count: Count) -> &'static [usize] {
@@ -35,8 +35,12 @@ fn every_configuration_keeps_the_rules() {
                             panic_at: None,
                         };
                         let events = run_kept(&section, &config);
-                        let verdict = check(&section, &config, &events);
-                        assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
+                        harness::testing::assert_kept(
+                            &section,
+                            &config,
+                            &events,
+                            &section.command(&config),
+                        );
                         runs += 1;
                     }
                 }
@@ -60,8 +64,7 @@ fn runs_with_sleeps_keep_the_rules() {
             config.time_scale = 0.002;
             config.capacity = capacity;
             let events = run_kept(&section, &config);
-            let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
+            harness::testing::assert_kept(&section, &config, &events, &section.command(&config));
         }
     }
 }
@@ -73,8 +76,7 @@ fn a_thousand_runs_of_each_section_keep_the_rules() {
             let mut config = section.settings(seed);
             config.time_scale = 0.0;
             let events = run_kept(&section, &config);
-            let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
+            harness::testing::assert_kept(&section, &config, &events, &section.command(&config));
         }
     }
 }

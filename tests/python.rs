@@ -141,8 +141,7 @@ fn every_python_twin_keeps_the_rules_of_its_rust_program() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(output.status.success(), "{twin}.py: {stderr}");
         let (section, config) = rust_settings(program, args);
-        let verdict = harness::check_printed(&section, &config, &events);
-        assert!(verdict.is_ok(), "{twin}.py:\n{verdict}");
+        harness::testing::assert_kept(&section, &config, &events, &format!("{twin}.py"));
     }
 }
 

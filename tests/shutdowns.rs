@@ -22,11 +22,11 @@ fn disconnection_moves_the_same_items_as_each_section() {
         config.time_scale = 0.0;
         let tutorial = check(&section, &config, &run_kept(&section, &config));
         let events = run_kept(&DISCONNECT, &config);
-        let verdict = check(&DISCONNECT, &config, &events);
-        assert!(
-            verdict.is_ok(),
-            "{}:\n{verdict}",
-            DISCONNECT.command(&config)
+        let verdict = harness::testing::assert_kept(
+            &DISCONNECT,
+            &config,
+            &events,
+            &DISCONNECT.command(&config).clone(),
         );
         let sorted = |mut items: Vec<_>| {
             items.sort_by(|a: &(Option<usize>, harness::Item), b| {
@@ -113,8 +113,7 @@ fn polling_costs_wake_ups_and_a_late_stop() {
             assert!(status.success(), "{command}: {stderr}");
             let events = log.timed_events();
             let printed: Vec<_> = events.iter().map(|&(_, e)| e).collect();
-            let verdict = check(&section, &run, &printed);
-            assert!(verdict.is_ok(), "{command}:\n{verdict}");
+            harness::testing::assert_kept(&section, &run, &printed, &command);
             (events, stderr)
         });
         // The program counts the waits that ran out with no item.
@@ -173,8 +172,7 @@ fn shut_down_once(section: &harness::Section) -> (Vec<harness::Event>, usize, us
     // construction.
     config.time_scale = 0.2;
     let events = run_kept(section, &config);
-    let verdict = harness::check(section, &config, &events);
-    assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
+    harness::testing::assert_kept(section, &config, &events, &section.command(&config));
     let count = |pick: fn(&What) -> bool| events.iter().filter(|e| pick(&e.what)).count();
     let after = events
         .iter()
@@ -238,8 +236,7 @@ fn after_a_cancellation_no_consumer_starts_another_item() {
         config.time_scale = 0.02;
         let events = run_kept(&section, &config);
         let command = section.command(&config);
-        let verdict = check(&section, &config, &events);
-        assert!(verdict.is_ok(), "{command}:\n{verdict}");
+        harness::testing::assert_kept(&section, &config, &events, &command);
         let Some(at) = events.iter().position(|e| e.what == What::ShutDown) else {
             continue; // No needle in this run's items.
         };
@@ -283,8 +280,7 @@ fn join_waits_for_every_item_put_so_far_and_the_consumers_stay() {
             config.consumers = consumers;
             let command = section.command(&config);
             let events = run_kept(&section, &config);
-            let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{command}:\n{verdict}");
+            harness::testing::assert_kept(&section, &config, &events, &command);
             let mut put = std::collections::HashSet::new();
             let mut processed = std::collections::HashSet::new();
             let mut joins = 0;

@@ -6,7 +6,7 @@
 
 use harness::programs::checked;
 use harness::testing::run_kept;
-use harness::{Count, Settings, check};
+use harness::{Count, Settings};
 
 /// Threads of a role for a stress run: hundreds where the section has
 /// several, else the one it has.
@@ -37,8 +37,7 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
                 panic_at: None,
             };
             let events = run_kept(&section, &config);
-            let verdict = check(&section, &config, &events);
-            assert!(verdict.is_ok(), "{}:\n{verdict}", section.command(&config));
+            harness::testing::assert_kept(&section, &config, &events, &section.command(&config));
             items += harness::section::total_items(&config);
         }
     }

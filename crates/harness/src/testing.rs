@@ -54,6 +54,42 @@ where
 }
 // ANCHOR_END: within
 
+/// Asserts that a run's events keep every rule of the checker, and that
+/// the checker is no rubber stamp: the same events with the last `Done`
+/// line taken out, or with one item's only `got` line taken out, are
+/// refused. Returns the verdict. `what` names the run in a failure.
+pub fn assert_kept(section: &Section, config: &Settings, events: &[Event], what: &str) -> Verdict {
+    let verdict = check_printed(section, config, events);
+    assert!(verdict.is_ok(), "{what}:\n{verdict}");
+    let without = |index: usize| {
+        let mut broken = events.to_vec();
+        let line = broken.remove(index).to_string();
+        (broken, line)
+    };
+    let mut broken_runs = Vec::new();
+    if let Some(last_done) = events.iter().rposition(|e| e.what == What::Done) {
+        broken_runs.push(without(last_done));
+    }
+    let got_once = events.iter().position(|e| match e.what {
+        What::Got(item) => {
+            let taken = |w: &What| matches!(w, What::Got(x) | What::Reclaimed(x) | What::Duplicated(x) if *x == item);
+            events.iter().filter(|other| taken(&other.what)).count() == 1
+        }
+        _ => false,
+    });
+    if let Some(got) = got_once {
+        broken_runs.push(without(got));
+    }
+    assert!(!broken_runs.is_empty(), "{what}: a run with no `Done` line");
+    for (broken, line) in broken_runs {
+        assert!(
+            !check_printed(section, config, &broken).is_ok(),
+            "{what}: the checker accepts the run without {line:?}"
+        );
+    }
+    verdict
+}
+
 /// Runs the real program of `section` with `config` and watches it,
 /// keeping its events, within [`DEADLOCK_BOUND`]. Panics if a thread
 /// panicked or the run hung.
@@ -251,8 +287,7 @@ pub fn assert_timeline_drawn(section: &Section) {
     programs::watch(section, &config, &log).expect("no thread panics");
     let timed = log.timed_events();
     let events: Vec<Event> = timed.iter().map(|&(_, e)| e).collect();
-    let verdict = check_printed(section, &config, &events);
-    assert!(verdict.is_ok(), "{verdict}");
+    let verdict = assert_kept(section, &config, &events, &section.command(&config));
     let svg = crate::timeline::Timeline::from_events(section, &config, &timed).to_svg();
     let count = |class: &str| count_in_svg(&svg, class);
     assert_eq!(count("lane"), config.producers + config.consumers);
@@ -284,8 +319,9 @@ pub fn assert_runs_keep_the_rules(section: &Section, exe: &str) {
         ],
         &["--seed", "3", "--time-scale", "0", "--capacity", "0"],
     ] {
-        let verdict = check_program(section, exe, args);
-        assert!(verdict.is_ok(), "{args:?}:\n{verdict}");
+        let config = parse(section, args.iter().copied()).expect("a run");
+        let (_, events) = check_program_events(section, exe, args);
+        assert_kept(section, &config, &events, &format!("{exe} {args:?}"));
     }
 }
 

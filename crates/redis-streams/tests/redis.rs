@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use harness::programs::REDIS_STREAMS;
 use harness::testing::redis_server::RedisServer as Server;
 use harness::testing::{DEADLOCK_BOUND, processes, run_bounded};
-use harness::{Log, check_printed};
+use harness::Log;
 use redis::Commands;
 use support::{Watched, command, config};
 
@@ -32,8 +32,8 @@ fn all_four_configurations_keep_the_rules() {
             let log = Log::keeping();
             let (status, stderr) = harness::programs::watch_args(&REDIS_STREAMS, &args, &log);
             assert!(status.success(), "{args:?}: {stderr}");
-            let verdict = check_printed(&REDIS_STREAMS, &config, &log.events());
-            assert!(verdict.is_ok(), "{args:?}:\n{verdict}");
+            let what = format!("{args:?}");
+            harness::testing::assert_kept(&REDIS_STREAMS, &config, &log.events(), &what);
         }
     }
 }
@@ -52,8 +52,7 @@ fn a_consumer_that_dies_mid_item_loses_nothing() {
     assert!(ended.status.success(), "{}", ended.err);
     let mut config = config(2, 2, 10, 3);
     config.time_scale = 0.01;
-    let verdict = ended.verdict(&config);
-    assert!(verdict.is_ok(), "{verdict}");
+    ended.kept(&config, "the run");
     assert_eq!(ended.count("Consumer 0: Killed"), 1, "consumer 0 died");
     assert_eq!(
         ended.count(" reclaimed "),
@@ -104,8 +103,7 @@ fn a_bounded_stream_never_grows_past_its_bound() {
     let mut config = config(3, 1, 10, 2);
     config.time_scale = 0.05;
     config.capacity = Some(3);
-    let verdict = ended.verdict(&config);
-    assert!(verdict.is_ok(), "{verdict}");
+    ended.kept(&config, "the run");
     assert_eq!(most, 3, "the stream fills up to its bound, and no further");
 }
 

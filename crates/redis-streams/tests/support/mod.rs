@@ -79,6 +79,12 @@ impl Ended {
         check_printed(&REDIS_STREAMS, config, &self.events())
     }
 
+    /// The checker's verdict on its lines, for a run of `config`, which
+    /// must keep every rule (and be refused with a line taken out).
+    pub fn kept(&self, config: &Settings, what: &str) -> Verdict {
+        harness::testing::assert_kept(&REDIS_STREAMS, config, &self.events(), what)
+    }
+
     /// How many lines of standard output contain `text`.
     pub fn count(&self, text: &str) -> usize {
         self.out.iter().filter(|line| line.contains(text)).count()
