@@ -4,7 +4,8 @@
 //!   fixed seed, checks each output and writes it to `book/src/outputs/`.
 //! - `cargo xtask soak [--runs N]` runs every section's real program N times
 //!   (default 1000) at `--time-scale 0` with random seeds and capacities, and
-//!   checks every output.
+//!   checks every output; the programs are built in this tool's profile
+//!   (`cargo run --release -p xtask -- soak` for release builds).
 //! - `cargo xtask perf-report` runs the channel benchmarks, the same
 //!   workload in Python, and the section programs against their ideal
 //!   makespan, and writes `book/src/performance/` (under 10 minutes).

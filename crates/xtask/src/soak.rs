@@ -1,44 +1,27 @@
 //! `cargo xtask soak`: every checked program run many times with small
 //! settings, at `--time-scale 0`, each output checked.
 
-use std::process::Command;
 use std::time::Instant;
 
 use harness::check_printed;
 use harness::events::parse_output;
-use harness::programs::checked;
+use harness::programs::{checked, path_of};
 use harness::settings::parse;
 use harness::testing::run_program;
 
-use crate::workspace_root;
+use crate::build_programs;
 
 /// Runs every section's real program, and the examples with the same
-/// shape, `runs` times each, and checks each output.
+/// shape, `runs` times each, and checks each output. The programs are
+/// built in this tool's own profile and found next to it, as the rest of
+/// xtask finds them, so in whatever folder cargo builds into
+/// (`CARGO_TARGET_DIR` included).
 pub fn soak(runs: u64) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "--workspace",
-            "--bins",
-            "--examples",
-        ])
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("the release build failed".to_string());
-    }
+    build_programs()?;
     let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
     for section in checked() {
-        let folder = if section.is_example() { "examples" } else { "" };
-        let exe = workspace_root()
-            .join("target/release")
-            .join(folder)
-            .join(section.name);
-        let exe = exe.to_str().ok_or("the target path is not UTF-8")?;
+        let exe = path_of(&section);
+        let exe = exe.to_str().ok_or("the program's path is not UTF-8")?;
         let started = Instant::now();
         let mut lines = 0;
         for round in 0..runs {
