@@ -17,7 +17,8 @@
 //!   run, and draws the ladder in `book/src/choosing/`.
 //! - `cargo run --release -p xtask -- stress [--threads N] [--items N]` runs
 //!   every section at every capacity with N producers and N consumers (where
-//!   the section has several) and N items in all per run, and checks them.
+//!   the section has several) and N items in all per run, checks them, and
+//!   reports the peak memory of the largest program it ran.
 //! - `cargo xtask timeline FILE.svg PROGRAM [FLAGS...]` runs a plain
 //!   program and draws its run from the lines it prints.
 //! - `cargo xtask exercise [NAME] [--solution]` lists the exercises, or
@@ -133,19 +134,13 @@ enum Task {
     /// book/src/choosing/ (use --release)
     Ladder,
     /// Runs every section and example at every capacity with many threads
-    /// and items, checks every run, and reports time and peak memory (use
-    /// --release)
-    Stress {
-        /// Producers and consumers, where a program has several
-        #[arg(long, value_name = "N", default_value_t = 500)]
-        threads: usize,
-        /// Items in all, per run
-        #[arg(long, value_name = "N", default_value_t = 2_000_000)]
-        items: usize,
-        /// Only these programs
-        #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
-        only: Vec<String>,
-    },
+    /// and items, checks every run, and reports time and the programs'
+    /// peak memory (use --release)
+    Stress(stress::Args),
+    /// The runs of `stress`, in a process of their own once the programs
+    /// are built, so that the memory it reports is the programs' alone
+    #[command(hide = true)]
+    StressRuns(stress::Args),
     /// Lists the exercises, or grades one: builds the learner's file, runs
     /// it many times across seeds, capacities and time scales, and checks
     /// every run
@@ -175,11 +170,8 @@ fn main() -> ExitCode {
         Task::PerfReport => perf::report(),
         Task::RedisCost => redis_cost::report(),
         Task::Ladder => ladder::report(),
-        Task::Stress {
-            threads,
-            items,
-            only,
-        } => stress::stress(threads, items, &only),
+        Task::Stress(args) => stress::stress(&args),
+        Task::StressRuns(args) => stress::runs(&args),
         Task::Exercise { name, solution } => exercise(name.as_deref(), solution),
         Task::Timeline {
             file,
