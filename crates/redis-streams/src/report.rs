@@ -10,7 +10,6 @@ use nix::sys::signal::Signal;
 use redis::Commands;
 
 use crate::connection::{Error, Redis};
-use crate::run::Args;
 use crate::stream::{Keys, item_of};
 
 /// How the processes of a run ended, and what their lines said.
@@ -105,7 +104,10 @@ pub fn clean_up(redis: &mut Redis, keys: &Keys, private: bool) -> Result<DeadLet
 
 /// The run's last word, on stderr, and its exit code.
 pub struct Report<'a> {
-    pub args: &'a Args,
+    /// How many producers the run started.
+    pub producers: usize,
+    /// How many items each producer was to make.
+    pub items: usize,
     pub keys: &'a Keys,
     pub private: bool,
     pub interrupted: Option<Signal>,
@@ -120,14 +122,14 @@ impl Report<'_> {
             eprintln!(
                 "redis-streams: stopped by {signal}: {added} of {} items added, {} processed; \
                  every process of the run stopped, its keys removed",
-                self.args.producers * self.args.items,
+                self.producers * self.items,
                 tally.processed
             );
             return ExitCode::from(128 + signal as u8);
         }
         let mut short = false;
         for (p, status) in outcome.producers.iter().enumerate() {
-            let never_made = self.args.items - tally.added[p].min(self.args.items);
+            let never_made = self.items - tally.added[p].min(self.items);
             if !status.success() && never_made > 0 {
                 let how = if status.signal().is_some() {
                     "died"
@@ -137,7 +139,7 @@ impl Report<'_> {
                 say(format!(
                     "producer {p} {how}: {} of its {} never made",
                     items(never_made),
-                    self.args.items
+                    self.items
                 ));
                 short = true;
             }

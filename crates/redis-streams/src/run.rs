@@ -28,13 +28,13 @@ use crate::stream::{CREATE, GROUP, Keys};
 pub struct Args {
     /// How many producer processes to start (1 to 64).
     #[arg(long, default_value_t = 2, value_parser = processes)]
-    pub producers: usize,
+    producers: usize,
     /// How many consumer processes to start (1 to 64).
     #[arg(long, default_value_t = 3, value_parser = processes)]
     consumers: usize,
     /// How many items each producer makes.
     #[arg(long, default_value_t = 10, value_parser = flags::items, allow_negative_numbers = true)]
-    pub items: usize,
+    items: usize,
     /// Makes the run's items reproducible: the same seed gives the same
     /// items. Without it, the seed is drawn at random and printed.
     #[arg(long)]
@@ -160,7 +160,8 @@ pub fn main(args: &Args) -> Result<ExitCode, Error> {
     let dead = clean_up(&mut redis, &keys, private.is_some());
     let outcome = outcome?;
     let report = Report {
-        args,
+        producers: args.producers,
+        items: args.items,
         keys: &keys,
         private: private.is_some(),
         interrupted: children.interrupted(),

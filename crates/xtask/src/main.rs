@@ -4,7 +4,8 @@
 //!   fixed seed, checks each output and writes it to `book/src/outputs/`.
 //! - `cargo xtask soak [--runs N]` runs every section's real program N times
 //!   (default 1000) at `--time-scale 0` with random seeds and capacities, and
-//!   checks every output.
+//!   checks every output; the programs are built in this tool's profile
+//!   (`cargo run --release -p xtask -- soak` for release builds).
 //! - `cargo xtask perf-report` runs the channel benchmarks, the same
 //!   workload in Python, and the section programs against their ideal
 //!   makespan, and writes `book/src/performance/` (under 10 minutes).
@@ -16,7 +17,8 @@
 //!   run, and draws the ladder in `book/src/choosing/`.
 //! - `cargo run --release -p xtask -- stress [--threads N] [--items N]` runs
 //!   every section at every capacity with N producers and N consumers (where
-//!   the section has several) and N items in all per run, and checks them.
+//!   the section has several) and N items in all per run, checks them, and
+//!   reports the peak memory of the largest program it ran.
 //! - `cargo xtask timeline FILE.svg PROGRAM [FLAGS...]` runs a plain
 //!   program and draws its run from the lines it prints.
 //! - `cargo xtask exercise [NAME] [--solution]` lists the exercises, or
@@ -28,20 +30,18 @@ mod ideal;
 mod ladder;
 mod perf;
 mod redis_cost;
+mod soak;
+mod stress;
 
-use std::fs;
 use std::path::Path;
 use std::process::{Command, ExitCode};
-use std::time::Instant;
 
 use exercise::exercise;
 use harness::Kind;
-use harness::events::parse_output;
-use harness::programs::{checked, named, workspace_root};
+use harness::programs::{named, workspace_root};
 use harness::settings::parse;
-use harness::testing::run_program;
 use harness::timeline::Timeline;
-use harness::{Log, Section, check, check_printed};
+use harness::{Log, Section, check_printed};
 
 /// The workspace's own tools.
 #[derive(clap::Parser)]
@@ -83,19 +83,13 @@ enum Task {
     /// book/src/choosing/ (use --release)
     Ladder,
     /// Runs every section and example at every capacity with many threads
-    /// and items, checks every run, and reports time and peak memory (use
-    /// --release)
-    Stress {
-        /// Producers and consumers, where a program has several
-        #[arg(long, value_name = "N", default_value_t = 500)]
-        threads: usize,
-        /// Items in all, per run
-        #[arg(long, value_name = "N", default_value_t = 2_000_000)]
-        items: usize,
-        /// Only these programs
-        #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
-        only: Vec<String>,
-    },
+    /// and items, checks every run, and reports time and the programs'
+    /// peak memory (use --release)
+    Stress(stress::Args),
+    /// The runs of `stress`, in a process of their own once the programs
+    /// are built, so that the memory it reports is the programs' alone
+    #[command(hide = true)]
+    StressRuns(stress::Args),
     /// Lists the exercises, or grades one: builds the learner's file, runs
     /// it many times across seeds, capacities and time scales, and checks
     /// every run
@@ -121,15 +115,12 @@ enum Task {
 fn main() -> ExitCode {
     let result = match <Cli as clap::Parser>::parse().task {
         Task::BookOutputs { only } => book_outputs::write(only.as_deref()),
-        Task::Soak { runs } => soak(runs),
+        Task::Soak { runs } => soak::soak(runs),
         Task::PerfReport => perf::report(),
         Task::RedisCost => redis_cost::report(),
         Task::Ladder => ladder::report(),
-        Task::Stress {
-            threads,
-            items,
-            only,
-        } => stress(threads, items, &only),
+        Task::Stress(args) => stress::stress(&args),
+        Task::StressRuns(args) => stress::runs(&args),
         Task::Exercise { name, solution } => exercise(name.as_deref(), solution),
         Task::Timeline {
             file,
@@ -234,141 +225,4 @@ fn command(section: &Section, args: &str) -> String {
     } else {
         format!("$ cargo run {how} {} -- {args}", section.name)
     }
-}
-
-/// Runs every section's real program, and the examples with the same
-/// shape, `runs` times each, and checks each output.
-fn soak(runs: u64) -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let status = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "--workspace",
-            "--bins",
-            "--examples",
-        ])
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("the release build failed".to_string());
-    }
-    let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
-    for section in checked() {
-        let folder = if section.is_example() { "examples" } else { "" };
-        let exe = workspace_root()
-            .join("target/release")
-            .join(folder)
-            .join(section.name);
-        let exe = exe.to_str().ok_or("the target path is not UTF-8")?;
-        let started = Instant::now();
-        let mut lines = 0;
-        for round in 0..runs {
-            let args = format!(
-                "--seed {round} --time-scale 0 {}",
-                capacities[round as usize % capacities.len()]
-            );
-            let args: Vec<&str> = args.split_whitespace().collect();
-            let config = parse(&section, args.iter().copied())
-                .map_err(|error| format!("{args:?} is not a run: {error}"))?;
-            let output = run_program(exe, &args);
-            if !output.status.success() {
-                return Err(format!(
-                    "{} {args:?} failed: {:?}",
-                    section.name, output.status
-                ));
-            }
-            let stdout = String::from_utf8_lossy(&output.stdout);
-            let events =
-                parse_output(&stdout).map_err(|e| format!("{} {args:?}: {e}", section.name))?;
-            let verdict = check_printed(&section, &config, &events);
-            if !verdict.is_ok() {
-                return Err(format!(
-                    "{} {args:?} broke the rules:\n{verdict}",
-                    section.name
-                ));
-            }
-            lines += events.len();
-        }
-        println!(
-            "{}: {runs} runs, {lines} lines checked, all ok ({:.1} s)",
-            section.name,
-            started.elapsed().as_secs_f64()
-        );
-    }
-    Ok(())
-}
-
-/// Runs every section at capacities 0, 1, 64 and unbounded with many
-/// threads and items, checks every run, and reports the time and the
-/// process's peak memory.
-/// Runs every section and example at every capacity with `threads`
-/// producers and consumers (where it has several) and `total` items in
-/// all per run; only the programs named in `only`, if any.
-fn stress(threads: usize, total: usize, only: &[String]) -> Result<(), String> {
-    if let Some(unknown) = only.iter().find(|name| named(name).is_none()) {
-        return Err(format!("--only: no section or example named {unknown}"));
-    }
-    build_programs()?;
-    let started = Instant::now();
-    let mut items = 0;
-    let chosen = |section: &Section| only.is_empty() || only.iter().any(|n| n == section.name);
-    for section in checked() {
-        if !chosen(&section) {
-            continue;
-        }
-        for capacity in [Some(0), Some(1), Some(64), None] {
-            let mut config = section.settings(items as u64);
-            if section.producers.numbered() {
-                config.producers = threads;
-            }
-            if section.consumers.numbered() {
-                config.consumers = threads;
-            }
-            config.items = (total / config.producers).max(1);
-            config.time_scale = 0.0;
-            config.capacity = capacity;
-            // The program's own limits (threads, items) apply here too.
-            harness::settings::accepts(&section, &config)?;
-            let clock = Instant::now();
-            let log = Log::keeping();
-            harness::programs::watch(&section, &config, &log)
-                .map_err(|e| format!("{}: {e}", section.command(&config)))?;
-            let verdict = check(&section, &config, &log.events());
-            if !verdict.is_ok() {
-                return Err(format!("{}:\n{verdict}", section.command(&config)));
-            }
-            items += harness::section::total_items(&config);
-            println!(
-                "{:<18} capacity {:<9} {:>4} producers {:>4} consumers {:>9} items: ok in {:.1} s",
-                section.name,
-                capacity.map_or("unbounded".to_string(), |c| c.to_string()),
-                config.producers,
-                config.consumers,
-                harness::section::total_items(&config),
-                clock.elapsed().as_secs_f64()
-            );
-        }
-    }
-    println!(
-        "all ok: {items} items in {:.1} s; peak memory {}",
-        started.elapsed().as_secs_f64(),
-        peak_memory()
-    );
-    Ok(())
-}
-
-/// The process's peak resident memory, from Linux's /proc.
-fn peak_memory() -> String {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|line| line.starts_with("VmHWM:"))
-                .map(|line| line["VmHWM:".len()..].trim().to_string())
-        })
-        .unwrap_or_else(|| "unknown".to_string())
 }
