@@ -11,10 +11,10 @@ use std::net::TcpListener;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use harness::Log;
 use harness::programs::REDIS_STREAMS;
 use harness::testing::redis_server::RedisServer as Server;
 use harness::testing::{DEADLOCK_BOUND, processes, run_bounded};
-use harness::Log;
 use redis::Commands;
 use support::{Watched, command, config};
 
