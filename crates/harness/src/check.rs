@@ -68,7 +68,6 @@ pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict 
     let taken = run.taken(&mut problems);
     let never_consumed = run.counts(&sent, &taken, &mut problems);
     run.added_in_order(&sent, &taken.added, &mut problems);
-    run.work_marks(&mut problems);
     Verdict {
         problems,
         consumed: taken.consumed,
@@ -322,26 +321,6 @@ impl<'a> Run<'a> {
             let added = added.get(&actor).map_or(&[][..], Vec::as_slice);
             if (self.section.prints_added || !added.is_empty()) && added != sent[p] {
                 problems.push(format!("{actor} must add each of its items once, in order"));
-            }
-        }
-    }
-
-    /// Work marks: each start is followed by the end of the same item
-    /// before the thread does anything else, so no thread works on two at
-    /// once.
-    fn work_marks(&self, problems: &mut Vec<String>) {
-        for actor in &self.actors {
-            let mut working = None;
-            for what in self.printed_by(actor) {
-                match (*what, working) {
-                    (What::Working(item), None) => working = Some(item),
-                    (What::Worked(item), Some(open)) if item == open => working = None,
-                    (What::Working(_) | What::Worked(_), _) | (_, Some(_)) => {
-                        problems.push(format!("{actor} has work marks out of place"));
-                        break;
-                    }
-                    _ => {}
-                }
             }
         }
     }
@@ -754,21 +733,5 @@ mod tests {
             printed.iter().any(|p| p.starts_with(expected)),
             "{printed:?}"
         );
-    }
-
-    #[test]
-    fn work_marks_must_pair_up() {
-        let item = expected_items(5, 1, 1)[0];
-        let mark = |what| Event {
-            actor: Actor::producer(1),
-            what,
-        };
-        let mut events = good_run();
-        events.insert(2, mark(What::Working(item)));
-        events.insert(3, mark(What::Worked(item)));
-        assert_eq!(problems(&events), Vec::<String>::new());
-        events.remove(3);
-        let expected = "Producer 1 has work marks out of place".to_string();
-        assert!(problems(&events).contains(&expected));
     }
 }
