@@ -1,12 +1,12 @@
 //! The invariant checker: what must be true of every run, whatever the
 //! order the threads ran in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write};
 
 use crate::events::{Actor, Event, Role, What};
 use crate::item::{Item, expected_items};
-use crate::section::{Section, Settings};
+use crate::section::{Kind, Section, Settings};
 
 /// What the checker found in a run: its problems (none for a good run), and
 /// the consumed items, each with the producer that made it.
@@ -56,6 +56,8 @@ pub fn expected_actors(section: &Section, config: &Settings) -> Vec<Actor> {
 /// - each consumer gets each producer's items in the order they were made
 ///   (the buffer is first in, first out);
 /// - producers that print `added` lines print their items in order;
+/// - a bounded buffer never holds more items than its capacity (seen
+///   from the `added` lines, where the section prints them);
 /// - every value is in `[0, 1)`.
 ///
 /// The items the producers make are known from the seed, so the checker
@@ -68,6 +70,7 @@ pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict 
     let taken = run.taken(&mut problems);
     let never_consumed = run.counts(&sent, &taken, &mut problems);
     run.added_in_order(&sent, &taken.added, &mut problems);
+    run.within_capacity(&mut problems);
     Verdict {
         problems,
         consumed: taken.consumed,
@@ -321,6 +324,57 @@ impl<'a> Run<'a> {
             let added = added.get(&actor).map_or(&[][..], Vec::as_slice);
             if (self.section.prints_added || !added.is_empty()) && added != sent[p] {
                 problems.push(format!("{actor} must add each of its items once, in order"));
+            }
+        }
+    }
+
+    /// A bounded buffer holds at most `capacity` items. From the lines: at
+    /// any point, the items added and not yet taken out are those in the
+    /// buffer, plus at most one in each consumer's hands (a producer prints
+    /// `added` after its `send`, and a consumer `got` after its work, or
+    /// `dropped` as it throws the item away). An item is taken out once,
+    /// at its first line, whatever lines follow for it. Only where the
+    /// run has a capacity and the section prints `added` lines.
+    ///
+    /// Not for the Redis program (`Kind::Beyond`): its consumers
+    /// acknowledge a whole batch, which frees the room, before they print
+    /// a line for any of it, and its lines come from separate processes,
+    /// merged in the order they reach the parent, not the order things
+    /// happened; its own tests look at the stream's length instead.
+    fn within_capacity(&self, problems: &mut Vec<String>) {
+        let Some(capacity) = self.config.capacity else {
+            return;
+        };
+        if !self.section.prints_added || self.section.kind == Kind::Beyond {
+            return;
+        }
+        let consumers = self
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::Consumer)
+            .count();
+        let mut added = 0_usize;
+        let mut taken_out: HashSet<(usize, u64)> = HashSet::new();
+        for event in self.events {
+            match event.what {
+                What::Added(_) => added += 1,
+                What::Got(item)
+                | What::Dropped(item)
+                | What::Reclaimed(item)
+                | What::Duplicated(item) => {
+                    taken_out.insert((item.i, item.value.to_bits()));
+                }
+                _ => {}
+            }
+            let out = taken_out.len();
+            if added.saturating_sub(out) > capacity + consumers {
+                problems.push(format!(
+                    "the buffer held more items than its capacity: {added} added and {out} \
+                     taken out after the line {:?}, with --capacity {capacity} and \
+                     {consumers} consumer(s)",
+                    event.to_string()
+                ));
+                return;
             }
         }
     }
@@ -733,5 +787,165 @@ mod tests {
             printed.iter().any(|p| p.starts_with(expected)),
             "{printed:?}"
         );
+    }
+
+    /// A one-producer shape whose producer prints `added` lines, with
+    /// `consumers` consumers.
+    const fn adding(consumers: Count) -> Section {
+        Section {
+            name: "adding",
+            producers: Count::One,
+            consumers,
+            items: 3,
+            prints_added: true,
+            barrier: false,
+            kind: crate::section::Kind::Example,
+            sentinel: false,
+        }
+    }
+
+    fn line(actor: Actor, what: What) -> Event {
+        Event { actor, what }
+    }
+
+    /// The problems of `events`, a run of `section` with seed 5 and
+    /// `capacity`.
+    fn bounded(section: &Section, capacity: Option<usize>, events: &[Event]) -> Vec<String> {
+        let mut config = section.settings(5);
+        config.capacity = capacity;
+        check(section, &config, events).problems
+    }
+
+    /// The lines of a one-one run in which the producer adds its three
+    /// items before the consumer gets any.
+    fn all_added_first() -> (Vec<Event>, Vec<Item>) {
+        let items = expected_items(5, 0, 3);
+        let mut events = vec![
+            line(Actor::PRODUCER, What::Running),
+            line(Actor::CONSUMER, What::Running),
+        ];
+        events.extend(items.iter().map(|&x| line(Actor::PRODUCER, What::Added(x))));
+        events.push(line(Actor::PRODUCER, What::Done));
+        events.extend(items.iter().map(|&x| line(Actor::CONSUMER, What::Got(x))));
+        events.push(line(Actor::CONSUMER, What::Done));
+        (events, items)
+    }
+
+    #[test]
+    fn a_buffer_that_held_more_than_its_capacity_is_found() {
+        let (events, items) = all_added_first();
+        let section = adding(Count::One);
+        // Capacity 1: one item in the buffer, one in the consumer's hands;
+        // the third had no room.
+        let third = Event {
+            actor: Actor::PRODUCER,
+            what: What::Added(items[2]),
+        };
+        assert_eq!(
+            bounded(&section, Some(1), &events),
+            vec![format!(
+                "the buffer held more items than its capacity: 3 added and 0 taken out after \
+                 the line {:?}, with --capacity 1 and 1 consumer(s)",
+                third.to_string()
+            )]
+        );
+        // Two in the buffer and one in hands fit capacity 2; an unbounded
+        // buffer has no limit.
+        assert_eq!(bounded(&section, Some(2), &events), Vec::<String>::new());
+        assert_eq!(bounded(&section, None, &events), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_consumer_may_hold_one_item_outside_the_buffer() {
+        // Three items added before either of two consumers printed a line:
+        // at capacity 1, one in the buffer and one in each consumer's hands.
+        let items = expected_items(5, 0, 3);
+        let (c0, c1) = (Actor::consumer(0), Actor::consumer(1));
+        let mut events = vec![
+            line(Actor::PRODUCER, What::Running),
+            line(c0, What::Running),
+            line(c1, What::Running),
+        ];
+        events.extend(items.iter().map(|&x| line(Actor::PRODUCER, What::Added(x))));
+        events.extend([
+            line(Actor::PRODUCER, What::Done),
+            line(c0, What::Got(items[0])),
+            line(c1, What::Got(items[1])),
+            line(c0, What::Got(items[2])),
+            line(c0, What::Done),
+            line(c1, What::Done),
+        ]);
+        let section = adding(Count::Many(2));
+        assert_eq!(bounded(&section, Some(1), &events), Vec::<String>::new());
+        let found = bounded(&section, Some(0), &events);
+        assert!(
+            found.len() == 1 && found[0].ends_with("with --capacity 0 and 2 consumer(s)"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn items_dropped_by_a_shutdown_leave_the_buffer() {
+        // Capacity 0, one consumer: after one item processed, the consumer
+        // shuts the queue down and drops the next two as they come; the
+        // fourth is refused. Never more than one item out of place.
+        let items = expected_items(5, 0, 4);
+        let (p, c) = (Actor::PRODUCER, Actor::CONSUMER);
+        let events = vec![
+            line(p, What::Running),
+            line(c, What::Running),
+            line(p, What::Added(items[0])),
+            line(c, What::Got(items[0])),
+            line(c, What::ShutDown),
+            line(p, What::Added(items[1])),
+            line(c, What::Dropped(items[1])),
+            line(p, What::Added(items[2])),
+            line(c, What::Dropped(items[2])),
+            line(p, What::Refused(items[3])),
+            line(p, What::Done),
+            line(c, What::Done),
+        ];
+        let section = Section {
+            items: 4,
+            ..adding(Count::One)
+        };
+        assert_eq!(bounded(&section, Some(0), &events), Vec::<String>::new());
+    }
+
+    #[test]
+    fn an_item_taken_out_twice_makes_room_once() {
+        // Capacity 0, one consumer: the first item is printed as got twice,
+        // then the other two are added before the consumer gets them: two
+        // items out of the buffer's reach at once, with room for one.
+        let items = expected_items(5, 0, 3);
+        let (p, c) = (Actor::PRODUCER, Actor::CONSUMER);
+        let events = vec![
+            line(p, What::Running),
+            line(c, What::Running),
+            line(p, What::Added(items[0])),
+            line(c, What::Got(items[0])),
+            line(c, What::Got(items[0])),
+            line(p, What::Added(items[1])),
+            line(p, What::Added(items[2])),
+            line(p, What::Done),
+            line(c, What::Got(items[1])),
+            line(c, What::Got(items[2])),
+            line(c, What::Done),
+        ];
+        let found = bounded(&adding(Count::One), Some(0), &events);
+        let expected = "the buffer held more items than its capacity: 3 added and 1 taken out";
+        assert!(found.iter().any(|p| p.starts_with(expected)), "{found:?}");
+    }
+
+    #[test]
+    fn the_redis_program_is_not_held_to_the_bound() {
+        // Its consumers acknowledge a batch before they print it, from
+        // processes of their own: its lines cannot show the bound.
+        let (events, _) = all_added_first();
+        let section = Section {
+            kind: crate::section::Kind::Beyond,
+            ..adding(Count::One)
+        };
+        assert_eq!(bounded(&section, Some(0), &events), Vec::<String>::new());
     }
 }
