@@ -350,11 +350,16 @@ fn each_consumer_may_hold_one_item_outside_the_buffer() {
     );
 }
 
-#[test]
-fn items_dropped_by_a_shutdown_leave_the_buffer() {
-    // Capacity 0, one consumer: after one item processed, the consumer
-    // shuts the queue down and drops the next two as they come; the
-    // fourth is refused. Never more than one item out of place.
+/// A good run of `adding` with four items and capacity 0: after one item
+/// processed, the consumer shuts the queue down and drops the next two as
+/// they come; the fourth is refused.
+fn immediate_shutdown() -> (Section, Settings, Vec<Event>, Vec<Item>) {
+    let section = Section {
+        items: 4,
+        ..adding(Count::One)
+    };
+    let mut config = section.settings(5);
+    config.capacity = Some(0);
     let items = expected_items(5, 0, 4);
     let (p, c) = (Actor::PRODUCER, Actor::CONSUMER);
     let events = vec![
@@ -371,11 +376,18 @@ fn items_dropped_by_a_shutdown_leave_the_buffer() {
         line(p, What::Done),
         line(c, What::Done),
     ];
-    let section = Section {
-        items: 4,
-        ..adding(Count::One)
-    };
-    assert_eq!(bounded(&section, Some(0), &events), Vec::<String>::new());
+    (section, config, events, items)
+}
+
+#[test]
+fn items_dropped_by_a_shutdown_leave_the_buffer() {
+    // Never more than one item out of place at capacity 0, but only if
+    // the dropped ones count as gone.
+    let (section, config, events, _) = immediate_shutdown();
+    assert_eq!(
+        check(&section, &config, &events).problems,
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -413,4 +425,161 @@ fn the_redis_program_is_not_held_to_the_bound() {
         ..adding(Count::One)
     };
     assert_eq!(bounded(&section, Some(0), &events), Vec::<String>::new());
+}
+
+#[test]
+fn a_verdict_is_ok_exactly_when_it_has_no_problems() {
+    let good = check(&SECTION, &config(), &good_run());
+    assert!(good.is_ok());
+    assert_eq!(good.to_string(), "ok: 6 items consumed");
+    let mut events = good_run();
+    events.remove(4);
+    let bad = check(&SECTION, &config(), &events);
+    assert!(!bad.is_ok());
+    // Each problem on a line of its own.
+    let lines: Vec<String> = bad.to_string().lines().map(String::from).collect();
+    assert_eq!(lines, bad.problems);
+    assert!(lines.len() >= 2, "{lines:?}");
+}
+
+#[test]
+fn running_must_come_once_and_first() {
+    // A consumer that says Running twice.
+    let mut events = good_run();
+    events.insert(5, events[0]);
+    let expected = "Consumer must print `Running` once, first".to_string();
+    assert!(problems(&events).contains(&expected), "{events:?}");
+    // A consumer that says Running once, but after its first item.
+    let mut events = good_run();
+    let running = events.remove(0);
+    events.insert(3, running);
+    assert!(problems(&events).contains(&expected), "{events:?}");
+}
+
+/// The lines of a good `adding` run of `items` items, each added then
+/// got, with nothing else.
+fn added_and_got(items: &[Item]) -> Vec<Event> {
+    let (p, c) = (Actor::PRODUCER, Actor::CONSUMER);
+    let mut events = vec![line(p, What::Running), line(c, What::Running)];
+    for &item in items {
+        events.extend([line(p, What::Added(item)), line(c, What::Got(item))]);
+    }
+    events.extend([line(p, What::Done), line(c, What::Done)]);
+    events
+}
+
+#[test]
+fn an_item_may_be_refused_only_after_a_shutdown() {
+    let (section, config, mut events, items) = immediate_shutdown();
+    let refused = "Producer may have one item refused, one of its own, and only after a shutdown";
+    // The same refusal with nobody shutting down: every item must then go
+    // in, and the consumer must get them all.
+    let mut quiet = added_and_got(&items[..3]);
+    quiet.insert(8, line(Actor::PRODUCER, What::Refused(items[3])));
+    let found = check(&section, &config, &quiet).problems;
+    assert!(found.iter().any(|p| p == refused), "{found:?}");
+    // After a shutdown, an item the producer never made.
+    let stranger = Item { i: 3, value: 0.5 };
+    events[9] = line(Actor::PRODUCER, What::Refused(stranger));
+    let found = check(&section, &config, &events).problems;
+    assert!(found.iter().any(|p| p == refused), "{found:?}");
+    // Two refused: the first ends the producer.
+    let (_, _, mut events, _) = immediate_shutdown();
+    events.insert(10, line(Actor::PRODUCER, What::Refused(items[3])));
+    let found = check(&section, &config, &events).problems;
+    assert!(found.iter().any(|p| p == refused), "{found:?}");
+}
+
+#[test]
+fn an_item_dropped_with_no_shutdown_is_found() {
+    let (section, config, mut events, items) = immediate_shutdown();
+    events.remove(4);
+    let found = check(&section, &config, &events).problems;
+    let expected = format!("{} was dropped, but nobody shut down", items[1]);
+    assert!(found.contains(&expected), "{found:?}");
+}
+
+/// A summary's lines for the items `consumed`, sorted by value.
+fn sorted_by_value(consumed: &[Item]) -> String {
+    let mut sorted = consumed.to_vec();
+    sorted.sort_by(|a, b| a.value.total_cmp(&b.value));
+    let lines: Vec<String> = sorted.iter().map(|item| format!("  {item}\n")).collect();
+    format!("consumed, sorted by value:\n{}", lines.concat())
+}
+
+#[test]
+fn a_summary_is_the_same_for_every_order_of_a_run() {
+    let a = expected_items(5, 0, 3);
+    let b = expected_items(5, 1, 3);
+    let expected = format!(
+        "many-one: 2 producers x 3 items, 1 consumer, capacity unbounded, seed 5\n\
+         events: 3 Running, 6 got, 3 Done\n\
+         producer 0 made: {} {} {}\n\
+         producer 1 made: {} {} {}\n\
+         {}checker: ok\n",
+        a[0],
+        a[1],
+        a[2],
+        b[0],
+        b[1],
+        b[2],
+        sorted_by_value(&[a[0], a[1], a[2], b[0], b[1], b[2]]),
+    );
+    assert_eq!(summary(&SECTION, &config(), &good_run()), expected);
+    // Another order of the same run: the producers first, then one of
+    // them wholly before the other.
+    let consumer = |what| line(Actor::CONSUMER, what);
+    let mut other = vec![
+        line(Actor::producer(0), What::Running),
+        line(Actor::producer(1), What::Running),
+        line(Actor::producer(0), What::Done),
+        consumer(What::Running),
+    ];
+    other.extend(a.iter().chain(&b).map(|&x| consumer(What::Got(x))));
+    other.extend([line(Actor::producer(1), What::Done), consumer(What::Done)]);
+    assert_eq!(summary(&SECTION, &config(), &other), expected);
+}
+
+#[test]
+fn a_summary_counts_a_shutdown_and_added_lines() {
+    let (section, config, events, items) = immediate_shutdown();
+    let expected = format!(
+        "adding: 1 producer x 4 items, 1 consumer, capacity 0, seed 5\n\
+         events: 2 Running, 3 added, 1 got, 2 Done\n\
+         shutdown: 1 refused, 2 dropped\n\
+         producer 0 made: {}\n\
+         {}checker: ok\n",
+        items[0],
+        sorted_by_value(&items[..1]),
+    );
+    assert_eq!(summary(&section, &config, &events), expected);
+    // A shutdown that refuses, and drops nothing: the rest is processed.
+    let mut events = added_and_got(&items[..2]);
+    events.insert(4, line(Actor::CONSUMER, What::ShutDown));
+    events.insert(7, line(Actor::PRODUCER, What::Refused(items[2])));
+    let config = Settings {
+        capacity: None,
+        items: 3,
+        ..config
+    };
+    let text = summary(&section, &config, &events);
+    assert!(
+        text.contains("\nshutdown: 1 refused, 0 dropped\n"),
+        "{text}"
+    );
+    assert!(text.ends_with("checker: ok\n"), "{text}");
+}
+
+#[test]
+fn a_summary_shows_each_problem() {
+    let mut events = good_run();
+    events.remove(4);
+    let verdict = check(&SECTION, &config(), &events);
+    let text = summary(&SECTION, &config(), &events);
+    let shown: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("checker: "))
+        .collect();
+    assert_eq!(shown, verdict.problems);
+    assert!(!text.contains("checker: ok"), "{text}");
 }
