@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use crate::check::check_printed;
-use crate::events::{Event, What, parse_output};
+use crate::events::parse_output;
 use crate::programs::{
     COUNTING_SENTINELS, DISCONNECT, EVENT_TIMEOUT, MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE,
 };
@@ -244,35 +244,6 @@ fn run_once(
     let verdict = check_printed(&exercise.shape, settings, &events);
     if !verdict.is_ok() {
         return Err(format!("the run broke the rules:\n{verdict}"));
-    }
-    match settings.capacity {
-        Some(capacity) if exercise.shape.prints_added => {
-            within_capacity(&events, capacity, settings.consumers)
-        }
-        _ => Ok(()),
-    }
-}
-
-/// A bounded buffer holds at most `capacity` items. From the lines: at
-/// any point, the items added and not yet processed are those in the
-/// buffer, plus at most one in each consumer's hands (a producer prints
-/// `added` after its `send`, and a consumer `got` after its work).
-fn within_capacity(events: &[Event], capacity: usize, consumers: usize) -> Result<(), String> {
-    let (mut added, mut got) = (0_usize, 0_usize);
-    for event in events {
-        match event.what {
-            What::Added(_) => added += 1,
-            What::Got(_) => got += 1,
-            _ => continue,
-        }
-        if added.saturating_sub(got) > capacity + consumers {
-            return Err(format!(
-                "the buffer held more items than its capacity: {added} added and {got} \
-                 processed after the line {:?}, with --capacity {capacity} and \
-                 {consumers} consumer(s)",
-                event.to_string()
-            ));
-        }
     }
     Ok(())
 }
