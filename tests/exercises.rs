@@ -4,7 +4,7 @@
 //! cannot rot into one that passes unsolved, or one that fails for
 //! another reason.
 
-use harness::testing::exercises::{EXERCISES, Exercise, build, grade, runs};
+use harness::grading::{EXERCISES, Exercise, build, grade, runs};
 
 /// Grades exercise `exercise` (or its solution) as `cargo xtask exercise`
 /// does.
@@ -50,7 +50,7 @@ fn every_exercise_fails_for_its_reason_and_says_how_to_repeat_it() {
 
 #[test]
 fn every_exercise_has_its_files_and_links_its_chapter_both_ways() {
-    let folder = harness::testing::exercises::folder();
+    let folder = harness::grading::folder();
     let book = folder.join("../book/src");
     for exercise in EXERCISES {
         let dir = folder.join(exercise.name);
@@ -73,8 +73,7 @@ fn every_exercise_has_its_files_and_links_its_chapter_both_ways() {
 /// The book shows `sentinel` graded as it is given: that text must be
 /// what grading says.
 fn assert_shown_in_the_book(why: &str) {
-    let file = harness::testing::exercises::folder()
-        .join("../book/src/outputs/exercise-sentinel-report.md");
+    let file = harness::grading::folder().join("../book/src/outputs/exercise-sentinel-report.md");
     let shown = std::fs::read_to_string(&file).expect("the book's output");
     for line in why.lines() {
         assert!(

@@ -126,9 +126,9 @@ fn polling_costs_wake_ups_and_a_late_stop() {
         // Every consumer wakes at least once for nothing: the wait that
         // finds the flag set.
         assert!(wakeups >= config.consumers, "{stderr}");
-        // The slowest consumer stopped after it could have, without hanging.
+        // How late the slowest consumer stopped after it could have (that
+        // it stopped at all, the run's own hang bound checks).
         let stop = harness::programs::slowest_stop(&events);
-        assert!(stop < DEADLOCK_BOUND, "{stop:?}");
         latest_stop = latest_stop.max(stop);
     }
     // Some idle consumer noticed the flag only when its wait ran out, well

@@ -12,9 +12,12 @@
 pub mod check;
 pub mod events;
 pub mod files;
+pub mod grading;
 pub mod item;
 pub mod log;
 pub mod programs;
+pub mod redis_server;
+pub mod run;
 pub mod section;
 pub mod settings;
 #[cfg(any(test, feature = "testing"))]

@@ -3,14 +3,13 @@
 //! a run's settings and read what it prints, line by line, as it happens.
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
-use std::thread;
 use std::time::Duration;
 
 use crate::events::{Actor, Event, Role, What};
 use crate::log::Log;
+use crate::run::HANG_BOUND;
 use crate::section::{Count, Kind, Section, Settings};
 
 /// A section's shape, with what every section shares.
@@ -586,33 +585,38 @@ pub fn watch_output(section: &Section, config: &Settings, log: &Log) -> (ExitSta
 }
 
 /// As [`watch_output`], with the program's arguments as they are (for
-/// flags of its own, beyond the sections').
+/// flags of its own, beyond the sections'). Panics if the program is still
+/// running after [`HANG_BOUND`]: the run hung.
 pub fn watch_args(section: &Section, args: &[String], log: &Log) -> (ExitStatus, String) {
+    watch_within(section, args, log, HANG_BOUND).unwrap_or_else(|hung| panic!("{hung}"))
+}
+
+/// As [`watch_args`], for at most `bound`: an error says the run hung.
+pub fn watch_within(
+    section: &Section,
+    args: &[String],
+    log: &Log,
+    bound: Duration,
+) -> Result<(ExitStatus, String), String> {
     let exe = path_of(section);
-    let mut child = Command::new(&exe)
+    let mut command = Command::new(&exe);
+    command
         .args(args)
         // What a reader sees by default: no backtrace after a panic.
         .env_remove("RUST_BACKTRACE")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", exe.display()));
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let errors = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    for line in BufReader::new(child.stdout.take().expect("piped stdout")).lines() {
-        let line = line.expect("the program prints text");
+        .stderr(Stdio::piped());
+    let ran = crate::run::run(command, bound, |line| {
         let event: Event = line
             .parse()
             .unwrap_or_else(|e| panic!("{} {}: {e}", section.name, args.join(" ")));
         log.event(event.actor, event.what);
-    }
-    let status = child.wait().expect("the program ends");
-    (status, errors.join().expect("the stderr reader"))
+    })?;
+    let what = format!("{} {}", section.name, args.join(" "));
+    let status = ran
+        .status
+        .ok_or_else(|| format!("{what} did not finish within {bound:?}: a deadlock?"))?;
+    Ok((status, ran.stderr_text()))
 }
 // ANCHOR_END: watch
 

@@ -1,11 +1,10 @@
 //! Helpers for tests: a bound on every test that waits, and ways to run a
 //! program as a user would and check what it did.
 
-use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::check::{Verdict, check_printed};
 use crate::events::{Event, What, parse_output};
@@ -14,13 +13,12 @@ use crate::programs;
 use crate::section::{Section, Settings};
 use crate::settings::parse;
 
-pub mod exercises;
 pub mod processes;
-pub mod redis_server;
 pub mod system;
 
 /// How long any single run in a test may take before it counts as hung.
-pub const DEADLOCK_BOUND: Duration = Duration::from_secs(30);
+pub use crate::run::HANG_BOUND as DEADLOCK_BOUND;
+pub use crate::run::{read_all, wait_within};
 
 // ANCHOR: within
 /// Runs `work` on its own thread and returns its result, or panics with a
@@ -102,15 +100,12 @@ pub fn run_kept(section: &Section, config: &Settings) -> Vec<Event> {
 
 /// Like [`run_kept`], with the time of each event.
 pub fn run_timed(section: &Section, config: &Settings) -> Vec<(Duration, Event)> {
-    let (section, config) = (*section, config.clone());
-    let what = section.command(&config);
-    within(DEADLOCK_BOUND, &what.clone(), move || {
-        let log = Log::keeping();
-        if let Err(panicked) = crate::programs::watch(&section, &config, &log) {
-            panic!("{what}: {panicked}");
-        }
-        log.timed_events()
-    })
+    let what = section.command(config);
+    let log = Log::keeping();
+    if let Err(panicked) = crate::programs::watch(section, config, &log) {
+        panic!("{what}: {panicked}");
+    }
+    log.timed_events()
 }
 
 /// The path of the example program `name` of the test's package, built
@@ -134,12 +129,16 @@ pub fn example_path(name: &str) -> String {
 /// what it printed and its exit status. Kills it and panics if it takes
 /// longer than [`DEADLOCK_BOUND`].
 pub fn run_program(exe: &str, args: &[&str]) -> Output {
-    let mut command = Command::new(exe);
-    command
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    run_bounded(command, &format!("{exe} {args:?}"))
+    let ran = crate::run::program(std::path::Path::new(exe), args, DEADLOCK_BOUND)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let status = ran.status.unwrap_or_else(|| {
+        panic!("{exe} {args:?} did not finish within {DEADLOCK_BOUND:?}: a deadlock?")
+    });
+    Output {
+        status,
+        stdout: ran.stdout,
+        stderr: ran.stderr,
+    }
 }
 
 /// Runs `command` with no input, reads whichever of its outputs are piped,
@@ -151,49 +150,15 @@ pub fn run_bounded(command: Command, what: &str) -> Output {
 
 /// [`run_bounded`] with a bound of its own: for what takes long by nature,
 /// such as a first build of a crate's dependencies.
-pub fn run_within(mut command: Command, what: &str, bound: Duration) -> Output {
-    let mut child = command
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {what}: {e}"));
-    // Read both pipes on their own threads, so a full pipe never blocks the
-    // child while we wait for it.
-    let out = read_all(child.stdout.take());
-    let err = read_all(child.stderr.take());
-    let status = wait_within(&mut child, bound)
+pub fn run_within(command: Command, what: &str, bound: Duration) -> Output {
+    let ran = crate::run::run(command, bound, |_| {}).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let status = ran
+        .status
         .unwrap_or_else(|| panic!("{what} did not finish within {bound:?}: a deadlock?"));
     Output {
         status,
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
-}
-
-/// Reads `pipe` (if there is one) to its end on a thread of its own.
-fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_end(&mut bytes);
-        }
-        bytes
-    })
-}
-
-/// Waits for `child` to end, for at most `bound`; kills it and returns
-/// `None` if it is still running then.
-pub fn wait_within(child: &mut Child, bound: Duration) -> Option<ExitStatus> {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("waiting for the program") {
-            return Some(status);
-        }
-        if started.elapsed() > bound {
-            let _ = child.kill();
-            let _ = child.wait();
-            return None;
-        }
-        thread::sleep(Duration::from_millis(5));
+        stdout: ran.stdout,
+        stderr: ran.stderr,
     }
 }
 

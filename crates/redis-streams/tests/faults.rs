@@ -12,8 +12,8 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use harness::redis_server::{Options, RedisServer as Server, percent_encoded};
 use harness::testing::processes::{self, command_line, descendants, still_running_after};
-use harness::testing::redis_server::{Options, RedisServer as Server, percent_encoded};
 use harness::testing::{DEADLOCK_BOUND, run_bounded};
 use nix::sys::signal::Signal;
 use redis::Commands;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use harness::Log;
 use harness::programs::REDIS_STREAMS;
-use harness::testing::redis_server::RedisServer as Server;
+use harness::redis_server::RedisServer as Server;
 use harness::testing::{DEADLOCK_BOUND, processes, run_bounded};
 use redis::Commands;
 use support::{Watched, command, config};

@@ -50,16 +50,13 @@ fn write_run(dir: &Path, run: &BookRun) -> Result<Vec<String>, String> {
     };
     let shown_command = command(&section, run.args);
     if run.shows == Shows::Console {
-        let output = harness::testing::run_program(
-            harness::programs::path_of(&section)
-                .to_str()
-                .ok_or("the program's path is not UTF-8")?,
-            &args.iter().map(String::as_str).collect::<Vec<_>>(),
-        );
-        if !output.status.success() {
-            return Err(format!("{} failed: {}", run.program, output.status));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let path = harness::programs::path_of(&section);
+        let ran = harness::run::program(&path, &args, crate::RUN_BOUND)?;
+        if !ran.status.is_some_and(|status| status.success()) {
+            return Err(format!("{} failed: {:?}", run.program, ran.status));
         }
-        let printed = [output.stdout, output.stderr].concat();
+        let printed = [ran.stdout, ran.stderr].concat();
         let text = format!(
             "```console\n{shown_command}\n{}```\n",
             String::from_utf8_lossy(&printed)

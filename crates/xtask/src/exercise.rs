@@ -1,7 +1,7 @@
 //! `cargo xtask exercise`: the list of exercises with their state, or the
 //! grading of one.
 
-use harness::testing::exercises::{EXERCISES, Exercise, build, grade, named, runs};
+use harness::grading::{EXERCISES, Exercise, build, grade, named, runs};
 
 /// Lists the exercises (`name` is `None`), or grades exercise `name`: its
 /// learner's file, or with `solution` its solution.
@@ -18,7 +18,7 @@ pub fn exercise(name: Option<&str>, solution: bool) -> Result<(), String> {
     println!(
         "grading the {what} {name}: {} runs, each within {} s",
         runs(&exercise).len(),
-        harness::testing::exercises::HANG_BOUND.as_secs()
+        harness::grading::HANG_BOUND.as_secs()
     );
     let exe = build(&exercise, solution)?;
     let passed = grade(&exercise, &exe, solution)?;
@@ -30,7 +30,7 @@ pub fn exercise(name: Option<&str>, solution: bool) -> Result<(), String> {
 /// practises. Each is graded to know (all at once: a hung run takes the
 /// hang bound).
 fn list() {
-    let bound = harness::testing::exercises::HANG_BOUND.as_secs();
+    let bound = harness::grading::HANG_BOUND.as_secs();
     eprintln!("grading every exercise to see which are solved (up to {bound} s)...");
     let states: Vec<&str> = std::thread::scope(|scope| {
         let graded: Vec<_> = EXERCISES

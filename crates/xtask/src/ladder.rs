@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use harness::testing::redis_server::RedisServer;
+use harness::redis_server::RedisServer;
 use svg::node::element::{Line, Rectangle, Text, Title};
 
 use crate::perf::{blank_chart, median, time};

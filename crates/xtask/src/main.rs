@@ -43,6 +43,10 @@ use harness::settings::parse;
 use harness::timeline::Timeline;
 use harness::{Log, Section, check_printed};
 
+/// How long a tool lets one run of a program take: far more than any run
+/// it makes needs, so that a hang ends with an error instead of waiting.
+const RUN_BOUND: std::time::Duration = std::time::Duration::from_secs(600);
+
 /// The workspace's own tools.
 #[derive(clap::Parser)]
 #[command(
@@ -183,7 +187,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
     build_programs()?;
     let log = Log::printing_and_keeping(&section);
     let flags: Vec<String> = flags.iter().map(std::string::ToString::to_string).collect();
-    let (status, stderr) = harness::programs::watch_args(&section, &flags, &log);
+    let (status, stderr) = harness::programs::watch_within(&section, &flags, &log, RUN_BOUND)?;
     eprint!("{stderr}");
     if !status.success() && !is_failure(program) {
         return Err(format!("{program} failed"));

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use harness::testing::redis_server::RedisServer;
+use harness::redis_server::RedisServer;
 use redis::Commands;
 use redis::streams::{StreamReadOptions, StreamReadReply};
 

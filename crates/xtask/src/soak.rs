@@ -6,8 +6,8 @@ use std::time::Instant;
 use harness::check_printed;
 use harness::events::parse_output;
 use harness::programs::{checked, path_of};
+use harness::run::HANG_BOUND;
 use harness::settings::parse;
-use harness::testing::run_program;
 
 use crate::build_programs;
 
@@ -21,7 +21,6 @@ pub fn soak(runs: u64) -> Result<(), String> {
     let capacities = ["", "--capacity 0", "--capacity 1", "--capacity 64"];
     for section in checked() {
         let exe = path_of(&section);
-        let exe = exe.to_str().ok_or("the program's path is not UTF-8")?;
         let started = Instant::now();
         let mut lines = 0;
         for round in 0..runs {
@@ -32,14 +31,13 @@ pub fn soak(runs: u64) -> Result<(), String> {
             let args: Vec<&str> = args.split_whitespace().collect();
             let config = parse(&section, args.iter().copied())
                 .map_err(|error| format!("{args:?} is not a run: {error}"))?;
-            let output = run_program(exe, &args);
-            if !output.status.success() {
-                return Err(format!(
-                    "{} {args:?} failed: {:?}",
-                    section.name, output.status
-                ));
+            let ran = harness::run::program(&exe, &args, HANG_BOUND)?;
+            match ran.status {
+                Some(status) if status.success() => {}
+                Some(status) => return Err(format!("{} {args:?} failed: {status}", section.name)),
+                None => return Err(format!("{} {args:?} hung", section.name)),
             }
-            let stdout = String::from_utf8_lossy(&output.stdout);
+            let stdout = ran.stdout_text();
             let events =
                 parse_output(&stdout).map_err(|e| format!("{} {args:?}: {e}", section.name))?;
             let verdict = check_printed(&section, &config, &events);

@@ -82,8 +82,12 @@ pub fn runs(args: &Args) -> Result<(), String> {
             harness::settings::accepts(&section, &config)?;
             let clock = Instant::now();
             let log = Log::keeping();
-            harness::programs::watch(&section, &config, &log)
-                .map_err(|e| format!("{}: {e}", section.command(&config)))?;
+            let args = section.args(&config);
+            let (status, stderr) =
+                harness::programs::watch_within(&section, &args, &log, crate::RUN_BOUND)?;
+            if !status.success() {
+                return Err(format!("{}: {status}: {stderr}", section.command(&config)));
+            }
             let verdict = check(&section, &config, &log.events());
             if !verdict.is_ok() {
                 return Err(format!("{}:\n{verdict}", section.command(&config)));

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use harness::events::parse_output;
 use harness::programs::REDIS_STREAMS;
-use harness::testing::redis_server::RedisServer;
+use harness::redis_server::RedisServer;
 use harness::testing::{DEADLOCK_BOUND, wait_within};
 use harness::{Event, Settings, Verdict, check_printed};
 

@@ -99,24 +99,19 @@ pub fn measure(root: &Path) -> Result<Vec<Efficiency>, String> {
 /// Runs `command`, and returns the seconds from the arrival of the first
 /// line it prints to that of its last.
 fn first_to_last_line(mut command: Command) -> Result<f64, String> {
-    use std::io::{BufRead, BufReader};
-    let mut child = command
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot run python3: {e}"))?;
-    let stdout = child.stdout.take().expect("a piped stdout");
+    command.stdout(Stdio::piped());
     let mut first = None;
     let mut last = None;
-    for line in BufReader::new(stdout).lines() {
-        line.map_err(|e| e.to_string())?;
+    let ran = harness::run::run(command, crate::RUN_BOUND, |_| {
         let now = Instant::now();
         first.get_or_insert(now);
         last = Some(now);
-    }
-    let status = child.wait().map_err(|e| e.to_string())?;
-    match (status.success(), first, last) {
-        (true, Some(first), Some(last)) => Ok((last - first).as_secs_f64()),
-        _ => Err("the Python program failed".to_string()),
+    })?;
+    match (ran.status, first, last) {
+        (Some(status), Some(first), Some(last)) if status.success() => {
+            Ok((last - first).as_secs_f64())
+        }
+        _ => Err(format!("the Python program failed: {:?}", ran.status)),
     }
 }
 

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use nix::sys::signal::Signal;
 
-use super::DEADLOCK_BOUND;
+use crate::run::{HANG_BOUND as DEADLOCK_BOUND, wait_within};
 
 /// How a test server is set up.
 #[derive(Clone, Debug, Default)]
@@ -104,8 +104,9 @@ impl RedisServer {
 
     fn stop(&mut self) {
         if let Some(mut process) = self.process.take() {
-            super::processes::signal(process.id(), Signal::SIGTERM);
-            if super::wait_within(&mut process, DEADLOCK_BOUND).is_none() {
+            let pid = nix::unistd::Pid::from_raw(process.id().cast_signed());
+            let _ = nix::sys::signal::kill(pid, Signal::SIGTERM);
+            if wait_within(&mut process, DEADLOCK_BOUND).is_none() {
                 let _ = process.kill();
                 let _ = process.wait();
             }

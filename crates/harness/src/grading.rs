@@ -15,8 +15,8 @@ use crate::events::parse_output;
 use crate::programs::{
     COUNTING_SENTINELS, DISCONNECT, EVENT_TIMEOUT, MANY_MANY, MANY_ONE, ONE_MANY, ONE_ONE,
 };
+use crate::run::wait_within;
 use crate::section::{Section, Settings};
-use crate::testing::wait_within;
 
 /// One exercise: its name (its folder, and the program's), the program
 /// whose shape and lines it has, the chapter it practises, and what
