@@ -50,6 +50,15 @@ mod tests {
     }
 
     #[test]
+    fn a_run_s_arguments_read_back_as_its_settings() {
+        let section = crate::programs::MANY_MANY;
+        let mut settings = section.settings(1);
+        settings.capacity = Some(0);
+        settings.panic_at = Some(("consumer 4".into(), 2));
+        assert_eq!(parse(&section, section.args(&settings)), Ok(settings));
+    }
+
+    #[test]
     fn flags_set_the_config() {
         let request = parse_args(&[
             "--items",

@@ -13,7 +13,8 @@ use harness::check_printed;
 use harness::programs::{BOOK_RUNS, BookRun, Shows, workspace_root};
 use harness::timeline::Timeline;
 
-use crate::{build_programs, command, perf, section};
+use crate::perf;
+use crate::programs::{build_programs, command, section};
 
 /// Runs each of the book's programs, as a reader would, and writes what
 /// the book shows of it. With `only`, just the runs whose file names start
@@ -52,7 +53,7 @@ fn write_run(dir: &Path, run: &BookRun) -> Result<Vec<String>, String> {
     if run.shows == Shows::Console {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let path = harness::programs::path_of(&section);
-        let ran = harness::run::program(&path, &args, crate::RUN_BOUND)?;
+        let ran = harness::run::program(&path, &args, crate::programs::RUN_BOUND)?;
         if !ran.status.is_some_and(|status| status.success()) {
             return Err(format!("{} failed: {:?}", run.program, ran.status));
         }

@@ -16,7 +16,7 @@ use svg::node::element::{Line, Rectangle, Text, Title};
 
 use crate::perf::{blank_chart, median, time};
 use crate::redis_cost::{Pace, redis_run};
-use crate::workspace_root;
+use harness::programs::workspace_root;
 
 /// Messages per repeat through a channel in one process.
 const MESSAGES: u64 = 200_000;

@@ -29,23 +29,21 @@ mod exercise;
 mod ideal;
 mod ladder;
 mod perf;
+mod programs;
 mod redis_cost;
 mod soak;
 mod stress;
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 use exercise::exercise;
 use harness::Kind;
-use harness::programs::{named, workspace_root};
+use harness::programs::named;
 use harness::settings::parse;
 use harness::timeline::Timeline;
-use harness::{Log, Section, check_printed};
-
-/// How long a tool lets one run of a program take: far more than any run
-/// it makes needs, so that a hang ends with an error instead of waiting.
-const RUN_BOUND: std::time::Duration = std::time::Duration::from_secs(600);
+use harness::{Log, check_printed};
+use programs::{RUN_BOUND, build_programs};
 
 /// The workspace's own tools.
 #[derive(clap::Parser)]
@@ -144,34 +142,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the plain programs in this tool's own profile, so that the
-/// harness finds them next to it.
-fn build_programs() -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut command = Command::new(cargo);
-    // `--bins` too: with `--example` alone, cargo builds only the examples.
-    command.args(["build", "--quiet", "--bins"]);
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
-    }
-    for section in harness::programs::PROGRAMS {
-        if section.is_example() {
-            command.args(["-p", "producer-consumer", "--example", section.name]);
-        } else {
-            command.args(["-p", section.name]);
-        }
-    }
-    let status = command
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("building the programs failed".to_string())
-    }
-}
-
 // ANCHOR: timeline
 /// Runs a plain program with `flags`, as a user would, prints each line as
 /// it arrives, checks them, and draws the run in `file` from the lines and
@@ -208,25 +178,7 @@ fn timeline(file: &str, program: &str, flags: &[&str]) -> Result<(), String> {
 }
 // ANCHOR_END: timeline
 
-fn section(name: &str) -> Result<Section, String> {
-    named(name).ok_or_else(|| format!("no section or example named {name}"))
-}
-
 /// Whether `name` is a program whose runs end in a failure on purpose.
 fn is_failure(name: &str) -> bool {
     named(name).is_some_and(|section| section.kind == Kind::Failure)
-}
-
-/// The command a reader types to run `section` with `args`.
-fn command(section: &Section, args: &str) -> String {
-    let how = if section.is_example() {
-        "--example"
-    } else {
-        "-p"
-    };
-    if args.is_empty() {
-        format!("$ cargo run {how} {}", section.name)
-    } else {
-        format!("$ cargo run {how} {} -- {args}", section.name)
-    }
 }

@@ -16,7 +16,7 @@ use redis::Commands;
 use redis::streams::{StreamReadOptions, StreamReadReply};
 
 use crate::perf::median;
-use crate::workspace_root;
+use harness::programs::workspace_root;
 
 /// Every clock reading in this process is taken against one start, so a
 /// message can carry the moment it was sent.
@@ -197,7 +197,7 @@ const PROGRAM_RUNS: [(usize, Option<usize>); 4] =
 
 /// The medians of three rounds, each running every kind once, side by side.
 pub fn report() -> Result<(), String> {
-    crate::build_programs()?;
+    crate::programs::build_programs()?;
     let server = RedisServer::start("cost");
     let kinds = [
         "flume, one process",

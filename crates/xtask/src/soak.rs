@@ -9,7 +9,7 @@ use harness::programs::{checked, path_of};
 use harness::run::HANG_BOUND;
 use harness::settings::parse;
 
-use crate::build_programs;
+use crate::programs::build_programs;
 
 /// Runs every section's real program, and the examples with the same
 /// shape, `runs` times each, and checks each output. The programs are

@@ -9,7 +9,7 @@ use harness::programs::{checked, named};
 use harness::{Log, Section, check};
 use nix::sys::resource::{UsageWho, getrusage};
 
-use crate::build_programs;
+use crate::programs::build_programs;
 
 /// How large the runs are, and which programs they take.
 #[derive(clap::Args)]
@@ -84,7 +84,7 @@ pub fn runs(args: &Args) -> Result<(), String> {
             let log = Log::keeping();
             let args = section.args(&config);
             let (status, stderr) =
-                harness::programs::watch_within(&section, &args, &log, crate::RUN_BOUND)?;
+                harness::programs::watch_within(&section, &args, &log, crate::programs::RUN_BOUND)?;
             if !status.success() {
                 return Err(format!("{}: {status}: {stderr}", section.command(&config)));
             }

@@ -10,7 +10,7 @@ use harness::item::expected_items;
 
 use super::json;
 use crate::ideal::ideal_makespan;
-use crate::section;
+use crate::programs::section;
 
 /// Time scales for the makespan comparison: mean sleeps of 2, 10, 50 ms.
 const TIME_SCALES: [f64; 3] = [0.004, 0.02, 0.1];
@@ -102,7 +102,7 @@ fn first_to_last_line(mut command: Command) -> Result<f64, String> {
     command.stdout(Stdio::piped());
     let mut first = None;
     let mut last = None;
-    let ran = harness::run::run(command, crate::RUN_BOUND, |_| {
+    let ran = harness::run::run(command, crate::programs::RUN_BOUND, |_| {
         let now = Instant::now();
         first.get_or_insert(now);
         last = Some(now);

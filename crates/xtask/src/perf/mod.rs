@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use crate::workspace_root;
+use harness::programs::workspace_root;
 
 pub use chart::blank_chart;
 
@@ -45,7 +45,7 @@ type Samples = Vec<f64>;
 type Results = BTreeMap<(String, String, String), Samples>;
 
 pub fn report() -> Result<(), String> {
-    crate::build_programs()?;
+    crate::programs::build_programs()?;
     let started = Instant::now();
     let root = workspace_root();
     let out_dir = root.join("book/src/performance");

@@ -1,0 +1,58 @@
+//! The programs as xtask builds and names them: built in its own profile,
+//! found by name in the one table, and the command a reader types.
+
+use std::process::Command;
+
+use harness::Section;
+use harness::programs::{named, workspace_root};
+
+/// How long a tool lets one run of a program take: far more than any run
+/// it makes needs, so that a hang ends with an error instead of waiting.
+pub const RUN_BOUND: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Builds the plain programs in this tool's own profile, so that the
+/// harness finds them next to it.
+pub fn build_programs() -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    // `--bins` too: with `--example` alone, cargo builds only the examples.
+    command.args(["build", "--quiet", "--bins"]);
+    if !cfg!(debug_assertions) {
+        command.arg("--release");
+    }
+    for section in harness::programs::PROGRAMS {
+        if section.is_example() {
+            command.args(["-p", "producer-consumer", "--example", section.name]);
+        } else {
+            command.args(["-p", section.name]);
+        }
+    }
+    let status = command
+        .current_dir(workspace_root())
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("building the programs failed".to_string())
+    }
+}
+
+/// The program called `name`, from the one table.
+pub fn section(name: &str) -> Result<Section, String> {
+    named(name).ok_or_else(|| format!("no section or example named {name}"))
+}
+
+/// The command a reader types to run `section` with `args`.
+pub fn command(section: &Section, args: &str) -> String {
+    let how = if section.is_example() {
+        "--example"
+    } else {
+        "-p"
+    };
+    if args.is_empty() {
+        format!("$ cargo run {how} {}", section.name)
+    } else {
+        format!("$ cargo run {how} {} -- {args}", section.name)
+    }
+}
