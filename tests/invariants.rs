@@ -53,7 +53,7 @@ fn every_configuration_keeps_the_rules() {
         .iter()
         .map(|s| counts(s.producers).len() * counts(s.consumers).len())
         .sum();
-    assert_eq!(runs, shapes * 4 * 3);
+    assert_eq!(runs, shapes as u64 * 4 * 3);
 }
 // ANCHOR_END: sweep
 
