@@ -242,6 +242,52 @@ fn in_a_table(text: &str, name: &str) -> bool {
         .any(|cell| cell.contains(&format!("`{name}`")) || cell.contains(&format!(" {name}`")))
 }
 
+/// A test marked `#[ignore]` runs only where it is asked for: a slow one
+/// (`#[ignore = "slow ..."]`) in a test binary that `.ci/run` names, any
+/// other in the test its reason names (`"run by ..."`).
+#[test]
+fn every_slow_test_runs_in_ci() {
+    let root = harness::programs::workspace_root();
+    let ci = fs::read_to_string(root.join(".ci/run")).expect(".ci/run");
+    // The line `for name in copy stress exercises; do` lists them.
+    let slow: Vec<&str> = ci
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("for name in "))
+        .and_then(|rest| rest.strip_suffix("; do"))
+        .expect(".ci/run lists the slow test binaries")
+        .split_whitespace()
+        .collect();
+    let mut folders = vec![root.join("tests")];
+    for entry in fs::read_dir(root.join("crates")).expect("crates/") {
+        let krate = entry.expect("an entry").path();
+        folders.extend([krate.join("tests"), krate.join("src")]);
+    }
+    for folder in folders {
+        let Ok(entries) = fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries {
+            let path = entry.expect("an entry").path();
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            let name = path.file_stem().and_then(|n| n.to_str()).expect("a name");
+            let in_suite = folder == root.join("tests");
+            for line in text.lines().map(str::trim_start) {
+                if !line.starts_with("#[ignore") {
+                    continue;
+                }
+                // A slow test runs in CI; any other ignored test says which
+                // test runs it.
+                let runs = if line.starts_with("#[ignore = \"slow") {
+                    in_suite && slow.contains(&name)
+                } else {
+                    line.contains("run by ")
+                };
+                assert!(runs, "{}: {line} never runs", path.display());
+            }
+        }
+    }
+}
+
 /// Each file in `tests/` is a test binary of the suite's package: one left
 /// out of `tests/Cargo.toml` would never run.
 #[test]

@@ -150,16 +150,45 @@ mod tests {
     fn fill_then_put() {
         let queue = Arc::new(Queue::new(1));
         queue.put(1);
+        let (started, its_task) = std::sync::mpsc::channel();
+        let (returned, put_returned) = std::sync::mpsc::channel();
         let producer = {
             let queue = Arc::clone(&queue);
-            thread::spawn(move || queue.put(2))
+            thread::spawn(move || {
+                // Its own entry in /proc, to tell when it sleeps.
+                let me = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self");
+                started.send(me).expect("the test waits");
+                queue.put(2);
+                returned.send(()).expect("the test waits");
+            })
         };
-        // The second put cannot finish until there is room.
-        thread::sleep(std::time::Duration::from_millis(50));
+        let task = its_task.recv().expect("the producer starts");
+        // Wait until the second put has either returned (wrong: the queue
+        // is full) or put its thread to sleep (right), whatever the
+        // scheduler does: no sleep of the test's own decides it.
+        loop {
+            assert!(
+                put_returned.try_recv().is_err(),
+                "put returned while the queue was full"
+            );
+            if asleep(&task) {
+                break;
+            }
+            thread::yield_now();
+        }
         assert_eq!(queue.len(), 1);
         assert_eq!(queue.get(), 1);
         producer.join().unwrap();
         assert_eq!(queue.get(), 2);
+    }
+
+    /// Whether the thread whose `/proc` entry is `task` sleeps: state `S`
+    /// in its `stat` (after the name in parentheses).
+    fn asleep(task: &std::path::Path) -> bool {
+        let stat = std::fs::read_to_string(std::path::Path::new("/proc").join(task).join("stat"))
+            .expect("the thread's stat");
+        let state = stat.rsplit_once(") ").map(|(_, rest)| rest.chars().next());
+        state == Some(Some('S'))
     }
 
     #[test]
