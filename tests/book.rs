@@ -138,7 +138,7 @@ fn every_output_keeps_the_rules() {
         let section = harness::programs::named(run.program).expect("a program of the table");
         assert_eq!(
             command,
-            format!("$ {}", shown_command(&section, run.args)),
+            format!("$ {}", section.command_with(run.args)),
             "{}",
             path.display()
         );
@@ -147,20 +147,6 @@ fn every_output_keeps_the_rules() {
         let events = parse_output(output).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         harness::testing::assert_kept(&section, &config, &events, &path.display().to_string());
         assert_timeline_matches(&path.with_extension("svg"), &events);
-    }
-}
-
-/// The command a reader types for `section` with `args`.
-fn shown_command(section: &harness::Section, args: &str) -> String {
-    let how = if section.is_example() {
-        "--example"
-    } else {
-        "-p"
-    };
-    if args.is_empty() {
-        format!("cargo run {how} {}", section.name)
-    } else {
-        format!("cargo run {how} {} -- {args}", section.name)
     }
 }
 

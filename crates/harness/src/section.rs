@@ -145,9 +145,17 @@ impl Section {
     /// The command that repeats a run with `settings`, to paste into a
     /// shell as it is.
     pub fn command(&self, settings: &Settings) -> String {
+        self.command_with(&self.args(settings).join(" "))
+    }
+
+    /// The command a reader types to run it with `args`, as written.
+    pub fn command_with(&self, args: &str) -> String {
         let how = if self.is_example() { "--example" } else { "-p" };
-        let args = self.args(settings).join(" ");
-        format!("cargo run {how} {} -- {args}", self.name)
+        if args.is_empty() {
+            format!("cargo run {how} {}", self.name)
+        } else {
+            format!("cargo run {how} {} -- {args}", self.name)
+        }
     }
 }
 

@@ -43,16 +43,8 @@ pub fn section(name: &str) -> Result<Section, String> {
     named(name).ok_or_else(|| format!("no section or example named {name}"))
 }
 
-/// The command a reader types to run `section` with `args`.
+/// The command a reader types to run `section` with `args`, as the book
+/// shows it.
 pub fn command(section: &Section, args: &str) -> String {
-    let how = if section.is_example() {
-        "--example"
-    } else {
-        "-p"
-    };
-    if args.is_empty() {
-        format!("$ cargo run {how} {}", section.name)
-    } else {
-        format!("$ cargo run {how} {} -- {args}", section.name)
-    }
+    format!("$ {}", section.command_with(args))
 }
