@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use crate::events::{Actor, Event, Role, What};
@@ -508,9 +509,9 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The path of the program of `section` (a member crate's binary, or an
-/// example of the workspace's root package), built by `cargo test
-/// --workspace` or `cargo build`, in the same `target/<profile>/` as the
-/// running executable.
+/// example of the workspace's top package), in the same `target/<profile>/`
+/// as the running executable, built first if it is missing or older than
+/// its source ([`build`]).
 pub fn path_of(section: &Section) -> PathBuf {
     if section.is_example() {
         program_path(&format!("examples/{}", section.name))
@@ -519,23 +520,76 @@ pub fn path_of(section: &Section) -> PathBuf {
     }
 }
 
-/// The path of the program `name` (a member crate's binary), built by
-/// `cargo test --workspace` or `cargo build`, in the same
-/// `target/<profile>/` as the running executable.
+/// The path of the program `name` (a member crate's binary, or
+/// `examples/NAME`), in the same `target/<profile>/` as the running
+/// executable. The first call in a process builds every program of the
+/// table ([`build`]): a test run alone (`cargo test --test NAME`), or a
+/// tool, never runs a program older than its source.
 pub fn program_path(name: &str) -> PathBuf {
-    let running = std::env::current_exe().expect("the running executable's path");
-    let mut dir = running.parent().expect("a folder").to_path_buf();
-    if dir.ends_with("deps") {
-        dir.pop(); // A test binary runs from target/<profile>/deps.
+    static BUILT: OnceLock<Result<(), String>> = OnceLock::new();
+    if let Err(why) = BUILT.get_or_init(build) {
+        panic!("the programs could not be built: {why}");
     }
-    let path = dir.join(name);
+    let path = profile_dir().join(name);
     assert!(
         path.exists(),
-        "{} is missing: build it first (`cargo build --workspace --examples`, or \
-         the whole `cargo test --workspace`)",
+        "{} is missing after the build",
         path.display()
     );
     path
+}
+
+/// The `target/<profile>/` folder the running executable is in (a test
+/// binary runs from its `deps/`).
+fn profile_dir() -> PathBuf {
+    let running = std::env::current_exe().expect("the running executable's path");
+    let mut dir = running.parent().expect("a folder").to_path_buf();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    dir
+}
+
+/// Builds every program of the table, as `cargo build` would, into the
+/// target folder and profile of the running executable; quick when they
+/// are already built, as after `cargo test --workspace`.
+pub fn build() -> Result<(), String> {
+    let dir = profile_dir();
+    let (Some(target), Some(profile)) = (dir.parent(), dir.file_name()) else {
+        return Err(format!("{} is no target/<profile> folder", dir.display()));
+    };
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut command = Command::new(cargo);
+    // `--bins` too: with `--example` alone, cargo builds only the examples.
+    command.args(["build", "--quiet", "--bins", "--target-dir"]);
+    command.arg(target);
+    match profile.to_str() {
+        Some("debug") => {}
+        Some("release") => {
+            command.arg("--release");
+        }
+        Some(other) => {
+            command.args(["--profile", other]);
+        }
+        None => return Err(format!("{} is not UTF-8", dir.display())),
+    }
+    for section in PROGRAMS {
+        if section.is_example() {
+            command.args(["-p", "producer-consumer", "--example", section.name]);
+        } else {
+            command.args(["-p", section.name]);
+        }
+    }
+    let output = command
+        .current_dir(workspace_root())
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
 }
 
 // ANCHOR: watch

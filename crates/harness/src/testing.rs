@@ -108,20 +108,10 @@ pub fn run_timed(section: &Section, config: &Settings) -> Vec<(Duration, Event)>
     log.timed_events()
 }
 
-/// The path of the example program `name` of the test's package, built
-/// by `cargo test` next to the test binaries, in `target/<profile>/examples/`.
+/// The path of the example program `name`, built if it is missing or
+/// older than its source ([`programs::program_path`]).
 pub fn example_path(name: &str) -> String {
-    let test_binary = std::env::current_exe().expect("the test binary's path");
-    let profile = test_binary
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target/<profile>/deps");
-    let path = profile.join("examples").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run the whole `cargo test`, which builds the examples",
-        path.display()
-    );
+    let path = programs::program_path(&format!("examples/{name}"));
     path.to_str().expect("a UTF-8 path").to_string()
 }
 

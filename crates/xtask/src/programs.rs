@@ -1,10 +1,8 @@
 //! The programs as xtask builds and names them: built in its own profile,
 //! found by name in the one table, and the command a reader types.
 
-use std::process::Command;
-
 use harness::Section;
-use harness::programs::{named, workspace_root};
+use harness::programs::named;
 
 /// How long a tool lets one run of a program take: far more than any run
 /// it makes needs, so that a hang ends with an error instead of waiting.
@@ -13,29 +11,7 @@ pub const RUN_BOUND: std::time::Duration = std::time::Duration::from_secs(600);
 /// Builds the plain programs in this tool's own profile, so that the
 /// harness finds them next to it.
 pub fn build_programs() -> Result<(), String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let mut command = Command::new(cargo);
-    // `--bins` too: with `--example` alone, cargo builds only the examples.
-    command.args(["build", "--quiet", "--bins"]);
-    if !cfg!(debug_assertions) {
-        command.arg("--release");
-    }
-    for section in harness::programs::PROGRAMS {
-        if section.is_example() {
-            command.args(["-p", "producer-consumer", "--example", section.name]);
-        } else {
-            command.args(["-p", section.name]);
-        }
-    }
-    let status = command
-        .current_dir(workspace_root())
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err("building the programs failed".to_string())
-    }
+    harness::programs::build().map_err(|why| format!("building the programs failed: {why}"))
 }
 
 /// The program called `name`, from the one table.
