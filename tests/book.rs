@@ -547,6 +547,28 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
     assert!(says("backpressure.md", "so 266 of them are about 4 KB"));
     assert_eq!(unbounded[0], 266.0);
 
+    // select.md: the run shown has a needle, and its finder cancels.
+    let claim = "when one finds the needle the others stop at once";
+    assert!(says("select.md", claim), "select.md: {claim}");
+    let run = output_lines("select.txt");
+    let cancel = run
+        .iter()
+        .position(|line| line.ends_with(": Shut down the queue"))
+        .expect("select.txt: the shown run never cancels");
+    let finder = run[cancel]
+        .split(':')
+        .next()
+        .expect("who cancelled")
+        .to_lowercase();
+    let needle = run[..cancel]
+        .iter()
+        .rev()
+        .find(|line| line.starts_with(&format!(">{finder} got ")))
+        .and_then(|line| line.rsplit(", ").next())
+        .and_then(|value| value.trim_end_matches(')').parse::<f64>().ok())
+        .expect("the finder's last item");
+    assert!(needle >= 0.9, "select.txt: {finder} cancelled on {needle}");
+
     assert!(says("consumer-panic.md", "nine `got` lines of ten"));
     let run = output_lines("consumer_panic.log");
     assert_eq!(run.iter().filter(|l| l.contains(" got ")).count(), 9);

@@ -383,10 +383,11 @@ pub const BOOK_RUNS: &[BookRun] = &[
         "--seed 42 --capacity 2",
         Shows::Lines,
     ),
+    // A run with a needle, so that the page shows a cancellation.
     run(
         "select",
         "select",
-        "--seed 42 --time-scale 0.2",
+        "--seed 1 --time-scale 0.2",
         Shows::Lines,
     ),
     run(
