@@ -529,7 +529,7 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
     assert_eq!(got(&run), 30);
 
     // backpressure.md: the bounded run waits more than half its time in
-    // `send` and never holds more than 100; the unbounded one holds 266.
+    // `send` and never holds more than 100; the unbounded one holds 265.
     let numbers = |name: &str| -> Vec<f64> {
         let line = output_lines(name).into_iter().nth(1).expect("the report");
         line.split(|c: char| !(c.is_ascii_digit() || c == '.'))
@@ -544,8 +544,8 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
     assert_eq!(bounded[0], 100.0);
     assert!(bounded[3] > bounded[4] / 2.0, "{bounded:?}");
     let unbounded = numbers("backpressure-unbounded-report.md");
-    assert!(says("backpressure.md", "so 266 of them are about 4 KB"));
-    assert_eq!(unbounded[0], 266.0);
+    assert!(says("backpressure.md", "so 265 of them are about 4 KB"));
+    assert_eq!(unbounded[0], 265.0);
 
     // select.md: the run shown has a needle, and its finder cancels.
     let claim = "when one finds the needle the others stop at once";
@@ -572,6 +572,63 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
     assert!(says("consumer-panic.md", "nine `got` lines of ten"));
     let run = output_lines("consumer_panic.log");
     assert_eq!(run.iter().filter(|l| l.contains(" got ")).count(), 9);
+}
+
+/// The time a timeline's span title gives ("6.3 ms", "1.25 s"), in seconds.
+fn seconds_in(text: &str) -> f64 {
+    if text.trim() == "0" {
+        return 0.0;
+    }
+    let (number, unit) = text.trim().split_once(' ').expect("a number and a unit");
+    let number: f64 = number.parse().expect("a number");
+    match unit {
+        "s" => number,
+        "ms" => number / 1000.0,
+        "µs" => number / 1e6,
+        other => panic!("no unit {other}"),
+    }
+}
+
+/// How long the picture `svg` draws `who` as `doing` (a span title reads
+/// "Producer is waiting to put ... from A to B"), in seconds.
+fn drawn_for(svg: &str, who: &str, doing: &str) -> f64 {
+    let text = fs::read_to_string(book_src().join("outputs").join(svg)).expect("a picture");
+    let document = roxmltree::Document::parse(&text).expect("a well-formed SVG");
+    document
+        .descendants()
+        .filter(|node| node.has_tag_name("title"))
+        .filter_map(|title| title.text())
+        .filter(|title| title.starts_with(&format!("{who} is {doing}")))
+        .map(|title| {
+            let span = title.rsplit_once(" from ").expect("from").1;
+            let (from, to) = span.split_once(" to ").expect("to");
+            seconds_in(to) - seconds_in(from)
+        })
+        .sum()
+}
+
+/// A picture shows what its run did, whatever pace the program sets: the
+/// bounded backpressure run's producer, ten times faster than its
+/// consumer, is drawn waiting for room as long as it measured itself
+/// waiting in `send` (its report), within a tenth.
+#[test]
+fn a_picture_draws_the_waits_its_program_measured() {
+    let report = output_lines("backpressure-capacity-100-report.md").join(" ");
+    let measured: f64 = report
+        .split("the producer waited ")
+        .nth(1)
+        .and_then(|rest| rest.split(" s in send").next())
+        .and_then(|number| number.parse().ok())
+        .expect("the report's wait");
+    let drawn = drawn_for(
+        "backpressure-capacity-100.svg",
+        "Producer",
+        "waiting to put",
+    );
+    assert!(
+        (drawn - measured).abs() <= measured / 10.0,
+        "the picture draws {drawn:.2} s of waiting; the program measured {measured:.2} s"
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ const fn section(
         sentinel: true,
         one_thread: false,
         page,
+        effort: (1.0, 1.0),
     }
 }
 
@@ -160,8 +161,12 @@ pub const TASK_DONE: Section = Section {
     )
 };
 
-/// `backpressure`: one fast producer of 300 items, one slow consumer.
+/// `backpressure`: one fast producer of 300 items, one slow consumer. It
+/// sets its own pace: the consumer works a fiftieth of the tutorial's time
+/// on an item, the producer ten times less again (`EFFORT` and `FASTER` in
+/// `examples/backpressure.rs`).
 pub const BACKPRESSURE: Section = Section {
+    effort: (0.002, 0.02),
     prints_added: true,
     sentinel: false,
     ..example(

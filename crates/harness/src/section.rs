@@ -70,6 +70,11 @@ pub struct Section {
     pub one_thread: bool,
     /// The book's page that teaches it, in `book/src/`.
     pub page: &'static str,
+    /// The producers' and the consumers' effort on an item, as a share of
+    /// the tutorial's (the item's value times `--time-scale`): 1 for both,
+    /// but in a program that sets its own pace. Its timeline draws each
+    /// item's work this long.
+    pub effort: (f64, f64),
 }
 
 use crate::events::{Event, What};
@@ -179,6 +184,7 @@ mod tests {
         sentinel: true,
         one_thread: false,
         page: "many-many.md",
+        effort: (1.0, 1.0),
     };
 
     #[test]

@@ -17,6 +17,7 @@ const SECTION: Section = Section {
     sentinel: true,
     one_thread: false,
     page: "many-one.md",
+    effort: (1.0, 1.0),
 };
 
 fn config() -> Settings {
@@ -271,6 +272,7 @@ const fn adding(consumers: Count) -> Section {
         sentinel: false,
         one_thread: false,
         page: "many-one.md",
+        effort: (1.0, 1.0),
     }
 }
 

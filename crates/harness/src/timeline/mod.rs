@@ -304,11 +304,13 @@ impl Drawing {
 /// Rebuilds, from the lines a program printed and the times they arrived,
 /// the marks it does not print: when each thread worked on each item, and
 /// when the sentinel left. An item's work lasts `value` times the time
-/// scale. A consumer's work on an item ends at its `got` line. A producer
-/// works on its items one after another from its `Running` line; where it
-/// prints `added` lines, the time from the end of its work to that line was
-/// spent waiting for room; where it does not, it is shown as never
-/// waiting. The sentinel (every plain program sends one) leaves from the
+/// scale, times the share of it the program's role works
+/// ([`Section::effort`]). A consumer's work on an item ends at its `got`
+/// line. A producer works on its items one after another from its
+/// `Running` line; where it prints `added` lines, the time from the end of
+/// its work to that line was spent waiting for room if the buffer was
+/// full, as the lines so far tell, and in `send` otherwise (drawn as
+/// work); where it does not print them, it is shown as never waiting. The sentinel (every plain program sends one) leaves from the
 /// last producer to be done; where several producers do not meet at a
 /// barrier, each sends its own as it is done.
 pub fn with_marks(
@@ -316,12 +318,23 @@ pub fn with_marks(
     config: &Settings,
     printed: &[(Duration, Event)],
 ) -> Vec<(Duration, Event)> {
-    let effort = |item: &Item| Duration::from_secs_f64(item.value * config.time_scale);
+    // As long as the program works on an item, at the pace it sets.
+    let effort = |role: Role, item: &Item| {
+        let (producers, consumers) = section.effort;
+        let share = if role == Role::Producer {
+            producers
+        } else {
+            consumers
+        };
+        Duration::from_secs_f64(item.value * config.time_scale * share)
+    };
     let mut events: Vec<(Duration, Event)> = Vec::new();
     let mut mark =
         |at: Duration, actor: Actor, what: What| events.push((at, Event { actor, what }));
     // Per thread: when it last finished something.
     let mut free_at: HashMap<Actor, Duration> = HashMap::new();
+    // Items put and not yet taken, as far as the lines so far tell.
+    let mut in_buffer = 0usize;
     // The sentinel leaves from the last producer to be done, before any
     // consumer stops (its `Done` line may arrive after a consumer's).
     let done = |role: Role| {
@@ -342,13 +355,18 @@ pub fn with_marks(
         let free = free_at.get(&actor).copied().unwrap_or(at).min(at);
         match (actor.role, event.what) {
             (Role::Consumer, What::Got(item) | What::Reclaimed(item) | What::Duplicated(item)) => {
-                let start = at.saturating_sub(effort(&item)).max(free);
+                let start = at.saturating_sub(effort(actor.role, &item)).max(free);
                 mark(start, actor, What::Working(item));
                 mark(at, actor, What::Worked(item));
                 free_at.insert(actor, at);
             }
             (Role::Producer, What::Added(item) | What::Refused(item)) => {
-                let end = (free + effort(&item)).min(at);
+                // Time left after the work went to `send`: waiting for
+                // room if the buffer was full, else nothing to speak of
+                // (the work is drawn up to the line).
+                let full = config.capacity.is_some_and(|slots| in_buffer >= slots);
+                let worked = free + effort(actor.role, &item);
+                let end = if full { worked.min(at) } else { at };
                 mark(free, actor, What::Working(item));
                 mark(end, actor, What::Worked(item));
                 free_at.insert(actor, at);
@@ -363,13 +381,19 @@ pub fn with_marks(
                 let id = actor.id.unwrap_or(0);
                 let mut start = free;
                 for item in crate::item::expected_items(config.seed, id, config.items) {
-                    let end = (start + effort(&item)).min(at);
+                    let end = (start + effort(actor.role, &item)).min(at);
                     mark(start, actor, What::Working(item));
                     mark(end, actor, What::Worked(item));
                     mark(end, actor, What::Added(item));
                     start = end;
                 }
             }
+            _ => {}
+        }
+        // What the buffer holds, as far as the lines tell.
+        match event.what {
+            What::Added(_) => in_buffer += 1,
+            What::Got(_) | What::Dropped(_) => in_buffer = in_buffer.saturating_sub(1),
             _ => {}
         }
         mark(at, actor, event.what);

@@ -425,7 +425,9 @@ fn span_boxes(frame: &Frame, y: f64, actor: Actor, span: &Span, group: Group) ->
         .set("height", LANE)
         .set("fill", span.activity.colour())
         .add(Title::new(describe(actor, span)));
-    if span.activity == Activity::Working {
+    // A white edge keeps items apart; on a box a few pixels wide it would
+    // cover the box, and a lane of quick items would read as idle.
+    if span.activity == Activity::Working && x2 - x1 >= 3.0 {
         rect = rect.set("stroke", "white").set("stroke-width", 0.5);
     }
     let group = group.add(rect);
