@@ -24,7 +24,9 @@ const PROGRAM: Program = Program {
 };
 
 /// How long the consumer waits for an item before it calls the channel
-/// stuck, in simulated seconds (times `--time-scale`, at least 50 ms).
+/// stuck, in simulated seconds (times `--time-scale`, and at least half a
+/// second, far longer than a busy machine keeps the producer from
+/// running).
 const PATIENCE: f64 = 2.0;
 
 fn producer(queue: Sender<Item>, settings: &Settings) {
@@ -48,7 +50,7 @@ fn producer(queue: Sender<Item>, settings: &Settings) {
 /// item, and says why the channel is still open.
 fn consumer(queue: Receiver<Item>, settings: &Settings) {
     println!("Consumer: Running");
-    let patience = Duration::from_secs_f64((PATIENCE * settings.time_scale).max(0.05));
+    let patience = Duration::from_secs_f64((PATIENCE * settings.time_scale).max(0.5));
     loop {
         match queue.recv_timeout(patience) {
             Ok(item) => {

@@ -6,6 +6,8 @@
 //! (`crates/NAME/tests/cli.rs`, `tests/failures.rs`, ...).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use harness::programs::{PROGRAMS, checked, of_kind, path_of, plain};
@@ -13,27 +15,27 @@ use harness::testing::{self, system};
 use harness::{Kind, Section};
 
 /// Runs `test` on each of `programs` (with the path of its built program),
-/// side by side, and fails naming every program it failed for, with why.
+/// two at a time (the tests of this file run side by side too), and fails
+/// naming every program it failed for, with why.
 fn for_each(programs: &[Section], test: impl Fn(&Section, &str) + Sync) {
     assert!(!programs.is_empty(), "no program to test");
-    let failed: Vec<String> = thread::scope(|scope| {
-        let runs: Vec<_> = programs
-            .iter()
-            .map(|section| {
-                let test = &test;
-                scope.spawn(move || {
+    let next = AtomicUsize::new(0);
+    let failed = Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some(section) = programs.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let exe = path_of(section);
-                    let exe = exe.to_str().expect("a UTF-8 path").to_string();
-                    catch_unwind(AssertUnwindSafe(|| test(section, &exe)))
-                        .err()
-                        .map(|panic| format!("{}: {}", section.name, message(&*panic)))
-                })
-            })
-            .collect();
-        runs.into_iter()
-            .filter_map(|run| run.join().expect("the runner thread"))
-            .collect()
+                    let exe = exe.to_str().expect("a UTF-8 path");
+                    if let Err(panic) = catch_unwind(AssertUnwindSafe(|| test(section, exe))) {
+                        let why = format!("{}: {}", section.name, message(&*panic));
+                        failed.lock().expect("no runner panics").push(why);
+                    }
+                }
+            });
+        }
     });
+    let failed = failed.into_inner().expect("no runner panics");
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
