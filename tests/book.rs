@@ -569,6 +569,23 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
         .expect("the finder's last item");
     assert!(needle >= 0.9, "select.txt: {finder} cancelled on {needle}");
 
+    // many-one.md: every producer but the last to arrive waits at the
+    // barrier.
+    assert!(says(
+        "many-one.md",
+        "the last to arrive does not wait at all"
+    ));
+    let waiting = (0..3)
+        .filter(|p| {
+            drawn_for(
+                "many-one.svg",
+                &format!("Producer {p}"),
+                "waiting for others",
+            ) > 0.01
+        })
+        .count();
+    assert_eq!(waiting, 2, "many-one.svg: producers drawn at the barrier");
+
     assert!(says("consumer-panic.md", "nine `got` lines of ten"));
     let run = output_lines("consumer_panic.log");
     assert_eq!(run.iter().filter(|l| l.contains(" got ")).count(), 9);
