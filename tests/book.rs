@@ -648,6 +648,32 @@ fn a_picture_draws_the_waits_its_program_measured() {
     );
 }
 
+/// A picture shows what its run did when a thread dies: the item the
+/// panicking consumer held (its panic's message names both) is drawn as
+/// its work, up to the panic, and marked there.
+#[test]
+fn a_picture_draws_the_item_a_panicking_thread_held() {
+    let log = output_lines("consumer_panic.log");
+    let message = log
+        .iter()
+        .find(|line| line.contains(" cannot process ("))
+        .expect("the panic's message");
+    let (who, item) = message
+        .split_once(" cannot process ")
+        .expect("who and what");
+    let svg = fs::read_to_string(book_src().join("outputs/consumer_panic.svg")).expect("a picture");
+    let works = format!("{who} works on {item} from ");
+    assert!(
+        svg.contains(&works),
+        "consumer_panic.svg never draws {works:?}"
+    );
+    let mark = format!("{who}: {item} panicked on at ");
+    assert!(
+        svg.contains(&mark),
+        "consumer_panic.svg has no mark {mark:?}"
+    );
+}
+
 #[test]
 fn the_choosing_chapter_shows_the_ladder() {
     let text = fs::read_to_string(book_src().join("choosing.md")).expect("the chapter");

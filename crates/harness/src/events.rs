@@ -124,6 +124,10 @@ pub enum What {
     Worked(Item),
     /// Mark: a producer is about to send the sentinel.
     SendingSentinel,
+    /// Mark: the thread panicked with an item in hand, as its panic's
+    /// message on stderr says: the item left the buffer and was never
+    /// processed.
+    Failed(Item),
 }
 
 impl What {
@@ -131,7 +135,7 @@ impl What {
     pub fn is_mark(&self) -> bool {
         matches!(
             self,
-            What::Working(_) | What::Worked(_) | What::SendingSentinel
+            What::Working(_) | What::Worked(_) | What::SendingSentinel | What::Failed(_)
         )
     }
 }
@@ -165,6 +169,7 @@ impl fmt::Display for Event {
             What::Working(item) => write!(f, "[{actor} starts work on {item}]"),
             What::Worked(item) => write!(f, "[{actor} ends work on {item}]"),
             What::SendingSentinel => write!(f, "[{actor} sends the sentinel]"),
+            What::Failed(item) => write!(f, "[{actor} panicked on {item}]"),
         }
     }
 }
@@ -236,6 +241,27 @@ fn parse_line(line: &str) -> Option<Event> {
     })
 }
 
+/// The thread and the item a panic's message names, if it names both: the
+/// line after Rust's `thread '...' panicked at ...`, such as `Consumer 0
+/// cannot process (5, 0.87)` or `Consumer failed while working on item (3,
+/// 0.41) (as --panic-at asked)`.
+pub fn panicked_on(message: &str) -> Option<(Actor, Item)> {
+    let mut words = message.splitn(3, ' ');
+    let role = words.next()?;
+    let second = words.next()?;
+    let (who, rest) = match second.parse::<usize>() {
+        Ok(_) => (format!("{role} {second}"), words.next()?.to_string()),
+        Err(_) => (
+            role.to_string(),
+            [second, words.next().unwrap_or("")].join(" "),
+        ),
+    };
+    let actor = parse_actor(&who)?;
+    let start = rest.find('(')?;
+    let end = start + rest[start..].find(')')?;
+    Some((actor, parse_item(&rest[start..=end])?))
+}
+
 fn parse_actor(text: &str) -> Option<Actor> {
     let (role, id) = match text.split_once(' ') {
         Some((role, id)) => (role, Some(id.parse().ok()?)),
@@ -268,6 +294,22 @@ pub fn parse_output(output: &str) -> Result<Vec<Event>, ParseEventError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_names_its_thread_and_its_item() {
+        let item = Item { i: 5, value: 0.5 };
+        assert_eq!(
+            panicked_on("Consumer 0 cannot process (5, 0.5)"),
+            Some((Actor::consumer(0), item))
+        );
+        let unnumbered = Actor::nth(Role::Consumer, false, 0);
+        assert_eq!(
+            panicked_on("Consumer failed while working on item (5, 0.5) (as --panic-at asked)"),
+            Some((unnumbered, item))
+        );
+        assert_eq!(panicked_on("a scoped thread panicked"), None);
+        assert_eq!(panicked_on("Consumer 0 cannot go on"), None);
+    }
 
     #[test]
     fn every_line_reads_back_as_its_event() {

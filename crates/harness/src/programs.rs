@@ -8,9 +8,9 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::events::{Actor, Event, Role, What};
+use crate::events::{Actor, Event, Role, What, panicked_on};
 use crate::log::Log;
-use crate::run::HANG_BOUND;
+use crate::run::{HANG_BOUND, Stream};
 use crate::section::{Count, Kind, Section, Settings};
 
 /// A section's shape, with what every section shares.
@@ -666,11 +666,23 @@ pub fn watch_within(
         .env_remove("RUST_BACKTRACE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let ran = crate::run::run(command, bound, |line| {
-        let event: Event = line
-            .parse()
-            .unwrap_or_else(|e| panic!("{} {}: {e}", section.name, args.join(" ")));
-        log.event(event.actor, event.what);
+    // A thread that panics with an item in hand says so on stderr, on the
+    // line after Rust's "thread '...' panicked at": the item left the
+    // buffer in that thread's hands, which the timeline draws.
+    let mut after_panic = false;
+    let ran = crate::run::run_both(command, bound, |stream, line| match stream {
+        Stream::Out => {
+            let event: Event = line
+                .parse()
+                .unwrap_or_else(|e| panic!("{} {}: {e}", section.name, args.join(" ")));
+            log.event(event.actor, event.what);
+        }
+        Stream::Err => {
+            if after_panic && let Some((actor, item)) = panicked_on(line) {
+                log.event(actor, What::Failed(item));
+            }
+            after_panic = line.starts_with("thread '") && line.contains(" panicked at ");
+        }
     })?;
     let what = format!("{} {}", section.name, args.join(" "));
     let status = ran

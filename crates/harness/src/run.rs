@@ -35,15 +35,38 @@ impl Ran {
     }
 }
 
+/// Which output of a program a line came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Standard output.
+    Out,
+    /// Standard error.
+    Err,
+}
+
 /// Runs `command` with no input for at most `bound`. Each line of its
 /// stdout (if piped) is handed to `each_line` as it arrives, without its
-/// line end; stderr (if piped) is read whole on a thread of its own, so
-/// that a full pipe never blocks the program. Fails only if the program
+/// line end; stderr (if piped) is kept whole. Fails only if the program
 /// cannot be started.
 pub fn run(
-    mut command: Command,
+    command: Command,
     bound: Duration,
     mut each_line: impl FnMut(&str),
+) -> Result<Ran, String> {
+    run_both(command, bound, |stream, line| {
+        if stream == Stream::Out {
+            each_line(line);
+        }
+    })
+}
+
+/// As [`run`], handing over the lines of both outputs (where piped) as
+/// they arrive, each with the output it came from. Both are read on
+/// threads of their own, so that a full pipe never blocks the program.
+pub fn run_both(
+    mut command: Command,
+    bound: Duration,
+    mut each_line: impl FnMut(Stream, &str),
 ) -> Result<Ran, String> {
     let started = Instant::now();
     let program = command.get_program().to_string_lossy().into_owned();
@@ -51,41 +74,46 @@ pub fn run(
         .stdin(Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start {program}: {e}"))?;
-    let errors = read_all(child.stderr.take());
-    let mut stdout = Vec::new();
-    let mut hung = false;
+    let (send, lines) = mpsc::channel();
     if let Some(pipe) = child.stdout.take() {
-        let lines = lines_of(pipe);
-        loop {
-            let left = bound.saturating_sub(started.elapsed());
-            match lines.recv_timeout(left) {
-                Ok(line) => {
-                    let text = String::from_utf8_lossy(&line);
-                    each_line(text.trim_end_matches(['\n', '\r']));
-                    stdout.extend_from_slice(&line);
-                }
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => {
-                    hung = true;
-                    break;
-                }
+        send_lines(pipe, Stream::Out, send.clone());
+    }
+    if let Some(pipe) = child.stderr.take() {
+        send_lines(pipe, Stream::Err, send.clone());
+    }
+    drop(send);
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut keep = |stream: Stream, line: Vec<u8>, each_line: &mut dyn FnMut(Stream, &str)| {
+        let text = String::from_utf8_lossy(&line);
+        each_line(stream, text.trim_end_matches(['\n', '\r']));
+        match stream {
+            Stream::Out => stdout.extend_from_slice(&line),
+            Stream::Err => stderr.extend_from_slice(&line),
+        }
+    };
+    let mut hung = false;
+    loop {
+        let left = bound.saturating_sub(started.elapsed());
+        match lines.recv_timeout(left) {
+            Ok((stream, line)) => keep(stream, line, &mut each_line),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                hung = true;
+                break;
             }
         }
     }
     let status = if hung {
         stop(&mut child);
+        // What it wrote before it was killed is kept if it comes within a
+        // second (its own children may still hold its outputs).
+        while let Ok((stream, line)) = lines.recv_timeout(Duration::from_secs(1)) {
+            keep(stream, line, &mut each_line);
+        }
         None
     } else {
         wait_within(&mut child, bound.saturating_sub(started.elapsed()))
     };
-    // A killed program's own children may still hold its stderr: what it
-    // wrote is kept if it comes within a second.
-    let patience = if status.is_some() {
-        bound
-    } else {
-        Duration::from_secs(1)
-    };
-    let stderr = join_within(errors, patience).unwrap_or_default();
     Ok(Ran {
         status,
         stdout,
@@ -104,10 +132,13 @@ pub fn program(exe: &std::path::Path, args: &[&str], bound: Duration) -> Result<
     run(command, bound, |_| {})
 }
 
-/// Sends each line of `pipe`, line end included, down a channel, on a
-/// thread of its own; the channel closes at the end of the output.
-fn lines_of(pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
-    let (send, lines) = mpsc::channel();
+/// Sends each line of `pipe`, line end included, down `lines` with the
+/// output it came from, on a thread of its own, until the output ends.
+fn send_lines(
+    pipe: impl Read + Send + 'static,
+    stream: Stream,
+    lines: mpsc::Sender<(Stream, Vec<u8>)>,
+) {
     thread::spawn(move || {
         let mut reader = BufReader::new(pipe);
         loop {
@@ -115,14 +146,13 @@ fn lines_of(pipe: impl Read + Send + 'static) -> mpsc::Receiver<Vec<u8>> {
             match reader.read_until(b'\n', &mut line) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
-                    if send.send(line).is_err() {
+                    if lines.send((stream, line)).is_err() {
                         break;
                     }
                 }
             }
         }
     });
-    lines
 }
 
 /// Reads `pipe` (if there is one) to its end on a thread of its own.
@@ -134,18 +164,6 @@ pub fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<
         }
         bytes
     })
-}
-
-/// The result of `reader`, if it ends within `bound`.
-fn join_within(reader: thread::JoinHandle<Vec<u8>>, bound: Duration) -> Option<Vec<u8>> {
-    let started = Instant::now();
-    while !reader.is_finished() {
-        if started.elapsed() > bound {
-            return None;
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-    reader.join().ok()
 }
 
 /// Waits for `child` to end, for at most `bound`; kills it and returns
@@ -202,6 +220,20 @@ mod tests {
         assert_eq!(ran.stdout_text(), "one\ntwo\n");
         assert_eq!(ran.stderr_text(), "oops\n");
         assert_eq!(ran.status.and_then(|s| s.code()), Some(3));
+    }
+
+    #[test]
+    fn lines_of_both_outputs_come_with_where_they_came_from() {
+        let mut lines = Vec::new();
+        let script = "echo out; echo err >&2; sleep 0.1; echo out again";
+        let ran = run_both(shell(script), HANG_BOUND, |stream, line| {
+            lines.push((stream, line.to_string()));
+        })
+        .expect("sh starts");
+        let (out, err): (Vec<_>, Vec<_>) = lines.iter().partition(|(s, _)| *s == Stream::Out);
+        assert_eq!(out.len(), 2, "{lines:?}");
+        assert_eq!(err, [&(Stream::Err, "err".to_string())]);
+        assert_eq!(ran.stderr_text(), "err\n");
     }
 
     #[test]

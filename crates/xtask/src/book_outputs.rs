@@ -72,8 +72,10 @@ fn write_run(dir: &Path, run: &BookRun) -> Result<Vec<String>, String> {
     let stderr = without_thread_numbers(&stderr);
     let timed = log.timed_events();
     let events: Vec<_> = timed.iter().map(|&(_, event)| event).collect();
+    // What it printed: not the marks the harness learned elsewhere (a
+    // panic's item, from stderr).
     let mut text = format!("{shown_command}\n");
-    for event in &events {
+    for event in events.iter().filter(|event| section.prints(event)) {
         let _ = writeln!(text, "{event}");
     }
     if run.shows == Shows::Lines {

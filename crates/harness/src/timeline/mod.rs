@@ -66,6 +66,8 @@ pub struct Lane {
     pub spans: Vec<Span>,
     /// When it printed `Done`, if it did (a thread that panicked did not).
     pub done: Option<f64>,
+    /// When it panicked, if its panic's message said so.
+    pub panicked: Option<f64>,
 }
 
 /// A run, ready to draw.
@@ -104,7 +106,10 @@ impl Timeline {
         events: &[(Duration, Event)],
     ) -> Timeline {
         let rebuilt;
-        let events = if events.iter().any(|(_, e)| e.what.is_mark()) {
+        // Work marks already there (a log that kept them) are drawn as
+        // they are; otherwise they are rebuilt from the lines.
+        let has_work_marks = |e: &Event| matches!(e.what, What::Working(_) | What::Worked(_));
+        let events = if events.iter().any(|(_, e)| has_work_marks(e)) {
             events
         } else {
             rebuilt = with_marks(section, config, events);
@@ -155,6 +160,7 @@ impl Drawing {
                 running,
                 spans: Vec::new(),
                 done: None,
+                panicked: None,
             })
             .collect();
         Drawing {
@@ -239,6 +245,13 @@ impl Drawing {
                 self.sentinel.push((lane, t));
             }
             What::Done | What::Killed => self.ended(lane, event.actor.role, t),
+            // The thread died with the item in its hands (a consumer's
+            // work on it was drawn up to here): its lane ends.
+            What::Failed(item) => {
+                self.since[lane] = t;
+                self.lost.push((lane, t, item, "panicked on"));
+                self.lanes[lane].panicked = Some(t);
+            }
         }
     }
 
@@ -354,7 +367,13 @@ pub fn with_marks(
         let actor = event.actor;
         let free = free_at.get(&actor).copied().unwrap_or(at).min(at);
         match (actor.role, event.what) {
-            (Role::Consumer, What::Got(item) | What::Reclaimed(item) | What::Duplicated(item)) => {
+            (
+                Role::Consumer,
+                What::Got(item)
+                | What::Reclaimed(item)
+                | What::Duplicated(item)
+                | What::Failed(item),
+            ) => {
                 let start = at.saturating_sub(effort(actor.role, &item)).max(free);
                 mark(start, actor, What::Working(item));
                 mark(at, actor, What::Worked(item));
@@ -561,5 +580,56 @@ mod tests {
         let marks = with_marks(&DISCONNECT, &config, &printed);
         let started = marks.iter().find(|(_, e)| e.what == What::Working(item));
         assert_eq!(started.map(|&(at, _)| at), Some(ms(100)));
+    }
+
+    #[test]
+    fn an_item_in_the_hands_of_a_thread_that_panicked_is_drawn_in_its_lane() {
+        let section = crate::programs::ONE_ONE;
+        let mut config = section.settings(1);
+        config.time_scale = 1.0;
+        let producer = Actor::nth(Role::Producer, false, 0);
+        let consumer = Actor::nth(Role::Consumer, false, 0);
+        let item = Item { i: 0, value: 0.2 };
+        let ms = Duration::from_millis;
+        let printed = [
+            (
+                ms(0),
+                Event {
+                    actor: producer,
+                    what: What::Running,
+                },
+            ),
+            (
+                ms(0),
+                Event {
+                    actor: consumer,
+                    what: What::Running,
+                },
+            ),
+            (
+                ms(250),
+                Event {
+                    actor: producer,
+                    what: What::Added(item),
+                },
+            ),
+            (
+                ms(500),
+                Event {
+                    actor: consumer,
+                    what: What::Failed(item),
+                },
+            ),
+        ];
+        let timeline = Timeline::from_events(&section, &config, &printed);
+        let lane = &timeline.lanes[1];
+        assert_eq!(lane.actor, consumer);
+        // Its work on the item, 200 ms up to the panic; then the lane ends.
+        let work = lane.spans.iter().find(|span| span.item == Some(item));
+        assert_eq!(work.map(|span| (span.start, span.end)), Some((0.3, 0.5)));
+        assert_eq!(lane.panicked, Some(0.5));
+        assert!(timeline.lost.iter().any(|lost| lost.3 == "panicked on"));
+        // The item left the buffer when the consumer took it.
+        assert_eq!(timeline.buffer.last().map(|&(_, n)| n), Some(0));
     }
 }

@@ -152,7 +152,10 @@ impl Timeline {
             .add(
                 Line::new()
                     .set("x1", round(frame.x(lane.running)))
-                    .set("x2", round(frame.x(lane.done.unwrap_or(self.end))))
+                    .set(
+                        "x2",
+                        round(frame.x(lane.done.or(lane.panicked).unwrap_or(self.end))),
+                    )
                     .set("y1", round(y + LANE / 2.0))
                     .set("y2", round(y + LANE / 2.0))
                     .set("stroke", "#999999")
@@ -373,26 +376,40 @@ impl Timeline {
     fn shutdown_or_sentinel_legend(&self, frame: &Frame, lx: f64, legend: Group) -> Group {
         let legend_y = frame.legend_y;
         if frame.shutdown_legend {
+            // What the crosses stand for: the kinds this run has.
+            let kinds: Vec<&str> = [
+                ("refused", "refused"),
+                ("dropped", "dropped"),
+                ("panicked on", "a panic"),
+            ]
+            .into_iter()
+            .filter(|(kind, _)| self.lost.iter().any(|lost| lost.3 == *kind))
+            .map(|(_, words)| words)
+            .collect();
+            let crosses = if kinds.is_empty() {
+                "refused, dropped".to_string()
+            } else {
+                kinds.join(", ")
+            };
+            let legend = if self.shut_down.is_some() || self.lost.is_empty() {
+                legend
+                    .add(
+                        Line::new()
+                            .set("x1", lx + 11.0)
+                            .set("x2", lx + 11.0)
+                            .set("y1", legend_y - 2.0)
+                            .set("y2", legend_y + 14.0)
+                            .set("stroke", "black")
+                            .set("stroke-width", 1.5)
+                            .set("stroke-dasharray", "2 2"),
+                    )
+                    .add(text(lx + 28.0, legend_y + 10.0, "shut down", 14.0, "start"))
+            } else {
+                legend
+            };
             legend
-                .add(
-                    Line::new()
-                        .set("x1", lx + 11.0)
-                        .set("x2", lx + 11.0)
-                        .set("y1", legend_y - 2.0)
-                        .set("y2", legend_y + 14.0)
-                        .set("stroke", "black")
-                        .set("stroke-width", 1.5)
-                        .set("stroke-dasharray", "2 2"),
-                )
-                .add(text(lx + 28.0, legend_y + 10.0, "shut down", 14.0, "start"))
                 .add(text(lx + 11.0, legend_y + 55.0, "\u{2715}", 16.0, "middle"))
-                .add(text(
-                    lx + 28.0,
-                    legend_y + 53.0,
-                    "refused, dropped",
-                    14.0,
-                    "start",
-                ))
+                .add(text(lx + 28.0, legend_y + 53.0, &crosses, 14.0, "start"))
         } else if !self.sentinel.is_empty() {
             let path = "the sentinel's path";
             legend
