@@ -586,6 +586,19 @@ fn what_the_prose_says_of_a_shown_run_is_true_of_it() {
         .count();
     assert_eq!(waiting, 2, "many-one.svg: producers drawn at the barrier");
 
+    // counting-sentinels.md: three sentinels, one path from each producer.
+    assert!(says(
+        "counting-sentinels.md",
+        "three dashed paths that all end at the consumer"
+    ));
+    let svg =
+        fs::read_to_string(book_src().join("outputs/counting_sentinels.svg")).expect("a picture");
+    assert_eq!(
+        svg.matches("<polyline").count(),
+        3,
+        "counting_sentinels.svg: the sentinels' paths"
+    );
+
     assert!(says("consumer-panic.md", "nine `got` lines of ten"));
     let run = output_lines("consumer_panic.log");
     assert_eq!(run.iter().filter(|l| l.contains(" got ")).count(), 9);

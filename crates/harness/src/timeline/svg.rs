@@ -186,22 +186,39 @@ impl Timeline {
     /// sent or read it.
     fn sentinel_path(&self, frame: &Frame) -> Group {
         let at = |lane: usize, t: f64| (round(frame.x(t)), round(Frame::lane_y(lane) + LANE / 2.0));
-        let points: Vec<String> = self
-            .sentinel
-            .iter()
-            .map(|&(lane, t)| {
-                let (x, y) = at(lane, t);
-                format!("{x},{y}")
-            })
-            .collect();
-        let mut group = Group::new().set("class", "sentinel").add(
+        let point = |&(lane, t): &(usize, f64)| {
+            let (x, y) = at(lane, t);
+            format!("{x},{y}")
+        };
+        let dashed = |points: Vec<String>| {
             Polyline::new()
                 .set("points", points.join(" "))
                 .set("fill", "none")
                 .set("stroke", SENTINEL)
                 .set("stroke-width", 2)
-                .set("stroke-dasharray", "5 3"),
-        );
+                .set("stroke-dasharray", "5 3")
+        };
+        // Each sentinel a producer sends goes to the first consumer to
+        // stop; from there, one sentinel passes from consumer to consumer.
+        let is_producer =
+            |&&(lane, _): &&(usize, f64)| self.lanes[lane].actor.role == Role::Producer;
+        let senders: Vec<&(usize, f64)> = self.sentinel.iter().filter(is_producer).collect();
+        let readers: Vec<String> = self
+            .sentinel
+            .iter()
+            .filter(|s| !is_producer(s))
+            .map(point)
+            .collect();
+        let mut group = Group::new().set("class", "sentinel");
+        for sender in senders {
+            let first_reader = readers.first().cloned().into_iter();
+            group = group.add(dashed(
+                std::iter::once(point(sender)).chain(first_reader).collect(),
+            ));
+        }
+        if readers.len() > 1 {
+            group = group.add(dashed(readers));
+        }
         for &(lane, t) in &self.sentinel {
             let who = self.lanes[lane].actor;
             let what = match who.role {
