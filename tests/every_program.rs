@@ -200,3 +200,62 @@ fn every_program_file_is_a_row_of_the_table() {
         assert!(page.is_file(), "{}: no page {}", section.name, section.page);
     }
 }
+
+/// An example builds only what it uses: the packages a program's build
+/// compiles (`cargo tree`: normal and build dependencies, and an example's
+/// package's dev-dependencies, which cargo builds with it) number at most
+/// 45 for the examples' package and each section, and never include the
+/// harness or Redis, which only the tools and the tests need.
+#[test]
+fn every_program_builds_only_what_it_uses() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut packages: Vec<&str> = vec!["producer-consumer"];
+    packages.extend(of_kind(Kind::Section).iter().map(|s| s.name));
+    for package in packages {
+        // An example is built with its package's dev-dependencies too.
+        let kinds = if package == "producer-consumer" {
+            "normal,build,dev"
+        } else {
+            "normal,build"
+        };
+        let mut command = std::process::Command::new(&cargo);
+        command
+            .args([
+                "tree",
+                "--quiet",
+                "--offline",
+                "--prefix",
+                "none",
+                "-e",
+                kinds,
+                "-p",
+            ])
+            .arg(package)
+            .current_dir(harness::programs::workspace_root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let output =
+            testing::run_within(command, "cargo tree", std::time::Duration::from_secs(120));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let tree = String::from_utf8_lossy(&output.stdout);
+        let mut crates: Vec<&str> = tree.lines().map(|l| l.trim_end_matches(" (*)")).collect();
+        crates.sort_unstable();
+        crates.dedup();
+        assert!(
+            crates.len() <= 45,
+            "{package} builds {} crates:\n{}",
+            crates.len(),
+            crates.join("\n")
+        );
+        for heavy in ["harness ", "redis ", "criterion ", "proptest "] {
+            assert!(
+                !crates.iter().any(|c| c.starts_with(heavy)),
+                "{package} builds {heavy}"
+            );
+        }
+    }
+}
