@@ -687,6 +687,101 @@ fn a_picture_draws_the_item_a_panicking_thread_held() {
     );
 }
 
+/// The report's table of times per message: for each row ("1/1, 64"),
+/// each column's median in nanoseconds (`None` where it says n/a).
+fn report_times() -> Vec<(String, Vec<Option<f64>>)> {
+    let report = fs::read_to_string(book_src().join("performance/report.md")).expect("the report");
+    let median = |cell: &str| -> Option<f64> {
+        let cell = cell.trim().trim_start_matches("**");
+        let (number, rest) = cell.split_once("&nbsp;")?;
+        let number: f64 = number.parse().ok()?;
+        let unit = rest.split(['&', '*', '<']).next()?;
+        match unit {
+            "ns" => Some(number),
+            "µs" => Some(number * 1e3),
+            "ms" => Some(number * 1e6),
+            _ => None,
+        }
+    };
+    report
+        .lines()
+        .filter_map(|line| line.strip_prefix("| "))
+        .filter_map(|row| {
+            let cells: Vec<&str> = row.trim_end_matches(" |").split(" | ").collect();
+            let name = cells.first()?;
+            (name.contains('/') && name.contains(", ")).then(|| {
+                (
+                    name.to_string(),
+                    cells[1..].iter().map(|c| median(c)).collect(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// A ratio as the book writes it: one decimal below 10, whole above.
+fn ratio(value: f64) -> String {
+    if value < 10.0 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    }
+}
+
+/// The Performance chapter's figures are the report's: how many times
+/// faster than `queue.Queue` each channel is, at every capacity Python
+/// has, and what flume pays at 64 slots against no bound.
+#[test]
+fn the_performance_chapter_s_figures_are_the_report_s() {
+    let rows = report_times();
+    assert!(rows.len() >= 20, "the report's table: {} rows", rows.len());
+    // Columns: flume, std mpsc, crossbeam-channel, kanal, Mutex+Condvar,
+    // Python Queue.
+    let faster = |columns: &[usize]| {
+        let ratios: Vec<f64> = rows
+            .iter()
+            .filter_map(|(_, times)| {
+                let python = times.get(5).copied().flatten()?;
+                Some(
+                    columns
+                        .iter()
+                        .filter_map(|&c| times[c].map(|t| python / t))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .flatten()
+            .collect();
+        let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = ratios.iter().copied().fold(0.0, f64::max);
+        format!("{} to {} times", ratio(min), ratio(max))
+    };
+    for (what, columns) in [
+        ("`flume` is ", &[0][..]),
+        ("`std::sync::mpsc` ", &[1]),
+        ("`kanal` ", &[2, 3]),
+        ("`queue.Queue` without the interpreter, only ", &[4]),
+    ] {
+        let claim = format!("{what}{}", faster(columns));
+        assert!(
+            says("performance.md", &claim),
+            "performance.md lacks {claim:?}"
+        );
+    }
+    let flume_at = |row: &str| {
+        let times = &rows.iter().find(|(name, _)| name == row).expect("a row").1;
+        times[0].expect("flume's time")
+    };
+    let claim = format!(
+        "`flume` pays {:.0} ns a message there at one producer and one consumer, against {:.0} ns unbounded",
+        flume_at("1/1, 64"),
+        flume_at("1/1, unbounded")
+    );
+    assert!(
+        says("performance.md", &claim),
+        "performance.md lacks {claim:?}"
+    );
+}
+
 #[test]
 fn the_choosing_chapter_shows_the_ladder() {
     let text = fs::read_to_string(book_src().join("choosing.md")).expect("the chapter");
