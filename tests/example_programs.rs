@@ -2,8 +2,9 @@
 //! The tests every example shares come from the table of programs, in
 //! `tests/every_program.rs`.
 //!
-//! `cargo test` builds the examples before it runs the tests; they sit next
-//! to the test binaries, in `target/<profile>/examples/`.
+//! The examples are found next to the test binaries, in
+//! `target/<profile>/examples/`, built first if their sources changed
+//! (`harness::programs::program_path`).
 
 /// `event_timeout`'s own flag, `--timeout`, is checked like the others:
 /// clap's message, which names it, exit code 2.

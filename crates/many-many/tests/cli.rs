@@ -1,4 +1,6 @@
-//! The real `many-many` program, run as a user runs it.
+//! The real `many-many` program, run as a user runs it: what only it is
+//! tested for. The tests every section shares come from the table of
+//! programs, in `tests/every_program.rs`.
 
 use harness::programs::MANY_MANY as SECTION;
 
