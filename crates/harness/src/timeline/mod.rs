@@ -53,6 +53,9 @@ pub struct Span {
     pub end: f64,
     /// The item worked on, for working spans.
     pub item: Option<Item>,
+    /// The number of the producer that made the item, where the run
+    /// tells.
+    pub made_by: Option<usize>,
 }
 
 /// One thread's row of the picture.
@@ -192,6 +195,7 @@ impl Drawing {
                 start,
                 end: until,
                 item,
+                made_by: None,
             });
         }
     }
@@ -275,6 +279,28 @@ impl Drawing {
         self.lanes[lane].done = Some(t);
     }
 
+    /// Marks each worked item with the producer that made it: the producer
+    /// whose lane shows the work on it, or else the one whose sequence,
+    /// from the run's seed, holds it.
+    fn name_the_makers(&mut self, config: &Settings) {
+        let mut maker: HashMap<(usize, u64), usize> = HashMap::new();
+        for p in 0..config.producers {
+            for item in crate::item::expected_items(config.seed, p, config.items) {
+                maker.insert(key(&item), p);
+            }
+        }
+        for lane in self.lanes.iter().filter(|l| l.actor.role == Role::Producer) {
+            for item in lane.spans.iter().filter_map(|span| span.item) {
+                maker.insert(key(&item), lane.actor.id.unwrap_or(0));
+            }
+        }
+        for lane in &mut self.lanes {
+            for span in &mut lane.spans {
+                span.made_by = span.item.and_then(|item| maker.get(&key(&item)).copied());
+            }
+        }
+    }
+
     /// The timeline, once every event is in.
     fn finish(mut self, section: &Section, config: &Settings) -> Timeline {
         // A thread that panicked mid-work: its last span ends with the run.
@@ -285,9 +311,11 @@ impl Drawing {
                     start,
                     end: self.end,
                     item: Some(item),
+                    made_by: None,
                 });
             }
         }
+        self.name_the_makers(config);
         self.sentinel.sort_by(|a, b| a.1.total_cmp(&b.1));
         // Without a sentinel (a shutdown by disconnection), there is no path.
         if !self.sentinel.is_empty() {

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use svg::Document;
-use svg::node::element::{Circle, Group, Line, Path, Polyline, Rectangle, Text, Title};
+use svg::node::element::{Circle, Group, Line, Path, Polyline, Rectangle, Style, Text, Title};
 
 use super::{Activity, Lane, Span, Timeline};
 use crate::events::{Actor, Role};
@@ -40,6 +40,13 @@ impl Activity {
             Activity::AtBarrier => "waiting for others (barrier, join)",
         }
     }
+}
+
+/// The colour of the work on producer `p`'s items: blue for the first,
+/// then colours that stay apart from it and from the waits' colours.
+fn producer_colour(p: usize) -> &'static str {
+    const COLOURS: [&str; 5] = ["#0072B2", "#009E73", "#7B3294", "#8C510A", "#4D4D4D"];
+    COLOURS[p % COLOURS.len()]
 }
 
 // The picture's layout, in SVG user units (pixels at 100%).
@@ -87,7 +94,8 @@ impl Timeline {
     /// chart under them, and a legend.
     pub fn to_svg(&self) -> String {
         let frame = self.frame();
-        let height = frame.legend_y + if frame.shutdown_legend { 70.0 } else { 50.0 };
+        let rows = if self.several_producers() { 20.0 } else { 0.0 };
+        let height = frame.legend_y + rows + if frame.shutdown_legend { 70.0 } else { 50.0 };
         let mut document = Document::new()
             .set("viewBox", format!("0 0 {WIDTH} {}", round(height)))
             .set("width", WIDTH)
@@ -99,6 +107,7 @@ impl Timeline {
                     .set("height", "100%")
                     .set("fill", "white"),
             )
+            .add(Style::new(self.follow_items()))
             .add(text(LEFT, 24.0, &self.title, 17.0, "start").set("font-weight", "bold"))
             .add(text(LEFT, 44.0, &self.settings, 14.0, "start"));
         for (index, lane) in self.lanes.iter().enumerate() {
@@ -115,6 +124,32 @@ impl Timeline {
         let mut svg = document.to_string();
         svg.push('\n');
         svg
+    }
+
+    /// Whether more than one producer made items: then each producer's
+    /// items get a colour of their own, and labels name the producer.
+    fn several_producers(&self) -> bool {
+        let producers = self.lanes.iter().filter(|l| l.actor.role == Role::Producer);
+        producers.count() > 1
+    }
+
+    /// The CSS that lets a reader follow an item: hovering its work in one
+    /// lane outlines it in every lane (the producer's and the consumer's).
+    fn follow_items(&self) -> String {
+        let mut items: Vec<String> = (self.lanes.iter())
+            .flat_map(|lane| &lane.spans)
+            .filter_map(item_id)
+            .collect();
+        items.sort();
+        items.dedup();
+        let mut css = String::from(".working:hover{stroke:black;stroke-width:2}");
+        for id in items {
+            let _ = write!(
+                css,
+                "svg:has([data-item=\"{id}\"]:hover) [data-item=\"{id}\"]{{stroke:black;stroke-width:2}}"
+            );
+        }
+        css
     }
 
     /// The picture's geometry, from the number of lanes and the run's end.
@@ -161,16 +196,22 @@ impl Timeline {
                     .set("stroke", "#999999")
                     .set("stroke-width", 1),
             );
+        let several = self.several_producers();
         for span in &lane.spans {
-            group = span_boxes(frame, y, lane.actor, span, group);
+            let taken = (lane.actor.role == Role::Producer)
+                .then(|| self.taken(span))
+                .flatten();
+            group = span_boxes(frame, y, (lane.actor, several, taken), span, group);
         }
         if let Some(done) = lane.done {
+            // Inside the lane, so that threads done at once read as one
+            // mark per lane, not one line down the picture.
             let mark = Rectangle::new()
                 .set("class", "done")
                 .set("x", round(frame.x(done) - 1.0))
-                .set("y", round(y - 2.0))
+                .set("y", round(y + 3.0))
                 .set("width", 2)
-                .set("height", LANE + 4.0)
+                .set("height", LANE - 6.0)
                 .set("fill", "black")
                 .add(Title::new(format!(
                     "{}: Done at {}",
@@ -180,6 +221,18 @@ impl Timeline {
             group = group.add(mark);
         }
         group
+    }
+
+    /// Who took the item a producer's span worked on, and when it began
+    /// the work: the consumer's lane where that item's work starts.
+    fn taken(&self, span: &Span) -> Option<(Actor, f64)> {
+        let item = span.item?;
+        let consumers = self.lanes.iter().filter(|l| l.actor.role == Role::Consumer);
+        consumers.into_iter().find_map(|lane| {
+            (lane.spans.iter())
+                .find(|s| s.activity == Activity::Working && s.item == Some(item))
+                .map(|s| (lane.actor, s.start))
+        })
     }
 
     /// The sentinel's path, over the lanes, with a dot where each thread
@@ -282,19 +335,46 @@ impl Timeline {
         let mut chart = Group::new()
             .set("class", "buffer")
             .add(text(
-                LEFT - 8.0,
-                frame.chart_top + 14.0,
-                "in the buffer",
-                14.0,
-                "end",
-            ))
-            .add(text(
-                LEFT - 8.0,
-                frame.chart_top + 32.0,
-                &format!("(peak {peak})"),
+                LEFT - 30.0,
+                frame.chart_top + 26.0,
+                "items in",
                 13.0,
                 "end",
             ))
+            .add(text(
+                LEFT - 30.0,
+                frame.chart_top + 42.0,
+                "the buffer",
+                13.0,
+                "end",
+            ))
+            .add(
+                Line::new()
+                    .set("x1", LEFT)
+                    .set("x2", LEFT)
+                    .set("y1", round(y(peak.max(1))))
+                    .set("y2", round(frame.chart_bottom))
+                    .set("stroke", "black"),
+            );
+        // The scale: none, the peak, and half way where it is a whole
+        // number of items.
+        let mut ticks = vec![0, peak.max(1)];
+        if peak >= 4 && peak % 2 == 0 {
+            ticks.push(peak / 2);
+        }
+        for n in ticks {
+            chart = chart
+                .add(
+                    Line::new()
+                        .set("x1", LEFT - 4.0)
+                        .set("x2", LEFT)
+                        .set("y1", round(y(n)))
+                        .set("y2", round(y(n)))
+                        .set("stroke", "black"),
+                )
+                .add(text(LEFT - 6.0, y(n) + 4.0, &n.to_string(), 12.0, "end"));
+        }
+        chart = chart
             .add(
                 Path::new()
                     .set("d", self.buffer_outline(frame, &y))
@@ -372,7 +452,16 @@ impl Timeline {
                         .set("height", 12)
                         .set("fill", activity.colour()),
                 )
-                .add(text(lx + 28.0, ly + 11.0, activity.legend(), 14.0, "start"));
+                .add(text(
+                    lx + 28.0,
+                    ly + 11.0,
+                    &self.legend_of(activity),
+                    14.0,
+                    "start",
+                ));
+        }
+        if self.several_producers() {
+            legend = self.makers_legend(legend_y + 40.0, legend);
         }
         let lx = LEFT + 660.0;
         legend = self.shutdown_or_sentinel_legend(frame, lx, legend);
@@ -386,6 +475,50 @@ impl Timeline {
                     .set("fill", "black"),
             )
             .add(text(lx + 28.0, legend_y + 33.0, "Done", 14.0, "start"))
+    }
+
+    /// What the legend says of `activity`: work on whose item is the next
+    /// row's story when several producers made items.
+    fn legend_of(&self, activity: Activity) -> String {
+        if activity == Activity::Working && self.several_producers() {
+            "working on item p:i (colour: p)".to_string()
+        } else {
+            activity.legend().to_string()
+        }
+    }
+
+    /// The legend's row for whose items are whose: a colour per producer,
+    /// and how a label names the producer and the item.
+    fn makers_legend(&self, ly: f64, mut legend: Group) -> Group {
+        legend = legend.add(text(LEFT, ly + 11.0, "p, the producer:", 14.0, "start"));
+        let producers = self.lanes.iter().filter(|l| l.actor.role == Role::Producer);
+        // Four fit beside the row for how the run ended; the colours go
+        // round again after five.
+        for (n, lane) in producers.enumerate() {
+            let p = lane.actor.id.unwrap_or(0);
+            if n == 4 {
+                legend = legend.add(text(LEFT + 600.0, ly + 11.0, "...", 14.0, "start"));
+                break;
+            }
+            let lx = LEFT + 160.0 + n as f64 * 110.0;
+            legend = legend
+                .add(
+                    Rectangle::new()
+                        .set("x", lx)
+                        .set("y", ly)
+                        .set("width", 22)
+                        .set("height", 12)
+                        .set("fill", producer_colour(p)),
+                )
+                .add(text(
+                    lx + 28.0,
+                    ly + 11.0,
+                    &format!("Producer {p}"),
+                    14.0,
+                    "start",
+                ));
+        }
+        legend
     }
 
     /// The legend's row for how the run ended: a shutdown, the sentinel's
@@ -448,17 +581,47 @@ impl Timeline {
 }
 
 /// The boxes of one span of lane `actor` (top at `y`), added to `group`:
-/// the span, and its item's number where it fits inside.
-fn span_boxes(frame: &Frame, y: f64, actor: Actor, span: &Span, group: Group) -> Group {
+/// the span, and its item's label where it fits inside. With `several`
+/// producers, work is coloured by the item's producer and its label names
+/// both (`1:3` is producer 1's item 3); `taken` is who took the item from
+/// the buffer, and when, for a producer's span.
+fn span_boxes(
+    frame: &Frame,
+    y: f64,
+    (actor, several, taken): (Actor, bool, Option<(Actor, f64)>),
+    span: &Span,
+    group: Group,
+) -> Group {
     let (x1, x2) = (frame.x(span.start), frame.x(span.end));
+    let mut title = describe(actor, span);
+    if span.activity == Activity::Working {
+        if let (Role::Consumer, Some(p)) = (actor.role, span.made_by) {
+            let maker = if several {
+                format!("Producer {p}")
+            } else {
+                "the producer".into()
+            };
+            let _ = write!(title, "\nmade by {maker}");
+        }
+        if let Some((consumer, at)) = taken {
+            let _ = write!(title, "\ntaken by {consumer} at {}", seconds(at));
+        }
+    }
+    let fill = match (span.activity, span.made_by) {
+        (Activity::Working, Some(p)) if several => producer_colour(p),
+        (activity, _) => activity.colour(),
+    };
     let mut rect = Rectangle::new()
         .set("class", span.activity.class())
         .set("x", round(x1))
         .set("y", round(y))
         .set("width", round((x2 - x1).max(0.3)))
         .set("height", LANE)
-        .set("fill", span.activity.colour())
-        .add(Title::new(describe(actor, span)));
+        .set("fill", fill)
+        .add(Title::new(title));
+    if let Some(id) = item_id(span) {
+        rect = rect.set("data-item", id);
+    }
     // A white edge keeps items apart; on a box a few pixels wide it would
     // cover the box, and a lane of quick items would read as idle.
     if span.activity == Activity::Working && x2 - x1 >= 3.0 {
@@ -468,7 +631,10 @@ fn span_boxes(frame: &Frame, y: f64, actor: Actor, span: &Span, group: Group) ->
     let Some(item) = span.item else {
         return group;
     };
-    let label = item.i.to_string();
+    let label = match span.made_by {
+        Some(p) if several => format!("{p}:{}", item.i),
+        _ => item.i.to_string(),
+    };
     if x2 - x1 < 8.0 * label.len() as f64 + 4.0 {
         return group;
     }
@@ -482,6 +648,17 @@ fn span_boxes(frame: &Frame, y: f64, actor: Actor, span: &Span, group: Group) ->
     .set("fill", "white")
     .set("pointer-events", "none");
     group.add(label)
+}
+
+/// The name a worked item goes by in the picture's CSS: its producer's
+/// number and its index, `1-3`.
+fn item_id(span: &Span) -> Option<String> {
+    match (span.activity, span.item) {
+        (Activity::Working, Some(item)) => {
+            Some(format!("{}-{}", span.made_by.unwrap_or(0), item.i))
+        }
+        _ => None,
+    }
 }
 
 /// The time axis, with a tick and its time at each step.
