@@ -38,7 +38,7 @@ fn producer(id: usize, queue: Sender<Item>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         if queue.send(item).is_err() {
             break; // Every consumer is gone.
         }
@@ -59,8 +59,7 @@ async fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
     println!("{me}: Done");
 }
 
-/// `Settings::work_on` for a task: `tokio::time::sleep`, not
-/// `thread::sleep`, which would block the thread every task shares.
+/// The effort, for a task: `tokio::time::sleep`, not `thread::sleep`, which would block the thread every task shares.
 async fn work_on(me: &str, item: Item, settings: &Settings) {
     if let Some((who, i)) = &settings.panic_at
         && who.eq_ignore_ascii_case(me)

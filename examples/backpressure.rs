@@ -49,7 +49,7 @@ fn producer(queue: Sender<Item>, settings: &Settings) -> (usize, Duration) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         let sending = Instant::now();
         if queue.send(item).is_err() {
             break; // The consumer is gone.
@@ -66,7 +66,7 @@ fn producer(queue: Sender<Item>, settings: &Settings) -> (usize, Duration) {
 fn consumer(queue: Receiver<Item>, settings: &Settings) {
     println!("Consumer: Running");
     for item in queue {
-        settings.work_on("Consumer", item);
+        thread::sleep(settings.effort("Consumer", item));
         println!(">consumer got {item}");
     }
     println!("Consumer: Done");

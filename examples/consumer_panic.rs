@@ -34,7 +34,7 @@ fn producer(queue: Sender<Item>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         if queue.send(item).is_err() {
             break; // Every consumer is gone.
         }
@@ -49,7 +49,7 @@ fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     for item in queue {
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         // Stands for a bug that only this item triggers.
         assert!(item.i != settings.items / 2, "{me} cannot process {item}");
         println!(">consumer {id} got {item}");

@@ -43,7 +43,7 @@ fn producer(id: usize, queue: Sender<Item>, settings: &Settings) -> (usize, usiz
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         // The error gives the item back: it was never in the buffer.
         if let Err(flume::SendError(item)) = queue.send(item) {
             println!(">producer {id} refused {item}");
@@ -66,7 +66,7 @@ fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) -> usize {
     println!("{me}: Running");
     let mut got = 0;
     for item in queue.iter().take(ENOUGH) {
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
         got += 1;
     }

@@ -30,7 +30,7 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
@@ -48,7 +48,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     while sentinels < settings.producers {
         match queue.recv() {
             Ok(Message::Item(item)) => {
-                settings.work_on("Consumer", item);
+                thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
             // One producer is done; the others may still be sending.

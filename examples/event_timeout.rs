@@ -65,7 +65,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
                 i,
                 value: rng.random(),
             };
-            settings.work_on("Producer", item);
+            thread::sleep(settings.effort("Producer", item));
             if queue.send(item).is_err() {
                 break; // Every consumer is gone.
             }
@@ -93,7 +93,7 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, args: &Args) ->
     loop {
         match queue.recv_timeout(timeout) {
             Ok(item) => {
-                settings.work_on(&me, item);
+                thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -102,7 +102,7 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, args: &Args) ->
                     // The producer sent its last items before it set the
                     // flag: take whatever is still buffered, then stop.
                     for item in queue.try_iter() {
-                        settings.work_on(&me, item);
+                        thread::sleep(settings.effort(&me, item));
                         println!(">consumer {id} got {item}");
                     }
                     break;

@@ -37,7 +37,7 @@ fn producer(queue: Sender<Item>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         if queue.send(item).is_err() {
             break; // The consumer is gone.
         }
@@ -54,7 +54,7 @@ fn consumer(queue: Receiver<Item>, settings: &Settings) {
     loop {
         match queue.recv_timeout(patience) {
             Ok(item) => {
-                settings.work_on("Consumer", item);
+                thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
             Err(RecvTimeoutError::Disconnected) => break, // The normal end.

@@ -55,7 +55,7 @@ fn producer(id: usize, queue: Sender<Item>, cancelled: Receiver<()>, settings: &
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         if cancelled.is_disconnected() {
             println!(">producer {id} refused {item}");
             break;
@@ -113,7 +113,7 @@ fn consumer(
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Next::Item(item) = next(&queue, &cancelled) {
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
         if item.value >= NEEDLE && switch.flip() {
             println!("{me}: Shut down the queue");

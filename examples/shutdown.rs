@@ -61,7 +61,7 @@ fn producer(id: usize, queue: Sender<Item>, closed: Receiver<()>, settings: &Set
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         if closed.is_disconnected() {
             println!(">producer {id} refused {item}");
             break;
@@ -85,7 +85,7 @@ fn consumer(id: usize, queue: Receiver<Item>, shared: &Shared, settings: &Settin
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     for item in queue {
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
         let processed = shared.processed.fetch_add(1, Ordering::SeqCst) + 1;
         if processed == settings.producers * settings.items / 2 {

@@ -63,7 +63,7 @@ fn producer(id: usize, queue: Sender<Item>, closed: Receiver<()>, settings: &Set
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         if closed.is_disconnected() {
             println!(">producer {id} refused {item}");
             break;
@@ -96,7 +96,7 @@ fn consumer(
             println!(">consumer {id} dropped {item}");
             continue;
         }
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
         let processed = shared.processed.fetch_add(1, Ordering::SeqCst) + 1;
         if processed == settings.producers * settings.items / 2 {

@@ -103,7 +103,7 @@ fn producer(queue: Sender<Item>, unfinished: &Unfinished, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         unfinished.put();
         if queue.send(item).is_err() {
             break; // Every consumer is gone.
@@ -128,7 +128,7 @@ fn consumer(id: usize, queue: Receiver<Item>, unfinished: &Unfinished, settings:
     println!("{me}: Running");
     for item in queue {
         let _done = TaskDone(unfinished);
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
     } // `_done` is dropped here: the item is done.
     println!("{me}: Done");

@@ -27,7 +27,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
@@ -40,7 +40,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
-        settings.work_on("Consumer", item);
+        thread::sleep(settings.effort("Consumer", item));
         thread::sleep(SLOW);
         println!(">consumer got {item}");
     }

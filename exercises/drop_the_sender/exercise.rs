@@ -33,7 +33,7 @@ fn producer(id: usize, queue: Sender<Item>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         if queue.send(item).is_err() {
             break; // Every consumer is gone.
         }
@@ -47,7 +47,7 @@ fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
     // The loop waits while the channel is empty, and ends once it is empty
     // and every sender has been dropped.
     for item in queue {
-        settings.work_on(&me, item);
+        thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
     }
     println!("{me}: Done");

@@ -32,7 +32,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
@@ -47,7 +47,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     while let Ok(message) = queue.try_recv() {
         match message {
             Message::Item(item) => {
-                settings.work_on("Consumer", item);
+                thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
             Message::Sentinel => break,

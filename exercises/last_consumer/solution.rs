@@ -28,7 +28,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
                 i,
                 value: rng.random(),
             };
-            settings.work_on(&me, item);
+            thread::sleep(settings.effort(&me, item));
             if queue.send(Message::Item(item)).is_err() {
                 break; // Every consumer is gone.
             }
@@ -50,7 +50,7 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                settings.work_on(&me, item);
+                thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => break,

@@ -22,7 +22,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(Message::Item(item));
     }
     let _ = queue.send(Message::Sentinel);
@@ -35,7 +35,7 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                settings.work_on(&me, item);
+                thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => break,

@@ -31,7 +31,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         if queue.send(Message::Item(item)).is_err() {
             break;
         }
@@ -44,7 +44,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
-        settings.work_on("Consumer", item);
+        thread::sleep(settings.effort("Consumer", item));
         println!(">consumer got {item}");
     }
     println!("Consumer: Done");

@@ -30,7 +30,7 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         queue
             .send(Message::Item(item))
             .expect("the consumer is there");
@@ -44,7 +44,7 @@ fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     loop {
         match queue.recv().expect("the producer's sender lives in main") {
             Message::Item(item) => {
-                settings.work_on("Consumer", item);
+                thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
             Message::Sentinel => break,

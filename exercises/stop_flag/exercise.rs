@@ -36,7 +36,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
     stop.store(true, Ordering::Release);
@@ -49,7 +49,7 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     while !stop.load(Ordering::Acquire) {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
-                settings.work_on(&me, item);
+                thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Err(RecvTimeoutError::Timeout) => {}

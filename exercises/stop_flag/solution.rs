@@ -27,7 +27,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
             i,
             value: rng.random(),
         };
-        settings.work_on("Producer", item);
+        thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
     stop.store(true, Ordering::Release);
@@ -40,14 +40,14 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     loop {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
-                settings.work_on(&me, item);
+                thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             // The flag was set after the last item was sent: once it is
             // up, what is still in the buffer is all there will be.
             Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
                 for item in queue.try_iter() {
-                    settings.work_on(&me, item);
+                    thread::sleep(settings.effort(&me, item));
                     println!(">consumer {id} got {item}");
                 }
                 break;

@@ -14,7 +14,7 @@
 #![allow(dead_code)]
 
 use std::io::{self, Write};
-use std::{fmt, panic, process, thread, time::Duration};
+use std::{fmt, panic, process, time::Duration};
 
 use clap::{builder::RangedU64ValueParser, error::ErrorKind, parser::ValueSource};
 
@@ -111,14 +111,10 @@ impl Settings {
         producer_rng(self.seed, producer)
     }
 
-    /// The simulated effort of thread `who` on `item`: sleeps `item.value`
-    /// seconds times the time scale, as the tutorial's `sleep(value)` does.
-    pub fn work_on(&self, who: &str, item: Item) {
-        thread::sleep(self.effort(who, item));
-    }
-
-    /// How long `who` works on `item` (an async task sleeps it with its
-    /// runtime's timer); panics first if `--panic-at` asks it to.
+    /// How long thread `who` works on `item`: `item.value` seconds times
+    /// the time scale, which a program sleeps, as the tutorial's
+    /// `sleep(value)` does (an async task sleeps it on its runtime's
+    /// timer). Panics first if `--panic-at` asks it to.
     pub fn effort(&self, who: &str, item: Item) -> Duration {
         if let Some((thread, i)) = &self.panic_at
             && thread.eq_ignore_ascii_case(who)
@@ -525,17 +521,17 @@ mod tests {
     }
 
     #[test]
-    fn work_on_panics_only_where_asked() {
+    fn effort_panics_only_where_asked() {
         let Ok((settings, _)) = parse(
             &MANY_MANY,
             &["--time-scale", "0", "--panic-at", "consumer-2:3"],
         ) else {
             panic!("not a run");
         };
-        settings.work_on("Consumer 1", Item { i: 3, value: 0.5 });
-        settings.work_on("Consumer 2", Item { i: 2, value: 0.5 });
+        settings.effort("Consumer 1", Item { i: 3, value: 0.5 });
+        settings.effort("Consumer 2", Item { i: 2, value: 0.5 });
         let panicked = std::panic::catch_unwind(|| {
-            settings.work_on("Consumer 2", Item { i: 3, value: 0.5 });
+            settings.effort("Consumer 2", Item { i: 3, value: 0.5 });
         });
         assert!(panicked.is_err());
     }

@@ -40,7 +40,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
                 i,
                 value: rng.random(),
             };
-            settings.work_on(&me, item);
+            thread::sleep(settings.effort(&me, item));
             if queue.send(Message::Item(item)).is_err() {
                 break; // The consumer is gone.
             }
@@ -66,7 +66,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                settings.work_on("Consumer", item);
+                thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
             Message::Sentinel => break,

@@ -39,7 +39,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
                 i,
                 value: rng.random(),
             };
-            settings.work_on("Producer", item);
+            thread::sleep(settings.effort("Producer", item));
             if queue.send(Message::Item(item)).is_err() {
                 break; // Every consumer is gone.
             }
@@ -60,7 +60,7 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
-                settings.work_on(&me, item);
+                thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => break,
