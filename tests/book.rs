@@ -855,4 +855,126 @@ fn the_choosing_chapter_shows_the_ladder() {
     let ladder = fs::read_to_string(book_src().join("choosing/ladder.svg")).expect("the ladder");
     let rungs = ladder.matches("class=\"rung\"").count();
     assert_eq!(rungs, 9, "Python, six channels, Redis twice");
+
+    // The ladder and the performance report measure one case alike (flume,
+    // one producer, one consumer, 1,024 slots): the page gives both
+    // figures, as each file has them, and the report's spread that
+    // explains why they differ.
+    let ladder = fs::read_to_string(book_src().join("choosing/ladder.md")).expect("the table");
+    let flume = ladder
+        .lines()
+        .find_map(|line| line.strip_prefix("| flume | "))
+        .and_then(|rest| rest.split(" | ").next())
+        .expect("flume's rung");
+    let report = fs::read_to_string(book_src().join("performance/report.md")).expect("report");
+    let row = report
+        .lines()
+        .find(|line| line.starts_with("| 1/1, 1024 |"))
+        .expect("the report's row");
+    let cell = row
+        .split(" | ")
+        .nth(1)
+        .expect("flume's cell")
+        .replace("&nbsp;", " ");
+    let (median, spread) = cell.split_once(" ×").expect("a median");
+    let spread = spread
+        .split("<br>")
+        .nth(1)
+        .expect("a spread")
+        .replace('–', " to ");
+    let text = squeezed(&text);
+    for figure in [
+        format!("flume {median} a message"),
+        format!("the ladder says {flume}"),
+        format!("range from {spread}"),
+    ] {
+        assert!(
+            text.contains(&figure),
+            "choosing.md does not say {figure:?}"
+        );
+    }
+}
+
+/// Text with its runs of white space made single spaces.
+fn squeezed(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The code spans of a table cell, with `\|` read as `|`.
+fn code_spans(cell: &str) -> Vec<String> {
+    let cell = cell.replace("\u{0}", "|");
+    cell.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(squeezed)
+        .filter(|code| !code.is_empty())
+        .collect()
+}
+
+/// Every section page maps the tutorial's Python to its Rust line by line:
+/// each line of the Python the page shows has a row, and the code on each
+/// side of a row is in the file it claims to come from (so a change to
+/// either program that the map does not follow fails here).
+#[test]
+fn every_section_maps_python_to_rust_line_by_line() {
+    let workspace = harness::programs::workspace_root();
+    for name in ["one-one", "many-one", "one-many", "many-many"] {
+        let page = book_src().join(format!("{name}.md"));
+        let text = fs::read_to_string(&page).expect("a page");
+        let start = text
+            .find("## Beside the Python program")
+            .unwrap_or_else(|| panic!("{name}.md: no Python beside the Rust"));
+        let end = text[start + 3..]
+            .find("\n## ")
+            .map_or(text.len(), |i| start + 3 + i);
+        let beside = &text[start..end];
+        let rows: Vec<(Vec<String>, Vec<String>)> = beside
+            .lines()
+            .filter(|line| line.starts_with("| ") && !line.starts_with("| Python |"))
+            .map(|line| {
+                let line = line.replace("\\|", "\u{0}");
+                let cells: Vec<&str> = line.split('|').collect();
+                (code_spans(cells[1]), code_spans(cells[2]))
+            })
+            .collect();
+        assert!(rows.len() >= 15, "{name}.md: a map of {} rows", rows.len());
+        let python_file = format!("examples/python/{}.py", name.replace('-', "_"));
+        let python = squeezed(&fs::read_to_string(workspace.join(&python_file)).expect("Python"));
+        let rust_file = format!("crates/{name}/src/main.rs");
+        let rust = squeezed(&fs::read_to_string(workspace.join(&rust_file)).expect("Rust"));
+        for (left, right) in &rows {
+            for code in left {
+                assert!(
+                    python.contains(code),
+                    "{name}.md: {code:?} is not in {python_file}"
+                );
+            }
+            for code in right {
+                assert!(
+                    rust.contains(code),
+                    "{name}.md: {code:?} is not in {rust_file}"
+                );
+            }
+        }
+        let mapped: Vec<&String> = rows.iter().flat_map(|(left, _)| left).collect();
+        let mut shown = 0;
+        for (path, anchor) in includes(beside) {
+            if !path.ends_with(".py") || path.ends_with("common.py") {
+                continue;
+            }
+            let code = resolve(&page, &path, anchor.as_deref()).expect("an include");
+            for line in code.lines() {
+                let line = squeezed(line.split("  # ").next().unwrap_or_default());
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                shown += 1;
+                assert!(
+                    mapped.iter().any(|code| code.contains(&line)),
+                    "{name}.md: the Python line {line:?} has no row in the map"
+                );
+            }
+        }
+        assert!(shown > 10, "{name}.md shows {shown} lines of Python");
+    }
 }
