@@ -487,6 +487,60 @@ fn every_shown_run_is_introduced_by_the_command_that_made_it() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The text of a page's "## Copy it" section, up to the next section.
+fn copy_section(text: &str) -> Option<&str> {
+    let section = text.split_once("\n## Copy it\n")?.1;
+    Some(section.split("\n## ").next().unwrap_or(section))
+}
+
+/// The `console` blocks of `text`, each without its fences.
+fn console_blocks(text: &str) -> Vec<&str> {
+    text.split("```console\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect()
+}
+
+/// The steps to copy a program are explained once, on `copying.md`:
+/// every "Copy it" section links it, and the steps that page walks
+/// through are the first program's own, which `tests/copy.rs` runs.
+#[test]
+fn copying_is_explained_once_with_steps_that_are_run() {
+    let mut sections = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("a page");
+        let Some(section) = copy_section(&text) else {
+            continue;
+        };
+        sections += 1;
+        assert!(
+            section.contains("](copying.md)"),
+            "{}: its Copy it section never links copying.md",
+            page.display()
+        );
+        for repeated in ["makes `common` a module of your crate", "runs exactly these lines"] {
+            assert!(
+                !section.contains(repeated),
+                "{}: copying.md explains what {repeated:?} says",
+                page.display()
+            );
+        }
+    }
+    assert!(sections >= 18, "only {sections} Copy it sections");
+    let copying = fs::read_to_string(book_src().join("copying.md")).expect("copying.md");
+    assert!(
+        !copying.contains("## Copy it"),
+        "copying.md has no steps of its own for tests/copy.rs to run"
+    );
+    let one_one = fs::read_to_string(book_src().join("one-one.md")).expect("one-one.md");
+    let run = console_blocks(copy_section(&one_one).expect("one-one.md's Copy it"));
+    assert_eq!(
+        console_blocks(&copying),
+        run,
+        "copying.md walks through one-one.md's steps as they stand"
+    );
+}
+
 /// The lines of the book's output `name`.
 fn output_lines(name: &str) -> Vec<String> {
     let text = fs::read_to_string(book_src().join("outputs").join(name)).expect("an output");
