@@ -518,7 +518,10 @@ fn copying_is_explained_once_with_steps_that_are_run() {
             "{}: its Copy it section never links copying.md",
             page.display()
         );
-        for repeated in ["makes `common` a module of your crate", "runs exactly these lines"] {
+        for repeated in [
+            "makes `common` a module of your crate",
+            "runs exactly these lines",
+        ] {
             assert!(
                 !section.contains(repeated),
                 "{}: copying.md explains what {repeated:?} says",
@@ -539,6 +542,86 @@ fn copying_is_explained_once_with_steps_that_are_run() {
         run,
         "copying.md walks through one-one.md's steps as they stand"
     );
+}
+
+/// Compiles the book's listing `name` (in `book/src/listings/`, as
+/// rustc would a `main.rs`) after `edit`, into a scratch folder; returns
+/// whether it compiled, and what rustc said.
+fn compile_listing(name: &str, edit: impl Fn(String) -> String) -> (bool, String) {
+    let source = fs::read_to_string(book_src().join("listings").join(name)).expect("a listing");
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let file = scratch.path().join(name);
+    fs::write(&file, edit(source)).expect("the listing, copied");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let mut command = std::process::Command::new(rustc);
+    command
+        .args(["--edition", "2024", "--color", "never"])
+        .arg(name)
+        .arg("-o")
+        .arg(scratch.path().join("listing"))
+        .current_dir(scratch.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let what = format!("rustc {name}");
+    let done = harness::testing::run_within(command, &what, std::time::Duration::from_secs(120));
+    let said = String::from_utf8_lossy(&done.stderr).into_owned();
+    (done.status.success(), said)
+}
+
+/// The compiler error threads-and-channels.md shows is the one rustc
+/// gives: every line shown (but the `...` that stand for lines left out)
+/// is a line of what rustc says of the listing. And the fix the page
+/// names, `Arc` in place of `Rc`, compiles.
+#[test]
+fn the_compiler_error_the_book_shows_is_real() {
+    let page = fs::read_to_string(book_src().join("threads-and-channels.md")).expect("the page");
+    for include in [
+        "{{#include listings/rc_through_a_channel.rs:program}}",
+        "{{#include listings/rc_through_a_channel.txt}}",
+    ] {
+        assert!(page.contains(include), "the page no longer shows {include}");
+    }
+    let (compiled, said) = compile_listing("rc_through_a_channel.rs", |source| source);
+    assert!(!compiled, "rc_through_a_channel.rs compiles");
+    let shown =
+        fs::read_to_string(book_src().join("listings/rc_through_a_channel.txt")).expect("shown");
+    let lines: Vec<&str> = said.lines().map(str::trim_end).collect();
+    for line in shown.lines().filter(|line| *line != "...") {
+        assert!(
+            lines.contains(&line.trim_end()),
+            "the book shows {line:?}; rustc says:\n{said}"
+        );
+    }
+    assert!(
+        page.contains("```rust,compile_fail,E0277"),
+        "the page marks the listing with its error code"
+    );
+    assert!(shown.starts_with("error[E0277]"), "{shown}");
+    let with_arc = |source: String| source.replace("use std::rc::Rc;", "use std::sync::Arc as Rc;");
+    let (compiled, said) = compile_listing("rc_through_a_channel.rs", with_arc);
+    assert!(compiled, "with Arc: {said}");
+}
+
+/// What threads-and-channels.md says of a channel's ends and of `Arc`,
+/// checked by the compiler: this test builds only if it is true.
+#[test]
+fn the_channel_ends_are_send_and_sync_as_the_book_says() {
+    fn shared_and_cloned<T: Send + Sync + Clone>() {}
+    fn sent<T: Send>() {}
+    shared_and_cloned::<flume::Sender<common::Message>>();
+    shared_and_cloned::<flume::Receiver<common::Message>>();
+    sent::<std::sync::mpsc::Receiver<common::Message>>();
+    shared_and_cloned::<std::sync::Arc<std::sync::Mutex<common::Item>>>();
+    for claim in [
+        "flume's ends are both `Send` and `Sync`, and both can be cloned",
+        "The standard library's `mpsc::Receiver` is not `Sync` and cannot be cloned",
+        "it is `Send` and `Sync` whenever `T` is both",
+    ] {
+        assert!(
+            says("threads-and-channels.md", claim),
+            "threads-and-channels.md: {claim}"
+        );
+    }
 }
 
 /// The lines of the book's output `name`.
