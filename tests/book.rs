@@ -548,6 +548,392 @@ fn every_shown_run_is_introduced_by_the_command_that_made_it() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
+/// The text of a page's "## Copy it" section, up to the next section.
+fn copy_section(text: &str) -> Option<&str> {
+    let section = text.split_once("\n## Copy it\n")?.1;
+    Some(section.split("\n## ").next().unwrap_or(section))
+}
+
+/// The `console` blocks of `text`, each without its fences.
+fn console_blocks(text: &str) -> Vec<&str> {
+    text.split("```console\n")
+        .skip(1)
+        .filter_map(|block| block.split("```").next())
+        .collect()
+}
+
+/// The steps to copy a program are explained once, on `copying.md`:
+/// every "Copy it" section links it, and the steps that page walks
+/// through are the first program's own, which `tests/copy.rs` runs.
+#[test]
+fn copying_is_explained_once_with_steps_that_are_run() {
+    let mut sections = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("a page");
+        let Some(section) = copy_section(&text) else {
+            continue;
+        };
+        sections += 1;
+        assert!(
+            section.contains("](copying.md)"),
+            "{}: its Copy it section never links copying.md",
+            page.display()
+        );
+        for repeated in [
+            "makes `common` a module of your crate",
+            "runs exactly these lines",
+        ] {
+            assert!(
+                !section.contains(repeated),
+                "{}: copying.md explains what {repeated:?} says",
+                page.display()
+            );
+        }
+    }
+    assert!(sections >= 18, "only {sections} Copy it sections");
+    let copying = fs::read_to_string(book_src().join("copying.md")).expect("copying.md");
+    assert!(
+        !copying.contains("## Copy it"),
+        "copying.md has no steps of its own for tests/copy.rs to run"
+    );
+    let one_one = fs::read_to_string(book_src().join("one-one.md")).expect("one-one.md");
+    let run = console_blocks(copy_section(&one_one).expect("one-one.md's Copy it"));
+    assert_eq!(
+        console_blocks(&copying),
+        run,
+        "copying.md walks through one-one.md's steps as they stand"
+    );
+}
+
+/// Compiles the book's listing `name` (in `book/src/listings/`, as
+/// rustc would a `main.rs`) after `edit`, into a scratch folder; returns
+/// whether it compiled, and what rustc said.
+fn compile_listing(name: &str, edit: impl Fn(String) -> String) -> (bool, String) {
+    let source = fs::read_to_string(book_src().join("listings").join(name)).expect("a listing");
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let file = scratch.path().join(name);
+    fs::write(&file, edit(source)).expect("the listing, copied");
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_string());
+    let mut command = std::process::Command::new(rustc);
+    command
+        .args(["--edition", "2024", "--color", "never"])
+        .arg(name)
+        .arg("-o")
+        .arg(scratch.path().join("listing"))
+        .current_dir(scratch.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let what = format!("rustc {name}");
+    let done = harness::testing::run_within(command, &what, std::time::Duration::from_secs(120));
+    let said = String::from_utf8_lossy(&done.stderr).into_owned();
+    (done.status.success(), said)
+}
+
+/// The compiler error threads-and-channels.md shows is the one rustc
+/// gives: each run of lines shown (a `...` stands for lines left out) is
+/// a run of lines of what rustc says of the listing, in order. And the fix
+/// the page names, `Arc` in place of `Rc`, compiles.
+#[test]
+fn the_compiler_error_the_book_shows_is_real() {
+    let page = fs::read_to_string(book_src().join("threads-and-channels.md")).expect("the page");
+    for include in [
+        "```rust,compile_fail,E0277\n{{#include listings/rc_to_a_thread.rs:program}}",
+        "{{#include listings/rc_to_a_thread.txt}}",
+    ] {
+        assert!(page.contains(include), "the page no longer shows {include}");
+    }
+    let (compiled, said) = compile_listing("rc_to_a_thread.rs", |source| source);
+    assert!(!compiled, "rc_to_a_thread.rs compiles");
+    let said_lines: Vec<&str> = said.lines().map(str::trim_end).collect();
+    let shown = fs::read_to_string(book_src().join("listings/rc_to_a_thread.txt")).expect("shown");
+    assert!(shown.starts_with("error[E0277]"), "{shown}");
+    let mut from = 0;
+    for run in shown.split("...\n") {
+        let run: Vec<&str> = run.lines().map(str::trim_end).collect();
+        let at = said_lines[from..]
+            .windows(run.len())
+            .position(|window| window == run.as_slice())
+            .unwrap_or_else(|| panic!("the book shows {run:#?}; rustc says:\n{said}"));
+        from += at + run.len();
+    }
+    let with_arc = |source: String| source.replace("use std::rc::Rc;", "use std::sync::Arc as Rc;");
+    let (compiled, said) = compile_listing("rc_to_a_thread.rs", with_arc);
+    assert!(compiled, "with Arc: {said}");
+}
+
+/// What threads-and-channels.md says of a channel's ends and of `Arc`,
+/// checked by the compiler: this test builds only if it is true.
+#[test]
+fn the_channel_ends_are_send_and_sync_as_the_book_says() {
+    fn shared_and_cloned<T: Send + Sync + Clone>() {}
+    fn sent<T: Send>() {}
+    shared_and_cloned::<flume::Sender<common::Message>>();
+    shared_and_cloned::<flume::Receiver<common::Message>>();
+    sent::<std::sync::mpsc::Receiver<common::Message>>();
+    shared_and_cloned::<std::sync::Arc<std::sync::Mutex<common::Item>>>();
+    for claim in [
+        "flume's halves are both `Send` and `Sync`, and both can be cloned",
+        "The standard library's `mpsc::Receiver` is not `Sync` and cannot be cloned",
+        "it is `Send` and `Sync` whenever `T` is both",
+    ] {
+        assert!(
+            says("threads-and-channels.md", claim),
+            "threads-and-channels.md: {claim}"
+        );
+    }
+}
+
+/// The pages of `SUMMARY.md`, in the order a reader meets them.
+fn summary_order() -> Vec<String> {
+    let summary = fs::read_to_string(book_src().join("SUMMARY.md")).expect("SUMMARY.md");
+    summary
+        .split("](")
+        .skip(1)
+        .filter_map(|link| link.split(')').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The id mdBook gives a heading: lower case, spaces as dashes, and only
+/// letters, digits, `_` and `-` kept.
+fn heading_id(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The headings of a page, outside its code blocks: (level, text).
+fn headings(text: &str) -> Vec<(usize, &str)> {
+    let mut fenced = false;
+    let mut found = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        } else if !fenced && line.starts_with('#') {
+            let level = line.chars().take_while(|&c| c == '#').count();
+            if let Some(title) = line[level..].strip_prefix(' ') {
+                found.push((level, title.trim()));
+            }
+        }
+    }
+    found
+}
+
+/// The glossary's entries: each `## ` heading's id, and the text up to
+/// the next one.
+fn glossary_entries() -> Vec<(String, String)> {
+    let glossary = fs::read_to_string(book_src().join("glossary.md")).expect("glossary.md");
+    glossary
+        .split("\n## ")
+        .skip(1)
+        .map(|entry| {
+            let (title, body) = entry.split_once('\n').unwrap_or((entry, ""));
+            (heading_id(title), body.to_string())
+        })
+        .collect()
+}
+
+/// The targets of a text's Markdown links, `[...](target)`.
+fn link_targets(text: &str) -> Vec<&str> {
+    text.split("](")
+        .skip(1)
+        .filter_map(|link| link.split(')').next())
+        .collect()
+}
+
+/// Every entry of the glossary links at least one page, and every page
+/// and heading it links is there; the entries stand in alphabetical order,
+/// so a reader finds one by its name.
+#[test]
+fn every_glossary_entry_links_pages_and_headings_that_exist() {
+    let entries = glossary_entries();
+    assert!(
+        entries.len() >= 25,
+        "only {} glossary entries",
+        entries.len()
+    );
+    let mut problems = Vec::new();
+    for (id, body) in &entries {
+        let targets = link_targets(body);
+        if !targets.iter().any(|target| target.contains(".md")) {
+            problems.push(format!("#{id} links no page"));
+        }
+        for target in targets.iter().filter(|t| !t.starts_with("http")) {
+            let (page, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let Ok(text) = fs::read_to_string(book_src().join(page)) else {
+                problems.push(format!("#{id} links {page}, which is missing"));
+                continue;
+            };
+            let ids: Vec<String> = headings(&text).iter().map(|h| heading_id(h.1)).collect();
+            if !anchor.is_empty() && !ids.iter().any(|found| found == anchor) {
+                problems.push(format!(
+                    "#{id} links {target}: {page} has no heading #{anchor}"
+                ));
+            }
+        }
+    }
+    let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    if ids != sorted {
+        problems.push(format!("the entries are not in order, or repeat: {ids:?}"));
+    }
+    assert!(problems.is_empty(), "glossary.md:\n{}", problems.join("\n"));
+}
+
+/// The words the book uses before the page that explains them: each
+/// one's entry in the glossary, the page that explains it, and the forms
+/// it takes in the text, `|` between them. A form with a capital letter
+/// matches only as written (`Send`, not "send"), any other in any case.
+const TERMS: &[(&str, &str, &str)] = &[
+    (
+        "unwinding",
+        "threads-and-channels.md",
+        "unwind|unwinds|unwinding|unwound",
+    ),
+    (
+        "panic",
+        "threads-and-channels.md",
+        "panic|panics|panicked|panicking",
+    ),
+    ("assertunwindsafe", "many-one.md", "AssertUnwindSafe"),
+    ("catch_unwind", "many-one.md", "catch_unwind"),
+    ("joinhandle", "threads-and-channels.md", "JoinHandle"),
+    (
+        "scoped-thread",
+        "threads-and-channels.md",
+        "scoped thread|scoped threads|thread::scope",
+    ),
+    ("send", "threads-and-channels.md", "Send"),
+    ("sync", "threads-and-channels.md", "Sync"),
+    ("arc", "threads-and-channels.md", "Arc"),
+    ("mutex", "task-done.md", "Mutex"),
+    ("condvar", "task-done.md", "Condvar"),
+    ("barrier", "many-one.md", "barrier|barriers"),
+    (
+        "atomics",
+        "event-timeout.md",
+        "atomic|atomics|AtomicBool|AtomicUsize",
+    ),
+    ("acquire-and-release", "event-timeout.md", "Acquire|Release"),
+    ("sentinel", "pattern.md", "sentinel|sentinels"),
+    ("rendezvous", "threads-and-channels.md", "rendezvous"),
+    ("bounded-and-unbounded", "pattern.md", "bounded|unbounded"),
+    ("backpressure", "backpressure.md", "backpressure"),
+    (
+        "disconnection",
+        "disconnect.md",
+        "disconnection|disconnected",
+    ),
+    ("makespan", "performance.md", "makespan"),
+    ("seed", "introduction.md", "seed|seeds|seeded"),
+    ("time-scale", "introduction.md", "time scale"),
+    (
+        "consumer-group",
+        "redis.md",
+        "consumer group|consumer groups",
+    ),
+    (
+        "dead-letter-stream",
+        "redis-consumers.md",
+        "dead-letter stream|dead-letter",
+    ),
+    (
+        "at-least-once",
+        "redis-consumers.md",
+        "at least once|at-least-once",
+    ),
+];
+
+/// Whether `text` uses one of `forms` (as in `TERMS`) as a whole word: a
+/// letter, digit, `_` or `-` on either side makes it part of another
+/// (`--panic-at`, `catch_unwind`, `Sender`).
+fn uses(text: &str, forms: &str) -> bool {
+    let lower = text.to_lowercase();
+    let part_of_a_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+    forms.split('|').any(|form| {
+        let (text, form) = if form.chars().any(char::is_uppercase) {
+            (text, form.to_string())
+        } else {
+            (lower.as_str(), form.to_lowercase())
+        };
+        text.match_indices(&form).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + form.len()..].chars().next();
+            ![before, after].into_iter().flatten().any(part_of_a_word)
+        })
+    })
+}
+
+/// A page's prose: its text without the code that includes bring in.
+fn prose(page: &str) -> String {
+    let text = fs::read_to_string(book_src().join(page)).expect("a page");
+    let mut prose = String::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("{{#") {
+        prose.push_str(&rest[..start]);
+        rest = rest[start..]
+            .split_once("}}")
+            .map_or("", |(_, after)| after);
+    }
+    prose.push_str(rest);
+    prose
+}
+
+/// No page uses a word of `TERMS` before the page that explains it
+/// without a way to learn it: the paragraph where a page first uses it
+/// links its glossary entry or the page that explains it. Each word has
+/// its entry, which links that page, and that page uses the word.
+#[test]
+fn every_term_is_explained_or_linked_where_it_is_first_used() {
+    let order = summary_order();
+    let entries = glossary_entries();
+    let mut problems = Vec::new();
+    for &(entry, page, forms) in TERMS {
+        let name = forms.split('|').next().expect("a form");
+        match entries.iter().find(|(id, _)| id == entry) {
+            None => problems.push(format!("glossary.md has no entry #{entry}")),
+            Some((_, body)) if !body.contains(&format!("]({page}")) => {
+                problems.push(format!("glossary.md#{entry} never links {page}"));
+            }
+            Some(_) => {}
+        }
+        if !uses(&prose(page), forms) {
+            problems.push(format!("{page}, which explains {name:?}, never uses it"));
+        }
+        let explained = order
+            .iter()
+            .position(|p| p == page)
+            .unwrap_or_else(|| panic!("{page} is not in SUMMARY.md"));
+        for earlier in &order[..explained] {
+            let text = prose(earlier);
+            let Some(first) = text.split("\n\n").find(|block| uses(block, forms)) else {
+                continue;
+            };
+            let linked = first.contains(&format!("](glossary.md#{entry})"))
+                || first.contains(&format!("]({page}"));
+            if !linked {
+                problems.push(format!(
+                    "{earlier} says {name:?} before {page} explains it, and links neither \
+                     glossary.md#{entry} nor {page} there:\n  {}",
+                    first.trim().replace('\n', " ")
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The lines of the book's output `name`.
 fn output_lines(name: &str) -> Vec<String> {
     let text = fs::read_to_string(book_src().join("outputs").join(name)).expect("an output");

@@ -1,6 +1,7 @@
 //! Copying a program works: each program the book teaches, copied into a
 //! new crate by running its page's own "Copy it" steps as written (the
-//! `cargo new` and `cargo add` lines too, offline), builds without a
+//! `cargo new` and `cargo add` lines too, offline; `book/src/copying.md`
+//! explains them to the reader, and promises what follows), builds without a
 //! warning, runs, and prints lines that keep every rule of the pattern
 //! (the two failure examples: that end as they should). `spawn_and_join`,
 //! std only, is copied alone.
