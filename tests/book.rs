@@ -1364,3 +1364,128 @@ fn every_section_maps_python_to_rust_line_by_line() {
         assert!(shown > 10, "{name}.md shows {shown} lines of Python");
     }
 }
+
+/// The narrowest a markdown table can be drawn, in CSS pixels, under the
+/// book's `theme/book.css`: each column as wide as its longest word that
+/// cannot break (code may break anywhere; `&nbsp;` joins words), plus
+/// the cell's padding. Characters are taken as half the font's size, a
+/// little over the average of the book's sans-serif font.
+fn narrowest_table(header: &str, rows: &[&str]) -> f64 {
+    let cells = |row: &str| -> Vec<String> {
+        let row = row.trim().trim_start_matches('|').trim_end_matches('|');
+        row.replace("\\|", "")
+            .split('|')
+            .map(|cell| cell.trim().to_string())
+            .collect()
+    };
+    let columns = cells(header).len();
+    // Seven columns or more: the report's tables, drawn smaller.
+    let (font, padding) = if columns >= 7 {
+        (16.0 * 0.9 * 0.75, 8.0)
+    } else {
+        (16.0 * 0.9, 16.0)
+    };
+    let mut widest = vec![0usize; columns];
+    for row in std::iter::once(header).chain(rows.iter().copied()) {
+        for (column, cell) in cells(row).iter().enumerate().take(columns) {
+            // Prose outside code spans, with links reduced to their text.
+            let prose: String = cell.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+            let prose = prose
+                .replace("](", " ")
+                .replace("<br>", " ")
+                .replace(['[', ']', ')', '*'], "");
+            let longest = prose
+                .split_whitespace()
+                .map(|word| word.replace("&nbsp;", " ").chars().count())
+                .max()
+                .unwrap_or(0);
+            widest[column] = widest[column].max(longest);
+        }
+    }
+    widest
+        .iter()
+        .map(|&n| n as f64 * font * 0.5 + padding)
+        .sum()
+}
+
+/// Every table fits the book's 750-pixel column of text on a wide screen
+/// (a phone scrolls it sideways): tables once ran off the right edge at
+/// 1,280 pixels, with unbreakable code in seven columns and mdBook's wide
+/// padding. `book.css` lets code in a cell break and narrows the padding;
+/// this holds the CSS to that, and every table's unbreakable words to the
+/// page's width.
+#[test]
+fn every_table_fits_the_page_on_a_wide_screen() {
+    let css = fs::read_to_string(book_src().join("../theme/book.css")).expect("book.css");
+    assert!(css.contains("padding: 4px 8px;"), "book.css: table padding");
+    assert!(
+        css.contains("overflow-wrap: anywhere;"),
+        "book.css: code in cells"
+    );
+    let mut files = pages();
+    files.push(book_src().join("performance/report.md"));
+    files.push(book_src().join("choosing/ladder.md"));
+    let mut wide = Vec::new();
+    for page in files {
+        let text = fs::read_to_string(&page).expect("a page");
+        let lines: Vec<&str> = text.lines().collect();
+        for (n, pair) in lines.windows(2).enumerate() {
+            let (header, rule) = (pair[0], pair[1]);
+            if !(header.starts_with('|') && rule.starts_with("|---")) {
+                continue;
+            }
+            let rows: Vec<&str> = lines[n + 2..]
+                .iter()
+                .take_while(|line| line.starts_with('|'))
+                .copied()
+                .collect();
+            let width = narrowest_table(header, &rows);
+            if width > 750.0 {
+                wide.push(format!("{}:{}: {width:.0} px", page.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        wide.is_empty(),
+        "tables wider than the page:\n{}",
+        wide.join("\n")
+    );
+    // The estimate counts what cannot break: prose words, not code.
+    let long = format!("| a | {} |", "w".repeat(110));
+    assert!(narrowest_table("| x | y |", &[long.as_str()]) > 750.0);
+    let code = format!("| a | `{}` |", "w".repeat(110));
+    assert!(narrowest_table("| x | y |", &[code.as_str()]) < 750.0);
+}
+
+/// Every timeline is embedded as an object, not an image, so that a
+/// reader's browser shows a span's title on hover and runs the picture's
+/// own CSS that follows an item through the lanes; and the file it names
+/// exists (the link checker does not read `data=`).
+#[test]
+fn every_timeline_is_an_object_that_hovers() {
+    let mut shown = 0;
+    for page in pages() {
+        let text = fs::read_to_string(&page).expect("a page");
+        assert!(
+            !text.contains("](outputs/") || !text.contains(".svg)"),
+            "{}: a timeline shown as an image has no hover",
+            page.display()
+        );
+        for object in text.split("<object data=\"").skip(1) {
+            let path = object.split('"').next().expect("a path");
+            assert!(
+                book_src().join(path).is_file(),
+                "{}: {path} does not exist",
+                page.display()
+            );
+            assert!(object.contains("type=\"image/svg+xml\""));
+            shown += 1;
+        }
+    }
+    assert!(shown >= 20, "{shown} timelines");
+    let svg = fs::read_to_string(book_src().join("outputs/many-many.svg")).expect("a picture");
+    assert!(
+        svg.contains("<style>") && svg.contains(":hover"),
+        "many-many.svg has no hover"
+    );
+}
