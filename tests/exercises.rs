@@ -6,6 +6,12 @@
 
 use harness::grading::{EXERCISES, Exercise, build, grade, runs};
 
+/// A page of the book, by its name in `book/src/`.
+fn page(name: &str) -> String {
+    let path = harness::grading::folder().join("../book/src").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// Grades exercise `exercise` (or its solution) as `cargo xtask exercise`
 /// does.
 fn graded(exercise: &Exercise, solution: bool) -> Result<usize, String> {
@@ -19,6 +25,54 @@ fn every_solution_passes_its_grading() {
         let passed = graded(&exercise, true)
             .unwrap_or_else(|why| panic!("the solution of {}: {why}", exercise.name));
         assert_eq!(passed, runs(&exercise).len(), "{}", exercise.name);
+    }
+    // The book shows `sentinel` graded once solved: that is what grading
+    // says of its solution.
+    let shown = page("outputs/exercise-sentinel-solved.md");
+    let runs = runs(&harness::grading::named("sentinel").expect("sentinel")).len();
+    let solved = format!("sentinel: all {runs} runs kept every rule. Solved.");
+    assert!(
+        shown.contains(&solved),
+        "the book's solved grading lacks {solved:?}"
+    );
+}
+
+/// The exercises come in the book's order, and the exercises page gives
+/// each one's section in that order, with what it practises and how hard
+/// it is, as grading knows them.
+#[test]
+fn the_exercises_follow_the_book_and_say_what_they_practise() {
+    let summary = page("SUMMARY.md");
+    let place = |chapter: &str| {
+        summary
+            .find(&format!("]({chapter})"))
+            .unwrap_or_else(|| panic!("{chapter} is not in the summary"))
+    };
+    let places: Vec<usize> = EXERCISES.iter().map(|e| place(e.chapter)).collect();
+    assert!(
+        places.windows(2).all(|pair| pair[0] <= pair[1]),
+        "EXERCISES is not in the book's order"
+    );
+    let text = page("exercises.md");
+    let mut at = 0;
+    for exercise in EXERCISES {
+        let heading = format!("\n## {}\n", exercise.name);
+        let found = text[at..]
+            .find(&heading)
+            .unwrap_or_else(|| panic!("exercises.md: no {heading:?} after the one before"));
+        at += found + heading.len();
+        let section = text[at..].split("\n## ").next().unwrap_or_default();
+        let said = format!("Level {} of 3: {}.", exercise.level, exercise.practises);
+        assert!(
+            section
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .contains(&said),
+            "exercises.md's {} section does not say {said:?}",
+            exercise.name
+        );
+        assert!((1..=3).contains(&exercise.level));
     }
 }
 

@@ -33,6 +33,8 @@ fn every_configuration_keeps_the_rules() {
                             time_scale: 0.0,
                             capacity,
                             panic_at: None,
+                            pace: None,
+                            jitter: false,
                         };
                         let events = run_kept(&section, &config);
                         harness::testing::assert_kept(

@@ -36,6 +36,8 @@ fn runs() -> impl Strategy<Value = (usize, Settings)> {
                 time_scale: 0.0,
                 capacity,
                 panic_at: None,
+                pace: None,
+                jitter: false,
             };
             (index, config)
         })

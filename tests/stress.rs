@@ -35,6 +35,8 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
                 time_scale: 0.0,
                 capacity,
                 panic_at: None,
+                pace: None,
+                jitter: false,
             };
             let events = run_kept(&section, &config);
             harness::testing::assert_kept(&section, &config, &events, &section.command(&config));

@@ -100,6 +100,15 @@ pub struct Settings {
     /// where there are several: consumer-2:3
     #[arg(long, value_name = "WHO:I", value_parser = thread_and_item, allow_hyphen_values = true)]
     pub panic_at: Option<(String, usize)>,
+    /// Multiplies the producers' effort by P and the consumers' by C:
+    /// 8:0.125 makes slow producers and quick consumers (used to grade
+    /// exercises)
+    #[arg(long, value_name = "P:C", value_parser = pace, hide = true)]
+    pub pace: Option<(f64, f64)>,
+    /// Varies each thread's effort on each item, from the seed: between
+    /// none and twice the value (used to grade exercises)
+    #[arg(long, hide = true)]
+    pub jitter: bool,
 }
 // ANCHOR_END: settings
 
@@ -122,10 +131,31 @@ impl Settings {
         {
             panic!("{who} failed while working on item {item} (as --panic-at asked)");
         }
-        Duration::from_secs_f64(item.value * self.time_scale)
+        Duration::from_secs_f64(item.value * self.time_scale * self.pace_of(who, item))
     }
 }
 // ANCHOR_END: effort
+
+impl Settings {
+    /// What grading's `--pace` and `--jitter` multiply `who`'s effort on
+    /// `item` by: 1 without them. The jitter, from 0 to 2, is drawn from
+    /// the seed, the thread's name and the item.
+    fn pace_of(&self, who: &str, item: Item) -> f64 {
+        let (p, c) = self.pace.unwrap_or((1.0, 1.0));
+        let side = if who.to_ascii_lowercase().starts_with("producer") {
+            p
+        } else {
+            c
+        };
+        if !self.jitter {
+            return side;
+        }
+        let name = (who.bytes()).fold(self.seed, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
+        });
+        side * 2.0 * Values(name ^ (item.i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).random()
+    }
+}
 
 // ANCHOR: values
 /// A producer's random values: `SplitMix64`, a generator small enough to
@@ -284,6 +314,14 @@ fn time_scale(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `--pace P:C`: two time scales, for producers and for consumers.
+fn pace(text: &str) -> Result<(f64, f64), String> {
+    let (p, c) = text
+        .split_once(':')
+        .ok_or("expected P:C, such as 8:0.125")?;
+    Ok((time_scale(p)?, time_scale(c)?))
+}
+
 /// `--panic-at WHO:I`: the thread, as it names itself ("producer 1"), and
 /// the item.
 fn thread_and_item(value: &str) -> Result<(String, usize), String> {
@@ -406,6 +444,9 @@ mod tests {
             "7",
             "--panic-at",
             "consumer-2:3",
+            "--pace",
+            "8:0.125",
+            "--jitter",
         ];
         let expected = Settings {
             producers: 3,
@@ -415,6 +456,8 @@ mod tests {
             time_scale: 0.5,
             capacity: Some(0),
             panic_at: Some(("consumer 2".into(), 3)),
+            pace: Some((8.0, 0.125)),
+            jitter: true,
         };
         assert_eq!(parse(&MANY_MANY, &args), Ok((expected, true)));
     }
@@ -518,6 +561,39 @@ mod tests {
             version,
             format!("many-many {}\n", env!("CARGO_PKG_VERSION"))
         );
+    }
+
+    #[test]
+    fn pace_and_jitter_change_each_role_s_effort_reproducibly() {
+        let run = |args: &[&str]| parse(&MANY_MANY, args);
+        let Ok((paced, _)) = run(&["--pace", "8:0.125", "--seed", "3"]) else {
+            panic!("not a run");
+        };
+        let item = Item { i: 2, value: 0.5 };
+        assert_eq!(paced.effort("Producer 1", item), Duration::from_secs(4));
+        assert_eq!(
+            paced.effort("Consumer 0", item),
+            Duration::from_millis(62) + Duration::from_micros(500)
+        );
+        let Ok((jittery, _)) = run(&["--jitter", "--seed", "3"]) else {
+            panic!("not a run");
+        };
+        let efforts: Vec<Duration> = (0..20)
+            .map(|i| jittery.effort("Consumer 0", Item { i, value: 0.5 }))
+            .collect();
+        assert!(efforts.iter().all(|e| *e < Duration::from_secs(1)));
+        assert!(efforts.windows(2).any(|pair| pair[0] != pair[1]));
+        assert_ne!(
+            jittery.effort("Consumer 0", item),
+            jittery.effort("Consumer 1", item),
+            "each thread its own"
+        );
+        assert_eq!(
+            jittery.effort("Consumer 0", item),
+            jittery.effort("Consumer 0", item)
+        );
+        assert!(run(&["--pace", "8"]).is_err());
+        assert!(run(&["--pace", "-1:2"]).is_err());
     }
 
     #[test]

@@ -32,9 +32,29 @@ pub struct Exercise {
     pub chapter: &'static str,
     /// What grading the unsolved file says.
     pub fails_with: &'static str,
-    /// A thread that panics on purpose in every graded run (`--panic-at`),
-    /// and the item: then a run must end with a panic's exit code.
+    /// A thread that panics on purpose in graded runs (`--panic-at`), and
+    /// the item: then a run must end with a panic's exit code, and other
+    /// runs move the panic or leave it out.
     pub panic_at: Option<(&'static str, usize)>,
+    /// What it practises, in a few words.
+    pub practises: &'static str,
+    /// How hard it is: 1 a first step, 2 a mistake to find, 3 a race to
+    /// reason out.
+    pub level: u8,
+    /// What the exercise's text asks beyond a good run, checked in the
+    /// file itself.
+    pub rules: &'static [Rule],
+}
+
+/// A rule an exercise's text states that a run cannot show, checked in the
+/// learner's file (comments aside).
+#[derive(Debug, Clone, Copy)]
+pub enum Rule {
+    /// The file never contains this code; and what the text says.
+    Never(&'static str, &'static str),
+    /// This function is as the solution has it (the text asks to leave it
+    /// as given).
+    Unchanged(&'static str, &'static str),
 }
 
 /// Every exercise, in the book's order.
@@ -45,6 +65,12 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "threads-and-channels.md",
         fails_with: "does not compile",
         panic_at: None,
+        practises: "scoped threads that borrow from `main`",
+        level: 1,
+        rules: &[Rule::Never(
+            "settings.clone()",
+            "without cloning the settings into each thread",
+        )],
     },
     Exercise {
         name: "sentinel",
@@ -52,6 +78,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-one.md",
         fails_with: "hung for",
         panic_at: None,
+        practises: "ending a consumer with a sentinel",
+        level: 1,
+        rules: &[],
     },
     Exercise {
         name: "empty_is_not_the_end",
@@ -59,6 +88,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-one.md",
         fails_with: "was never consumed",
         panic_at: None,
+        practises: "waiting in `recv`, not polling with `try_recv`",
+        level: 1,
+        rules: &[],
     },
     Exercise {
         name: "barrier",
@@ -66,6 +98,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "many-one.md",
         fails_with: "was never consumed",
         panic_at: None,
+        practises: "a barrier before the one sentinel",
+        level: 2,
+        rules: &[],
     },
     Exercise {
         name: "pass_it_on",
@@ -73,6 +108,12 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-many.md",
         fails_with: "hung for",
         panic_at: None,
+        practises: "passing the sentinel on between consumers",
+        level: 2,
+        rules: &[Rule::Unchanged(
+            "producer",
+            "with the one sentinel the producer sends",
+        )],
     },
     Exercise {
         name: "last_consumer",
@@ -80,6 +121,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "many-many.md",
         fails_with: "hung for",
         panic_at: None,
+        practises: "who may still receive at capacity 0",
+        level: 3,
+        rules: &[Rule::Unchanged("producer", "keeping the one sentinel")],
     },
     Exercise {
         name: "count_sentinels",
@@ -87,6 +131,12 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "counting-sentinels.md",
         fails_with: "was never consumed",
         panic_at: None,
+        practises: "counting one sentinel per producer",
+        level: 2,
+        rules: &[Rule::Unchanged(
+            "producer",
+            "without changing the producers",
+        )],
     },
     Exercise {
         name: "stop_flag",
@@ -94,6 +144,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "event-timeout.md",
         fails_with: "was never consumed",
         panic_at: None,
+        practises: "a stop flag that loses no item",
+        level: 3,
+        rules: &[],
     },
     Exercise {
         name: "drop_the_sender",
@@ -101,6 +154,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "disconnect.md",
         fails_with: "hung for",
         panic_at: None,
+        practises: "ending by disconnection: every sender dropped",
+        level: 2,
+        rules: &[Rule::Never("Sentinel", "without adding a sentinel")],
     },
     Exercise {
         name: "rendezvous",
@@ -108,6 +164,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "backpressure.md",
         fails_with: "hung for",
         panic_at: None,
+        practises: "a bounded buffer needs its consumer running",
+        level: 2,
+        rules: &[],
     },
     Exercise {
         name: "bound_it",
@@ -115,6 +174,9 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "backpressure.md",
         fails_with: "more items than its capacity",
         panic_at: None,
+        practises: "keeping the bound `--capacity` asks for",
+        level: 1,
+        rules: &[],
     },
     Exercise {
         name: "swallowed_panic",
@@ -122,12 +184,20 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "consumer-panic.md",
         fails_with: "the panic was swallowed",
         panic_at: Some(("consumer", 3)),
+        practises: "reporting a thread's panic in the exit code",
+        level: 2,
+        rules: &[],
     },
 ];
 
-/// How long one run may take before grading calls it hung: far more than
-/// any correct run of an exercise needs, even on a busy machine.
-pub const HANG_BOUND: Duration = Duration::from_secs(20);
+/// How long a run may print nothing before grading calls it hung, on
+/// top of the longest an item's work can take in that run: far more than
+/// a correct program ever pauses, even on a busy machine, and short
+/// enough that a hang is reported in seconds.
+pub const QUIET_BOUND: Duration = Duration::from_secs(3);
+
+/// The longest any one run may take, however much it prints.
+pub const RUN_BOUND: Duration = Duration::from_secs(60);
 
 /// The exercise called `name`.
 pub fn named(name: &str) -> Option<Exercise> {
@@ -170,6 +240,16 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
         .skip_while(|line| !line.starts_with("error"))
         .take_while(|line| !line.is_empty())
         .collect();
+    // cargo names files from `exercises/`; the learner is at the root.
+    let first: Vec<String> = first
+        .iter()
+        .map(|line| match line.split_once("--> ") {
+            Some((arrow, path)) if !path.starts_with('/') => {
+                format!("{arrow}--> exercises/{path}")
+            }
+            _ => (*line).to_string(),
+        })
+        .collect();
     Err(format!(
         "{} does not compile: see the first error\n\n{}",
         exercise.name,
@@ -177,75 +257,333 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
     ))
 }
 
-/// The settings grading runs an exercise with: seeds 1 to 3, at every
-/// kind of capacity (unbounded, rendezvous, one slot, a few), with no
-/// sleeps and with short ones; with the exercise's planned panic, if it
-/// has one.
+/// The settings grading runs an exercise with, quick ones first:
+///
+/// - every kind of capacity (unbounded, rendezvous, one slot, a few),
+///   seeds 1 to 3, with no sleeps and with short ones;
+/// - slow runs, and lopsided ones (slow producers and quick consumers, and
+///   the reverse), where a thread waits tens of milliseconds for the
+///   next item: a sleep or a timeout of that order cannot hide a race;
+/// - runs in which each thread works at its own, varying speed
+///   (`--jitter`), seed after seed, so that interleavings that are rare
+///   at one pace happen.
+///
+/// An exercise with a planned panic moves it from run to run (its item,
+/// the first, the last) and leaves it out of every fourth run, which must
+/// then end cleanly.
 pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     let mut runs = Vec::new();
+    let mut add = |seed: u64, time_scale: f64, capacity, pace, jitter| {
+        let mut settings = exercise.shape.settings(seed);
+        settings.time_scale = time_scale;
+        settings.capacity = capacity;
+        settings.pace = pace;
+        settings.jitter = jitter;
+        runs.push(settings);
+    };
     for time_scale in [0.0, 0.002] {
         for capacity in [None, Some(0), Some(1), Some(4)] {
             for seed in 1..=3 {
-                let mut settings = exercise.shape.settings(seed);
-                settings.time_scale = time_scale;
-                settings.capacity = capacity;
-                settings.panic_at = exercise.panic_at.map(|(who, i)| (who.to_string(), i));
-                runs.push(settings);
+                add(seed, time_scale, capacity, None, false);
             }
+        }
+    }
+    for pace in [(1.0, 1.0), (8.0, 0.125), (0.125, 8.0)] {
+        for capacity in [None, Some(1)] {
+            add(4, 0.02, capacity, Some(pace), false);
+        }
+    }
+    for seed in 5..=10 {
+        for capacity in [None, Some(0), Some(2)] {
+            add(seed, 0.004, capacity, None, true);
+        }
+    }
+    if let Some((who, i)) = exercise.panic_at {
+        let last = exercise.shape.settings(1).items - 1;
+        for (n, settings) in runs.iter_mut().enumerate() {
+            settings.panic_at =
+                [Some(i), Some(0), Some(last), None][n % 4].map(|i| (who.to_string(), i));
         }
     }
     runs
 }
 
-/// Grades the program `exe` of `exercise`: runs it with each of
-/// [`runs`], and stops at the first run that hangs, fails or breaks a
-/// rule, saying what broke and the command that repeats it. Returns how
-/// many runs kept every rule.
+/// How long run `settings` may print nothing before it counts as hung:
+/// [`QUIET_BOUND`], and twice the longest an item's work may take in it.
+pub fn quiet_bound(settings: &Settings) -> Duration {
+    let pace = settings.pace.map_or(1.0, |(p, c)| p.max(c));
+    let jitter = if settings.jitter { 2.0 } else { 1.0 };
+    QUIET_BOUND + Duration::from_secs_f64(2.0 * settings.time_scale * pace * jitter)
+}
+
+/// Runs at once: most of a run is spent asleep.
+const AT_ONCE: usize = 4;
+
+/// Grades the program `exe` of `exercise`, the learner's file or with
+/// `solution` its solution, as [`grade_file`] does.
 pub fn grade(exercise: &Exercise, exe: &Path, solution: bool) -> Result<usize, String> {
+    let file = if solution {
+        "solution.rs"
+    } else {
+        "exercise.rs"
+    };
+    let repeat = Repeat {
+        bin: binary(exercise, solution),
+        manifest: "exercises/Cargo.toml".to_string(),
+        flag: if solution { " --solution" } else { "" },
+    };
+    grade_file(
+        exercise,
+        exe,
+        &folder().join(exercise.name).join(file),
+        &repeat,
+    )
+}
+
+/// How a learner repeats a graded program's run: its binary and manifest,
+/// and the flag `cargo xtask exercise` needs to build it.
+pub struct Repeat {
+    /// The binary's name.
+    pub bin: String,
+    /// Its manifest, from the project's root.
+    pub manifest: String,
+    /// ` --solution`, or nothing.
+    pub flag: &'static str,
+}
+
+/// Grades the program `exe` built from `file`, an answer to `exercise`:
+/// first the rules the exercise's text states, in the file, then the runs
+/// of [`runs`], several at once. At the first run (in order) that hangs,
+/// fails or breaks a rule, it tries that run again a few times, to say
+/// whether the failure depends on timing, and how to repeat it. Returns
+/// how many runs kept every rule.
+pub fn grade_file(
+    exercise: &Exercise,
+    exe: &Path,
+    file: &Path,
+    repeat: &Repeat,
+) -> Result<usize, String> {
+    check_rules(exercise, file)?;
     let all = runs(exercise);
-    for settings in &all {
-        let args = exercise.shape.args(settings);
-        if let Err(what) = run_once(exercise, exe, settings, &args) {
-            let again = format!(
-                "cargo run --manifest-path exercises/Cargo.toml --bin {} -- {}",
-                binary(exercise, solution),
-                args.join(" ")
-            );
-            return Err(format!("{what}\n\nRepeat this run:\n  {again}"));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed: std::sync::Mutex<Vec<(usize, String)>> = std::sync::Mutex::new(Vec::new());
+    thread::scope(|scope| {
+        for _ in 0..AT_ONCE {
+            scope.spawn(|| {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let first_failure = failed
+                        .lock()
+                        .map_or(0, |f| f.iter().map(|x| x.0).min().unwrap_or(usize::MAX));
+                    if n >= all.len() || n > first_failure {
+                        break;
+                    }
+                    let settings = &all[n];
+                    let args = exercise.shape.args(settings);
+                    if let Err(what) = run_once(exercise, exe, settings, &args)
+                        && let Ok(mut f) = failed.lock()
+                    {
+                        f.push((n, what));
+                    }
+                }
+            });
+        }
+    });
+    let mut failed = failed.into_inner().unwrap_or_default();
+    failed.sort_by_key(|(n, _)| *n);
+    let Some((n, what)) = failed.into_iter().next() else {
+        return Ok(all.len());
+    };
+    let settings = &all[n];
+    let args = exercise.shape.args(settings).join(" ");
+    let again = format!(
+        "cargo run --manifest-path {} --bin {} -- {args}",
+        repeat.manifest, repeat.bin
+    );
+    // At once, so that a hang costs one quiet bound more, not four.
+    let tries = AT_ONCE;
+    let passed = thread::scope(|scope| {
+        let retried: Vec<_> = (0..tries)
+            .map(|_| {
+                scope.spawn(|| run_once(exercise, exe, settings, &exercise.shape.args(settings)))
+            })
+            .collect();
+        retried
+            .into_iter()
+            .map(std::thread::ScopedJoinHandle::join)
+            .filter(|outcome| matches!(outcome, Ok(Ok(()))))
+            .count()
+    });
+    let how = if passed == 0 {
+        format!("It failed again each of {tries} more tries. Repeat this run:\n  {again}")
+    } else {
+        let flag = repeat.flag;
+        format!(
+            "This failure depends on timing: the same run passed {passed} of {tries} more \
+             tries. Repeat this run until it fails:\n  cargo xtask exercise {}{flag} --until-fails -- {args}\n\
+             or once:\n  {again}",
+            exercise.name
+        )
+    };
+    Err(format!("{what}\n\n{how}"))
+}
+
+/// One run of `exe` with the command line `flags`, checked as grading
+/// checks each of its runs.
+pub fn run_with(exercise: &Exercise, exe: &Path, flags: &[String]) -> Result<(), String> {
+    let settings = crate::settings::parse(&exercise.shape, flags.iter().map(String::as_str))?;
+    run_once(exercise, exe, &settings, flags)
+}
+
+/// The file at `path`, comments left out.
+fn source(path: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
+
+/// The function `name` of a file, white space squeezed; `None` if it has
+/// none.
+fn function(source: &str, name: &str) -> Option<String> {
+    let start = source.find(&format!("fn {name}("))?;
+    let body = &source[start..];
+    let mut depth = 0;
+    for (at, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => {
+                let text = &body[..=at];
+                return Some(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            '}' => depth -= 1,
+            _ => {}
         }
     }
-    Ok(all.len())
+    None
+}
+
+/// The rules the exercise's text states, checked in `file`.
+fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
+    let mine = source(file)?;
+    for rule in exercise.rules {
+        match *rule {
+            Rule::Never(code, said) => {
+                if mine.contains(code) {
+                    return Err(format!(
+                        "the exercise asks you to do it {said}, but the file has `{code}`"
+                    ));
+                }
+            }
+            Rule::Unchanged(name, said) => {
+                let solution = folder().join(exercise.name).join("solution.rs");
+                let given = function(&source(&solution)?, name);
+                if function(&mine, name) != given {
+                    return Err(format!(
+                        "the exercise asks you to do it {said}: leave `fn {name}` as it is given"
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// One run of `exe` with `args`: `Ok` if it ended in time, with exit code
-/// 0, and its lines kept every rule.
+/// 0 (101 after a planned panic), and its lines kept every rule.
 fn run_once(
     exercise: &Exercise,
     exe: &Path,
     settings: &Settings,
     args: &[String],
 ) -> Result<(), String> {
-    let (status, stdout, stderr) = run_for(exe, args, HANG_BOUND)?;
+    let (status, stdout, stderr) = run_for(exe, args, quiet_bound(settings))?;
     let Some(status) = status else {
-        return Err(hung(&stdout));
+        return Err(hung(&stdout, quiet_bound(settings)));
     };
-    if let Some((who, i)) = exercise.panic_at {
-        return panicked(status, &stderr, who, i);
+    let events =
+        parse_output(&stdout).map_err(|e| format!("a line the checker cannot read: {e}"))?;
+    if let Some((who, i)) = &settings.panic_at {
+        panicked(status, &stderr, who, *i)?;
+        return lines_of_a_panicked_run(exercise, settings, &events, who);
     }
     if !status.success() {
         let first = stderr.lines().find(|line| !line.trim().is_empty());
+        let planned = if exercise.panic_at.is_some() {
+            " (this run has no --panic-at: nothing should panic)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "the run ended with {status}: {}",
+            "the run ended with {status}{planned}: {}",
             first.unwrap_or("(nothing on stderr)")
         ));
     }
-    let events =
-        parse_output(&stdout).map_err(|e| format!("a line the checker cannot read: {e}"))?;
     let verdict = check_printed(&exercise.shape, settings, &events);
     if !verdict.is_ok() {
-        return Err(format!("the run broke the rules:\n{verdict}"));
+        return Err(format!(
+            "the run broke the rules:\n{}",
+            brief(&verdict.problems)
+        ));
     }
     Ok(())
+}
+
+/// The lines of a run in which thread `who` panicked keep every rule but
+/// these: that thread prints no `Done`, the items it never got to are
+/// never consumed, and a producer stops adding once nobody reads. Nothing
+/// is consumed twice, and every other thread ends.
+fn lines_of_a_panicked_run(
+    exercise: &Exercise,
+    settings: &Settings,
+    events: &[crate::Event],
+    who: &str,
+) -> Result<(), String> {
+    let verdict = check_printed(&exercise.shape, settings, events);
+    let mut name = who.to_string();
+    if let Some(first) = name.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    // A producer stops adding once nobody reads (its `send` fails).
+    let excused = |problem: &&String| {
+        problem.contains("was never consumed")
+            || (problem.starts_with("Producer") && problem.ends_with("once, in order"))
+            || problem.contains(" were put in the buffer (")
+            || problem.starts_with(&format!("{name} must print `Done`"))
+    };
+    let broken: Vec<String> = verdict
+        .problems
+        .iter()
+        .filter(|p| !excused(p))
+        .cloned()
+        .collect();
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "the {who} panicked as asked, but the run's lines broke the rules:\n{}",
+            brief(&broken)
+        ))
+    }
+}
+
+/// Problems as lines, with at most three items never consumed, then how
+/// many more.
+fn brief(problems: &[String]) -> String {
+    let (lost, other): (Vec<&String>, Vec<&String>) = problems
+        .iter()
+        .partition(|p| p.contains("was never consumed"));
+    let mut lines: Vec<String> = other.into_iter().cloned().collect();
+    lines.extend(lost.iter().take(3).map(|p| (*p).clone()));
+    if lost.len() > 3 {
+        lines.push(format!(
+            "... and {} more items never consumed",
+            lost.len() - 3
+        ));
+    }
+    lines.join("\n")
 }
 
 /// A run in which thread `who` panics on item `i` must say so: the panic's
@@ -253,7 +591,10 @@ fn run_once(
 fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(), String> {
     let message = format!("failed while working on item ({i},");
     if !stderr.contains(&message) {
-        return Err(format!("the {who} never panicked on item {i}: {stderr}"));
+        let first = stderr.lines().next().unwrap_or("(nothing on stderr)");
+        return Err(format!(
+            "the {who} was asked to panic on item {i} and never did: {first}"
+        ));
     }
     if status.code() == Some(101) {
         Ok(())
@@ -266,7 +607,7 @@ fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(),
 }
 
 /// What a hung run's lines say: which threads started and never ended.
-fn hung(stdout: &str) -> String {
+fn hung(stdout: &str, quiet: Duration) -> String {
     let mut waiting = Vec::new();
     let mut done = Vec::new();
     for line in stdout.lines() {
@@ -282,20 +623,24 @@ fn hung(stdout: &str) -> String {
         names => names.join(", "),
     };
     format!(
-        "hung for {} s: still running: {}; done: {}",
-        HANG_BOUND.as_secs(),
+        "hung for {:.1} s without a line: still running: {}; done: {}",
+        quiet.as_secs_f64(),
         list(&waiting),
         list(&done)
     )
 }
 
-/// Runs `exe` with `args` for at most `bound`, and returns its exit status
-/// (`None` if it was still running, and so killed) and what it printed.
+/// Runs `exe` with `args` until it ends, or until it has printed nothing
+/// for `quiet` (or run for [`RUN_BOUND`]); returns its exit status (`None`
+/// if it was still running, and so killed) and what it printed.
 fn run_for(
     exe: &Path,
     args: &[String],
-    bound: Duration,
+    quiet: Duration,
 ) -> Result<(Option<ExitStatus>, String, String), String> {
+    use std::io::BufRead;
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
     let mut child = Command::new(exe)
         .args(args)
         .stdin(Stdio::null())
@@ -303,29 +648,111 @@ fn run_for(
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
-    let read = |pipe: Option<Box<dyn Read + Send>>| {
-        thread::spawn(move || {
-            let mut text = String::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_string(&mut text);
+    let started = Instant::now();
+    let last_line = Arc::new(Mutex::new(started));
+    let stdout = child.stdout.take().map(std::io::BufReader::new);
+    let seen = Arc::clone(&last_line);
+    let out = thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut lines) = stdout {
+            let mut line = String::new();
+            while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                text.push_str(&line);
+                line.clear();
+                if let Ok(mut at) = seen.lock() {
+                    *at = Instant::now();
+                }
             }
-            text
-        })
+        }
+        text
+    });
+    let stderr = child.stderr.take();
+    let err = thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = stderr {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(e) => return Err(format!("cannot wait for {}: {e}", exe.display())),
+        }
+        let quiet_for = last_line.lock().map_or(Duration::ZERO, |at| at.elapsed());
+        if quiet_for > quiet || started.elapsed() > RUN_BOUND {
+            let _ = wait_within(&mut child, Duration::ZERO);
+            break None;
+        }
+        thread::sleep(Duration::from_millis(10));
     };
-    let out = read(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let err = read(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let status = wait_within(&mut child, bound);
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     Ok((status, stdout, stderr))
+}
+
+/// The answers kept in `exercises/corpus/NAME/` as test data: each
+/// `wrong_N.rs` must be refused, each `right_N.rs` accepted. Returns the
+/// exercise, the file, and whether it is right, in the book's order.
+pub fn corpus() -> Vec<(Exercise, PathBuf, bool)> {
+    let mut answers = Vec::new();
+    for exercise in EXERCISES {
+        let dir = folder().join("corpus").join(exercise.name);
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .filter(|path| path.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        files.sort();
+        for file in files {
+            let right = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("right_"));
+            answers.push((exercise, file, right));
+        }
+    }
+    answers
+}
+
+/// The binary name of a corpus answer: `sentinel--wrong_1`.
+pub fn corpus_bin(exercise: &Exercise, file: &Path) -> String {
+    let stem = file.file_stem().and_then(|s| s.to_str()).unwrap_or("?");
+    format!("{}--{stem}", exercise.name)
+}
+
+/// Builds every answer of the corpus (`exercises/corpus/Cargo.toml`), all
+/// at once, going on past those that do not compile; returns the folder
+/// of the programs built.
+pub fn build_corpus() -> Result<PathBuf, String> {
+    let target = folder().join("../target/exercises-corpus");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args(["build", "--quiet", "--bins", "--keep-going", "--target-dir"])
+        .arg(&target)
+        .current_dir(folder().join("corpus"))
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    // Answers that do not compile have no program: grading says so.
+    let _ = output.status;
+    Ok(target.join("debug"))
+}
+
+/// Grades the corpus answer `file` of `exercise`, built in `built`.
+pub fn grade_corpus(exercise: &Exercise, file: &Path, built: &Path) -> Result<usize, String> {
+    let bin = corpus_bin(exercise, file);
+    let exe = built.join(&bin);
+    if !exe.is_file() {
+        return Err(format!("{bin} does not compile"));
+    }
+    let repeat = Repeat {
+        bin,
+        manifest: "exercises/corpus/Cargo.toml".to_string(),
+        flag: "",
+    };
+    grade_file(exercise, &exe, file, &repeat)
 }

@@ -121,6 +121,8 @@ impl Section {
             time_scale: 1.0,
             capacity: None,
             panic_at: None,
+            pace: None,
+            jitter: false,
         }
     }
 
@@ -143,6 +145,12 @@ impl Section {
         }
         if let Some((who, i)) = &settings.panic_at {
             flag("panic-at", format!("{}:{i}", who.replace(' ', "-")));
+        }
+        if let Some((producers, consumers)) = settings.pace {
+            flag("pace", format!("{producers}:{consumers}"));
+        }
+        if settings.jitter {
+            args.push("--jitter".to_string());
         }
         args
     }

@@ -73,6 +73,9 @@ mod tests {
             "7",
             "--panic-at",
             "consumer-6:3",
+            "--pace",
+            "0.125:8",
+            "--jitter",
         ]);
         let expected = Settings {
             producers: 1,
@@ -82,8 +85,16 @@ mod tests {
             time_scale: 0.5,
             capacity: Some(0),
             panic_at: Some(("consumer 6".into(), 3)),
+            pace: Some((0.125, 8.0)),
+            jitter: true,
         };
-        assert_eq!(request, Ok(expected));
+        assert_eq!(request, Ok(expected.clone()));
+        // The flags grading writes for a run read back as the same run.
+        let args = ONE_MANY.args(&expected);
+        assert_eq!(
+            parse(&ONE_MANY, args.iter().map(String::as_str)),
+            Ok(expected)
+        );
     }
 
     #[test]

@@ -94,6 +94,8 @@ impl Args {
             time_scale: self.time_scale,
             capacity: self.capacity,
             panic_at: None,
+            pace: None,
+            jitter: false,
         })
     }
 }

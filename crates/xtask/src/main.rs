@@ -92,16 +92,10 @@ enum Task {
     /// are built, so that the memory it reports is the programs' alone
     #[command(hide = true)]
     StressRuns(stress::Args),
-    /// Lists the exercises, or grades one: builds the learner's file, runs
-    /// it many times across seeds, capacities and time scales, and checks
-    /// every run
-    Exercise {
-        /// The exercise to grade; without it, the list
-        name: Option<String>,
-        /// Grades the solution instead of the learner's file
-        #[arg(long)]
-        solution: bool,
-    },
+    /// Lists the exercises and your progress, or grades one: builds the
+    /// learner's file, runs it many times across seeds, capacities, speeds
+    /// and paces, and checks every run. `next` names the next to do
+    Exercise(exercise::Args),
     /// Runs a plain program and draws its run from the lines it prints
     Timeline {
         /// The SVG file to write
@@ -123,7 +117,7 @@ fn main() -> ExitCode {
         Task::Ladder => ladder::report(),
         Task::Stress(args) => stress::stress(&args),
         Task::StressRuns(args) => stress::runs(&args),
-        Task::Exercise { name, solution } => exercise(name.as_deref(), solution),
+        Task::Exercise(args) => exercise(&args),
         Task::Timeline {
             file,
             program,
