@@ -4,6 +4,8 @@
 //! cannot rot into one that passes unsolved, or one that fails for
 //! another reason.
 
+use std::path::Path;
+
 use harness::grading::{EXERCISES, Exercise, build, grade, runs};
 
 /// A page of the book, by its name in `book/src/`.
@@ -54,6 +56,18 @@ fn the_exercises_follow_the_book_and_say_what_they_practise() {
         "EXERCISES is not in the book's order"
     );
     let text = page("exercises.md");
+    let count = |name: &str| runs(&harness::grading::named(name).expect("an exercise")).len();
+    let said = format!(
+        "({} for a program of one producer and one consumer, {} or {} where there can be several)",
+        count("sentinel"),
+        count("barrier"),
+        count("pass_it_on")
+    );
+    let squeezed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squeezed.contains(&said),
+        "exercises.md does not say {said:?}"
+    );
     let mut at = 0;
     for exercise in EXERCISES {
         let heading = format!("\n## {}\n", exercise.name);
@@ -137,4 +151,137 @@ fn assert_shown_in_the_book(why: &str) {
             file.display()
         );
     }
+}
+
+/// The corpus holds answers a learner might write, for every exercise: at
+/// least four wrong and two right, each saying in its first line what it
+/// does (`//! Wrong: ...` or `//! Right: ...`); and its manifest builds
+/// every one of them, so that none is left out of the grading below.
+#[test]
+fn the_corpus_has_wrong_and_right_answers_for_every_exercise() {
+    let folder = harness::grading::folder().join("corpus");
+    let manifest = std::fs::read_to_string(folder.join("Cargo.toml")).expect("the manifest");
+    let answers = harness::grading::corpus();
+    for exercise in EXERCISES {
+        let of = |right: bool| {
+            answers
+                .iter()
+                .filter(|(e, _, r)| e.name == exercise.name && *r == right)
+                .count()
+        };
+        assert!(
+            of(false) >= 4,
+            "{}: {} wrong answers",
+            exercise.name,
+            of(false)
+        );
+        assert!(
+            of(true) >= 2,
+            "{}: {} right answers",
+            exercise.name,
+            of(true)
+        );
+    }
+    for (exercise, file, right) in &answers {
+        let text = std::fs::read_to_string(file).expect("an answer");
+        let says = if *right { "//! Right: " } else { "//! Wrong: " };
+        assert!(
+            text.starts_with(says),
+            "{} must start with {says:?}",
+            file.display()
+        );
+        let bin = harness::grading::corpus_bin(exercise, file);
+        let stem = file.file_stem().and_then(|s| s.to_str()).expect("a name");
+        let entry = format!("name = \"{bin}\"\npath = \"{}/{stem}.rs\"", exercise.name);
+        assert!(
+            manifest.contains(&entry),
+            "exercises/corpus/Cargo.toml lacks {bin}"
+        );
+    }
+}
+
+/// Wrong answers grading does not refuse yet, and why: races whose window
+/// is a few instructions wide, which no pace of the runs widens and no
+/// shape in the file gives away, and a rule that neither the lines nor
+/// the file can show. The grading test prints what it says of them, and
+/// asserts nothing: a rare run may catch a race.
+const ESCAPES: [(&str, &str); 5] = [
+    (
+        "corpus/empty_is_not_the_end/wrong_5.rs",
+        "is_empty() then sender_count(): the producer must finish between the two",
+    ),
+    (
+        "corpus/stop_flag/wrong_1.rs",
+        "is_empty() then the flag: the last send and the flag must come between the two",
+    ),
+    (
+        "corpus/stop_flag/wrong_3.rs",
+        "the flag raised just before the last send: a consumer must look in between",
+    ),
+    (
+        "corpus/stop_flag/wrong_5.rs",
+        "a timeout then the flag: the last send and the flag must come between the two",
+    ),
+    (
+        "corpus/barrier/wrong_3.rs",
+        "every producer sends a sentinel after the barrier: the extra ones are never read, \
+         and nothing printed shows them",
+    ),
+];
+
+/// Solved means solved: grading refuses every wrong answer of the corpus
+/// (but the known escapes above) and accepts every right one. Prints what
+/// grading said of each.
+#[test]
+#[ignore = "slow (grades every answer of the corpus): cargo test --workspace -- --ignored"]
+fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
+    let built = harness::grading::build_corpus().expect("the corpus builds");
+    let answers = harness::grading::corpus();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    // A few answers at once; each grading runs several programs at once.
+    std::thread::scope(|scope| {
+        for _ in 0..3 {
+            scope.spawn(|| {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some((exercise, file, right)) = answers.get(n) else {
+                        break;
+                    };
+                    let graded = harness::grading::grade_corpus(exercise, file, &built);
+                    results.lock().expect("no grading panics").push((
+                        n,
+                        file.clone(),
+                        *right,
+                        graded,
+                    ));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("no grading panics");
+    results.sort_by_key(|r| r.0);
+    let mut wrong = Vec::new();
+    for (_, file, right, graded) in &results {
+        let name = file
+            .strip_prefix(harness::grading::folder())
+            .unwrap_or(file);
+        let said = match graded {
+            Ok(runs) => format!("solved ({runs} runs)"),
+            Err(why) => why.lines().next().unwrap_or_default().to_string(),
+        };
+        eprintln!("{:<40} {said}", name.display());
+        let escapes = ESCAPES.iter().find(|(file, _)| name == Path::new(file));
+        match (right, graded, escapes) {
+            (true, Err(why), _) => {
+                wrong.push(format!("{} is right, and refused: {why}", name.display()));
+            }
+            (false, Ok(_), None) => {
+                wrong.push(format!("{} is wrong, and graded solved", name.display()));
+            }
+            (false, Ok(_), Some((_, why))) => eprintln!("{:<40} (a known escape: {why})", ""),
+            _ => {}
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }

@@ -4,7 +4,7 @@
 //!
 //! Each producer drops its sender when it ends, yet the consumers wait for
 //! ever once the items are done. Find the sender that is still alive, and
-//! end it, without adding a sentinel.
+//! end it, without adding a sentinel or changing the consumers.
 //!
 //! Grade it: `cargo xtask exercise drop_the_sender`. Chapter: shutdown by
 //! disconnection (book/src/disconnect.md). Stuck?

@@ -4,7 +4,8 @@
 //! It works with an unbounded buffer, and with one slot or more. At
 //! `--capacity 0` it hangs: a `send` there waits until some thread
 //! receives, and when the last consumer passes the sentinel on, no thread
-//! ever will. Make it end at every capacity, keeping the one sentinel.
+//! ever will. Make it end at every capacity, keeping the one sentinel and
+//! the producers as they are.
 //!
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?

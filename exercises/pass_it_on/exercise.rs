@@ -3,7 +3,8 @@
 //! The producer sends one sentinel after its items. The consumer that reads
 //! it stops; the other two wait for ever (every consumer holds a sender, to
 //! put the sentinel back, so the channel never closes). Make every consumer
-//! stop, with the one sentinel the producer sends.
+//! stop, with the one sentinel the producer sends: leave the producer as
+//! it is.
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.

@@ -67,10 +67,13 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "scoped threads that borrow from `main`",
         level: 1,
-        rules: &[Rule::Never(
-            "settings.clone()",
-            "without cloning the settings into each thread",
-        )],
+        rules: &[
+            Rule::Never(
+                "settings.clone()",
+                "without cloning the settings into each thread",
+            ),
+            Rule::Never("unsafe", "without `unsafe`"),
+        ],
     },
     Exercise {
         name: "sentinel",
@@ -110,10 +113,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "passing the sentinel on between consumers",
         level: 2,
-        rules: &[Rule::Unchanged(
-            "producer",
-            "with the one sentinel the producer sends",
-        )],
+        rules: &[Rule::Unchanged("producer", "leaving the producer as it is")],
     },
     Exercise {
         name: "last_consumer",
@@ -123,7 +123,10 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "who may still receive at capacity 0",
         level: 3,
-        rules: &[Rule::Unchanged("producer", "keeping the one sentinel")],
+        rules: &[Rule::Unchanged(
+            "producer",
+            "keeping the producers as they are",
+        )],
     },
     Exercise {
         name: "count_sentinels",
@@ -156,7 +159,10 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "ending by disconnection: every sender dropped",
         level: 2,
-        rules: &[Rule::Never("Sentinel", "without adding a sentinel")],
+        rules: &[
+            Rule::Never("Sentinel", "without adding a sentinel"),
+            Rule::Unchanged("consumer", "without changing the consumers"),
+        ],
     },
     Exercise {
         name: "rendezvous",
@@ -266,36 +272,60 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
 ///   next item: a sleep or a timeout of that order cannot hide a race;
 /// - runs in which each thread works at its own, varying speed
 ///   (`--jitter`), seed after seed, so that interleavings that are rare
-///   at one pace happen.
+///   at one pace happen;
+/// - where there can be several producers or consumers, other numbers of
+///   them than the defaults.
 ///
 /// An exercise with a planned panic moves it from run to run (its item,
 /// the first, the last) and leaves it out of every fourth run, which must
 /// then end cleanly.
 pub fn runs(exercise: &Exercise) -> Vec<Settings> {
-    let mut runs = Vec::new();
-    let mut add = |seed: u64, time_scale: f64, capacity, pace, jitter| {
+    let run = |seed: u64, time_scale: f64, capacity, pace, jitter| {
         let mut settings = exercise.shape.settings(seed);
         settings.time_scale = time_scale;
         settings.capacity = capacity;
         settings.pace = pace;
         settings.jitter = jitter;
-        runs.push(settings);
+        settings
     };
+    let mut runs = Vec::new();
     for time_scale in [0.0, 0.002] {
         for capacity in [None, Some(0), Some(1), Some(4)] {
             for seed in 1..=3 {
-                add(seed, time_scale, capacity, None, false);
+                runs.push(run(seed, time_scale, capacity, None, false));
             }
         }
     }
     for pace in [(1.0, 1.0), (8.0, 0.125), (0.125, 8.0)] {
-        for capacity in [None, Some(1)] {
-            add(4, 0.02, capacity, Some(pace), false);
+        for capacity in [None, Some(0), Some(1)] {
+            runs.push(run(4, 0.02, capacity, Some(pace), false));
         }
     }
     for seed in 5..=10 {
         for capacity in [None, Some(0), Some(2)] {
-            add(seed, 0.004, capacity, None, true);
+            runs.push(run(seed, 0.004, capacity, None, true));
+        }
+    }
+    // Other numbers of threads than the defaults, where there can be
+    // several: nothing may count on the defaults.
+    let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
+    if producers.numbered() || consumers.numbered() {
+        for (seed, more) in [(11, true), (12, false)] {
+            let mut settings = run(seed, 0.002, None, None, true);
+            if producers.numbered() {
+                settings.producers = if more { 5 } else { 2 };
+            }
+            if consumers.numbered() {
+                settings.consumers = if more { 2 } else { 6 };
+            }
+            runs.push(settings);
+        }
+        // Many slow consumers, no buffer: a message handed from one to the
+        // next finds them all busy, tens of milliseconds more.
+        if consumers.numbered() {
+            let mut settings = run(13, 0.05, Some(0), Some((0.125, 8.0)), false);
+            settings.consumers = 6;
+            runs.push(settings);
         }
     }
     if let Some((who, i)) = exercise.panic_at {
@@ -465,9 +495,75 @@ fn function(source: &str, name: &str) -> Option<String> {
     None
 }
 
+/// An atomic that one function both changes and reads (or changes) again
+/// in another step: `n.load(..)` then `n.store(..)`, or `n.fetch_add(..)`
+/// then `n.load(..)`. Another thread can come in between: two threads
+/// that read the same count both store the same next one, and one update
+/// is lost. Such a race shows in one run in a million, so grading looks
+/// for its shape in the file, whatever the runs show.
+fn two_step_update(source: &str) -> Option<String> {
+    const WRITES: [&str; 5] = [
+        ".store(",
+        ".fetch_",
+        ".swap(",
+        ".compare_exchange",
+        ".fetch_update(",
+    ];
+    let mut at = 0;
+    while let Some(start) = source[at..].find("fn ").map(|i| at + i) {
+        at = start + 3;
+        let name: String = source[start + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(body) = function(&source[start..], &name) else {
+            continue;
+        };
+        // Each name an access is made through, with how many reads and
+        // writes this function makes of it.
+        let mut seen: Vec<(String, usize, usize)> = Vec::new();
+        for (index, _) in body.match_indices('.') {
+            let rest = &body[index..];
+            let write = WRITES.iter().any(|w| rest.starts_with(w));
+            let read = rest.starts_with(".load(");
+            if !(write || read) {
+                continue;
+            }
+            let reversed: String = body[..index]
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            let target: String = reversed.chars().rev().collect();
+            match seen.iter_mut().find(|(t, _, _)| *t == target) {
+                Some(entry) => {
+                    entry.1 += usize::from(read);
+                    entry.2 += usize::from(write);
+                }
+                None => seen.push((target, usize::from(read), usize::from(write))),
+            }
+        }
+        if let Some((target, _, _)) = seen
+            .iter()
+            .find(|(_, reads, writes)| *writes >= 1 && reads + writes >= 2)
+        {
+            return Some(format!(
+                "`fn {name}` reads and changes the atomic `{target}` in separate steps: another \
+                 thread can come in between, and an update is lost (a race that shows once in \
+                 many runs). Make it one step, such as `{target}.fetch_add(1, ..)`, and use the \
+                 value it returns"
+            ));
+        }
+    }
+    None
+}
+
 /// The rules the exercise's text states, checked in `file`.
 fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
+    if let Some(problem) = two_step_update(&mine) {
+        return Err(problem);
+    }
     for rule in exercise.rules {
         match *rule {
             Rule::Never(code, said) => {
@@ -528,7 +624,43 @@ fn run_once(
             brief(&verdict.problems)
         ));
     }
-    Ok(())
+    runs_ahead_when_unbounded(exercise, settings, &events)
+}
+
+/// Without `--capacity` the buffer is unbounded, like Python's `Queue()`:
+/// a producer 64 times quicker than its consumer runs ahead, and several
+/// items wait. A program that bounds the buffer anyway keeps at most one
+/// there; its lines show it where producers print `added`.
+fn runs_ahead_when_unbounded(
+    exercise: &Exercise,
+    settings: &Settings,
+    events: &[crate::Event],
+) -> Result<(), String> {
+    use crate::What;
+    if !exercise.shape.prints_added
+        || settings.capacity.is_some()
+        || settings.pace != Some((0.125, 8.0))
+    {
+        return Ok(());
+    }
+    let (mut waiting, mut most) = (0i64, 0i64);
+    for event in events {
+        match event.what {
+            What::Added(_) => waiting += 1,
+            What::Got(_) => waiting -= 1,
+            _ => {}
+        }
+        most = most.max(waiting);
+    }
+    if most >= 2 {
+        Ok(())
+    } else {
+        Err(format!(
+            "without --capacity the buffer is unbounded, like Python's queue.Queue(): the \
+             producer, 64 times quicker than the consumer here, should run ahead of it, \
+             but at most {most} item waited at a time"
+        ))
+    }
 }
 
 /// The lines of a run in which thread `who` panicked keep every rule but

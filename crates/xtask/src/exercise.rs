@@ -122,9 +122,11 @@ fn watch(exercise: &Exercise, solution: bool) -> Result<(), String> {
 /// Runs the program with `flags` again and again, until a run fails.
 fn until_fails(exercise: &Exercise, solution: bool, flags: &[String]) -> Result<(), String> {
     let exe = build(exercise, solution)?;
+    // `--until-fails -- FLAGS` hands the `--` on too.
+    let flags: Vec<String> = flags.iter().filter(|f| *f != "--").cloned().collect();
     let tries = 500;
     for n in 1..=tries {
-        if let Err(why) = harness::grading::run_with(exercise, &exe, flags) {
+        if let Err(why) = harness::grading::run_with(exercise, &exe, &flags) {
             return Err(format!("run {n} failed: {why}"));
         }
     }

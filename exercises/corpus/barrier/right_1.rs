@@ -1,0 +1,78 @@
+//! Right: every producer waits at a shared Barrier, and producer 0 sends the one sentinel after it opens.
+//!
+//! The barrier opens only once every producer has sent its last item, so the
+//! sentinel is the last message in the buffer; only producer 0 sends it, as
+//! the tutorial does (a panicking producer is caught so it still reaches the
+//! barrier, then its panic goes on).
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
+        }
+    }));
+    barrier.wait();
+    if id == 0 {
+        let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let barrier = Barrier::new(settings.producers);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, barrier, settings) = (sender.clone(), &barrier, &settings);
+            scope.spawn(move || producer(id, sender, barrier, settings));
+        }
+        drop(sender);
+    });
+}

@@ -1,0 +1,60 @@
+//! Wrong: starts the threads in `thread::scope` but returns the join handles out of the scope to join them after. DOES NOT COMPILE (on purpose).
+//!
+//! A scoped thread's handle borrows the scope, and cannot outlive it (error:
+//! borrowed data escapes the closure): the scope joins its threads itself,
+//! before it returns.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "borrow",
+    about: "Exercise: threads that borrow what main owns",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if queue.send(Message::Item(item)).is_err() {
+            break;
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let (consumer, producer) = thread::scope(|scope| {
+        let consumer = scope.spawn(|| consumer(receiver, &settings));
+        let producer = scope.spawn(|| producer(sender, &settings));
+        (consumer, producer)
+    });
+    producer.join().expect("the producer");
+    consumer.join().expect("the consumer");
+}

@@ -1,0 +1,64 @@
+//! Right: `if let` on `settings.capacity`: `flume::bounded(n)` when --capacity n is given, unbounded otherwise.
+//!
+//! A bounded channel makes `send` wait while n items wait unread (at 0, until
+//! the consumer takes the item), so items added and not yet processed never
+//! exceed the capacity plus the one the consumer holds.
+
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "bound_it",
+    about: "Exercise: a bounded buffer between a fast producer and a slow consumer",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+/// What the consumer spends on each item, beyond its simulated effort:
+/// it writes each one to a slow disk, say.
+const SLOW: Duration = Duration::from_millis(2);
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        thread::sleep(settings.effort("Consumer", item));
+        thread::sleep(SLOW);
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = if let Some(capacity) = settings.capacity {
+        flume::bounded(capacity)
+    } else {
+        flume::unbounded()
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

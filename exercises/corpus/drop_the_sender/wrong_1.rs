@@ -1,0 +1,67 @@
+//! Wrong: each consumer stops when no item comes for 50 ms (`recv_timeout`), instead of waiting for the channel to close.
+//!
+//! main's sender is still alive, so this hides the hang rather than fixing
+//! it: a producer that takes more than 50 ms over an item finds every
+//! consumer gone, and its items are lost. Quick runs pass.
+
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "drop_the_sender",
+    about: "Exercise: the end of the items without a sentinel",
+    producers: 3,
+    consumers: 5,
+    items: 10,
+};
+/// Makes its items and sends them. Returning drops `queue`, this
+/// producer's `Sender`: that is its whole shutdown.
+fn producer(id: usize, queue: Sender<Item>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+    }
+    println!("{me}: Done");
+}
+/// Processes items until the channel is empty and disconnected.
+fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    // The loop waits while the channel is empty, and ends once it is empty
+    // and every sender has been dropped.
+    while let Ok(item) = queue.recv_timeout(Duration::from_millis(50)) {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, settings) = (receiver.clone(), &settings);
+            scope.spawn(move || consumer(id, receiver, settings));
+        }
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
+        }
+        drop(receiver);
+    });
+}

@@ -1,0 +1,78 @@
+//! Wrong: main waits for the producers in an inner scope, then sends one end-marker item, `i == usize::MAX`, per consumer.
+//!
+//! It ends every consumer, but the end-marker is a sentinel in disguise, and
+//! the exercise says to end the stream without adding a sentinel: by
+//! dropping the sender that is still alive.
+
+use std::thread;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "drop_the_sender",
+    about: "Exercise: the end of the items without a sentinel",
+    producers: 3,
+    consumers: 5,
+    items: 10,
+};
+/// Makes its items and sends them. Returning drops `queue`, this
+/// producer's `Sender`: that is its whole shutdown.
+fn producer(id: usize, queue: Sender<Item>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+    }
+    println!("{me}: Done");
+}
+/// Processes items until the channel is empty and disconnected.
+fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    // The loop waits while the channel is empty, and ends once it is empty
+    // and every sender has been dropped.
+    for item in queue {
+        if item.i == usize::MAX {
+            break; // The end marker.
+        }
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, settings) = (receiver.clone(), &settings);
+            scope.spawn(move || consumer(id, receiver, settings));
+        }
+        thread::scope(|producers| {
+            for id in 0..settings.producers {
+                let (sender, settings) = (sender.clone(), &settings);
+                producers.spawn(move || producer(id, sender, settings));
+            }
+        });
+        // Every producer is done: tell each consumer.
+        for _ in 0..settings.consumers {
+            let _ = sender.send(Item {
+                i: usize::MAX,
+                value: 0.0,
+            });
+        }
+        drop(receiver);
+    });
+}

@@ -1,0 +1,68 @@
+//! Right: the consumer's `for` loop takes the receiver by value, so it is gone when the loop ends, and then the sentinel is put back.
+//!
+//! After the loop no receiver of this consumer is left: the last consumer's
+//! send finds no receiver at all and fails at once instead of waiting at
+//! capacity 0, while every other consumer still reads the sentinel in turn.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    // The loop owns the receiver, and drops it when it ends.
+    for message in queue {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    // Put the sentinel back for the next consumer, if any is left.
+    let _ = requeue.send(Message::Sentinel);
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

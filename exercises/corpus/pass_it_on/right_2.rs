@@ -1,0 +1,73 @@
+//! Right: the consumer remembers whether it read the sentinel, drops its receiver, and only then puts the sentinel back.
+//!
+//! With its own receiver gone, the last consumer's send fails at once
+//! (no receiver left) instead of waiting at capacity 0; a consumer that
+//! ended without the sentinel has none to pass on.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    let mut saw_sentinel = false;
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => {
+                saw_sentinel = true;
+                break;
+            }
+        }
+    }
+    drop(queue); // No more reading: only the others may take it.
+    if saw_sentinel {
+        let _ = requeue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

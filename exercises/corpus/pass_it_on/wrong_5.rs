@@ -1,0 +1,68 @@
+//! Wrong: puts the sentinel back with `try_send`, which never waits, and ignores its error.
+//!
+//! With a buffer, the sentinel always fits and this works; at capacity 0
+//! `try_send` succeeds only if another consumer is waiting in `recv` at that
+//! instant. If they are all busy with an item, the sentinel is dropped and
+//! they wait for ever.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    // Put the sentinel back, without risking a wait.
+    let _ = requeue.try_send(Message::Sentinel);
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

@@ -1,0 +1,64 @@
+//! Wrong: main sends the sentinel itself, right after starting the two threads.
+//!
+//! `spawn` returns at once, so the sentinel goes into the buffer before most
+//! items (often before all of them): the consumer stops early and the items
+//! after it are never processed (with a bounded buffer the producer then
+//! waits for ever for room, since main's receiver keeps the channel open).
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "sentinel",
+    about: "Exercise: one producer, one consumer, and the end of the items",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: &Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        queue
+            .send(Message::Item(item))
+            .expect("the consumer is there");
+        println!(">producer added {item}");
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(queue: &Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(&receiver, &settings));
+        scope.spawn(|| producer(&sender, &settings));
+        // Both threads are started: the last message is the sentinel.
+        let _ = sender.send(Message::Sentinel);
+    });
+}

@@ -1,0 +1,80 @@
+//! Right: when a wait times out and the flag is up, the consumer takes one more look with `try_recv`, and stops only if that finds nothing.
+//!
+//! A timeout followed by the flag is not enough (an item may have come in
+//! between), but `try_recv` after reading the flag sees every item sent:
+//! the consumer processes it and goes on, or finds the buffer empty for
+//! good and stops.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, RecvTimeoutError, Sender, TryRecvError};
+
+const PROGRAM: Program = Program {
+    name: "stop_flag",
+    about: "Exercise: consumers that stop at a flag",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+/// How long a consumer waits for an item before it looks at the flag.
+const TIMEOUT: Duration = Duration::from_millis(5);
+
+fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(item);
+    }
+    stop.store(true, Ordering::Release);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    loop {
+        let item = match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => item,
+            Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
+                // Every item is sent: is one still left?
+                match queue.try_recv() {
+                    Ok(item) => item,
+                    Err(TryRecvError::Empty | TryRecvError::Disconnected) => break,
+                }
+            }
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let stop = AtomicBool::new(false);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
+            scope.spawn(move || consumer(id, receiver, stop, settings));
+        }
+        drop(receiver);
+        // `main` keeps a sender until every thread is done, as a program
+        // that may add more work would: the channel never closes here.
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+    });
+}

@@ -1,0 +1,80 @@
+//! Wrong: the consumers take what is left with `try_iter` once the flag is up, but the producer raises the flag as it makes its last item, before sending it.
+//!
+//! The flag now says less than "every item is sent": a consumer that sees
+//! it in the short gap before the last send finds the buffer empty and
+//! stops, and if every consumer does, the last item is never processed.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, RecvTimeoutError, Sender};
+
+const PROGRAM: Program = Program {
+    name: "stop_flag",
+    about: "Exercise: consumers that stop at a flag",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+/// How long a consumer waits for an item before it looks at the flag.
+const TIMEOUT: Duration = Duration::from_millis(5);
+
+fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if i + 1 == settings.items {
+            stop.store(true, Ordering::Release); // This is the last one.
+        }
+        let _ = queue.send(item);
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while !stop.load(Ordering::Acquire) {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // The flag is up: take whatever is still in the buffer.
+    for item in queue.try_iter() {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let stop = AtomicBool::new(false);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
+            scope.spawn(move || consumer(id, receiver, stop, settings));
+        }
+        drop(receiver);
+        // `main` keeps a sender until every thread is done, as a program
+        // that may add more work would: the channel never closes here.
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+    });
+}

@@ -1,0 +1,80 @@
+//! Wrong: once the flag is up, each consumer waits 50 ms for one more item, processes it if it comes, and stops.
+//!
+//! Each consumer takes at most one item after the flag: if more are left
+//! than there are consumers, the rest are lost. It passes runs where the
+//! consumers keep up with the producer, and fails where the producer runs
+//! ahead (at --time-scale 0 it makes every item before anyone processes
+//! one).
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, RecvTimeoutError, Sender};
+
+const PROGRAM: Program = Program {
+    name: "stop_flag",
+    about: "Exercise: consumers that stop at a flag",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+/// How long a consumer waits for an item before it looks at the flag.
+const TIMEOUT: Duration = Duration::from_millis(5);
+
+fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(item);
+    }
+    stop.store(true, Ordering::Release);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while !stop.load(Ordering::Acquire) {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    // One last look for an item still on its way.
+    if let Ok(item) = queue.recv_timeout(Duration::from_millis(50)) {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let stop = AtomicBool::new(false);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
+            scope.spawn(move || consumer(id, receiver, stop, settings));
+        }
+        drop(receiver);
+        // `main` keeps a sender until every thread is done, as a program
+        // that may add more work would: the channel never closes here.
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+    });
+}

@@ -1,0 +1,76 @@
+//! Wrong: each consumer waits with a 50 ms timeout and stops when a wait times out with the flag up.
+//!
+//! A timeout says the buffer was empty during the wait, not that it still is:
+//! the producer can send its last item and raise the flag just after the
+//! timeout and before the flag is read, and every consumer that reads it
+//! then stops with the item unread. Rare, but it loses items.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, RecvTimeoutError, Sender};
+
+const PROGRAM: Program = Program {
+    name: "stop_flag",
+    about: "Exercise: consumers that stop at a flag",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+/// How long a consumer waits for an item before it looks at the flag.
+const TIMEOUT: Duration = Duration::from_millis(50);
+
+fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(item);
+    }
+    stop.store(true, Ordering::Release);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    loop {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            // Nothing came for a while, and nothing more will come.
+            Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => break,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let stop = AtomicBool::new(false);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
+            scope.spawn(move || consumer(id, receiver, stop, settings));
+        }
+        drop(receiver);
+        // `main` keeps a sender until every thread is done, as a program
+        // that may add more work would: the channel never closes here.
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+    });
+}
