@@ -285,3 +285,40 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }
+
+/// A failure that depends on timing can be repeated until it fails: the
+/// command grading gives does so, and says which run failed and why.
+#[test]
+#[ignore = "slow (builds and runs an exercise): cargo test --workspace -- --ignored"]
+fn until_fails_repeats_a_run_until_it_breaks_a_rule() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let root = harness::grading::folder().join("..");
+    let mut command = std::process::Command::new(cargo);
+    command.current_dir(&root).args([
+        "run",
+        "-q",
+        "-p",
+        "xtask",
+        "--",
+        "exercise",
+        "stop_flag",
+        "--until-fails",
+        "--",
+        "--consumers",
+        "3",
+        "--seed",
+        "1",
+        "--time-scale",
+        "0",
+    ]);
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let ran =
+        harness::testing::run_within(command, "until-fails", std::time::Duration::from_secs(600));
+    let said = [ran.stdout, ran.stderr].concat();
+    let said = String::from_utf8_lossy(&said);
+    assert!(!ran.status.success(), "{:?}: {said}", ran.status);
+    assert!(said.contains("failed: the run broke the rules"), "{said}");
+    assert!(said.contains("was never consumed"), "{said}");
+}

@@ -150,26 +150,36 @@ fn fingerprint(exercise: &Exercise) -> Option<u64> {
 
 /// Keeps the grading of `exercise`'s file as it is now.
 fn keep(exercise: &Exercise, solved: bool) {
-    let path = progress_file();
-    let old = fs::read_to_string(&path).unwrap_or_default();
+    keep_in(&progress_file(), exercise, solved, fingerprint(exercise));
+}
+
+/// Keeps in `path` the grading of `exercise`, whose file had `print`.
+fn keep_in(path: &std::path::Path, exercise: &Exercise, solved: bool, print: Option<u64>) {
+    let old = fs::read_to_string(path).unwrap_or_default();
     let mut lines: Vec<String> = old
         .lines()
         .filter(|line| line.split('\t').next() != Some(exercise.name))
         .map(str::to_string)
         .collect();
     let state = if solved { "solved" } else { "not solved" };
-    let print = fingerprint(exercise).unwrap_or(0);
+    let print = print.unwrap_or(0);
     lines.push(format!("{}\t{state}\t{print}", exercise.name));
     if let Some(dir) = path.parent() {
         let _ = fs::create_dir_all(dir);
     }
-    let _ = fs::write(&path, lines.join("\n") + "\n");
+    let _ = fs::write(path, lines.join("\n") + "\n");
 }
 
 /// The state of `exercise` as progress keeps it: `solved`, `not solved`,
 /// `not tried`, or `edited` if the file changed since its grading.
 fn state(exercise: &Exercise) -> &'static str {
-    let kept = fs::read_to_string(progress_file()).unwrap_or_default();
+    state_in(&progress_file(), exercise, fingerprint(exercise))
+}
+
+/// The state of `exercise` as `path` keeps it, its file now having
+/// `print`.
+fn state_in(path: &std::path::Path, exercise: &Exercise, print: Option<u64>) -> &'static str {
+    let kept = fs::read_to_string(path).unwrap_or_default();
     let Some(line) = kept
         .lines()
         .find(|line| line.split('\t').next() == Some(exercise.name))
@@ -177,7 +187,7 @@ fn state(exercise: &Exercise) -> &'static str {
         return "not tried";
     };
     let fields: Vec<&str> = line.split('\t').collect();
-    let same = fields.get(2).and_then(|f| f.parse().ok()) == fingerprint(exercise);
+    let same = fields.get(2).and_then(|f| f.parse().ok()) == print;
     match (fields.get(1).copied(), same) {
         (_, false) => "edited",
         (Some("solved"), true) => "solved",
@@ -246,5 +256,28 @@ fn list() {
     );
     if let Some(next) = next_to_do() {
         println!("Next:      cargo xtask exercise {}", next.name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_kept_per_exercise_and_forgotten_when_the_file_changes() {
+        let dir = tempfile::tempdir().expect("a scratch folder");
+        let path = dir.path().join("progress");
+        let [first, second, ..] = EXERCISES;
+        assert_eq!(state_in(&path, &first, Some(1)), "not tried");
+        keep_in(&path, &first, false, Some(1));
+        assert_eq!(state_in(&path, &first, Some(1)), "not solved");
+        keep_in(&path, &first, true, Some(1));
+        keep_in(&path, &second, true, Some(2));
+        assert_eq!(state_in(&path, &first, Some(1)), "solved");
+        assert_eq!(state_in(&path, &second, Some(2)), "solved");
+        // Edited since: graded again before it counts.
+        assert_eq!(state_in(&path, &first, Some(3)), "edited");
+        let kept = fs::read_to_string(&path).expect("the file");
+        assert_eq!(kept.lines().count(), 2, "one line per exercise: {kept}");
     }
 }
