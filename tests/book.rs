@@ -1494,3 +1494,46 @@ fn every_timeline_is_an_object_that_hovers() {
         "many-many.svg has no hover"
     );
 }
+
+/// Every test the Reliability chapter's tables name exists: a case whose
+/// test is renamed or removed is not left claiming a proof.
+#[test]
+fn every_test_the_reliability_chapter_names_exists() {
+    let workspace = harness::programs::workspace_root();
+    let mut sources = String::new();
+    for dir in [
+        "tests",
+        "crates/redis-streams/tests",
+        "crates/mutex-queue/tests",
+    ] {
+        for entry in fs::read_dir(workspace.join(dir)).expect("a folder of tests") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_some_and(|e| e == "rs") {
+                sources.push_str(&fs::read_to_string(&path).expect("a test file"));
+            }
+        }
+    }
+    let text = fs::read_to_string(book_src().join("reliability.md")).expect("the chapter");
+    let mut named = 0;
+    for row in text.lines().filter(|line| line.starts_with("| ")) {
+        let last = row
+            .trim_end_matches(" |")
+            .rsplit(" | ")
+            .next()
+            .unwrap_or_default();
+        for code in last.split('`').skip(1).step_by(2) {
+            let is_name = code
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c.is_ascii_digit());
+            if !is_name || code.len() < 12 {
+                continue;
+            }
+            named += 1;
+            assert!(
+                sources.contains(&format!("fn {code}(")),
+                "reliability.md names a test `{code}` that does not exist"
+            );
+        }
+    }
+    assert!(named >= 20, "{named} tests named");
+}

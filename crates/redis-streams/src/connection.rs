@@ -3,9 +3,12 @@
 //! and what can go wrong, each with its exit code.
 
 use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use nix::sys::signal::Signal;
 use redis::{ConnectionAddr, ErrorKind, IntoConnectionInfo, RedisError, ServerErrorKind};
 
 // ANCHOR: error
@@ -97,6 +100,15 @@ pub struct Redis {
     retry_for: Duration,
     /// How many times the connection was made anew.
     pub reconnects: usize,
+    /// Whether the process went on after a stop since this was lowered.
+    continued: Arc<AtomicBool>,
+    watching: signal_hook::SigId,
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        signal_hook::low_level::unregister(self.watching);
+    }
 }
 
 impl Redis {
@@ -104,41 +116,77 @@ impl Redis {
     /// start is a mistake to report at once, not to wait for.
     pub fn connect(server: &Server, retry_for: Duration) -> Result<Redis, Error> {
         let connection = open(server).map_err(|e| unreachable(server, &e))?;
+        // Raised each time the process goes on after a stop (SIGCONT).
+        let continued = Arc::new(AtomicBool::new(false));
+        let watching =
+            signal_hook::flag::register(signal_hook::consts::SIGCONT, Arc::clone(&continued))
+                .map_err(|e| Error::Redis(format!("cannot watch for SIGCONT: {e}")))?;
         Ok(Redis {
             server: server.clone(),
             connection,
             retry_for,
             reconnects: 0,
+            continued,
+            watching,
         })
     }
 
     /// Runs `command`, again on a new connection while the server cannot
-    /// be reached, until `retry_for` has passed.
+    /// be reached, until it has been out of reach for `retry_for`. An
+    /// attempt during which the process was stopped (Ctrl-Z, a laptop's
+    /// lid, `SIGSTOP`) does not count: the process, not the server, went
+    /// away, however long for. A signal that stops the run ends the
+    /// trying.
     pub fn call<T>(
         &mut self,
         mut command: impl FnMut(&mut redis::Connection) -> redis::RedisResult<T>,
     ) -> Result<T, Error> {
-        let started = Instant::now();
+        let mut out_of_reach = Duration::ZERO;
         let mut pause = Duration::from_millis(50);
         loop {
-            match command(&mut self.connection) {
+            let tried = Instant::now();
+            self.continued.store(false, Ordering::SeqCst);
+            let error = match command(&mut self.connection) {
                 Ok(answer) => return Ok(answer),
                 Err(error) if !is_lost(&error) => return Err(self.explain(&error)),
-                Err(error) if started.elapsed() >= self.retry_for => {
-                    return Err(Error::Redis(format!(
-                        "lost Redis at {} for {} s: {error}",
-                        self.server,
-                        self.retry_for.as_secs()
-                    )));
-                }
-                Err(_) => {
-                    thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_secs(1));
-                    if let Ok(connection) = open(&self.server) {
-                        self.connection = connection;
-                        self.reconnects += 1;
-                    }
-                }
+                Err(error) => error,
+            };
+            if let Some(signal) = stopped_by() {
+                return Err(Error::Redis(format!(
+                    "stopped by {signal} while Redis at {} could not be reached: {}",
+                    self.server,
+                    one_line(&error)
+                )));
+            }
+            if out_of_reach >= self.retry_for {
+                return Err(Error::Redis(format!(
+                    "lost Redis at {} for {} s: {}",
+                    self.server,
+                    self.retry_for.as_secs(),
+                    one_line(&error)
+                )));
+            }
+            if out_of_reach.is_zero() && !interrupted(&error) {
+                // Once an outage: a program that waits says why (a call
+                // interrupted by a stop and a continue is no outage).
+                eprintln!(
+                    "redis-streams: Redis at {} cannot be reached ({}); trying again for up to \
+                     {} s",
+                    self.server,
+                    one_line(&error),
+                    self.retry_for.as_secs()
+                );
+            }
+            thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_secs(1));
+            if let Ok(connection) = open(&self.server) {
+                self.connection = connection;
+                self.reconnects += 1;
+            }
+            // An attempt during which this process was stopped and went
+            // on (SIGCONT) says nothing of the server: it does not count.
+            if !self.continued.load(Ordering::SeqCst) {
+                out_of_reach += tried.elapsed();
             }
         }
     }
@@ -162,9 +210,42 @@ impl Redis {
                 "Redis at {server}: a key of this stream holds another type of value ({detail})"
             ),
             Some("EXISTS") => format!("Redis at {server}: {detail}: this run leaves it alone"),
-            _ => format!("Redis at {server}: {error}"),
+            _ => format!("Redis at {server}: {}", one_line(error)),
         })
     }
+}
+
+/// The signal a run was stopped by, once [`stop_retrying`] is called.
+static STOPPED_BY: AtomicI32 = AtomicI32::new(0);
+
+/// Makes every [`Redis::call`] of this process give up at once, instead
+/// of waiting for a lost server: a signal always ends a run.
+pub fn stop_retrying(signal: Signal) {
+    STOPPED_BY.store(signal as i32, Ordering::SeqCst);
+}
+
+fn stopped_by() -> Option<Signal> {
+    Signal::try_from(STOPPED_BY.load(Ordering::SeqCst)).ok()
+}
+
+/// An error's message on one line, and not too long: a reply that is no
+/// Redis reply can run to pages.
+pub fn one_line(error: &dyn fmt::Display) -> String {
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or_default();
+    let mut line: String = first.chars().take(160).collect();
+    if line.len() < first.len() {
+        line.push_str("...");
+    }
+    line
+}
+
+/// Whether `error` is a call cut short by a signal (`EINTR`): after
+/// Ctrl-Z and `fg`, a read waiting on the server ends so.
+fn interrupted(error: &RedisError) -> bool {
+    let io = std::error::Error::source(error).and_then(|e| e.downcast_ref::<std::io::Error>());
+    io.is_some_and(|e| e.kind() == std::io::ErrorKind::Interrupted)
+        || error.to_string().contains("Interrupted system call")
 }
 
 /// Whether `error` says the connection is gone (or the server is still
@@ -182,7 +263,10 @@ fn open(server: &Server) -> redis::RedisResult<redis::Connection> {
 }
 
 fn unreachable(server: &Server, error: &RedisError) -> Error {
-    Error::Redis(format!("cannot reach Redis at {server}: {error}"))
+    Error::Redis(format!(
+        "cannot reach Redis at {server}: {}",
+        one_line(error)
+    ))
 }
 // ANCHOR_END: redis
 

@@ -114,18 +114,43 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The last word of a run stopped by `signal`: how far it got, if its
+    /// lines were all read, and whether its keys could be removed; exit
+    /// 128 + the signal's number (130 for Ctrl-C, 143 for SIGTERM).
+    pub fn stopped(
+        &self,
+        signal: Signal,
+        outcome: Option<&Outcome>,
+        not_cleaned: Option<&Error>,
+    ) -> ExitCode {
+        let counts = outcome.map_or_else(
+            || "how far it got is unknown".to_string(),
+            |outcome| {
+                let tally = &outcome.tally;
+                let added: usize = tally.added.iter().sum();
+                format!(
+                    "{added} of {} items added, {} processed",
+                    self.producers * self.items,
+                    tally.processed
+                )
+            },
+        );
+        let keys = match not_cleaned {
+            None => "its keys removed".to_string(),
+            Some(error) => format!("its keys left ({error})"),
+        };
+        eprintln!(
+            "redis-streams: stopped by {signal}: {counts}; every process of the run stopped, {keys}"
+        );
+        ExitCode::from(128 + signal as u8)
+    }
+
     // ANCHOR: report
     pub fn print(&self, outcome: &Outcome, dead: &DeadLetters) -> ExitCode {
         let tally = &outcome.tally;
         let added: usize = tally.added.iter().sum();
         if let Some(signal) = self.interrupted {
-            eprintln!(
-                "redis-streams: stopped by {signal}: {added} of {} items added, {} processed; \
-                 every process of the run stopped, its keys removed",
-                self.producers * self.items,
-                tally.processed
-            );
-            return ExitCode::from(128 + signal as u8);
+            return self.stopped(signal, Some(outcome), None);
         }
         let mut short = false;
         for (p, status) in outcome.producers.iter().enumerate() {

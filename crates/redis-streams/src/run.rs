@@ -160,7 +160,6 @@ pub fn main(args: &Args) -> Result<ExitCode, Error> {
     // Whatever happened, stop what is still running and remove the keys.
     children.stop(Signal::SIGTERM);
     let dead = clean_up(&mut redis, &keys, private.is_some());
-    let outcome = outcome?;
     let report = Report {
         producers: args.producers,
         items: args.items,
@@ -168,7 +167,12 @@ pub fn main(args: &Args) -> Result<ExitCode, Error> {
         private: private.is_some(),
         interrupted: children.interrupted(),
     };
-    Ok(report.print(&outcome, &dead?))
+    // A signal wins, whatever else went wrong: it says so, and how far
+    // the run got, as far as it knows.
+    if let Some(signal) = children.interrupted() {
+        return Ok(report.stopped(signal, outcome.as_ref().ok(), dead.as_ref().err()));
+    }
+    Ok(report.print(&outcome?, &dead?))
 }
 // ANCHOR_END: main
 
@@ -202,6 +206,8 @@ impl Children {
         thread::spawn(move || {
             if let Ok(signal) = signals.wait() {
                 watched.stopped_by.store(signal as i32, Ordering::SeqCst);
+                // Nothing waits for a lost server any longer.
+                crate::connection::stop_retrying(signal);
                 watched.stop(Signal::SIGTERM);
                 // A process that does not stop within five seconds is
                 // killed: the run never hangs.

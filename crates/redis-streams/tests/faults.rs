@@ -699,3 +699,99 @@ fn a_server_gone_for_longer_than_retry_for_ends_the_run() {
     assert!(ended.err.contains("lost Redis at"), "{}", ended.err);
     assert!(!ended.err.contains("panicked"), "{}", ended.err);
 }
+
+#[test]
+fn a_signal_ends_a_run_that_is_waiting_for_a_lost_server() {
+    // The server goes away and the run waits for it (up to a minute);
+    // SIGTERM then ends it within seconds, with its own exit code and a
+    // last line that says so, not the lost server's code a minute later.
+    for (signal, code) in [(Signal::SIGTERM, 143), (Signal::SIGINT, 130)] {
+        let server = Server::start("sigterm-retrying");
+        let args = ["--seed=1", "--items=100", "--retry-for=60"];
+        let mut run = Watched::start(command(Some(&server), &args));
+        run.until_out(" got ");
+        drop(server);
+        run.until_err("cannot be reached");
+        let asked = Instant::now();
+        processes::signal(run.pid(), signal);
+        let ended = run.finish();
+        assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
+        assert!(
+            ended.err.contains(&format!("stopped by {signal}")),
+            "{}",
+            ended.err
+        );
+        // Not a timing bound: the old behaviour waited out --retry-for.
+        assert!(
+            asked.elapsed() < Duration::from_secs(50),
+            "{:?}",
+            asked.elapsed()
+        );
+    }
+}
+
+#[test]
+fn pausing_every_process_for_longer_than_retry_for_loses_nothing() {
+    // A laptop's lid closed, or Ctrl-Z left for a while: every process of
+    // the run stopped for three times --retry-for. Stopped is not lost:
+    // the server was there all along.
+    let server = Server::start("long-pause");
+    // A slow producer: the consumers wait for items in a blocking read,
+    // which a stop interrupts.
+    let args = [
+        "--producers=1",
+        "--consumers=2",
+        "--items=6",
+        "--seed=9",
+        "--time-scale=0.3",
+        "--retry-for=1",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    let mut all = vec![run.pid()];
+    all.extend(descendants(run.pid()));
+    for &pid in &all {
+        processes::signal(pid, Signal::SIGSTOP);
+    }
+    thread::sleep(Duration::from_secs(3));
+    for &pid in &all {
+        processes::signal(pid, Signal::SIGCONT);
+    }
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    assert!(!ended.err.contains("lost Redis"), "{}", ended.err);
+    let mut config = config(1, 2, 6, 9);
+    config.time_scale = 0.3;
+    ended.kept(&config, "the run");
+}
+
+#[test]
+fn a_server_that_does_not_speak_redis_gets_one_line() {
+    // Something else listens where REDIS_URL points: a web server, say.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+    let port = listener.local_addr().expect("its address").port();
+    let answering = thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().take(3) {
+            let Ok(mut stream) = stream else { break };
+            let mut asked = [0u8; 512];
+            let _ = stream.read(&mut asked);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\n\r\n<html><body>\n<h1>400</h1>\n</body></html>\n",
+            );
+        }
+    });
+    let mut command = command(None, &["--seed=1"]);
+    command.env("REDIS_URL", format!("redis://127.0.0.1:{port}/"));
+    let ended = Watched::start(command).finish();
+    drop(answering);
+    assert_eq!(ended.status.code(), Some(5), "{}", ended.err);
+    let lines: Vec<&str> = ended.err.lines().collect();
+    assert_eq!(lines.len(), 1, "one line: {}", ended.err);
+    assert!(
+        lines[0].contains(&format!("127.0.0.1:{port}")),
+        "{}",
+        ended.err
+    );
+    assert!(!ended.err.contains("panicked"), "{}", ended.err);
+}
