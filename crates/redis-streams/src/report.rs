@@ -17,6 +17,10 @@ pub struct Outcome {
     pub tally: Tally,
     pub producers: Vec<ExitStatus>,
     pub consumers: Vec<ExitStatus>,
+    /// Every consumer had ended while producers still ran: the run stopped
+    /// them, as nothing would ever make room for them or process their
+    /// items.
+    pub consumers_gone: bool,
 }
 
 // ANCHOR: tally
@@ -153,10 +157,20 @@ impl Report<'_> {
             return self.stopped(signal, Some(outcome), None);
         }
         let mut short = false;
+        if outcome.consumers_gone {
+            say(
+                "every consumer ended before the producers were done: the run stopped the \
+                 producers, which nothing would ever make room for"
+                    .to_string(),
+            );
+            short = true;
+        }
         for (p, status) in outcome.producers.iter().enumerate() {
             let never_made = self.items - tally.added[p].min(self.items);
             if !status.success() && never_made > 0 {
-                let how = if status.signal().is_some() {
+                let how = if outcome.consumers_gone {
+                    "was stopped"
+                } else if status.signal().is_some() {
                     "died"
                 } else {
                     "failed"

@@ -7,7 +7,7 @@
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -245,6 +245,10 @@ impl Children {
             .retain(|&p| p != pid);
     }
 
+    fn count_running(&self) -> usize {
+        self.running.lock().expect("the list of processes").len()
+    }
+
     fn interrupted(&self) -> Option<Signal> {
         Signal::try_from(self.stopped_by.load(Ordering::SeqCst)).ok()
     }
@@ -279,16 +283,42 @@ impl Run<'_> {
         }
         drop(lines);
         let closer = self.close_when_done(producers)?;
+        let consumers_gone = Arc::new(AtomicBool::new(false));
+        let consumers = self.stop_producers_when_no_consumer_is_left(consumers, &consumers_gone);
         let tally = Tally::of_lines(printed, self.args.producers);
-        let consumers = consumers
-            .into_iter()
-            .map(|c| c.join().expect("a relay"))
-            .collect();
+        let consumers = consumers.join().expect("the consumers' watcher");
         let producers = closer.join().expect("the closer")?;
         Ok(Outcome {
             tally,
             producers,
             consumers,
+            consumers_gone: consumers_gone.load(Ordering::SeqCst),
+        })
+    }
+
+    /// Waits, in a thread of its own, for every consumer to end. If none
+    /// is left while producers still run (crashed, refused by the server,
+    /// their group destroyed), nothing will ever process their items or,
+    /// in a bounded stream, make room for them: the producers are stopped,
+    /// and `gone` says why. Returns how each consumer ended.
+    fn stop_producers_when_no_consumer_is_left(
+        &self,
+        consumers: Vec<JoinHandle<ExitStatus>>,
+        gone: &Arc<AtomicBool>,
+    ) -> JoinHandle<Vec<ExitStatus>> {
+        let (children, gone) = (Arc::clone(self.children), Arc::clone(gone));
+        let producers = self.args.producers;
+        thread::spawn(move || {
+            let ended: Vec<ExitStatus> = consumers
+                .into_iter()
+                .map(|c| c.join().expect("a relay"))
+                .collect();
+            // Only producers can still run now.
+            if children.count_running() > 0 && producers > 0 {
+                gone.store(true, Ordering::SeqCst);
+                children.stop(Signal::SIGTERM);
+            }
+            ended
         })
     }
 

@@ -795,3 +795,72 @@ fn a_server_that_does_not_speak_redis_gets_one_line() {
     );
     assert!(!ended.err.contains("panicked"), "{}", ended.err);
 }
+
+#[test]
+fn a_bounded_run_whose_consumers_are_all_gone_ends_and_says_so() {
+    // The one consumer dies on its third item; the producer, bounded to
+    // two unprocessed items, would wait for room for ever.
+    let server = Server::start("no-consumer");
+    let args = [
+        "--producers=1",
+        "--consumers=1",
+        "--items=20",
+        "--capacity=2",
+        "--seed=5",
+        "--time-scale=0.01",
+        "--crash=0:2",
+    ];
+    let ended = Watched::start(command(Some(&server), &args)).finish();
+    assert_eq!(ended.status.code(), Some(1), "{}", ended.err);
+    assert!(
+        ended
+            .err
+            .contains("every consumer ended before the producers were done"),
+        "{}",
+        ended.err
+    );
+    assert!(
+        ended.err.contains("producer 0 was stopped"),
+        "{}",
+        ended.err
+    );
+    assert!(ended.err.contains("never made"), "{}", ended.err);
+    let keys: Vec<String> = server.connect().keys("*").expect("KEYS");
+    assert_eq!(keys, Vec::<String>::new(), "nothing left behind");
+}
+
+#[test]
+fn a_consumer_group_destroyed_under_a_bounded_run_is_reported() {
+    // Another client destroys the run's group: every consumer is refused
+    // by the server, and the bounded producers would wait for ever.
+    let server = Server::start("group-gone");
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--items=30",
+        "--capacity=3",
+        "--seed=6",
+        "--time-scale=0.02",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    let stream = run.stream();
+    run.until_out(" got ");
+    let mut con = server.connect();
+    let destroyed: i64 = redis::cmd("XGROUP")
+        .arg("DESTROY")
+        .arg(&stream)
+        .arg("consumers")
+        .query(&mut con)
+        .expect("XGROUP DESTROY");
+    assert_eq!(destroyed, 1, "the run's group");
+    let ended = run.finish();
+    assert_ne!(ended.status.code(), Some(0), "{}", ended.err);
+    assert!(ended.err.contains("group"), "{}", ended.err);
+    assert!(
+        ended
+            .err
+            .contains("every consumer ended before the producers were done"),
+        "{}",
+        ended.err
+    );
+}
