@@ -87,6 +87,9 @@ impl PrivateServer {
             .arg(socket(folder.path()))
             .arg("--dir")
             .arg(folder.path())
+            // Its own words, read back if it fails to start.
+            .arg("--logfile")
+            .arg(folder.path().join("redis.log"))
             .env(PARENT, std::process::id().to_string())
             // Ctrl-C reaches the run alone, which stops the server last.
             .process_group(0)
@@ -108,7 +111,10 @@ impl PrivateServer {
                      sudo apt-get install redis-server), or give a server in REDIS_URL"
                         .to_string()
                 } else {
-                    format!("redis-server stopped as it started ({status})")
+                    format!(
+                        "redis-server stopped as it started ({status}){}",
+                        self.last_words()
+                    )
                 }));
             }
             let socket = socket(self.folder.path());
@@ -124,6 +130,28 @@ impl PrivateServer {
             }
             thread::sleep(Duration::from_millis(10));
         }
+    }
+
+    /// The last lines the server logged, to say why it stopped: each on
+    /// a line of its own, without the log's process and time stamp.
+    fn last_words(&self) -> String {
+        let log = std::fs::read_to_string(self.folder.path().join("redis.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().filter(|line| !line.trim().is_empty()).collect();
+        let last = &lines[lines.len().saturating_sub(3)..];
+        if last.is_empty() {
+            return String::new();
+        }
+        let said: Vec<String> = last
+            .iter()
+            // "1234:M 02 Dec 2026 17:00:00.000 # Failed opening ..."
+            .map(|line| {
+                line.split_once(" # ")
+                    .or(line.split_once(" * "))
+                    .map_or(*line, |(_, words)| words)
+            })
+            .map(|words| format!("\n  redis-server: {words}"))
+            .collect();
+        format!("; it said:{}", said.concat())
     }
 
     /// The server, for the run and for the processes it starts.

@@ -864,3 +864,28 @@ fn a_consumer_group_destroyed_under_a_bounded_run_is_reported() {
         ended.err
     );
 }
+
+#[test]
+fn a_private_server_that_cannot_start_says_why_in_its_own_words() {
+    // A socket's path is at most 107 bytes: a private server's folder deep
+    // in a long TMPDIR cannot hold one. redis-server says so in its log,
+    // and the run passes its words on.
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let deep = scratch.path().join("d".repeat(60)).join("e".repeat(60));
+    std::fs::create_dir_all(&deep).expect("a deep folder");
+    let mut command = command(None, &["--seed=1", "--items=2", "--time-scale=0"]);
+    command.env("TMPDIR", &deep);
+    let ended = Watched::start(command).finish();
+    assert_eq!(ended.status.code(), Some(5), "{}", ended.err);
+    assert!(
+        ended.err.contains("redis-server stopped as it started"),
+        "{}",
+        ended.err
+    );
+    assert!(ended.err.contains("redis-server: "), "{}", ended.err);
+    assert!(
+        ended.err.contains("path too long"),
+        "its reason: {}",
+        ended.err
+    );
+}
