@@ -16,10 +16,9 @@ use std::time::Duration;
 use crate::common::Item;
 use crate::connection::{Error, Redis};
 use crate::flags::{Place, batch, deliveries, millis, time_scale};
-use crate::stream::{ACK, DEAD_LETTER, GROUP, Keys, item_of};
+use crate::stream::{ACK, DEAD_LETTER, Entry, GROUP, Keys, entries_in, item_of};
 use redis::streams::{
-    StreamAutoClaimOptions, StreamAutoClaimReply, StreamId, StreamPendingCountReply,
-    StreamPendingReply, StreamReadOptions, StreamReadReply,
+    StreamAutoClaimOptions, StreamPendingCountReply, StreamPendingReply, StreamReadOptions,
 };
 use redis::{Commands, Value};
 
@@ -105,7 +104,7 @@ impl Consumer<'_> {
 
     // ANCHOR: read
     /// Takes up to a batch of new entries, waiting at most 100 ms for one.
-    fn read(&mut self) -> Result<Vec<(StreamId, How)>, Error> {
+    fn read(&mut self) -> Result<Vec<(Entry, How)>, Error> {
         // After a new connection, what was delivered to this consumer but
         // never seen ("0": its own pending entries) comes first.
         let (from, how) = if self.redis.reconnects > self.reconnects {
@@ -118,10 +117,11 @@ impl Consumer<'_> {
             .count(self.args.batch)
             .block(100);
         let stream = &self.keys.stream;
-        let reply: StreamReadReply = self
+        // Read as bytes: another client may have written anything.
+        let reply: Value = self
             .redis
             .call(|con| con.xread_options(&[stream], &[from], &options))?;
-        let entries: Vec<StreamId> = reply.keys.into_iter().flat_map(|key| key.ids).collect();
+        let entries = entries_in(&reply);
         if from == "0" && entries.is_empty() {
             self.reconnects = self.redis.reconnects;
         }
@@ -131,19 +131,18 @@ impl Consumer<'_> {
     /// Claims up to a batch of entries that other consumers have held for
     /// longer than any batch takes: each died, or was paused, or lost its
     /// connection.
-    fn claim(&mut self) -> Result<Vec<(StreamId, How)>, Error> {
+    fn claim(&mut self) -> Result<Vec<(Entry, How)>, Error> {
         let longest = self.args.batch as f64 * self.args.time_scale;
         let idle = self
             .args
             .claim_after
             .unwrap_or((2_000.0 * longest).max(200.0) as u64);
         let (stream, name, count) = (&self.keys.stream, &self.name, self.args.batch);
-        let reply: StreamAutoClaimReply = self.redis.call(|con| {
+        let reply: Value = self.redis.call(|con| {
             let options = StreamAutoClaimOptions::default().count(count);
             con.xautoclaim_options(stream, GROUP, name, idle, "0-0", options)
         })?;
-        Ok(reply
-            .claimed
+        Ok(entries_in(&reply)
             .into_iter()
             .map(|entry| (entry, How::Claimed))
             .collect())
@@ -162,7 +161,7 @@ impl Consumer<'_> {
     /// trip, and prints a line for each, saying whether another consumer
     /// claimed it meanwhile (this one was paused too long): then it was
     /// processed twice.
-    fn process(&mut self, taken: Vec<(StreamId, How)>) -> Result<(), Error> {
+    fn process(&mut self, taken: Vec<(Entry, How)>) -> Result<(), Error> {
         let mut done: Vec<(String, Item, How)> = Vec::new();
         for (entry, how) in taken {
             let Some(item) = self.processable(&entry, how)? else {
@@ -211,8 +210,14 @@ impl Consumer<'_> {
     /// The entry's item, or `None` once the entry went to the dead-letter
     /// stream: it holds no item, or it has been delivered too many times
     /// and never acknowledged (each consumer that took it died).
-    fn processable(&mut self, entry: &StreamId, how: How) -> Result<Option<Item>, Error> {
-        let reason = match item_of(&entry.map) {
+    fn processable(&mut self, entry: &Entry, how: How) -> Result<Option<Item>, Error> {
+        let reason = match item_of(entry) {
+            None if entry.fields.iter().any(|(n, v)| {
+                std::str::from_utf8(n).is_err() || std::str::from_utf8(v).is_err()
+            }) =>
+            {
+                "not an item (a field that is not UTF-8 text)".to_string()
+            }
             None => "not an item".to_string(),
             Some(item) if how != How::Claimed => return Ok(Some(item)),
             Some(item) => match self.deliveries(&entry.id)? {
@@ -228,8 +233,8 @@ impl Consumer<'_> {
             .arg(GROUP)
             .arg(&entry.id)
             .arg(&reason);
-        for (field, value) in &entry.map {
-            call.arg(field).arg(text(value));
+        for (field, value) in &entry.fields {
+            call.arg(field).arg(value);
         }
         let moved: i64 = self.redis.call(|con| call.invoke(con))?;
         if moved == 1 {
@@ -251,14 +256,6 @@ impl Consumer<'_> {
         Ok(reply.ids.first().map_or(0, |entry| entry.times_delivered))
     }
     // ANCHOR_END: poison
-}
-
-/// A field's value as bytes, whatever it holds.
-fn text(value: &Value) -> Vec<u8> {
-    match value {
-        Value::BulkString(bytes) => bytes.clone(),
-        other => format!("{other:?}").into_bytes(),
-    }
 }
 
 // ANCHOR: main

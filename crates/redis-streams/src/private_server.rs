@@ -2,10 +2,12 @@
 //! ends with it, however the run ends.
 
 use std::ffi::OsString;
+use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -68,6 +70,8 @@ pub fn exec_watched(program: &[OsString]) -> ExitCode {
 /// server stops), no port, nothing saved. Stopped when dropped.
 pub struct PrivateServer {
     process: Child,
+    /// The last lines it logged.
+    said: Arc<Mutex<Vec<String>>>,
     // Declared last, dropped last: the folder goes once the server is gone.
     folder: tempfile::TempDir,
 }
@@ -87,16 +91,33 @@ impl PrivateServer {
             .arg(socket(folder.path()))
             .arg("--dir")
             .arg(folder.path())
-            // Its own words, read back if it fails to start.
-            .arg("--logfile")
-            .arg(folder.path().join("redis.log"))
             .env(PARENT, std::process::id().to_string())
             // Ctrl-C reaches the run alone, which stops the server last.
             .process_group(0)
-            .stdout(Stdio::null())
+            // Its log: kept, last lines only, to say why it stopped if it
+            // does not start.
+            .stdout(Stdio::piped())
             .spawn()
             .map_err(io_error)?;
-        let mut server = PrivateServer { process, folder };
+        let mut process = process;
+        let said = Arc::new(Mutex::new(Vec::new()));
+        if let Some(log) = process.stdout.take() {
+            let said = Arc::clone(&said);
+            thread::spawn(move || {
+                for line in BufReader::new(log).lines().map_while(Result::ok) {
+                    if let Ok(mut said) = said.lock() {
+                        said.push(line);
+                        let over = said.len().saturating_sub(3);
+                        said.drain(..over);
+                    }
+                }
+            });
+        }
+        let mut server = PrivateServer {
+            process,
+            said,
+            folder,
+        };
         server.wait_until_ready()?;
         Ok(server)
     }
@@ -135,19 +156,22 @@ impl PrivateServer {
     /// The last lines the server logged, to say why it stopped: each on
     /// a line of its own, without the log's process and time stamp.
     fn last_words(&self) -> String {
-        let log = std::fs::read_to_string(self.folder.path().join("redis.log")).unwrap_or_default();
-        let lines: Vec<&str> = log.lines().filter(|line| !line.trim().is_empty()).collect();
-        let last = &lines[lines.len().saturating_sub(3)..];
-        if last.is_empty() {
+        // Its last line may still be on its way through the pipe.
+        thread::sleep(Duration::from_millis(100));
+        let lines = self
+            .said
+            .lock()
+            .map(|said| said.clone())
+            .unwrap_or_default();
+        if lines.is_empty() {
             return String::new();
         }
-        let said: Vec<String> = last
+        let said: Vec<String> = lines
             .iter()
             // "1234:M 02 Dec 2026 17:00:00.000 # Failed opening ..."
             .map(|line| {
-                line.split_once(" # ")
-                    .or(line.split_once(" * "))
-                    .map_or(*line, |(_, words)| words)
+                let words = line.split_once(" # ").or(line.split_once(" * "));
+                words.map_or(line.as_str(), |(_, words)| words)
             })
             .map(|words| format!("\n  redis-server: {words}"))
             .collect();

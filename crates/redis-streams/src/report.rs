@@ -10,7 +10,7 @@ use nix::sys::signal::Signal;
 use redis::Commands;
 
 use crate::connection::{Error, Redis};
-use crate::stream::{Keys, item_of};
+use crate::stream::{Keys, entries_in, item_of};
 
 /// How the processes of a run ended, and what their lines said.
 pub struct Outcome {
@@ -87,15 +87,14 @@ pub struct DeadLetters {
 /// entries stays for inspection (unless the server is the run's own).
 pub fn clean_up(redis: &mut Redis, keys: &Keys, private: bool) -> Result<DeadLetters, Error> {
     let dead = &keys.dead;
-    let reply: redis::streams::StreamRangeReply =
-        redis.call(|con| con.xrange_count(dead, "-", "+", 1000))?;
+    // Read as bytes: a dead letter keeps an entry's fields as they were.
+    let reply: redis::Value = redis.call(|con| con.xrange_count(dead, "-", "+", 1000))?;
     let mut letters = DeadLetters::default();
-    for entry in reply.ids {
-        let reason: String = entry.get("reason").unwrap_or_default();
-        letters.items += usize::from(item_of(&entry.map).is_some());
-        letters
-            .entries
-            .push((entry.get("entry").unwrap_or_default(), reason));
+    for entry in entries_in(&reply) {
+        let reason = entry.text("reason").unwrap_or_default().to_string();
+        letters.items += usize::from(item_of(&entry).is_some());
+        let id = entry.text("entry").unwrap_or_default().to_string();
+        letters.entries.push((id, reason));
     }
     let mut gone = vec![&keys.stream, &keys.closed, &keys.made];
     if letters.entries.is_empty() || private {

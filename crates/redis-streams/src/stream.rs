@@ -2,8 +2,6 @@
 //! item travels in an entry, and the scripts that change the stream in one
 //! step on the server.
 
-use std::collections::HashMap;
-
 use crate::common::Item;
 use redis::Value;
 
@@ -53,13 +51,77 @@ impl Keys {
 }
 // ANCHOR_END: keys
 
+/// A stream entry as the server sends it: its id, and its fields as
+/// bytes. Any client may write a stream, and a field's name or value may
+/// be any bytes, text or not: every entry reads as one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub id: String,
+    pub fields: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Entry {
+    /// The value of field `name`, as text, if it is there and is text.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        let (_, value) = self.fields.iter().find(|(n, _)| n == name.as_bytes())?;
+        std::str::from_utf8(value).ok()
+    }
+}
+
+/// The entries in a reply of `XREADGROUP` (streams, then their entries),
+/// `XAUTOCLAIM` (a cursor, then entries) or `XRANGE` (entries): whatever
+/// nests lists of `[id, [name, value, ...]]`. An entry deleted meanwhile
+/// comes without fields, and is left out.
+pub fn entries_in(reply: &Value) -> Vec<Entry> {
+    let mut found = Vec::new();
+    collect(reply, &mut found);
+    found
+}
+
+fn collect(value: &Value, found: &mut Vec<Entry>) {
+    let bytes = |v: &Value| match v {
+        Value::BulkString(b) => Some(b.clone()),
+        Value::SimpleString(s) => Some(s.clone().into_bytes()),
+        _ => None,
+    };
+    let Value::Array(items) = value else {
+        if let Value::Map(pairs) = value {
+            for (_, v) in pairs {
+                collect(v, found);
+            }
+        }
+        return;
+    };
+    // An entry: an id, then a flat list of names and values.
+    if let [id, Value::Array(fields)] = items.as_slice()
+        && let Some(id) = bytes(id).and_then(|b| String::from_utf8(b).ok())
+        && id.contains('-')
+        && !fields.is_empty()
+        && fields.len() % 2 == 0
+        && fields.iter().all(|f| bytes(f).is_some())
+    {
+        let fields = fields
+            .chunks(2)
+            .map(|pair| {
+                (
+                    bytes(&pair[0]).unwrap_or_default(),
+                    bytes(&pair[1]).unwrap_or_default(),
+                )
+            })
+            .collect();
+        found.push(Entry { id, fields });
+        return;
+    }
+    for item in items {
+        collect(item, found);
+    }
+}
+
 /// The item in a stream entry's fields, if they hold one.
-pub fn item_of(fields: &HashMap<String, Value>) -> Option<Item> {
-    let text =
-        |name: &str| -> Option<String> { redis::from_redis_value_ref(fields.get(name)?).ok() };
+pub fn item_of(entry: &Entry) -> Option<Item> {
     let item = Item {
-        i: text("i")?.parse().ok()?,
-        value: text("value")?.parse().ok()?,
+        i: entry.text("i")?.parse().ok()?,
+        value: entry.text("value")?.parse().ok()?,
     };
     (0.0..1.0).contains(&item.value).then_some(item)
 }
@@ -159,16 +221,48 @@ return 1
 mod tests {
     use super::*;
 
-    fn entry(fields: &[(&str, &str)]) -> HashMap<String, Value> {
-        fields
-            .iter()
-            .map(|(name, text)| {
-                (
-                    name.to_string(),
-                    Value::BulkString(text.as_bytes().to_vec()),
-                )
-            })
-            .collect()
+    fn entry(fields: &[(&str, &str)]) -> Entry {
+        Entry {
+            id: "1-0".to_string(),
+            fields: fields
+                .iter()
+                .map(|(name, text)| (name.as_bytes().to_vec(), text.as_bytes().to_vec()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn any_bytes_read_as_an_entry() {
+        let bulk = |b: &[u8]| Value::BulkString(b.to_vec());
+        // XREADGROUP: [[stream, [[id, [name, value, ...]], ...]]]
+        let reply = Value::Array(vec![Value::Array(vec![
+            bulk(b"k"),
+            Value::Array(vec![
+                Value::Array(vec![
+                    bulk(b"1-0"),
+                    Value::Array(vec![bulk(b"i"), bulk(b"0"), bulk(b"value"), bulk(b"0.5")]),
+                ]),
+                Value::Array(vec![
+                    bulk(b"2-0"),
+                    Value::Array(vec![bulk(&[0xff, 0xfe]), bulk(&[0x80])]),
+                ]),
+                // Deleted since it was delivered: no fields.
+                Value::Array(vec![bulk(b"3-0"), Value::Nil]),
+            ]),
+        ])]);
+        let entries = entries_in(&reply);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(item_of(&entries[0]), Some(Item { i: 0, value: 0.5 }));
+        assert_eq!(entries[1].fields, vec![(vec![0xff, 0xfe], vec![0x80])]);
+        assert_eq!(item_of(&entries[1]), None);
+        // XAUTOCLAIM: [cursor, [entries], [deleted ids]]
+        let claimed = Value::Array(vec![
+            bulk(b"0-0"),
+            Value::Array(vec![]),
+            Value::Array(vec![]),
+        ]);
+        assert!(entries_in(&claimed).is_empty());
+        assert!(entries_in(&Value::Nil).is_empty());
     }
 
     #[test]

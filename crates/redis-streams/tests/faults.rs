@@ -889,3 +889,83 @@ fn a_private_server_that_cannot_start_says_why_in_its_own_words() {
         ended.err
     );
 }
+
+#[test]
+fn an_entry_of_any_bytes_goes_to_the_dead_letter_stream_as_it_was() {
+    // Another client writes entries whose field names and values are not
+    // text, one of them a megabyte: no consumer dies on them, each is
+    // moved with its reason and its bytes, and every item is processed.
+    let server = Server::start("bytes");
+    let mut run = slow_run(Some(&server), 2, 10);
+    let stream = run.stream();
+    let mut con = server.connect();
+    let big = vec![0xffu8; 1 << 20];
+    let _: String = redis::cmd("XADD")
+        .arg(&stream)
+        .arg("*")
+        .arg(&[0xff_u8, 0xfe][..])
+        .arg(&[0x80_u8, 0x00][..])
+        .query(&mut con)
+        .expect("XADD");
+    let _: String = redis::cmd("XADD")
+        .arg(&stream)
+        .arg("*")
+        .arg("value")
+        .arg(&big[..])
+        .query(&mut con)
+        .expect("XADD");
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(1), "{}", ended.err);
+    assert!(
+        ended.err.lines().all(|line| line.len() < 300),
+        "no line is a dump: {}",
+        ended.err.chars().take(2000).collect::<String>()
+    );
+    assert!(
+        ended
+            .err
+            .contains("2 entries moved to the dead-letter stream"),
+        "{}",
+        ended.err
+    );
+    let mut config = config(1, 2, 10, 3);
+    config.time_scale = 0.2;
+    ended.kept(&config, "every item still processed");
+    let dead = format!("{stream}:dead");
+    let letters: redis::Value = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query(&mut con)
+        .expect("XRANGE");
+    let text = format!("{letters:?}");
+    assert!(
+        text.contains("not UTF-8"),
+        "{}",
+        text.chars().take(500).collect::<String>()
+    );
+    let redis::Value::Array(entries) = letters else {
+        panic!("a list of entries")
+    };
+    assert_eq!(entries.len(), 2);
+    // The megabyte is kept whole.
+    let letters: redis::Value = redis::cmd("XRANGE")
+        .arg(&dead)
+        .arg("-")
+        .arg("+")
+        .query(&mut con)
+        .expect("XRANGE");
+    let mut kept = Vec::new();
+    bulk_strings(&letters, &mut kept);
+    assert!(kept.contains(&big), "the megabyte value, kept as it was");
+    assert!(kept.contains(&vec![0xff, 0xfe]) && kept.contains(&vec![0x80, 0x00]));
+}
+
+/// Every bulk string in `value`, however deep.
+fn bulk_strings(value: &redis::Value, all: &mut Vec<Vec<u8>>) {
+    match value {
+        redis::Value::BulkString(bytes) => all.push(bytes.clone()),
+        redis::Value::Array(items) => items.iter().for_each(|item| bulk_strings(item, all)),
+        _ => {}
+    }
+}
