@@ -200,3 +200,170 @@ fn a_twin_refuses_a_bad_value_in_a_few_words() {
         "{stderr}"
     );
 }
+
+/// A Python that has redis-py: `REDIS_PYTHON`, or the virtual environment
+/// `.ci/run` makes in `target/python-redis`.
+fn python_with_redis() -> std::path::PathBuf {
+    let made = harness::programs::workspace_root().join("target/python-redis/bin/python");
+    let path = std::env::var_os("REDIS_PYTHON").map_or(made, std::path::PathBuf::from);
+    assert!(
+        path.exists(),
+        "no Python with redis-py at {}: python3 -m venv target/python-redis && \
+         target/python-redis/bin/pip install redis==8.1.0 (or set REDIS_PYTHON)",
+        path.display()
+    );
+    path
+}
+
+/// Runs `command` to its end (within the hang bound), and returns its
+/// standard output; fails if it fails.
+fn finished(mut command: Command, what: &str) -> String {
+    command
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let ran = harness::testing::run_within(command, what, harness::testing::DEADLOCK_BOUND);
+    let stderr = String::from_utf8_lossy(&ran.stderr);
+    assert!(ran.status.success(), "{what}: {stderr}");
+    String::from_utf8(ran.stdout).expect("UTF-8 output")
+}
+
+/// The `got` lines of `output`, as `(i, value)` texts, sorted.
+fn got(output: &str) -> Vec<String> {
+    let mut items: Vec<String> = output
+        .lines()
+        .filter_map(|line| line.split_once(" got ").map(|(_, item)| item.to_string()))
+        .collect();
+    items.sort();
+    items
+}
+
+/// The wire format is a contract other clients can keep: a Python
+/// producer written with redis-py, from the book's description of the
+/// stream, feeds the Rust consumer; a Rust producer feeds a Python
+/// consumer. Each consumer processes exactly the items the producer made,
+/// on a real server.
+#[test]
+#[ignore = "slow (needs redis-py, which .ci/run installs): cargo test --workspace -- --ignored"]
+fn python_and_rust_clients_share_a_stream_both_ways() {
+    let python = python_with_redis();
+    let server = harness::redis_server::RedisServer::start("python-clients");
+    let rust = harness::programs::path_of(&harness::programs::REDIS_STREAMS);
+    let examples = harness::programs::workspace_root().join("examples/python");
+    // A socket's URL both clients read (redis-py has no `redis+unix://`).
+    let url = server.url().replace("redis+unix://", "unix://");
+    let run = |program: &std::path::Path, args: &[&str]| {
+        let mut command = Command::new(program);
+        command
+            .args(args)
+            .env("REDIS_URL", &url)
+            .env_remove("RUST_BACKTRACE");
+        command
+    };
+    let expected = |seed: u64, producer: usize| -> Vec<String> {
+        let mut items: Vec<String> = harness::item::expected_items(seed, producer, 10)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        items.sort();
+        items
+    };
+
+    // Python producer, Rust consumer.
+    finished(run(&rust, &["open", "--stream", "from-python"]), "open");
+    let producer = examples.join("redis_producer.py");
+    let args = [
+        "--stream",
+        "from-python",
+        "--id",
+        "7",
+        "--seed",
+        "3",
+        "--time-scale",
+        "0",
+    ];
+    let made = finished(
+        run(
+            &python,
+            &[&[producer.to_str().expect("a path")][..], &args].concat(),
+        ),
+        "the Python producer",
+    );
+    assert_eq!(got(&made.replace(" added ", " got ")), expected(3, 7));
+    finished(run(&rust, &["close", "--stream", "from-python"]), "close");
+    let consumed = finished(
+        run(
+            &rust,
+            &[
+                "consumer",
+                "--stream",
+                "from-python",
+                "--id",
+                "0",
+                "--time-scale",
+                "0",
+            ],
+        ),
+        "the Rust consumer",
+    );
+    assert_eq!(
+        got(&consumed),
+        expected(3, 7),
+        "the Rust consumer, from Python"
+    );
+
+    // Rust producer, Python consumer (started first, as by hand).
+    finished(run(&rust, &["open", "--stream", "from-rust"]), "open");
+    let consumer = examples.join("redis_consumer.py");
+    let mut python_consumer = run(
+        &python,
+        &[
+            consumer.to_str().expect("a path"),
+            "--stream",
+            "from-rust",
+            "--id",
+            "3",
+            "--time-scale",
+            "0",
+        ],
+    );
+    python_consumer
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let reading = std::thread::spawn(move || {
+        harness::testing::run_within(
+            python_consumer,
+            "the Python consumer",
+            harness::testing::DEADLOCK_BOUND,
+        )
+    });
+    finished(
+        run(
+            &rust,
+            &[
+                "producer",
+                "--stream",
+                "from-rust",
+                "--id",
+                "0",
+                "--seed",
+                "4",
+                "--time-scale",
+                "0",
+            ],
+        ),
+        "the Rust producer",
+    );
+    finished(run(&rust, &["close", "--stream", "from-rust"]), "close");
+    let ran = reading.join().expect("the Python consumer's runner");
+    assert!(
+        ran.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    let consumed = String::from_utf8(ran.stdout).expect("UTF-8");
+    assert_eq!(
+        got(&consumed),
+        expected(4, 0),
+        "the Python consumer, from Rust"
+    );
+}
