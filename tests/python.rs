@@ -237,43 +237,58 @@ fn got(output: &str) -> Vec<String> {
     items
 }
 
+/// A server of its own, and the URL of its socket in a form both clients
+/// read (redis-py has no `redis+unix://`).
+fn server_for(name: &str) -> (harness::redis_server::RedisServer, String) {
+    let server = harness::redis_server::RedisServer::start(name);
+    let url = server.url().replace("redis+unix://", "unix://");
+    (server, url)
+}
+
+/// `program ARGS`, on the server at `url`.
+fn client(program: &std::path::Path, args: &[&str], url: &str) -> Command {
+    let mut command = Command::new(program);
+    command
+        .args(args)
+        .env("REDIS_URL", url)
+        .env_remove("RUST_BACKTRACE");
+    command
+}
+
+/// The Rust program, and one of the Python clients.
+fn programs(python_client: &str) -> (std::path::PathBuf, String) {
+    let rust = harness::programs::path_of(&harness::programs::REDIS_STREAMS);
+    let script = harness::programs::workspace_root()
+        .join("examples/python")
+        .join(python_client);
+    (rust, script.to_str().expect("a path").to_string())
+}
+
+/// The items producer `producer` makes with `seed`, as printed, sorted.
+fn expected(seed: u64, producer: usize) -> Vec<String> {
+    let mut items: Vec<String> = harness::item::expected_items(seed, producer, 10)
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    items.sort();
+    items
+}
+
 /// The wire format is a contract other clients can keep: a Python
 /// producer written with redis-py, from the book's description of the
-/// stream, feeds the Rust consumer; a Rust producer feeds a Python
-/// consumer. Each consumer processes exactly the items the producer made,
-/// on a real server.
+/// stream, feeds the Rust consumer, which processes exactly the items it
+/// made, on a real server.
 #[test]
 #[ignore = "slow (needs redis-py, which .ci/run installs): cargo test --workspace -- --ignored"]
-fn python_and_rust_clients_share_a_stream_both_ways() {
+fn a_python_producer_feeds_the_rust_consumer() {
     let python = python_with_redis();
-    let server = harness::redis_server::RedisServer::start("python-clients");
-    let rust = harness::programs::path_of(&harness::programs::REDIS_STREAMS);
-    let examples = harness::programs::workspace_root().join("examples/python");
-    // A socket's URL both clients read (redis-py has no `redis+unix://`).
-    let url = server.url().replace("redis+unix://", "unix://");
-    let run = |program: &std::path::Path, args: &[&str]| {
-        let mut command = Command::new(program);
-        command
-            .args(args)
-            .env("REDIS_URL", &url)
-            .env_remove("RUST_BACKTRACE");
-        command
-    };
-    let expected = |seed: u64, producer: usize| -> Vec<String> {
-        let mut items: Vec<String> = harness::item::expected_items(seed, producer, 10)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
-        items.sort();
-        items
-    };
-
-    // Python producer, Rust consumer.
-    finished(run(&rust, &["open", "--stream", "from-python"]), "open");
-    let producer = examples.join("redis_producer.py");
+    let (_server, url) = server_for("python-producer");
+    let (rust, producer) = programs("redis_producer.py");
+    finished(client(&rust, &["open", "--stream", "jobs"], &url), "open");
     let args = [
+        producer.as_str(),
         "--stream",
-        "from-python",
+        "jobs",
         "--id",
         "7",
         "--seed",
@@ -281,79 +296,65 @@ fn python_and_rust_clients_share_a_stream_both_ways() {
         "--time-scale",
         "0",
     ];
-    let made = finished(
-        run(
-            &python,
-            &[&[producer.to_str().expect("a path")][..], &args].concat(),
-        ),
-        "the Python producer",
-    );
+    let made = finished(client(&python, &args, &url), "the Python producer");
     assert_eq!(got(&made.replace(" added ", " got ")), expected(3, 7));
-    finished(run(&rust, &["close", "--stream", "from-python"]), "close");
-    let consumed = finished(
-        run(
-            &rust,
-            &[
-                "consumer",
-                "--stream",
-                "from-python",
-                "--id",
-                "0",
-                "--time-scale",
-                "0",
-            ],
-        ),
-        "the Rust consumer",
-    );
+    finished(client(&rust, &["close", "--stream", "jobs"], &url), "close");
+    let args = [
+        "consumer",
+        "--stream",
+        "jobs",
+        "--id",
+        "0",
+        "--time-scale",
+        "0",
+    ];
+    let consumed = finished(client(&rust, &args, &url), "the Rust consumer");
     assert_eq!(
         got(&consumed),
         expected(3, 7),
         "the Rust consumer, from Python"
     );
+}
 
-    // Rust producer, Python consumer (started first, as by hand).
-    finished(run(&rust, &["open", "--stream", "from-rust"]), "open");
-    let consumer = examples.join("redis_consumer.py");
-    let mut python_consumer = run(
-        &python,
-        &[
-            consumer.to_str().expect("a path"),
-            "--stream",
-            "from-rust",
-            "--id",
-            "3",
-            "--time-scale",
-            "0",
-        ],
-    );
+/// And the other way: a Rust producer feeds a Python consumer, started
+/// first, as by hand.
+#[test]
+#[ignore = "slow (needs redis-py, which .ci/run installs): cargo test --workspace -- --ignored"]
+fn a_rust_producer_feeds_the_python_consumer() {
+    let python = python_with_redis();
+    let (_server, url) = server_for("python-consumer");
+    let (rust, consumer) = programs("redis_consumer.py");
+    finished(client(&rust, &["open", "--stream", "jobs"], &url), "open");
+    let args = [
+        consumer.as_str(),
+        "--stream",
+        "jobs",
+        "--id",
+        "3",
+        "--time-scale",
+        "0",
+    ];
+    let mut python_consumer = client(&python, &args, &url);
     python_consumer
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
+    let bound = harness::testing::DEADLOCK_BOUND;
     let reading = std::thread::spawn(move || {
-        harness::testing::run_within(
-            python_consumer,
-            "the Python consumer",
-            harness::testing::DEADLOCK_BOUND,
-        )
+        harness::testing::run_within(python_consumer, "the Python consumer", bound)
     });
-    finished(
-        run(
-            &rust,
-            &[
-                "producer",
-                "--stream",
-                "from-rust",
-                "--id",
-                "0",
-                "--seed",
-                "4",
-                "--time-scale",
-                "0",
-            ],
-        ),
-        "the Rust producer",
-    );
-    finished(run(&rust, &["close", "--stream", "from-rust"]), "close");
+    let args = [
+        "producer",
+        "--stream",
+        "jobs",
+        "--id",
+        "0",
+        "--seed",
+        "4",
+        "--time-scale",
+        "0",
+    ];
+    finished(client(&rust, &args, &url), "the Rust producer");
+    finished(client(&rust, &["close", "--stream", "jobs"], &url), "close");
     let ran = reading.join().expect("the Python consumer's runner");
     assert!(
         ran.status.success(),
