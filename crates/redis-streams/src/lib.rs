@@ -14,6 +14,7 @@
 //! cargo run -p redis-streams -- consumer --id 0
 //! cargo run -p redis-streams -- producer --id 0
 //! cargo run -p redis-streams -- close
+//! cargo run -p redis-streams -- remove
 //! cargo run -p redis-streams -- --help
 //! ```
 //!
@@ -73,6 +74,9 @@ enum Command {
     /// Says that a stream's producers are done: its consumers stop once
     /// they have processed what it holds.
     Close(flags::Place),
+    /// Deletes a stream's keys once a session by hand is over: the stream,
+    /// its close marker, its producers' ledger, its dead-letter stream.
+    Remove(flags::Place),
     /// Runs PROGRAM in this process's place, ended with the run.
     #[command(hide = true)]
     ExecWatched {
@@ -102,6 +106,7 @@ pub fn main() -> ExitCode {
         }
         Some(Command::Open(place)) => session::open(place).map(|()| ExitCode::SUCCESS),
         Some(Command::Close(place)) => session::close(place).map(|()| ExitCode::SUCCESS),
+        Some(Command::Remove(place)) => session::remove(place).map(|()| ExitCode::SUCCESS),
         Some(Command::ExecWatched { program }) => Ok(private_server::exec_watched(program)),
         None => run::main(&cli.run),
     };

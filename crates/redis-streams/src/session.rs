@@ -1,6 +1,7 @@
 //! A stream used by hand: `redis-streams open` makes it ready for a
 //! session of producers and consumers, `redis-streams close` says that
-//! the session's producers are done.
+//! the session's producers are done, and `redis-streams remove` deletes
+//! what the session left.
 
 use crate::connection::{Error, Redis};
 use crate::flags::Place;
@@ -45,6 +46,49 @@ pub fn close(place: &Place) -> Result<(), Error> {
         "{} is closed: its consumers stop once it is empty",
         keys.stream
     );
+    Ok(())
+}
+
+/// `redis-streams remove`: deletes the stream's keys (the stream, its
+/// close marker, the producers' ledger and the dead-letter stream), and
+/// says what each held. Only keys of the right type go: a key of another
+/// program's, under one of these names, stays, and is named.
+pub fn remove(place: &Place) -> Result<(), Error> {
+    let mut redis = place.connect()?;
+    let keys = Keys::of(&place.stream);
+    let expected = [
+        (&keys.stream, "stream", "the stream"),
+        (&keys.closed, "string", "the close marker"),
+        (&keys.made, "hash", "the producers' ledger"),
+        (&keys.dead, "stream", "the dead-letter stream"),
+    ];
+    let mut removed = Vec::new();
+    for (key, kind, what) in expected {
+        let found: String = redis.call(|con| redis::cmd("TYPE").arg(key).query(con))?;
+        if found == "none" {
+            continue;
+        }
+        if found != kind {
+            println!("{key} holds a {found}, not {what} of this stream: left alone");
+            continue;
+        }
+        let entries: usize = if kind == "stream" {
+            redis.call(|con| redis::cmd("XLEN").arg(key).query(con))?
+        } else {
+            0
+        };
+        redis.call(|con| redis::cmd("DEL").arg(key).exec(con))?;
+        removed.push(if kind == "stream" {
+            format!("{what} {key} ({entries} entries)")
+        } else {
+            format!("{what} {key}")
+        });
+    }
+    if removed.is_empty() {
+        println!("nothing of {} to remove", keys.stream);
+    } else {
+        println!("removed {}", removed.join(", "));
+    }
     Ok(())
 }
 

@@ -969,3 +969,45 @@ fn bulk_strings(value: &redis::Value, all: &mut Vec<Vec<u8>>) {
         _ => {}
     }
 }
+
+#[test]
+fn remove_deletes_what_a_session_by_hand_left_and_nothing_else() {
+    let server = Server::start("remove");
+    let mut con = server.connect();
+    // Another program's key under one of the names: it stays.
+    let _: () = con.set("jobs:made", "theirs").expect("SET");
+    let _: () = con.set("other", 1).expect("SET");
+    let url = server.url();
+    let by_hand = |args: &[&str]| {
+        let mut command = command(None, args);
+        command.env("REDIS_URL", &url);
+        command
+    };
+    let ran = |args: &[&str]| {
+        let done = run_bounded(by_hand(args), args[0]);
+        assert!(
+            done.status.success(),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        String::from_utf8_lossy(&done.stdout).into_owned()
+    };
+    ran(&["open", "--stream=jobs"]);
+    let _: String = con.xadd("jobs", "*", &[("garbage", "x")]).expect("XADD");
+    ran(&["close", "--stream=jobs"]);
+    let said = ran(&["remove", "--stream=jobs"]);
+    assert!(
+        said.contains("removed the stream jobs (1 entries)"),
+        "{said}"
+    );
+    assert!(said.contains("the close marker jobs:closed"), "{said}");
+    assert!(said.contains("jobs:made holds a string"), "{said}");
+    let mut keys: Vec<String> = con.keys("*").expect("KEYS");
+    keys.sort();
+    assert_eq!(keys, ["jobs:made", "other"]);
+    let again = ran(&["remove", "--stream=jobs"]);
+    assert!(
+        again.contains("nothing of jobs to remove") || again.contains("left alone"),
+        "{again}"
+    );
+}
