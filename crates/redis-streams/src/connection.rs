@@ -191,6 +191,11 @@ impl Redis {
         }
     }
 
+    /// The server, as it shows (without its password).
+    pub fn server(&self) -> &Server {
+        &self.server
+    }
+
     /// What an error from the server means for this program, in words
     /// that name the key.
     fn explain(&self, error: &RedisError) -> Error {

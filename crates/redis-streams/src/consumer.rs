@@ -264,6 +264,7 @@ impl Consumer<'_> {
 pub fn main(args: &Args) -> Result<usize, Error> {
     let mut redis = args.place.connect()?;
     let keys = Keys::of(&args.place.stream);
+    crate::session::check_rights(&mut redis, &keys)?;
     crate::session::check(&mut redis, &keys, true)?;
     println!("Consumer {}: Running", args.id);
     let mut consumer = Consumer {

@@ -92,6 +92,7 @@ pub fn main(args: &Args) -> Result<(), Error> {
         keys: Keys::of(&args.place.stream),
         name: format!("{}:{:016x}", args.id, rand::random::<u64>()),
     };
+    crate::session::check_rights(&mut redis, &me.keys)?;
     crate::session::check(&mut redis, &me.keys, false)?;
     println!("Producer {}: Running", args.id);
     let mut rng = producer_rng(args.seed, args.id);

@@ -135,6 +135,7 @@ pub fn main(args: &Args) -> Result<ExitCode, Error> {
     let server = server.unwrap_or_else(|| private.as_ref().expect("a server").server());
     let mut redis = Redis::connect(&server, Duration::from_secs(args.retry_for))?;
     let keys = Keys::for_new_run();
+    crate::session::check_rights(&mut redis, &keys)?;
     let script = redis::Script::new(CREATE);
     let mut create = script.prepare_invoke();
     create.arg(GROUP);

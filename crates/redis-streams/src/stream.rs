@@ -126,6 +126,45 @@ pub fn item_of(entry: &Entry) -> Option<Item> {
     (0.0..1.0).contains(&item.value).then_some(item)
 }
 
+// ANCHOR: probe
+/// Runs, on scratch keys of the stream's own (`KEYS[1..3]`: a stream, a
+/// hash, a string, deleted at the end), each command the programs use,
+/// and returns those the server's user may not run. A script is checked
+/// command by command, as a user's rights are.
+pub const PROBE: &str = r"
+local denied = {}
+local function try(...)
+    local answer = redis.pcall(...)
+    -- In a script, a right missing reads 'The user executing the script
+    -- can't run this command', or can't access its key.
+    local refused = type(answer) == 'table' and answer.err and (
+        string.find(answer.err, 'NOPERM', 1, true) or
+        string.find(answer.err, 'user executing the script', 1, true))
+    if refused then
+        denied[#denied + 1] = string.upper((select(1, ...)))
+    end
+end
+try('XADD', KEYS[1], '*', 'probe', '1')
+try('XGROUP', 'CREATE', KEYS[1], 'probe', '0', 'MKSTREAM')
+try('XREADGROUP', 'GROUP', 'probe', 'probe', 'COUNT', '1', 'STREAMS', KEYS[1], '>')
+try('XAUTOCLAIM', KEYS[1], 'probe', 'probe', '0', '0-0', 'COUNT', '1')
+try('XPENDING', KEYS[1], 'probe')
+try('XACK', KEYS[1], 'probe', '0-1')
+try('XDEL', KEYS[1], '0-1')
+try('XLEN', KEYS[1])
+try('XRANGE', KEYS[1], '-', '+', 'COUNT', '1')
+try('XINFO', 'GROUPS', KEYS[1])
+try('TYPE', KEYS[1])
+try('EXISTS', KEYS[1])
+try('HSET', KEYS[2], 'probe', '1')
+try('HGET', KEYS[2], 'probe')
+try('HDEL', KEYS[2], 'probe')
+try('SET', KEYS[3], '1')
+try('DEL', KEYS[1], KEYS[2], KEYS[3])
+return denied
+";
+// ANCHOR_END: probe
+
 // ANCHOR: add
 /// Adds items of producer `ARGV[2]` (`ARGV[5]` is the first one's
 /// number, the values follow) and returns how many items this producer

@@ -1011,3 +1011,60 @@ fn remove_deletes_what_a_session_by_hand_left_and_nothing_else() {
         "{again}"
     );
 }
+
+#[test]
+fn a_user_without_a_command_it_needs_is_refused_before_any_work() {
+    // A server user allowed everything but XAUTOCLAIM: the run, and a
+    // consumer started by hand, refuse at once with one line that names
+    // the command, before any item is made or taken, and leave no key.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let options = harness::redis_server::Options {
+        port: Some(port),
+        ..Default::default()
+    };
+    let server = Server::start_with("acl", options);
+    let mut con = server.connect();
+    let _: () = redis::cmd("ACL")
+        .arg(&[
+            "SETUSER",
+            "worker",
+            "on",
+            ">s3cret",
+            "~*",
+            "&*",
+            "+@all",
+            "-xautoclaim",
+        ])
+        .query(&mut con)
+        .expect("ACL SETUSER");
+    let url = format!("redis://worker:s3cret@127.0.0.1:{port}/");
+    for args in [
+        &["--seed=1", "--items=5"][..],
+        &["open", "--stream=jobs"],
+        &["consumer", "--stream=jobs"],
+    ] {
+        let mut command = command(None, args);
+        command.env("REDIS_URL", &url);
+        let ended = Watched::start(command).finish();
+        assert_eq!(ended.status.code(), Some(5), "{args:?}: {}", ended.err);
+        assert!(
+            ended.err.contains("may not run XAUTOCLAIM"),
+            "{args:?}: {}",
+            ended.err
+        );
+        assert!(ended.err.contains("+xautoclaim"), "{args:?}: {}", ended.err);
+        assert_eq!(
+            ended.err.lines().count(),
+            1,
+            "{args:?}: one line: {}",
+            ended.err
+        );
+        assert!(!ended.err.contains("s3cret"), "{}", ended.err);
+        assert_eq!(ended.count(" got "), 0);
+    }
+    let keys: Vec<String> = con.keys("*").expect("KEYS");
+    assert_eq!(keys, Vec::<String>::new(), "no key made or left");
+}
