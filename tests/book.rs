@@ -491,18 +491,25 @@ fn the_redis_chapter_s_failure_outputs_are_real() {
             "redis-streams: {reclaimed} item{many} reclaimed from a consumer that died"
         )]
     );
-    // MAXLEN: items vanished, exactly as many as the last line says, and
-    // the chapter's report is that line.
+    // MAXLEN: items vanished, exactly as many as the last line says, the
+    // first it names the checker's first, and the chapter's report is that
+    // line.
     let (config, events, stderr) = redis_output("redis-streams-maxlen");
-    let lost = check_printed(&section, &config, &events)
-        .never_consumed
-        .len();
-    assert!(lost > 0);
-    let line = format!(
-        "redis-streams: {lost} items of {} added never processed",
-        harness::section::total_items(&config)
+    let mut missing = check_printed(&section, &config, &events).never_consumed;
+    missing.sort_by_key(|&(p, item)| (p, item.i));
+    let lost = missing.len();
+    assert!(lost > 3);
+    let (p, first) = missing[0];
+    let line = &stderr[0];
+    let said = format!(
+        "redis-streams: {lost} items of {} added never processed: producer {p}'s ({}, {:?}), ",
+        harness::section::total_items(&config),
+        first.i,
+        first.value
     );
-    assert_eq!(stderr, std::slice::from_ref(&line));
+    assert_eq!(stderr.len(), 1, "{stderr:?}");
+    assert!(line.starts_with(&said), "{line} does not start {said:?}");
+    assert!(line.ends_with(&format!(" and {} more", lost - 3)), "{line}");
     let report = fs::read_to_string(book_src().join("outputs/redis-streams-maxlen-report.md"))
         .expect("the report");
     assert_eq!(report, format!("```console\n{line}\n```\n"));

@@ -2,6 +2,8 @@
 //! pass; what the dead-letter stream holds; and the run's last word, with
 //! its exit code, saying every shortfall.
 
+use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::os::unix::process::ExitStatusExt;
 use std::process::{ExitCode, ExitStatus};
 use std::sync::mpsc::Receiver;
@@ -24,8 +26,11 @@ pub struct Outcome {
 }
 
 // ANCHOR: tally
-/// What the lines say, counted: the run keeps no line, so its memory
-/// stays the same however many items pass.
+/// What the lines say, counted: the run keeps no line. Items are
+/// accounted by identity, an item being its index and its value: those
+/// added and not yet processed, with their producer; a bit per item each
+/// producer's processed; and the few processed lines no added line
+/// matched (yet): another client's entries, or a line that came first.
 #[derive(Default)]
 pub struct Tally {
     /// Items each producer added.
@@ -37,13 +42,31 @@ pub struct Tally {
     duplicated: usize,
     /// Consumers killed by a signal.
     killed: usize,
+    /// Added, not processed yet: which producer added each.
+    waiting: HashMap<(usize, u64), usize>,
+    /// Per producer, a bit per item index: processed.
+    done: Vec<Vec<u64>>,
+    /// Processed, and matched by no added line (yet): how many times.
+    unmatched: HashMap<(usize, u64), usize>,
+    /// The run's seed, which says what each producer's items are.
+    seed: u64,
+}
+
+/// An item's identity in a line, `(i, value)`: its index and its value's
+/// bits.
+fn identity(line: &str) -> Option<(usize, u64)> {
+    let (_, item) = line.split_once(" (")?;
+    let (i, value) = item.trim_end_matches(')').split_once(", ")?;
+    Some((i.parse().ok()?, value.parse::<f64>().ok()?.to_bits()))
 }
 
 impl Tally {
     /// Prints every line from `printed` as it comes, and counts it.
-    pub fn of_lines(printed: Receiver<String>, producers: usize) -> Tally {
+    pub fn of_lines(printed: Receiver<String>, producers: usize, seed: u64) -> Tally {
         let mut tally = Tally {
             added: vec![0; producers],
+            done: vec![Vec::new(); producers],
+            seed,
             ..Tally::default()
         };
         for line in printed {
@@ -57,19 +80,91 @@ impl Tally {
         let mut words = line.split(' ');
         match (words.next(), words.next(), words.next()) {
             (Some(">producer"), Some(id), Some("added")) => {
-                if let Some(added) = id.parse().ok().and_then(|p: usize| self.added.get_mut(p)) {
-                    *added += 1;
+                let Some(p) = id.parse().ok().filter(|&p: &usize| p < self.added.len()) else {
+                    return;
+                };
+                self.added[p] += 1;
+                if let Some(item) = identity(line) {
+                    // Its consumer's line may have come first.
+                    match self.unmatched.get_mut(&item) {
+                        Some(count) => {
+                            *count -= 1;
+                            if *count == 0 {
+                                self.unmatched.remove(&item);
+                            }
+                            self.mark_done(p, item.0);
+                        }
+                        None => {
+                            self.waiting.insert(item, p);
+                        }
+                    }
                 }
             }
-            (Some(">consumer"), _, Some("got")) => self.processed += 1,
-            (Some(">consumer"), _, Some("reclaimed")) => {
+            (Some(">consumer"), _, Some(how @ ("got" | "reclaimed"))) => {
                 self.processed += 1;
-                self.reclaimed += 1;
+                self.reclaimed += usize::from(how == "reclaimed");
+                if let Some(item) = identity(line) {
+                    match self.waiting.remove(&item) {
+                        Some(p) => self.mark_done(p, item.0),
+                        None => *self.unmatched.entry(item).or_insert(0) += 1,
+                    }
+                }
             }
             (Some(">consumer"), _, Some("duplicated")) => self.duplicated += 1,
             (Some("Consumer"), _, Some("Killed")) => self.killed += 1,
             _ => {}
         }
+    }
+}
+impl Tally {
+    /// The items added that no consumer processed: `(producer, i, value)`,
+    /// in order.
+    fn never_processed(&self) -> Vec<(usize, usize, f64)> {
+        let mut items: Vec<(usize, usize, f64)> = (self.waiting.iter())
+            .map(|(&(i, bits), &p)| (p, i, f64::from_bits(bits)))
+            .collect();
+        items.sort_by_key(|&(p, i, _)| (p, i));
+        items
+    }
+
+    fn mark_done(&mut self, p: usize, i: usize) {
+        let bits = &mut self.done[p];
+        if bits.len() <= i / 64 {
+            bits.resize(i / 64 + 1, 0);
+        }
+        bits[i / 64] |= 1 << (i % 64);
+    }
+
+    fn is_done(&self, p: usize, i: usize) -> bool {
+        self.done[p]
+            .get(i / 64)
+            .is_some_and(|word| word & (1 << (i % 64)) != 0)
+    }
+
+    /// The items processed that no producer of the run added: entries
+    /// another client wrote, `(i, value)`, in order. A line no added line
+    /// matched is the run's own only if it is an item a producer made
+    /// (from the seed) and was processed before: processed again, after a
+    /// claim.
+    fn foreign(&self) -> Vec<(usize, f64)> {
+        // Producer p's item i, from the seed (rarely asked: only for the
+        // few lines no added line matched).
+        let made = |p: usize, i: usize| {
+            let mut values = crate::common::producer_rng(self.seed, p);
+            (0..i).for_each(|_| {
+                values.random();
+            });
+            values.random()
+        };
+        let ours = |i: usize, bits: u64| {
+            (0..self.done.len()).any(|p| self.is_done(p, i) && made(p, i).to_bits() == bits)
+        };
+        let mut items: Vec<(usize, f64)> = (self.unmatched.keys())
+            .filter(|&&(i, bits)| !ours(i, bits))
+            .map(|&(i, bits)| (i, f64::from_bits(bits)))
+            .collect();
+        items.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        items
     }
 }
 // ANCHOR_END: tally
@@ -80,6 +175,8 @@ impl Tally {
 pub struct DeadLetters {
     entries: Vec<(String, String)>,
     items: usize,
+    /// The identity of each item among them.
+    keys: Vec<(usize, u64)>,
 }
 
 // ANCHOR: clean_up
@@ -92,7 +189,10 @@ pub fn clean_up(redis: &mut Redis, keys: &Keys, private: bool) -> Result<DeadLet
     let mut letters = DeadLetters::default();
     for entry in entries_in(&reply) {
         let reason = entry.text("reason").unwrap_or_default().to_string();
-        letters.items += usize::from(item_of(&entry).is_some());
+        if let Some(item) = item_of(&entry) {
+            letters.items += 1;
+            letters.keys.push((item.i, item.value.to_bits()));
+        }
         let id = entry.text("entry").unwrap_or_default().to_string();
         letters.entries.push((id, reason));
     }
@@ -184,10 +284,30 @@ impl Report<'_> {
         }
         claims(tally);
         short |= self.dead_letters(dead);
-        let lost = added.saturating_sub(tally.processed + dead.items);
-        if lost > 0 {
-            say(format!("{} of {added} added never processed", items(lost)));
+        // By identity: which items, not only how many.
+        let lost: Vec<String> = (tally.never_processed().into_iter())
+            .filter(|&(_, i, value)| !dead.keys.contains(&(i, value.to_bits())))
+            .map(|(p, i, value)| format!("producer {p}'s ({i}, {value:?})"))
+            .collect();
+        if !lost.is_empty() {
+            say(format!(
+                "{} of {added} added never processed: {}",
+                items(lost.len()),
+                first_few(&lost)
+            ));
         }
+        let foreign: Vec<String> = (tally.foreign().into_iter())
+            .map(|(i, value)| format!("({i}, {value:?})"))
+            .collect();
+        if !foreign.is_empty() {
+            say(format!(
+                "{} processed that no producer of this run added (another client's entries): {}",
+                items(foreign.len()),
+                first_few(&foreign)
+            ));
+            short = true;
+        }
+        let lost = lost.len();
         let statuses = outcome.producers.iter().chain(&outcome.consumers);
         let codes: Vec<i32> = statuses.filter_map(ExitStatus::code).collect();
         if codes.contains(&5) {
@@ -241,6 +361,15 @@ fn claims(tally: &Tally) {
             items(tally.duplicated)
         ));
     }
+}
+
+/// The first three of `items`, then how many more.
+fn first_few(items: &[String]) -> String {
+    let mut said = items.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > 3 {
+        let _ = write!(said, " and {} more", items.len() - 3);
+    }
+    said
 }
 
 fn say(line: String) {

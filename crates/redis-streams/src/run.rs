@@ -286,7 +286,7 @@ impl Run<'_> {
         let closer = self.close_when_done(producers)?;
         let consumers_gone = Arc::new(AtomicBool::new(false));
         let consumers = self.stop_producers_when_no_consumer_is_left(consumers, &consumers_gone);
-        let tally = Tally::of_lines(printed, self.args.producers);
+        let tally = Tally::of_lines(printed, self.args.producers, self.seed);
         let consumers = consumers.join().expect("the consumers' watcher");
         let producers = closer.join().expect("the closer")?;
         Ok(Outcome {

@@ -1068,3 +1068,63 @@ fn a_user_without_a_command_it_needs_is_refused_before_any_work() {
     let keys: Vec<String> = con.keys("*").expect("KEYS");
     assert_eq!(keys, Vec::<String>::new(), "no key made or left");
 }
+
+#[test]
+fn entries_another_client_deletes_or_adds_are_named_by_identity() {
+    // While the consumers are stopped, another client deletes two of the
+    // run's entries and adds two look-alikes (the right fields, values no
+    // producer of the run made). The counts still match (ten processed of
+    // ten added): only identities tell. The run names both.
+    let server = Server::start("look-alikes");
+    let mut run = slow_run(Some(&server), 2, 10);
+    let stream = run.stream();
+    run.until_out("Consumer 1: Running");
+    let consumers: Vec<u32> = descendants(run.pid())
+        .into_iter()
+        .filter(|&pid| command_line(pid).contains(" consumer "))
+        .collect();
+    assert_eq!(consumers.len(), 2, "both consumers");
+    run.until_out("added (1,");
+    for &pid in &consumers {
+        processes::signal(pid, Signal::SIGSTOP);
+    }
+    run.until_out("added (4,");
+    let mut con = server.connect();
+    // Entries no consumer has taken: in the stream, and not pending.
+    let all: redis::streams::StreamRangeReply = con.xrange_all(&stream).expect("XRANGE");
+    let pending: redis::streams::StreamPendingCountReply = con
+        .xpending_count(&stream, "consumers", "-", "+", 100)
+        .expect("XPENDING");
+    let taken: Vec<&str> = pending.ids.iter().map(|p| p.id.as_str()).collect();
+    let free: Vec<String> = (all.ids.iter())
+        .map(|entry| entry.id.clone())
+        .filter(|id| !taken.contains(&id.as_str()))
+        .collect();
+    assert!(free.len() >= 2, "entries no consumer took: {free:?}");
+    let _: usize = con.xdel(&stream, &free[..2]).expect("XDEL");
+    for (i, value) in [(3, "0.123"), (8, "0.456")] {
+        let fields = [("producer", "0"), ("i", &i.to_string()), ("value", value)];
+        let _: String = con.xadd(&stream, "*", &fields).expect("XADD");
+    }
+    for &pid in &consumers {
+        processes::signal(pid, Signal::SIGCONT);
+    }
+    let ended = run.finish();
+    assert_eq!(ended.status.code(), Some(1), "{}", ended.err);
+    assert!(
+        ended
+            .err
+            .contains("2 items of 10 added never processed: producer 0's ("),
+        "{}",
+        ended.err
+    );
+    assert!(
+        ended
+            .err
+            .contains("2 items processed that no producer of this run added")
+            && ended.err.contains("(3, 0.123)")
+            && ended.err.contains("(8, 0.456)"),
+        "{}",
+        ended.err
+    );
+}

@@ -125,11 +125,17 @@ fn maxlen_is_no_bound_it_loses_items() {
     let verdict = ended.verdict(&config(4, 1, 100, 4));
     let lost = verdict.never_consumed.len();
     assert!(lost > 0, "items vanished");
-    // No error on either side: only the last line says so.
-    assert_eq!(
-        ended.err.lines().last(),
-        Some(format!("redis-streams: {lost} items of 400 added never processed").as_str())
-    );
+    // No error on either side: only the last line says so, and names the
+    // items the checker finds missing, the first three of them.
+    let last = ended.err.lines().last().unwrap_or_default();
+    let said = format!("redis-streams: {lost} items of 400 added never processed: ");
+    assert!(last.starts_with(&said), "{last}");
+    let mut missing = verdict.never_consumed.clone();
+    missing.sort_by_key(|&(p, item)| (p, item.i));
+    let (p, first) = missing[0];
+    let named = format!("producer {p}'s ({}, {:?})", first.i, first.value);
+    assert!(last.contains(&named), "{last} does not name {named}");
+    assert!(last.ends_with(&format!(" and {} more", lost - 3)), "{last}");
     assert!(
         most > 10,
         "MAXLEN ~ trims in whole blocks, not at 10 exactly"
