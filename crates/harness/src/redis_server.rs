@@ -113,6 +113,12 @@ impl RedisServer {
         }
     }
 
+    /// The server's process id, to pause it (`SIGSTOP`) as a frozen
+    /// machine would.
+    pub fn pid(&self) -> u32 {
+        self.process.as_ref().map_or(0, std::process::Child::id)
+    }
+
     /// Its folder: the socket, the config file, the append-only file.
     pub fn folder(&self) -> &Path {
         self.folder.path()

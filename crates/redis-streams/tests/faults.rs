@@ -1128,3 +1128,30 @@ fn entries_another_client_deletes_or_adds_are_named_by_identity() {
         ended.err
     );
 }
+
+#[test]
+fn a_server_paused_longer_than_a_command_waits_loses_and_doubles_nothing() {
+    // The server frozen for twelve seconds, longer than any one command
+    // waits for an answer (ten), shorter than --retry-for: every process
+    // waits it out, and the account is true, each item processed once.
+    let server = Server::start("frozen");
+    let args = [
+        "--producers=2",
+        "--consumers=2",
+        "--items=20",
+        "--seed=3",
+        "--time-scale=0.05",
+        "--retry-for=60",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    processes::signal(server.pid(), Signal::SIGSTOP);
+    thread::sleep(Duration::from_secs(12));
+    processes::signal(server.pid(), Signal::SIGCONT);
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    assert_eq!(ended.count(" duplicated "), 0, "{:?}", ended.out);
+    let mut config = config(2, 2, 20, 3);
+    config.time_scale = 0.05;
+    ended.kept(&config, "the run");
+}
