@@ -4,7 +4,8 @@
 //! Producer 0 sends the sentinel as soon as its own items are out. But the
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
-//! fails others. Send the sentinel only once every producer is done.
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.

@@ -55,6 +55,9 @@ pub enum Rule {
     /// This function is as the solution has it (the text asks to leave it
     /// as given).
     Unchanged(&'static str, &'static str),
+    /// This code, in this function (which several threads run), is sent
+    /// by one of them only: it sits under an `if` or a `match`.
+    OnlyOne(&'static str, &'static str, &'static str),
 }
 
 /// Every exercise, in the book's order.
@@ -103,7 +106,11 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "a barrier before the one sentinel",
         level: 2,
-        rules: &[],
+        rules: &[Rule::OnlyOne(
+            "producer",
+            "Message::Sentinel",
+            "one sentinel, sent by one producer",
+        )],
     },
     Exercise {
         name: "pass_it_on",
@@ -382,18 +389,19 @@ pub struct Repeat {
 }
 
 /// Grades the program `exe` built from `file`, an answer to `exercise`:
-/// first the rules the exercise's text states, in the file, then the runs
-/// of [`runs`], several at once. At the first run (in order) that hangs,
-/// fails or breaks a rule, it tries that run again a few times, to say
-/// whether the failure depends on timing, and how to repeat it. Returns
-/// how many runs kept every rule.
+/// first the runs of [`runs`], several at once, then the rules the
+/// exercise's text states and the races whose shape shows in the file. At
+/// the first run (in order) that hangs, fails or breaks a rule, it tries
+/// that run again a few times, to say whether the failure depends on
+/// timing, and how to repeat it. Returns how many runs kept every rule.
 pub fn grade_file(
     exercise: &Exercise,
     exe: &Path,
     file: &Path,
     repeat: &Repeat,
 ) -> Result<usize, String> {
-    check_rules(exercise, file)?;
+    // The runs come first: a mistake they show is the learner's own, and
+    // says more than a rule of the text or a shape in the file.
     let all = runs(exercise);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed: std::sync::Mutex<Vec<(usize, String)>> = std::sync::Mutex::new(Vec::new());
@@ -422,6 +430,7 @@ pub fn grade_file(
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort_by_key(|(n, _)| *n);
     let Some((n, what)) = failed.into_iter().next() else {
+        check_rules(exercise, file)?;
         return Ok(all.len());
     };
     let settings = &all[n];
@@ -495,6 +504,49 @@ fn function(source: &str, name: &str) -> Option<String> {
     None
 }
 
+/// Every function of a file: its name and its text, white space squeezed.
+fn functions(source: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(start) = source[at..].find("fn ").map(|i| at + i) {
+        at = start + 3;
+        let name: String = source[start + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if let Some(body) = function(&source[start..], &name) {
+            found.push((name, body));
+        }
+    }
+    found
+}
+
+/// The name a method is called on, ending at byte `dot` of `text`:
+/// `stop` for `stop.load(`.
+fn called_on(text: &str, dot: usize) -> String {
+    let reversed: String = text[..dot]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    reversed.chars().rev().collect()
+}
+
+/// Whether `code` appears in the function `body` outside any block of
+/// its own: every call of the function runs it.
+fn unconditional(body: &str, code: &str) -> bool {
+    let mut depth = 0;
+    for (at, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth == 1 && body[at..].starts_with(code) => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// An atomic that one function both changes and reads (or changes) again
 /// in another step: `n.load(..)` then `n.store(..)`, or `n.fetch_add(..)`
 /// then `n.load(..)`. Another thread can come in between: two threads
@@ -509,16 +561,7 @@ fn two_step_update(source: &str) -> Option<String> {
         ".compare_exchange",
         ".fetch_update(",
     ];
-    let mut at = 0;
-    while let Some(start) = source[at..].find("fn ").map(|i| at + i) {
-        at = start + 3;
-        let name: String = source[start + 3..]
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
-        let Some(body) = function(&source[start..], &name) else {
-            continue;
-        };
+    for (name, body) in functions(source) {
         // Each name an access is made through, with how many reads and
         // writes this function makes of it.
         let mut seen: Vec<(String, usize, usize)> = Vec::new();
@@ -529,12 +572,7 @@ fn two_step_update(source: &str) -> Option<String> {
             if !(write || read) {
                 continue;
             }
-            let reversed: String = body[..index]
-                .chars()
-                .rev()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            let target: String = reversed.chars().rev().collect();
+            let target = called_on(&body, index);
             match seen.iter_mut().find(|(t, _, _)| *t == target) {
                 Some(entry) => {
                     entry.1 += usize::from(read);
@@ -558,10 +596,161 @@ fn two_step_update(source: &str) -> Option<String> {
     None
 }
 
+/// Looks that say whether more can come: a flag, or the senders.
+const MORE_LOOKS: [&str; 3] = [".load(", ".sender_count()", ".is_disconnected()"];
+
+/// Looks into the buffer: taking from it, or asking if it is empty.
+const BUFFER_LOOKS: [&str; 7] = [
+    "recv",
+    ".try_iter()",
+    ".drain()",
+    ".iter()",
+    ".is_empty()",
+    ".len()",
+    "select",
+];
+
+/// What a look at whether more can come, found at byte `at` of `body`,
+/// looks at, in words: "the flag `stop`", "the senders".
+fn more_look(body: &str, at: usize) -> (String, String) {
+    let on = called_on(body, at);
+    if body[at..].starts_with(".load(") {
+        (format!("`{on}.load(..)`"), format!("the flag `{on}`"))
+    } else {
+        let call = MORE_LOOKS
+            .iter()
+            .find(|look| body[at..].starts_with(*look))
+            .unwrap_or(&MORE_LOOKS[1]);
+        (format!("`{on}{call}`"), "the senders".to_string())
+    }
+}
+
+/// A consumer that decides to stop in the wrong order. It must first see
+/// that nothing more can come (the flag up, no sender left), and only then
+/// find the buffer empty. Looking at the buffer first, or stopping on the
+/// flag without looking at the buffer again after it, leaves a gap: the
+/// producer sends its last item and raises the flag in between, and the
+/// consumer stops with that item unread. The gap is a few instructions
+/// wide, and no pace of the runs widens it, so grading looks for these
+/// shapes in the file.
+fn stops_in_the_wrong_order(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        if !body.contains("recv") && !body.contains(".try_iter()") {
+            continue;
+        }
+        // The buffer first, then whether more can come, in one condition.
+        for (at, _) in body.match_indices(".is_empty()") {
+            let condition = &body[at..];
+            let end = ["{", ";", "=>"]
+                .iter()
+                .filter_map(|stop| condition.find(stop))
+                .min()
+                .unwrap_or(condition.len());
+            if let Some(more) = MORE_LOOKS
+                .iter()
+                .filter_map(|look| condition[..end].find(look))
+                .min()
+            {
+                let (call, what) = more_look(&body, at + more);
+                let buffer = called_on(&body, at);
+                return Some(format!(
+                    "`fn {name}` looks at the buffer (`{buffer}.is_empty()`) before it looks at \
+                     {what} ({call}): the producer can send its last item and be done between \
+                     the two looks, and the consumer then stops with that item unread (a race \
+                     that shows once in many runs). Look at {what} first: once nothing more can \
+                     come, an empty buffer means the end"
+                ));
+            }
+        }
+        // Whether more can come, then a stop, with no look at the buffer
+        // in between.
+        for look in MORE_LOOKS {
+            for (at, _) in body.match_indices(look) {
+                let after = &body[at + look.len()..];
+                let mut depth = 0i32;
+                let mut stop = None;
+                for (i, c) in after.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ';' if depth == 0 => break,
+                        _ => {}
+                    }
+                    if depth < 0 {
+                        break;
+                    }
+                    let word = |w: &str| {
+                        after[i..].starts_with(w)
+                            && !after[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    };
+                    if word("break") || word("return") {
+                        stop = Some(i);
+                        break;
+                    }
+                }
+                let Some(stop) = stop else { continue };
+                if BUFFER_LOOKS.iter().any(|b| after[..stop].contains(b)) {
+                    continue;
+                }
+                let (call, what) = more_look(&body, at);
+                return Some(format!(
+                    "`fn {name}` stops when it sees {call} without looking at the buffer after \
+                     it: its last look at the buffer came before, and the producer can send its \
+                     last item and be done in between, so the consumer stops with that item \
+                     unread (a race that shows once in many runs). Once {what} says nothing more \
+                     comes, take what is left (`try_recv` or `try_iter`) before stopping"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A producer that raises a flag, then sends an item: the flag says "every
+/// item is sent" too early, and a consumer that sees it in between finds
+/// the buffer empty and stops. A sentinel sent after the flag is fine:
+/// the flag is up once every item is out.
+fn flag_before_a_send(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        let Some(at) = body.find(".store(") else {
+            continue;
+        };
+        let flag = called_on(&body, at);
+        for (send, _) in body[at..].match_indices(".send(") {
+            let sent: String = body[at + send + ".send(".len()..]
+                .chars()
+                .scan(1i32, |depth, c| {
+                    *depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    (*depth > 0).then_some(c)
+                })
+                .collect();
+            if sent.contains("Sentinel") {
+                continue;
+            }
+            return Some(format!(
+                "`fn {name}` raises `{flag}` before it sends `{sent}`: a consumer that sees the \
+                 flag in between finds the buffer empty and stops, and that item is never \
+                 processed (a race that shows once in many runs). Raise the flag after the last \
+                 send"
+            ));
+        }
+    }
+    None
+}
+
 /// The rules the exercise's text states, checked in `file`.
 fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
-    if let Some(problem) = two_step_update(&mine) {
+    let races = [
+        two_step_update,
+        stops_in_the_wrong_order,
+        flag_before_a_send,
+    ];
+    if let Some(problem) = races.iter().find_map(|race| race(&mine)) {
         return Err(problem);
     }
     for rule in exercise.rules {
@@ -579,6 +768,17 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
                 if function(&mine, name) != given {
                     return Err(format!(
                         "the exercise asks you to do it {said}: leave `fn {name}` as it is given"
+                    ));
+                }
+            }
+            Rule::OnlyOne(name, code, said) => {
+                if let Some(body) = function(&mine, name)
+                    && unconditional(&body, code)
+                {
+                    return Err(format!(
+                        "the exercise asks for {said}, but every thread that runs `fn {name}` \
+                         sends `{code}`: each sends one, and the ones after the first are \
+                         never read"
                     ));
                 }
             }
@@ -887,4 +1087,135 @@ pub fn grade_corpus(exercise: &Exercise, file: &Path, built: &Path) -> Result<us
         flag: "",
     };
     grade_file(exercise, &exe, file, &repeat)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every solution and right answer of `exercises/` (`right`), or
+    /// every wrong answer, with its exercise.
+    fn files(right: bool) -> Vec<(Exercise, PathBuf)> {
+        let mut found = Vec::new();
+        for exercise in EXERCISES {
+            let mut paths = vec![folder().join(exercise.name).join("solution.rs")];
+            let answers = folder().join("corpus").join(exercise.name);
+            if let Ok(entries) = std::fs::read_dir(&answers) {
+                paths.extend(entries.flatten().map(|e| e.path()));
+            }
+            for path in paths {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                if right == (text.starts_with("//! Right") || path.ends_with("solution.rs")) {
+                    found.push((exercise, path));
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn no_right_answer_breaks_a_rule_or_has_the_shape_of_a_race() {
+        let rights = files(true);
+        assert!(rights.len() >= 36, "{} right answers", rights.len());
+        for (exercise, path) in rights {
+            assert_eq!(check_rules(&exercise, &path), Ok(()), "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn every_wrong_answer_the_runs_let_through_breaks_a_rule_or_has_a_race_shape() {
+        let wrong = files(false);
+        for file in [
+            "empty_is_not_the_end/wrong_5.rs",
+            "stop_flag/wrong_1.rs",
+            "stop_flag/wrong_3.rs",
+            "stop_flag/wrong_5.rs",
+            "barrier/wrong_3.rs",
+        ] {
+            let (exercise, path) = wrong
+                .iter()
+                .find(|(_, path)| path.ends_with(file))
+                .unwrap_or_else(|| panic!("{file} is in the corpus"));
+            assert!(check_rules(exercise, path).is_err(), "{file}");
+        }
+    }
+
+    #[test]
+    fn a_look_at_the_buffer_before_the_flag_is_a_race() {
+        let wrong = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            while !(queue.is_empty() && stop.load(Ordering::Acquire)) {
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { println!(\"{item}\"); }
+            }
+        }";
+        let said = stops_in_the_wrong_order(wrong).expect("refused");
+        assert!(
+            said.contains("(`queue.is_empty()`) before it looks at the flag `stop`"),
+            "{said}"
+        );
+        let right = wrong.replace(
+            "queue.is_empty() && stop.load(Ordering::Acquire)",
+            "stop.load(Ordering::Acquire) && queue.is_empty()",
+        );
+        assert_eq!(stops_in_the_wrong_order(&right), None);
+        let senders = wrong.replace("stop.load(Ordering::Acquire)", "queue.sender_count() == 0");
+        let said = stops_in_the_wrong_order(&senders).expect("refused");
+        assert!(
+            said.contains("the senders (`queue.sender_count()`)"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_stop_on_the_flag_with_no_look_at_the_buffer_after_it_is_a_race() {
+        let wrong = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => println!(\"{item}\"),
+                    Err(RecvTimeoutError::Timeout) => { if stop.load(Ordering::Acquire) { break; } }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }";
+        let said = stops_in_the_wrong_order(wrong).expect("refused");
+        assert!(
+            said.contains("stops when it sees `stop.load(..)`"),
+            "{said}"
+        );
+        let drained = wrong.replace("{ break; }", "{ for item in queue.try_iter() {} break; }");
+        assert_eq!(stops_in_the_wrong_order(&drained), None);
+        // Set aside, the flag guards nothing: the next turn looks again.
+        let later = wrong.replace("{ break; }", "{ stopping = true; }");
+        assert_eq!(stops_in_the_wrong_order(&later), None);
+    }
+
+    #[test]
+    fn a_flag_raised_before_an_item_is_sent_is_a_race() {
+        let wrong = "fn producer(queue: Sender<Item>, stop: &AtomicBool) {
+            for i in 0..10 {
+                if i == 9 { stop.store(true, Ordering::Release); }
+                let _ = queue.send(Item { i, value: 0 });
+            }
+        }";
+        let said = flag_before_a_send(wrong).expect("refused");
+        assert!(
+            said.contains("raises `stop` before it sends `Item { i, value: 0 }`"),
+            "{said}"
+        );
+        let sentinel = wrong.replace("Item { i, value: 0 }", "Message::Sentinel");
+        assert_eq!(flag_before_a_send(&sentinel), None);
+    }
+
+    #[test]
+    fn a_sentinel_every_producer_sends_is_more_than_one() {
+        let every = "fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier) {
+            barrier.wait();
+            let _ = queue.send(Message::Sentinel);
+        }";
+        assert!(unconditional(every, "Message::Sentinel"));
+        let one = every.replace(
+            "barrier.wait();\n            let _ = queue.send(Message::Sentinel);",
+            "if barrier.wait().is_leader() { let _ = queue.send(Message::Sentinel); }",
+        );
+        assert!(!unconditional(&one, "Message::Sentinel"));
+    }
 }
