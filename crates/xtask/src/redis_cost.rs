@@ -212,6 +212,8 @@ pub fn report() -> Result<(), String> {
     // Per setting of the real program and topology: items per second.
     let mut programs: Vec<Vec<Vec<f64>>> =
         vec![vec![Vec::new(); topologies.len()]; PROGRAM_RUNS.len()];
+    // Per topology, where the time of each `--batch 100` run went.
+    let mut spent: Vec<Vec<Spent>> = vec![Vec::new(); topologies.len()];
     for round in 1..=3 {
         eprintln!("redis-cost: round {round} of 3");
         for (t, &(p, c)) in topologies.iter().enumerate() {
@@ -229,7 +231,11 @@ pub fn report() -> Result<(), String> {
                 }
             }
             for (r, &(batch, capacity)) in PROGRAM_RUNS.iter().enumerate() {
-                programs[r][t].push(program_run(&server, (p, c), batch, capacity)?);
+                let (rate, went) = program_run(&server, (p, c), batch, capacity)?;
+                programs[r][t].push(rate);
+                if (batch, capacity) == (100, None) {
+                    spent[t].push(went);
+                }
             }
         }
     }
@@ -262,6 +268,7 @@ pub fn report() -> Result<(), String> {
         rate[0][1] / rate[2][1],
     );
     program_table(&programs, &mut table);
+    spent_table(&mut spent, rate[2], &mut table);
     let file = workspace_root().join("book/src/performance/redis.md");
     fs::write(&file, &table).map_err(|e| format!("{}: {e}", file.display()))?;
     println!("{table}");
@@ -269,14 +276,92 @@ pub fn report() -> Result<(), String> {
     Ok(())
 }
 
+/// Where one run of the real program spent its time, beside its items
+/// per second: what the server did (its own clock, command by command),
+/// and the CPU time of the program's processes.
+#[derive(Clone, Default)]
+struct Spent {
+    /// Seconds from start to exit.
+    wall: f64,
+    /// Seconds of CPU the server used (`INFO cpu`).
+    server: f64,
+    /// `INFO commandstats`: each command's calls and microseconds, those
+    /// a script makes counted too.
+    commands: Vec<(String, f64, f64)>,
+    /// Seconds of CPU of the producers, of the consumers, and of the run
+    /// that starts them and reads, counts and prints their lines.
+    producers: f64,
+    consumers: f64,
+    run: f64,
+}
+
+impl Spent {
+    /// Calls and microseconds of one command, 0 if it was not called.
+    fn command(&self, name: &str) -> (f64, f64) {
+        self.commands
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map_or((0.0, 0.0), |(_, calls, usec)| (*calls, *usec))
+    }
+}
+
+/// A field of `INFO` (`used_cpu_user:1.23`) as a number.
+fn info_field(info: &str, name: &str) -> f64 {
+    info.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))
+        .and_then(|value| value.trim().parse().ok())
+        .unwrap_or(0.0)
+}
+
+/// Seconds of CPU the server has used.
+fn server_cpu(con: &mut redis::Connection) -> Result<f64, String> {
+    let info: String = redis::cmd("INFO")
+        .arg("cpu")
+        .query(con)
+        .map_err(|e| format!("INFO cpu: {e}"))?;
+    Ok(info_field(&info, "used_cpu_user") + info_field(&info, "used_cpu_sys"))
+}
+
+/// Seconds of CPU that this process's finished children have used.
+fn children_cpu() -> f64 {
+    use nix::sys::resource::{UsageWho, getrusage};
+    getrusage(UsageWho::RUSAGE_CHILDREN).map_or(0.0, |usage| {
+        let seconds = |t: nix::sys::time::TimeVal| t.tv_sec() as f64 + t.tv_usec() as f64 / 1e6;
+        seconds(usage.user_time()) + seconds(usage.system_time())
+    })
+}
+
+/// Clock ticks a process has run for (user and system), and whether it
+/// is a producer or a consumer, from `/proc`.
+fn ticks_of(pid: &str) -> Option<(&'static str, u64)> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command's name, which is in parentheses: the 12th
+    // and 13th are the user and system ticks.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let command = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+    let words: Vec<&[u8]> = command.split(|b| *b == 0).collect();
+    let role = if words.contains(&b"producer".as_slice()) {
+        "producer"
+    } else if words.contains(&b"consumer".as_slice()) {
+        "consumer"
+    } else {
+        "other"
+    };
+    Some((role, ticks))
+}
+
 /// The real program, `redis-streams --time-scale 0` with `batch` and
-/// `capacity`, on `server`: items per second from start to exit.
+/// `capacity`, on `server`: items per second from start to exit, and
+/// where the time went. While it runs, its children's CPU time is read
+/// from `/proc` every 5 ms; what a child uses after the last look (at
+/// most 5 ms) is counted as the run's.
 fn program_run(
     server: &RedisServer,
     (p, c): (usize, usize),
     batch: usize,
     capacity: Option<usize>,
-) -> Result<f64, String> {
+) -> Result<(f64, Spent), String> {
     let exe = harness::programs::program_path("redis-streams");
     let total = if batch == 1 { 20_000 } else { 200_000 };
     let mut command = std::process::Command::new(&exe);
@@ -297,14 +382,79 @@ fn program_run(
     if let Some(capacity) = capacity {
         command.args(["--capacity", &capacity.to_string()]);
     }
+    let mut con = server.connect();
+    let () = redis::cmd("CONFIG")
+        .arg("RESETSTAT")
+        .query(&mut con)
+        .map_err(|e| format!("CONFIG RESETSTAT: {e}"))?;
+    let server_before = server_cpu(&mut con)?;
+    let cpu_before = children_cpu();
     let started = Instant::now();
-    let status = command
-        .status()
-        .map_err(|e| format!("redis-streams: {e}"))?;
+    let mut child = command.spawn().map_err(|e| format!("redis-streams: {e}"))?;
+    let run_pid = child.id().to_string();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    // The most ticks seen of each child, by its pid.
+    let seen = std::sync::Mutex::new(std::collections::HashMap::<String, (&str, u64)>::new());
+    let status = thread::scope(|scope| {
+        scope.spawn(|| {
+            let children = format!("/proc/{run_pid}/task/{run_pid}/children");
+            while !done.load(Ordering::Acquire) {
+                let pids = fs::read_to_string(&children).unwrap_or_default();
+                for pid in pids.split_whitespace() {
+                    if let Some(found) = ticks_of(pid)
+                        && let Ok(mut seen) = seen.lock()
+                    {
+                        seen.insert(pid.to_string(), found);
+                    }
+                }
+                thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let status = child.wait();
+        done.store(true, Ordering::Release);
+        status
+    });
+    let wall = started.elapsed().as_secs_f64();
+    let status = status.map_err(|e| format!("redis-streams: {e}"))?;
     if !status.success() {
         return Err(format!("redis-streams {:?} failed", command.get_args()));
     }
-    Ok(total as f64 / started.elapsed().as_secs_f64())
+    let all = children_cpu() - cpu_before;
+    let server_used = server_cpu(&mut con)? - server_before;
+    let stats: String = redis::cmd("INFO")
+        .arg("commandstats")
+        .query(&mut con)
+        .map_err(|e| format!("INFO commandstats: {e}"))?;
+    let commands = stats
+        .lines()
+        .filter_map(|line| {
+            let (name, fields) = line.strip_prefix("cmdstat_")?.split_once(':')?;
+            let field = |key: &str| {
+                fields
+                    .split(',')
+                    .find_map(|f| f.strip_prefix(key)?.parse::<f64>().ok())
+            };
+            Some((name.to_string(), field("calls=")?, field("usec=")?))
+        })
+        .collect();
+    let seen = seen.into_inner().unwrap_or_default();
+    // USER_HZ: /proc counts CPU time in hundredths of a second on Linux.
+    let role = |wanted: &str| {
+        seen.values()
+            .filter(|(role, _)| *role == wanted)
+            .map(|(_, ticks)| *ticks as f64 / 100.0)
+            .sum::<f64>()
+    };
+    let (producers, consumers) = (role("producer"), role("consumer"));
+    let spent = Spent {
+        wall,
+        server: server_used,
+        commands,
+        producers,
+        consumers,
+        run: (all - producers - consumers).max(0.0),
+    };
+    Ok((total as f64 / wall, spent))
 }
 
 /// The real program's rows, medians of the rounds.
@@ -326,6 +476,103 @@ fn program_table(programs: &[Vec<Vec<f64>>], table: &mut String) {
             thousands(median(&programs[r][1]))
         );
     }
+}
+
+/// The commands the program's scripts make: their time is part of the
+/// script's (`evalsha`) in `INFO commandstats`, and counted again alone.
+const IN_SCRIPTS: [&str; 7] = ["xadd", "xdel", "xack", "xpending", "hget", "hset", "xlen"];
+
+/// How a row of the table writes its cell for one run.
+type Cell<'a> = dyn Fn(&Spent) -> String + 'a;
+
+/// Where the time of a `--batch 100` run goes, per 100 items, from the
+/// run of median length of each topology; `raw` is raw Redis in batches
+/// of 100 in the same rounds, messages per second.
+fn spent_table(spent: &mut [Vec<Spent>], raw: [f64; 2], table: &mut String) {
+    let median_runs: Vec<Spent> = spent
+        .iter_mut()
+        .map(|runs| {
+            runs.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+            runs.get(runs.len() / 2).cloned().unwrap_or_default()
+        })
+        .collect();
+    // Per 100 items: a run of each topology moves 200,000.
+    let per_batch = |seconds: f64| micros(seconds * 1e6 / 2_000.0);
+    let usec = |run: &Spent, names: &[&str]| -> f64 {
+        names.iter().map(|name| run.command(name).1).sum::<f64>() / 1e6
+    };
+    let lua = |run: &Spent| usec(run, &["evalsha"]) - usec(run, &IN_SCRIPTS);
+    let commands = |run: &Spent| {
+        run.commands
+            .iter()
+            .filter(|(name, _, _)| !IN_SCRIPTS.contains(&name.as_str()))
+            .map(|(_, _, usec)| usec / 1e6)
+            .sum::<f64>()
+    };
+    let rows: [(&str, &Cell<'_>); 13] = [
+        ("time from start to exit", &|run| per_batch(run.wall)),
+        ("raw Redis, batches of 100, same rounds", &|_| String::new()),
+        ("**the Redis server's CPU**", &|run| per_batch(run.server)),
+        ("&nbsp;&nbsp;`XDEL`, deleting what is done", &|run| {
+            per_batch(usec(run, &["xdel"]))
+        }),
+        ("&nbsp;&nbsp;`XADD`, adding", &|run| {
+            per_batch(usec(run, &["xadd"]))
+        }),
+        ("&nbsp;&nbsp;`XPENDING` and `XACK`, acknowledging", &|run| {
+            per_batch(usec(run, &["xpending", "xack"]))
+        }),
+        ("&nbsp;&nbsp;Lua, running the scripts around them", &|run| {
+            per_batch(lua(run))
+        }),
+        ("&nbsp;&nbsp;`XREADGROUP`, reading", &|run| {
+            per_batch(usec(run, &["xreadgroup"]))
+        }),
+        (
+            "&nbsp;&nbsp;all else: round trips' reading and writing",
+            &|run| per_batch(run.server - commands(run)),
+        ),
+        ("round trips (script calls, reads)", &|run| {
+            format!(
+                "{:.1}, {:.1}",
+                run.command("evalsha").0 / 2_000.0,
+                run.command("xreadgroup").0 / 2_000.0
+            )
+        }),
+        ("**the producers' CPU**", &|run| per_batch(run.producers)),
+        ("**the consumers' CPU**", &|run| per_batch(run.consumers)),
+        (
+            "**the run's CPU**: reading, counting, printing lines",
+            &|run| per_batch(run.run),
+        ),
+    ];
+    let _ = write!(
+        table,
+        "\nWhere the time of a `--batch 100` run goes, per 100 items: the server's own \
+         clock for each command (`INFO commandstats`; a script's commands are counted \
+         apart from the Lua around them), its CPU (`INFO cpu`), and the CPU of the \
+         program's processes (from `/proc`), from the run of median length:\n\n\
+         | per 100 items | 1/1 | 4/4 |\n|---|---|---|\n"
+    );
+    for (r, (label, cell)) in rows.iter().enumerate() {
+        let cells: Vec<String> = if r == 1 {
+            raw.iter().map(|rate| micros(100.0 / rate * 1e6)).collect()
+        } else {
+            median_runs.iter().map(cell).collect()
+        };
+        let _ = writeln!(table, "| {label} | {} | {} |", cells[0], cells[1]);
+    }
+    let one = &median_runs[0];
+    let _ = write!(
+        table,
+        "\nIn the 1/1 run the server was busy {:.0}% of the time, {:.0}% of it in the \
+         scripts and the commands they make; the program's processes used {:.0}% of \
+         one core, {:.0}% of it in the run's reading, counting and printing of lines.\n",
+        100.0 * one.server / one.wall,
+        100.0 * usec(one, &["evalsha"]) / one.server,
+        100.0 * (one.producers + one.consumers + one.run) / one.wall,
+        100.0 * one.run / (one.producers + one.consumers + one.run),
+    );
 }
 
 /// 1234567.0 as "1,234,567".
