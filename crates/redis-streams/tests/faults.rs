@@ -731,6 +731,51 @@ fn a_signal_ends_a_run_that_is_waiting_for_a_lost_server() {
 }
 
 #[test]
+fn a_signal_ends_a_run_whose_producer_waits_for_room_beside_a_stopped_consumer() {
+    // The one consumer is stopped (SIGSTOP), so the stream fills to its
+    // bound and the producer waits for room, polling. SIGTERM to the run
+    // must end it all the same: a stopped process acts on no signal but
+    // SIGKILL until it is continued, and none may be left behind.
+    for (signal, code) in [(Signal::SIGTERM, 143), (Signal::SIGINT, 130)] {
+        let server = Server::start("waiting-for-room");
+        let args = [
+            "--producers=1",
+            "--consumers=1",
+            "--items=100",
+            "--capacity=2",
+            "--seed=1",
+            "--time-scale=0.05",
+        ];
+        let mut run = Watched::start(command(Some(&server), &args));
+        let stream = run.stream();
+        run.until_out(" got ");
+        let started = all_started(&run, 2);
+        let consumer = process_of(&run, "consumer --id=0");
+        processes::signal(consumer, Signal::SIGSTOP);
+        let mut con = server.connect();
+        wait_until("a full stream", || {
+            con.xlen::<_, usize>(&stream).unwrap_or(0) >= 2
+        });
+        processes::signal(run.pid(), signal);
+        let ended = run.finish();
+        assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
+        assert!(
+            ended.err.contains(&format!("stopped by {signal}")),
+            "{}",
+            ended.err
+        );
+        // The producer was held back by the bound: it never added all.
+        assert!(
+            !ended.err.contains("100 of 100 items added"),
+            "{}",
+            ended.err
+        );
+        let left = still_running_after(&started, DEADLOCK_BOUND);
+        assert!(left.is_empty(), "still running: {left:?}");
+    }
+}
+
+#[test]
 fn pausing_every_process_for_longer_than_retry_for_loses_nothing() {
     // A laptop's lid closed, or Ctrl-Z left for a while: every process of
     // the run stopped for three times --retry-for. Stopped is not lost:
