@@ -198,7 +198,7 @@ impl Consumer<'_> {
     fn acknowledge(&mut self, done: &[(String, Item, How)]) -> Result<Vec<i64>, Error> {
         let script = redis::Script::new(ACK);
         let mut call = script.key(&self.keys.stream);
-        call.arg(GROUP).arg(&self.name);
+        call.key(&self.keys.acked).arg(GROUP).arg(&self.name);
         for (id, _, _) in done {
             call.arg(id);
         }

@@ -75,7 +75,8 @@ enum Command {
     /// they have processed what it holds.
     Close(flags::Place),
     /// Deletes a stream's keys once a session by hand is over: the stream,
-    /// its close marker, its producers' ledger, its dead-letter stream.
+    /// its close marker, its producers' ledger, its consumers' last
+    /// acknowledgements, its dead-letter stream.
     Remove(flags::Place),
     /// Runs PROGRAM in this process's place, ended with the run.
     #[command(hide = true)]

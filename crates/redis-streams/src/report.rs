@@ -196,7 +196,7 @@ pub fn clean_up(redis: &mut Redis, keys: &Keys, private: bool) -> Result<DeadLet
         let id = entry.text("entry").unwrap_or_default().to_string();
         letters.entries.push((id, reason));
     }
-    let mut gone = vec![&keys.stream, &keys.closed, &keys.made];
+    let mut gone = vec![&keys.stream, &keys.closed, &keys.made, &keys.acked];
     if letters.entries.is_empty() || private {
         gone.push(dead);
     }

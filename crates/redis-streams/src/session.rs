@@ -51,7 +51,8 @@ pub fn close(place: &Place) -> Result<(), Error> {
 }
 
 /// `redis-streams remove`: deletes the stream's keys (the stream, its
-/// close marker, the producers' ledger and the dead-letter stream), and
+/// close marker, the producers' ledger, the consumers' last
+/// acknowledgements and the dead-letter stream), and
 /// says what each held. Only keys of the right type go: a key of another
 /// program's, under one of these names, stays, and is named.
 pub fn remove(place: &Place) -> Result<(), Error> {
@@ -61,6 +62,7 @@ pub fn remove(place: &Place) -> Result<(), Error> {
         (&keys.stream, "stream", "the stream"),
         (&keys.closed, "string", "the close marker"),
         (&keys.made, "hash", "the producers' ledger"),
+        (&keys.acked, "hash", "the consumers' last acknowledgements"),
         (&keys.dead, "stream", "the dead-letter stream"),
     ];
     let mut removed = Vec::new();

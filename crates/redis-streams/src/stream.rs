@@ -23,6 +23,10 @@ pub struct Keys {
     pub made: String,
     /// Entries no consumer can process, kept with the reason.
     pub dead: String,
+    /// Each consumer's last acknowledgement, the entries it acknowledged:
+    /// it makes an acknowledgement sent again after a lost answer say
+    /// "done", not "another consumer took it".
+    pub acked: String,
 }
 
 impl Keys {
@@ -33,6 +37,7 @@ impl Keys {
             closed: format!("{stream}:closed"),
             made: format!("{stream}:made"),
             dead: format!("{stream}:dead"),
+            acked: format!("{stream}:acked"),
         }
     }
 
@@ -45,8 +50,14 @@ impl Keys {
     }
 
     /// All of them, for `DEL` at the end of a run.
-    pub fn all(&self) -> [&str; 4] {
-        [&self.stream, &self.closed, &self.made, &self.dead]
+    pub fn all(&self) -> [&str; 5] {
+        [
+            &self.stream,
+            &self.closed,
+            &self.made,
+            &self.dead,
+            &self.acked,
+        ]
     }
 }
 // ANCHOR_END: keys
@@ -206,13 +217,21 @@ return made
 /// Acknowledges and deletes the entries `ARGV[3..]` that consumer
 /// `ARGV[2]` processed, all in one step, and says for each whether it was
 /// still this consumer's: 1 it was, and now it is done; 0 another consumer
-/// has claimed it meanwhile; -1 it is gone (processed by another).
+/// has claimed it meanwhile; -1 it is gone (processed by another). An
+/// entry already gone that this consumer's last acknowledgement (kept in
+/// `KEYS[2]`) named is 1: the same call, sent again after its answer was
+/// lost, finds its own work done.
 pub const ACK: &str = r"
-local answers, mine = {}, {}
+local answers, mine, before = {}, {}, nil
 for k = 3, #ARGV do
     local pending = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[k], ARGV[k], 1)
     if #pending == 0 then
-        answers[#answers + 1] = -1
+        before = before or redis.call('HGET', KEYS[2], ARGV[2]) or ''
+        if string.find(before, ',' .. ARGV[k] .. ',', 1, true) then
+            answers[#answers + 1] = 1
+        else
+            answers[#answers + 1] = -1
+        end
     elseif pending[1][2] ~= ARGV[2] then
         answers[#answers + 1] = 0
     else
@@ -226,6 +245,9 @@ for first = 1, #mine, 1000 do
     local last = math.min(first + 999, #mine)
     redis.call('XACK', KEYS[1], ARGV[1], unpack(mine, first, last))
     redis.call('XDEL', KEYS[1], unpack(mine, first, last))
+end
+if #mine > 0 then
+    redis.call('HSET', KEYS[2], ARGV[2], ',' .. table.concat(mine, ',') .. ',')
 end
 return answers
 ";

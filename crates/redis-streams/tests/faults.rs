@@ -1175,6 +1175,36 @@ fn entries_another_client_deletes_or_adds_are_named_by_identity() {
 }
 
 #[test]
+fn an_acknowledgement_whose_answer_was_lost_is_not_taken_for_a_duplicate() {
+    // Each consumer works on an item for a while, on its own: frozen
+    // then, the server finds every consumer's acknowledgement waiting once
+    // it continues. It runs each, but their answers are lost (each
+    // consumer gave up on that connection after ten seconds) and each
+    // consumer sends its acknowledgement again: it must learn that its
+    // first try did the work, not that another consumer took its item.
+    let server = Server::start("lost-ack");
+    let args = [
+        "--producers=2",
+        "--consumers=3",
+        "--items=100",
+        "--seed=7",
+        "--time-scale=0.1",
+        "--retry-for=60",
+    ];
+    let mut run = Watched::start(command(Some(&server), &args));
+    run.until_out(" got ");
+    processes::signal(server.pid(), Signal::SIGSTOP);
+    thread::sleep(Duration::from_secs(21));
+    processes::signal(server.pid(), Signal::SIGCONT);
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+    assert_eq!(ended.count(" duplicated "), 0, "{}", ended.err);
+    let mut config = config(2, 3, 100, 7);
+    config.time_scale = 0.1;
+    ended.kept(&config, "the run");
+}
+
+#[test]
 fn a_server_paused_longer_than_a_command_waits_loses_and_doubles_nothing() {
     // The server frozen for twelve seconds, longer than any one command
     // waits for an answer (ten), shorter than --retry-for: every process
