@@ -169,13 +169,13 @@ impl Redis {
             if out_of_reach.is_zero() && !interrupted(&error) {
                 // Once an outage: a program that waits says why (a call
                 // interrupted by a stop and a continue is no outage).
-                eprintln!(
+                crate::eprint_line(&format!(
                     "redis-streams: Redis at {} cannot be reached ({}); trying again for up to \
                      {} s",
                     self.server,
                     one_line(&error),
                     self.retry_for.as_secs()
-                );
+                ));
             }
             thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_secs(1));

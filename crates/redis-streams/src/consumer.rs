@@ -239,10 +239,10 @@ impl Consumer<'_> {
         let moved: i64 = self.redis.call(|con| call.invoke(con))?;
         if moved == 1 {
             self.dead_letters += 1;
-            eprintln!(
+            crate::eprint_line(&format!(
                 "redis-streams consumer {}: entry {} moved to {}: {reason}",
                 self.args.id, entry.id, self.keys.dead
-            );
+            ));
         }
         Ok(None)
     }

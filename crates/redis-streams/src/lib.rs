@@ -117,9 +117,19 @@ pub fn main() -> ExitCode {
             Some(Command::Consumer(_)) => "redis-streams consumer",
             _ => "redis-streams",
         };
-        eprintln!("{who}: error: {error}");
+        crate::eprint_line(&format!("{who}: error: {error}"));
         ExitCode::from(error.exit_code())
     })
+}
+
+/// Writes `line` to stderr in one write. The run's processes share their
+/// stderr, and `eprintln!` writes a line in pieces: two processes' lines
+/// would interleave mid-line.
+pub(crate) fn eprint_line(line: &str) {
+    use std::io::Write;
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(format!("{line}\n").as_bytes());
 }
 
 /// Reads a whole run's flags (`args`, without the program's name) with

@@ -242,9 +242,9 @@ impl Report<'_> {
             None => "its keys removed".to_string(),
             Some(error) => format!("its keys left ({error})"),
         };
-        eprintln!(
+        crate::eprint_line(&format!(
             "redis-streams: stopped by {signal}: {counts}; every process of the run stopped, {keys}"
-        );
+        ));
         ExitCode::from(128 + signal as u8)
     }
 
@@ -331,7 +331,7 @@ impl Report<'_> {
         if self.private {
             say(format!("{n} {noun} moved to the dead-letter stream:"));
             for (entry, reason) in &dead.entries {
-                eprintln!("  {entry}: {reason}");
+                crate::eprint_line(&format!("  {entry}: {reason}"));
             }
         } else {
             say(format!(
@@ -373,7 +373,7 @@ fn first_few(items: &[String]) -> String {
 }
 
 fn say(line: String) {
-    eprintln!("redis-streams: {line}");
+    crate::eprint_line(&format!("redis-streams: {line}"));
 }
 
 /// "1 item", "2 items".

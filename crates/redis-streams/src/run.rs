@@ -125,7 +125,7 @@ pub fn main(args: &Args) -> Result<ExitCode, Error> {
     let children = Children::watching_signals()?;
     let seed = args.seed.unwrap_or_else(rand::random);
     if args.seed.is_none() {
-        eprintln!("random run; repeat it with --seed {seed}");
+        crate::eprint_line(&format!("random run; repeat it with --seed {seed}"));
     }
     // A private server lives as long as this value: dropping it stops it.
     let private = match server {
@@ -144,10 +144,10 @@ pub fn main(args: &Args) -> Result<ExitCode, Error> {
     }
     redis.call(|con| create.invoke::<()>(con))?;
     if private.is_none() {
-        eprintln!(
+        crate::eprint_line(&format!(
             "redis-streams: this run's stream is {} on {server}",
             keys.stream
-        );
+        ));
     }
     let run = Run {
         args,
