@@ -35,6 +35,7 @@ fn every_configuration_keeps_the_rules() {
                             panic_at: None,
                             pace: None,
                             jitter: false,
+                            stall: None,
                         };
                         let events = run_kept(&section, &config);
                         harness::testing::assert_kept(

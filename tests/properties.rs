@@ -38,6 +38,7 @@ fn runs() -> impl Strategy<Value = (usize, Settings)> {
                 panic_at: None,
                 pace: None,
                 jitter: false,
+                stall: None,
             };
             (index, config)
         })

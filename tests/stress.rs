@@ -37,6 +37,7 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
                 panic_at: None,
                 pace: None,
                 jitter: false,
+                stall: None,
             };
             let events = run_kept(&section, &config);
             harness::testing::assert_kept(&section, &config, &events, &section.command(&config));

@@ -109,6 +109,11 @@ pub struct Settings {
     /// none and twice the value (used to grade exercises)
     #[arg(long, hide = true)]
     pub jitter: bool,
+    /// Makes thread WHO (every producer, or every consumer, or one) work
+    /// S seconds more on item I: a long gap, longer than any timeout a
+    /// program waits (used to grade exercises)
+    #[arg(long, value_name = "WHO:I:S", value_parser = stall, hide = true)]
+    pub stall: Option<(String, usize, f64)>,
 }
 // ANCHOR_END: settings
 
@@ -131,16 +136,23 @@ impl Settings {
         {
             panic!("{who} failed while working on item {item} (as --panic-at asked)");
         }
-        Duration::from_secs_f64(item.value * self.time_scale * self.pace_of(who, item))
+        Duration::from_secs_f64(self.graded(who, item, item.value * self.time_scale))
     }
 }
 // ANCHOR_END: effort
 
 impl Settings {
-    /// What grading's `--pace` and `--jitter` multiply `who`'s effort on
-    /// `item` by: 1 without them. The jitter, from 0 to 2, is drawn from
-    /// the seed, the thread's name and the item.
-    fn pace_of(&self, who: &str, item: Item) -> f64 {
+    /// `seconds` of `who`'s effort on `item`, as grading changes them:
+    /// `--pace` and `--jitter` multiply them (the jitter, from 0 to 2, is
+    /// drawn from the seed, the thread's name and the item); `--stall`
+    /// adds to them.
+    fn graded(&self, who: &str, item: Item, seconds: f64) -> f64 {
+        if let Some((thread, i, more)) = &self.stall
+            && *i == item.i
+            && who.to_lowercase().starts_with(thread.as_str())
+        {
+            return seconds + more;
+        }
         let (p, c) = self.pace.unwrap_or((1.0, 1.0));
         let side = if who.to_ascii_lowercase().starts_with("producer") {
             p
@@ -148,12 +160,13 @@ impl Settings {
             c
         };
         if !self.jitter {
-            return side;
+            return seconds * side;
         }
         let name = (who.bytes()).fold(self.seed, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
         });
-        side * 2.0 * Values(name ^ (item.i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).random()
+        let jitter = Values(name ^ (item.i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)).random();
+        seconds * side * 2.0 * jitter
     }
 }
 
@@ -322,6 +335,14 @@ fn pace(text: &str) -> Result<(f64, f64), String> {
     Ok((time_scale(p)?, time_scale(c)?))
 }
 
+/// `--stall WHO:I:S`: the thread (`producer`, `consumer-1`), the item, the
+/// seconds.
+fn stall(text: &str) -> Result<(String, usize, f64), String> {
+    let (thread, seconds) = text.rsplit_once(':').ok_or("expected WHO:I:S")?;
+    let (who, i) = thread_and_item(thread)?;
+    Ok((who.to_lowercase(), i, time_scale(seconds)?))
+}
+
 /// `--panic-at WHO:I`: the thread, as it names itself ("producer 1"), and
 /// the item.
 fn thread_and_item(value: &str) -> Result<(String, usize), String> {
@@ -447,6 +468,8 @@ mod tests {
             "--pace",
             "8:0.125",
             "--jitter",
+            "--stall",
+            "Consumer-1:2:1.5",
         ];
         let expected = Settings {
             producers: 3,
@@ -458,6 +481,7 @@ mod tests {
             panic_at: Some(("consumer 2".into(), 3)),
             pace: Some((8.0, 0.125)),
             jitter: true,
+            stall: Some(("consumer 1".into(), 2, 1.5)),
         };
         assert_eq!(parse(&MANY_MANY, &args), Ok((expected, true)));
     }

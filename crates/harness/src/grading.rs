@@ -284,8 +284,8 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
 ///   them than the defaults.
 ///
 /// An exercise with a planned panic moves it from run to run (its item,
-/// the first, the last) and leaves it out of every fourth run, which must
-/// then end cleanly.
+/// the first, the last), from the consumer to the producer, and leaves it
+/// out of every sixth run, which must then end cleanly.
 pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     let run = |seed: u64, time_scale: f64, capacity, pace, jitter| {
         let mut settings = exercise.shape.settings(seed);
@@ -335,22 +335,95 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
             runs.push(settings);
         }
     }
+    // One long gap, on each side: a producer that stops before an item,
+    // a consumer that stops on one. A program that takes a timeout for
+    // the end of the stream, or gives up a send after one, shows it once
+    // the gap is longer than its timeout ([`stall_for`] makes it so).
+    let middle = exercise.shape.settings(1).items / 2;
+    for (seed, who, capacity) in [(14, "producer", None), (15, "consumer", Some(1))] {
+        let mut settings = run(seed, 0.002, capacity, None, false);
+        settings.stall = Some((who.to_string(), middle, MIN_STALL));
+        runs.push(settings);
+    }
     if let Some((who, i)) = exercise.panic_at {
+        // The other side panics too: a program that reports only its
+        // consumer's panic, or joins one thread and not the other, shows.
+        let other = if who == "consumer" {
+            "producer"
+        } else {
+            "consumer"
+        };
         let last = exercise.shape.settings(1).items - 1;
+        let plan = [
+            Some((who, i)),
+            Some((other, i)),
+            Some((who, 0)),
+            Some((other, last)),
+            Some((who, last)),
+            None,
+        ];
         for (n, settings) in runs.iter_mut().enumerate() {
-            settings.panic_at =
-                [Some(i), Some(0), Some(last), None][n % 4].map(|i| (who.to_string(), i));
+            settings.panic_at = plan[n % plan.len()].map(|(who, i)| (who.to_string(), i));
         }
     }
     runs
 }
 
 /// How long run `settings` may print nothing before it counts as hung:
-/// [`QUIET_BOUND`], and twice the longest an item's work may take in it.
+/// [`QUIET_BOUND`], and twice the longest an item's work may take in it,
+/// stall included.
 pub fn quiet_bound(settings: &Settings) -> Duration {
     let pace = settings.pace.map_or(1.0, |(p, c)| p.max(c));
     let jitter = if settings.jitter { 2.0 } else { 1.0 };
-    QUIET_BOUND + Duration::from_secs_f64(2.0 * settings.time_scale * pace * jitter)
+    let stall = settings
+        .stall
+        .as_ref()
+        .map_or(0.0, |(_, _, seconds)| *seconds);
+    QUIET_BOUND + Duration::from_secs_f64(2.0 * (settings.time_scale * pace * jitter + stall))
+}
+
+/// The shortest and the longest gap of a stall run, in seconds.
+const MIN_STALL: f64 = 0.3;
+const MAX_STALL: f64 = 6.0;
+
+/// How long a stall run's thread stops, for the file `source`: twice the
+/// longest wait the file names (`Duration::from_millis(50)`, ...), and at
+/// least [`MIN_STALL`]; [`MAX_STALL`] if a wait is computed, not written.
+/// Whatever timeout the file takes for the end, the gap is longer.
+pub fn stall_for(source: &str) -> f64 {
+    const UNITS: [(&str, f64); 6] = [
+        ("from_secs(", 1.0),
+        ("from_secs_f64(", 1.0),
+        ("from_secs_f32(", 1.0),
+        ("from_millis(", 1e-3),
+        ("from_micros(", 1e-6),
+        ("from_nanos(", 1e-9),
+    ];
+    let mut longest: f64 = 0.0;
+    for (call, unit) in UNITS {
+        for (at, _) in source.match_indices(call) {
+            let argument = source[at + call.len()..]
+                .split(')')
+                .next()
+                .unwrap_or_default();
+            let argument = argument.trim();
+            let number: String = argument
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '_')
+                .collect();
+            // A number, with at most a type's suffix (`500u64`, `0.5_f64`).
+            let suffix = argument[number.len()..].trim_start_matches('_');
+            let written = suffix.is_empty() || suffix.starts_with(['u', 'i', 'f']);
+            match number.replace('_', "").parse::<f64>() {
+                Ok(value) if written => longest = longest.max(value * unit),
+                _ => return MAX_STALL,
+            }
+        }
+    }
+    if source.contains("Duration::new(") {
+        return MAX_STALL;
+    }
+    (2.0 * longest + 0.1).clamp(MIN_STALL, MAX_STALL)
 }
 
 /// Runs at once: most of a run is spent asleep.
@@ -402,7 +475,13 @@ pub fn grade_file(
 ) -> Result<usize, String> {
     // The runs come first: a mistake they show is the learner's own, and
     // says more than a rule of the text or a shape in the file.
-    let all = runs(exercise);
+    let stall = stall_for(&source(file)?);
+    let mut all = runs(exercise);
+    for settings in &mut all {
+        if let Some((_, _, seconds)) = &mut settings.stall {
+            *seconds = stall;
+        }
+    }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed: std::sync::Mutex<Vec<(usize, String)>> = std::sync::Mutex::new(Vec::new());
     thread::scope(|scope| {
@@ -504,8 +583,58 @@ fn function(source: &str, name: &str) -> Option<String> {
     None
 }
 
-/// Every function of a file: its name and its text, white space squeezed.
+/// Every function of a file: its name and its text, white space squeezed,
+/// with each call of another function of the file preceded by that
+/// function's body (twice over, for a helper's helper): a race hidden in
+/// a helper is still in the order of the looks. A helper's own `return`
+/// and `break` end only the helper, and are renamed.
 fn functions(source: &str) -> Vec<(String, String)> {
+    let plain = plain_functions(source);
+    plain
+        .iter()
+        .map(|(name, body)| (name.clone(), with_helpers(name, body, &plain, 2)))
+        .collect()
+}
+
+/// `body` (of function `name`) with each call of another of `helpers`
+/// preceded by that helper's body (its own helpers' too, `depth` deep),
+/// its `return` and `break` renamed.
+fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usize) -> String {
+    let mut text = body.to_string();
+    for (helper, helper_body) in helpers {
+        if helper == name || depth == 0 {
+            continue;
+        }
+        let helper_body = with_helpers(helper, helper_body, helpers, depth - 1);
+        let (Some(open), Some(close)) = (helper_body.find('{'), helper_body.rfind('}')) else {
+            continue;
+        };
+        let inner = helper_body[open + 1..close]
+            .replace("return", "returns_from_helper")
+            .replace("break", "breaks_in_helper");
+        let call = format!("{helper}(");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(&call) {
+            let before = &rest[..at];
+            let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                && !before.ends_with("fn ");
+            out.push_str(before);
+            if is_call {
+                out.push_str(&inner);
+                out.push(' ');
+            }
+            out.push_str(&call);
+            rest = &rest[at + call.len()..];
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    text
+}
+
+/// Every function of a file, as it is written.
+fn plain_functions(source: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut at = 0;
     while let Some(start) = source[at..].find("fn ").map(|i| at + i) {
@@ -561,7 +690,9 @@ fn two_step_update(source: &str) -> Option<String> {
         ".compare_exchange",
         ".fetch_update(",
     ];
-    for (name, body) in functions(source) {
+    // As written: `main` calls the thread functions, and its own reads
+    // of a count after them are no race.
+    for (name, body) in plain_functions(source) {
         // Each name an access is made through, with how many reads and
         // writes this function makes of it.
         let mut seen: Vec<(String, usize, usize)> = Vec::new();
@@ -635,13 +766,20 @@ fn more_look(body: &str, at: usize) -> (String, String) {
 /// shapes in the file.
 fn stops_in_the_wrong_order(source: &str) -> Option<String> {
     for (name, body) in functions(source) {
-        if !body.contains("recv") && !body.contains(".try_iter()") {
-            continue;
-        }
-        // The buffer first, then whether more can come, in one condition.
+        // The buffer first, then whether more can come, in one condition,
+        // or in `let` statements before the block they decide.
         for (at, _) in body.match_indices(".is_empty()") {
             let condition = &body[at..];
-            let end = ["{", ";", "=>"]
+            let statement = body[..at]
+                .rsplit(['{', '}', ';'])
+                .next()
+                .unwrap_or_default();
+            let ends: &[&str] = if statement.trim_start().starts_with("let ") {
+                &["{", "=>"]
+            } else {
+                &["{", ";", "=>"]
+            };
+            let end = ends
                 .iter()
                 .filter_map(|stop| condition.find(stop))
                 .min()
@@ -661,6 +799,9 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                      come, an empty buffer means the end"
                 ));
             }
+        }
+        if !body.contains("recv") && !body.contains(".try_iter()") {
+            continue;
         }
         // Whether more can come, then a stop, with no look at the buffer
         // in between.
@@ -700,6 +841,89 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                      unread (a race that shows once in many runs). Once {what} says nothing more \
                      comes, take what is left (`try_recv` or `try_iter`) before stopping"
                 ));
+            }
+        }
+    }
+    None
+}
+
+/// A producer that decides from the number of senders whether it is the
+/// last: two that finish together each see the other's sender, and
+/// neither sends the sentinel (or both do).
+fn decides_from_sender_count(source: &str) -> Option<String> {
+    functions(source)
+        .into_iter()
+        .find(|(_, body)| {
+            body.contains(".send(") && !body.contains("recv") && body.contains(".sender_count()")
+        })
+        .map(|(name, body)| {
+            let at = body.find(".sender_count()").unwrap_or_default();
+            let queue = called_on(&body, at);
+            format!(
+                "`fn {name}` decides from `{queue}.sender_count()` what to send: the count is \
+                 how many senders there were when it looked, and two producers that finish \
+                 together each see the other's, so neither acts as the last (or both do): a \
+                 race that shows once in many runs. Let one step decide, such as a barrier's \
+                 leader (`barrier.wait().is_leader()`) or a count changed and read at once \
+                 (`fetch_sub`)"
+            )
+        })
+}
+
+/// A flag raised or read with `Ordering::Relaxed`: it orders nothing else,
+/// so a consumer that sees it up is not promised the items sent before it
+/// went up. No run on this machine shows it; the memory model allows it.
+fn relaxed_flag(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        for (at, _) in body
+            .match_indices(".store(")
+            .chain(body.match_indices(".load("))
+        {
+            let flag = called_on(&body, at);
+            let call = &body[at..];
+            let call = &call[..call.find(')').unwrap_or(call.len())];
+            let is_flag = source.contains(&format!("{flag}.store(true"))
+                || source.contains(&format!("{flag}.store(false"));
+            if is_flag && call.contains("Relaxed") {
+                return Some(format!(
+                    "`fn {name}` raises or reads the flag `{flag}` with `Ordering::Relaxed`, \
+                     which orders nothing else: a thread that sees the flag up is not promised \
+                     to see what was sent before it went up. Raise it with `Release` and read \
+                     it with `Acquire` (or use `SeqCst`)"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A sentinel handed on with a timeout, and let go when no one takes it in
+/// time: at capacity 0, when every other consumer is busy for longer, it
+/// is lost, and they wait for ever.
+fn sentinel_let_go(source: &str) -> Option<String> {
+    for (name, body) in plain_functions(source) {
+        for call in [".send_timeout(", ".try_send("] {
+            for (at, _) in body.match_indices(call) {
+                let sent = body[at + call.len()..]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default();
+                let statement = body[..at]
+                    .rsplit([';', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                let answered = ["match ", "if let", "while let", "loop"]
+                    .iter()
+                    .any(|kept| statement.contains(kept));
+                if sent.contains("Sentinel") && !answered {
+                    return Some(format!(
+                        "`fn {name}` hands the sentinel on with `{}` and lets it go when \
+                         no one takes it in time: when every other consumer is busy for longer \
+                         (at capacity 0, or with a full buffer), the sentinel is lost and they \
+                         wait for ever. A sentinel must arrive: `send` it",
+                        &call[1..call.len() - 1]
+                    ));
+                }
             }
         }
     }
@@ -749,6 +973,9 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
         two_step_update,
         stops_in_the_wrong_order,
         flag_before_a_send,
+        decides_from_sender_count,
+        relaxed_flag,
+        sentinel_let_go,
     ];
     if let Some(problem) = races.iter().find_map(|race| race(&mine)) {
         return Err(problem);
@@ -772,7 +999,8 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
                 }
             }
             Rule::OnlyOne(name, code, said) => {
-                if let Some(body) = function(&mine, name)
+                let expanded = functions(&mine).into_iter().find(|(n, _)| n == name);
+                if let Some((_, body)) = expanded
                     && unconditional(&body, code)
                 {
                     return Err(format!(
@@ -878,12 +1106,28 @@ fn lines_of_a_panicked_run(
     if let Some(first) = name.get_mut(..1) {
         first.make_ascii_uppercase();
     }
-    // A producer stops adding once nobody reads (its `send` fails).
+    // A consumer that panics leaves items unread, and a producer stops
+    // adding once nobody reads (its `send` fails). A producer that panics
+    // on item I never makes I and what follows; what it sent before must
+    // be consumed, and every consumer must end.
+    let consumer = name.starts_with("Consumer");
+    let at = settings.panic_at.as_ref().map_or(0, |(_, i)| *i);
+    let never_made = |problem: &str| {
+        let index = problem
+            .strip_prefix("item (")
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|i| i.parse::<usize>().ok());
+        problem.ends_with("was never consumed") && index.is_some_and(|i| i >= at)
+    };
     let excused = |problem: &&String| {
-        problem.contains("was never consumed")
+        problem.starts_with(&format!("{name} must print `Done`"))
             || (problem.starts_with("Producer") && problem.ends_with("once, in order"))
             || problem.contains(" were put in the buffer (")
-            || problem.starts_with(&format!("{name} must print `Done`"))
+            || if consumer {
+                problem.contains("was never consumed")
+            } else {
+                never_made(problem)
+            }
     };
     let broken: Vec<String> = verdict
         .problems
@@ -1217,5 +1461,76 @@ mod tests {
             "if barrier.wait().is_leader() { let _ = queue.send(Message::Sentinel); }",
         );
         assert!(!unconditional(&one, "Message::Sentinel"));
+    }
+
+    #[test]
+    fn a_race_in_a_helper_or_in_let_statements_is_still_a_race() {
+        let helper = "fn nothing_left(queue: &Receiver<Item>, stop: &AtomicBool) -> bool {
+            queue.is_empty() && stop.load(Ordering::Acquire)
+        }
+        fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            while !nothing_left(&queue, stop) {
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { println!(\"{item}\"); }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(helper).is_some());
+        let bound = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                let empty = queue.is_empty();
+                let done = stop.load(Ordering::Acquire);
+                if empty && done { break; }
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { println!(\"{item}\"); }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(bound).is_some());
+        let right = bound.replace(
+            "let empty = queue.is_empty();\n                let done = stop.load(Ordering::Acquire);",
+            "let done = stop.load(Ordering::Acquire);\n                let empty = queue.is_empty();",
+        );
+        assert_eq!(stops_in_the_wrong_order(&right), None);
+        let flag = "fn finished(stop: &AtomicBool) -> bool { stop.load(Ordering::Acquire) }
+        fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => println!(\"{item}\"),
+                    Err(RecvTimeoutError::Timeout) if finished(stop) => break,
+                    Err(_) => {}
+                }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(flag).is_some());
+    }
+
+    #[test]
+    fn a_count_of_senders_a_relaxed_flag_and_a_sentinel_let_go_are_races() {
+        let count = "fn producer(queue: Sender<Message>) {
+            let _ = queue.send(Message::Item(item));
+            if queue.sender_count() == 1 { let _ = queue.send(Message::Sentinel); }
+        }";
+        assert!(decides_from_sender_count(count).is_some());
+        let relaxed = "fn producer(stop: &AtomicBool) { stop.store(true, Ordering::Relaxed); }";
+        assert!(relaxed_flag(relaxed).is_some());
+        assert_eq!(relaxed_flag(&relaxed.replace("Relaxed", "Release")), None);
+        let counter = "fn consumer(n: &AtomicUsize) { n.fetch_add(1, Ordering::Relaxed); }";
+        assert_eq!(relaxed_flag(counter), None);
+        let let_go = "fn consumer(requeue: Sender<Message>) {
+            let _ = requeue.send_timeout(Message::Sentinel, Duration::from_millis(500));
+        }";
+        assert!(sentinel_let_go(let_go).is_some());
+        let retried = let_go.replace("let _ = ", "while let Err(_) = ");
+        assert_eq!(sentinel_let_go(&retried), None);
+    }
+
+    #[test]
+    fn a_stall_outlasts_every_wait_the_file_names() {
+        assert_eq!(stall_for("no waits"), MIN_STALL);
+        let waits =
+            "Duration::from_millis(5); Duration::from_secs(2); Duration::from_millis(1_500u64)";
+        assert!((stall_for(waits) - 4.1).abs() < 1e-9);
+        assert_eq!(
+            stall_for("Duration::from_secs(settings.items as u64)"),
+            MAX_STALL
+        );
+        assert_eq!(stall_for("Duration::from_secs(3600)"), MAX_STALL);
     }
 }

@@ -123,6 +123,7 @@ impl Section {
             panic_at: None,
             pace: None,
             jitter: false,
+            stall: None,
         }
     }
 
@@ -151,6 +152,12 @@ impl Section {
         }
         if settings.jitter {
             args.push("--jitter".to_string());
+        }
+        if let Some((who, i, seconds)) = &settings.stall {
+            args.extend([
+                "--stall".to_string(),
+                format!("{}:{i}:{seconds}", who.replace(' ', "-")),
+            ]);
         }
         args
     }

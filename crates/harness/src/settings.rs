@@ -76,6 +76,8 @@ mod tests {
             "--pace",
             "0.125:8",
             "--jitter",
+            "--stall",
+            "producer:3:0.5",
         ]);
         let expected = Settings {
             producers: 1,
@@ -87,6 +89,7 @@ mod tests {
             panic_at: Some(("consumer 6".into(), 3)),
             pace: Some((0.125, 8.0)),
             jitter: true,
+            stall: Some(("producer".into(), 3, 0.5)),
         };
         assert_eq!(request, Ok(expected.clone()));
         // The flags grading writes for a run read back as the same run.

@@ -96,6 +96,7 @@ impl Args {
             panic_at: None,
             pace: None,
             jitter: false,
+            stall: None,
         })
     }
 }
