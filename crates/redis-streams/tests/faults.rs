@@ -1182,25 +1182,38 @@ fn an_acknowledgement_whose_answer_was_lost_is_not_taken_for_a_duplicate() {
     // consumer gave up on that connection after ten seconds) and each
     // consumer sends its acknowledgement again: it must learn that its
     // first try did the work, not that another consumer took its item.
-    let server = Server::start("lost-ack");
+    frozen_mid_run("lost-ack", (2, 3, 100, 7), 0.1, 21);
+}
+
+/// A run of `producers`, `consumers`, `items` each, `seed` and
+/// `time_scale`, whose server is frozen (`SIGSTOP`) for `seconds` once
+/// an item is processed: it must end well, each item processed once.
+fn frozen_mid_run(
+    name: &str,
+    (producers, consumers, items, seed): (usize, usize, usize, u64),
+    time_scale: f64,
+    seconds: u64,
+) {
+    let server = Server::start(name);
     let args = [
-        "--producers=2",
-        "--consumers=3",
-        "--items=100",
-        "--seed=7",
-        "--time-scale=0.1",
-        "--retry-for=60",
+        format!("--producers={producers}"),
+        format!("--consumers={consumers}"),
+        format!("--items={items}"),
+        format!("--seed={seed}"),
+        format!("--time-scale={time_scale}"),
+        "--retry-for=60".to_string(),
     ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut run = Watched::start(command(Some(&server), &args));
     run.until_out(" got ");
     processes::signal(server.pid(), Signal::SIGSTOP);
-    thread::sleep(Duration::from_secs(21));
+    thread::sleep(Duration::from_secs(seconds));
     processes::signal(server.pid(), Signal::SIGCONT);
     let ended = run.finish();
     assert!(ended.status.success(), "{}", ended.err);
     assert_eq!(ended.count(" duplicated "), 0, "{}", ended.err);
-    let mut config = config(2, 3, 100, 7);
-    config.time_scale = 0.1;
+    let mut config = config(producers, consumers, items, seed);
+    config.time_scale = time_scale;
     ended.kept(&config, "the run");
 }
 
@@ -1209,24 +1222,5 @@ fn a_server_paused_longer_than_a_command_waits_loses_and_doubles_nothing() {
     // The server frozen for twelve seconds, longer than any one command
     // waits for an answer (ten), shorter than --retry-for: every process
     // waits it out, and the account is true, each item processed once.
-    let server = Server::start("frozen");
-    let args = [
-        "--producers=2",
-        "--consumers=2",
-        "--items=20",
-        "--seed=3",
-        "--time-scale=0.05",
-        "--retry-for=60",
-    ];
-    let mut run = Watched::start(command(Some(&server), &args));
-    run.until_out(" got ");
-    processes::signal(server.pid(), Signal::SIGSTOP);
-    thread::sleep(Duration::from_secs(12));
-    processes::signal(server.pid(), Signal::SIGCONT);
-    let ended = run.finish();
-    assert!(ended.status.success(), "{}", ended.err);
-    assert_eq!(ended.count(" duplicated "), 0, "{:?}", ended.out);
-    let mut config = config(2, 2, 20, 3);
-    config.time_scale = 0.05;
-    ended.kept(&config, "the run");
+    frozen_mid_run("frozen", (2, 2, 20, 3), 0.05, 12);
 }
