@@ -384,12 +384,13 @@ pub fn quiet_bound(settings: &Settings) -> Duration {
 
 /// The shortest and the longest gap of a stall run, in seconds.
 const MIN_STALL: f64 = 0.3;
-const MAX_STALL: f64 = 6.0;
+const MAX_STALL: f64 = 12.0;
 
 /// How long a stall run's thread stops, for the file `source`: twice the
 /// longest wait the file names (`Duration::from_millis(50)`, ...), and at
-/// least [`MIN_STALL`]; [`MAX_STALL`] if a wait is computed, not written.
-/// Whatever timeout the file takes for the end, the gap is longer.
+/// least [`MIN_STALL`], at most [`MAX_STALL`], which it is if a wait is
+/// computed, not written. Whatever timeout shorter than that the file
+/// takes for the end, the gap is longer.
 pub fn stall_for(source: &str) -> f64 {
     const UNITS: [(&str, f64); 6] = [
         ("from_secs(", 1.0),
@@ -1527,6 +1528,7 @@ mod tests {
         let waits =
             "Duration::from_millis(5); Duration::from_secs(2); Duration::from_millis(1_500u64)";
         assert!((stall_for(waits) - 4.1).abs() < 1e-9);
+        assert_eq!(stall_for("Duration::from_secs(7)"), MAX_STALL);
         assert_eq!(
             stall_for("Duration::from_secs(settings.items as u64)"),
             MAX_STALL
