@@ -898,6 +898,83 @@ fn relaxed_flag(source: &str) -> Option<String> {
     None
 }
 
+/// The arm of a `match` that starts at byte `at` of `body` (its pattern):
+/// the pattern and guard, and what follows the `=>`, to the arm's end.
+fn arm_at(body: &str, at: usize) -> Option<(&str, &str)> {
+    let arrow = at + body[at..].find("=>")?;
+    let head = &body[at..arrow];
+    if head.contains(['{', ';']) {
+        return None;
+    }
+    let rest = &body[arrow + 2..];
+    let mut depth = 0i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '{' | '(' => depth += 1,
+            '}' | ')' | ',' if depth == 0 => return Some((head, &rest[..i])),
+            '}' | ')' => {
+                depth -= 1;
+                if depth == 0 && rest.trim_start().starts_with('{') && c == '}' {
+                    return Some((head, &rest[..=i]));
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((head, rest))
+}
+
+/// A consumer that stops when a wait timed out, or a poll found the
+/// buffer empty, with no look at whether more can come: a timeout says
+/// nothing came for a while, not that nothing more will. The stall runs
+/// show it for a timeout shorter than the stall; counting timeouts, or
+/// a long one, does not hide it here.
+fn stops_on_a_timeout(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        if !body.contains("recv_timeout") && !body.contains("try_recv") {
+            continue;
+        }
+        for token in ["Timeout", "Empty"] {
+            for (at, _) in body.match_indices(token) {
+                let start = body[..at].rfind([',', '{', '}']).map_or(0, |i| i + 1);
+                let Some((head, arm)) = arm_at(&body, start) else {
+                    continue;
+                };
+                if head.contains("Disconnected") || !head.contains(token) {
+                    continue;
+                }
+                let said = |text: &str| {
+                    MORE_LOOKS.iter().any(|look| text.contains(look)) || text.contains("Sentinel")
+                };
+                let stops = ["break", "return"].iter().any(|w| {
+                    arm.match_indices(w).any(|(i, _)| {
+                        !arm[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                            && !arm[i + w.len()..]
+                                .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                });
+                // A match under a look at the flag (its arm, or its `if`)
+                // has looked already.
+                let before = body[..start].rfind("match ").map_or("", |m| {
+                    let from = body[..m].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
+                    &body[from..m]
+                });
+                if stops && !said(head) && !said(arm) && !said(before) {
+                    return Some(format!(
+                        "`fn {name}` stops when a wait finds nothing (`{}`), with no look at \
+                         whether more can come: a timeout says nothing came for a while, not \
+                         that nothing more will, and a slow producer's next item is lost \
+                         however long the wait or however many. Stop on what says the end: \
+                         a sentinel, a closed channel, or a flag raised after the last send",
+                        head.trim()
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// A sentinel handed on with a timeout, and let go when no one takes it in
 /// time: at capacity 0, when every other consumer is busy for longer, it
 /// is lost, and they wait for ever.
@@ -977,6 +1054,7 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
         decides_from_sender_count,
         relaxed_flag,
         sentinel_let_go,
+        stops_on_a_timeout,
     ];
     if let Some(problem) = races.iter().find_map(|race| race(&mine)) {
         return Err(problem);
@@ -1534,5 +1612,39 @@ mod tests {
             MAX_STALL
         );
         assert_eq!(stall_for("Duration::from_secs(3600)"), MAX_STALL);
+    }
+
+    #[test]
+    fn a_timeout_or_an_empty_poll_taken_for_the_end_is_refused_however_counted() {
+        let counted = "fn consumer(queue: Receiver<Message>) {
+            let mut misses = 0;
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(Message::Item(item)) => { misses = 0; println!(\"{item}\"); }
+                    Ok(Message::Sentinel) => break,
+                    Err(RecvTimeoutError::Timeout) => { misses += 1; if misses > 400 { break; } }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }";
+        assert!(stops_on_a_timeout(counted).is_some());
+        let waits = counted.replace("if misses > 400 { break; }", "thread::yield_now();");
+        assert_eq!(stops_on_a_timeout(&waits), None);
+        let flagged = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => println!(\"{item}\"),
+                    Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
+                        match queue.try_recv() {
+                            Ok(item) => println!(\"{item}\"),
+                            Err(TryRecvError::Empty) => break,
+                            Err(TryRecvError::Disconnected) => break,
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+        }";
+        assert_eq!(stops_on_a_timeout(flagged), None);
     }
 }
