@@ -665,12 +665,34 @@ fn called_on(text: &str, dot: usize) -> String {
 /// Whether `code` appears in the function `body` outside any block of
 /// its own: every call of the function runs it.
 fn unconditional(body: &str, code: &str) -> bool {
+    // What in a statement makes its end depend on a condition, without a
+    // block: `cond.then(|| ..)`, `a && b`.
+    const CONDITIONS: [&str; 7] = [
+        "if ",
+        "match ",
+        ".then(",
+        ".then_some(",
+        "&&",
+        "||",
+        ".filter(",
+    ];
     let mut depth = 0;
     for (at, c) in body.char_indices() {
         match c {
             '{' => depth += 1,
             '}' => depth -= 1,
-            _ if depth == 1 && body[at..].starts_with(code) => return true,
+            _ if depth == 1 && body[at..].starts_with(code) => {
+                let statement = body[..at]
+                    .rsplit([';', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                if !CONDITIONS
+                    .iter()
+                    .any(|condition| statement.contains(condition))
+                {
+                    return true;
+                }
+            }
             _ => {}
         }
     }
@@ -1540,6 +1562,11 @@ mod tests {
             "if barrier.wait().is_leader() { let _ = queue.send(Message::Sentinel); }",
         );
         assert!(!unconditional(&one, "Message::Sentinel"));
+        let then = every.replace(
+            "barrier.wait();\n            let _ = queue.send(Message::Sentinel);",
+            "let _ = barrier.wait().is_leader().then(|| queue.send(Message::Sentinel));",
+        );
+        assert!(!unconditional(&then, "Message::Sentinel"));
     }
 
     #[test]
