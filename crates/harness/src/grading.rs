@@ -58,6 +58,9 @@ pub enum Rule {
     /// This code, in this function (which several threads run), is sent
     /// by one of them only: it sits under an `if` or a `match`.
     OnlyOne(&'static str, &'static str, &'static str),
+    /// This function (as written) never has this code: the text asks for
+    /// it elsewhere.
+    NotIn(&'static str, &'static str, &'static str),
 }
 
 /// Every exercise, in the book's order.
@@ -73,6 +76,11 @@ pub const EXERCISES: [Exercise; 12] = [
         rules: &[
             Rule::Never(
                 "settings.clone()",
+                "without cloning the settings into each thread",
+            ),
+            Rule::Never("to_owned(", "without cloning the settings into each thread"),
+            Rule::Never(
+                "Clone::clone(",
                 "without cloning the settings into each thread",
             ),
             Rule::Never("unsafe", "without `unsafe`"),
@@ -106,11 +114,14 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "a barrier before the one sentinel",
         level: 2,
-        rules: &[Rule::OnlyOne(
-            "producer",
-            "Message::Sentinel",
-            "one sentinel, sent by one producer",
-        )],
+        rules: &[
+            Rule::OnlyOne(
+                "producer",
+                "Message::Sentinel",
+                "one sentinel, sent by one producer",
+            ),
+            Rule::NotIn("main", "Sentinel", "one sentinel, sent by one producer"),
+        ],
     },
     Exercise {
         name: "pass_it_on",
@@ -120,7 +131,10 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "passing the sentinel on between consumers",
         level: 2,
-        rules: &[Rule::Unchanged("producer", "leaving the producer as it is")],
+        rules: &[
+            Rule::Unchanged("producer", "leaving the producer as it is"),
+            Rule::NotIn("main", "Sentinel", "the one sentinel the producer sends"),
+        ],
     },
     Exercise {
         name: "last_consumer",
@@ -130,17 +144,18 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "who may still receive at capacity 0",
         level: 3,
-        rules: &[Rule::Unchanged(
-            "producer",
-            "keeping the producers as they are",
-        )],
+        rules: &[
+            Rule::Unchanged("producer", "keeping the producers as they are"),
+            Rule::NotIn("main", "Sentinel", "the one sentinel, passed on"),
+        ],
     },
     Exercise {
         name: "count_sentinels",
         shape: COUNTING_SENTINELS,
         chapter: "counting-sentinels.md",
         fails_with: "was never consumed",
-        panic_at: None,
+        // A producer that dies sends no sentinel: its hint asks what then.
+        panic_at: Some(("producer 1", 2)),
         practises: "counting one sentinel per producer",
         level: 2,
         rules: &[Rule::Unchanged(
@@ -313,6 +328,9 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
             runs.push(run(seed, 0.004, capacity, None, true));
         }
     }
+    // The runs so far carry the planned panics; those below test other
+    // things (thread counts, a full buffer, a long gap), and run clean.
+    let planned = runs.len();
     // Other numbers of threads than the defaults, where there can be
     // several: nothing may count on the defaults.
     let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
@@ -335,6 +353,12 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
             runs.push(settings);
         }
     }
+    // A buffer with room for every item, and none to spare: a sentinel
+    // after the items waits for room.
+    let items = exercise.shape.settings(1).items;
+    for seed in [16, 17] {
+        runs.push(run(seed, 0.002, Some(items), None, false));
+    }
     // One long gap, on each side: a producer that stops before an item,
     // a consumer that stops on one. A program that takes a timeout for
     // the end of the stream, or gives up a send after one, shows it once
@@ -348,7 +372,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     if let Some((who, i)) = exercise.panic_at {
         // The other side panics too: a program that reports only its
         // consumer's panic, or joins one thread and not the other, shows.
-        let other = if who == "consumer" {
+        let other = if who.starts_with("consumer") {
             "producer"
         } else {
             "consumer"
@@ -362,7 +386,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
             Some((who, last)),
             None,
         ];
-        for (n, settings) in runs.iter_mut().enumerate() {
+        for (n, settings) in runs[..planned].iter_mut().enumerate() {
             settings.panic_at = plan[n % plan.len()].map(|(who, i)| (who.to_string(), i));
         }
     }
@@ -618,8 +642,12 @@ fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usi
         let mut rest = text.as_str();
         while let Some(at) = rest.find(&call) {
             let before = &rest[..at];
-            let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
-                && !before.ends_with("fn ");
+            // A method of the file's own counts too, but not one that
+            // shares its name with the channel's or the atomics'.
+            let method = before.ends_with('.');
+            let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                && !before.ends_with("fn ")
+                && (!method || !SHARED_NAMES.contains(&helper.as_str()));
             out.push_str(before);
             if is_call {
                 out.push_str(&inner);
@@ -634,6 +662,31 @@ fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usi
     text
 }
 
+/// Method names a file's own method may share with the channel's, the
+/// atomics' or the standard library's: a call of one is not expanded.
+const SHARED_NAMES: [&str; 20] = [
+    "send",
+    "recv",
+    "try_recv",
+    "recv_timeout",
+    "load",
+    "store",
+    "swap",
+    "lock",
+    "wait",
+    "join",
+    "clone",
+    "len",
+    "is_empty",
+    "iter",
+    "drain",
+    "new",
+    "default",
+    "fmt",
+    "drop",
+    "main",
+];
+
 /// Every function of a file, as it is written.
 fn plain_functions(source: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
@@ -647,6 +700,37 @@ fn plain_functions(source: &str) -> Vec<(String, String)> {
         if let Some(body) = function(&source[start..], &name) {
             found.push((name, body));
         }
+    }
+    // Closures bound to a name are helpers too: `let done = || ..;`.
+    let squeezed = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (at, _) in squeezed.match_indices("let ") {
+        let rest = &squeezed[at + 4..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(closure) = rest[name.len()..]
+            .strip_prefix(" = |")
+            .or_else(|| rest[name.len()..].strip_prefix(" = move |"))
+        else {
+            continue;
+        };
+        let mut depth = 0i32;
+        let end = closure
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' | '{' | '[' => 1,
+                    ')' | '}' | ']' => -1,
+                    _ => 0,
+                };
+                c == ';' && depth == 0
+            })
+            .map_or(closure.len(), |(i, _)| i);
+        found.push((
+            name.clone(),
+            format!("fn {name}() {{ {} }}", &closure[..end]),
+        ));
     }
     found
 }
@@ -735,6 +819,24 @@ fn two_step_update(source: &str) -> Option<String> {
                 None => seen.push((target, usize::from(read), usize::from(write))),
             }
         }
+        // A lock taken twice on one value, outside `main`: the value read
+        // under one, written under the other.
+        let locks: Vec<String> = body
+            .match_indices(".lock()")
+            .map(|(at, _)| called_on(&body, at))
+            .collect();
+        let twice = locks
+            .iter()
+            .find(|target| locks.iter().filter(|t| t == target).count() >= 2);
+        if name != "main"
+            && let Some(target) = twice
+        {
+            return Some(format!(
+                "`fn {name}` locks `{target}` twice: what it read under the first lock may \
+                 have changed before the second, and another thread's update is lost (a race \
+                 that shows once in many runs). Read and change it under one lock"
+            ));
+        }
         if let Some((target, _, _)) = seen
             .iter()
             .find(|(_, reads, writes)| *writes >= 1 && reads + writes >= 2)
@@ -770,6 +872,8 @@ fn more_look(body: &str, at: usize) -> (String, String) {
     let on = called_on(body, at);
     if body[at..].starts_with(".load(") {
         (format!("`{on}.load(..)`"), format!("the flag `{on}`"))
+    } else if body[at..].starts_with(".lock()") {
+        (format!("`{on}.lock()`"), format!("the flag `{on}`"))
     } else {
         let call = MORE_LOOKS
             .iter()
@@ -791,7 +895,8 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
     for (name, body) in functions(source) {
         // The buffer first, then whether more can come, in one condition,
         // or in `let` statements before the block they decide.
-        for (at, _) in body.match_indices(".is_empty()") {
+        let empties = [".is_empty()", ".len() == 0", ".len() < 1"];
+        for (at, look) in empties.iter().flat_map(|e| body.match_indices(e)) {
             let condition = &body[at..];
             let statement = body[..at]
                 .rsplit(['{', '}', ';'])
@@ -809,13 +914,14 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                 .unwrap_or(condition.len());
             if let Some(more) = MORE_LOOKS
                 .iter()
+                .chain(&[".lock()"])
                 .filter_map(|look| condition[..end].find(look))
                 .min()
             {
                 let (call, what) = more_look(&body, at + more);
                 let buffer = called_on(&body, at);
                 return Some(format!(
-                    "`fn {name}` looks at the buffer (`{buffer}.is_empty()`) before it looks at \
+                    "`fn {name}` looks at the buffer (`{buffer}{look}`) before it looks at \
                      {what} ({call}): the producer can send its last item and be done between \
                      the two looks, and the consumer then stops with that item unread (a race \
                      that shows once in many runs). Look at {what} first: once nothing more can \
@@ -907,7 +1013,17 @@ fn relaxed_flag(source: &str) -> Option<String> {
             let call = &call[..call.find(')').unwrap_or(call.len())];
             let is_flag = source.contains(&format!("{flag}.store(true"))
                 || source.contains(&format!("{flag}.store(false"));
-            if is_flag && call.contains("Relaxed") {
+            // The ordering may be named elsewhere: `const ORDER: Ordering = Relaxed`.
+            let ordering = call.rsplit([',', '(']).next().unwrap_or_default().trim();
+            let named = ordering.rsplit("::").next().unwrap_or_default();
+            let relaxed = call.contains("Relaxed")
+                || (!named.is_empty()
+                    && source.split([';', '\n']).any(|line| {
+                        (line.contains(&format!("const {named}"))
+                            || line.contains(&format!("let {named}")))
+                            && line.contains("Relaxed")
+                    }));
+            if is_flag && relaxed {
                 return Some(format!(
                     "`fn {name}` raises or reads the flag `{flag}` with `Ordering::Relaxed`, \
                      which orders nothing else: a thread that sees the flag up is not promised \
@@ -997,12 +1113,129 @@ fn stops_on_a_timeout(source: &str) -> Option<String> {
     None
 }
 
+/// What leads to byte `at` of `body`: the head of the block it is in
+/// (`Err(TryRecvError::Disconnected) => {`, `} else {`), or of the arm
+/// (`Message::Sentinel =>`), and the statement up to it.
+fn branch_of(body: &str, at: usize) -> &str {
+    let mut depth = 0;
+    let mut opener = 0;
+    for (i, c) in body[..at].char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth == 0 => {
+                opener = i;
+                break;
+            }
+            '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    let head = body[..opener]
+        .rfind([';', '{', '}', ','])
+        .map_or(0, |i| i + 1);
+    // From the block's head, or from the arm's start if it has no block.
+    let arm = body[..at].rfind([';', '{', '}', ',']).map_or(0, |i| i + 1);
+    if arm > opener {
+        &body[arm..at]
+    } else {
+        &body[head..at]
+    }
+}
+
+/// A polling loop that ends on a count of its own: `while misses < 3000`,
+/// where `misses` grows when a poll finds nothing. However high the count,
+/// a slow producer's next item comes after it.
+fn ends_on_a_count(source: &str) -> Option<String> {
+    let ends = |text: &str| {
+        MORE_LOOKS.iter().any(|look| text.contains(look))
+            || [
+                "Disconnected",
+                "Sentinel",
+                ".recv()",
+                ".is_empty()",
+                ".len()",
+            ]
+            .iter()
+            .any(|end| text.contains(end))
+    };
+    for (name, body) in functions(source) {
+        if !body.contains("try_recv") && !body.contains("recv_timeout") {
+            continue;
+        }
+        for (at, _) in body.match_indices("while ") {
+            let head = &body[at + "while ".len()..];
+            let condition = &head[..head.find('{').unwrap_or(head.len())];
+            if condition.starts_with("let ") || ends(condition) {
+                continue;
+            }
+            // Each variable of the condition, and whether some change of
+            // it follows a look that says the end.
+            let counted = condition
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|word| word.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+                .find(|word| {
+                    let changes: Vec<usize> = [" = ", " += ", " -= "]
+                        .iter()
+                        .flat_map(|op| {
+                            let change = format!("{word}{op}");
+                            body.match_indices(&change)
+                                .map(|(i, _)| i)
+                                .collect::<Vec<_>>()
+                        })
+                        .filter(|&i| i > at)
+                        .collect();
+                    !changes.is_empty() && !changes.iter().any(|&i| ends(branch_of(&body, i)))
+                });
+            if counted.is_some() {
+                return Some(format!(
+                    "`fn {name}` polls until `{}` says stop, a count of its own: polls that \
+                     found nothing say nothing came for a while, not that nothing more will, \
+                     and a slow producer's next item is lost however high the count. End the \
+                     loop on what says the end: a sentinel, a closed channel, or a flag raised \
+                     after the last send",
+                    condition.trim()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A decision made by the clock: whether a stream has ended, or a thread
+/// is done, is never a matter of time. A slow producer, or a machine that
+/// stalls, outlasts any deadline, however long.
+fn decides_by_the_clock(source: &str) -> Option<String> {
+    const CLOCKS: [&str; 6] = [
+        "Instant::now()",
+        ".elapsed()",
+        "SystemTime",
+        "_deadline(",
+        ".is_finished()",
+        "park_timeout(",
+    ];
+    let clock = CLOCKS.iter().find(|clock| source.contains(*clock))?;
+    let name = plain_functions(source)
+        .into_iter()
+        .find(|(_, body)| body.contains(clock))
+        .map_or_else(
+            || "the file".to_string(),
+            |(name, _)| format!("`fn {name}`"),
+        );
+    Some(format!(
+        "{name} decides by the clock (`{}`): whether a stream has ended, or a thread is \
+         done, is never a matter of time, since a slow producer, or a machine that stalls, \
+         outlasts any deadline. End on a sentinel, a closed channel, a flag raised after the \
+         last send, or a join",
+        clock.trim_matches(['.', '_', '('])
+    ))
+}
+
 /// A sentinel handed on with a timeout, and let go when no one takes it in
 /// time: at capacity 0, when every other consumer is busy for longer, it
 /// is lost, and they wait for ever.
 fn sentinel_let_go(source: &str) -> Option<String> {
     for (name, body) in plain_functions(source) {
-        for call in [".send_timeout(", ".try_send("] {
+        for call in [".send_timeout(", ".try_send(", ".send_deadline("] {
             for (at, _) in body.match_indices(call) {
                 let sent = body[at + call.len()..]
                     .split(')')
@@ -1036,7 +1269,11 @@ fn sentinel_let_go(source: &str) -> Option<String> {
 /// the flag is up once every item is out.
 fn flag_before_a_send(source: &str) -> Option<String> {
     for (name, body) in functions(source) {
-        let Some(at) = body.find(".store(") else {
+        let Some(at) = [".store(", ".swap("]
+            .iter()
+            .filter_map(|raise| body.find(raise))
+            .min()
+        else {
             continue;
         };
         let flag = called_on(&body, at);
@@ -1077,6 +1314,8 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
         relaxed_flag,
         sentinel_let_go,
         stops_on_a_timeout,
+        decides_by_the_clock,
+        ends_on_a_count,
     ];
     if let Some(problem) = races.iter().find_map(|race| race(&mine)) {
         return Err(problem);
@@ -1096,6 +1335,14 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
                 if function(&mine, name) != given {
                     return Err(format!(
                         "the exercise asks you to do it {said}: leave `fn {name}` as it is given"
+                    ));
+                }
+            }
+            Rule::NotIn(name, code, said) => {
+                let written = plain_functions(&mine).into_iter().find(|(n, _)| n == name);
+                if written.is_some_and(|(_, body)| body.contains(code)) {
+                    return Err(format!(
+                        "the exercise asks for {said}, but `fn {name}` sends `{code}` itself"
                     ));
                 }
             }
@@ -1131,7 +1378,18 @@ fn run_once(
     let events =
         parse_output(&stdout).map_err(|e| format!("a line the checker cannot read: {e}"))?;
     if let Some((who, i)) = &settings.panic_at {
-        panicked(status, &stderr, who, *i)?;
+        if let Err(why) = panicked(status, &stderr, who, *i) {
+            // A thread that stopped before its item (its consumer gone)
+            // never panics: what the lines show is the mistake to name.
+            let verdict = check_printed(&exercise.shape, settings, &events);
+            if !stderr.contains("failed while working on item") && !verdict.is_ok() {
+                return Err(format!(
+                    "the run broke the rules:\n{}",
+                    brief(&verdict.problems)
+                ));
+            }
+            return Err(why);
+        }
         return lines_of_a_panicked_run(exercise, settings, &events, who);
     }
     if !status.success() {
@@ -1213,12 +1471,19 @@ fn lines_of_a_panicked_run(
     // be consumed, and every consumer must end.
     let consumer = name.starts_with("Consumer");
     let at = settings.panic_at.as_ref().map_or(0, |(_, i)| *i);
+    // "producer 1" is producer 1; a lone "producer", producer 0.
+    let dead = who
+        .rsplit(' ')
+        .next()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
     let never_made = |problem: &str| {
         let index = problem
             .strip_prefix("item (")
             .and_then(|rest| rest.split(',').next())
             .and_then(|i| i.parse::<usize>().ok());
-        problem.ends_with("was never consumed") && index.is_some_and(|i| i >= at)
+        let of = format!(" of producer {dead} was never consumed");
+        problem.ends_with(&of) && index.is_some_and(|i| i >= at)
     };
     let excused = |problem: &&String| {
         problem.starts_with(&format!("{name} must print `Done`"))
@@ -1476,6 +1741,19 @@ mod tests {
             "stop_flag/wrong_3.rs",
             "stop_flag/wrong_5.rs",
             "barrier/wrong_3.rs",
+            "empty_is_not_the_end/wrong_10.rs",
+            "stop_flag/wrong_14.rs",
+            "stop_flag/wrong_15.rs",
+            "stop_flag/wrong_16.rs",
+            "stop_flag/wrong_17.rs",
+            "stop_flag/wrong_19.rs",
+            "barrier/wrong_11.rs",
+            "barrier/wrong_13.rs",
+            "sentinel/wrong_9.rs",
+            "pass_it_on/wrong_9.rs",
+            "borrow/wrong_6.rs",
+            "last_consumer/wrong_9.rs",
+            "swallowed_panic/wrong_9.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -1673,5 +1951,32 @@ mod tests {
             }
         }";
         assert_eq!(stops_on_a_timeout(flagged), None);
+    }
+
+    #[test]
+    fn a_polling_loop_that_ends_on_its_own_count_is_refused() {
+        let counted = "fn consumer(queue: Receiver<Message>) {
+            let mut misses = 0u32;
+            while misses < 3000 {
+                if let Ok(message) = queue.try_recv() {
+                    misses = 0;
+                    println!(\"{message:?}\");
+                } else {
+                    misses += 1;
+                }
+            }
+        }";
+        assert!(ends_on_a_count(counted).is_some());
+        let ended = "fn consumer(queue: Receiver<Message>) {
+            let mut running = true;
+            while running {
+                match queue.try_recv() {
+                    Ok(message) => println!(\"{message:?}\"),
+                    Err(TryRecvError::Empty) => thread::yield_now(),
+                    Err(TryRecvError::Disconnected) => running = false,
+                }
+            }
+        }";
+        assert_eq!(ends_on_a_count(ended), None);
     }
 }

@@ -1,0 +1,76 @@
+//! Wrong: no sentinel: the consumer stops when, after a timeout, the buffer is empty and then the producer's JoinHandle is_finished(): the producer can send its last item and finish between the two looks, and that item is lost.
+//! Exercise `sentinel`: one producer, one consumer, and a consumer that
+//! never learns the end.
+//!
+//! Both threads borrow the channel's ends from `main`, so the sender is
+//! never dropped while the consumer waits: the channel cannot tell it that
+//! no more items will come. Run it: the items go through, then it hangs.
+//! Make the consumer stop after the last item, as the tutorial does.
+//!
+//! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
+//! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+use std::thread::ScopedJoinHandle;
+use std::time::Duration;
+use flume::RecvTimeoutError;
+
+const PROGRAM: Program = Program {
+    name: "sentinel",
+    about: "Exercise: one producer, one consumer, and the end of the items",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: &Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        queue
+            .send(Message::Item(item))
+            .expect("the consumer is there");
+        println!(">producer added {item}");
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(queue: &Receiver<Message>, producer: &ScopedJoinHandle<'_, ()>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        match queue.recv_timeout(Duration::from_millis(2)) {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Ok(Message::Sentinel) | Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => {
+                if queue.is_empty() && producer.is_finished() {
+                    break;
+                }
+            }
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        let producer = std::sync::Arc::new(scope.spawn(|| producer(&sender, &settings)));
+        let (receiver, settings) = (&receiver, &settings);
+        scope.spawn(move || consumer(receiver, &producer, settings));
+    });
+}
