@@ -59,7 +59,9 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = settings.capacity.map_or_else(flume::unbounded, flume::bounded);
+    let (sender, receiver) = settings
+        .capacity
+        .map_or_else(flume::unbounded, flume::bounded);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

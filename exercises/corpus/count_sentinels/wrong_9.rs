@@ -14,9 +14,9 @@
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
+use flume::TryRecvError;
 use flume::{Receiver, Sender};
 use std::time::Duration;
-use flume::TryRecvError;
 
 const PROGRAM: Program = Program {
     name: "count_sentinels",

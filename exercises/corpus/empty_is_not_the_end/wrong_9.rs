@@ -15,9 +15,9 @@
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
+use flume::TryRecvError;
 use flume::{Receiver, Sender};
 use std::time::{Duration, Instant};
-use flume::TryRecvError;
 
 const PROGRAM: Program = Program {
     name: "empty_is_not_the_end",

@@ -17,9 +17,9 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
+use flume::TrySendError;
 use flume::{Receiver, Sender};
 use std::time::Duration;
-use flume::TrySendError;
 
 const PROGRAM: Program = Program {
     name: "last_consumer",

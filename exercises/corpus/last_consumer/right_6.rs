@@ -55,7 +55,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {

@@ -57,7 +57,9 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let room_for_all = settings.capacity.is_none_or(|capacity| capacity >= settings.items);
+    let room_for_all = settings
+        .capacity
+        .is_none_or(|capacity| capacity >= settings.items);
     if room_for_all {
         producer(sender, &settings);
         thread::scope(|scope| {

@@ -37,7 +37,9 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
-    queue.send(Message::Sentinel).expect("the consumer is there");
+    queue
+        .send(Message::Sentinel)
+        .expect("the consumer is there");
     println!("Producer: Done");
 }
 

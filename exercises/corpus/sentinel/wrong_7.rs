@@ -33,7 +33,9 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
         };
         thread::sleep(settings.effort("Producer", item));
         if i + 1 == settings.items {
-            queue.send(Message::Sentinel).expect("the consumer is there");
+            queue
+                .send(Message::Sentinel)
+                .expect("the consumer is there");
         }
         queue
             .send(Message::Item(item))

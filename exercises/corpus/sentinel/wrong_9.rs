@@ -13,10 +13,10 @@
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
+use flume::RecvTimeoutError;
 use flume::{Receiver, Sender};
 use std::thread::ScopedJoinHandle;
 use std::time::Duration;
-use flume::RecvTimeoutError;
 
 const PROGRAM: Program = Program {
     name: "sentinel",

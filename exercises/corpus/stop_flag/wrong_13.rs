@@ -16,8 +16,8 @@ use std::thread;
 use std::time::Duration;
 
 use common::{Item, Program, Settings};
-use flume::{Receiver, RecvTimeoutError, Sender};
 use flume::TryRecvError;
+use flume::{Receiver, RecvTimeoutError, Sender};
 
 const PROGRAM: Program = Program {
     name: "stop_flag",

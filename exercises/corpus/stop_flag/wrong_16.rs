@@ -70,7 +70,9 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let shared = Shared { stop: AtomicBool::new(false) };
+    let shared = Shared {
+        stop: AtomicBool::new(false),
+    };
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, shared, settings) = (receiver.clone(), &shared, &settings);

@@ -54,7 +54,11 @@ fn consumer(id: usize, queue: Receiver<Item>, phase: &AtomicU8, settings: &Setti
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) if queue.is_empty() && phase.load(Ordering::Acquire) == 1 => break,
+            Err(RecvTimeoutError::Timeout)
+                if queue.is_empty() && phase.load(Ordering::Acquire) == 1 =>
+            {
+                break;
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
