@@ -364,7 +364,14 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     // the end of the stream, or gives up a send after one, shows it once
     // the gap is longer than its timeout ([`stall_for`] makes it so).
     let middle = exercise.shape.settings(1).items / 2;
-    for (seed, who, capacity) in [(14, "producer", None), (15, "consumer", Some(1))] {
+    // One producer of several stops (the others go on, and one that waits
+    // for them with a timeout shows it); every consumer stops.
+    let one_producer = if exercise.shape.producers.numbered() {
+        "producer 1"
+    } else {
+        "producer"
+    };
+    for (seed, who, capacity) in [(14, one_producer, None), (15, "consumer", Some(1))] {
         let mut settings = run(seed, 0.002, capacity, None, false);
         settings.stall = Some((who.to_string(), middle, MIN_STALL));
         runs.push(settings);
@@ -408,10 +415,10 @@ pub fn quiet_bound(settings: &Settings) -> Duration {
 
 /// The shortest and the longest gap of a stall run, in seconds.
 const MIN_STALL: f64 = 0.3;
-const MAX_STALL: f64 = 12.0;
+const MAX_STALL: f64 = 31.0;
 
-/// How long a stall run's thread stops, for the file `source`: twice the
-/// longest wait the file names (`Duration::from_millis(50)`, ...), and at
+/// How long a stall run's thread stops, for the file `source`: half as
+/// long again as the longest wait the file names (`Duration::from_millis(50)`, ...), and at
 /// least [`MIN_STALL`], at most [`MAX_STALL`], which it is if a wait is
 /// computed, not written. Whatever timeout shorter than that the file
 /// takes for the end, the gap is longer.
@@ -448,7 +455,7 @@ pub fn stall_for(source: &str) -> f64 {
     if source.contains("Duration::new(") {
         return MAX_STALL;
     }
-    (2.0 * longest + 0.1).clamp(MIN_STALL, MAX_STALL)
+    (1.5 * longest + 0.1).clamp(MIN_STALL, MAX_STALL)
 }
 
 /// Runs at once: most of a run is spent asleep.
@@ -487,8 +494,8 @@ pub struct Repeat {
 }
 
 /// Grades the program `exe` built from `file`, an answer to `exercise`:
-/// first the runs of [`runs`], several at once, then the rules the
-/// exercise's text states and the races whose shape shows in the file. At
+/// first the races whose shape shows in the file, then the runs of
+/// [`runs`], several at once, then the rules the exercise's text states. At
 /// the first run (in order) that hangs, fails or breaks a rule, it tries
 /// that run again a few times, to say whether the failure depends on
 /// timing, and how to repeat it. Returns how many runs kept every rule.
@@ -498,9 +505,14 @@ pub fn grade_file(
     file: &Path,
     repeat: &Repeat,
 ) -> Result<usize, String> {
-    // The runs come first: a mistake they show is the learner's own, and
-    // says more than a rule of the text or a shape in the file.
-    let stall = stall_for(&source(file)?);
+    // A race's shape in the file is the learner's own mistake, found at
+    // once; then the runs, whose failures say more than a rule of the
+    // exercise's text, which comes last.
+    let mine = source(file)?;
+    if let Some(race) = races_in(&mine) {
+        return Err(race);
+    }
+    let stall = stall_for(&mine);
     let mut all = runs(exercise);
     for settings in &mut all {
         if let Some((_, _, seconds)) = &mut settings.stall {
@@ -805,7 +817,10 @@ fn two_step_update(source: &str) -> Option<String> {
         let mut seen: Vec<(String, usize, usize)> = Vec::new();
         for (index, _) in body.match_indices('.') {
             let rest = &body[index..];
-            let write = WRITES.iter().any(|w| rest.starts_with(w));
+            // Raising or lowering a flag writes no value read before: no
+            // update can be lost.
+            let flag = rest.starts_with(".store(true") || rest.starts_with(".store(false");
+            let write = WRITES.iter().any(|w| rest.starts_with(w)) && !flag;
             let read = rest.starts_with(".load(");
             if !(write || read) {
                 continue;
@@ -819,22 +834,33 @@ fn two_step_update(source: &str) -> Option<String> {
                 None => seen.push((target, usize::from(read), usize::from(write))),
             }
         }
-        // A lock taken twice on one value, outside `main`: the value read
-        // under one, written under the other.
-        let locks: Vec<String> = body
-            .match_indices(".lock()")
-            .map(|(at, _)| called_on(&body, at))
-            .collect();
-        let twice = locks
-            .iter()
-            .find(|target| locks.iter().filter(|t| t == target).count() >= 2);
+        // A value behind a lock, copied out under one lock (`let n =
+        // *count.lock()..`) and written under another (`*count.lock().. =
+        // n + 1`), outside `main`.
+        let mut copied = Vec::new();
+        let mut written = Vec::new();
+        for (at, _) in body.match_indices(".lock()") {
+            let target = called_on(&body, at);
+            let start = body[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+            let end = body[at..].find(';').map_or(body.len(), |i| at + i);
+            let statement = body[start..end].trim();
+            let after = &body[at..end];
+            if statement.starts_with('*')
+                && [" = ", " += ", " -= "].iter().any(|op| after.contains(op))
+            {
+                written.push(target);
+            } else if statement.contains(&format!("= *{target}.lock()")) {
+                copied.push(target);
+            }
+        }
         if name != "main"
-            && let Some(target) = twice
+            && let Some(target) = copied.iter().find(|target| written.contains(target))
         {
             return Some(format!(
-                "`fn {name}` locks `{target}` twice: what it read under the first lock may \
-                 have changed before the second, and another thread's update is lost (a race \
-                 that shows once in many runs). Read and change it under one lock"
+                "`fn {name}` copies `{target}` out under one lock and writes it under \
+                 another: what it copied may have changed in between, and another thread's \
+                 update is lost (a race that shows once in many runs). Read and change it \
+                 under one lock"
             ));
         }
         if let Some((target, _, _)) = seen
@@ -881,6 +907,42 @@ fn more_look(body: &str, at: usize) -> (String, String) {
             .unwrap_or(&MORE_LOOKS[1]);
         (format!("`{on}{call}`"), "the senders".to_string())
     }
+}
+
+/// Whether every raise of `flag` in the file comes after a look into the
+/// buffer in its block (`for item in queue.try_iter() {..}
+/// drained.store(true, ..)`): such a flag says the buffer was found empty
+/// once nothing more could come, and a stop on it needs no look after.
+fn certifies_empty(source: &str, flag: &str) -> bool {
+    let raise = format!("{flag}.store(true");
+    let raises: Vec<bool> = functions(source)
+        .iter()
+        .flat_map(|(_, body)| {
+            body.match_indices(&raise)
+                .map(|(at, _)| {
+                    let block = branch_opener(body, at);
+                    [".try_iter()", ".drain()", ".is_empty()", "try_recv"]
+                        .iter()
+                        .any(|look| body[block..at].contains(look))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    !raises.is_empty() && raises.iter().all(|&after_a_look| after_a_look)
+}
+
+/// Where the block that holds byte `at` of `body` opens.
+fn branch_opener(body: &str, at: usize) -> usize {
+    let mut depth = 0;
+    for (i, c) in body[..at].char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth == 0 => return i,
+            '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    0
 }
 
 /// A consumer that decides to stop in the wrong order. It must first see
@@ -959,7 +1021,9 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                     }
                 }
                 let Some(stop) = stop else { continue };
-                if BUFFER_LOOKS.iter().any(|b| after[..stop].contains(b)) {
+                if BUFFER_LOOKS.iter().any(|b| after[..stop].contains(b))
+                    || certifies_empty(source, &called_on(&body, at))
+                {
                     continue;
                 }
                 let (call, what) = more_look(&body, at);
@@ -1030,6 +1094,29 @@ fn relaxed_flag(source: &str) -> Option<String> {
                      to see what was sent before it went up. Raise it with `Release` and read \
                      it with `Acquire` (or use `SeqCst`)"
                 ));
+            }
+        }
+    }
+    // A count changed with `Relaxed` (`fetch_add(1, Relaxed)`) that another
+    // thread reads to decide is a flag too.
+    let functions = plain_functions(source);
+    for (name, body) in &functions {
+        for write in [".fetch_", ".swap(", ".compare_exchange", ".store("] {
+            for (at, _) in body.match_indices(write) {
+                let call = &body[at..];
+                let call = &call[..call.find(')').unwrap_or(call.len())];
+                let target = called_on(body, at);
+                let read_elsewhere = functions.iter().any(|(other, text)| {
+                    other != name && other != "main" && text.contains(&format!("{target}.load("))
+                });
+                if call.contains("Relaxed") && read_elsewhere {
+                    return Some(format!(
+                        "`fn {name}` changes `{target}` with `Ordering::Relaxed`, and another \
+                         thread reads it to decide: `Relaxed` orders nothing else, so a thread \
+                         that sees the change is not promised to see what was sent before it. \
+                         Change it with `Release` (or `AcqRel`) and read it with `Acquire`"
+                    ));
+                }
             }
         }
     }
@@ -1117,19 +1204,7 @@ fn stops_on_a_timeout(source: &str) -> Option<String> {
 /// (`Err(TryRecvError::Disconnected) => {`, `} else {`), or of the arm
 /// (`Message::Sentinel =>`), and the statement up to it.
 fn branch_of(body: &str, at: usize) -> &str {
-    let mut depth = 0;
-    let mut opener = 0;
-    for (i, c) in body[..at].char_indices().rev() {
-        match c {
-            '}' => depth += 1,
-            '{' if depth == 0 => {
-                opener = i;
-                break;
-            }
-            '{' => depth -= 1,
-            _ => {}
-        }
-    }
+    let opener = branch_opener(body, at);
     let head = body[..opener]
         .rfind([';', '{', '}', ','])
         .map_or(0, |i| i + 1);
@@ -1235,6 +1310,19 @@ fn decides_by_the_clock(source: &str) -> Option<String> {
 /// is lost, and they wait for ever.
 fn sentinel_let_go(source: &str) -> Option<String> {
     for (name, body) in plain_functions(source) {
+        // A `Selector` that sends the sentinel and waits with a timeout.
+        if body.contains("Selector")
+            && body.contains("Sentinel")
+            && ["wait_timeout(", "wait_deadline("]
+                .iter()
+                .any(|w| body.contains(w))
+        {
+            return Some(format!(
+                "`fn {name}` hands the sentinel on through a `Selector` that gives up after a \
+                 timeout: when every other consumer is busy for longer, the sentinel is lost \
+                 and they wait for ever. A sentinel must arrive: `send` it"
+            ));
+        }
         for call in [".send_timeout(", ".try_send(", ".send_deadline("] {
             for (at, _) in body.match_indices(call) {
                 let sent = body[at + call.len()..]
@@ -1268,7 +1356,9 @@ fn sentinel_let_go(source: &str) -> Option<String> {
 /// the buffer empty and stops. A sentinel sent after the flag is fine:
 /// the flag is up once every item is out.
 fn flag_before_a_send(source: &str) -> Option<String> {
-    for (name, body) in functions(source) {
+    // `main` holds the threads' bodies in the order it starts them, which
+    // is not the order they run in.
+    for (name, body) in functions(source).into_iter().filter(|(n, _)| n != "main") {
         let Some(at) = [".store(", ".swap("]
             .iter()
             .filter_map(|raise| body.find(raise))
@@ -1303,9 +1393,8 @@ fn flag_before_a_send(source: &str) -> Option<String> {
     None
 }
 
-/// The rules the exercise's text states, checked in `file`.
-fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
-    let mine = source(file)?;
+/// The first race whose shape `source` has, in words.
+fn races_in(source: &str) -> Option<String> {
     let races = [
         two_step_update,
         stops_in_the_wrong_order,
@@ -1317,7 +1406,14 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
         decides_by_the_clock,
         ends_on_a_count,
     ];
-    if let Some(problem) = races.iter().find_map(|race| race(&mine)) {
+    races.iter().find_map(|race| race(source))
+}
+
+/// The rules the exercise's text states, and the races whose shape shows,
+/// checked in `file`.
+fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
+    let mine = source(file)?;
+    if let Some(problem) = races_in(&mine) {
         return Err(problem);
     }
     for rule in exercise.rules {
@@ -1910,8 +2006,9 @@ mod tests {
         assert_eq!(stall_for("no waits"), MIN_STALL);
         let waits =
             "Duration::from_millis(5); Duration::from_secs(2); Duration::from_millis(1_500u64)";
-        assert!((stall_for(waits) - 4.1).abs() < 1e-9);
-        assert_eq!(stall_for("Duration::from_secs(7)"), MAX_STALL);
+        assert!((stall_for(waits) - 3.1).abs() < 1e-9);
+        assert!((stall_for("Duration::from_secs(13)") - 19.6).abs() < 1e-9);
+        assert_eq!(stall_for("Duration::from_secs(30)"), MAX_STALL);
         assert_eq!(
             stall_for("Duration::from_secs(settings.items as u64)"),
             MAX_STALL

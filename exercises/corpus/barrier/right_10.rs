@@ -1,0 +1,89 @@
+//! Right: a Mutex<usize> count of finished producers with a Condvar; each producer adds itself after its last send, and producer 0 then waits under the lock until the count is the number of producers before it sends the one sentinel.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::sync::{Condvar, Mutex};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(
+    id: usize,
+    queue: Sender<Message>,
+    done: &(Mutex<usize>, Condvar),
+    settings: &Settings,
+) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    let (count, changed) = done;
+    *count.lock().unwrap() += 1;
+    changed.notify_all();
+    if id == 0 {
+        let mut finished = count.lock().unwrap();
+        while *finished < settings.producers {
+            finished = changed.wait(finished).unwrap();
+        }
+        let _ = queue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let done = (Mutex::new(0usize), Condvar::new());
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings, done) = (sender.clone(), &settings, &done);
+            scope.spawn(move || producer(id, sender, done, settings));
+        }
+        drop(sender);
+    });
+}
