@@ -422,7 +422,7 @@ const MAX_STALL: f64 = 31.0;
 /// least [`MIN_STALL`], at most [`MAX_STALL`], which it is if a wait is
 /// computed, not written. Whatever timeout shorter than that the file
 /// takes for the end, the gap is longer.
-pub fn stall_for(source: &str) -> f64 {
+fn stall_for(source: &str) -> f64 {
     const UNITS: [(&str, f64); 6] = [
         ("from_secs(", 1.0),
         ("from_secs_f64(", 1.0),
@@ -473,6 +473,7 @@ pub fn grade(exercise: &Exercise, exe: &Path, solution: bool) -> Result<usize, S
         bin: binary(exercise, solution),
         manifest: "exercises/Cargo.toml".to_string(),
         flag: if solution { " --solution" } else { "" },
+        retry: true,
     };
     grade_file(
         exercise,
@@ -491,6 +492,9 @@ pub struct Repeat {
     pub manifest: String,
     /// ` --solution`, or nothing.
     pub flag: &'static str,
+    /// Whether a failure is tried again, to say if it depends on timing
+    /// (for a learner; the corpus's test needs only the verdict).
+    pub retry: bool,
 }
 
 /// Grades the program `exe` built from `file`, an answer to `exercise`:
@@ -549,6 +553,9 @@ pub fn grade_file(
         check_rules(exercise, file)?;
         return Ok(all.len());
     };
+    if !repeat.retry {
+        return Err(what);
+    }
     let settings = &all[n];
     let args = exercise.shape.args(settings).join(" ");
     let again = format!(
@@ -1791,6 +1798,7 @@ pub fn grade_corpus(exercise: &Exercise, file: &Path, built: &Path) -> Result<us
         bin,
         manifest: "exercises/corpus/Cargo.toml".to_string(),
         flag: "",
+        retry: false,
     };
     grade_file(exercise, &exe, file, &repeat)
 }
