@@ -200,6 +200,16 @@ fn stopped_by(signal: Signal, code: i32) {
     assert!(entries(tmp.path()).is_empty(), "its folder removed");
 }
 
+/// A run that ended on `signal`: its exit code, and its last line.
+fn assert_stopped_by(ended: &support::Ended, signal: Signal, code: i32) {
+    assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
+    assert!(
+        ended.err.contains(&format!("stopped by {signal}")),
+        "{}",
+        ended.err
+    );
+}
+
 /// The names in `folder`.
 fn entries(folder: &Path) -> Vec<String> {
     let names = std::fs::read_dir(folder).expect("the folder");
@@ -715,12 +725,7 @@ fn a_signal_ends_a_run_that_is_waiting_for_a_lost_server() {
         let asked = Instant::now();
         processes::signal(run.pid(), signal);
         let ended = run.finish();
-        assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
-        assert!(
-            ended.err.contains(&format!("stopped by {signal}")),
-            "{}",
-            ended.err
-        );
+        assert_stopped_by(&ended, signal, code);
         // Not a timing bound: the old behaviour waited out --retry-for.
         assert!(
             asked.elapsed() < Duration::from_secs(50),
@@ -758,12 +763,7 @@ fn a_signal_ends_a_run_whose_producer_waits_for_room_beside_a_stopped_consumer()
         });
         processes::signal(run.pid(), signal);
         let ended = run.finish();
-        assert_eq!(ended.status.code(), Some(code), "{}", ended.err);
-        assert!(
-            ended.err.contains(&format!("stopped by {signal}")),
-            "{}",
-            ended.err
-        );
+        assert_stopped_by(&ended, signal, code);
         // The producer was held back by the bound: it never added all.
         assert!(
             !ended.err.contains("100 of 100 items added"),
