@@ -296,11 +296,15 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
 ///   (`--jitter`), seed after seed, so that interleavings that are rare
 ///   at one pace happen;
 /// - where there can be several producers or consumers, other numbers of
-///   them than the defaults.
+///   them than the defaults;
+/// - a buffer with room for every item and no more, and two stall runs:
+///   one producer, or every consumer, stops for longer than any wait the
+///   file names ([`grade_file`] sets how long).
 ///
 /// An exercise with a planned panic moves it from run to run (its item,
 /// the first, the last), from the consumer to the producer, and leaves it
-/// out of every sixth run, which must then end cleanly.
+/// out of every sixth run, which must then end cleanly; the runs that test
+/// thread counts, a full buffer or a stall have none.
 pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     let run = |seed: u64, time_scale: f64, capacity, pace, jitter| {
         let mut settings = exercise.shape.settings(seed);
@@ -550,7 +554,7 @@ pub fn grade_file(
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort_by_key(|(n, _)| *n);
     let Some((n, what)) = failed.into_iter().next() else {
-        check_rules(exercise, file)?;
+        text_rules(exercise, &mine)?;
         return Ok(all.len());
     };
     if !repeat.retry {
@@ -1416,13 +1420,19 @@ fn races_in(source: &str) -> Option<String> {
     races.iter().find_map(|race| race(source))
 }
 
-/// The rules the exercise's text states, and the races whose shape shows,
-/// checked in `file`.
+/// The races whose shape shows in `file`, then the rules the exercise's
+/// text states: what grading reads of a file, for the tests.
+#[cfg(test)]
 fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
-    if let Some(problem) = races_in(&mine) {
-        return Err(problem);
+    match races_in(&mine) {
+        Some(problem) => Err(problem),
+        None => text_rules(exercise, &mine),
     }
+}
+
+/// The rules the exercise's text states, checked in the file `mine`.
+fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
     for rule in exercise.rules {
         match *rule {
             Rule::Never(code, said) => {
@@ -1435,14 +1445,14 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
             Rule::Unchanged(name, said) => {
                 let solution = folder().join(exercise.name).join("solution.rs");
                 let given = function(&source(&solution)?, name);
-                if function(&mine, name) != given {
+                if function(mine, name) != given {
                     return Err(format!(
                         "the exercise asks you to do it {said}: leave `fn {name}` as it is given"
                     ));
                 }
             }
             Rule::NotIn(name, code, said) => {
-                let written = plain_functions(&mine).into_iter().find(|(n, _)| n == name);
+                let written = plain_functions(mine).into_iter().find(|(n, _)| n == name);
                 if written.is_some_and(|(_, body)| body.contains(code)) {
                     return Err(format!(
                         "the exercise asks for {said}, but `fn {name}` sends `{code}` itself"
@@ -1450,7 +1460,7 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
                 }
             }
             Rule::OnlyOne(name, code, said) => {
-                let expanded = functions(&mine).into_iter().find(|(n, _)| n == name);
+                let expanded = functions(mine).into_iter().find(|(n, _)| n == name);
                 if let Some((_, body)) = expanded
                     && unconditional(&body, code)
                 {
