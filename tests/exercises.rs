@@ -37,6 +37,33 @@ fn every_solution_passes_its_grading() {
     );
 }
 
+/// A stall run's gap ends as soon as every other thread waits for
+/// another with no timeout: nothing can happen before the stalled thread
+/// goes on, so a program that blocks, as the solutions do, is not held
+/// for the half minute a program that polls is (25 s here is a hang's
+/// bound, not a speed).
+#[test]
+#[ignore = "slow (builds and runs an exercise): cargo test --workspace -- --ignored"]
+fn a_stall_ends_once_every_other_thread_waits_for_another() {
+    let exercise = harness::grading::named("drop_the_sender").expect("drop_the_sender");
+    let exe = build(&exercise, true).expect("its solution builds");
+    for who in ["consumer:5", "producer-1:5"] {
+        let mut settings = exercise.shape.settings(1);
+        settings.capacity = Some(1);
+        settings.time_scale = 0.0;
+        let mut flags = exercise.shape.args(&settings);
+        flags.extend(["--stall".to_string(), who.to_string()]);
+        let started = std::time::Instant::now();
+        harness::grading::run_with(&exercise, &exe, &flags)
+            .unwrap_or_else(|why| panic!("--stall {who}: {why}"));
+        let took = started.elapsed();
+        assert!(
+            took < std::time::Duration::from_secs(25),
+            "--stall {who} held the run {took:?}: its gap did not end when every other thread waited"
+        );
+    }
+}
+
 /// The exercises come in the book's order, and the exercises page gives
 /// each one's section in that order, with what it practises and how hard
 /// it is, as grading knows them.

@@ -109,11 +109,12 @@ pub struct Settings {
     /// none and twice the value (used to grade exercises)
     #[arg(long, hide = true)]
     pub jitter: bool,
-    /// Makes thread WHO (every producer, or every consumer, or one) work
-    /// S seconds more on item I: a long gap, longer than any timeout a
-    /// program waits (used to grade exercises)
-    #[arg(long, value_name = "WHO:I:S", value_parser = stall, hide = true)]
-    pub stall: Option<(String, usize, f64)>,
+    /// Makes thread WHO (every producer, or every consumer, or one) stop
+    /// before its work on item I, or the first after it, until a line, or
+    /// the end, of standard input comes: a gap as long as grading holds
+    /// it, or until you press Enter (used to grade exercises)
+    #[arg(long, value_name = "WHO:I", value_parser = thread_and_item, allow_hyphen_values = true, hide = true)]
+    pub stall: Option<(String, usize)>,
 }
 // ANCHOR_END: settings
 
@@ -145,13 +146,15 @@ impl Settings {
     /// `seconds` of `who`'s effort on `item`, as grading changes them:
     /// `--pace` and `--jitter` multiply them (the jitter, from 0 to 2, is
     /// drawn from the seed, the thread's name and the item); `--stall`
-    /// adds to them.
+    /// first waits for standard input.
     fn graded(&self, who: &str, item: Item, seconds: f64) -> f64 {
-        if let Some((thread, i, more)) = &self.stall
-            && *i == item.i
-            && who.to_lowercase().starts_with(thread.as_str())
+        if let Some((thread, i)) = &self.stall
+            && item.i >= *i
+            && who.to_lowercase().starts_with(&thread.to_lowercase())
         {
-            return seconds + more;
+            // A wait of no set length: grading ends it, from outside.
+            let _ = std::io::stdin().read_line(&mut String::new());
+            return seconds;
         }
         let (p, c) = self.pace.unwrap_or((1.0, 1.0));
         let side = if who.to_ascii_lowercase().starts_with("producer") {
@@ -335,14 +338,6 @@ fn pace(text: &str) -> Result<(f64, f64), String> {
     Ok((time_scale(p)?, time_scale(c)?))
 }
 
-/// `--stall WHO:I:S`: the thread (`producer`, `consumer-1`), the item, the
-/// seconds.
-fn stall(text: &str) -> Result<(String, usize, f64), String> {
-    let (thread, seconds) = text.rsplit_once(':').ok_or("expected WHO:I:S")?;
-    let (who, i) = thread_and_item(thread)?;
-    Ok((who.to_lowercase(), i, time_scale(seconds)?))
-}
-
 /// `--panic-at WHO:I`: the thread, as it names itself ("producer 1"), and
 /// the item.
 fn thread_and_item(value: &str) -> Result<(String, usize), String> {
@@ -469,7 +464,7 @@ mod tests {
             "8:0.125",
             "--jitter",
             "--stall",
-            "Consumer-1:2:1.5",
+            "Consumer-1:2",
         ];
         let expected = Settings {
             producers: 3,
@@ -481,7 +476,7 @@ mod tests {
             panic_at: Some(("consumer 2".into(), 3)),
             pace: Some((8.0, 0.125)),
             jitter: true,
-            stall: Some(("consumer 1".into(), 2, 1.5)),
+            stall: Some(("Consumer 1".into(), 2)),
         };
         assert_eq!(parse(&MANY_MANY, &args), Ok((expected, true)));
     }

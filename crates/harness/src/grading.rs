@@ -366,7 +366,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     // One long gap, on each side: a producer that stops before an item,
     // a consumer that stops on one. A program that takes a timeout for
     // the end of the stream, or gives up a send after one, shows it once
-    // the gap is longer than its timeout ([`stall_for`] makes it so).
+    // the gap is longer than its timeout ([`hold`] makes it so).
     let middle = exercise.shape.settings(1).items / 2;
     // One producer of several stops (the others go on, and one that waits
     // for them with a timeout shows it); every consumer stops.
@@ -377,7 +377,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     };
     for (seed, who, capacity) in [(14, one_producer, None), (15, "consumer", Some(1))] {
         let mut settings = run(seed, 0.002, capacity, None, false);
-        settings.stall = Some((who.to_string(), middle, MIN_STALL));
+        settings.stall = Some((who.to_string(), middle));
         runs.push(settings);
     }
     if let Some((who, i)) = exercise.panic_at {
@@ -405,24 +405,37 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
 }
 
 /// How long run `settings` may print nothing before it counts as hung:
-/// [`QUIET_BOUND`], and twice the longest an item's work may take in it,
-/// stall included.
+/// [`QUIET_BOUND`], and twice the longest an item's work may take in it
+/// (a stall's gap is not counted: [`hold`] bounds it).
 pub fn quiet_bound(settings: &Settings) -> Duration {
     let pace = settings.pace.map_or(1.0, |(p, c)| p.max(c));
     let jitter = if settings.jitter { 2.0 } else { 1.0 };
-    let stall = settings
-        .stall
-        .as_ref()
-        .map_or(0.0, |(_, _, seconds)| *seconds);
-    QUIET_BOUND + Duration::from_secs_f64(2.0 * (settings.time_scale * pace * jitter + stall))
+    QUIET_BOUND + Duration::from_secs_f64(2.0 * settings.time_scale * pace * jitter)
 }
 
 /// The shortest and the longest gap of a stall run, in seconds.
 const MIN_STALL: f64 = 0.3;
 const MAX_STALL: f64 = 31.0;
 
-/// How long a stall run's thread stops, for the file `source`: half as
-/// long again as the longest wait the file names (`Duration::from_millis(50)`, ...), and at
+/// How long grading holds the stalled thread of run `settings`, a run of
+/// the file `source`, while another thread of the run still waits on a
+/// timer or runs (one that waits for another thread only, with no
+/// timeout, cannot act before the gap ends, and the gap ends as soon as
+/// every thread does so: [`Stall`]):
+///
+/// - a consumer's gap, [`MAX_STALL`]: a producer that gives an item up
+///   after tries and waits of any length, in all up to that, shows it;
+/// - a producer's gap, [`stall_for`]: a consumer that polls with a
+///   timeout, as a flag needs, waits that long and no longer.
+fn hold(settings: &Settings, source: &str) -> Duration {
+    match &settings.stall {
+        Some((who, _)) if who.starts_with("consumer") => Duration::from_secs_f64(MAX_STALL),
+        _ => Duration::from_secs_f64(stall_for(source)),
+    }
+}
+
+/// A producer's gap, for the file `source`: half as long again as the
+/// longest wait the file names (`Duration::from_millis(50)`, ...), and at
 /// least [`MIN_STALL`], at most [`MAX_STALL`], which it is if a wait is
 /// computed, not written. Whatever timeout shorter than that the file
 /// takes for the end, the gap is longer.
@@ -520,13 +533,7 @@ pub fn grade_file(
     if let Some(race) = races_in(&mine) {
         return Err(race);
     }
-    let stall = stall_for(&mine);
-    let mut all = runs(exercise);
-    for settings in &mut all {
-        if let Some((_, _, seconds)) = &mut settings.stall {
-            *seconds = stall;
-        }
-    }
+    let all = runs(exercise);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let failed: std::sync::Mutex<Vec<(usize, String)>> = std::sync::Mutex::new(Vec::new());
     thread::scope(|scope| {
@@ -542,7 +549,8 @@ pub fn grade_file(
                     }
                     let settings = &all[n];
                     let args = exercise.shape.args(settings);
-                    if let Err(what) = run_once(exercise, exe, settings, &args)
+                    if let Err(what) =
+                        run_once(exercise, exe, settings, &args, hold(settings, &mine))
                         && let Ok(mut f) = failed.lock()
                     {
                         f.push((n, what));
@@ -562,16 +570,22 @@ pub fn grade_file(
     }
     let settings = &all[n];
     let args = exercise.shape.args(settings).join(" ");
-    let again = format!(
+    let mut again = format!(
         "cargo run --manifest-path {} --bin {} -- {args}",
         repeat.manifest, repeat.bin
     );
+    if settings.stall.is_some() {
+        again.push_str("\n  (its stalled thread goes on when you press Enter)");
+    }
     // At once, so that a hang costs one quiet bound more, not four.
     let tries = AT_ONCE;
     let passed = thread::scope(|scope| {
         let retried: Vec<_> = (0..tries)
             .map(|_| {
-                scope.spawn(|| run_once(exercise, exe, settings, &exercise.shape.args(settings)))
+                scope.spawn(|| {
+                    let args = exercise.shape.args(settings);
+                    run_once(exercise, exe, settings, &args, hold(settings, &mine))
+                })
             })
             .collect();
         retried
@@ -598,7 +612,14 @@ pub fn grade_file(
 /// checks each of its runs.
 pub fn run_with(exercise: &Exercise, exe: &Path, flags: &[String]) -> Result<(), String> {
     let settings = crate::settings::parse(&exercise.shape, flags.iter().map(String::as_str))?;
-    run_once(exercise, exe, &settings, flags)
+    // Repeated until it fails: a gap as long as any.
+    run_once(
+        exercise,
+        exe,
+        &settings,
+        flags,
+        Duration::from_secs_f64(MAX_STALL),
+    )
 }
 
 /// The file at `path`, comments left out.
@@ -1362,6 +1383,70 @@ fn sentinel_let_go(source: &str) -> Option<String> {
     None
 }
 
+/// A send that gives its item up while the buffer is still full: a
+/// `match` on `try_send` (or `send_timeout`, `send_deadline`) whose retry
+/// arm holds only while a guard does (`Full(item) if tries < 1000`), so
+/// that past it the item falls to an arm that lets it go. However many
+/// tries, a consumer can be busy for longer; the stall runs show a give-up
+/// within half a minute, and this shape one that takes longer.
+fn gives_up_a_send(source: &str) -> Option<String> {
+    for (name, body) in plain_functions(source) {
+        for (at, _) in body.match_indices("match ") {
+            let Some(open) = body[at..].find('{').map(|i| at + i) else {
+                continue;
+            };
+            let scrutinee = &body[at..open];
+            let Some(call) = [".try_send(", ".send_timeout(", ".send_deadline("]
+                .into_iter()
+                .find(|call| scrutinee.contains(call))
+            else {
+                continue;
+            };
+            // The match's block, to its closing brace.
+            let mut depth = 0;
+            let close = body[open..]
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '{' => 1,
+                        '}' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(body.len(), |(i, _)| open + i);
+            let block = &body[open + 1..close];
+            for (arrow, _) in block.match_indices("=>") {
+                let arm = block[..arrow]
+                    .rsplit([',', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                let Some((pattern, guard)) = arm.split_once(" if ") else {
+                    continue;
+                };
+                let retries = ["Full", "Timeout", "Err("]
+                    .iter()
+                    .any(|failure| pattern.contains(failure))
+                    && !pattern.contains("Disconnected");
+                let gone = ["is_disconnected", "receiver_count", "Disconnected"]
+                    .iter()
+                    .any(|look| guard.contains(look));
+                if retries && !gone {
+                    return Some(format!(
+                        "`fn {name}` tries `{}` again only while `{}` holds, then lets the \
+                         item go with the buffer still full: a consumer busy for longer than \
+                         all the tries loses it. Keep trying while the buffer is full (or \
+                         `send`, which waits), and stop only when no consumer is left",
+                        &call[1..call.len() - 1],
+                        guard.trim()
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// A producer that raises a flag, then sends an item: the flag says "every
 /// item is sent" too early, and a consumer that sees it in between finds
 /// the buffer empty and stops. A sentinel sent after the flag is fine:
@@ -1413,6 +1498,7 @@ fn races_in(source: &str) -> Option<String> {
         decides_from_sender_count,
         relaxed_flag,
         sentinel_let_go,
+        gives_up_a_send,
         stops_on_a_timeout,
         decides_by_the_clock,
         ends_on_a_count,
@@ -1483,8 +1569,10 @@ fn run_once(
     exe: &Path,
     settings: &Settings,
     args: &[String],
+    hold: Duration,
 ) -> Result<(), String> {
-    let (status, stdout, stderr) = run_for(exe, args, quiet_bound(settings))?;
+    let hold = settings.stall.is_some().then_some(hold);
+    let (status, stdout, stderr) = run_for(exe, args, quiet_bound(settings), hold)?;
     let Some(status) = status else {
         return Err(hung(&stdout, quiet_bound(settings)));
     };
@@ -1687,18 +1775,25 @@ fn hung(stdout: &str, quiet: Duration) -> String {
 
 /// Runs `exe` with `args` until it ends, or until it has printed nothing
 /// for `quiet` (or run for [`RUN_BOUND`]); returns its exit status (`None`
-/// if it was still running, and so killed) and what it printed.
+/// if it was still running, and so killed) and what it printed. A stall
+/// run (`hold`) reads its standard input from here: its stalled thread
+/// goes on when [`Stall`] closes it.
 fn run_for(
     exe: &Path,
     args: &[String],
     quiet: Duration,
+    hold: Option<Duration>,
 ) -> Result<(Option<ExitStatus>, String, String), String> {
     use std::io::BufRead;
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
     let mut child = Command::new(exe)
         .args(args)
-        .stdin(Stdio::null())
+        .stdin(if hold.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -1729,14 +1824,27 @@ fn run_for(
         }
         text
     });
+    let mut stdin = child.stdin.take();
+    let mut stall = Stall::default();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) => {}
             Err(e) => return Err(format!("cannot wait for {}: {e}", exe.display())),
         }
+        if let (Some(_), Some(hold)) = (&stdin, hold)
+            && stall.is_over(child.id(), started, hold)
+        {
+            // The gap's end: the stalled thread reads the end of its
+            // input; the run's quiet is counted from here.
+            stdin = None;
+            if let Ok(mut at) = last_line.lock() {
+                *at = Instant::now();
+            }
+        }
+        let held = stdin.is_some() && stall.began.is_some();
         let quiet_for = last_line.lock().map_or(Duration::ZERO, |at| at.elapsed());
-        if quiet_for > quiet || started.elapsed() > RUN_BOUND {
+        if (quiet_for > quiet && !held) || started.elapsed() > RUN_BOUND {
             let _ = wait_within(&mut child, Duration::ZERO);
             break None;
         }
@@ -1745,6 +1853,93 @@ fn run_for(
     let stdout = out.join().unwrap_or_default();
     let stderr = err.join().unwrap_or_default();
     Ok((status, stdout, stderr))
+}
+
+/// The gap of a stall run, watched from outside: what each thread of
+/// the run is doing, from `/proc/PID/task/*/syscall`. The stalled thread
+/// reads its standard input. The gap ends once every other thread waits
+/// for another thread, with no timeout (the same wait at three looks in a
+/// row): nothing can happen then until the stalled thread goes on, and a
+/// longer gap would show nothing more. While a thread runs or waits on a
+/// timer, the gap lasts up to its hold; where the threads cannot be seen,
+/// it lasts the hold.
+#[derive(Default)]
+struct Stall {
+    /// When a thread was first seen stalled.
+    began: Option<std::time::Instant>,
+    /// The threads' system calls at the last look, and how many looks in
+    /// a row found every other thread waiting for another.
+    last: Vec<String>,
+    still: usize,
+}
+
+/// The system calls grading reads in a thread's `syscall` line: `read`
+/// (of standard input, by the stalled thread) and `futex` (a wait for
+/// another thread, or with a timeout).
+#[cfg(target_arch = "x86_64")]
+const READ_AND_FUTEX: Option<(&str, &str)> = Some(("0", "202"));
+#[cfg(target_arch = "aarch64")]
+const READ_AND_FUTEX: Option<(&str, &str)> = Some(("63", "98"));
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+const READ_AND_FUTEX: Option<(&str, &str)> = None;
+
+impl Stall {
+    /// Whether the gap of process `pid`, started at `started`, is over.
+    fn is_over(&mut self, pid: u32, started: std::time::Instant, hold: Duration) -> bool {
+        let (Some(lines), Some((read, futex))) = (threads(pid), READ_AND_FUTEX) else {
+            return started.elapsed() > hold;
+        };
+        // A line is `NUMBER ARG1 .. ARG6 SP PC`, `running`, or `-1 SP PC`.
+        let call = |line: &String| -> Vec<String> {
+            line.split_whitespace()
+                .skip(1)
+                .map(str::to_string)
+                .collect()
+        };
+        let stalled =
+            |fields: &[String]| fields.len() > 2 && fields[0] == read && fields[1] == "0x0";
+        // `futex(address, op, value, timeout, ..)`: no timeout, no timer.
+        let untimed =
+            |fields: &[String]| fields.len() > 4 && fields[0] == futex && fields[4] == "0x0";
+        let calls: Vec<Vec<String>> = lines.iter().map(call).collect();
+        if self.began.is_none() && calls.iter().any(|f| stalled(f)) {
+            self.began = Some(std::time::Instant::now());
+        }
+        let Some(began) = self.began else {
+            return false;
+        };
+        if began.elapsed() > hold {
+            return true;
+        }
+        let still =
+            calls.iter().any(|f| stalled(f)) && calls.iter().all(|f| stalled(f) || untimed(f));
+        self.still = if still && lines == self.last {
+            self.still + 1
+        } else {
+            usize::from(still)
+        };
+        self.last = lines;
+        self.still >= 3
+    }
+}
+
+/// Each thread of process `pid`: its id and its `syscall` line, in order
+/// of id; `None` where `/proc` cannot be read.
+fn threads(pid: u32) -> Option<Vec<String>> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut lines = Vec::new();
+    for task in tasks.flatten() {
+        // A thread that ended between the two reads is gone: skip it.
+        if let Ok(line) = std::fs::read_to_string(task.path().join("syscall")) {
+            lines.push(format!(
+                "{} {}",
+                task.file_name().to_string_lossy(),
+                line.trim()
+            ));
+        }
+    }
+    lines.sort();
+    (!lines.is_empty()).then_some(lines)
 }
 
 /// The answers kept in `exercises/corpus/NAME/` as test data: each
@@ -1874,6 +2069,29 @@ mod tests {
                 .find(|(_, path)| path.ends_with(file))
                 .unwrap_or_else(|| panic!("{file} is in the corpus"));
             assert!(check_rules(exercise, path).is_err(), "{file}");
+        }
+    }
+
+    #[test]
+    fn a_send_retried_only_while_a_guard_holds_gives_its_item_up() {
+        let wrong = "fn producer(queue: Sender<Item>) {
+            let mut tries = 0;
+            loop {
+                match queue.try_send(item) {
+                    Ok(()) => break,
+                    Err(TrySendError::Full(back)) if tries < 1000 => { item = back; tries += 1; }
+                    Err(_) => break,
+                }
+            }
+        }";
+        let said = gives_up_a_send(wrong).expect("refused");
+        assert!(said.contains("only while `tries < 1000` holds"), "{said}");
+        for right in [
+            wrong.replace(" if tries < 1000", ""),
+            wrong.replace("tries < 1000", "!queue.is_disconnected()"),
+            wrong.replace("match queue.try_send(item)", "match queue.recv()"),
+        ] {
+            assert_eq!(gives_up_a_send(&right), None, "{right}");
         }
     }
 

@@ -153,10 +153,10 @@ impl Section {
         if settings.jitter {
             args.push("--jitter".to_string());
         }
-        if let Some((who, i, seconds)) = &settings.stall {
+        if let Some((who, i)) = &settings.stall {
             args.extend([
                 "--stall".to_string(),
-                format!("{}:{i}:{seconds}", who.replace(' ', "-")),
+                format!("{}:{i}", who.replace(' ', "-")),
             ]);
         }
         args

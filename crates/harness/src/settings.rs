@@ -77,7 +77,7 @@ mod tests {
             "0.125:8",
             "--jitter",
             "--stall",
-            "producer:3:0.5",
+            "producer:3",
         ]);
         let expected = Settings {
             producers: 1,
@@ -89,7 +89,7 @@ mod tests {
             panic_at: Some(("consumer 6".into(), 3)),
             pace: Some((0.125, 8.0)),
             jitter: true,
-            stall: Some(("producer".into(), 3, 0.5)),
+            stall: Some(("producer".into(), 3)),
         };
         assert_eq!(request, Ok(expected.clone()));
         // The flags grading writes for a run read back as the same run.
