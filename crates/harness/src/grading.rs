@@ -406,7 +406,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
 
 /// How long run `settings` may print nothing before it counts as hung:
 /// [`QUIET_BOUND`], and twice the longest an item's work may take in it
-/// (a stall's gap is not counted: [`hold`] bounds it).
+/// (a stall's gap is not counted: grading bounds it apart).
 pub fn quiet_bound(settings: &Settings) -> Duration {
     let pace = settings.pace.map_or(1.0, |(p, c)| p.max(c));
     let jitter = if settings.jitter { 2.0 } else { 1.0 };
