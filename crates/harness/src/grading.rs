@@ -1887,6 +1887,8 @@ impl Stall {
     /// Whether the gap of process `pid`, started at `started`, is over.
     fn is_over(&mut self, pid: u32, started: std::time::Instant, hold: Duration) -> bool {
         let (Some(lines), Some((read, futex))) = (threads(pid), READ_AND_FUTEX) else {
+            // Unseen, the gap may begin at once, and lasts the hold.
+            self.began.get_or_insert(started);
             return started.elapsed() > hold;
         };
         // A line is `NUMBER ARG1 .. ARG6 SP PC`, `running`, or `-1 SP PC`.
