@@ -1,0 +1,1091 @@
+//! What grading reads in a learner's file before any run: the shapes of
+//! races whose window is a few instructions wide, which no pace of the
+//! runs widens. Each check reads the file's text, its functions with
+//! their helpers' bodies inlined where they are called, and names the
+//! function and what to change.
+
+/// The function `name` of a file, white space squeezed; `None` if it has
+/// none.
+pub(super) fn function(source: &str, name: &str) -> Option<String> {
+    let start = source.find(&format!("fn {name}("))?;
+    let body = &source[start..];
+    let mut depth = 0;
+    for (at, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => {
+                let text = &body[..=at];
+                return Some(text.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Every function of a file: its name and its text, white space squeezed,
+/// with each call of another function of the file preceded by that
+/// function's body (twice over, for a helper's helper): a race hidden in
+/// a helper is still in the order of the looks. A helper's own `return`
+/// and `break` end only the helper, and are renamed.
+pub(super) fn functions(source: &str) -> Vec<(String, String)> {
+    let plain = plain_functions(source);
+    plain
+        .iter()
+        .map(|(name, body)| (name.clone(), with_helpers(name, body, &plain, 2)))
+        .collect()
+}
+
+/// `body` (of function `name`) with each call of another of `helpers`
+/// preceded by that helper's body (its own helpers' too, `depth` deep),
+/// its `return` and `break` renamed.
+fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usize) -> String {
+    let mut text = body.to_string();
+    for (helper, helper_body) in helpers {
+        if helper == name || depth == 0 {
+            continue;
+        }
+        let helper_body = with_helpers(helper, helper_body, helpers, depth - 1);
+        let (Some(open), Some(close)) = (helper_body.find('{'), helper_body.rfind('}')) else {
+            continue;
+        };
+        let inner = helper_body[open + 1..close]
+            .replace("return", "returns_from_helper")
+            .replace("break", "breaks_in_helper");
+        let call = format!("{helper}(");
+        let mut out = String::new();
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(&call) {
+            let before = &rest[..at];
+            // A method of the file's own counts too, but not one that
+            // shares its name with the channel's or the atomics'.
+            let method = before.ends_with('.');
+            let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                && !before.ends_with("fn ")
+                && (!method || !SHARED_NAMES.contains(&helper.as_str()));
+            out.push_str(before);
+            if is_call {
+                out.push_str(&inner);
+                out.push(' ');
+            }
+            out.push_str(&call);
+            rest = &rest[at + call.len()..];
+        }
+        out.push_str(rest);
+        text = out;
+    }
+    text
+}
+
+/// Method names a file's own method may share with the channel's, the
+/// atomics' or the standard library's: a call of one is not expanded.
+const SHARED_NAMES: [&str; 20] = [
+    "send",
+    "recv",
+    "try_recv",
+    "recv_timeout",
+    "load",
+    "store",
+    "swap",
+    "lock",
+    "wait",
+    "join",
+    "clone",
+    "len",
+    "is_empty",
+    "iter",
+    "drain",
+    "new",
+    "default",
+    "fmt",
+    "drop",
+    "main",
+];
+
+/// Every function of a file, as it is written.
+pub(super) fn plain_functions(source: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut at = 0;
+    while let Some(start) = source[at..].find("fn ").map(|i| at + i) {
+        at = start + 3;
+        let name: String = source[start + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if let Some(body) = function(&source[start..], &name) {
+            found.push((name, body));
+        }
+    }
+    // Closures bound to a name are helpers too: `let done = || ..;`.
+    let squeezed = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (at, _) in squeezed.match_indices("let ") {
+        let rest = &squeezed[at + 4..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let Some(closure) = rest[name.len()..]
+            .strip_prefix(" = |")
+            .or_else(|| rest[name.len()..].strip_prefix(" = move |"))
+        else {
+            continue;
+        };
+        let mut depth = 0i32;
+        let end = closure
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' | '{' | '[' => 1,
+                    ')' | '}' | ']' => -1,
+                    _ => 0,
+                };
+                c == ';' && depth == 0
+            })
+            .map_or(closure.len(), |(i, _)| i);
+        found.push((
+            name.clone(),
+            format!("fn {name}() {{ {} }}", &closure[..end]),
+        ));
+    }
+    found
+}
+
+/// The name a method is called on, ending at byte `dot` of `text`:
+/// `stop` for `stop.load(`.
+fn called_on(text: &str, dot: usize) -> String {
+    let reversed: String = text[..dot]
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    reversed.chars().rev().collect()
+}
+
+/// Whether `code` appears in the function `body` outside any block of
+/// its own: every call of the function runs it.
+pub(super) fn unconditional(body: &str, code: &str) -> bool {
+    // What in a statement makes its end depend on a condition, without a
+    // block: `cond.then(|| ..)`, `a && b`.
+    const CONDITIONS: [&str; 7] = [
+        "if ",
+        "match ",
+        ".then(",
+        ".then_some(",
+        "&&",
+        "||",
+        ".filter(",
+    ];
+    let mut depth = 0;
+    for (at, c) in body.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth == 1 && body[at..].starts_with(code) => {
+                let statement = body[..at]
+                    .rsplit([';', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                if !CONDITIONS
+                    .iter()
+                    .any(|condition| statement.contains(condition))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// An atomic that one function both changes and reads (or changes) again
+/// in another step: `n.load(..)` then `n.store(..)`, or `n.fetch_add(..)`
+/// then `n.load(..)`. Another thread can come in between: two threads
+/// that read the same count both store the same next one, and one update
+/// is lost. Such a race shows in one run in a million, so grading looks
+/// for its shape in the file, whatever the runs show.
+fn two_step_update(source: &str) -> Option<String> {
+    const WRITES: [&str; 5] = [
+        ".store(",
+        ".fetch_",
+        ".swap(",
+        ".compare_exchange",
+        ".fetch_update(",
+    ];
+    // As written: `main` calls the thread functions, and its own reads
+    // of a count after them are no race.
+    for (name, body) in plain_functions(source) {
+        // Each name an access is made through, with how many reads and
+        // writes this function makes of it.
+        let mut seen: Vec<(String, usize, usize)> = Vec::new();
+        for (index, _) in body.match_indices('.') {
+            let rest = &body[index..];
+            // Raising or lowering a flag writes no value read before: no
+            // update can be lost.
+            let flag = rest.starts_with(".store(true") || rest.starts_with(".store(false");
+            let write = WRITES.iter().any(|w| rest.starts_with(w)) && !flag;
+            let read = rest.starts_with(".load(");
+            if !(write || read) {
+                continue;
+            }
+            let target = called_on(&body, index);
+            match seen.iter_mut().find(|(t, _, _)| *t == target) {
+                Some(entry) => {
+                    entry.1 += usize::from(read);
+                    entry.2 += usize::from(write);
+                }
+                None => seen.push((target, usize::from(read), usize::from(write))),
+            }
+        }
+        // A value behind a lock, copied out under one lock (`let n =
+        // *count.lock()..`) and written under another (`*count.lock().. =
+        // n + 1`), outside `main`.
+        let mut copied = Vec::new();
+        let mut written = Vec::new();
+        for (at, _) in body.match_indices(".lock()") {
+            let target = called_on(&body, at);
+            let start = body[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+            let end = body[at..].find(';').map_or(body.len(), |i| at + i);
+            let statement = body[start..end].trim();
+            let after = &body[at..end];
+            if statement.starts_with('*')
+                && [" = ", " += ", " -= "].iter().any(|op| after.contains(op))
+            {
+                written.push(target);
+            } else if statement.contains(&format!("= *{target}.lock()")) {
+                copied.push(target);
+            }
+        }
+        if name != "main"
+            && let Some(target) = copied.iter().find(|target| written.contains(target))
+        {
+            return Some(format!(
+                "`fn {name}` copies `{target}` out under one lock and writes it under \
+                 another: what it copied may have changed in between, and another thread's \
+                 update is lost (a race that shows once in many runs). Read and change it \
+                 under one lock"
+            ));
+        }
+        if let Some((target, _, _)) = seen
+            .iter()
+            .find(|(_, reads, writes)| *writes >= 1 && reads + writes >= 2)
+        {
+            return Some(format!(
+                "`fn {name}` reads and changes the atomic `{target}` in separate steps: another \
+                 thread can come in between, and an update is lost (a race that shows once in \
+                 many runs). Make it one step, such as `{target}.fetch_add(1, ..)`, and use the \
+                 value it returns"
+            ));
+        }
+    }
+    None
+}
+
+/// Looks that say whether more can come: a flag, or the senders.
+const MORE_LOOKS: [&str; 3] = [".load(", ".sender_count()", ".is_disconnected()"];
+
+/// Looks into the buffer: taking from it, or asking if it is empty.
+const BUFFER_LOOKS: [&str; 7] = [
+    "recv",
+    ".try_iter()",
+    ".drain()",
+    ".iter()",
+    ".is_empty()",
+    ".len()",
+    "select",
+];
+
+/// What a look at whether more can come, found at byte `at` of `body`,
+/// looks at, in words: "the flag `stop`", "the senders".
+fn more_look(body: &str, at: usize) -> (String, String) {
+    let on = called_on(body, at);
+    if body[at..].starts_with(".load(") {
+        (format!("`{on}.load(..)`"), format!("the flag `{on}`"))
+    } else if body[at..].starts_with(".lock()") {
+        (format!("`{on}.lock()`"), format!("the flag `{on}`"))
+    } else {
+        let call = MORE_LOOKS
+            .iter()
+            .find(|look| body[at..].starts_with(*look))
+            .unwrap_or(&MORE_LOOKS[1]);
+        (format!("`{on}{call}`"), "the senders".to_string())
+    }
+}
+
+/// Whether every raise of `flag` in the file comes after a look into the
+/// buffer in its block (`for item in queue.try_iter() {..}
+/// drained.store(true, ..)`): such a flag says the buffer was found empty
+/// once nothing more could come, and a stop on it needs no look after.
+fn certifies_empty(source: &str, flag: &str) -> bool {
+    let raise = format!("{flag}.store(true");
+    let raises: Vec<bool> = functions(source)
+        .iter()
+        .flat_map(|(_, body)| {
+            body.match_indices(&raise)
+                .map(|(at, _)| {
+                    let block = branch_opener(body, at);
+                    [".try_iter()", ".drain()", ".is_empty()", "try_recv"]
+                        .iter()
+                        .any(|look| body[block..at].contains(look))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    !raises.is_empty() && raises.iter().all(|&after_a_look| after_a_look)
+}
+
+/// Where the block that holds byte `at` of `body` opens.
+fn branch_opener(body: &str, at: usize) -> usize {
+    let mut depth = 0;
+    for (i, c) in body[..at].char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth == 0 => return i,
+            '{' => depth -= 1,
+            _ => {}
+        }
+    }
+    0
+}
+
+/// A consumer that decides to stop in the wrong order. It must first see
+/// that nothing more can come (the flag up, no sender left), and only then
+/// find the buffer empty. Looking at the buffer first, or stopping on the
+/// flag without looking at the buffer again after it, leaves a gap: the
+/// producer sends its last item and raises the flag in between, and the
+/// consumer stops with that item unread. The gap is a few instructions
+/// wide, and no pace of the runs widens it, so grading looks for these
+/// shapes in the file.
+fn stops_in_the_wrong_order(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        // The buffer first, then whether more can come, in one condition,
+        // or in `let` statements before the block they decide.
+        let empties = [".is_empty()", ".len() == 0", ".len() < 1"];
+        for (at, look) in empties.iter().flat_map(|e| body.match_indices(e)) {
+            let condition = &body[at..];
+            let statement = body[..at]
+                .rsplit(['{', '}', ';'])
+                .next()
+                .unwrap_or_default();
+            let ends: &[&str] = if statement.trim_start().starts_with("let ") {
+                &["{", "=>"]
+            } else {
+                &["{", ";", "=>"]
+            };
+            let end = ends
+                .iter()
+                .filter_map(|stop| condition.find(stop))
+                .min()
+                .unwrap_or(condition.len());
+            if let Some(more) = MORE_LOOKS
+                .iter()
+                .chain(&[".lock()"])
+                .filter_map(|look| condition[..end].find(look))
+                .min()
+            {
+                let (call, what) = more_look(&body, at + more);
+                let buffer = called_on(&body, at);
+                return Some(format!(
+                    "`fn {name}` looks at the buffer (`{buffer}{look}`) before it looks at \
+                     {what} ({call}): the producer can send its last item and be done between \
+                     the two looks, and the consumer then stops with that item unread (a race \
+                     that shows once in many runs). Look at {what} first: once nothing more can \
+                     come, an empty buffer means the end"
+                ));
+            }
+        }
+        if !body.contains("recv") && !body.contains(".try_iter()") {
+            continue;
+        }
+        // Whether more can come, then a stop, with no look at the buffer
+        // in between.
+        for look in MORE_LOOKS {
+            for (at, _) in body.match_indices(look) {
+                let after = &body[at + look.len()..];
+                let mut depth = 0i32;
+                let mut stop = None;
+                for (i, c) in after.char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => depth -= 1,
+                        ';' if depth == 0 => break,
+                        _ => {}
+                    }
+                    if depth < 0 {
+                        break;
+                    }
+                    let word = |w: &str| {
+                        after[i..].starts_with(w)
+                            && !after[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    };
+                    if word("break") || word("return") {
+                        stop = Some(i);
+                        break;
+                    }
+                }
+                let Some(stop) = stop else { continue };
+                if BUFFER_LOOKS.iter().any(|b| after[..stop].contains(b))
+                    || certifies_empty(source, &called_on(&body, at))
+                {
+                    continue;
+                }
+                let (call, what) = more_look(&body, at);
+                return Some(format!(
+                    "`fn {name}` stops when it sees {call} without looking at the buffer after \
+                     it: its last look at the buffer came before, and the producer can send its \
+                     last item and be done in between, so the consumer stops with that item \
+                     unread (a race that shows once in many runs). Once {what} says nothing more \
+                     comes, take what is left (`try_recv` or `try_iter`) before stopping"
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A producer that decides from the number of senders whether it is the
+/// last: two that finish together each see the other's sender, and
+/// neither sends the sentinel (or both do).
+fn decides_from_sender_count(source: &str) -> Option<String> {
+    functions(source)
+        .into_iter()
+        .find(|(_, body)| {
+            body.contains(".send(") && !body.contains("recv") && body.contains(".sender_count()")
+        })
+        .map(|(name, body)| {
+            let at = body.find(".sender_count()").unwrap_or_default();
+            let queue = called_on(&body, at);
+            format!(
+                "`fn {name}` decides from `{queue}.sender_count()` what to send: the count is \
+                 how many senders there were when it looked, and two producers that finish \
+                 together each see the other's, so neither acts as the last (or both do): a \
+                 race that shows once in many runs. Let one step decide, such as a barrier's \
+                 leader (`barrier.wait().is_leader()`) or a count changed and read at once \
+                 (`fetch_sub`)"
+            )
+        })
+}
+
+/// A flag raised or read with `Ordering::Relaxed`: it orders nothing else,
+/// so a consumer that sees it up is not promised the items sent before it
+/// went up. No run on this machine shows it; the memory model allows it.
+fn relaxed_flag(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        for (at, _) in body
+            .match_indices(".store(")
+            .chain(body.match_indices(".load("))
+        {
+            let flag = called_on(&body, at);
+            let call = &body[at..];
+            let call = &call[..call.find(')').unwrap_or(call.len())];
+            let is_flag = source.contains(&format!("{flag}.store(true"))
+                || source.contains(&format!("{flag}.store(false"));
+            // The ordering may be named elsewhere: `const ORDER: Ordering = Relaxed`.
+            let ordering = call.rsplit([',', '(']).next().unwrap_or_default().trim();
+            let named = ordering.rsplit("::").next().unwrap_or_default();
+            let relaxed = call.contains("Relaxed")
+                || (!named.is_empty()
+                    && source.split([';', '\n']).any(|line| {
+                        (line.contains(&format!("const {named}"))
+                            || line.contains(&format!("let {named}")))
+                            && line.contains("Relaxed")
+                    }));
+            if is_flag && relaxed {
+                return Some(format!(
+                    "`fn {name}` raises or reads the flag `{flag}` with `Ordering::Relaxed`, \
+                     which orders nothing else: a thread that sees the flag up is not promised \
+                     to see what was sent before it went up. Raise it with `Release` and read \
+                     it with `Acquire` (or use `SeqCst`)"
+                ));
+            }
+        }
+    }
+    // A count changed with `Relaxed` (`fetch_add(1, Relaxed)`) that another
+    // thread reads to decide is a flag too.
+    let functions = plain_functions(source);
+    for (name, body) in &functions {
+        for write in [".fetch_", ".swap(", ".compare_exchange", ".store("] {
+            for (at, _) in body.match_indices(write) {
+                let call = &body[at..];
+                let call = &call[..call.find(')').unwrap_or(call.len())];
+                let target = called_on(body, at);
+                let read_elsewhere = functions.iter().any(|(other, text)| {
+                    other != name && other != "main" && text.contains(&format!("{target}.load("))
+                });
+                if call.contains("Relaxed") && read_elsewhere {
+                    return Some(format!(
+                        "`fn {name}` changes `{target}` with `Ordering::Relaxed`, and another \
+                         thread reads it to decide: `Relaxed` orders nothing else, so a thread \
+                         that sees the change is not promised to see what was sent before it. \
+                         Change it with `Release` (or `AcqRel`) and read it with `Acquire`"
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The arm of a `match` that starts at byte `at` of `body` (its pattern):
+/// the pattern and guard, and what follows the `=>`, to the arm's end.
+fn arm_at(body: &str, at: usize) -> Option<(&str, &str)> {
+    let arrow = at + body[at..].find("=>")?;
+    let head = &body[at..arrow];
+    if head.contains(['{', ';']) {
+        return None;
+    }
+    let rest = &body[arrow + 2..];
+    let mut depth = 0i32;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '{' | '(' => depth += 1,
+            '}' | ')' | ',' if depth == 0 => return Some((head, &rest[..i])),
+            '}' | ')' => {
+                depth -= 1;
+                if depth == 0 && rest.trim_start().starts_with('{') && c == '}' {
+                    return Some((head, &rest[..=i]));
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((head, rest))
+}
+
+/// A consumer that stops when a wait timed out, or a poll found the
+/// buffer empty, with no look at whether more can come: a timeout says
+/// nothing came for a while, not that nothing more will. The stall runs
+/// show it for a timeout shorter than the stall; counting timeouts, or
+/// a long one, does not hide it here.
+fn stops_on_a_timeout(source: &str) -> Option<String> {
+    for (name, body) in functions(source) {
+        if !body.contains("recv_timeout") && !body.contains("try_recv") {
+            continue;
+        }
+        for token in ["Timeout", "Empty"] {
+            for (at, _) in body.match_indices(token) {
+                let start = body[..at].rfind([',', '{', '}']).map_or(0, |i| i + 1);
+                let Some((head, arm)) = arm_at(&body, start) else {
+                    continue;
+                };
+                if head.contains("Disconnected") || !head.contains(token) {
+                    continue;
+                }
+                let said = |text: &str| {
+                    MORE_LOOKS.iter().any(|look| text.contains(look)) || text.contains("Sentinel")
+                };
+                let stops = ["break", "return"].iter().any(|w| {
+                    arm.match_indices(w).any(|(i, _)| {
+                        !arm[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                            && !arm[i + w.len()..]
+                                .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                });
+                // A match under a look at the flag (its arm, or its `if`)
+                // has looked already.
+                let before = body[..start].rfind("match ").map_or("", |m| {
+                    let from = body[..m].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
+                    &body[from..m]
+                });
+                if stops && !said(head) && !said(arm) && !said(before) {
+                    return Some(format!(
+                        "`fn {name}` stops when a wait finds nothing (`{}`), with no look at \
+                         whether more can come: a timeout says nothing came for a while, not \
+                         that nothing more will, and a slow producer's next item is lost \
+                         however long the wait or however many. Stop on what says the end: \
+                         a sentinel, a closed channel, or a flag raised after the last send",
+                        head.trim()
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// What leads to byte `at` of `body`: the head of the block it is in
+/// (`Err(TryRecvError::Disconnected) => {`, `} else {`), or of the arm
+/// (`Message::Sentinel =>`), and the statement up to it.
+fn branch_of(body: &str, at: usize) -> &str {
+    let opener = branch_opener(body, at);
+    let head = body[..opener]
+        .rfind([';', '{', '}', ','])
+        .map_or(0, |i| i + 1);
+    // From the block's head, or from the arm's start if it has no block.
+    let arm = body[..at].rfind([';', '{', '}', ',']).map_or(0, |i| i + 1);
+    if arm > opener {
+        &body[arm..at]
+    } else {
+        &body[head..at]
+    }
+}
+
+/// A polling loop that ends on a count of its own: `while misses < 3000`,
+/// where `misses` grows when a poll finds nothing. However high the count,
+/// a slow producer's next item comes after it.
+fn ends_on_a_count(source: &str) -> Option<String> {
+    let ends = |text: &str| {
+        MORE_LOOKS.iter().any(|look| text.contains(look))
+            || [
+                "Disconnected",
+                "Sentinel",
+                ".recv()",
+                ".is_empty()",
+                ".len()",
+            ]
+            .iter()
+            .any(|end| text.contains(end))
+    };
+    for (name, body) in functions(source) {
+        if !body.contains("try_recv") && !body.contains("recv_timeout") {
+            continue;
+        }
+        for (at, _) in body.match_indices("while ") {
+            let head = &body[at + "while ".len()..];
+            let condition = &head[..head.find('{').unwrap_or(head.len())];
+            if condition.starts_with("let ") || ends(condition) {
+                continue;
+            }
+            // Each variable of the condition, and whether some change of
+            // it follows a look that says the end.
+            let counted = condition
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .filter(|word| word.starts_with(|c: char| c.is_alphabetic() || c == '_'))
+                .find(|word| {
+                    let changes: Vec<usize> = [" = ", " += ", " -= "]
+                        .iter()
+                        .flat_map(|op| {
+                            let change = format!("{word}{op}");
+                            body.match_indices(&change)
+                                .map(|(i, _)| i)
+                                .collect::<Vec<_>>()
+                        })
+                        .filter(|&i| i > at)
+                        .collect();
+                    !changes.is_empty() && !changes.iter().any(|&i| ends(branch_of(&body, i)))
+                });
+            if counted.is_some() {
+                return Some(format!(
+                    "`fn {name}` polls until `{}` says stop, a count of its own: polls that \
+                     found nothing say nothing came for a while, not that nothing more will, \
+                     and a slow producer's next item is lost however high the count. End the \
+                     loop on what says the end: a sentinel, a closed channel, or a flag raised \
+                     after the last send",
+                    condition.trim()
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// A decision made by the clock: whether a stream has ended, or a thread
+/// is done, is never a matter of time. A slow producer, or a machine that
+/// stalls, outlasts any deadline, however long.
+fn decides_by_the_clock(source: &str) -> Option<String> {
+    const CLOCKS: [&str; 6] = [
+        "Instant::now()",
+        ".elapsed()",
+        "SystemTime",
+        "_deadline(",
+        ".is_finished()",
+        "park_timeout(",
+    ];
+    let clock = CLOCKS.iter().find(|clock| source.contains(*clock))?;
+    let name = plain_functions(source)
+        .into_iter()
+        .find(|(_, body)| body.contains(clock))
+        .map_or_else(
+            || "the file".to_string(),
+            |(name, _)| format!("`fn {name}`"),
+        );
+    Some(format!(
+        "{name} decides by the clock (`{}`): whether a stream has ended, or a thread is \
+         done, is never a matter of time, since a slow producer, or a machine that stalls, \
+         outlasts any deadline. End on a sentinel, a closed channel, a flag raised after the \
+         last send, or a join",
+        clock.trim_matches(['.', '_', '('])
+    ))
+}
+
+/// A sentinel handed on with a timeout, and let go when no one takes it in
+/// time: at capacity 0, when every other consumer is busy for longer, it
+/// is lost, and they wait for ever.
+fn sentinel_let_go(source: &str) -> Option<String> {
+    for (name, body) in plain_functions(source) {
+        // A `Selector` that sends the sentinel and waits with a timeout.
+        if body.contains("Selector")
+            && body.contains("Sentinel")
+            && ["wait_timeout(", "wait_deadline("]
+                .iter()
+                .any(|w| body.contains(w))
+        {
+            return Some(format!(
+                "`fn {name}` hands the sentinel on through a `Selector` that gives up after a \
+                 timeout: when every other consumer is busy for longer, the sentinel is lost \
+                 and they wait for ever. A sentinel must arrive: `send` it"
+            ));
+        }
+        for call in [".send_timeout(", ".try_send(", ".send_deadline("] {
+            for (at, _) in body.match_indices(call) {
+                let sent = body[at + call.len()..]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default();
+                let statement = body[..at]
+                    .rsplit([';', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                let answered = ["match ", "if let", "while let", "loop"]
+                    .iter()
+                    .any(|kept| statement.contains(kept));
+                if sent.contains("Sentinel") && !answered {
+                    return Some(format!(
+                        "`fn {name}` hands the sentinel on with `{}` and lets it go when \
+                         no one takes it in time: when every other consumer is busy for longer \
+                         (at capacity 0, or with a full buffer), the sentinel is lost and they \
+                         wait for ever. A sentinel must arrive: `send` it",
+                        &call[1..call.len() - 1]
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A send that gives its item up while the buffer is still full: a
+/// `match` on `try_send` (or `send_timeout`, `send_deadline`) whose retry
+/// arm holds only while a guard does (`Full(item) if tries < 1000`), so
+/// that past it the item falls to an arm that lets it go. However many
+/// tries, a consumer can be busy for longer; the stall runs show a give-up
+/// within half a minute, and this shape one that takes longer.
+fn gives_up_a_send(source: &str) -> Option<String> {
+    for (name, body) in plain_functions(source) {
+        for (at, _) in body.match_indices("match ") {
+            let Some(open) = body[at..].find('{').map(|i| at + i) else {
+                continue;
+            };
+            let scrutinee = &body[at..open];
+            let Some(call) = [".try_send(", ".send_timeout(", ".send_deadline("]
+                .into_iter()
+                .find(|call| scrutinee.contains(call))
+            else {
+                continue;
+            };
+            // The match's block, to its closing brace.
+            let mut depth = 0;
+            let close = body[open..]
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '{' => 1,
+                        '}' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(body.len(), |(i, _)| open + i);
+            let block = &body[open + 1..close];
+            for (arrow, _) in block.match_indices("=>") {
+                let arm = block[..arrow]
+                    .rsplit([',', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                let Some((pattern, guard)) = arm.split_once(" if ") else {
+                    continue;
+                };
+                let retries = ["Full", "Timeout", "Err("]
+                    .iter()
+                    .any(|failure| pattern.contains(failure))
+                    && !pattern.contains("Disconnected");
+                let gone = ["is_disconnected", "receiver_count", "Disconnected"]
+                    .iter()
+                    .any(|look| guard.contains(look));
+                if retries && !gone {
+                    return Some(format!(
+                        "`fn {name}` tries `{}` again only while `{}` holds, then lets the \
+                         item go with the buffer still full: a consumer busy for longer than \
+                         all the tries loses it. Keep trying while the buffer is full (or \
+                         `send`, which waits), and stop only when no consumer is left",
+                        &call[1..call.len() - 1],
+                        guard.trim()
+                    ));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A producer that raises a flag, then sends an item: the flag says "every
+/// item is sent" too early, and a consumer that sees it in between finds
+/// the buffer empty and stops. A sentinel sent after the flag is fine:
+/// the flag is up once every item is out.
+fn flag_before_a_send(source: &str) -> Option<String> {
+    // `main` holds the threads' bodies in the order it starts them, which
+    // is not the order they run in.
+    for (name, body) in functions(source).into_iter().filter(|(n, _)| n != "main") {
+        let Some(at) = [".store(", ".swap("]
+            .iter()
+            .filter_map(|raise| body.find(raise))
+            .min()
+        else {
+            continue;
+        };
+        let flag = called_on(&body, at);
+        for (send, _) in body[at..].match_indices(".send(") {
+            let sent: String = body[at + send + ".send(".len()..]
+                .chars()
+                .scan(1i32, |depth, c| {
+                    *depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    (*depth > 0).then_some(c)
+                })
+                .collect();
+            if sent.contains("Sentinel") {
+                continue;
+            }
+            return Some(format!(
+                "`fn {name}` raises `{flag}` before it sends `{sent}`: a consumer that sees the \
+                 flag in between finds the buffer empty and stops, and that item is never \
+                 processed (a race that shows once in many runs). Raise the flag after the last \
+                 send"
+            ));
+        }
+    }
+    None
+}
+
+/// The first race whose shape `source` has, in words.
+pub(super) fn races_in(source: &str) -> Option<String> {
+    let races = [
+        two_step_update,
+        stops_in_the_wrong_order,
+        flag_before_a_send,
+        decides_from_sender_count,
+        relaxed_flag,
+        sentinel_let_go,
+        gives_up_a_send,
+        stops_on_a_timeout,
+        decides_by_the_clock,
+        ends_on_a_count,
+    ];
+    races.iter().find_map(|race| race(source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_send_retried_only_while_a_guard_holds_gives_its_item_up() {
+        let wrong = "fn producer(queue: Sender<Item>) {
+            let mut tries = 0;
+            loop {
+                match queue.try_send(item) {
+                    Ok(()) => break,
+                    Err(TrySendError::Full(back)) if tries < 1000 => { item = back; tries += 1; }
+                    Err(_) => break,
+                }
+            }
+        }";
+        let said = gives_up_a_send(wrong).expect("refused");
+        assert!(said.contains("only while `tries < 1000` holds"), "{said}");
+        for right in [
+            wrong.replace(" if tries < 1000", ""),
+            wrong.replace("tries < 1000", "!queue.is_disconnected()"),
+            wrong.replace("match queue.try_send(item)", "match queue.recv()"),
+        ] {
+            assert_eq!(gives_up_a_send(&right), None, "{right}");
+        }
+    }
+
+    #[test]
+    fn a_look_at_the_buffer_before_the_flag_is_a_race() {
+        let wrong = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            while !(queue.is_empty() && stop.load(Ordering::Acquire)) {
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { println!(\"{item}\"); }
+            }
+        }";
+        let said = stops_in_the_wrong_order(wrong).expect("refused");
+        assert!(
+            said.contains("(`queue.is_empty()`) before it looks at the flag `stop`"),
+            "{said}"
+        );
+        let right = wrong.replace(
+            "queue.is_empty() && stop.load(Ordering::Acquire)",
+            "stop.load(Ordering::Acquire) && queue.is_empty()",
+        );
+        assert_eq!(stops_in_the_wrong_order(&right), None);
+        let senders = wrong.replace("stop.load(Ordering::Acquire)", "queue.sender_count() == 0");
+        let said = stops_in_the_wrong_order(&senders).expect("refused");
+        assert!(
+            said.contains("the senders (`queue.sender_count()`)"),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn a_stop_on_the_flag_with_no_look_at_the_buffer_after_it_is_a_race() {
+        let wrong = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => println!(\"{item}\"),
+                    Err(RecvTimeoutError::Timeout) => { if stop.load(Ordering::Acquire) { break; } }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }";
+        let said = stops_in_the_wrong_order(wrong).expect("refused");
+        assert!(
+            said.contains("stops when it sees `stop.load(..)`"),
+            "{said}"
+        );
+        let drained = wrong.replace("{ break; }", "{ for item in queue.try_iter() {} break; }");
+        assert_eq!(stops_in_the_wrong_order(&drained), None);
+        // Set aside, the flag guards nothing: the next turn looks again.
+        let later = wrong.replace("{ break; }", "{ stopping = true; }");
+        assert_eq!(stops_in_the_wrong_order(&later), None);
+    }
+
+    #[test]
+    fn a_flag_raised_before_an_item_is_sent_is_a_race() {
+        let wrong = "fn producer(queue: Sender<Item>, stop: &AtomicBool) {
+            for i in 0..10 {
+                if i == 9 { stop.store(true, Ordering::Release); }
+                let _ = queue.send(Item { i, value: 0 });
+            }
+        }";
+        let said = flag_before_a_send(wrong).expect("refused");
+        assert!(
+            said.contains("raises `stop` before it sends `Item { i, value: 0 }`"),
+            "{said}"
+        );
+        let sentinel = wrong.replace("Item { i, value: 0 }", "Message::Sentinel");
+        assert_eq!(flag_before_a_send(&sentinel), None);
+    }
+
+    #[test]
+    fn a_race_in_a_helper_or_in_let_statements_is_still_a_race() {
+        let helper = "fn nothing_left(queue: &Receiver<Item>, stop: &AtomicBool) -> bool {
+            queue.is_empty() && stop.load(Ordering::Acquire)
+        }
+        fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            while !nothing_left(&queue, stop) {
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { println!(\"{item}\"); }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(helper).is_some());
+        let bound = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                let empty = queue.is_empty();
+                let done = stop.load(Ordering::Acquire);
+                if empty && done { break; }
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { println!(\"{item}\"); }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(bound).is_some());
+        let right = bound.replace(
+            "let empty = queue.is_empty();\n                let done = stop.load(Ordering::Acquire);",
+            "let done = stop.load(Ordering::Acquire);\n                let empty = queue.is_empty();",
+        );
+        assert_eq!(stops_in_the_wrong_order(&right), None);
+        let flag = "fn finished(stop: &AtomicBool) -> bool { stop.load(Ordering::Acquire) }
+        fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => println!(\"{item}\"),
+                    Err(RecvTimeoutError::Timeout) if finished(stop) => break,
+                    Err(_) => {}
+                }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(flag).is_some());
+    }
+
+    #[test]
+    fn a_count_of_senders_a_relaxed_flag_and_a_sentinel_let_go_are_races() {
+        let count = "fn producer(queue: Sender<Message>) {
+            let _ = queue.send(Message::Item(item));
+            if queue.sender_count() == 1 { let _ = queue.send(Message::Sentinel); }
+        }";
+        assert!(decides_from_sender_count(count).is_some());
+        let relaxed = "fn producer(stop: &AtomicBool) { stop.store(true, Ordering::Relaxed); }";
+        assert!(relaxed_flag(relaxed).is_some());
+        assert_eq!(relaxed_flag(&relaxed.replace("Relaxed", "Release")), None);
+        let counter = "fn consumer(n: &AtomicUsize) { n.fetch_add(1, Ordering::Relaxed); }";
+        assert_eq!(relaxed_flag(counter), None);
+        let let_go = "fn consumer(requeue: Sender<Message>) {
+            let _ = requeue.send_timeout(Message::Sentinel, Duration::from_millis(500));
+        }";
+        assert!(sentinel_let_go(let_go).is_some());
+        let retried = let_go.replace("let _ = ", "while let Err(_) = ");
+        assert_eq!(sentinel_let_go(&retried), None);
+    }
+
+    #[test]
+    fn a_timeout_or_an_empty_poll_taken_for_the_end_is_refused_however_counted() {
+        let counted = "fn consumer(queue: Receiver<Message>) {
+            let mut misses = 0;
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(Message::Item(item)) => { misses = 0; println!(\"{item}\"); }
+                    Ok(Message::Sentinel) => break,
+                    Err(RecvTimeoutError::Timeout) => { misses += 1; if misses > 400 { break; } }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }";
+        assert!(stops_on_a_timeout(counted).is_some());
+        let waits = counted.replace("if misses > 400 { break; }", "thread::yield_now();");
+        assert_eq!(stops_on_a_timeout(&waits), None);
+        let flagged = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => println!(\"{item}\"),
+                    Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
+                        match queue.try_recv() {
+                            Ok(item) => println!(\"{item}\"),
+                            Err(TryRecvError::Empty) => break,
+                            Err(TryRecvError::Disconnected) => break,
+                        }
+                    }
+                    Err(_) => {}
+                }
+            }
+        }";
+        assert_eq!(stops_on_a_timeout(flagged), None);
+    }
+
+    #[test]
+    fn a_polling_loop_that_ends_on_its_own_count_is_refused() {
+        let counted = "fn consumer(queue: Receiver<Message>) {
+            let mut misses = 0u32;
+            while misses < 3000 {
+                if let Ok(message) = queue.try_recv() {
+                    misses = 0;
+                    println!(\"{message:?}\");
+                } else {
+                    misses += 1;
+                }
+            }
+        }";
+        assert!(ends_on_a_count(counted).is_some());
+        let ended = "fn consumer(queue: Receiver<Message>) {
+            let mut running = true;
+            while running {
+                match queue.try_recv() {
+                    Ok(message) => println!(\"{message:?}\"),
+                    Err(TryRecvError::Empty) => thread::yield_now(),
+                    Err(TryRecvError::Disconnected) => running = false,
+                }
+            }
+        }";
+        assert_eq!(ends_on_a_count(ended), None);
+    }
+}
