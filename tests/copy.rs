@@ -246,12 +246,13 @@ fn a_copy_s_cargo_test_runs_the_tests_its_page_counts() {
 }
 
 /// What a copy takes besides the program stays small: `common`'s code,
-/// without its comments, blank lines and unit tests, is at most 240 lines
-/// (200, and the 40 of `--pace`, `--jitter` and `--stall`, with which
+/// without its comments, blank lines and unit tests, is at most 250 lines
+/// (200, and the 50 of `--pace`, `--jitter` and `--stall`, with which
 /// grading makes one side of an exercise slower than the other, or stops
-/// it for a while).
+/// it for a while, and of the two kinds of message `--panic-at` panics
+/// with).
 #[test]
-fn common_is_at_most_240_lines_of_code() {
+fn common_is_at_most_250_lines_of_code() {
     let file =
         fs::read_to_string(workspace().join("crates/common/src/lib.rs")).expect("common's file");
     let (copied, _tests) = file.split_once("#[cfg(test)]").expect("its unit tests");
@@ -260,5 +261,5 @@ fn common_is_at_most_240_lines_of_code() {
         .map(str::trim)
         .filter(|line| !line.is_empty() && !line.starts_with("//"))
         .count();
-    assert!(code <= 240, "common has {code} lines of code; at most 240");
+    assert!(code <= 250, "common has {code} lines of code; at most 250");
 }

@@ -135,26 +135,41 @@ impl Settings {
             && thread.eq_ignore_ascii_case(who)
             && *i == item.i
         {
-            panic!("{who} failed while working on item {item} (as --panic-at asked)");
+            fail(who, item);
         }
         Duration::from_secs_f64(self.graded(who, item, item.value * self.time_scale))
     }
 }
 // ANCHOR_END: effort
 
+/// The panic `--panic-at` asks for. Its message is a `String` on an even
+/// item and a `&'static str` on an odd one, as real panics carry either
+/// (`panic!("{x}")` and `panic!("text")`): a program that reports only one
+/// of the two kinds shows it.
+fn fail(who: &str, item: Item) -> ! {
+    let message = format!("{who} failed while working on item {item} (as --panic-at asked)");
+    if item.i.is_multiple_of(2) {
+        panic::panic_any(message)
+    }
+    panic::panic_any(&*message.leak())
+}
+
 impl Settings {
     /// `seconds` of `who`'s effort on `item`, as grading changes them:
     /// `--pace` and `--jitter` multiply them (the jitter, from 0 to 2, is
     /// drawn from the seed, the thread's name and the item); `--stall`
-    /// first waits for standard input.
+    /// first waits for standard input, and says on standard error who
+    /// works on which item.
     fn graded(&self, who: &str, item: Item, seconds: f64) -> f64 {
-        if let Some((thread, i)) = &self.stall
-            && item.i >= *i
-            && who.to_lowercase().starts_with(&thread.to_lowercase())
-        {
-            // A wait of no set length: grading ends it, from outside.
-            let _ = std::io::stdin().read_line(&mut String::new());
-            return seconds;
+        if let Some((thread, i)) = &self.stall {
+            // Grading counts the items made and taken while the gap lasts.
+            let _ = io::stderr().write_all(format!("graded: {who} {}\n", item.i).as_bytes());
+            if item.i >= *i && who.to_lowercase().starts_with(&thread.to_lowercase()) {
+                // A wait of no set length: grading ends it, from outside.
+                let _ = io::stdin().read_line(&mut String::new());
+                let _ = io::stderr().write_all(format!("graded: {who} goes on\n").as_bytes());
+                return seconds;
+            }
         }
         let (p, c) = self.pace.unwrap_or((1.0, 1.0));
         let side = if who.to_ascii_lowercase().starts_with("producer") {

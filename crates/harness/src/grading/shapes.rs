@@ -425,6 +425,17 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                     }
                 }
                 let Some(stop) = stop else { continue };
+                if takes_one_then_stops(&after[..stop]) {
+                    let (call, what) = more_look(&body, at);
+                    return Some(format!(
+                        "`fn {name}` sees {call}, takes one more item from the buffer, and \
+                         stops whether it found one or not: more than one can be left (the \
+                         producer can send several and be done while the consumer waits), and \
+                         the rest are never processed. Once {what} says nothing more comes, \
+                         take items until the buffer is empty (`while let Ok(item) = \
+                         queue.try_recv()`), then stop"
+                    ));
+                }
                 if BUFFER_LOOKS.iter().any(|b| after[..stop].contains(b))
                     || certifies_empty(source, &called_on(&body, at))
                 {
@@ -442,6 +453,49 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `between`, the code from a look at whether more can come to a
+/// stop, takes one item with `if let Ok(item) = queue.try_recv() {..}`
+/// and then stops anyway: a take that finds an item neither loops nor
+/// goes back to waiting.
+fn takes_one_then_stops(between: &str) -> bool {
+    let Some(at) = ["if let Ok(", "if let Some("]
+        .iter()
+        .filter_map(|take| between.find(take))
+        .min()
+    else {
+        return false;
+    };
+    let Some(open) = between[at..].find('{').map(|i| at + i) else {
+        return false;
+    };
+    if !["try_recv(", "recv_timeout(", ".recv("]
+        .iter()
+        .any(|look| between[at..open].contains(look))
+    {
+        return false;
+    }
+    let mut depth = 0;
+    let Some(close) = between[open..]
+        .char_indices()
+        .find(|&(_, c)| {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+        .map(|(i, _)| open + i)
+    else {
+        return false;
+    };
+    let block = &between[open..close];
+    let goes_on = ["continue", "loop", "while "]
+        .iter()
+        .any(|word| block.contains(word));
+    !goes_on && between[close + 1..].trim().is_empty()
 }
 
 /// A producer that decides from the number of senders whether it is the
@@ -471,6 +525,21 @@ fn decides_from_sender_count(source: &str) -> Option<String> {
 /// so a consumer that sees it up is not promised the items sent before it
 /// went up. No run on this machine shows it; the memory model allows it.
 fn relaxed_flag(source: &str) -> Option<String> {
+    // A flag read only after a `join()`: the join orders the joined
+    // thread's every write before the read, `Relaxed` ones too.
+    let plain = plain_functions(source);
+    let read_after_joins = |flag: &str| {
+        let load = format!("{flag}.load(");
+        let reads: Vec<bool> = plain
+            .iter()
+            .flat_map(|(_, body)| {
+                body.match_indices(&load)
+                    .map(|(at, _)| body[..at].contains(".join()"))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        !reads.is_empty() && reads.iter().all(|&after_a_join| after_a_join)
+    };
     for (name, body) in functions(source) {
         for (at, _) in body
             .match_indices(".store(")
@@ -491,7 +560,7 @@ fn relaxed_flag(source: &str) -> Option<String> {
                             || line.contains(&format!("let {named}")))
                             && line.contains("Relaxed")
                     }));
-            if is_flag && relaxed {
+            if is_flag && relaxed && !read_after_joins(&flag) {
                 return Some(format!(
                     "`fn {name}` raises or reads the flag `{flag}` with `Ordering::Relaxed`, \
                      which orders nothing else: a thread that sees the flag up is not promised \
@@ -826,15 +895,62 @@ fn gives_up_a_send(source: &str) -> Option<String> {
 fn flag_before_a_send(source: &str) -> Option<String> {
     // `main` holds the threads' bodies in the order it starts them, which
     // is not the order they run in.
+    // A guard whose `Drop` raises a flag raises it where it is dropped:
+    // at once, if it is bound to `_`.
+    let guards: Vec<String> = source
+        .split("impl Drop for ")
+        .skip(1)
+        .filter(|text| {
+            let end = text.find("impl ").unwrap_or(text.len());
+            text[..end].contains(".store(") || text[..end].contains(".swap(")
+        })
+        .map(|text| {
+            text.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect()
+        })
+        .collect();
     for (name, body) in functions(source).into_iter().filter(|(n, _)| n != "main") {
+        // A count that decides (`fetch_add(1, ..) + 1 == producers`) is
+        // raised as a flag is; so is a guard dropped at once.
+        let statement = |at: usize, ends: &[char]| {
+            let rest = &body[at..];
+            rest[..rest.find(ends).unwrap_or(rest.len())].to_string()
+        };
+        let mut raises = Vec::new();
+        for count in [".fetch_add(", ".fetch_sub("] {
+            for (at, _) in body.match_indices(count) {
+                if statement(at, &[';', '{']).contains("==") {
+                    raises.push(at);
+                }
+            }
+        }
+        for (at, _) in body.match_indices("let _ = ") {
+            let bound = statement(at, &[';']);
+            if guards
+                .iter()
+                .any(|g| bound.contains(&format!("{g}(")) || bound.contains(&format!("{g} {{")))
+            {
+                raises.push(at);
+            }
+        }
         let Some(at) = [".store(", ".swap("]
             .iter()
             .filter_map(|raise| body.find(raise))
+            .chain(raises)
             .min()
         else {
             continue;
         };
-        let flag = called_on(&body, at);
+        let flag = if body[at..].starts_with("let _ = ") {
+            body[at + "let _ = ".len()..]
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        } else {
+            called_on(&body, at)
+        };
         for (send, _) in body[at..].match_indices(".send(") {
             let sent: String = body[at + send + ".send(".len()..]
                 .chars()
@@ -1018,6 +1134,14 @@ mod tests {
         let relaxed = "fn producer(stop: &AtomicBool) { stop.store(true, Ordering::Relaxed); }";
         assert!(relaxed_flag(relaxed).is_some());
         assert_eq!(relaxed_flag(&relaxed.replace("Relaxed", "Release")), None);
+        // Read only once the threads are joined, it needs no more.
+        let joined = format!(
+            "{relaxed} fn main() {{ let _ = producer.join(); \
+             if stop.load(Ordering::Relaxed) {{ exit(101) }} }}"
+        );
+        assert_eq!(relaxed_flag(&joined), None);
+        let before = joined.replace("let _ = producer.join();", "");
+        assert!(relaxed_flag(&before).is_some());
         let counter = "fn consumer(n: &AtomicUsize) { n.fetch_add(1, Ordering::Relaxed); }";
         assert_eq!(relaxed_flag(counter), None);
         let let_go = "fn consumer(requeue: Sender<Message>) {

@@ -1,0 +1,83 @@
+//! Wrong: the consumer that reads the sentinel drops its receiver and offers the sentinel back through a Selector that gives up after 40 s; at --capacity 0, if every other consumer is still busy on an item for more than 40 s (--consumers 2 --capacity 0 --stall consumer:9:45), the offer lapses, the sentinel is gone, and the busy consumer then waits for ever.
+//! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
+//!
+//! The producer sends one sentinel after its items. The consumer that reads
+//! it stops; the other two wait for ever (every consumer holds a sender, to
+//! put the sentinel back, so the channel never closes). Make every consumer
+//! stop, with the one sentinel the producer sends: leave the producer as
+//! it is.
+//!
+//! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
+//! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Selector, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+/// Long enough for another consumer to come back for a message.
+const HAND_OVER: Duration = Duration::from_secs(40);
+
+fn pass_on(requeue: &Sender<Message>) {
+    let _ = Selector::new()
+        .send(requeue, Message::Sentinel, |sent| sent.is_ok())
+        .wait_timeout(HAND_OVER);
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    drop(queue);
+    pass_on(&requeue);
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

@@ -1,0 +1,73 @@
+//! Wrong: the producer sends the sentinel, but the consumer also treats 45 s without a message as the end (an iterator over recv_timeout(..).ok()), so a producer that works more than 45 s on one item (--stall producer:3:50) is abandoned and its later sends panic on the gone consumer.
+//! Exercise `sentinel`: one producer, one consumer, and a consumer that
+//! never learns the end.
+//!
+//! Both threads borrow the channel's ends from `main`, so the sender is
+//! never dropped while the consumer waits: the channel cannot tell it that
+//! no more items will come. Run it: the items go through, then it hangs.
+//! Make the consumer stop after the last item, as the tutorial does.
+//!
+//! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
+//! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
+
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "sentinel",
+    about: "Exercise: one producer, one consumer, and the end of the items",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+/// Longer than any item should take.
+const QUIET: Duration = Duration::from_secs(45);
+
+fn producer(queue: &Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        queue
+            .send(Message::Item(item))
+            .expect("the consumer is there");
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: &Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    let messages = std::iter::from_fn(|| queue.recv_timeout(QUIET).ok());
+    for message in messages {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(&receiver, &settings));
+        scope.spawn(|| producer(&sender, &settings));
+    });
+}
