@@ -966,6 +966,15 @@ fn flag_before_a_send(source: &str) -> Option<String> {
             if sent.contains("Sentinel") {
                 continue;
             }
+            if body[at..].starts_with(".fetch_") {
+                return Some(format!(
+                    "`fn {name}` counts itself done (`{flag}`) before it sends `{sent}`: \
+                     another producer that counts after it, in between, takes itself for the \
+                     last and sends the sentinel, which can then come before that item, and \
+                     the item is never processed (a race that shows once in many runs). Count \
+                     after the last send"
+                ));
+            }
             return Some(format!(
                 "`fn {name}` raises `{flag}` before it sends `{sent}`: a consumer that sees the \
                  flag in between finds the buffer empty and stops, and that item is never \
@@ -1084,6 +1093,62 @@ mod tests {
         );
         let sentinel = wrong.replace("Item { i, value: 0 }", "Message::Sentinel");
         assert_eq!(flag_before_a_send(&sentinel), None);
+        // A count that decides is raised as a flag is.
+        let count = wrong.replace(
+            "stop.store(true, Ordering::Release);",
+            "last = done.fetch_add(1, Ordering::AcqRel) + 1 == producers;",
+        );
+        let said = flag_before_a_send(&count).expect("refused");
+        assert!(said.contains("counts itself done (`done`)"), "{said}");
+        let statistic = count.replace(" + 1 == producers", "");
+        assert_eq!(flag_before_a_send(&statistic), None);
+        // So is a guard whose `Drop` raises a flag, dropped at once.
+        let guard = "struct Raise<'a>(&'a AtomicBool);
+            impl Drop for Raise<'_> { fn drop(&mut self) { self.0.store(true, Ordering::Release); } }
+            fn producer(queue: Sender<Item>, stop: &AtomicBool) {
+                for i in 0..10 {
+                    let _ = (i == 9).then(|| Raise(stop));
+                    let _ = queue.send(Item { i, value: 0 });
+                }
+            }";
+        assert!(flag_before_a_send(guard).is_some());
+        let kept = guard.replace(
+            "let _ = (i == 9).then(|| Raise(stop));",
+            "let _raised = Raise(stop);",
+        );
+        assert_eq!(flag_before_a_send(&kept), None);
+    }
+
+    #[test]
+    fn one_take_after_the_flag_then_a_stop_leaves_items() {
+        let wrong = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => work(item),
+                    Err(RecvTimeoutError::Timeout) => {
+                        if stop.load(Ordering::Acquire) {
+                            if let Ok(item) = queue.try_recv() { work(item); }
+                            break;
+                        }
+                    }
+                    Err(RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        }";
+        let said = stops_in_the_wrong_order(wrong).expect("refused");
+        assert!(
+            said.contains("takes one more item from the buffer"),
+            "{said}"
+        );
+        for right in [
+            wrong.replace("{ work(item); }", "{ work(item); continue; }"),
+            wrong.replace(
+                "if let Ok(item) = queue.try_recv()",
+                "while let Ok(item) = queue.try_recv()",
+            ),
+        ] {
+            assert_eq!(stops_in_the_wrong_order(&right), None, "{right}");
+        }
     }
 
     #[test]
