@@ -535,7 +535,10 @@ pub fn grade_file(
         repeat.manifest, repeat.bin
     );
     if settings.stall.is_some() {
-        again.push_str("\n  (its stalled thread goes on when you press Enter)");
+        again.push_str(
+            "\n  (its stalled thread goes on when you press Enter: wait longer than any \
+             timeout your program takes, which grading outran on a clock of its own)",
+        );
     }
     // At once, so that a hang costs one quiet bound more, not four.
     let tries = AT_ONCE;
