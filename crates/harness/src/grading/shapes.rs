@@ -455,6 +455,22 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
     None
 }
 
+/// Where the block that opens at byte `open` of `text` (a `{`) closes.
+fn block_end(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    text[open..]
+        .char_indices()
+        .find(|&(_, c)| {
+            depth += match c {
+                '{' => 1,
+                '}' => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+        .map(|(i, _)| open + i)
+}
+
 /// Whether `between`, the code from a look at whether more can come to a
 /// stop, takes one item with `if let Ok(item) = queue.try_recv() {..}`
 /// and then stops anyway: a take that finds an item neither loops nor
@@ -476,19 +492,7 @@ fn takes_one_then_stops(between: &str) -> bool {
     {
         return false;
     }
-    let mut depth = 0;
-    let Some(close) = between[open..]
-        .char_indices()
-        .find(|&(_, c)| {
-            depth += match c {
-                '{' => 1,
-                '}' => -1,
-                _ => 0,
-            };
-            depth == 0
-        })
-        .map(|(i, _)| open + i)
-    else {
+    let Some(close) = block_end(between, open) else {
         return false;
     };
     let block = &between[open..close];
@@ -844,18 +848,7 @@ fn gives_up_a_send(source: &str) -> Option<String> {
                 continue;
             };
             // The match's block, to its closing brace.
-            let mut depth = 0;
-            let close = body[open..]
-                .char_indices()
-                .find(|&(_, c)| {
-                    depth += match c {
-                        '{' => 1,
-                        '}' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map_or(body.len(), |(i, _)| open + i);
+            let close = block_end(&body, open).unwrap_or(body.len());
             let block = &body[open + 1..close];
             for (arrow, _) in block.match_indices("=>") {
                 let arm = block[..arrow]
