@@ -112,7 +112,8 @@ pub struct Settings {
     /// Makes thread WHO (every producer, or every consumer, or one) stop
     /// before its work on item I, or the first after it, until a line, or
     /// the end, of standard input comes: a gap as long as grading holds
-    /// it, or until you press Enter (used to grade exercises)
+    /// it, or until you press Enter; each thread says on standard error
+    /// which item it starts (used to grade exercises)
     #[arg(long, value_name = "WHO:I", value_parser = thread_and_item, allow_hyphen_values = true, hide = true)]
     pub stall: Option<(String, usize)>,
 }
