@@ -61,8 +61,18 @@ fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usi
             // A method of the file's own counts too, but not one that
             // shares its name with the channel's or the atomics'.
             let method = before.ends_with('.');
+            // A function a thread runs (`spawn(move || consumer(..))`) runs
+            // beside the caller, not in its order: it is read on its own.
+            let spawned = before.match_indices("spawn(").any(|(at, _)| {
+                before[at..].chars().fold(0i32, |depth, c| match c {
+                    '(' => depth + 1,
+                    ')' => depth - 1,
+                    _ => depth,
+                }) > 0
+            });
             let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_')
                 && !before.ends_with("fn ")
+                && !spawned
                 && (!method || !SHARED_NAMES.contains(&helper.as_str()));
             out.push_str(before);
             if is_call {
@@ -886,8 +896,6 @@ fn gives_up_a_send(source: &str) -> Option<String> {
 /// the buffer empty and stops. A sentinel sent after the flag is fine:
 /// the flag is up once every item is out.
 fn flag_before_a_send(source: &str) -> Option<String> {
-    // `main` holds the threads' bodies in the order it starts them, which
-    // is not the order they run in.
     // A guard whose `Drop` raises a flag raises it where it is dropped:
     // at once, if it is bound to `_`.
     let guards: Vec<String> = source
@@ -903,7 +911,7 @@ fn flag_before_a_send(source: &str) -> Option<String> {
                 .collect()
         })
         .collect();
-    for (name, body) in functions(source).into_iter().filter(|(n, _)| n != "main") {
+    for (name, body) in functions(source) {
         // A count that decides (`fetch_add(1, ..) + 1 == producers`) is
         // raised as a flag is; so is a guard dropped at once.
         let statement = |at: usize, ends: &[char]| {
