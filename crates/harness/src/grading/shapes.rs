@@ -1121,6 +1121,25 @@ mod tests {
     }
 
     #[test]
+    fn a_helper_is_read_where_it_is_called_and_a_thread_s_function_on_its_own() {
+        let source = "fn consumer(queue: Receiver<Item>) { for item in queue { work(item); } }
+            fn done(stop: &AtomicBool) { stop.store(true, Ordering::Release); }
+            fn main() {
+                thread::scope(|scope| {
+                    scope.spawn(|| consumer(receiver));
+                    done(&stop);
+                });
+            }";
+        let main = functions(source)
+            .into_iter()
+            .find(|(name, _)| name == "main")
+            .expect("main")
+            .1;
+        assert!(main.contains("stop.store(true"), "{main}");
+        assert!(!main.contains("for item in queue"), "{main}");
+    }
+
+    #[test]
     fn one_take_after_the_flag_then_a_stop_leaves_items() {
         let wrong = "fn consumer(queue: Receiver<Item>, stop: &AtomicBool) {
             loop {
