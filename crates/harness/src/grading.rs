@@ -19,7 +19,7 @@ use crate::run::wait_within;
 use crate::section::{Section, Settings};
 
 mod shapes;
-use shapes::{function, functions, plain_functions, races_in, unconditional};
+use shapes::{function, functions, plain_functions, races_in, sent_in_a_loop, unconditional};
 
 /// One exercise: its name (its folder, and the program's), the program
 /// whose shape and lines it has, the chapter it practises, and what
@@ -64,6 +64,12 @@ pub enum Rule {
     /// This function (as written) never has this code: the text asks for
     /// it elsewhere.
     NotIn(&'static str, &'static str, &'static str),
+    /// This function sends this code once at most: never in a loop of its
+    /// own (`for _ in 0..others { send(..) }`).
+    NotRepeated(&'static str, &'static str, &'static str),
+    /// Where a thread panics, `main` joins every thread before it ends:
+    /// no `join().unwrap()` (or `expect`) comes before another join.
+    JoinsAll,
 }
 
 /// Every exercise, in the book's order.
@@ -137,6 +143,11 @@ pub const EXERCISES: [Exercise; 12] = [
         rules: &[
             Rule::Unchanged("producer", "leaving the producer as it is"),
             Rule::NotIn("main", "Sentinel", "the one sentinel the producer sends"),
+            Rule::NotRepeated(
+                "consumer",
+                "Sentinel",
+                "the one sentinel the producer sends",
+            ),
         ],
     },
     Exercise {
@@ -150,6 +161,7 @@ pub const EXERCISES: [Exercise; 12] = [
         rules: &[
             Rule::Unchanged("producer", "keeping the producers as they are"),
             Rule::NotIn("main", "Sentinel", "the one sentinel, passed on"),
+            Rule::NotRepeated("consumer", "Sentinel", "the one sentinel, passed on"),
         ],
     },
     Exercise {
@@ -161,10 +173,10 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: Some(("producer 1", 2)),
         practises: "counting one sentinel per producer",
         level: 2,
-        rules: &[Rule::Unchanged(
-            "producer",
-            "without changing the producers",
-        )],
+        rules: &[
+            Rule::Unchanged("producer", "without changing the producers"),
+            Rule::JoinsAll,
+        ],
     },
     Exercise {
         name: "stop_flag",
@@ -217,7 +229,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: Some(("consumer", 3)),
         practises: "reporting a thread's panic in the exit code",
         level: 2,
-        rules: &[],
+        rules: &[Rule::JoinsAll],
     },
 ];
 
@@ -372,6 +384,9 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     // for the end of the stream, or gives up a send after one, shows it:
     // the run's clock runs fast through the gap, past any timeout.
     let middle = exercise.shape.settings(1).items / 2;
+    // The consumers stop early, with most items still to make: a producer
+    // that goes on making them while the buffer is full shows it.
+    let early = 1;
     // One producer of several stops (the others go on, and one that waits
     // for them with a timeout shows it); every consumer stops.
     let one_producer = if exercise.shape.producers.numbered() {
@@ -382,13 +397,13 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     // The consumers stop twice: at a full buffer (a producer that gives
     // up a send shows it), and with room for everything (a `main` that
     // waits for them with a timeout shows it).
-    for (seed, who, capacity) in [
-        (14, one_producer, None),
-        (15, "consumer", Some(1)),
-        (18, "consumer", None),
+    for (seed, who, item, capacity) in [
+        (14, one_producer, middle, None),
+        (15, "consumer", early, Some(1)),
+        (18, "consumer", early, None),
     ] {
         let mut settings = run(seed, 0.002, capacity, None, false);
-        settings.stall = Some((who.to_string(), middle));
+        settings.stall = Some((who.to_string(), item));
         runs.push(settings);
     }
     if let Some((who, i)) = exercise.panic_at {
@@ -624,6 +639,28 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                     ));
                 }
             }
+            Rule::NotRepeated(name, code, said) => {
+                let expanded = functions(mine).into_iter().find(|(n, _)| n == name);
+                if let Some((_, body)) = expanded
+                    && sent_in_a_loop(&body, code)
+                {
+                    return Err(format!(
+                        "the exercise asks for {said}, but `fn {name}` sends `{code}` in a loop \
+                         of its own: each pass sends one more, and those nobody needs are \
+                         never read"
+                    ));
+                }
+            }
+            Rule::JoinsAll => {
+                if let Some(name) = ends_before_the_last_join(mine) {
+                    return Err(format!(
+                        "`fn {name}` unwraps a join before it joins the other threads: when the \
+                         first thread it joins panicked, the unwrap ends the program at once, \
+                         while the others may still be working, and their last lines and items \
+                         are lost. Join every thread first, then report the panic"
+                    ));
+                }
+            }
             Rule::OnlyOne(name, code, said) => {
                 let expanded = functions(mine).into_iter().find(|(n, _)| n == name);
                 if let Some((_, body)) = expanded
@@ -639,6 +676,32 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The function of `mine` that unwraps (or `expect`s) a join with another
+/// join after it, in its text or in the same loop.
+fn ends_before_the_last_join(mine: &str) -> Option<String> {
+    for (name, body) in plain_functions(mine) {
+        for (at, _) in body.match_indices(".join()") {
+            let after = body[at + ".join()".len()..].trim_start();
+            if !after.starts_with(".unwrap()") && !after.starts_with(".expect(") {
+                continue;
+            }
+            // The head of the block it is in: `for thread in threads`.
+            let in_a_loop = body[..at].rfind('{').is_some_and(|open| {
+                let head = body[..open]
+                    .rsplit([';', '{', '}'])
+                    .next()
+                    .unwrap_or_default();
+                head.trim_start().starts_with("for ")
+            });
+            let rest = &body[at + ".join()".len()..];
+            if in_a_loop || rest.contains(".join()") {
+                return Some(name);
+            }
+        }
+    }
+    None
 }
 
 /// One run of `exe` with `args`: `Ok` if it ended in time, with exit code
@@ -1276,6 +1339,11 @@ mod tests {
             "barrier/wrong_17.rs",
             "stop_flag/wrong_28.rs",
             "stop_flag/wrong_29.rs",
+            "sentinel/wrong_12.rs",
+            "pass_it_on/wrong_13.rs",
+            "rendezvous/wrong_12.rs",
+            "swallowed_panic/wrong_15.rs",
+            "swallowed_panic/wrong_2.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -1332,5 +1400,15 @@ mod tests {
         );
         settings.capacity = None;
         assert_eq!(graded(&settings, 9), Ok(()));
+    }
+
+    #[test]
+    fn a_join_unwrapped_before_another_join_ends_the_program_early() {
+        let looped = "fn main() { for thread in [consumer, producer] { thread.join().unwrap(); } }";
+        assert_eq!(ends_before_the_last_join(looped), Some("main".to_string()));
+        let first = "fn main() { consumer.join().expect(\"c\"); let p = producer.join(); }";
+        assert_eq!(ends_before_the_last_join(first), Some("main".to_string()));
+        let last = "fn main() { let c = consumer.join(); producer.join().unwrap(); }";
+        assert_eq!(ends_before_the_last_join(last), None);
     }
 }

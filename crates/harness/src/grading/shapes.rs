@@ -345,6 +345,50 @@ fn certifies_empty(source: &str, flag: &str) -> bool {
     !raises.is_empty() && raises.iter().all(|&after_a_look| after_a_look)
 }
 
+/// Whether `body` sends `code` (`.send(Message::Sentinel)`) from a loop
+/// that does not receive: `for _ in 0..others { .. }`, `while n > 0`, or
+/// an iterator's `for_each`.
+pub(super) fn sent_in_a_loop(body: &str, code: &str) -> bool {
+    const RECEIVES: [&str; 5] = ["recv", ".iter()", "try_iter", " in queue", " in &queue"];
+    for (at, _) in body.match_indices(".send(") {
+        let sent = body[at..].split(')').next().unwrap_or_default();
+        if !sent.contains(code) {
+            continue;
+        }
+        let statement = body[..at]
+            .rsplit([';', '{', '}'])
+            .next()
+            .unwrap_or_default();
+        if statement.contains("for_each(") {
+            return true;
+        }
+        // Each block around the send, innermost first.
+        let mut end = at;
+        while end > 0 {
+            let open = branch_opener(body, end);
+            if open == 0 {
+                break;
+            }
+            let head = body[..open]
+                .rsplit([';', '{', '}'])
+                .next()
+                .unwrap_or_default()
+                .trim();
+            let block = &body[open..block_end(body, open).unwrap_or(body.len())];
+            let receives = |text: &str| RECEIVES.iter().any(|r| text.contains(r));
+            // `for _ in 0..n`, `while left > 0`, or a `loop` with no receive.
+            let counted = head.starts_with("for ") && head.contains("..") && !receives(head)
+                || head.starts_with("while ") && !head.contains("let ") && !receives(head)
+                || head == "loop" && !receives(block);
+            if counted {
+                return true;
+            }
+            end = open;
+        }
+    }
+    false
+}
+
 /// Where the block that holds byte `at` of `body` opens.
 fn branch_opener(body: &str, at: usize) -> usize {
     let mut depth = 0;
@@ -911,6 +955,7 @@ fn flag_before_a_send(source: &str) -> Option<String> {
                 .collect()
         })
         .collect();
+    let plain = plain_functions(source);
     for (name, body) in functions(source) {
         // A count that decides (`fetch_add(1, ..) + 1 == producers`) is
         // raised as a flag is; so is a guard dropped at once.
@@ -921,7 +966,12 @@ fn flag_before_a_send(source: &str) -> Option<String> {
         let mut raises = Vec::new();
         for count in [".fetch_add(", ".fetch_sub("] {
             for (at, _) in body.match_indices(count) {
-                if statement(at, &[';', '{']).contains("==") {
+                // Compared here, or read by another function to decide.
+                let counter = format!("{}.", called_on(&body, at));
+                let read_elsewhere = plain
+                    .iter()
+                    .any(|(other, text)| other != &name && text.contains(&counter));
+                if statement(at, &[';', '{']).contains("==") || read_elsewhere {
                     raises.push(at);
                 }
             }
@@ -987,6 +1037,70 @@ fn flag_before_a_send(source: &str) -> Option<String> {
     None
 }
 
+/// A thread nobody joins: `thread::spawn(..)` whose handle is dropped at
+/// once (a statement of its own, or `let _ =`), or kept and never used.
+/// `main` can return while it still runs, and the process ends with it:
+/// its last lines, or its last items, are lost in the runs where it is a
+/// little late. A scoped thread (`scope.spawn`) is always joined.
+fn a_thread_nobody_joins(source: &str) -> Option<String> {
+    let plain = plain_functions(source);
+    for (name, body) in &plain {
+        for (at, _) in body.match_indices("thread::spawn(") {
+            // What the thread runs: one that prints, or runs a function of
+            // the file, has lines to lose (one that only hands a message on
+            // has none).
+            let open = at + "thread::spawn".len();
+            let mut depth = 0;
+            let close = body[open..]
+                .char_indices()
+                .find(|&(_, c)| {
+                    depth += match c {
+                        '(' => 1,
+                        ')' => -1,
+                        _ => 0,
+                    };
+                    depth == 0
+                })
+                .map_or(body.len(), |(i, _)| open + i);
+            let runs = &body[open..close];
+            let works = runs.contains("println!")
+                || plain.iter().any(|(other, _)| {
+                    runs.match_indices(&format!("{other}(")).any(|(i, _)| {
+                        !runs[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                    })
+                });
+            if !works {
+                continue;
+            }
+            let statement = body[..at]
+                .rsplit([';', '{', '}'])
+                .next()
+                .unwrap_or_default();
+            let statement = statement.trim().trim_start_matches("std::");
+            let kept = statement
+                .strip_prefix("let ")
+                .and_then(|rest| rest.split([' ', '=', ':']).next())
+                .filter(|handle| *handle != "_" && !handle.is_empty());
+            let dropped = match kept {
+                // Used again: joined, or handed to what joins it.
+                Some(handle) => !body[at..]
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|word| word == handle),
+                None => statement.is_empty() || statement == "let _ =",
+            };
+            if dropped {
+                return Some(format!(
+                    "`fn {name}` starts a thread with `thread::spawn` and never joins it: \
+                     `main` can return while it still runs, and the program ends with it, \
+                     cutting off its last lines or items in the runs where it is a little \
+                     late. Keep its handle and `join()` it, or start it in a `thread::scope`"
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// The first race whose shape `source` has, in words.
 pub(super) fn races_in(source: &str) -> Option<String> {
     let races = [
@@ -1000,6 +1114,7 @@ pub(super) fn races_in(source: &str) -> Option<String> {
         stops_on_a_timeout,
         decides_by_the_clock,
         ends_on_a_count,
+        a_thread_nobody_joins,
     ];
     races.iter().find_map(|race| race(source))
 }
@@ -1137,6 +1252,54 @@ mod tests {
             .1;
         assert!(main.contains("stop.store(true"), "{main}");
         assert!(!main.contains("for item in queue"), "{main}");
+    }
+
+    #[test]
+    fn a_thread_nobody_joins_is_refused_unless_it_only_hands_a_message_on() {
+        let wrong = "fn producer(queue: Sender<Item>) { println!(\"Producer: Done\"); }
+            fn main() {
+                let consumer = thread::spawn(move || consumer(receiver));
+                thread::spawn(move || producer(sender));
+                consumer.join().unwrap();
+            }";
+        let said = a_thread_nobody_joins(wrong).expect("refused");
+        assert!(said.contains("`fn main` starts a thread"), "{said}");
+        let joined = wrong.replace(
+            "thread::spawn(move || producer(sender));",
+            "let producer = thread::spawn(move || producer(sender)); producer.join().unwrap();",
+        );
+        assert_eq!(a_thread_nobody_joins(&joined), None);
+        let hands_on = wrong.replace("producer(sender)", "requeue.send(Message::Sentinel)");
+        assert_eq!(a_thread_nobody_joins(&hands_on), None);
+    }
+
+    #[test]
+    fn a_sentinel_sent_in_a_loop_of_its_own_is_more_than_one() {
+        let wrong = "fn consumer(queue: Receiver<Message>, requeue: Sender<Message>) {
+            for message in queue.iter() { if let Message::Sentinel = message { break; } }
+            for _ in 0..others { let _ = requeue.send(Message::Sentinel); }
+        }";
+        assert!(sent_in_a_loop(wrong, "Sentinel"));
+        let once = "fn consumer(queue: Receiver<Message>, requeue: Sender<Message>) {
+            for message in queue.iter() {
+                if let Message::Sentinel = message { let _ = requeue.send(Message::Sentinel); break; }
+            }
+        }";
+        assert!(!sent_in_a_loop(once, "Sentinel"));
+    }
+
+    #[test]
+    fn a_count_another_function_reads_is_raised_as_a_flag_is() {
+        let wrong = "fn producer(queue: &Sender<Message>, sent: &AtomicUsize) {
+                for i in 0..10 { sent.fetch_add(1, Ordering::AcqRel); let _ = queue.send(Message::Item(i)); }
+            }
+            fn main() { while sent.load(Ordering::Acquire) < 10 {} let _ = queue.send(Message::Sentinel); }";
+        assert!(flag_before_a_send(wrong).is_some());
+        let after = wrong.replace(
+            "sent.fetch_add(1, Ordering::AcqRel); let _ = queue.send(Message::Item(i));",
+            "let _ = queue.send(Message::Item(i)); sent.fetch_add(1, Ordering::AcqRel);",
+        );
+        assert_eq!(flag_before_a_send(&after), None);
     }
 
     #[test]
