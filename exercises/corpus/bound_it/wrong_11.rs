@@ -1,0 +1,93 @@
+//! Wrong: the bound is kept by hand (Mutex count + Condvar) on an unbounded channel, and the consumer frees its slot before printing 'got'; the producer can wake, send and print 'added' first, so the lines show capacity+2 items added and not processed.
+//!
+//! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
+//! that grows without limit.
+//!
+//! The consumer spends 2 ms more on each item than the producer does, so
+//! items pile up in the buffer: with 1,000 items, or a million, they all
+//! wait in memory. `--capacity N` is meant to bound the buffer to N items,
+//! so that a full buffer makes the producer wait; this program ignores
+//! it. Make it keep the bound.
+//!
+//! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
+//! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
+
+use std::sync::{Condvar, Mutex};
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "bound_it",
+    about: "Exercise: a bounded buffer between a fast producer and a slow consumer",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+/// What the consumer spends on each item, beyond its simulated effort:
+/// it writes each one to a slow disk, say.
+const SLOW: Duration = Duration::from_millis(2);
+/// Items sent and not yet processed, and a bell for the producer: the
+/// bound, kept by hand on an unbounded channel.
+struct InFlight {
+    count: Mutex<usize>,
+    room: Condvar,
+    limit: Option<usize>,
+}
+
+fn producer(queue: Sender<Message>, flight: &InFlight, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if let Some(limit) = flight.limit {
+            let mut count = flight.count.lock().unwrap();
+            while *count >= limit {
+                count = flight.room.wait(count).unwrap();
+            }
+            *count += 1;
+        }
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, flight: &InFlight, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        thread::sleep(settings.effort("Consumer", item));
+        thread::sleep(SLOW);
+        if flight.limit.is_some() {
+            *flight.count.lock().unwrap() -= 1;
+            flight.room.notify_one();
+        }
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = flume::unbounded();
+    // The buffer's capacity, plus the item in the consumer's hands.
+    let flight = InFlight {
+        count: Mutex::new(0),
+        room: Condvar::new(),
+        limit: settings.capacity.map(|capacity| capacity + 1),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &flight, &settings));
+        scope.spawn(|| producer(sender, &flight, &settings));
+    });
+}

@@ -1,0 +1,82 @@
+//! Wrong: the producer counts an item as sent before its send, and main sends the sentinel once the count is full: if the producer is preempted between counting its last item and sending it, main's sentinel goes first and the last item is lost.
+//!
+//! Exercise `sentinel`: one producer, one consumer, and a consumer that
+//! never learns the end.
+//!
+//! Both threads borrow the channel's ends from `main`, so the sender is
+//! never dropped while the consumer waits: the channel cannot tell it that
+//! no more items will come. Run it: the items go through, then it hangs.
+//! Make the consumer stop after the last item, as the tutorial does.
+//!
+//! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
+//! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "sentinel",
+    about: "Exercise: one producer, one consumer, and the end of the items",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: &Sender<Message>, sent: &AtomicUsize, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        sent.fetch_add(1, Ordering::AcqRel);
+        queue
+            .send(Message::Item(item))
+            .expect("the consumer is there");
+        println!(">producer added {item}");
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(queue: &Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+/// Waits until the producer has handed over every item.
+fn wait_for_all(sent: &AtomicUsize, items: usize) {
+    while sent.fetch_add(0, Ordering::AcqRel) < items {
+        thread::yield_now();
+    }
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let sent = AtomicUsize::new(0);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(&receiver, &settings));
+        scope.spawn(|| producer(&sender, &sent, &settings));
+        wait_for_all(&sent, settings.items);
+        sender
+            .send(Message::Sentinel)
+            .expect("the consumer is there");
+    });
+}
