@@ -451,6 +451,13 @@ const WARP: i64 = 30_000;
 const WARPED_GAP: Duration = Duration::from_secs(3);
 const MAX_STALL: Duration = Duration::from_secs(31);
 
+/// How long a thread of a run with `--jitter` pauses each time it wakes
+/// another (the `grading-clock` library's `GRADING_WAKE_PAUSE`): the woken
+/// thread runs first. A thread that wakes another to announce what it has
+/// not yet done (a flag raised, a count taken or a notify made before its
+/// send) is caught short in every such run, not once in a million.
+const WAKE_PAUSE: Duration = Duration::from_millis(5);
+
 /// Runs at once: most of a run is spent asleep.
 const AT_ONCE: usize = 4;
 
@@ -713,7 +720,8 @@ fn run_once(
     args: &[String],
 ) -> Result<(), String> {
     let stall = settings.stall.is_some();
-    let (status, stdout, stderr) = run_for(exe, args, quiet_bound(settings), stall)?;
+    let pause = settings.jitter.then_some(WAKE_PAUSE);
+    let (status, stdout, stderr) = run_for(exe, args, quiet_bound(settings), stall, pause)?;
     // A stall run's own lines (`graded: WHO I`), apart from the program's.
     let (graded, stderr): (Vec<&str>, Vec<&str>) = stderr
         .lines()
@@ -972,6 +980,7 @@ fn run_for(
     args: &[String],
     quiet: Duration,
     stall: bool,
+    pause: Option<Duration>,
 ) -> Result<(Option<ExitStatus>, String, String), String> {
     use std::io::BufRead;
     use std::sync::{Arc, Mutex};
@@ -983,6 +992,11 @@ fn run_for(
         command
             .env("LD_PRELOAD", &clock.library)
             .env("GRADING_CLOCK", &clock.rate);
+    }
+    if let Some((pause, library)) = pause.zip(clock_library()) {
+        command
+            .env("LD_PRELOAD", library)
+            .env("GRADING_WAKE_PAUSE", pause.as_micros().to_string());
     }
     let mut child = command
         .stdin(if stall { Stdio::piped() } else { Stdio::null() })

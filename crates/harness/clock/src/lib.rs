@@ -11,6 +11,14 @@
 //! in seconds: a program that takes a timeout for the end shows it,
 //! however long the timeout. Without `GRADING_CLOCK`, every call behaves
 //! as the C library's.
+//!
+//! `GRADING_WAKE_PAUSE`, a number of microseconds, makes a thread that
+//! wakes another (a `FUTEX_WAKE` that woke one: a send to a waiting
+//! receiver, an unlock, a notify, an unpark) pause that long before it
+//! goes on, so that the woken thread runs first. A program that announces
+//! something before it is so (a flag raised, a count taken, a notify made
+//! before the send it stands for) shows it in every run: the one it woke
+//! acts on the announcement while the announcer is still short of it.
 
 use std::ffi::{c_int, c_long};
 use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicUsize, Ordering};
@@ -207,6 +215,43 @@ pub unsafe extern "C" fn clock_nanosleep(
     0
 }
 
+/// `GRADING_WAKE_PAUSE` in nanoseconds, read once; -1 before.
+static WAKE_PAUSE: AtomicI64 = AtomicI64::new(-1);
+
+/// Sleeps `GRADING_WAKE_PAUSE` microseconds of real time, if it is set.
+fn pause_after_wake() {
+    let mut pause = WAKE_PAUSE.load(Ordering::Relaxed);
+    if pause < 0 {
+        // SAFETY: getenv's result is a NUL-terminated string or null.
+        pause = unsafe {
+            let value = libc::getenv(c"GRADING_WAKE_PAUSE".as_ptr());
+            if value.is_null() {
+                0
+            } else {
+                std::ffi::CStr::from_ptr(value)
+                    .to_str()
+                    .ok()
+                    .and_then(|text| text.parse::<i64>().ok())
+                    .map_or(0, |micros| micros.saturating_mul(1000))
+            }
+        };
+        WAKE_PAUSE.store(pause, Ordering::Relaxed);
+    }
+    if pause > 0 {
+        let wanted = time(pause);
+        // SAFETY: a relative sleep of the real clock, valid pointers.
+        unsafe {
+            libc::syscall(
+                libc::SYS_clock_nanosleep,
+                libc::CLOCK_MONOTONIC,
+                0,
+                &raw const wanted,
+                std::ptr::null_mut::<timespec>(),
+            );
+        }
+    }
+}
+
 /// The C library's `syscall`.
 fn real_syscall() -> unsafe extern "C" fn(c_long, ...) -> c_long {
     // SAFETY: dlsym found the C library's `syscall`, of this type.
@@ -228,12 +273,15 @@ pub unsafe extern "C" fn syscall(
     a6: c_long,
 ) -> c_long {
     let op = (a2 as c_int) & libc::FUTEX_CMD_MASK;
-    let timed = number == libc::SYS_futex
-        && a4 != 0
-        && (op == libc::FUTEX_WAIT || op == libc::FUTEX_WAIT_BITSET);
+    let futex = number == libc::SYS_futex;
+    let timed = futex && a4 != 0 && (op == libc::FUTEX_WAIT || op == libc::FUTEX_WAIT_BITSET);
     if !timed {
         // SAFETY: the C library's syscall, with the caller's arguments.
-        return unsafe { real_syscall()(number, a1, a2, a3, a4, a5, a6) };
+        let done = unsafe { real_syscall()(number, a1, a2, a3, a4, a5, a6) };
+        if futex && done > 0 && (op == libc::FUTEX_WAKE || op == libc::FUTEX_WAKE_BITSET) {
+            pause_after_wake();
+        }
+        return done;
     }
     let clock = if (a2 as c_int) & libc::FUTEX_CLOCK_REALTIME != 0 {
         libc::CLOCK_REALTIME
