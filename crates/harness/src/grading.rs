@@ -1358,6 +1358,7 @@ mod tests {
             "rendezvous/wrong_12.rs",
             "swallowed_panic/wrong_15.rs",
             "swallowed_panic/wrong_2.rs",
+            "drop_the_sender/wrong_12.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()

@@ -556,27 +556,33 @@ fn takes_one_then_stops(between: &str) -> bool {
     !goes_on && between[close + 1..].trim().is_empty()
 }
 
-/// A producer that decides from the number of senders whether it is the
-/// last: two that finish together each see the other's sender, and
-/// neither sends the sentinel (or both do).
+/// A producer that decides from the number of senders, or of handles to
+/// an `Arc`, whether it is the last: two that finish together each see
+/// the other's, and neither sends the sentinel or lets the channel close
+/// (or both do).
 fn decides_from_sender_count(source: &str) -> Option<String> {
-    functions(source)
-        .into_iter()
-        .find(|(_, body)| {
-            body.contains(".send(") && !body.contains("recv") && body.contains(".sender_count()")
-        })
-        .map(|(name, body)| {
-            let at = body.find(".sender_count()").unwrap_or_default();
-            let queue = called_on(&body, at);
-            format!(
-                "`fn {name}` decides from `{queue}.sender_count()` what to send: the count is \
-                 how many senders there were when it looked, and two producers that finish \
-                 together each see the other's, so neither acts as the last (or both do): a \
-                 race that shows once in many runs. Let one step decide, such as a barrier's \
-                 leader (`barrier.wait().is_leader()`) or a count changed and read at once \
-                 (`fetch_sub`)"
-            )
-        })
+    functions(source).into_iter().find_map(|(name, body)| {
+        let acts = body.contains(".send(") || body.contains("drop(");
+        if !acts || body.contains("recv") {
+            return None;
+        }
+        let looked = if let Some(at) = body.find(".sender_count()") {
+            format!("`{}.sender_count()`", called_on(&body, at))
+        } else if let Some(at) = body.find("strong_count(") {
+            let call = body[..at].rsplit(|c: char| c.is_whitespace() || c == '(' || c == '{');
+            let path = call.into_iter().next().unwrap_or_default();
+            format!("`{path}strong_count(..)`")
+        } else {
+            return None;
+        };
+        Some(format!(
+            "`fn {name}` decides from {looked} whether it is the last: the count is how many \
+             there were when it looked, and two producers that finish together each see the \
+             other's, so neither acts as the last (or both do): a race that shows once in many \
+             runs. Let one step decide, such as a barrier's leader (`barrier.wait().is_leader()`) \
+             or a count changed and read at once (`fetch_sub`)"
+        ))
+    })
 }
 
 /// A flag raised or read with `Ordering::Relaxed`: it orders nothing else,
@@ -1379,6 +1385,13 @@ mod tests {
             if queue.sender_count() == 1 { let _ = queue.send(Message::Sentinel); }
         }";
         assert!(decides_from_sender_count(count).is_some());
+        // The handles to an `Arc` each producer holds, counted the same way.
+        let handles = "fn producer(queue: Sender<Item>, alive: Arc<()>, first: &Mutex<Option<Sender<Item>>>) {
+            let _ = queue.send(item);
+            if Arc::strong_count(&alive) == 2 { drop(first.lock().unwrap().take()); }
+        }";
+        let said = decides_from_sender_count(handles).expect("a count of handles is a race");
+        assert!(said.contains("`Arc::strong_count(..)`"), "{said}");
         let relaxed = "fn producer(stop: &AtomicBool) { stop.store(true, Ordering::Relaxed); }";
         assert!(relaxed_flag(relaxed).is_some());
         assert_eq!(relaxed_flag(&relaxed.replace("Relaxed", "Release")), None);
