@@ -28,9 +28,9 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
             let config = Settings {
                 producers,
                 consumers,
-                // About 60,000 items a run, so that the whole test moves a
+                // About 20,000 items a run, so that the whole test moves a
                 // million in a debug build within CI's time.
-                items: 60_000 / producers,
+                items: 20_000 / producers,
                 seed: 11,
                 time_scale: 0.0,
                 capacity,
@@ -44,5 +44,5 @@ fn hundreds_of_threads_lose_nothing_at_any_capacity() {
             items += harness::section::total_items(&config);
         }
     }
-    assert!(items >= 3_300_000, "only {items} items");
+    assert!(items >= 1_000_000, "only {items} items");
 }
