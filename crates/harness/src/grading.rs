@@ -562,6 +562,12 @@ pub fn grade_file(
              timeout your program takes, which grading outran on a clock of its own)",
         );
     }
+    if settings.jitter {
+        again.push_str(
+            "\n  (grading also makes a thread that wakes another pause 5 ms in this run, \
+             which a plain run does not: `--until-fails` does)",
+        );
+    }
     // At once, so that a hang costs one quiet bound more, not four.
     let tries = AT_ONCE;
     let passed = thread::scope(|scope| {
