@@ -229,6 +229,9 @@ fn two_step_update(source: &str) -> Option<String> {
         // Each name an access is made through, with how many reads and
         // writes this function makes of it.
         let mut seen: Vec<(String, usize, usize)> = Vec::new();
+        // The atomics that are only ever added to in one step, and read
+        // only to decide a stop: none of their updates can be lost.
+        let mut benign: Vec<(String, bool)> = Vec::new();
         for (index, _) in body.match_indices('.') {
             let rest = &body[index..];
             // Raising or lowering a flag writes no value read before: no
@@ -240,6 +243,15 @@ fn two_step_update(source: &str) -> Option<String> {
                 continue;
             }
             let target = called_on(&body, index);
+            let harmless = if read {
+                decides_only_a_stop(&body[index..])
+            } else {
+                rest.starts_with(".fetch_add(") || rest.starts_with(".fetch_sub(")
+            };
+            match benign.iter_mut().find(|(t, _)| *t == target) {
+                Some(entry) => entry.1 &= harmless,
+                None => benign.push((target.clone(), harmless)),
+            }
             match seen.iter_mut().find(|(t, _, _)| *t == target) {
                 Some(entry) => {
                     entry.1 += usize::from(read);
@@ -248,6 +260,7 @@ fn two_step_update(source: &str) -> Option<String> {
                 None => seen.push((target, usize::from(read), usize::from(write))),
             }
         }
+        seen.retain(|(target, _, _)| !benign.contains(&(target.clone(), true)));
         // A value behind a lock, copied out under one lock (`let n =
         // *count.lock()..`) and written under another (`*count.lock().. =
         // n + 1`), outside `main`.
@@ -292,8 +305,42 @@ fn two_step_update(source: &str) -> Option<String> {
     None
 }
 
-/// Looks that say whether more can come: a flag, or the senders.
-const MORE_LOOKS: [&str; 3] = [".load(", ".sender_count()", ".is_disconnected()"];
+/// Whether the read at the start of `rest` (`.load(..) == total {
+/// break; }`) decides nothing but a stop: the block its condition opens
+/// holds only `break` or `return`. Several threads that stop on the same
+/// count lose nothing.
+fn decides_only_a_stop(rest: &str) -> bool {
+    let Some(open) = rest
+        .find(['{', ';'])
+        .filter(|&i| rest[i..].starts_with('{'))
+    else {
+        return false;
+    };
+    let Some(close) = block_end(rest, open) else {
+        return false;
+    };
+    let inside = rest[open + 1..close].trim().trim_end_matches(';').trim();
+    inside == "break" || inside == "return"
+}
+
+/// Looks at whether the buffer is empty, either way round.
+const EMPTIES: [&str; 6] = [
+    ".is_empty()",
+    ".len() == 0",
+    ".len() < 1",
+    ".len() > 0",
+    ".len() != 0",
+    ".len() >= 1",
+];
+
+/// Looks that say whether more can come: a flag, the senders, or the
+/// producer's thread (`JoinHandle::is_finished`, true once it returned).
+const MORE_LOOKS: [&str; 4] = [
+    ".load(",
+    ".sender_count()",
+    ".is_disconnected()",
+    ".is_finished()",
+];
 
 /// Looks into the buffer: taking from it, or asking if it is empty.
 const BUFFER_LOOKS: [&str; 7] = [
@@ -314,6 +361,11 @@ fn more_look(body: &str, at: usize) -> (String, String) {
         (format!("`{on}.load(..)`"), format!("the flag `{on}`"))
     } else if body[at..].starts_with(".lock()") {
         (format!("`{on}.lock()`"), format!("the flag `{on}`"))
+    } else if body[at..].starts_with(".is_finished()") {
+        (
+            format!("`{on}.is_finished()`"),
+            format!("the thread `{on}`"),
+        )
     } else {
         let call = MORE_LOOKS
             .iter()
@@ -348,6 +400,29 @@ fn certifies_empty(source: &str, flag: &str) -> bool {
 /// Whether `body` sends `code` (`.send(Message::Sentinel)`) from a loop
 /// that does not receive: `for _ in 0..others { .. }`, `while n > 0`, or
 /// an iterator's `for_each`.
+/// Whether `body` sends `code` twice in one path: two sends with no
+/// branch between them (`else`, a match arm) and no way out (`break`,
+/// `return`, `continue`).
+pub(super) fn sent_twice(body: &str, code: &str) -> bool {
+    let sends: Vec<usize> = body
+        .match_indices(".send(")
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            body[at..]
+                .split(')')
+                .next()
+                .unwrap_or_default()
+                .contains(code)
+        })
+        .collect();
+    sends.windows(2).any(|pair| {
+        let between = &body[pair[0]..pair[1]];
+        !["else", "=>", "return", "break", "continue"]
+            .iter()
+            .any(|word| between.contains(word))
+    })
+}
+
 pub(super) fn sent_in_a_loop(body: &str, code: &str) -> bool {
     const RECEIVES: [&str; 5] = ["recv", ".iter()", "try_iter", " in queue", " in &queue"];
     for (at, _) in body.match_indices(".send(") {
@@ -415,8 +490,7 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
     for (name, body) in functions(source) {
         // The buffer first, then whether more can come, in one condition,
         // or in `let` statements before the block they decide.
-        let empties = [".is_empty()", ".len() == 0", ".len() < 1"];
-        for (at, look) in empties.iter().flat_map(|e| body.match_indices(e)) {
+        for (at, look) in EMPTIES.iter().flat_map(|e| body.match_indices(e)) {
             let condition = &body[at..];
             let statement = body[..at]
                 .rsplit(['{', '}', ';'])
@@ -456,6 +530,13 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
         // in between.
         for look in MORE_LOOKS {
             for (at, _) in body.match_indices(look) {
+                // A count of the items this function takes, which another
+                // consumer's takes add to: once it reaches the total,
+                // nothing is left to take.
+                let counted = format!("{}.fetch_add(", called_on(&body, at));
+                if look == ".load(" && body.contains(&counted) {
+                    continue;
+                }
                 let after = &body[at + look.len()..];
                 let mut depth = 0i32;
                 let mut stop = None;
@@ -510,7 +591,7 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
 }
 
 /// Where the block that opens at byte `open` of `text` (a `{`) closes.
-fn block_end(text: &str, open: usize) -> Option<usize> {
+pub(super) fn block_end(text: &str, open: usize) -> Option<usize> {
     let mut depth = 0;
     text[open..]
         .char_indices()
@@ -817,12 +898,11 @@ fn ends_on_a_count(source: &str) -> Option<String> {
 /// is done, is never a matter of time. A slow producer, or a machine that
 /// stalls, outlasts any deadline, however long.
 fn decides_by_the_clock(source: &str) -> Option<String> {
-    const CLOCKS: [&str; 6] = [
+    const CLOCKS: [&str; 5] = [
         "Instant::now()",
         ".elapsed()",
         "SystemTime",
         "_deadline(",
-        ".is_finished()",
         "park_timeout(",
     ];
     let clock = CLOCKS.iter().find(|clock| source.contains(*clock))?;
@@ -1078,10 +1158,39 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
             if !works {
                 continue;
             }
-            let statement = body[..at]
+            let mut statement = body[..at]
                 .rsplit([';', '{', '}'])
                 .next()
                 .unwrap_or_default();
+            // The last expression of a block (`let consumer = { ..;
+            // thread::spawn(..) };`): the handle is the block's value.
+            if statement.trim().trim_start_matches("std::").is_empty()
+                && body[close + 1..].trim_start().starts_with('}')
+            {
+                let open = (0..at).rev().fold((0i32, None), |(depth, found), i| {
+                    match (found, body.as_bytes()[i]) {
+                        (Some(_), _) => (depth, found),
+                        (None, b'}') => (depth + 1, None),
+                        (None, b'{') if depth == 0 => (depth, Some(i)),
+                        (None, b'{') => (depth - 1, None),
+                        _ => (depth, None),
+                    }
+                });
+                match open.1 {
+                    Some(open) => {
+                        statement = body[..open]
+                            .rsplit([';', '{', '}'])
+                            .next()
+                            .unwrap_or_default();
+                        // A function or closure that returns the handle
+                        // hands it to its caller.
+                        if !statement.trim_start().starts_with("let ") {
+                            continue;
+                        }
+                    }
+                    None => continue,
+                }
+            }
             let statement = statement.trim().trim_start_matches("std::");
             let kept = statement
                 .strip_prefix("let ")
@@ -1089,7 +1198,7 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
                 .filter(|handle| *handle != "_" && !handle.is_empty());
             let dropped = match kept {
                 // Used again: joined, or handed to what joins it.
-                Some(handle) => !body[at..]
+                Some(handle) => !body[(close + 1).min(body.len())..]
                     .split(|c: char| !(c.is_alphanumeric() || c == '_'))
                     .any(|word| word == handle),
                 None => statement.is_empty() || statement == "let _ =",
@@ -1102,6 +1211,49 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
                      late. Keep its handle and `join()` it, or start it in a `thread::scope`"
                 ));
             }
+        }
+    }
+    None
+}
+
+/// A lost wakeup: a `Condvar` whose condition is kept outside its mutex.
+/// A waiter that looks at an atomic and only then takes the lock to wait
+/// (`while done.load(..) < n { cvar.wait(lock.lock()..) }`), or a thread
+/// that changes what a waiter waits on and notifies without ever taking
+/// the lock: the change and the notify can both land between the
+/// waiter's look and its wait, and it waits for ever.
+fn lost_wakeup(source: &str) -> Option<String> {
+    if !source.contains(".wait(") {
+        return None;
+    }
+    for (name, body) in plain_functions(source) {
+        for (at, _) in body.match_indices("while ") {
+            let Some(open) = body[at..].find('{').map(|i| at + i) else {
+                continue;
+            };
+            let head = &body[at..open];
+            let block = &body[open..block_end(&body, open).unwrap_or(body.len())];
+            if head.contains(".load(") && block.contains(".lock()") && block.contains(".wait(") {
+                return Some(format!(
+                    "`fn {name}` looks at its condition (`{}`) before it takes the lock it \
+                     waits with: the thread that changes it can change it and notify in \
+                     between, before this one waits, and it then waits for ever (a lost \
+                     wakeup, once in many runs). Keep the condition under the `Mutex` and look \
+                     at it with the lock held: `let mut done = lock.lock()..; while !*done {{ \
+                     done = cvar.wait(done)..; }}`",
+                    head.trim_start_matches("while ").trim()
+                ));
+            }
+        }
+        let notifies = body.contains(".notify_one()") || body.contains(".notify_all()");
+        let changes = body.contains(".fetch_") || body.contains(".store(");
+        if notifies && changes && !body.contains(".lock()") {
+            return Some(format!(
+                "`fn {name}` changes what a `Condvar` waiter waits on and notifies it without \
+                 taking the lock: the change and the notify can both land after the waiter \
+                 looked and before it waits, and it then waits for ever (a lost wakeup, once \
+                 in many runs). Make the change with the `Mutex` locked, then notify"
+            ));
         }
     }
     None
@@ -1121,6 +1273,7 @@ pub(super) fn races_in(source: &str) -> Option<String> {
         decides_by_the_clock,
         ends_on_a_count,
         a_thread_nobody_joins,
+        lost_wakeup,
     ];
     races.iter().find_map(|race| race(source))
 }
@@ -1277,6 +1430,85 @@ mod tests {
         assert_eq!(a_thread_nobody_joins(&joined), None);
         let hands_on = wrong.replace("producer(sender)", "requeue.send(Message::Sentinel)");
         assert_eq!(a_thread_nobody_joins(&hands_on), None);
+        // A handle that is a block's value is kept by the `let` of the block.
+        let block = wrong.replace(
+            "thread::spawn(move || producer(sender));",
+            "let producer = { let s = sender; thread::spawn(move || producer(s)) };",
+        );
+        assert!(a_thread_nobody_joins(&block).is_some(), "never joined");
+        let joined = block.replace(
+            "consumer.join().unwrap();",
+            "consumer.join().unwrap(); producer.join().unwrap();",
+        );
+        assert_eq!(a_thread_nobody_joins(&joined), None);
+    }
+
+    #[test]
+    fn a_condition_kept_outside_the_condvar_s_mutex_loses_a_wakeup() {
+        let waiter = "fn last(done: &AtomicUsize, lock: &Mutex<()>, cvar: &Condvar) {
+            while done.load(Ordering::Acquire) < 2 { let g = lock.lock().unwrap(); drop(cvar.wait(g).unwrap()); }
+        }";
+        let said = lost_wakeup(waiter).expect("refused");
+        assert!(
+            said.contains("`done.load(Ordering::Acquire) < 2`"),
+            "{said}"
+        );
+        let notifier = "fn producer(done: &AtomicUsize, cvar: &Condvar) {
+            done.fetch_add(1, Ordering::Release); cvar.notify_all();
+        }
+        fn last(lock: &Mutex<usize>, cvar: &Condvar) { let g = cvar.wait(lock.lock().unwrap()); }";
+        assert!(lost_wakeup(notifier).is_some());
+        let right = "fn producer(done: &Mutex<usize>, cvar: &Condvar) {
+            *done.lock().unwrap() += 1; cvar.notify_all();
+        }
+        fn last(done: &Mutex<usize>, cvar: &Condvar) {
+            let mut n = done.lock().unwrap(); while *n < 2 { n = cvar.wait(n).unwrap(); }
+        }";
+        assert_eq!(lost_wakeup(right), None);
+    }
+
+    #[test]
+    fn a_count_added_to_in_one_step_and_read_only_to_stop_loses_nothing() {
+        let right = "fn consumer(queue: Receiver<Item>, done: &AtomicUsize, items: usize) {
+            loop {
+                match queue.recv_timeout(TIMEOUT) {
+                    Ok(item) => { done.fetch_add(1, Ordering::AcqRel); }
+                    Err(_) => { if done.load(Ordering::Acquire) == items { break; } }
+                }
+            }
+        }";
+        assert_eq!(two_step_update(right), None);
+        // Read to decide a send, the count is two steps: both can send.
+        let wrong = right.replace("{ break; }", "{ let _ = queue.send(Message::Sentinel); }");
+        assert!(two_step_update(&wrong).is_some());
+        let stored = right.replace(
+            "done.fetch_add(1, Ordering::AcqRel)",
+            "done.store(n + 1, Ordering::Release)",
+        );
+        assert!(two_step_update(&stored).is_some());
+    }
+
+    #[test]
+    fn a_thread_asked_whether_it_finished_is_a_look_at_whether_more_can_come() {
+        let right = "fn main() {
+            let producer = scope.spawn(|| producer(&sender));
+            while !producer.is_finished() { thread::sleep(MS); }
+            sender.send(Message::Sentinel).unwrap();
+        }";
+        assert_eq!(races_in(right), None);
+        let wrong = "fn consumer(queue: Receiver<Message>, producer: JoinHandle<()>) {
+            loop {
+                match queue.recv_timeout(MS) {
+                    Ok(message) => {}
+                    Err(_) => { if queue.is_empty() && producer.is_finished() { break; } }
+                }
+            }
+        }";
+        let said = stops_in_the_wrong_order(wrong).expect("refused");
+        assert!(
+            said.contains("before it looks at the thread `producer`"),
+            "{said}"
+        );
     }
 
     #[test]
@@ -1292,6 +1524,17 @@ mod tests {
             }
         }";
         assert!(!sent_in_a_loop(once, "Sentinel"));
+        let twice = "fn consumer(queue: Receiver<Message>, requeue: Sender<Message>) {
+            for message in queue.iter() { if let Message::Sentinel = message { break; } }
+            let _ = requeue.send(Message::Sentinel);
+            let _ = requeue.send(Message::Sentinel);
+        }";
+        assert!(sent_twice(twice, "Sentinel"));
+        assert!(!sent_twice(once, "Sentinel"));
+        let branches = "fn consumer(requeue: Sender<Message>) {
+            if others > 0 { let _ = requeue.send(Message::Sentinel); } else { let _ = requeue.send(Message::Sentinel); }
+        }";
+        assert!(!sent_twice(branches, "Sentinel"));
     }
 
     #[test]
