@@ -19,7 +19,9 @@ use crate::run::wait_within;
 use crate::section::{Section, Settings};
 
 mod shapes;
-use shapes::{function, functions, plain_functions, races_in, sent_in_a_loop, unconditional};
+use shapes::{
+    function, functions, plain_functions, races_in, sent_in_a_loop, sent_twice, unconditional,
+};
 
 /// One exercise: its name (its folder, and the program's), the program
 /// whose shape and lines it has, the chapter it practises, and what
@@ -67,6 +69,9 @@ pub enum Rule {
     /// This function sends this code once at most: never in a loop of its
     /// own (`for _ in 0..others { send(..) }`).
     NotRepeated(&'static str, &'static str, &'static str),
+    /// The file has this code once at most (the settings read from the
+    /// command line once, not once per thread); and what the text says.
+    Once(&'static str, &'static str),
     /// Where a thread panics, `main` joins every thread before it ends:
     /// no `join().unwrap()` (or `expect`) comes before another join.
     JoinsAll,
@@ -93,6 +98,10 @@ pub const EXERCISES: [Exercise; 12] = [
                 "without cloning the settings into each thread",
             ),
             Rule::Never("unsafe", "without `unsafe`"),
+            Rule::Once(
+                "from_command_line(",
+                "without cloning the settings into each thread",
+            ),
         ],
     },
     Exercise {
@@ -379,6 +388,19 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     for seed in [16, 17] {
         runs.push(run(seed, 0.002, Some(items), None, false));
     }
+    // No items at all: a program that ends on the last item's number
+    // (`i + 1 == items`), not on what says the end, never ends.
+    let mut empty = run(19, 0.002, None, None, false);
+    empty.items = 0;
+    runs.push(empty);
+    // Many items, a producer 64 times quicker than its consumer and no
+    // bound: most of them wait at once, more than any bound a program
+    // might pick for itself when `--capacity` is not given.
+    if exercise.shape.prints_added {
+        let mut many = run(20, 0.002, None, Some((0.125, 8.0)), false);
+        many.items = 200;
+        runs.push(many);
+    }
     // One long gap, on each side: a producer that stops before an item,
     // the consumers that stop on theirs. A program that takes a timeout
     // for the end of the stream, or gives up a send after one, shows it:
@@ -635,6 +657,15 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                     ));
                 }
             }
+            Rule::Once(code, said) => {
+                let times = mine.matches(code).count();
+                if times > 1 {
+                    return Err(format!(
+                        "the exercise asks you to do it {said}, but the file has `{code}` \
+                         {times} times: each makes settings of its own, a copy by another road"
+                    ));
+                }
+            }
             Rule::Unchanged(name, said) => {
                 let solution = folder().join(exercise.name).join("solution.rs");
                 let given = function(&source(&solution)?, name);
@@ -654,23 +685,31 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
             }
             Rule::NotRepeated(name, code, said) => {
                 let expanded = functions(mine).into_iter().find(|(n, _)| n == name);
-                if let Some((_, body)) = expanded
-                    && sent_in_a_loop(&body, code)
-                {
-                    return Err(format!(
-                        "the exercise asks for {said}, but `fn {name}` sends `{code}` in a loop \
-                         of its own: each pass sends one more, and those nobody needs are \
-                         never read"
-                    ));
+                if let Some((_, body)) = expanded {
+                    if sent_in_a_loop(&body, code) {
+                        return Err(format!(
+                            "the exercise asks for {said}, but `fn {name}` sends `{code}` in a \
+                             loop of its own: each pass sends one more, and those nobody needs \
+                             are never read"
+                        ));
+                    }
+                    if sent_twice(&body, code) {
+                        return Err(format!(
+                            "the exercise asks for {said}, but `fn {name}` sends `{code}` twice \
+                             in a row: each consumer that does adds one more, and those nobody \
+                             needs are never read"
+                        ));
+                    }
                 }
             }
             Rule::JoinsAll => {
                 if let Some(name) = ends_before_the_last_join(mine) {
                     return Err(format!(
-                        "`fn {name}` unwraps a join before it joins the other threads: when the \
-                         first thread it joins panicked, the unwrap ends the program at once, \
-                         while the others may still be working, and their last lines and items \
-                         are lost. Join every thread first, then report the panic"
+                        "`fn {name}` can end before it joins every thread: when the first \
+                         thread it joins panicked, an unwrap, an exit or a `||` after that join \
+                         ends the program (or skips the other joins) at once, while the others \
+                         may still be working, and their last lines and items are lost. Join \
+                         every thread first, then report the panic"
                     ));
                 }
             }
@@ -694,22 +733,47 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
 /// The function of `mine` that unwraps (or `expect`s) a join with another
 /// join after it, in its text or in the same loop.
 fn ends_before_the_last_join(mine: &str) -> Option<String> {
+    // What ends the program, or this function, on the spot.
+    const ENDS: [&str; 6] = [
+        "exit(",
+        "resume_unwind(",
+        "panic!(",
+        "return",
+        "?;",
+        "abort(",
+    ];
     for (name, body) in plain_functions(mine) {
-        for (at, _) in body.match_indices(".join()") {
+        // In a scope, every thread is joined before it returns, whatever
+        // the closure does.
+        if body.contains("scope(") {
+            continue;
+        }
+        let joins: Vec<usize> = body.match_indices(".join()").map(|(at, _)| at).collect();
+        for (n, &at) in joins.iter().enumerate() {
             let after = body[at + ".join()".len()..].trim_start();
-            if !after.starts_with(".unwrap()") && !after.starts_with(".expect(") {
-                continue;
-            }
+            let unwrapped = after.starts_with(".unwrap()") || after.starts_with(".expect(");
             // The head of the block it is in: `for thread in threads`.
-            let in_a_loop = body[..at].rfind('{').is_some_and(|open| {
+            let open = body[..at].rfind('{');
+            let in_a_loop = open.is_some_and(|open| {
                 let head = body[..open]
                     .rsplit([';', '{', '}'])
                     .next()
                     .unwrap_or_default();
                 head.trim_start().starts_with("for ")
             });
-            let rest = &body[at + ".join()".len()..];
-            if in_a_loop || rest.contains(".join()") {
+            // What runs after this join and before the next: the rest of
+            // the loop's block, or the text up to the next join.
+            let until = if in_a_loop {
+                open.and_then(|open| shapes::block_end(&body, open))
+            } else {
+                joins.get(n + 1).copied()
+            };
+            let Some(until) = until else { continue };
+            let between = &body[at + ".join()".len()..until];
+            // `a.join().is_err() || b.join().is_err()` never joins `b`
+            // once `a` panicked.
+            let short_circuit = !in_a_loop && (between.contains("||") || between.contains("&&"));
+            if unwrapped || short_circuit || ENDS.iter().any(|end| between.contains(end)) {
                 return Some(name);
             }
         }
@@ -842,13 +906,22 @@ fn runs_ahead_when_unbounded(
         }
         most = most.max(waiting);
     }
-    if most >= 2 {
+    // In a run of many items, most of them (the consumer takes one while
+    // the producer makes 64); else at least two.
+    let expected = if settings.items > 64 {
+        i64::try_from(settings.items / 2).unwrap_or(i64::MAX)
+    } else {
+        2
+    };
+    if most >= expected {
         Ok(())
     } else {
         Err(format!(
             "without --capacity the buffer is unbounded, like Python's queue.Queue(): the \
-             producer, 64 times quicker than the consumer here, should run ahead of it, \
-             but at most {most} item waited at a time"
+             producer, 64 times quicker than the consumer here, should run ahead of it \
+             (of {} items, {expected} or more should wait at once), but at most {most} \
+             waited at a time",
+            settings.items
         ))
     }
 }
@@ -1365,6 +1438,15 @@ mod tests {
             "swallowed_panic/wrong_15.rs",
             "swallowed_panic/wrong_2.rs",
             "drop_the_sender/wrong_12.rs",
+            "empty_is_not_the_end/wrong_19.rs",
+            "last_consumer/wrong_19.rs",
+            "pass_it_on/wrong_17.rs",
+            "swallowed_panic/wrong_6.rs",
+            "swallowed_panic/wrong_7.rs",
+            "swallowed_panic/wrong_11.rs",
+            "swallowed_panic/wrong_12.rs",
+            "borrow/wrong_12.rs",
+            "barrier/wrong_23.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -1431,5 +1513,24 @@ mod tests {
         assert_eq!(ends_before_the_last_join(first), Some("main".to_string()));
         let last = "fn main() { let c = consumer.join(); producer.join().unwrap(); }";
         assert_eq!(ends_before_the_last_join(last), None);
+        // An exit, a re-raised panic or a `||` after a join skips the rest.
+        for early in [
+            "fn main() { if producer.join().is_err() || consumer.join().is_err() { exit(101); } }",
+            "fn main() { if consumer.join().is_err() { exit(101); } if producer.join().is_err() { exit(101); } }",
+            "fn main() { for t in [consumer, producer] { if let Err(p) = t.join() { resume_unwind(p); } } }",
+        ] {
+            assert_eq!(
+                ends_before_the_last_join(early),
+                Some("main".to_string()),
+                "{early}"
+            );
+        }
+        let all = "fn main() { let c = consumer.join(); let p = producer.join(); \
+                   if c.is_err() || p.is_err() { exit(101); } }";
+        assert_eq!(ends_before_the_last_join(all), None);
+        // A scope joins every thread before it returns, whatever comes first.
+        let scoped = "fn main() { thread::scope(|s| { let c = s.spawn(f); let p = s.spawn(g); \
+                      if let Err(e) = c.join() { resume_unwind(e); } p.join().unwrap(); }); }";
+        assert_eq!(ends_before_the_last_join(scoped), None);
     }
 }
