@@ -1,0 +1,94 @@
+//! Wrong: producer 0 waits on a condvar until an atomic count of the others reaches producers-1, but it reads the count before taking the lock and waiting, and the others bump it and notify without the lock: if the last one does so between producer 0's load and its wait, the wakeup is lost and the program hangs.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+/// How producer 0 learns that the others are done.
+struct Finish {
+    others_done: AtomicUsize,
+    lock: Mutex<()>,
+    all_done: Condvar,
+}
+
+fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    if id == 0 {
+        // Wait for the others, then send the one sentinel.
+        while finish.others_done.load(Ordering::Acquire) < settings.producers - 1 {
+            let guard = finish.lock.lock().unwrap();
+            drop(finish.all_done.wait(guard).unwrap());
+        }
+        let _ = queue.send(Message::Sentinel);
+    } else {
+        finish.others_done.fetch_add(1, Ordering::Release);
+        finish.all_done.notify_all();
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let finish = Finish {
+        others_done: AtomicUsize::new(0),
+        lock: Mutex::new(()),
+        all_done: Condvar::new(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, finish, settings) = (sender.clone(), &finish, &settings);
+            scope.spawn(move || producer(id, sender, finish, settings));
+        }
+        drop(sender);
+    });
+}

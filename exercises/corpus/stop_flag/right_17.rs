@@ -1,0 +1,83 @@
+//! Right: no flag read at all: the consumers count the items processed (one `fetch_add` after each) and stop after a timeout once the count reaches the items the producer makes; the producer is unchanged.
+//! Exercise `stop_flag`: one producer, three consumers, and a stop flag
+//! instead of a sentinel (Python's `Event`).
+//!
+//! The producer sets the flag after its last item. Each consumer looks at
+//! the flag before each wait for an item, and stops once it is set. But
+//! when the flag goes up, items may still be in the buffer: they are never
+//! processed. It passes some runs and fails others. Make the consumers
+//! stop only when nothing is left for them.
+//!
+//! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
+//! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, RecvTimeoutError, Sender};
+
+const PROGRAM: Program = Program {
+    name: "stop_flag",
+    about: "Exercise: consumers that stop at a flag",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+/// How long a consumer waits for an item before it looks at the flag.
+const TIMEOUT: Duration = Duration::from_millis(5);
+fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(item);
+    }
+    stop.store(true, Ordering::Release);
+    println!("Producer: Done");
+}
+fn consumer(id: usize, queue: Receiver<Item>, processed: &AtomicUsize, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    loop {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+                processed.fetch_add(1, Ordering::AcqRel);
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                // Every item the producer makes is processed: none is left.
+                if processed.load(Ordering::Acquire) == settings.items {
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let stop = AtomicBool::new(false);
+    let processed = AtomicUsize::new(0);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, processed, settings) = (receiver.clone(), &processed, &settings);
+            scope.spawn(move || consumer(id, receiver, processed, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+    });
+}
