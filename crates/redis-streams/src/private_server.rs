@@ -84,7 +84,8 @@ impl PrivateServer {
             .permissions(std::fs::Permissions::from_mode(0o700))
             .tempdir()
             .map_err(|e| Error::Redis(format!("cannot make a folder for redis-server: {e}")))?;
-        let process = Command::new(std::env::current_exe().map_err(io_error)?)
+        let process = this_program()
+            .map_err(io_error)?
             .args(["exec-watched", "redis-server", "--port", "0", "--save", ""])
             .args(["--appendonly", "no", "--unixsocketperm", "700"])
             .arg("--unixsocket")
@@ -196,6 +197,25 @@ impl Drop for PrivateServer {
     }
 }
 // ANCHOR_END: server
+
+/// This program, to run again (as `exec-watched`, a producer, a
+/// consumer): on Linux through `/proc/self/exe`, which still leads to it
+/// once its file is replaced (a rebuild, an upgrade) while it runs, as its
+/// path no longer does.
+/// Its name in `ps` stays the one it was started with.
+pub(crate) fn this_program() -> std::io::Result<Command> {
+    let running = PathBuf::from("/proc/self/exe");
+    let path = if running.exists() {
+        running
+    } else {
+        std::env::current_exe()?
+    };
+    let mut command = Command::new(path);
+    if let Some(name) = std::env::args_os().next() {
+        command.arg0(name);
+    }
+    Ok(command)
+}
 
 fn socket(folder: &std::path::Path) -> PathBuf {
     folder.join("redis.sock")

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::process::{ExitCode, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{self, SyncSender};
 use std::sync::{Arc, Mutex};
@@ -388,8 +388,8 @@ impl Run<'_> {
         flags: Vec<String>,
         lines: &SyncSender<String>,
     ) -> Result<JoinHandle<ExitStatus>, Error> {
-        let exe = std::env::current_exe().map_err(|e| Error::Redis(format!("{e}")))?;
-        let mut child = Command::new(exe)
+        let mut child = crate::private_server::this_program()
+            .map_err(|e| Error::Redis(format!("cannot find this program: {e}")))?
             .arg(role)
             .arg(format!("--id={id}"))
             .arg(format!("--stream={}", self.keys.stream))

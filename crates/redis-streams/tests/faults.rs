@@ -1224,3 +1224,26 @@ fn a_server_paused_longer_than_a_command_waits_loses_and_doubles_nothing() {
     // waits it out, and the account is true, each item processed once.
     frozen_mid_run("frozen", (2, 2, 20, 3), 0.05, 12);
 }
+
+#[test]
+fn a_run_whose_file_is_replaced_as_it_starts_still_starts_its_server() {
+    // A rebuild or an upgrade replaces a program's file while it runs: its
+    // path then leads nowhere, and the private server, which runs this
+    // program again, must still start. The copy is removed as soon as it
+    // runs, before the program has read its flags.
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let copy = scratch.path().join("redis-streams");
+    std::fs::copy(support::EXE, &copy).expect("a copy of the program");
+    let mut command = command(None, &["--seed=1", "--items=2", "--time-scale=0"]);
+    let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
+    let mut replaced = std::process::Command::new(&copy);
+    replaced
+        .args(args)
+        .env_remove("REDIS_URL")
+        .env_remove("RUST_BACKTRACE");
+    command = replaced;
+    let run = Watched::start(command);
+    std::fs::remove_file(&copy).expect("the copy is removed");
+    let ended = run.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+}
