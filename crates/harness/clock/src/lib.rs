@@ -168,17 +168,22 @@ fn sleep_until(clock: clockid_t, deadline: i64) {
         if left <= 0 {
             return;
         }
-        let slice = time(left.min(SLICE));
-        // SAFETY: a relative sleep of the real clock, valid pointers.
-        unsafe {
-            libc::syscall(
-                libc::SYS_clock_nanosleep,
-                libc::CLOCK_MONOTONIC,
-                0,
-                &raw const slice,
-                std::ptr::null_mut::<timespec>(),
-            );
-        }
+        sleep_real(left.min(SLICE));
+    }
+}
+
+/// Sleeps `nanos` of real time, past this library's own `nanosleep`.
+fn sleep_real(nanos: i64) {
+    let span = time(nanos);
+    // SAFETY: a relative sleep of the real clock, valid pointers.
+    unsafe {
+        libc::syscall(
+            libc::SYS_clock_nanosleep,
+            libc::CLOCK_MONOTONIC,
+            0,
+            &raw const span,
+            std::ptr::null_mut::<timespec>(),
+        );
     }
 }
 
@@ -238,17 +243,7 @@ fn pause_after_wake() {
         WAKE_PAUSE.store(pause, Ordering::Relaxed);
     }
     if pause > 0 {
-        let wanted = time(pause);
-        // SAFETY: a relative sleep of the real clock, valid pointers.
-        unsafe {
-            libc::syscall(
-                libc::SYS_clock_nanosleep,
-                libc::CLOCK_MONOTONIC,
-                0,
-                &raw const wanted,
-                std::ptr::null_mut::<timespec>(),
-            );
-        }
+        sleep_real(pause);
     }
 }
 
