@@ -96,7 +96,8 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
 /// first may have run before its answer was lost): this crate's are.
 pub struct Redis {
     server: Server,
-    connection: redis::Connection,
+    /// The connection, or why the last try to open one failed.
+    connection: redis::RedisResult<redis::Connection>,
     retry_for: Duration,
     /// How many times the connection was made anew.
     pub reconnects: usize,
@@ -116,6 +117,24 @@ impl Redis {
     /// start is a mistake to report at once, not to wait for.
     pub fn connect(server: &Server, retry_for: Duration) -> Result<Redis, Error> {
         let connection = open(server).map_err(|e| unreachable(server, &e))?;
+        Redis::with(server, Ok(connection), retry_for)
+    }
+
+    /// Connects to a server that this run has reached already (a process
+    /// the run started, or a second connection of the run): a server
+    /// paused or restarting now is waited for, as [`Redis::call`] waits.
+    pub fn connect_waiting(server: &Server, retry_for: Duration) -> Result<Redis, Error> {
+        let mut redis = Redis::with(server, open(server), retry_for)?;
+        redis.call(|con| redis::cmd("PING").query::<()>(con))?;
+        redis.reconnects = 0;
+        Ok(redis)
+    }
+
+    fn with(
+        server: &Server,
+        connection: redis::RedisResult<redis::Connection>,
+        retry_for: Duration,
+    ) -> Result<Redis, Error> {
         // Raised each time the process goes on after a stop (SIGCONT).
         let continued = Arc::new(AtomicBool::new(false));
         let watching =
@@ -146,7 +165,11 @@ impl Redis {
         loop {
             let tried = Instant::now();
             self.continued.store(false, Ordering::SeqCst);
-            let error = match command(&mut self.connection) {
+            let answer = match &mut self.connection {
+                Ok(connection) => command(connection),
+                Err(not_opened) => Err(not_opened.clone()),
+            };
+            let error = match answer {
                 Ok(answer) => return Ok(answer),
                 Err(error) if !is_lost(&error) => return Err(self.explain(&error)),
                 Err(error) => error,
@@ -155,7 +178,7 @@ impl Redis {
                 return Err(Error::Redis(format!(
                     "stopped by {signal} while Redis at {} could not be reached: {}",
                     self.server,
-                    one_line(&error)
+                    reason(&error)
                 )));
             }
             if out_of_reach >= self.retry_for {
@@ -163,7 +186,7 @@ impl Redis {
                     "lost Redis at {} for {} s: {}",
                     self.server,
                     self.retry_for.as_secs(),
-                    one_line(&error)
+                    reason(&error)
                 )));
             }
             if out_of_reach.is_zero() && !interrupted(&error) {
@@ -173,14 +196,14 @@ impl Redis {
                     "redis-streams: Redis at {} cannot be reached ({}); trying again for up to \
                      {} s",
                     self.server,
-                    one_line(&error),
+                    reason(&error),
                     self.retry_for.as_secs()
                 ));
             }
             thread::sleep(pause);
             pause = (pause * 2).min(Duration::from_secs(1));
-            if let Ok(connection) = open(&self.server) {
-                self.connection = connection;
+            self.connection = open(&self.server);
+            if self.connection.is_ok() {
                 self.reconnects += 1;
             }
             // An attempt during which this process was stopped and went
@@ -268,10 +291,18 @@ fn open(server: &Server) -> redis::RedisResult<redis::Connection> {
 }
 
 fn unreachable(server: &Server, error: &RedisError) -> Error {
-    Error::Redis(format!(
-        "cannot reach Redis at {server}: {}",
+    Error::Redis(format!("cannot reach Redis at {server}: {}", reason(error)))
+}
+
+/// Why a connection failed, in words: for a server that took the
+/// connection and never answered, the system's own ("Resource temporarily
+/// unavailable", "timed out") say nothing to a reader.
+fn reason(error: &RedisError) -> String {
+    if error.is_timeout() {
+        "no answer in time (the server is paused or too busy, or it is no Redis)".to_string()
+    } else {
         one_line(error)
-    ))
+    }
 }
 // ANCHOR_END: redis
 

@@ -24,10 +24,18 @@ pub struct Place {
 }
 
 impl Place {
-    /// Connects to the server.
+    /// Connects to the server. Started by a run, which has reached the
+    /// server already, a process waits out a server paused or restarting
+    /// as it starts; started by hand, it reports at once one it cannot
+    /// reach.
     pub fn connect(&self) -> Result<Redis, Error> {
         let server = Server::new(&self.redis)?;
-        Redis::connect(&server, Duration::from_secs(self.retry_for))
+        let retry_for = Duration::from_secs(self.retry_for);
+        if std::env::var_os(crate::private_server::PARENT).is_some() {
+            Redis::connect_waiting(&server, retry_for)
+        } else {
+            Redis::connect(&server, retry_for)
+        }
     }
 }
 

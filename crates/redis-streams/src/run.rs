@@ -331,7 +331,8 @@ impl Run<'_> {
         &self,
         producers: Vec<JoinHandle<ExitStatus>>,
     ) -> Result<JoinHandle<Result<Vec<ExitStatus>, Error>>, Error> {
-        let mut redis = Redis::connect(self.server, Duration::from_secs(self.args.retry_for))?;
+        let mut redis =
+            Redis::connect_waiting(self.server, Duration::from_secs(self.args.retry_for))?;
         let closed = self.keys.closed.clone();
         Ok(thread::spawn(move || {
             let ended = producers

@@ -616,6 +616,41 @@ fn a_close_marker_left_by_an_earlier_session_stops_no_consumer() {
 }
 
 #[test]
+fn a_process_started_while_its_server_is_paused_waits_if_a_run_started_it() {
+    // A run has reached its server before it starts its producers and
+    // consumers, so one that finds the server paused as it starts must
+    // wait, as for a pause later on. Started by hand, a program that finds
+    // no answer reports it within seconds instead.
+    let server = Server::start("paused-start");
+    let url = server.url();
+    let role = |args: &[&str], started_by_run: bool| {
+        let mut command = command(None, args);
+        command.env("REDIS_URL", &url);
+        if started_by_run {
+            // How a run tells the processes it starts that it started them.
+            command.env("REDIS_STREAMS_PARENT", std::process::id().to_string());
+        }
+        command
+    };
+    let open = run_bounded(role(&["open", "--stream=jobs"], false), "open");
+    assert!(open.status.success());
+    processes::signal(server.pid(), Signal::SIGSTOP);
+    let by_hand = run_bounded(role(&["consumer", "--stream=jobs"], false), "by hand");
+    let said = String::from_utf8_lossy(&by_hand.stderr);
+    assert_eq!(by_hand.status.code(), Some(5), "{said}");
+    assert!(said.contains("no answer in time"), "{said}");
+    let consumer = ["consumer", "--stream=jobs", "--retry-for=60"];
+    let mut waiting = Watched::start(role(&consumer, true));
+    waiting.until_err("cannot be reached (no answer in time");
+    processes::signal(server.pid(), Signal::SIGCONT);
+    waiting.until_out("Consumer 0: Running");
+    let close = run_bounded(role(&["close", "--stream=jobs"], false), "close");
+    assert!(close.status.success());
+    let ended = waiting.finish();
+    assert!(ended.status.success(), "{}", ended.err);
+}
+
+#[test]
 fn kill_9_on_a_consumer_process_loses_nothing() {
     // The programs as a user runs them in separate terminals: a producer,
     // a consumer that is killed with SIGKILL while it holds an item, then
