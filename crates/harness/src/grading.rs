@@ -706,8 +706,9 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 if let Some(name) = ends_before_the_last_join(mine) {
                     return Err(format!(
                         "`fn {name}` can end before it joins every thread: when the first \
-                         thread it joins panicked, an unwrap, an exit or a `||` after that join \
-                         ends the program (or skips the other joins) at once, while the others \
+                         thread it joins panicked, an unwrap, an exit, a `||` or a lazy iterator \
+                         (`any`, `find`, a `collect` into a `Result`) after that join ends the \
+                         program (or skips the other joins) at once, while the others \
                          may still be working, and their last lines and items are lost. Join \
                          every thread first, then report the panic"
                     ));
@@ -750,6 +751,9 @@ fn ends_before_the_last_join(mine: &str) -> Option<String> {
         }
         let joins: Vec<usize> = body.match_indices(".join()").map(|(at, _)| at).collect();
         for (n, &at) in joins.iter().enumerate() {
+            if joins_lazily(&body, at, &ENDS) {
+                return Some(name);
+            }
             let after = body[at + ".join()".len()..].trim_start();
             let unwrapped = after.starts_with(".unwrap()") || after.starts_with(".expect(");
             // The head of the block it is in: `for thread in threads`.
@@ -779,6 +783,73 @@ fn ends_before_the_last_join(mine: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the join at `at` runs in a closure of an iterator chain
+/// (`.map(|t| t.join())`), one thread at a time as the chain is used, and
+/// what uses the chain can stop before the last: an adapter that stops at
+/// the first match (`any`, `find`, a `collect` into a `Result`), or a `for`
+/// loop over it whose body ends the program or breaks.
+fn joins_lazily(body: &str, at: usize, ends: &[&str]) -> bool {
+    const STOP_EARLY: [&str; 10] = [
+        ".any(",
+        ".all(",
+        ".find(",
+        ".find_map(",
+        ".position(",
+        ".try_for_each(",
+        ".try_fold(",
+        ".take_while(",
+        "collect::<Result<",
+        "collect::<Option<",
+    ];
+    let before = body[..at].trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
+    let before = before.trim_end().trim_end_matches('{').trim_end();
+    if !before.ends_with('|') {
+        return false;
+    }
+    // The statement's start: a `;` or a block's brace, not a closure's.
+    let start = body[..at]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| {
+            matches!(c, ';' | '}') || (c == '{' && !body[..i].trim_end().ends_with('|'))
+        })
+        .map_or(0, |(i, _)| i + 1);
+    let head = &body[start..at];
+    if head.trim_start().starts_with("for ") {
+        let loop_body = body[at..].find('{').map(|open| at + open);
+        let end = loop_body.and_then(|open| shapes::block_end(body, open));
+        return loop_body.zip(end).is_some_and(|(open, end)| {
+            let block = &body[open..end];
+            block.contains("break") || ends.iter().any(|stop| block.contains(stop))
+        });
+    }
+    // An adapter whose closure holds the join: `.any(|t| t.join().is_err())`.
+    let around = STOP_EARLY.iter().any(|stop| {
+        head.rfind(stop).is_some_and(|from| {
+            let opened = head[from..].matches('(').count();
+            opened > head[from..].matches(')').count()
+        })
+    });
+    // What uses the chain after the join, up to a `collect` that keeps
+    // every result (after which nothing is lazy any more).
+    let end = body[at..]
+        .find(';')
+        .map_or(body.len(), |semicolon| at + semicolon);
+    let after = &body[at..end];
+    let kept = after
+        .match_indices(".collect")
+        .map(|(from, _)| from)
+        .find(|&from| {
+            !STOP_EARLY
+                .iter()
+                .any(|stop| after[from + 1..].starts_with(stop))
+        });
+    let lazy = &after[..kept.unwrap_or(after.len())];
+    let into_a_result =
+        kept.is_some() && (head.contains(": Result<") || head.contains(": Option<"));
+    around || into_a_result || STOP_EARLY.iter().any(|stop| lazy.contains(stop))
 }
 
 /// One run of `exe` with `args`: `Ok` if it ended in time, with exit code
@@ -1447,6 +1518,7 @@ mod tests {
             "swallowed_panic/wrong_12.rs",
             "borrow/wrong_12.rs",
             "barrier/wrong_23.rs",
+            "swallowed_panic/wrong_17.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -1524,6 +1596,29 @@ mod tests {
                 Some("main".to_string()),
                 "{early}"
             );
+        }
+        // A lazy iterator joins as it goes: what stops it early skips the
+        // rest.
+        for lazy in [
+            "fn main() { let failed = [c, p].into_iter().map(|t| t.join()).any(|r| r.is_err()); }",
+            "fn main() { let failed = [c, p].into_iter().any(|t| t.join().is_err()); }",
+            "fn main() { let all = [c, p].into_iter().map(|t| t.join()).collect::<Result<Vec<_>, _>>(); }",
+            "fn main() { let all: Result<Vec<_>, _> = [c, p].into_iter().map(|t| { t.join() }).collect(); }",
+            "fn main() { for r in [c, p].into_iter().map(|t| t.join()) { if let Err(e) = r { resume_unwind(e); } } }",
+        ] {
+            assert_eq!(
+                ends_before_the_last_join(lazy),
+                Some("main".to_string()),
+                "{lazy}"
+            );
+        }
+        for eager in [
+            "fn main() { let all: Vec<_> = [c, p].into_iter().map(|t| t.join()).collect(); \
+             if let Some(Err(e)) = all.into_iter().find(Result::is_err) { resume_unwind(e); } }",
+            "fn main() { let failed = [c, p].into_iter().map(|t| t.join()).collect::<Vec<_>>().iter().any(|r| r.is_err()); }",
+            "fn main() { for r in [c, p].into_iter().map(|t| t.join()) { failed |= r.is_err(); } }",
+        ] {
+            assert_eq!(ends_before_the_last_join(eager), None, "{eager}");
         }
         let all = "fn main() { let c = consumer.join(); let p = producer.join(); \
                    if c.is_err() || p.is_err() { exit(101); } }";
