@@ -75,7 +75,19 @@ pub enum Rule {
     /// Where a thread panics, `main` joins every thread before it ends:
     /// no `join().unwrap()` (or `expect`) comes before another join.
     JoinsAll,
+    /// Some thread sends this code (a sentinel the text asks for, which a
+    /// program that ends by disconnection alone never sends).
+    Sends(&'static str, &'static str),
+    /// The buffer is the one `--capacity` asks for, made as given: no
+    /// other channel, no capacity of the program's own. Lines without
+    /// `added` cannot show a buffer's size, so the text is what shows it.
+    KeepsTheBuffer,
 }
+
+/// How every exercise but `bound_it` makes its buffer, white space
+/// squeezed.
+const THE_BUFFER: &str = "match settings.capacity { Some(capacity) => flume::bounded(capacity), \
+                          None => flume::unbounded(), }";
 
 /// Every exercise, in the book's order.
 pub const EXERCISES: [Exercise; 12] = [
@@ -102,6 +114,11 @@ pub const EXERCISES: [Exercise; 12] = [
                 "from_command_line(",
                 "without cloning the settings into each thread",
             ),
+            Rule::KeepsTheBuffer,
+            Rule::Never(
+                "Settings {",
+                "without cloning the settings into each thread",
+            ),
         ],
     },
     Exercise {
@@ -112,7 +129,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "ending a consumer with a sentinel",
         level: 1,
-        rules: &[],
+        rules: &[Rule::KeepsTheBuffer],
     },
     Exercise {
         name: "empty_is_not_the_end",
@@ -122,7 +139,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "waiting in `recv`, not polling with `try_recv`",
         level: 1,
-        rules: &[],
+        rules: &[Rule::KeepsTheBuffer],
     },
     Exercise {
         name: "barrier",
@@ -139,6 +156,8 @@ pub const EXERCISES: [Exercise; 12] = [
                 "one sentinel, sent by one producer",
             ),
             Rule::NotIn("main", "Sentinel", "one sentinel, sent by one producer"),
+            Rule::KeepsTheBuffer,
+            Rule::Sends("Sentinel", "one sentinel, sent by one producer"),
         ],
     },
     Exercise {
@@ -157,6 +176,7 @@ pub const EXERCISES: [Exercise; 12] = [
                 "Sentinel",
                 "the one sentinel the producer sends",
             ),
+            Rule::KeepsTheBuffer,
         ],
     },
     Exercise {
@@ -171,6 +191,7 @@ pub const EXERCISES: [Exercise; 12] = [
             Rule::Unchanged("producer", "keeping the producers as they are"),
             Rule::NotIn("main", "Sentinel", "the one sentinel, passed on"),
             Rule::NotRepeated("consumer", "Sentinel", "the one sentinel, passed on"),
+            Rule::KeepsTheBuffer,
         ],
     },
     Exercise {
@@ -185,6 +206,7 @@ pub const EXERCISES: [Exercise; 12] = [
         rules: &[
             Rule::Unchanged("producer", "without changing the producers"),
             Rule::JoinsAll,
+            Rule::KeepsTheBuffer,
         ],
     },
     Exercise {
@@ -195,7 +217,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "a stop flag that loses no item",
         level: 3,
-        rules: &[],
+        rules: &[Rule::KeepsTheBuffer],
     },
     Exercise {
         name: "drop_the_sender",
@@ -208,6 +230,7 @@ pub const EXERCISES: [Exercise; 12] = [
         rules: &[
             Rule::Never("Sentinel", "without adding a sentinel"),
             Rule::Unchanged("consumer", "without changing the consumers"),
+            Rule::KeepsTheBuffer,
         ],
     },
     Exercise {
@@ -218,7 +241,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "a bounded buffer needs its consumer running",
         level: 2,
-        rules: &[],
+        rules: &[Rule::KeepsTheBuffer],
     },
     Exercise {
         name: "bound_it",
@@ -238,7 +261,7 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: Some(("consumer", 3)),
         practises: "reporting a thread's panic in the exit code",
         level: 2,
-        rules: &[Rule::JoinsAll],
+        rules: &[Rule::JoinsAll, Rule::KeepsTheBuffer],
     },
 ];
 
@@ -426,6 +449,11 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     ] {
         let mut settings = run(seed, 0.002, capacity, None, false);
         settings.stall = Some((who.to_string(), item));
+        // With the consumers stopped and no bound, the producer adds every
+        // item: many of them show a bound the program picked for itself.
+        if exercise.shape.prints_added && who == "consumer" && capacity.is_none() {
+            settings.items = UNBOUNDED_ITEMS;
+        }
         runs.push(settings);
     }
     if let Some((who, i)) = exercise.panic_at {
@@ -451,6 +479,10 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     }
     runs
 }
+
+/// The items of the stall run whose consumers stop with no bound: all of
+/// them wait at once, more than a bound a program might pick for itself.
+const UNBOUNDED_ITEMS: usize = 1000;
 
 /// How long run `settings` may print nothing before it counts as hung:
 /// [`QUIET_BOUND`], and twice the longest an item's work may take in it
@@ -650,6 +682,25 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
 fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
     for rule in exercise.rules {
         match *rule {
+            Rule::Sends(code, said) => {
+                if !sends(mine, code) {
+                    return Err(format!(
+                        "the exercise asks for {said}, but no thread sends `{code}`: a \
+                         consumer that stops only when every sender is gone is another \
+                         exercise's ending"
+                    ));
+                }
+            }
+            Rule::KeepsTheBuffer => {
+                if !keeps_the_buffer(mine) {
+                    return Err(
+                        "the exercise keeps the buffer `--capacity` asks for (unbounded without \
+                         it, `--capacity 0` a rendezvous): leave `main`'s `match \
+                         settings.capacity` as it is given, and make no other channel"
+                            .to_string(),
+                    );
+                }
+            }
             Rule::Never(code, said) => {
                 if mine.contains(code) {
                     return Err(format!(
@@ -729,6 +780,27 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Whether some call in `mine` sends a value written with `code`.
+fn sends(mine: &str, code: &str) -> bool {
+    ["send(", "send_timeout(", "send_deadline("]
+        .iter()
+        .any(|call| {
+            mine.match_indices(call).any(|(at, _)| {
+                let argument = mine[at + call.len()..].split(')').next();
+                argument.is_some_and(|argument| argument.contains(code))
+            })
+        })
+}
+
+/// Whether `mine` makes its buffer as given ([`THE_BUFFER`]), and no
+/// other channel, and never looks at the capacity elsewhere.
+fn keeps_the_buffer(mine: &str) -> bool {
+    let squeezed = mine.split_whitespace().collect::<Vec<_>>().join(" ");
+    squeezed.contains(THE_BUFFER)
+        && squeezed.matches("bounded(").count() == 2
+        && squeezed.matches(".capacity").count() == 1
 }
 
 /// The function of `mine` that unwraps (or `expect`s) a join with another
@@ -962,9 +1034,13 @@ fn runs_ahead_when_unbounded(
     events: &[crate::Event],
 ) -> Result<(), String> {
     use crate::What;
+    let stopped_consumers = settings
+        .stall
+        .as_ref()
+        .is_some_and(|(who, _)| who == "consumer");
     if !exercise.shape.prints_added
         || settings.capacity.is_some()
-        || settings.pace != Some((0.125, 8.0))
+        || (settings.pace != Some((0.125, 8.0)) && !stopped_consumers)
     {
         return Ok(());
     }
@@ -977,9 +1053,12 @@ fn runs_ahead_when_unbounded(
         }
         most = most.max(waiting);
     }
-    // In a run of many items, most of them (the consumer takes one while
-    // the producer makes 64); else at least two.
-    let expected = if settings.items > 64 {
+    // With the consumers stopped, all but the ones they hold; in a run of
+    // many items, most of them (the consumer takes one while the producer
+    // makes 64); else at least two.
+    let expected = if stopped_consumers {
+        i64::try_from(settings.items.saturating_sub(2 * settings.consumers + 1)).unwrap_or(i64::MAX)
+    } else if settings.items > 64 {
         i64::try_from(settings.items / 2).unwrap_or(i64::MAX)
     } else {
         2
@@ -987,11 +1066,15 @@ fn runs_ahead_when_unbounded(
     if most >= expected {
         Ok(())
     } else {
+        let why = if stopped_consumers {
+            "with the consumer stopped here"
+        } else {
+            "64 times quicker than the consumer here"
+        };
         Err(format!(
             "without --capacity the buffer is unbounded, like Python's queue.Queue(): the \
-             producer, 64 times quicker than the consumer here, should run ahead of it \
-             (of {} items, {expected} or more should wait at once), but at most {most} \
-             waited at a time",
+             producer, {why}, should run ahead of it (of {} items, {expected} or more \
+             should wait at once), but at most {most} waited at a time",
             settings.items
         ))
     }
@@ -1519,6 +1602,10 @@ mod tests {
             "borrow/wrong_12.rs",
             "barrier/wrong_23.rs",
             "swallowed_panic/wrong_17.rs",
+            "barrier/wrong_25.rs",
+            "borrow/wrong_17.rs",
+            "empty_is_not_the_end/wrong_23.rs",
+            "last_consumer/wrong_21.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()

@@ -952,7 +952,8 @@ fn sentinel_let_go(source: &str) -> Option<String> {
                     .unwrap_or_default();
                 let answered = ["match ", "if let", "while let", "loop"]
                     .iter()
-                    .any(|kept| statement.contains(kept));
+                    .any(|kept| statement.contains(kept))
+                    || sent_after_all(&body, at, statement);
                 if sent.contains("Sentinel") && !answered {
                     return Some(format!(
                         "`fn {name}` hands the sentinel on with `{}` and lets it go when \
@@ -966,6 +967,30 @@ fn sentinel_let_go(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the `if` whose condition tries a send at `at` (`if
+/// queue.try_send(Sentinel).is_err() { .. }`) sends the sentinel with a
+/// `send` that waits, in its block or its `else`: nothing is let go.
+fn sent_after_all(body: &str, at: usize, statement: &str) -> bool {
+    if !statement.trim_start().starts_with("if ") {
+        return false;
+    }
+    let Some(open) = body[at..].find('{').map(|i| at + i) else {
+        return false;
+    };
+    let Some(close) = block_end(body, open) else {
+        return false;
+    };
+    let mut blocks = body[open..close].to_string();
+    if let Some(rest) = body[close + 1..].trim_start().strip_prefix("else {") {
+        let open = body.len() - rest.len() - 1;
+        blocks.push_str(&body[open..block_end(body, open).unwrap_or(body.len())]);
+    }
+    blocks.match_indices(".send(").any(|(from, _)| {
+        let sent = blocks[from + ".send(".len()..].split(')').next();
+        sent.is_some_and(|sent| sent.contains("Sentinel"))
+    })
 }
 
 /// A send that gives its item up while the buffer is still full: a
@@ -1274,13 +1299,93 @@ pub(super) fn races_in(source: &str) -> Option<String> {
         ends_on_a_count,
         a_thread_nobody_joins,
         lost_wakeup,
+        spins_on_a_closed_channel,
     ];
     races.iter().find_map(|race| race(source))
+}
+
+/// A `match` on a blocking `recv` whose `Err` arm goes back for more:
+/// `recv` fails only once every sender is gone, and from then on at once,
+/// every time, so the loop spins for ever, a core burnt and no end (a
+/// producer that dies before its sentinel shows it).
+fn spins_on_a_closed_channel(source: &str) -> Option<String> {
+    const ENDS: [&str; 7] = [
+        "break",
+        "return",
+        "exit(",
+        "panic!",
+        "unreachable!",
+        ".unwrap()",
+        ".expect(",
+    ];
+    for (name, body) in plain_functions(source) {
+        for (at, _) in body.match_indices("match ") {
+            let Some(open) = body[at..].find('{').map(|i| at + i) else {
+                continue;
+            };
+            if !body[at..open].contains(".recv()") {
+                continue;
+            }
+            let close = block_end(&body, open).unwrap_or(body.len());
+            let block = &body[open + 1..close];
+            for (arm, _) in block.match_indices("Err(") {
+                let Some(arrow) = block[arm..].find("=>").map(|i| arm + i + 2) else {
+                    continue;
+                };
+                let rest = block[arrow..].trim_start();
+                let code = if rest.starts_with('{') {
+                    let start = block.len() - rest.len();
+                    let end = block_end(block, start).map_or(block.len(), |end| end + 1);
+                    &block[start..end]
+                } else {
+                    rest.split(',').next().unwrap_or_default()
+                };
+                let code = code.trim();
+                let goes_on = code.contains("continue")
+                    || (matches!(code, "{}" | "()" | "{ }") && body[..at].contains("loop {"));
+                if goes_on && !ENDS.iter().any(|end| code.contains(end)) {
+                    return Some(format!(
+                        "`fn {name}` goes back to `recv` when it fails: `recv` fails only once \
+                         every sender is gone, and from then on at once, every time, so the \
+                         loop spins for ever (a producer that dies before its sentinel leaves \
+                         the consumer burning a core). Stop when `recv` fails"
+                    ));
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recv_that_failed_is_not_tried_again() {
+        let wrong = "fn consumer(queue: Receiver<Message>) {
+            loop {
+                match queue.recv() {
+                    Ok(Message::Item(item)) => println!(\"{item}\"),
+                    Ok(Message::Sentinel) => break,
+                    Err(_) => continue,
+                }
+            }
+        }";
+        assert!(spins_on_a_closed_channel(wrong).is_some());
+        let empty_arm = wrong.replace("Err(_) => continue", "Err(_) => {}");
+        assert!(spins_on_a_closed_channel(&empty_arm).is_some());
+        for right in [
+            wrong.replace("Err(_) => continue", "Err(_) => break"),
+            wrong.replace("queue.recv()", "queue.recv_timeout(WAIT)"),
+            wrong.replace(
+                "Err(_) => continue",
+                "Err(RecvError::Disconnected) => return",
+            ),
+        ] {
+            assert_eq!(spins_on_a_closed_channel(&right), None, "{right}");
+        }
+    }
 
     #[test]
     fn a_send_retried_only_while_a_guard_holds_gives_its_item_up() {
