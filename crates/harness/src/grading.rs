@@ -397,6 +397,17 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
             }
             runs.push(settings);
         }
+        // More threads than a byte can count: a count of them kept in a
+        // `u8` overflows.
+        let mut crowd = run(21, 0.0, None, None, false);
+        crowd.items = 1;
+        if producers.numbered() {
+            crowd.producers = 300;
+        }
+        if consumers.numbered() {
+            crowd.consumers = 300;
+        }
+        runs.push(crowd);
         // Many slow consumers, no buffer: a message handed from one to the
         // next finds them all busy, tens of milliseconds more.
         if consumers.numbered() {
@@ -456,28 +467,42 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
         }
         runs.push(settings);
     }
-    if let Some((who, i)) = exercise.panic_at {
-        // The other side panics too: a program that reports only its
-        // consumer's panic, or joins one thread and not the other, shows.
-        let other = if who.starts_with("consumer") {
-            "producer"
-        } else {
-            "consumer"
-        };
-        let last = exercise.shape.settings(1).items - 1;
-        let plan = [
-            Some((who, i)),
-            Some((other, i)),
-            Some((who, 0)),
-            Some((other, last)),
-            Some((who, last)),
-            None,
-        ];
-        for (n, settings) in runs[..planned].iter_mut().enumerate() {
-            settings.panic_at = plan[n % plan.len()].map(|(who, i)| (who.to_string(), i));
-        }
-    }
+    plan_panics(exercise, &mut runs[..planned]);
     runs
+}
+
+/// Spreads the exercise's planned panic over `runs`: from item to item
+/// (the one it names, the first, the last), from one side to the other,
+/// and none in every sixth run, which must then end cleanly.
+fn plan_panics(exercise: &Exercise, runs: &mut [Settings]) {
+    let Some((who, i)) = exercise.panic_at else {
+        return;
+    };
+    // The other side panics too: a program that reports only its
+    // consumer's panic, or joins one thread and not the other, shows.
+    let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
+    let other = match (
+        who.starts_with("consumer"),
+        producers.numbered(),
+        consumers.numbered(),
+    ) {
+        (true, true, _) => "producer 1",
+        (true, false, _) => "producer",
+        (false, _, true) => "consumer 1",
+        (false, _, false) => "consumer",
+    };
+    let last = exercise.shape.settings(1).items - 1;
+    let plan = [
+        Some((who, i)),
+        Some((other, i)),
+        Some((who, 0)),
+        Some((other, last)),
+        Some((who, last)),
+        None,
+    ];
+    for (n, settings) in runs.iter_mut().enumerate() {
+        settings.panic_at = plan[n % plan.len()].map(|(who, i)| (who.to_string(), i));
+    }
 }
 
 /// The items of the stall run whose consumers stop with no bound: all of
@@ -598,7 +623,7 @@ pub fn grade_file(
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort_by_key(|(n, _)| *n);
     let Some((n, what)) = failed.into_iter().next() else {
-        text_rules(exercise, &mine)?;
+        after_the_runs(exercise, &mine)?;
         return Ok(all.len());
     };
     if !repeat.retry {
@@ -674,8 +699,19 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
     match races_in(&mine) {
         Some(problem) => Err(problem),
-        None => text_rules(exercise, &mine),
+        None => after_the_runs(exercise, &mine),
     }
+}
+
+/// What grading reads in the file `mine` once every run has passed: in
+/// every exercise, a panic no run plans must not be thrown away (where a
+/// run plans one, the runs show it first); then the rules the exercise's
+/// text states.
+fn after_the_runs(exercise: &Exercise, mine: &str) -> Result<(), String> {
+    if let Some(problem) = shapes::throws_a_panic_away(mine) {
+        return Err(problem);
+    }
+    text_rules(exercise, mine)
 }
 
 /// The rules the exercise's text states, checked in the file `mine`.
@@ -1606,6 +1642,9 @@ mod tests {
             "borrow/wrong_17.rs",
             "empty_is_not_the_end/wrong_23.rs",
             "last_consumer/wrong_21.rs",
+            "borrow/wrong_19.rs",
+            "rendezvous/wrong_23.rs",
+            "rendezvous/wrong_25.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()

@@ -802,7 +802,10 @@ fn stops_on_a_timeout(source: &str) -> Option<String> {
                     let from = body[..m].char_indices().rev().nth(80).map_or(0, |(i, _)| i);
                     &body[from..m]
                 });
-                if stops && !said(head) && !said(arm) && !said(before) {
+                // An arm that then waits in a blocking `recv` stops only
+                // when that fails: once every sender is gone.
+                let waits = arm.contains(".recv()");
+                if stops && !waits && !said(head) && !said(arm) && !said(before) {
                     return Some(format!(
                         "`fn {name}` stops when a wait finds nothing (`{}`), with no look at \
                          whether more can come: a timeout says nothing came for a while, not \
@@ -1304,6 +1307,48 @@ pub(super) fn races_in(source: &str) -> Option<String> {
     races.iter().find_map(|race| race(source))
 }
 
+/// A join whose result is thrown away (`let _ = consumer.join();`): a
+/// thread that panicked is then taken for one that ended well, and the
+/// program exits with 0 having lost its items. Within a `thread::scope`
+/// too: a handle joined by hand is no longer the scope's to report. A
+/// file that learns of panics another way (a hook, `catch_unwind`, a
+/// guard that looks at `thread::panicking()`) may.
+pub(super) fn throws_a_panic_away(source: &str) -> Option<String> {
+    if ["set_hook(", "catch_unwind(", "panicking()"]
+        .iter()
+        .any(|other_way| source.contains(other_way))
+    {
+        return None;
+    }
+    let squeezed = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (name, body) in plain_functions(&squeezed) {
+        let thrown = body.match_indices(".join()").any(|(at, _)| {
+            let statement = body[..at]
+                .rsplit([';', '{', '}'])
+                .next()
+                .unwrap_or_default();
+            let after = &body[at + ".join()".len()..];
+            // A statement of its own, its value used by nothing.
+            let unused = !statement.contains('=')
+                && [";", ".ok();", ".is_ok();", ".is_err();"]
+                    .iter()
+                    .any(|end| after.starts_with(end));
+            let statement = statement.trim_start();
+            statement.starts_with("let _ =") || statement.starts_with("drop(") || unused
+        });
+        if thrown {
+            return Some(format!(
+                "the panic was swallowed: `fn {name}` throws a join's result away, so a \
+                 thread that panicked is taken for one that ended well, and the program exits with 0 with its items \
+                 lost (in a `thread::scope` too: a handle joined by hand is no longer the \
+                 scope's to report). Pass the panic on: `handle.join().unwrap()` once every \
+                 thread is joined, or `resume_unwind`"
+            ));
+        }
+    }
+    None
+}
+
 /// A `match` on a blocking `recv` whose `Err` arm goes back for more:
 /// `recv` fails only once every sender is gone, and from then on at once,
 /// every time, so the loop spins for ever, a core burnt and no end (a
@@ -1360,6 +1405,27 @@ fn spins_on_a_closed_channel(source: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_join_whose_result_is_thrown_away_swallows_a_panic() {
+        let wrong = "fn main() { thread::scope(|s| { let c = s.spawn(f); let p = s.spawn(g); \
+                     let _ = c.join(); let _ = p.join(); }); }";
+        assert!(throws_a_panic_away(wrong).is_some());
+        for also in [
+            wrong.replace("let _ = c.join();", "c.join();"),
+            wrong.replace("let _ = c.join();", "drop(c.join());"),
+            wrong.replace("let _ = c.join();", "c.join().ok();"),
+        ] {
+            assert!(throws_a_panic_away(&also).is_some(), "{also}");
+        }
+        for right in [
+            "fn main() { let made = p.join(); if let Err(e) = made { resume_unwind(e); } }",
+            "fn main() { p.join().unwrap(); }",
+            "fn main() { panic::set_hook(hook); let _ = p.join(); if PANICKED.load(SeqCst) { exit(101) } }",
+        ] {
+            assert_eq!(throws_a_panic_away(right), None, "{right}");
+        }
+    }
 
     #[test]
     fn a_recv_that_failed_is_not_tried_again() {
