@@ -19,6 +19,7 @@ use crate::run::wait_within;
 use crate::section::{Section, Settings};
 
 mod shapes;
+mod spin;
 use shapes::{
     function, functions, plain_functions, races_in, sent_in_a_loop, sent_twice, unconditional,
 };
@@ -970,7 +971,11 @@ fn run_once(
 ) -> Result<(), String> {
     let stall = settings.stall.is_some();
     let pause = settings.jitter.then_some(WAKE_PAUSE);
-    let (status, stdout, stderr) = run_for(exe, args, quiet_bound(settings), stall, pause)?;
+    // Where every thread's work is a sleep, and no clock runs fast (which
+    // ends a timed wait at once), a thread that never sleeps spins.
+    let watch_spin = !stall && settings.time_scale > 0.0;
+    let ran = run_for(exe, args, quiet_bound(settings), stall, pause, watch_spin)?;
+    let (status, stdout, stderr) = (ran.status, ran.stdout, ran.stderr);
     // A stall run's own lines (`graded: WHO I`), apart from the program's.
     let (graded, stderr): (Vec<&str>, Vec<&str>) = stderr
         .lines()
@@ -994,7 +999,8 @@ fn run_once(
             }
             return Err(why);
         }
-        return lines_of_a_panicked_run(exercise, settings, &events, who);
+        lines_of_a_panicked_run(exercise, settings, &events, who)?;
+        return spun(ran.spun);
     }
     if !status.success() {
         let first = stderr.lines().find(|line| !line.trim().is_empty());
@@ -1016,7 +1022,23 @@ fn run_once(
         ));
     }
     waits_for_room(settings, &graded)?;
-    runs_ahead_when_unbounded(exercise, settings, &events)
+    runs_ahead_when_unbounded(exercise, settings, &events)?;
+    spun(ran.spun)
+}
+
+/// A run whose threads used `spun` of CPU without once going to sleep
+/// spins (see [`spin`]).
+fn spun(spun: Option<Duration>) -> Result<(), String> {
+    match spun {
+        None => Ok(()),
+        Some(cpu) => Err(format!(
+            "a thread spun: in a run where each item's work is a sleep, the run's threads \
+             used {:.0} ms of CPU without once going to sleep. A thread that loops on \
+             `try_recv` or `try_send` until it succeeds keeps a core busy while it waits: \
+             wait in `recv` or `send` instead, which sleep until they can go on",
+            cpu.as_secs_f64() * 1000.0
+        )),
+    }
 }
 
 /// While the consumers of a stall run with a bounded buffer are stopped,
@@ -1239,18 +1261,18 @@ fn hung(stdout: &str, quiet: Duration) -> String {
 }
 
 /// Runs `exe` with `args` until it ends, or until it has printed nothing
-/// for `quiet` (or run for [`RUN_BOUND`]); returns its exit status (`None`
-/// if it was still running, and so killed) and what it printed. A stall
+/// for `quiet` (or run for [`RUN_BOUND`]), and says what it saw. A stall
 /// run (`stall`) reads its standard input from here, and its clock is
 /// [`Clock`]'s: its stalled thread goes on when [`Stall`] closes its
-/// input.
+/// input. With `watch_spin`, its threads are watched for a spin.
 fn run_for(
     exe: &Path,
     args: &[String],
     quiet: Duration,
     stall: bool,
     pause: Option<Duration>,
-) -> Result<(Option<ExitStatus>, String, String), String> {
+    watch_spin: bool,
+) -> Result<Ran, String> {
     use std::io::BufRead;
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
@@ -1303,11 +1325,15 @@ fn run_for(
     });
     let mut stdin = child.stdin.take();
     let mut gap = Stall::default();
+    let mut spin = watch_spin.then(spin::Spin::default);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
             Ok(None) => {}
             Err(e) => return Err(format!("cannot wait for {}: {e}", exe.display())),
+        }
+        if let Some(spin) = &mut spin {
+            spin.look(child.id());
         }
         if stdin.is_some() && gap.is_over(child.id(), started, clock.as_ref()) {
             // The gap's end: the stalled thread reads the end of its
@@ -1325,9 +1351,22 @@ fn run_for(
         }
         thread::sleep(Duration::from_millis(10));
     };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    Ok((status, stdout, stderr))
+    Ok(Ran {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+        spun: spin.and_then(|spin| spin.spun()),
+    })
+}
+
+/// What [`run_for`] saw of a run: its exit status (`None` if it was
+/// still running, and so killed), what it printed, and the CPU its threads
+/// used without sleeping, where watched and too much.
+struct Ran {
+    status: Option<ExitStatus>,
+    stdout: String,
+    stderr: String,
+    spun: Option<Duration>,
 }
 
 /// A stall run's clock: the `grading-clock` library, which the run loads,
@@ -1626,27 +1665,26 @@ mod tests {
             "stop_flag/wrong_29.rs",
             "sentinel/wrong_12.rs",
             "pass_it_on/wrong_13.rs",
-            "rendezvous/wrong_12.rs",
-            "swallowed_panic/wrong_15.rs",
+            "rendezvous/wrong_11.rs",
+            "swallowed_panic/wrong_14.rs",
             "swallowed_panic/wrong_2.rs",
             "drop_the_sender/wrong_12.rs",
             "empty_is_not_the_end/wrong_19.rs",
-            "last_consumer/wrong_19.rs",
-            "pass_it_on/wrong_17.rs",
+            "last_consumer/wrong_15.rs",
+            "pass_it_on/wrong_16.rs",
             "swallowed_panic/wrong_6.rs",
             "swallowed_panic/wrong_7.rs",
             "swallowed_panic/wrong_11.rs",
-            "swallowed_panic/wrong_12.rs",
             "borrow/wrong_12.rs",
             "barrier/wrong_23.rs",
-            "swallowed_panic/wrong_17.rs",
+            "swallowed_panic/wrong_16.rs",
             "barrier/wrong_25.rs",
-            "borrow/wrong_17.rs",
+            "borrow/wrong_15.rs",
             "empty_is_not_the_end/wrong_23.rs",
-            "last_consumer/wrong_21.rs",
-            "borrow/wrong_19.rs",
-            "rendezvous/wrong_23.rs",
-            "rendezvous/wrong_25.rs",
+            "last_consumer/wrong_17.rs",
+            "borrow/wrong_16.rs",
+            "rendezvous/wrong_18.rs",
+            "rendezvous/wrong_19.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()

@@ -1,4 +1,4 @@
-//! Right: a Barrier for settings.producers; its leader sends the one sentinel
+//! Right: an atomic countdown in a drop guard: the last producer to finish (or panic) sends the sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,8 +11,23 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+
+/// Counts a producer out when dropped, even by a panic; the last one out
+/// sends the one sentinel.
+struct Done<'a> {
+    working: &'a AtomicUsize,
+    queue: &'a Sender<Message>,
+}
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        if self.working.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
+}
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -25,7 +40,11 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, working: &AtomicUsize, settings: &Settings) {
+    let _done = Done {
+        working,
+        queue: &queue,
+    };
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,9 +58,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
             break; // The consumer is gone.
         }
     }
-    if barrier.wait().is_leader() {
-        let _ = queue.send(Message::Sentinel);
-    }
+
     println!("{me}: Done");
 }
 
@@ -65,12 +82,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let barrier = Barrier::new(settings.producers);
+    let working = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
-            scope.spawn(move || producer(id, sender, barrier, settings));
+            let (sender, settings, working) = (sender.clone(), &settings, &working);
+            scope.spawn(move || producer(id, sender, working, settings));
         }
         drop(sender);
     });

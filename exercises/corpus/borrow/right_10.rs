@@ -1,4 +1,4 @@
-//! Right: puts the settings in a `static OnceLock` once, so plain `thread::spawn` closures borrow them for `'static`; both threads are joined.
+//! Right: the consumer runs on main's own thread inside a scope, the producer on a scoped thread
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -9,7 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
-use std::sync::OnceLock;
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -49,17 +49,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-static SETTINGS: OnceLock<Settings> = OnceLock::new();
 
 fn main() {
-    let settings: &'static Settings =
-        SETTINGS.get_or_init(|| Settings::from_command_line(&PROGRAM));
+    let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let consumer = thread::spawn(move || consumer(receiver, settings));
-    let producer = thread::spawn(move || producer(sender, settings));
-    producer.join().expect("the producer");
-    consumer.join().expect("the consumer");
+    thread::scope(|scope| {
+        scope.spawn(|| producer(sender, &settings));
+        consumer(receiver, &settings);
+    });
 }

@@ -1,4 +1,4 @@
-//! Right: shares one `Settings` through an `Arc` (each thread clones the pointer, never the settings), with `thread::spawn` and both joined.
+//! Right: thread::scope, and the threads borrow the settings
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -9,7 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
-use std::sync::Arc;
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -49,20 +49,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
-    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
+    let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let consumer = {
-        let settings = Arc::clone(&settings);
-        thread::spawn(move || consumer(receiver, &settings))
-    };
-    let producer = {
-        let settings = Arc::clone(&settings);
-        thread::spawn(move || producer(sender, &settings))
-    };
-    producer.join().expect("the producer");
-    consumer.join().expect("the consumer");
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| producer(sender, &settings));
+    });
 }

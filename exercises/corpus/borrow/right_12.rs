@@ -1,4 +1,4 @@
-//! Right: keeps thread::spawn; the settings are leaked once (Box::leak) into a &'static Settings that both threads share
+//! Right: shares one Settings through an Arc: each thread gets a pointer, the settings themselves are never cloned
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -51,15 +51,16 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 }
 
 fn main() {
-    // Made once, and needed until the very end: leaking it gives a
-    // reference that lives as long as the program, which spawn accepts.
-    let settings: &'static Settings = Box::leak(Box::new(Settings::from_command_line(&PROGRAM)));
+    let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let consumer = thread::spawn(move || consumer(receiver, settings));
-    let producer = thread::spawn(move || producer(sender, settings));
+    let settings = std::sync::Arc::new(settings);
+    let for_consumer = std::sync::Arc::clone(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let for_producer = std::sync::Arc::clone(&settings);
+    let producer = thread::spawn(move || producer(sender, &for_producer));
     producer.join().expect("the producer");
     consumer.join().expect("the consumer");
 }

@@ -1,4 +1,5 @@
-//! Right: thread::scope, with the joins kept explicit on the scoped handles so that a panic still surfaces; the threads borrow settings, nothing is cloned.
+//! Right: the settings go into an Arc and each thread gets a handle to the same settings (no copy of them, no unsafe), and main joins both threads.
+//!
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -10,6 +11,7 @@
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
 
+use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -51,16 +53,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 }
 
 fn main() {
-    let settings = Settings::from_command_line(&PROGRAM);
+    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    thread::scope(|scope| {
-        let settings = &settings;
-        let consumer = scope.spawn(move || consumer(receiver, settings));
-        let producer = scope.spawn(move || producer(sender, settings));
-        producer.join().expect("the producer");
-        consumer.join().expect("the consumer");
-    });
+    let handles = [Arc::clone(&settings), Arc::clone(&settings)];
+    let [for_consumer, for_producer] = handles;
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    producer.join().expect("the producer");
+    consumer.join().expect("the consumer");
 }

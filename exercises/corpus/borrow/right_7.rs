@@ -1,4 +1,4 @@
-//! Right: leaks the settings once with `Box::leak` into a `&'static Settings` that both `thread::spawn` closures copy (a reference, not a clone), and joins both threads.
+//! Right: puts the settings in a `static OnceLock` once, so plain `thread::spawn` closures borrow them for `'static`; both threads are joined.
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -9,7 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
-
+use std::sync::OnceLock;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -49,9 +49,11 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
 
 fn main() {
-    let settings: &'static Settings = Box::leak(Box::new(Settings::from_command_line(&PROGRAM)));
+    let settings: &'static Settings =
+        SETTINGS.get_or_init(|| Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),

@@ -1,5 +1,4 @@
-//! Right: the settings go into an Arc and each thread gets a handle to the same settings (no copy of them, no unsafe), and main joins both threads.
-//!
+//! Right: shares one `Settings` through an `Arc` (each thread clones the pointer, never the settings), with `thread::spawn` and both joined.
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -10,7 +9,6 @@
 //!
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
-
 use std::sync::Arc;
 use std::thread;
 
@@ -51,17 +49,20 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Arc::new(Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let handles = [Arc::clone(&settings), Arc::clone(&settings)];
-    let [for_consumer, for_producer] = handles;
-    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
-    let producer = thread::spawn(move || producer(sender, &for_producer));
+    let consumer = {
+        let settings = Arc::clone(&settings);
+        thread::spawn(move || consumer(receiver, &settings))
+    };
+    let producer = {
+        let settings = Arc::clone(&settings);
+        thread::spawn(move || producer(sender, &settings))
+    };
     producer.join().expect("the producer");
     consumer.join().expect("the consumer");
 }

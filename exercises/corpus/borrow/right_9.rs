@@ -1,5 +1,4 @@
-//! Right: the settings are leaked once into a &'static Settings, so plain thread::spawn closures may borrow them; both threads are joined.
-//!
+//! Right: keeps thread::spawn; the one Settings is shared through an Arc (the Arc is cloned, not the settings)
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -11,6 +10,7 @@
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
 
+use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -52,13 +52,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 }
 
 fn main() {
-    let settings: &'static Settings = Box::leak(Box::new(Settings::from_command_line(&PROGRAM)));
+    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let consumer = thread::spawn(move || consumer(receiver, settings));
-    let producer = thread::spawn(move || producer(sender, settings));
+    let shared = Arc::clone(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, &shared));
+    let shared = Arc::clone(&settings);
+    let producer = thread::spawn(move || producer(sender, &shared));
     producer.join().expect("the producer");
     consumer.join().expect("the consumer");
 }

@@ -1,4 +1,4 @@
-//! Wrong: each thread gets its own clone of the settings (breaks "without cloning")
+//! Wrong: Arc-shared settings, but only the producer is joined: main can return while the consumer still has items to print
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -10,6 +10,7 @@
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
 
+use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -51,15 +52,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 }
 
 fn main() {
-    let settings = Settings::from_command_line(&PROGRAM);
+    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let for_consumer = settings.clone();
-    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
-    let for_producer = settings.clone();
-    let producer = thread::spawn(move || producer(sender, &for_producer));
+    let shared = Arc::clone(&settings);
+    thread::spawn(move || consumer(receiver, &shared));
+    let shared = Arc::clone(&settings);
+    let producer = thread::spawn(move || producer(sender, &shared));
+    // The consumer ends on the sentinel, right after the producer.
     producer.join().expect("the producer");
-    consumer.join().expect("the consumer");
 }

@@ -1,4 +1,4 @@
-//! Wrong: Arc-shared settings, but only the producer is joined: main can return while the consumer still has items to print
+//! Wrong: producer in a scope, consumer on main after the scope: the scope joins the producer first (hangs on a bounded buffer)
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -10,7 +10,6 @@
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.
 
-use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -52,15 +51,13 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 }
 
 fn main() {
-    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
+    let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let shared = Arc::clone(&settings);
-    thread::spawn(move || consumer(receiver, &shared));
-    let shared = Arc::clone(&settings);
-    let producer = thread::spawn(move || producer(sender, &shared));
-    // The consumer ends on the sentinel, right after the producer.
-    producer.join().expect("the producer");
+    thread::scope(|scope| {
+        scope.spawn(|| producer(sender, &settings));
+    });
+    consumer(receiver, &settings);
 }

@@ -1,4 +1,4 @@
-//! Wrong: extends the borrow to 'static with unsafe transmute, joining both threads before main returns (breaks "without unsafe")
+//! Wrong: the settings are rebuilt field by field for each thread (a clone in disguise, breaks "without cloning")
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -56,11 +56,14 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    // Both threads are joined below, before `settings` goes: the borrow
-    // never outlives it.
-    let shared: &'static Settings = unsafe { std::mem::transmute(&settings) };
-    let consumer = thread::spawn(move || consumer(receiver, shared));
-    let producer = thread::spawn(move || producer(sender, shared));
+    let copy = |s: &Settings| Settings {
+        panic_at: s.panic_at.clone(),
+        stall: s.stall.clone(),
+        ..*s
+    };
+    let (for_consumer, for_producer) = (copy(&settings), copy(&settings));
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let producer = thread::spawn(move || producer(sender, &for_producer));
     producer.join().expect("the producer");
     consumer.join().expect("the consumer");
 }

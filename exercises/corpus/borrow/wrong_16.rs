@@ -1,4 +1,4 @@
-//! Wrong: producer in a scope, consumer on main after the scope: the scope joins the producer first (hangs on a bounded buffer)
+//! Wrong: uses thread::scope but joins the handles with `let _ =`: the scope then counts them as joined, and a panic is swallowed (exit code 0)
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -57,7 +57,10 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        scope.spawn(|| producer(sender, &settings));
+        let consumer = scope.spawn(|| consumer(receiver, &settings));
+        let producer = scope.spawn(|| producer(sender, &settings));
+        // Wait for both before leaving.
+        let _ = producer.join();
+        let _ = consumer.join();
     });
-    consumer(receiver, &settings);
 }

@@ -1,4 +1,4 @@
-//! Wrong: the settings are rebuilt field by field for each thread (a clone in disguise, breaks "without cloning")
+//! Wrong: extends the borrow to 'static with an unsafe transmute hidden in a helper (the threads are joined, so it "is fine")
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -50,20 +50,21 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Done");
 }
 
+fn forever(settings: &Settings) -> &'static Settings {
+    unsafe { std::mem::transmute::<&Settings, &'static Settings>(settings) }
+}
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let copy = |s: &Settings| Settings {
-        panic_at: s.panic_at.clone(),
-        stall: s.stall.clone(),
-        ..*s
-    };
-    let (for_consumer, for_producer) = (copy(&settings), copy(&settings));
-    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
-    let producer = thread::spawn(move || producer(sender, &for_producer));
+    // Both threads are joined before `settings` goes, so the borrow
+    // outlives neither.
+    let shared = forever(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, shared));
+    let producer = thread::spawn(move || producer(sender, shared));
     producer.join().expect("the producer");
     consumer.join().expect("the consumer");
 }

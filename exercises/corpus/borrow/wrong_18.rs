@@ -1,4 +1,4 @@
-//! Wrong: gives each thread its own clone of the settings
+//! Wrong: moves the settings into the consumer thread and clones them only for the producer
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -56,9 +56,8 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let for_consumer = settings.clone();
-    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
+    let consumer = thread::spawn(move || consumer(receiver, &settings));
     let producer = thread::spawn(move || producer(sender, &for_producer));
     producer.join().expect("the producer");
     consumer.join().expect("the consumer");

@@ -1,4 +1,4 @@
-//! Wrong: uses thread::scope but joins the handles with `let _ =`: the scope then counts them as joined, and a panic is swallowed (exit code 0)
+//! Wrong: leaks the settings to get a 'static borrow, but joins only the consumer: the producer is never joined, so its panic goes unreported and its last line may be cut
 //! Exercise `borrow`: one producer, one consumer, and threads that borrow
 //! what `main` owns.
 //!
@@ -56,11 +56,9 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    thread::scope(|scope| {
-        let consumer = scope.spawn(|| consumer(receiver, &settings));
-        let producer = scope.spawn(|| producer(sender, &settings));
-        // Wait for both before leaving.
-        let _ = producer.join();
-        let _ = consumer.join();
-    });
+    let settings: &'static Settings = Box::leak(Box::new(settings));
+    let _producer = thread::spawn(move || producer(sender, settings));
+    let consumer = thread::spawn(move || consumer(receiver, settings));
+    // The consumer ends after the producer's sentinel: joining it is enough.
+    consumer.join().expect("the consumer");
 }

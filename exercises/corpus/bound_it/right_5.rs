@@ -1,4 +1,4 @@
-//! Right: the channel is made in one expression, `settings.capacity.map_or_else(flume::unbounded, flume::bounded)`: bounded to exactly N when --capacity N is given, unbounded otherwise, so a full buffer makes the producer's send wait.
+//! Right: keeps an unbounded channel but bounds it with tokens: a second channel holds N free slots, taken by the producer before each send and given back by the consumer on each receive (capacity 0 uses a rendezvous channel)
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -29,7 +29,15 @@ const PROGRAM: Program = Program {
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
 
-fn producer(queue: Sender<Message>, settings: &Settings) {
+/// Free slots in the buffer, when it is bounded by tokens: the producer
+/// takes one before each item, the consumer gives one back as it takes an
+/// item out.
+struct Slots {
+    free: Receiver<()>,
+    given_back: Sender<()>,
+}
+
+fn producer(queue: Sender<Message>, slots: Option<&Receiver<()>>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -38,6 +46,11 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
+        if let Some(free) = slots
+            && free.recv().is_err()
+        {
+            break; // The consumer is gone.
+        }
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
@@ -46,22 +59,47 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-fn consumer(queue: Receiver<Message>, settings: &Settings) {
+
+fn consumer(queue: Receiver<Message>, slots: Option<Sender<()>>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
+        if let Some(given_back) = &slots {
+            let _ = given_back.send(());
+        }
         thread::sleep(settings.effort("Consumer", item));
         thread::sleep(SLOW);
         println!(">consumer got {item}");
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = settings
-        .capacity
-        .map_or_else(flume::unbounded, flume::bounded);
+    let (sender, receiver, slots) = match settings.capacity {
+        None => {
+            let (s, r) = flume::unbounded();
+            (s, r, None)
+        }
+        // No slot at all: each item is handed over directly.
+        Some(0) => {
+            let (s, r) = flume::bounded(0);
+            (s, r, None)
+        }
+        Some(n) => {
+            let (s, r) = flume::unbounded();
+            let (given_back, free) = flume::bounded(n);
+            for _ in 0..n {
+                given_back.send(()).expect("room for n tokens");
+            }
+            (s, r, Some(Slots { free, given_back }))
+        }
+    };
+    let (free, given_back) = match slots {
+        Some(Slots { free, given_back }) => (Some(free), Some(given_back)),
+        None => (None, None),
+    };
     thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
+        scope.spawn(|| consumer(receiver, given_back, &settings));
+        scope.spawn(|| producer(sender, free.as_ref(), &settings));
     });
 }

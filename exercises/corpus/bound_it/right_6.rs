@@ -1,5 +1,4 @@
-//! Right: map_or_else picks flume::bounded(n) for --capacity n and flume::unbounded() without it, so a full buffer makes the producer wait.
-//!
+//! Right: match on settings.capacity: bounded(n) or unbounded()
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -60,9 +59,10 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = settings
-        .capacity
-        .map_or_else(flume::unbounded, flume::bounded);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

@@ -1,4 +1,4 @@
-//! Right: the bound comes from the standard library instead of flume: `mpsc::sync_channel(n)` for `--capacity n` (0 is a rendezvous there too), `mpsc::channel()` without it, behind a small enum.
+//! Right: Option::map_or_else(flume::unbounded, flume::bounded) on settings.capacity
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -10,11 +10,12 @@
 //!
 //! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
-use std::sync::mpsc;
+
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "bound_it",
@@ -28,23 +29,7 @@ const PROGRAM: Program = Program {
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
 
-/// The sending end: bounded if `--capacity` was given.
-enum Sender {
-    Bounded(mpsc::SyncSender<Message>),
-    Unbounded(mpsc::Sender<Message>),
-}
-
-impl Sender {
-    /// Sends, waiting for room if the buffer is bounded and full.
-    fn send(&self, message: Message) -> Result<(), mpsc::SendError<Message>> {
-        match self {
-            Sender::Bounded(sender) => sender.send(message),
-            Sender::Unbounded(sender) => sender.send(message),
-        }
-    }
-}
-
-fn producer(queue: Sender, settings: &Settings) {
+fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -62,7 +47,7 @@ fn producer(queue: Sender, settings: &Settings) {
     println!("Producer: Done");
 }
 
-fn consumer(queue: mpsc::Receiver<Message>, settings: &Settings) {
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
         thread::sleep(settings.effort("Consumer", item));
@@ -74,16 +59,9 @@ fn consumer(queue: mpsc::Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = match settings.capacity {
-        Some(capacity) => {
-            let (sender, receiver) = mpsc::sync_channel(capacity);
-            (Sender::Bounded(sender), receiver)
-        }
-        None => {
-            let (sender, receiver) = mpsc::channel();
-            (Sender::Unbounded(sender), receiver)
-        }
-    };
+    let (sender, receiver): (Sender<Message>, Receiver<Message>) = settings
+        .capacity
+        .map_or_else(flume::unbounded, flume::bounded);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

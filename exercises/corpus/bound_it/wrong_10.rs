@@ -1,4 +1,5 @@
-//! Wrong: the channel is bounded, but the producer gives up on an item whose send_timeout(40 s) expires and goes on to the next, so when the consumer spends more than 40 s on an item while the buffer is full (--capacity 0 --stall consumer:2:45, or --time-scale 100) items are silently dropped.
+//! Wrong: the producer keeps the items a full buffer refuses in a VecDeque of its own and goes on making more, so items made and not yet taken exceed the bound whenever the consumer falls behind (the lines print 'added' only on real sends, so they look bounded).
+//!
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -11,11 +12,12 @@
 //! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
 
+use std::collections::VecDeque;
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, SendTimeoutError, Sender};
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "bound_it",
@@ -28,28 +30,40 @@ const PROGRAM: Program = Program {
 /// What the consumer spends on each item, beyond its simulated effort:
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
-
-/// A consumer that takes no item for this long is stuck: skip the item.
-const GIVE_UP: Duration = Duration::from_secs(40);
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
+    // Items the full buffer refused, oldest first: sent before any new one.
+    let mut backlog: VecDeque<Item> = VecDeque::new();
     for i in 0..settings.items {
         let item = Item {
             i,
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        match queue.send_timeout(Message::Item(item), GIVE_UP) {
-            Ok(()) => println!(">producer added {item}"),
-            Err(SendTimeoutError::Timeout(_)) => continue,
-            Err(SendTimeoutError::Disconnected(_)) => break, // The consumer is gone.
+        backlog.push_back(item);
+        while let Some(&next) = backlog.front() {
+            match queue.try_send(Message::Item(next)) {
+                Ok(()) => {
+                    backlog.pop_front();
+                    println!(">producer added {next}");
+                }
+                Err(flume::TrySendError::Full(_)) => break, // Later.
+                Err(flume::TrySendError::Disconnected(_)) => return,
+            }
         }
+    }
+    // Nothing more to make: now wait for room for what is left.
+    for item in backlog {
+        if queue.send(Message::Item(item)).is_err() {
+            return;
+        }
+        println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {

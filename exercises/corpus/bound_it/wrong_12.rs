@@ -1,5 +1,4 @@
-//! Wrong: the producer keeps the items a full buffer refuses in a VecDeque of its own and goes on making more, so items made and not yet taken exceed the bound whenever the consumer falls behind (the lines print 'added' only on real sends, so they look bounded).
-//!
+//! Wrong: the consumer takes the next item from the buffer before it works on the current one (to have it ready), so it holds two items: with a full buffer, capacity + 2 items are made and not yet processed.
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -11,8 +10,6 @@
 //!
 //! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
-
-use std::collections::VecDeque;
 use std::thread;
 use std::time::Duration;
 
@@ -33,40 +30,26 @@ const SLOW: Duration = Duration::from_millis(2);
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
-    // Items the full buffer refused, oldest first: sent before any new one.
-    let mut backlog: VecDeque<Item> = VecDeque::new();
     for i in 0..settings.items {
         let item = Item {
             i,
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        backlog.push_back(item);
-        while let Some(&next) = backlog.front() {
-            match queue.try_send(Message::Item(next)) {
-                Ok(()) => {
-                    backlog.pop_front();
-                    println!(">producer added {next}");
-                }
-                Err(flume::TrySendError::Full(_)) => break, // Later.
-                Err(flume::TrySendError::Disconnected(_)) => return,
-            }
-        }
-    }
-    // Nothing more to make: now wait for room for what is left.
-    for item in backlog {
         if queue.send(Message::Item(item)).is_err() {
-            return;
+            break; // The consumer is gone.
         }
         println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(Message::Item(item)) = queue.recv() {
+    // Keep the next item in hand while working on this one.
+    let mut next = queue.recv();
+    while let Ok(Message::Item(item)) = next {
+        next = queue.recv();
         thread::sleep(settings.effort("Consumer", item));
         thread::sleep(SLOW);
         println!(">consumer got {item}");

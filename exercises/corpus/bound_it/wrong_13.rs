@@ -1,4 +1,4 @@
-//! Wrong: without `--capacity` it uses a buffer of 64 instead of an unbounded one, which the flag's help promises ("Unbounded if not given"): with `--items 1000` and no `--capacity`, the producer stops 64 items ahead of the consumer.
+//! Wrong: the producer prints `>producer added` before its `send`, which may then wait for room: with a full buffer the line announces an item the buffer does not hold.
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -36,14 +36,15 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
+        println!(">producer added {item}");
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
-        println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -53,12 +54,12 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-/// A sensible bound when none is asked for.
-const DEFAULT_CAPACITY: usize = 64;
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = flume::bounded(settings.capacity.unwrap_or(DEFAULT_CAPACITY));
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

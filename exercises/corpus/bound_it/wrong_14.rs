@@ -1,4 +1,4 @@
-//! Wrong: the consumer takes the next item from the buffer before it works on the current one (to have it ready), so it holds two items: with a full buffer, capacity + 2 items are made and not yet processed.
+//! Wrong: bounded(capacity) when given, but a default bound of 100 when --capacity is not given (the flag says unbounded then)
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -10,6 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
+
 use std::thread;
 use std::time::Duration;
 
@@ -27,6 +28,7 @@ const PROGRAM: Program = Program {
 /// What the consumer spends on each item, beyond its simulated effort:
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -44,12 +46,10 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // Keep the next item in hand while working on this one.
-    let mut next = queue.recv();
-    while let Ok(Message::Item(item)) = next {
-        next = queue.recv();
+    while let Ok(Message::Item(item)) = queue.recv() {
         thread::sleep(settings.effort("Consumer", item));
         thread::sleep(SLOW);
         println!(">consumer got {item}");
@@ -59,10 +59,8 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
-        None => flume::unbounded(),
-    };
+    // Never unbounded: a million items must not all wait in memory.
+    let (sender, receiver) = flume::bounded(settings.capacity.unwrap_or(100));
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

@@ -1,4 +1,4 @@
-//! Wrong: the producer prints `>producer added` before its `send`, which may then wait for room: with a full buffer the line announces an item the buffer does not hold.
+//! Wrong: keeps the unbounded channel; the producer waits while more than N items are in it (len() > N, off by one) before each send
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -10,6 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
+
 use std::thread;
 use std::time::Duration;
 
@@ -27,6 +28,7 @@ const PROGRAM: Program = Program {
 /// What the consumer spends on each item, beyond its simulated effort:
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -36,10 +38,16 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        println!(">producer added {item}");
+        // Keep the bound: wait while the buffer is over it.
+        if let Some(capacity) = settings.capacity {
+            while queue.len() > capacity && queue.receiver_count() > 0 {
+                thread::sleep(Duration::from_micros(200));
+            }
+        }
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
+        println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
@@ -54,12 +62,10 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
-        None => flume::unbounded(),
-    };
+    let (sender, receiver) = flume::unbounded();
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

@@ -1,4 +1,4 @@
-//! Wrong: bounded(capacity + 1): one more slot "for the item the consumer is working on"
+//! Wrong: keeps the unbounded channel and makes the producer poll len() until it is under N (capacity 0 taken as 1)
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -38,6 +38,12 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
+        if let Some(capacity) = settings.capacity {
+            // Wait for room: at most `capacity` items in the buffer.
+            while queue.len() >= capacity.max(1) {
+                thread::sleep(Duration::from_millis(1));
+            }
+        }
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
@@ -59,11 +65,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = match settings.capacity {
-        // One more slot for the item in the consumer's hands.
-        Some(capacity) => flume::bounded(capacity + 1),
-        None => flume::unbounded(),
-    };
+    let (sender, receiver) = flume::unbounded();
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         scope.spawn(|| producer(sender, &settings));

@@ -1,15 +1,4 @@
-//! Wrong: bounded(capacity.max(1)): a capacity of 0 is taken as 1, "a buffer needs at least one slot"
-//! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
-//! that grows without limit.
-//!
-//! The consumer spends 2 ms more on each item than the producer does, so
-//! items pile up in the buffer: with 1,000 items, or a million, they all
-//! wait in memory. `--capacity N` is meant to bound the buffer to N items,
-//! so that a full buffer makes the producer wait; this program ignores
-//! it. Make it keep the bound.
-//!
-//! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
-//! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
+//! Wrong: spins on try_send while the buffer is full.
 
 use std::thread;
 use std::time::Duration;
@@ -38,8 +27,13 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+        let mut message = Message::Item(item);
+        loop {
+            match queue.try_send(message) {
+                Ok(()) => break,
+                Err(flume::TrySendError::Full(back)) => message = back,
+                Err(flume::TrySendError::Disconnected(_)) => return,
+            }
         }
         println!(">producer added {item}");
     }
@@ -60,8 +54,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        // A buffer of no slot cannot hold anything: keep at least one.
-        Some(capacity) => flume::bounded(capacity.max(1)),
+        Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
     thread::scope(|scope| {

@@ -1,4 +1,4 @@
-//! Wrong: bounds the buffer with capacity.max(1): --capacity 0 (a rendezvous, asked for by the text) gets a buffer of one item, so the producer runs one item ahead of the consumer instead of handing each over.
+//! Wrong: the channel is bounded, but the producer gives up on an item whose send_timeout(40 s) expires and goes on to the next, so when the consumer spends more than 40 s on an item while the buffer is full (--capacity 0 --stall consumer:2:45, or --time-scale 100) items are silently dropped.
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -15,7 +15,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, SendTimeoutError, Sender};
 
 const PROGRAM: Program = Program {
     name: "bound_it",
@@ -29,6 +29,9 @@ const PROGRAM: Program = Program {
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
 
+/// A consumer that takes no item for this long is stuck: skip the item.
+const GIVE_UP: Duration = Duration::from_secs(40);
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -38,15 +41,15 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+        match queue.send_timeout(Message::Item(item), GIVE_UP) {
+            Ok(()) => println!(">producer added {item}"),
+            Err(SendTimeoutError::Timeout(_)) => continue,
+            Err(SendTimeoutError::Disconnected(_)) => break, // The consumer is gone.
         }
-        println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -60,7 +63,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity.max(1)),
+        Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
     thread::scope(|scope| {

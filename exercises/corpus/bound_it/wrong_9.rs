@@ -1,4 +1,5 @@
-//! Wrong: the channel is bounded, but the producer never waits: when try_send finds it full it parks the item in a local VecDeque backlog and goes on making items, so with a slow consumer every item piles up in memory again (the buffer just moved), breaking the rule that a full buffer makes the producer wait.
+//! Wrong: the bound is kept by hand (Mutex count + Condvar) on an unbounded channel, and the consumer frees its slot before printing 'got'; the producer can wake, send and print 'added' first, so the lines show capacity+2 items added and not processed.
+//!
 //! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
 //! that grows without limit.
 //!
@@ -11,12 +12,12 @@
 //! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
 
-use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender, TrySendError};
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "bound_it",
@@ -29,51 +30,48 @@ const PROGRAM: Program = Program {
 /// What the consumer spends on each item, beyond its simulated effort:
 /// it writes each one to a slow disk, say.
 const SLOW: Duration = Duration::from_millis(2);
+/// Items sent and not yet processed, and a bell for the producer: the
+/// bound, kept by hand on an unbounded channel.
+struct InFlight {
+    count: Mutex<usize>,
+    room: Condvar,
+    limit: Option<usize>,
+}
 
-fn producer(queue: Sender<Message>, settings: &Settings) {
+fn producer(queue: Sender<Message>, flight: &InFlight, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
-    let mut backlog: VecDeque<Item> = VecDeque::new();
-    // Hands on what fits now; true if the consumer is gone.
-    let flush = |backlog: &mut VecDeque<Item>| {
-        while let Some(&item) = backlog.front() {
-            match queue.try_send(Message::Item(item)) {
-                Ok(()) => {
-                    backlog.pop_front();
-                    println!(">producer added {item}");
-                }
-                Err(TrySendError::Full(_)) => return false,
-                Err(TrySendError::Disconnected(_)) => return true,
-            }
-        }
-        false
-    };
     for i in 0..settings.items {
         let item = Item {
             i,
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        backlog.push_back(item);
-        if flush(&mut backlog) {
-            return println!("Producer: Done");
+        if let Some(limit) = flight.limit {
+            let mut count = flight.count.lock().unwrap();
+            while *count >= limit {
+                count = flight.room.wait(count).unwrap();
+            }
+            *count += 1;
         }
-    }
-    // Whatever is still parked waits for room now.
-    for item in backlog {
         if queue.send(Message::Item(item)).is_err() {
-            break;
+            break; // The consumer is gone.
         }
         println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-fn consumer(queue: Receiver<Message>, settings: &Settings) {
+
+fn consumer(queue: Receiver<Message>, flight: &InFlight, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
         thread::sleep(settings.effort("Consumer", item));
         thread::sleep(SLOW);
+        if flight.limit.is_some() {
+            *flight.count.lock().unwrap() -= 1;
+            flight.room.notify_one();
+        }
         println!(">consumer got {item}");
     }
     println!("Consumer: Done");
@@ -81,12 +79,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
-        None => flume::unbounded(),
+    let (sender, receiver) = flume::unbounded();
+    // The buffer's capacity, plus the item in the consumer's hands.
+    let flight = InFlight {
+        count: Mutex::new(0),
+        room: Condvar::new(),
+        limit: settings.capacity.map(|capacity| capacity + 1),
     };
     thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
+        scope.spawn(|| consumer(receiver, &flight, &settings));
+        scope.spawn(|| producer(sender, &flight, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Right: the consumer counts nothing: it skips every sentinel and stops when `recv` fails, once every producer (done or panicked) has dropped its sender.
+//! Right: counts down the producers still to finish from settings.producers, stops at zero (or when every sender is gone)
 //! Exercise `count_sentinels`: three producers, each sending its own
 //! sentinel when it is done, and one consumer.
 //!
@@ -10,6 +10,7 @@
 //! Grade it: `cargo xtask exercise count_sentinels`. Chapter: counting
 //! sentinels (book/src/counting-sentinels.md). Stuck?
 //! `exercises/count_sentinels/hint.md`.
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -42,12 +43,19 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
 }
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // A sentinel only says one producer is done; the channel closes when
-    // all of them are.
-    for message in queue.iter() {
-        if let Message::Item(item) = message {
-            thread::sleep(settings.effort("Consumer", item));
-            println!(">consumer got {item}");
+    let mut working = settings.producers;
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => {
+                working -= 1;
+                if working == 0 {
+                    break;
+                }
+            }
         }
     }
     println!("Consumer: Done");

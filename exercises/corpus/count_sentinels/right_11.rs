@@ -1,4 +1,4 @@
-//! Right: counts the sentinels, and main keeps every scoped thread's handle and re-raises the first panic it joins; `thread::scope` still joins every other thread before that panic leaves it.
+//! Right: ignores the sentinels and ends when the channel is empty and every producer has dropped its sender
 //! Exercise `count_sentinels`: three producers, each sending its own
 //! sentinel when it is done, and one consumer.
 //!
@@ -10,7 +10,7 @@
 //! Grade it: `cargo xtask exercise count_sentinels`. Chapter: counting
 //! sentinels (book/src/counting-sentinels.md). Stuck?
 //! `exercises/count_sentinels/hint.md`.
-use std::panic;
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -43,21 +43,15 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
 }
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // One sentinel per producer; a producer that panicked sends none, but
-    // then recv fails once every sender is gone.
-    let mut left = settings.producers;
-    while let Ok(message) = queue.recv() {
+    // A sentinel says one producer is done; the channel itself says when
+    // all are: `recv` fails once it is empty and every sender is gone.
+    for message in queue.iter() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Message::Sentinel => {
-                left -= 1;
-                if left == 0 {
-                    break;
-                }
-            }
+            Message::Sentinel => continue,
         }
     }
     println!("Consumer: Done");
@@ -70,18 +64,12 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        let mut threads = vec![scope.spawn(|| consumer(receiver, &settings))];
+        scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
             let (sender, settings) = (sender.clone(), &settings);
-            threads.push(scope.spawn(move || producer(id, sender, settings)));
+            scope.spawn(move || producer(id, sender, settings));
         }
+        // Only the producers hold senders now.
         drop(sender);
-        // The scope joins the threads not yet joined before this panic
-        // leaves it.
-        for thread in threads {
-            if let Err(payload) = thread.join() {
-                panic::resume_unwind(payload);
-            }
-        }
     });
 }

@@ -1,4 +1,5 @@
-//! Right: the consumer ignores the sentinels and ends on disconnection (`for message in queue.iter()`): main drops its sender, each producer drops its own when it returns or panics, so the loop ends exactly when every producer is gone and the buffer is empty.
+//! Right: scan counts the producers still running down at each sentinel and ends the stream at the last one; iter() also ends if every sender is gone, which covers a producer that panics before its sentinel.
+//!
 //! Exercise `count_sentinels`: three producers, each sending its own
 //! sentinel when it is done, and one consumer.
 //!
@@ -41,15 +42,23 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("{me}: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    for message in queue.iter() {
-        if let Message::Item(item) = message {
+    queue
+        .iter()
+        .scan(settings.producers, |running, message| match message {
+            Message::Sentinel if *running == 1 => None,
+            Message::Sentinel => {
+                *running -= 1;
+                Some(None)
+            }
+            Message::Item(item) => Some(Some(item)),
+        })
+        .flatten()
+        .for_each(|item| {
             thread::sleep(settings.effort("Consumer", item));
             println!(">consumer got {item}");
-        }
-    }
+        });
     println!("Consumer: Done");
 }
 

@@ -1,5 +1,4 @@
-//! Right: the consumer skips sentinels and ends when the channel closes: every producer, panicking or not, drops its sender when it ends, so the iterator ends after the last item.
-//!
+//! Right: counts the sentinels, and main keeps every scoped thread's handle and re-raises the first panic it joins; `thread::scope` still joins every other thread before that panic leaves it.
 //! Exercise `count_sentinels`: three producers, each sending its own
 //! sentinel when it is done, and one consumer.
 //!
@@ -11,7 +10,7 @@
 //! Grade it: `cargo xtask exercise count_sentinels`. Chapter: counting
 //! sentinels (book/src/counting-sentinels.md). Stuck?
 //! `exercises/count_sentinels/hint.md`.
-
+use std::panic;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -44,13 +43,21 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
 }
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // Sentinels are only counted by their absence: main dropped its sender,
-    // and each producer drops its own when it ends, sentinel or not, so the
-    // iterator ends once every producer is gone and the buffer is empty.
-    for message in &queue {
-        if let Message::Item(item) = message {
-            thread::sleep(settings.effort("Consumer", item));
-            println!(">consumer got {item}");
+    // One sentinel per producer; a producer that panicked sends none, but
+    // then recv fails once every sender is gone.
+    let mut left = settings.producers;
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => {
+                left -= 1;
+                if left == 0 {
+                    break;
+                }
+            }
         }
     }
     println!("Consumer: Done");
@@ -63,12 +70,18 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
+        let mut threads = vec![scope.spawn(|| consumer(receiver, &settings))];
         for id in 0..settings.producers {
             let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            threads.push(scope.spawn(move || producer(id, sender, settings)));
         }
-        // Only the producers hold senders now.
         drop(sender);
+        // The scope joins the threads not yet joined before this panic
+        // leaves it.
+        for thread in threads {
+            if let Err(payload) = thread.join() {
+                panic::resume_unwind(payload);
+            }
+        }
     });
 }

@@ -1,5 +1,4 @@
-//! Right: scan counts the producers still running down at each sentinel and ends the stream at the last one; iter() also ends if every sender is gone, which covers a producer that panics before its sentinel.
-//!
+//! Right: counts the producers still running down from settings.producers, one per sentinel, stopping at zero or when the channel closes
 //! Exercise `count_sentinels`: three producers, each sending its own
 //! sentinel when it is done, and one consumer.
 //!
@@ -44,21 +43,19 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
 }
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    queue
-        .iter()
-        .scan(settings.producers, |running, message| match message {
-            Message::Sentinel if *running == 1 => None,
-            Message::Sentinel => {
-                *running -= 1;
-                Some(None)
+    let mut running = settings.producers;
+    while running > 0 {
+        let Ok(message) = queue.recv() else {
+            break; // Every sender is gone (a producer may have died).
+        };
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
             }
-            Message::Item(item) => Some(Some(item)),
-        })
-        .flatten()
-        .for_each(|item| {
-            thread::sleep(settings.effort("Consumer", item));
-            println!(">consumer got {item}");
-        });
+            Message::Sentinel => running -= 1,
+        }
+    }
     println!("Consumer: Done");
 }
 

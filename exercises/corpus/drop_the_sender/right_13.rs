@@ -1,4 +1,4 @@
-//! Right: drops main's sender right after cloning it for the producers
+//! Right: main joins every producer itself, then drops its sender
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -64,12 +64,23 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+        let producers: Vec<_> = (0..settings.producers)
+            .map(|id| {
+                let (sender, settings) = (sender.clone(), &settings);
+                scope.spawn(move || producer(id, sender, settings))
+            })
+            .collect();
+        let mut panicked = None;
+        for producer in producers {
+            if let Err(panic) = producer.join() {
+                panicked = Some(panic);
+            }
         }
-        // Only the producers may hold senders now.
+        // Every item is in the buffer: the consumers may end once it empties.
         drop(sender);
+        if let Some(panic) = panicked {
+            std::panic::resume_unwind(panic);
+        }
         drop(receiver);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: no `drop` call: `iter::repeat_n` hands main's sender itself to the last producer and clones it for the others, so main never holds one while the producers run.
+//! Right: main keeps its sender while the producers run, joins their scoped threads, and only then drops it, so the channel closes once every producer has returned.
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -63,12 +63,17 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        // n senders: n - 1 clones, and main's own one moved into the last.
-        let senders = std::iter::repeat_n(sender, settings.producers);
-        for (id, sender) in senders.enumerate() {
-            let settings = &settings;
-            scope.spawn(move || producer(id, sender, settings));
+        let producers: Vec<_> = (0..settings.producers)
+            .map(|id| {
+                let (sender, settings) = (sender.clone(), &settings);
+                scope.spawn(move || producer(id, sender, settings))
+            })
+            .collect();
+        for producer in producers {
+            producer.join().expect("a producer");
         }
+        // Every producer is done: the last sender goes.
+        drop(sender);
         drop(receiver);
     });
 }

@@ -1,4 +1,4 @@
-//! Wrong: `let _ = sender;` is meant to drop main's sender, but `let _` does not move or drop it
+//! Wrong: main's sender is `mem::forget`-ed instead of dropped: forgotten, it is never dropped and the channel never closes
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -68,7 +68,7 @@ fn main() {
             let (sender, settings) = (sender.clone(), &settings);
             scope.spawn(move || producer(id, sender, settings));
         }
-        let _ = sender; // main sends nothing: let go of it.
+        std::mem::forget(sender); // main sends nothing: forget it.
         drop(receiver);
     });
 }

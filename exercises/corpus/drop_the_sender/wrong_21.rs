@@ -1,4 +1,4 @@
-//! Wrong: main's sender is `mem::forget`-ed instead of dropped: forgotten, it is never dropped and the channel never closes
+//! Wrong: drops main's sender, but makes capacity 0 a buffer of 1 (bounded(capacity.max(1))) "to avoid rendezvous deadlocks": not the bound asked for
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -56,7 +56,7 @@ fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
+        Some(capacity) => flume::bounded(capacity.max(1)),
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
@@ -68,7 +68,7 @@ fn main() {
             let (sender, settings) = (sender.clone(), &settings);
             scope.spawn(move || producer(id, sender, settings));
         }
-        std::mem::forget(sender); // main sends nothing: forget it.
+        drop(sender);
         drop(receiver);
     });
 }

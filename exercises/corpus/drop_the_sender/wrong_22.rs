@@ -1,4 +1,4 @@
-//! Wrong: drops main's sender, but makes capacity 0 a buffer of 1 (bounded(capacity.max(1))) "to avoid rendezvous deadlocks": not the bound asked for
+//! Wrong: producers are started with thread::spawn on cloned settings and never joined: the channel closes right, but a producer's panic goes unreported (exit code 0)
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -56,7 +56,7 @@ fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity.max(1)),
+        Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
@@ -64,9 +64,11 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
+        // Producers run on their own: each one moves its sender, the
+        // original included, so the channel closes when the last ends.
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            let (sender, settings) = (sender.clone(), settings.clone());
+            thread::spawn(move || producer(id, sender, &settings));
         }
         drop(sender);
         drop(receiver);

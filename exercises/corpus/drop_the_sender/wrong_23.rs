@@ -1,4 +1,4 @@
-//! Wrong: producers are started with thread::spawn on cloned settings and never joined: the channel closes right, but a producer's panic goes unreported (exit code 0)
+//! Wrong: `drop(&sender)` drops a reference to main's sender, not the sender itself (the scope closure only borrows it)
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -64,13 +64,13 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        // Producers run on their own: each one moves its sender, the
-        // original included, so the channel closes when the last ends.
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), settings.clone());
-            thread::spawn(move || producer(id, sender, &settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
-        drop(sender);
+        // main sends nothing: let go of its sender.
+        #[allow(dropping_references)]
+        drop(&sender);
         drop(receiver);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: keeps polling with `try_recv`, but an empty buffer only means a short sleep; it stops at the sentinel or at `Disconnected` (empty and every sender gone), never at `Empty`.
+//! Right: polls, but first learns whether more can come (`is_disconnected()`), then looks at the buffer: empty after a disconnection seen first is the end.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -11,7 +11,6 @@
 //! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
 //! producer, one consumer (book/src/one-one.md). Stuck?
 //! `exercises/empty_is_not_the_end/hint.md`.
-use flume::TryRecvError;
 use std::thread;
 use std::time::Duration;
 
@@ -45,13 +44,15 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
+        let gone = queue.is_disconnected();
         match queue.try_recv() {
             Ok(Message::Item(item)) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
-            Err(TryRecvError::Empty) => thread::sleep(Duration::from_millis(1)),
+            Ok(Message::Sentinel) => break,
+            Err(_) if gone => break,
+            Err(_) => thread::sleep(Duration::from_millis(1)),
         }
     }
     println!("Consumer: Done");

@@ -1,4 +1,4 @@
-//! Right: polls, but first learns whether more can come (`is_disconnected()`), then looks at the buffer: empty after a disconnection seen first is the end.
+//! Right: waits with recv_timeout in a loop: a timeout only means "not yet" and the loop goes on; stops at the sentinel or a closed channel
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -11,11 +11,12 @@
 //! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
 //! producer, one consumer (book/src/one-one.md). Stuck?
 //! `exercises/empty_is_not_the_end/hint.md`.
+
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
 
 const PROGRAM: Program = Program {
     name: "empty_is_not_the_end",
@@ -24,6 +25,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -41,18 +43,18 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        let gone = queue.is_disconnected();
-        match queue.try_recv() {
+        match queue.recv_timeout(Duration::from_millis(50)) {
             Ok(Message::Item(item)) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Ok(Message::Sentinel) => break,
-            Err(_) if gone => break,
-            Err(_) => thread::sleep(Duration::from_millis(1)),
+            Ok(Message::Sentinel) | Err(RecvTimeoutError::Disconnected) => break,
+            // Nothing yet: the producer may still be making the next item.
+            Err(RecvTimeoutError::Timeout) => {}
         }
     }
     println!("Consumer: Done");

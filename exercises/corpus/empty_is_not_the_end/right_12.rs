@@ -1,4 +1,4 @@
-//! Right: waits with recv_timeout in a loop: a timeout only means "not yet" and the loop goes on; stops at the sentinel or a closed channel
+//! Right: keeps try_recv, but on Empty sleeps a millisecond and tries again; stops only at the sentinel or Disconnected
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -15,7 +15,7 @@
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, RecvTimeoutError, Sender};
+use flume::{Receiver, Sender, TryRecvError};
 use std::time::Duration;
 
 const PROGRAM: Program = Program {
@@ -47,14 +47,14 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        match queue.recv_timeout(Duration::from_millis(50)) {
+        match queue.try_recv() {
             Ok(Message::Item(item)) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Ok(Message::Sentinel) | Err(RecvTimeoutError::Disconnected) => break,
-            // Nothing yet: the producer may still be making the next item.
-            Err(RecvTimeoutError::Timeout) => {}
+            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
+            // Empty is "not yet", not "no more".
+            Err(TryRecvError::Empty) => thread::sleep(Duration::from_millis(1)),
         }
     }
     println!("Consumer: Done");

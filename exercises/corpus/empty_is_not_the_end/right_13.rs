@@ -1,4 +1,4 @@
-//! Right: an iterator that blocks (queue.iter()) and map_while to stop at the sentinel
+//! Right: iterates over queue.iter(), which waits for each message and ends when every sender is gone; breaks at the sentinel
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -45,13 +45,14 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    let items = queue.iter().map_while(|message| match message {
-        Message::Item(item) => Some(item),
-        Message::Sentinel => None,
-    });
-    for item in items {
-        thread::sleep(settings.effort("Consumer", item));
-        println!(">consumer got {item}");
+    for message in queue.iter() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
     }
     println!("Consumer: Done");
 }

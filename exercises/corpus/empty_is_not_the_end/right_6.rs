@@ -1,4 +1,4 @@
-//! Right: keeps try_recv but treats Empty as "try again" (yield and loop); only the sentinel or a disconnected, empty channel ends the loop.
+//! Right: tries try_recv first and, when the buffer is empty, falls back to a blocking recv
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -48,10 +48,11 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     loop {
         let message = match queue.try_recv() {
             Ok(message) => message,
-            Err(TryRecvError::Empty) => {
-                thread::yield_now();
-                continue;
-            }
+            // Empty for now: wait for the producer's next message.
+            Err(TryRecvError::Empty) => match queue.recv() {
+                Ok(message) => message,
+                Err(_) => break,
+            },
             Err(TryRecvError::Disconnected) => break,
         };
         match message {

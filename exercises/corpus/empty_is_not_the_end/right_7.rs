@@ -1,4 +1,4 @@
-//! Right: the consumer iterates over the blocking `queue.iter()` with `map_while` up to the sentinel; `iter` waits for each message and ends only when every sender is gone.
+//! Right: polls with try_recv and a 1 ms sleep while the buffer is empty, and stops only on the sentinel or a closed channel (it waits, by polling: nothing is lost)
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -15,7 +15,7 @@
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, Sender, TryRecvError};
 
 const PROGRAM: Program = Program {
     name: "empty_is_not_the_end",
@@ -45,13 +45,22 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    let items = queue.iter().map_while(|message| match message {
-        Message::Item(item) => Some(item),
-        Message::Sentinel => None,
-    });
-    for item in items {
-        thread::sleep(settings.effort("Consumer", item));
-        println!(">consumer got {item}");
+    loop {
+        let message = match queue.try_recv() {
+            Ok(message) => message,
+            Err(TryRecvError::Empty) => {
+                thread::sleep(std::time::Duration::from_millis(1));
+                continue;
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
     }
     println!("Consumer: Done");
 }

@@ -1,4 +1,4 @@
-//! Right: the consumer still polls with try_recv but treats Empty as 'not yet' and yields, stopping only at the sentinel or at Disconnected, which flume gives only once the buffer is empty and the sender gone.
+//! Right: the consumer takes items from the blocking iterator and map_while ends it at the sentinel, so it waits for every item and stops only after the last.
 //!
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
@@ -47,18 +47,17 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    let _ = Duration::ZERO;
-    loop {
-        match queue.try_recv() {
-            Ok(Message::Item(item)) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
-            // Nothing yet: the producer may still be making it.
-            Err(TryRecvError::Empty) => thread::yield_now(),
-        }
-    }
+    let _ = (Duration::ZERO, TryRecvError::Empty);
+    queue
+        .iter()
+        .map_while(|message| match message {
+            Message::Item(item) => Some(item),
+            Message::Sentinel => None,
+        })
+        .for_each(|item| {
+            thread::sleep(settings.effort("Consumer", item));
+            println!(">consumer got {item}");
+        });
     println!("Consumer: Done");
 }
 

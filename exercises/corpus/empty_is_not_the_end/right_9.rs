@@ -1,5 +1,4 @@
-//! Right: the consumer takes items from the blocking iterator and map_while ends it at the sentinel, so it waits for every item and stops only after the last.
-//!
+//! Right: keeps polling with `try_recv`, but an empty buffer only means a short sleep; it stops at the sentinel or at `Disconnected` (empty and every sender gone), never at `Empty`.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -12,12 +11,12 @@
 //! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
 //! producer, one consumer (book/src/one-one.md). Stuck?
 //! `exercises/empty_is_not_the_end/hint.md`.
-
+use flume::TryRecvError;
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender, TryRecvError};
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "empty_is_not_the_end",
@@ -26,7 +25,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -44,20 +42,18 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    let _ = (Duration::ZERO, TryRecvError::Empty);
-    queue
-        .iter()
-        .map_while(|message| match message {
-            Message::Item(item) => Some(item),
-            Message::Sentinel => None,
-        })
-        .for_each(|item| {
-            thread::sleep(settings.effort("Consumer", item));
-            println!(">consumer got {item}");
-        });
+    loop {
+        match queue.try_recv() {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => thread::sleep(Duration::from_millis(1)),
+        }
+    }
     println!("Consumer: Done");
 }
 

@@ -1,5 +1,4 @@
-//! Right: the holder keeps its receiver in an Option and sets it to None before passing the sentinel on, so the last consumer's send finds no receiver and fails at once (the receiver_count look is only a shortcut).
-//!
+//! Right: a count of consumers that have not yet seen the sentinel; each counts itself out with one `fetch_sub` and passes the sentinel on only if another is left, so the last one never sends (no receiver dropped early).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -12,9 +11,9 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -55,25 +54,27 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    remaining: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let mut queue = Some(queue);
-    while let Some(Ok(message)) = queue.as_ref().map(Receiver::recv) {
+    while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                // Let go of my receiver first: if no consumer is left, the
-                // send below fails at once instead of waiting.
-                queue = None;
-                if requeue.receiver_count() > 0 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
-            }
+            Message::Sentinel => break,
         }
+    }
+    // One step: count myself out, and learn whether another still reads.
+    if remaining.fetch_sub(1, Ordering::AcqRel) > 1 {
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
@@ -84,11 +85,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let remaining = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (remaining, settings) = (&remaining, &settings);
+            scope.spawn(move || consumer(id, receiver, requeue, remaining, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

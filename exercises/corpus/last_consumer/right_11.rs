@@ -1,4 +1,4 @@
-//! Right: a count of consumers that have not yet seen the sentinel; each counts itself out with one `fetch_sub` and passes the sentinel on only if another is left, so the last one never sends (no receiver dropped early).
+//! Right: consumers drop `requeue` at once and never pass the sentinel on: the one that reads it stops on it, the others when the last producer has returned and the channel closes.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -13,7 +13,6 @@
 //! `exercises/last_consumer/hint.md`.
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -54,13 +53,9 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    remaining: &AtomicUsize,
-    settings: &Settings,
-) {
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    // Only the producers keep the channel open.
+    drop(requeue);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -72,10 +67,6 @@ fn consumer(
             Message::Sentinel => break,
         }
     }
-    // One step: count myself out, and learn whether another still reads.
-    if remaining.fetch_sub(1, Ordering::AcqRel) > 1 {
-        let _ = requeue.send(Message::Sentinel);
-    }
     println!("{me}: Done");
 }
 fn main() {
@@ -85,12 +76,11 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let remaining = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (remaining, settings) = (&remaining, &settings);
-            scope.spawn(move || consumer(id, receiver, requeue, remaining, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,4 @@
-//! Right: consumers drop `requeue` at once and never pass the sentinel on: the one that reads it stops on it, the others when the last producer has returned and the channel closes.
+//! Right: the consumer hands the sentinel to a small detached thread that sends it on, and returns at once, dropping its receiver: the last hand-over's send then fails instead of waiting, and the helper prints nothing and calls nothing of the file.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -54,8 +54,6 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     println!("{me}: Done");
 }
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
-    // Only the producers keep the channel open.
-    drop(requeue);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -67,6 +65,10 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
+    // Pass the sentinel on without waiting for a taker: if no consumer is
+    // left, every receiver is dropped once this one returns, and the send
+    // fails.
+    thread::spawn(move || requeue.send(Message::Sentinel));
     println!("{me}: Done");
 }
 fn main() {

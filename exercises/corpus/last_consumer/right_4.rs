@@ -1,4 +1,4 @@
-//! Right: a consumer drops its receiver before it passes the sentinel on, so the last one's send fails at once instead of waiting at capacity 0.
+//! Right: drops its receiver, then retries try_send until it is taken, giving up only when no receiver is left (Disconnected, or receiver_count() == 0): the sentinel is never let go while someone could read it.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -17,7 +17,9 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
+use flume::TrySendError;
 use flume::{Receiver, Sender};
+use std::time::Duration;
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -66,9 +68,20 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Let go of the receiver first: the last consumer's send then fails.
     drop(queue);
-    let _ = requeue.send(Message::Sentinel);
+    let mut sentinel = Message::Sentinel;
+    loop {
+        match requeue.try_send(sentinel) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => break,
+            Err(TrySendError::Full(back)) => {
+                if requeue.receiver_count() == 0 {
+                    break;
+                }
+                sentinel = back;
+                thread::sleep(Duration::from_micros(100));
+            }
+        }
+    }
     println!("{me}: Done");
 }
 fn main() {

@@ -1,4 +1,4 @@
-//! Right: drops its receiver, then retries try_send until it is taken, giving up only when no receiver is left (Disconnected, or receiver_count() == 0): the sentinel is never let go while someone could read it.
+//! Right: an AtomicUsize counts consumers still in their loop; only the sentinel's holder leaves, and it counts itself out with one fetch_sub before deciding, so a result above 1 means another consumer is still receiving and will take the sentinel; the last one does not send.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -17,9 +17,8 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
-use flume::TrySendError;
 use flume::{Receiver, Sender};
-use std::time::Duration;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -56,7 +55,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -68,19 +73,9 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    drop(queue);
-    let mut sentinel = Message::Sentinel;
-    loop {
-        match requeue.try_send(sentinel) {
-            Ok(()) | Err(TrySendError::Disconnected(_)) => break,
-            Err(TrySendError::Full(back)) => {
-                if requeue.receiver_count() == 0 {
-                    break;
-                }
-                sentinel = back;
-                thread::sleep(Duration::from_micros(100));
-            }
-        }
+    // Pass the sentinel on, unless no other consumer is left to read it.
+    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
@@ -91,11 +86,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, left) = (&settings, &left);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,4 @@
-//! Right: each consumer drops its receiver before passing the sentinel on, and passes it only if other receivers remain (receiver_count read before the drop); only the sentinel holder decides and every earlier holder has already dropped its receiver, so the count is exact.
+//! Right: the consumers share a Mutex-guarded count of those still receiving; the holder of the one sentinel decrements it under a single lock and passes the sentinel on only if others remain, and those can only leave through the sentinel, so every send finds a receiver even at capacity 0.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -13,7 +13,7 @@
 //! `exercises/last_consumer/hint.md`.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Barrier;
+use std::sync::{Barrier, Mutex};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -54,7 +54,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &Mutex<usize>,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -66,14 +72,17 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer, if there is one.
-    let others = queue.receiver_count() - 1;
-    drop(queue);
+    let others = {
+        let mut left = left.lock().unwrap();
+        *left -= 1;
+        *left
+    };
     if others > 0 {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -81,11 +90,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let left = Mutex::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, left) = (&settings, &left);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,5 @@
-//! Right: the consumers share a Mutex-guarded count of those still receiving; the holder of the one sentinel decrements it under a single lock and passes the sentinel on only if others remain, and those can only leave through the sentinel, so every send finds a receiver even at capacity 0.
+//! Right: a count of consumers that have not had the sentinel, decremented only by its holder; the last one does not pass it on, so no send waits at capacity 0.
+//!
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -13,7 +14,8 @@
 //! `exercises/last_consumer/hint.md`.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Barrier, Mutex};
+use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -58,7 +60,7 @@ fn consumer(
     id: usize,
     queue: Receiver<Message>,
     requeue: Sender<Message>,
-    left: &Mutex<usize>,
+    left: &AtomicUsize,
     settings: &Settings,
 ) {
     let me = format!("Consumer {id}");
@@ -69,20 +71,18 @@ fn consumer(
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Message::Sentinel => {
+                // Only the sentinel's holder counts down: pass it on while a
+                // consumer that has not had it remains.
+                if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+                    let _ = requeue.send(Message::Sentinel);
+                }
+                break;
+            }
         }
-    }
-    let others = {
-        let mut left = left.lock().unwrap();
-        *left -= 1;
-        *left
-    };
-    if others > 0 {
-        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -90,7 +90,7 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let left = Mutex::new(settings.consumers);
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());

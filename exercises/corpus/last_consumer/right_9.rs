@@ -1,4 +1,4 @@
-//! Right: a count of consumers that have not had the sentinel, decremented only by its holder; the last one does not pass it on, so no send waits at capacity 0.
+//! Right: the holder keeps its receiver in an Option and sets it to None before passing the sentinel on, so the last consumer's send finds no receiver and fails at once (the receiver_count look is only a shortcut).
 //!
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
@@ -15,7 +15,6 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -56,28 +55,23 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    left: &AtomicUsize,
-    settings: &Settings,
-) {
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    let mut queue = Some(queue);
+    while let Some(Ok(message)) = queue.as_ref().map(Receiver::recv) {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => {
-                // Only the sentinel's holder counts down: pass it on while a
-                // consumer that has not had it remains.
-                if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+                // Let go of my receiver first: if no consumer is left, the
+                // send below fails at once instead of waiting.
+                queue = None;
+                if requeue.receiver_count() > 0 {
                     let _ = requeue.send(Message::Sentinel);
                 }
-                break;
             }
         }
     }
@@ -90,12 +84,11 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (settings, left) = (&settings, &left);
-            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

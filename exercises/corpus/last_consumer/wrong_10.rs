@@ -1,4 +1,4 @@
-//! Wrong: passes the sentinel on only when receiver_count() > 1 while it still holds its own receiver: the previous holder may not have dropped its receiver yet (its send returned, it has not returned), so the last consumer counts it, sends, and at capacity 0 waits for ever.
+//! Wrong: drops its receiver, then passes the sentinel on through a flume Selector that gives up after 13 s; if every remaining consumer is busy more than 13 s on an item, the sentinel is let go and they wait for ever.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -17,7 +17,8 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, Selector, Sender};
+use std::time::Duration;
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -66,10 +67,11 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer, if there is one.
-    if queue.receiver_count() > 1 {
-        let _ = requeue.send(Message::Sentinel);
-    }
+    // Pass the sentinel on to the next consumer (the last finds no receiver).
+    drop(queue);
+    let _ = Selector::new()
+        .send(&requeue, Message::Sentinel, |_| ())
+        .wait_timeout(Duration::from_secs(13));
     println!("{me}: Done");
 }
 fn main() {

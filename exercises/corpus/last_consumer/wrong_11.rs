@@ -1,4 +1,4 @@
-//! Wrong: decides whether others remain from receiver_count while still holding its own receiver, before the previous holder has dropped its own; at capacity 0 the last consumer counts the previous one, passes the sentinel on, and its send waits for ever.
+//! Wrong: the sentinel is passed on correctly (receiver dropped first), but each consumer waits for messages through a Selector with a 45 s timeout and leaves on timeout, so when every producer is slower than 45 s on an item (--stall producer:3:50) all consumers quit and the producers' later items are never consumed.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -15,9 +15,10 @@
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, Selector, Sender};
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -54,24 +55,32 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
+/// A consumer that hears nothing for this long has no more work.
+const IDLE: Duration = Duration::from_secs(45);
+
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        let message = Selector::new()
+            .recv(&queue, |message| message)
+            .wait_timeout(IDLE);
         match message {
-            Message::Item(item) => {
+            Ok(Ok(Message::Item(item))) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Ok(Ok(Message::Sentinel)) => {
+                drop(queue);
+                let _ = requeue.send(Message::Sentinel);
+                break;
+            }
+            Ok(Err(_)) | Err(_) => break,
         }
-    }
-    // Pass the sentinel on if any other consumer is still there.
-    if queue.receiver_count() > 1 {
-        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

@@ -1,4 +1,5 @@
-//! Wrong: drops its receiver, then passes the sentinel on through a flume Selector that gives up after 13 s; if every remaining consumer is busy more than 13 s on an item, the sentinel is let go and they wait for ever.
+//! Wrong: at capacity 0 the sentinel is passed on with try_send and dropped if no consumer is waiting in recv at that instant; a consumer still busy with its last item then never gets it and waits for ever.
+//!
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -17,8 +18,7 @@ use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Selector, Sender};
-use std::time::Duration;
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -67,11 +67,13 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer (the last finds no receiver).
-    drop(queue);
-    let _ = Selector::new()
-        .send(&requeue, Message::Sentinel, |_| ())
-        .wait_timeout(Duration::from_secs(13));
+    // Pass the sentinel on. At capacity 0 a blocking send can wait for
+    // ever, so there hand it over only to a consumer that is waiting now.
+    if settings.capacity == Some(0) {
+        let _ = requeue.try_send(Message::Sentinel);
+    } else {
+        let _ = requeue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 fn main() {

@@ -1,4 +1,4 @@
-//! Wrong: a consumer passes the sentinel on only if receiver_count() says another receiver exists, but it counts receivers still held by consumers that have passed the sentinel and not yet returned; at --capacity 0, when consumer X is blocked sending the sentinel and Y takes it, Y can count X's receiver before X drops it, and Y's send then waits for ever.
+//! Wrong: a consumer passes the sentinel on while the count of consumers still running is above 1, and counts itself out only after its send: at capacity 0 the last consumer reads the count before the one that handed it the sentinel has decremented it, sends with its own receiver alive and nobody left to read, and hangs.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,9 +11,9 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -54,7 +54,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    remaining: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -66,13 +72,13 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless no other consumer is left to read it.
-    if queue.receiver_count() > 1 {
+    // Others still running: pass the sentinel on to them.
+    if remaining.load(Ordering::Acquire) > 1 {
         let _ = requeue.send(Message::Sentinel);
     }
+    remaining.fetch_sub(1, Ordering::AcqRel);
     println!("{me}: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -80,11 +86,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let remaining = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (remaining, settings) = (&remaining, &settings);
+            scope.spawn(move || consumer(id, receiver, requeue, remaining, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,4 @@
-//! Wrong: the sentinel is passed on correctly (receiver dropped first), but each consumer waits for messages through a Selector with a 45 s timeout and leaves on timeout, so when every producer is slower than 45 s on an item (--stall producer:3:50) all consumers quit and the producers' later items are never consumed.
+//! Wrong: the sentinel is passed on by a drop guard (so that even a panicking consumer passes it on), but locals drop before parameters: the guard sends while the consumer's own receiver is still alive, and at capacity 0 the last consumer hangs in that send.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,14 +11,12 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
-use flume::{Receiver, Selector, Sender};
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -55,32 +53,30 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-/// A consumer that hears nothing for this long has no more work.
-const IDLE: Duration = Duration::from_secs(45);
+/// Passes the sentinel on when dropped, however the consumer ends.
+struct PassOn(Sender<Message>);
+
+impl Drop for PassOn {
+    fn drop(&mut self) {
+        let _ = self.0.send(Message::Sentinel);
+    }
+}
 
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let _pass_on = PassOn(requeue);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    loop {
-        let message = Selector::new()
-            .recv(&queue, |message| message)
-            .wait_timeout(IDLE);
+    while let Ok(message) = queue.recv() {
         match message {
-            Ok(Ok(Message::Item(item))) => {
+            Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Ok(Ok(Message::Sentinel)) => {
-                drop(queue);
-                let _ = requeue.send(Message::Sentinel);
-                break;
-            }
-            Ok(Err(_)) | Err(_) => break,
+            Message::Sentinel => break,
         }
     }
     println!("{me}: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

@@ -1,5 +1,4 @@
-//! Wrong: the holder passes the sentinel on if receiver_count() > 1 while consumers that already passed it may not yet have dropped their receivers; at capacity 0 the last consumer counts one of them, sends, and waits for ever.
-//!
+//! Wrong: each consumer that reads the sentinel lets go of its receiver and then sends two sentinels, one for each side, so more than one sentinel goes round where the exercise asks to keep the one.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -12,7 +11,6 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
@@ -67,11 +65,11 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer, if there is one: at
-    // capacity 0 a send with no one left to receive would wait for ever.
-    if queue.receiver_count() > 1 {
-        let _ = requeue.send(Message::Sentinel);
-    }
+    // Let go of the receiver first, so a send with nobody left fails.
+    drop(queue);
+    // Tell the next consumer, and the one after it, that the items are done.
+    let _ = requeue.send(Message::Sentinel);
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 fn main() {

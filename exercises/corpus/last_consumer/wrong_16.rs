@@ -1,5 +1,4 @@
-//! Wrong: at capacity 0 the sentinel is passed on with try_send and dropped if no consumer is waiting in recv at that instant; a consumer still busy with its last item then never gets it and waits for ever.
-//!
+//! Wrong: the consumer with the highest id is taken for the last one and does not pass the sentinel on
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -67,11 +66,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on. At capacity 0 a blocking send can wait for
-    // ever, so there hand it over only to a consumer that is waiting now.
-    if settings.capacity == Some(0) {
-        let _ = requeue.try_send(Message::Sentinel);
-    } else {
+    // Pass the sentinel on; the last consumer has no one to pass it to.
+    if id + 1 < settings.consumers {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");

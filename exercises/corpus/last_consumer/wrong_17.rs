@@ -1,4 +1,4 @@
-//! Wrong: a consumer passes the sentinel on while the count of consumers still running is above 1, and counts itself out only after its send: at capacity 0 the last consumer reads the count before the one that handed it the sentinel has decremented it, sends with its own receiver alive and nobody left to read, and hangs.
+//! Wrong: main turns capacity 0 into a one-slot buffer, so the last send never blocks (the bound asked for is not kept)
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,9 +11,9 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -54,13 +54,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    remaining: &AtomicUsize,
-    settings: &Settings,
-) {
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -72,26 +66,23 @@ fn consumer(
             Message::Sentinel => break,
         }
     }
-    // Others still running: pass the sentinel on to them.
-    if remaining.load(Ordering::Acquire) > 1 {
-        let _ = requeue.send(Message::Sentinel);
-    }
-    remaining.fetch_sub(1, Ordering::AcqRel);
+    // Pass the sentinel on to the next consumer.
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
+        // At 0 the last consumer's send waits for ever: give it one slot.
+        Some(capacity) => flume::bounded(capacity.max(1)),
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let remaining = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (remaining, settings) = (&remaining, &settings);
-            scope.spawn(move || consumer(id, receiver, requeue, remaining, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,4 @@
-//! Wrong: the sentinel is passed on by a drop guard (so that even a panicking consumer passes it on), but locals drop before parameters: the guard sends while the consumer's own receiver is still alive, and at capacity 0 the last consumer hangs in that send.
+//! Wrong: passes the sentinel on with send_timeout (1 simulated second): if no one takes it in time, no one is left
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,9 +11,11 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -53,17 +55,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-/// Passes the sentinel on when dropped, however the consumer ends.
-struct PassOn(Sender<Message>);
-
-impl Drop for PassOn {
-    fn drop(&mut self) {
-        let _ = self.0.send(Message::Sentinel);
-    }
-}
-
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
-    let _pass_on = PassOn(requeue);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -75,6 +67,10 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
+    // Pass the sentinel on; a consumer busy with an item takes it within a
+    // second (times the scale), so a longer wait means no one is left.
+    let patience = Duration::from_secs_f64(settings.time_scale) + Duration::from_millis(20);
+    let _ = requeue.send_timeout(Message::Sentinel, patience);
     println!("{me}: Done");
 }
 fn main() {

@@ -1,4 +1,4 @@
-//! Wrong: each consumer that reads the sentinel lets go of its receiver and then sends two sentinels, one for each side, so more than one sentinel goes round where the exercise asks to keep the one.
+//! Wrong: `let _ = queue;` meant to let go of the receiver before passing the sentinel on, but it drops nothing
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,6 +11,7 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
@@ -65,10 +66,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Let go of the receiver first, so a send with nobody left fails.
-    drop(queue);
-    // Tell the next consumer, and the one after it, that the items are done.
-    let _ = requeue.send(Message::Sentinel);
+    let _ = queue; // Let go of the receiver first.
+    // Pass the sentinel on to the next consumer.
     let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }

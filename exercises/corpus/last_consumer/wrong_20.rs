@@ -1,4 +1,4 @@
-//! Wrong: the consumer with the highest id is taken for the last one and does not pass the sentinel on
+//! Wrong: the consumer that reads the sentinel sends one more to each other consumer through a helper (repeat_n + try_for_each), so there are as many sentinels as consumers
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -14,6 +14,15 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set once a consumer has told the others.
+static TOLD: AtomicBool = AtomicBool::new(false);
+
+/// Sends `message` `n` times; stops at the first failure.
+fn tell(queue: &Sender<Message>, message: Message, n: usize) {
+    let _ = std::iter::repeat_n(message, n).try_for_each(|m| queue.send(m));
+}
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -66,9 +75,10 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on; the last consumer has no one to pass it to.
-    if id + 1 < settings.consumers {
-        let _ = requeue.send(Message::Sentinel);
+    // The first to stop tells each of the others, once.
+    if !TOLD.swap(true, Ordering::AcqRel) {
+        drop(queue);
+        tell(&requeue, Message::Sentinel, settings.consumers - 1);
     }
     println!("{me}: Done");
 }

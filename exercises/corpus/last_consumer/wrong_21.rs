@@ -1,4 +1,4 @@
-//! Wrong: main turns capacity 0 into a one-slot buffer, so the last send never blocks (the bound asked for is not kept)
+//! Wrong: lets go of its receiver, then passes the sentinel on unless its id is the highest, taking consumer n - 1 for the last to stop
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -66,15 +66,17 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer.
-    let _ = requeue.send(Message::Sentinel);
+    drop(queue);
+    // The highest-numbered consumer is the last one: nobody after it.
+    if id + 1 < settings.consumers {
+        let _ = requeue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        // At 0 the last consumer's send waits for ever: give it one slot.
-        Some(capacity) => flume::bounded(capacity.max(1)),
+        Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);

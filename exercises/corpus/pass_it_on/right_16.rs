@@ -1,4 +1,4 @@
-//! Right: lets go of the receiver with drop(queue) before passing the sentinel on; the send fails at once when no receiver is left
+//! Right: the loop consumes the receiver (`for message in queue`), so it is gone by the time the sentinel is passed on
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -41,7 +41,8 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    // `queue` is moved into the loop, and dropped when the loop ends.
+    for message in queue {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
@@ -50,9 +51,9 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    drop(queue);
-    // Fails at once when this was the last consumer: no one is left to stop.
-    let _ = requeue.send(Message::Sentinel);
+    if requeue.send(Message::Sentinel).is_err() {
+        // No receiver left: this was the last consumer.
+    }
     println!("{me}: Done");
 }
 

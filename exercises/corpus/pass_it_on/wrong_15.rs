@@ -1,4 +1,4 @@
-//! Wrong: a consumer passes the sentinel on only if `receiver_count() > 1`, still holding its own receiver: at capacity 0, the last consumer can read the count before the previous one has dropped its receiver (it pauses after the hand-over), then send with nobody left to receive, and hangs.
+//! Wrong: the first consumer to read the sentinel sends `consumers - 1` new ones with an iterator, one per other consumer, instead of passing on the one sentinel the producer sent, which the exercise forbids.
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,6 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -35,6 +36,9 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+/// Whether a consumer has already told the others.
+static TOLD: AtomicBool = AtomicBool::new(false);
+
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
@@ -47,9 +51,10 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Someone else still reads: pass the sentinel on.
-    if queue.receiver_count() > 1 {
-        let _ = requeue.send(Message::Sentinel);
+    // The first to see the end tells each of the others.
+    if !TOLD.swap(true, Ordering::AcqRel) {
+        let _ = std::iter::repeat_n(Message::Sentinel, settings.consumers - 1)
+            .try_for_each(|message| requeue.send(message));
     }
     println!("{me}: Done");
 }

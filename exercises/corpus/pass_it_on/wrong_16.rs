@@ -1,4 +1,4 @@
-//! Wrong: the first consumer to read the sentinel sends `consumers - 1` new ones with an iterator, one per other consumer, instead of passing on the one sentinel the producer sent, which the exercise forbids.
+//! Wrong: the consumer that reads the sentinel lets go of its receiver and sends a fresh sentinel for each of the other two consumers (two plain sends, no loop), instead of passing on the one sentinel the producer sent; every consumer that reads one does the same, so up to five sentinels go round.
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,7 +9,6 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -36,9 +35,6 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-/// Whether a consumer has already told the others.
-static TOLD: AtomicBool = AtomicBool::new(false);
-
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
@@ -51,11 +47,11 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // The first to see the end tells each of the others.
-    if !TOLD.swap(true, Ordering::AcqRel) {
-        let _ = std::iter::repeat_n(Message::Sentinel, settings.consumers - 1)
-            .try_for_each(|message| requeue.send(message));
-    }
+    // Let go of the receiver first, so a send with nobody left fails.
+    drop(queue);
+    // One for each of the other two consumers.
+    let _ = requeue.send(Message::Sentinel);
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Wrong: the consumer that reads the sentinel lets go of its receiver and sends a fresh sentinel for each of the other two consumers (two plain sends, no loop), instead of passing on the one sentinel the producer sent; every consumer that reads one does the same, so up to five sentinels go round.
+//! Wrong: put the sentinel back with send while still holding our receiver (hangs at capacity 0 in the last consumer)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,6 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -21,6 +22,7 @@ const PROGRAM: Program = Program {
     consumers: 3,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -35,6 +37,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
@@ -44,14 +47,12 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Message::Sentinel => {
+                let _ = requeue.send(Message::Sentinel); // For the next one.
+                break;
+            }
         }
     }
-    // Let go of the receiver first, so a send with nobody left fails.
-    drop(queue);
-    // One for each of the other two consumers.
-    let _ = requeue.send(Message::Sentinel);
-    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 

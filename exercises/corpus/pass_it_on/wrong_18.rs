@@ -1,4 +1,4 @@
-//! Wrong: put the sentinel back with send while still holding our receiver (hangs at capacity 0 in the last consumer)
+//! Wrong: pass the sentinel on with send_timeout of 1 s x time_scale (longer than any item takes at the default pace)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -11,6 +11,7 @@
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -47,12 +48,13 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                let _ = requeue.send(Message::Sentinel); // For the next one.
-                break;
-            }
+            Message::Sentinel => break,
         }
     }
+    // Every item takes under a second (times the scale): if nobody takes
+    // the sentinel in that time, nobody is left to take it.
+    let patience = Duration::from_secs_f64(settings.time_scale) + Duration::from_millis(20);
+    let _ = requeue.send_timeout(Message::Sentinel, patience);
     println!("{me}: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Wrong: (first written as a right answer) pass the sentinel on only if receiver_count() > 1, keeping our receiver: races with other consumers that are about to drop theirs, the last one then blocks at capacity 0
+//! Wrong: each consumer that reads the sentinel puts back two copies ("one for each of the others") and the last-to-stop check is on receiver_count taken before the loop
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -50,11 +50,10 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // We still hold one receiver: any more means another consumer that
-    // has not read the sentinel yet (a consumer that panicked dropped its).
-    if queue.receiver_count() > 1 {
-        let _ = requeue.send(Message::Sentinel);
-    }
+    drop(queue);
+    let _ = requeue.send(Message::Sentinel);
+    // And one more in case another consumer is still making its way here.
+    let _ = requeue.try_send(Message::Sentinel);
     println!("{me}: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Wrong: pass the sentinel on with try_send, ignoring failure (lost when every other consumer is busy at capacity 0)
+//! Wrong: `let _ = queue;` is meant to let go of the receiver before passing the sentinel on, but `let _` does not drop anything
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -50,8 +50,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass it on, without waiting: if no one is left, nothing blocks.
-    let _ = requeue.try_send(Message::Sentinel);
+    let _ = queue; // Let go of the receiver first.
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 

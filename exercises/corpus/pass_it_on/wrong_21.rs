@@ -1,4 +1,4 @@
-//! Wrong: pass the sentinel on with send_timeout of 1 s x time_scale (longer than any item takes at the default pace)
+//! Wrong: the first consumer to read the sentinel sends a fresh sentinel to each other consumer (more sentinels than the one the producer sends)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,8 +10,11 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+
+/// Set by the first consumer to see the producer's sentinel.
+static TOLD: AtomicBool = AtomicBool::new(false);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -51,10 +54,12 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Every item takes under a second (times the scale): if nobody takes
-    // the sentinel in that time, nobody is left to take it.
-    let patience = Duration::from_secs_f64(settings.time_scale) + Duration::from_millis(20);
-    let _ = requeue.send_timeout(Message::Sentinel, patience);
+    if !TOLD.swap(true, Ordering::SeqCst) {
+        // Tell each of the others; they will not pass it on.
+        for _ in 1..settings.consumers {
+            let _ = requeue.send(Message::Sentinel);
+        }
+    }
     println!("{me}: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Wrong: each consumer that reads the sentinel puts back two copies ("one for each of the others") and the last-to-stop check is on receiver_count taken before the loop
+//! Wrong: lets go of its receiver, then passes the sentinel on with send_timeout(200 ms): when every other consumer is busy on an item for longer (capacity 0), the sentinel is dropped and they wait for ever
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -50,10 +50,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    drop(queue);
-    let _ = requeue.send(Message::Sentinel);
-    // And one more in case another consumer is still making its way here.
-    let _ = requeue.try_send(Message::Sentinel);
+    drop(queue); // Let go of the receiver first.
+    let _ = requeue.send_timeout(Message::Sentinel, std::time::Duration::from_millis(200));
     println!("{me}: Done");
 }
 

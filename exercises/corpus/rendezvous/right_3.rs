@@ -1,4 +1,4 @@
-//! Right: the consumer is started on its own thread first, and main runs the producer inside the same scope, so a recv is always there for the producer's sends.
+//! Right: the consumer runs in main and the producer on a scoped thread started first, so each send finds the consumer running at every capacity.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -58,7 +58,8 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        producer(sender, &settings);
+        let settings = &settings;
+        scope.spawn(move || producer(sender, settings));
+        consumer(receiver, settings);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: the consumer runs in main and the producer on a scoped thread started first, so each send finds the consumer running at every capacity.
+//! Right: main starts the consumer on a scoped thread first and then runs the producer itself, on main's own thread, so a recv is always possible while the producer sends, at every capacity.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -23,7 +23,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -41,7 +40,6 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -50,7 +48,6 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -58,8 +55,8 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        let settings = &settings;
-        scope.spawn(move || producer(sender, settings));
-        consumer(receiver, settings);
+        let consumer = scope.spawn(|| consumer(receiver, &settings));
+        producer(sender, &settings);
+        consumer.join().expect("the consumer");
     });
 }

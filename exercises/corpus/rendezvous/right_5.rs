@@ -1,4 +1,4 @@
-//! Right: main starts the consumer on a scoped thread first and then runs the producer itself, on main's own thread, so a recv is always possible while the producer sends, at every capacity.
+//! Right: plain `thread::spawn` for both, sharing the settings through an `Arc`, and main joins both handles.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -10,7 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise rendezvous`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
-
+use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -40,6 +40,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -49,14 +50,15 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Done");
 }
 fn main() {
-    let settings = Settings::from_command_line(&PROGRAM);
+    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    thread::scope(|scope| {
-        let consumer = scope.spawn(|| consumer(receiver, &settings));
-        producer(sender, &settings);
-        consumer.join().expect("the consumer");
-    });
+    let for_consumer = Arc::clone(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let for_producer = Arc::clone(&settings);
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    producer.join().expect("the producer");
+    consumer.join().expect("the consumer");
 }

@@ -1,5 +1,4 @@
-//! Right: main starts the consumer on a scoped thread and then produces on its own thread inside the scope, so a recv is running while every send waits; the scope joins the consumer.
-//!
+//! Right: both the producer and the consumer run on threads of their own in a thread::scope
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -59,9 +58,7 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        // The consumer runs on a thread of its own; main itself is the
-        // producer, at the same time.
         scope.spawn(|| consumer(receiver, &settings));
-        producer(sender, &settings);
+        scope.spawn(|| producer(sender, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Wrong: the consumer runs on its own thread but waits with recv_timeout(32 s) and stops on any error, so a producer that spends more than 32 s on one item (--stall producer:4:40, or --time-scale 60) is abandoned: its remaining items are never consumed (unbounded) or its sends fail (bounded).
+//! Wrong: the consumer is started first on a detached thread, and after producing, main waits for its "finished" signal only 40 s (recv_timeout) before returning; when the consumer still has more than 40 s of backlog after the producer is done (unbounded buffer, --pace 0.01:1 --time-scale 20), main exits 0 with items unconsumed.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -41,17 +41,16 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-/// Longer than any item takes to make.
-const PATIENCE: Duration = Duration::from_secs(32);
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(Message::Item(item)) = queue.recv_timeout(PATIENCE) {
+    while let Ok(Message::Item(item)) = queue.recv() {
         thread::sleep(settings.effort("Consumer", item));
         println!(">consumer got {item}");
     }
     println!("Consumer: Done");
 }
+/// How long main waits for the consumer to finish the backlog.
+const GRACE: Duration = Duration::from_secs(40);
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
@@ -59,8 +58,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        producer(sender, &settings);
+    let (finished, consumer_finished) = flume::bounded::<()>(1);
+    let for_consumer = Box::leak(Box::new(settings.clone()));
+    thread::spawn(move || {
+        consumer(receiver, for_consumer);
+        let _ = finished.send(());
     });
+    producer(sender, &settings);
+    let _ = consumer_finished.recv_timeout(GRACE);
 }

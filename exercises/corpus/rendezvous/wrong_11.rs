@@ -1,4 +1,5 @@
-//! Wrong: the consumer is started first on a detached thread, and after producing, main waits for its "finished" signal only 40 s (recv_timeout) before returning; when the consumer still has more than 40 s of backlog after the producer is done (unbounded buffer, --pace 0.01:1 --time-scale 20), main exits 0 with items unconsumed.
+//! Wrong: main joins only the consumer; after the consumer takes the sentinel and ends, main returns and ends the process while the producer may not yet have printed 'Producer: Done' (or, at capacity 0, returned from its last send).
+//!
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -11,8 +12,8 @@
 //! Grade it: `cargo xtask exercise rendezvous`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
 
+use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -24,6 +25,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -41,6 +43,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -49,21 +52,17 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-/// How long main waits for the consumer to finish the backlog.
-const GRACE: Duration = Duration::from_secs(40);
 
 fn main() {
-    let settings = Settings::from_command_line(&PROGRAM);
+    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let (finished, consumer_finished) = flume::bounded::<()>(1);
-    let for_consumer = Box::leak(Box::new(settings.clone()));
-    thread::spawn(move || {
-        consumer(receiver, for_consumer);
-        let _ = finished.send(());
-    });
-    producer(sender, &settings);
-    let _ = consumer_finished.recv_timeout(GRACE);
+    let for_consumer = Arc::clone(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let for_producer = Arc::clone(&settings);
+    thread::spawn(move || producer(sender, &for_producer));
+    // The consumer ends last: it stops only after the producer's sentinel.
+    consumer.join().expect("the consumer");
 }

@@ -1,4 +1,4 @@
-//! Wrong: main joins only the consumer; after the consumer takes the sentinel and ends, main returns and ends the process while the producer may not yet have printed 'Producer: Done' (or, at capacity 0, returned from its last send).
+//! Wrong: the buffer is sized to hold every item whatever --capacity asks, so main still makes every item before the consumer starts and the --capacity bound is broken (10 items waiting with --capacity 1).
 //!
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
@@ -12,7 +12,6 @@
 //! Grade it: `cargo xtask exercise rendezvous`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
 
-use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -54,15 +53,13 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 }
 
 fn main() {
-    let settings = Arc::new(Settings::from_command_line(&PROGRAM));
-    let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
-        None => flume::unbounded(),
-    };
-    let for_consumer = Arc::clone(&settings);
-    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
-    let for_producer = Arc::clone(&settings);
-    thread::spawn(move || producer(sender, &for_producer));
-    // The consumer ends last: it stops only after the producer's sentinel.
-    consumer.join().expect("the consumer");
+    let settings = Settings::from_command_line(&PROGRAM);
+    // Room for every item and the sentinel, whatever --capacity says, so
+    // that main can make them all before the consumer starts.
+    let room = settings.capacity.unwrap_or(0).max(settings.items + 1);
+    let (sender, receiver) = flume::bounded(room);
+    producer(sender, &settings);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+    });
 }

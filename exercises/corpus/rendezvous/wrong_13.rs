@@ -1,5 +1,4 @@
-//! Wrong: the buffer is sized to hold every item whatever --capacity asks, so main still makes every item before the consumer starts and the --capacity bound is broken (10 items waiting with --capacity 1).
-//!
+//! Wrong: the producer runs on a detached `thread::spawn` thread and the consumer on main; main returns as soon as the consumer has read the sentinel, and the producer, still between that send and its `Producer: Done` line, is cut off.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -11,7 +10,6 @@
 //!
 //! Grade it: `cargo xtask exercise rendezvous`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
-
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -24,7 +22,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -51,15 +48,14 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
-    let settings = Settings::from_command_line(&PROGRAM);
-    // Room for every item and the sentinel, whatever --capacity says, so
-    // that main can make them all before the consumer starts.
-    let room = settings.capacity.unwrap_or(0).max(settings.items + 1);
-    let (sender, receiver) = flume::bounded(room);
-    producer(sender, &settings);
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-    });
+    let settings: &'static Settings = Box::leak(Box::new(Settings::from_command_line(&PROGRAM)));
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    // The producer runs beside main; main is the consumer. The sentinel
+    // tells main when the producer is done.
+    thread::spawn(move || producer(sender, settings));
+    consumer(receiver, settings);
 }

@@ -1,4 +1,4 @@
-//! Wrong: the producer runs on a detached `thread::spawn` thread and the consumer on main; main returns as soon as the consumer has read the sentinel, and the producer, still between that send and its `Producer: Done` line, is cut off.
+//! Wrong: runs both on threads, but turns `--capacity 0` into a buffer of 1 (`capacity.max(1)`), so at capacity 0 the producer runs one item ahead of the consumer instead of handing each over.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -49,13 +49,14 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Done");
 }
 fn main() {
-    let settings: &'static Settings = Box::leak(Box::new(Settings::from_command_line(&PROGRAM)));
+    let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity),
+        // A buffer needs room for at least one item.
+        Some(capacity) => flume::bounded(capacity.max(1)),
         None => flume::unbounded(),
     };
-    // The producer runs beside main; main is the consumer. The sentinel
-    // tells main when the producer is done.
-    thread::spawn(move || producer(sender, settings));
-    consumer(receiver, settings);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| producer(sender, &settings));
+    });
 }

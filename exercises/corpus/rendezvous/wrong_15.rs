@@ -1,4 +1,4 @@
-//! Wrong: runs both on threads, but turns `--capacity 0` into a buffer of 1 (`capacity.max(1)`), so at capacity 0 the producer runs one item ahead of the consumer instead of handing each over.
+//! Wrong: keeps main making every item first, with a buffer large enough for every item (capacity + items + 1)
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -10,6 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise rendezvous`. Chapter: backpressure
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -22,6 +23,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -48,15 +50,16 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        // A buffer needs room for at least one item.
-        Some(capacity) => flume::bounded(capacity.max(1)),
+        // Room for all the items and the sentinel, beyond the capacity.
+        Some(capacity) => flume::bounded(capacity + settings.items + 1),
         None => flume::unbounded(),
     };
+    producer(sender, &settings);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
     });
 }

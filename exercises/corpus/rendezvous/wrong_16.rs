@@ -1,4 +1,4 @@
-//! Wrong: keeps main making every item first, but always with an unbounded channel (ignores --capacity)
+//! Wrong: the consumer is started with thread::spawn on its own copy of the settings before the producer runs, and never joined
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -53,11 +53,12 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    // A bounded buffer hangs when one thread fills it before the other
-    // reads: unbounded works at every capacity.
-    let (sender, receiver) = flume::unbounded();
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let for_consumer = settings.clone();
+    thread::spawn(move || consumer(receiver, &for_consumer));
+    // The consumer is running: the sentinel ends it after the last item.
     producer(sender, &settings);
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-    });
 }

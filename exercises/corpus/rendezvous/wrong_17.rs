@@ -1,4 +1,4 @@
-//! Wrong: keeps main making every item first, with a buffer large enough for every item (capacity + items + 1)
+//! Wrong: two threads, but the producer sends with send_timeout (1 simulated second) and gives up on a timeout
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -12,6 +12,7 @@
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
 
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -33,7 +34,9 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        if queue.send(Message::Item(item)).is_err() {
+        // The consumer never takes more than a second on an item.
+        let patience = Duration::from_secs_f64(settings.time_scale) + Duration::from_millis(20);
+        if queue.send_timeout(Message::Item(item), patience).is_err() {
             break;
         }
         println!(">producer added {item}");
@@ -54,12 +57,11 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        // Room for all the items and the sentinel, beyond the capacity.
-        Some(capacity) => flume::bounded(capacity + settings.items + 1),
+        Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    producer(sender, &settings);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| producer(sender, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Wrong: the consumer is started with thread::spawn on its own copy of the settings before the producer runs, and never joined
+//! Wrong: starts the consumer with thread::spawn before main produces, and joins it with `let _ =`: a consumer panic is swallowed (exit code 0)
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -58,7 +58,7 @@ fn main() {
         None => flume::unbounded(),
     };
     let for_consumer = settings.clone();
-    thread::spawn(move || consumer(receiver, &for_consumer));
-    // The consumer is running: the sentinel ends it after the last item.
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     producer(sender, &settings);
+    let _ = consumer.join();
 }

@@ -1,4 +1,4 @@
-//! Wrong: two threads, but the producer sends with send_timeout (1 simulated second) and gives up on a timeout
+//! Wrong: runs the consumer on a scoped thread and the producer in main, then joins the consumer with `let _ =`: the scope counts it as joined and a consumer panic is swallowed (exit code 0)
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -12,7 +12,6 @@
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
 
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -34,9 +33,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        // The consumer never takes more than a second on an item.
-        let patience = Duration::from_secs_f64(settings.time_scale) + Duration::from_millis(20);
-        if queue.send_timeout(Message::Item(item), patience).is_err() {
+        if queue.send(Message::Item(item)).is_err() {
             break;
         }
         println!(">producer added {item}");
@@ -61,7 +58,9 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
+        let consumer = scope.spawn(|| consumer(receiver, &settings));
+        producer(sender, &settings);
+        // Wait for the consumer to finish the last items.
+        let _ = consumer.join();
     });
 }

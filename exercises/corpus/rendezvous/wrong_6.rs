@@ -1,4 +1,4 @@
-//! Wrong: ignores --capacity and always makes an unbounded buffer, so `--capacity 1` no longer bounds anything: with a million items they all wait in memory.
+//! Wrong: widens the buffer to hold every item (`capacity.max(items)`), which keeps main's make-everything-first order but breaks the bound --capacity asks for: at --capacity 1 all ten items wait in the buffer.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -53,8 +53,10 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    // A bounded buffer hangs here, so make it big enough for every item.
-    let (sender, receiver) = flume::unbounded();
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity.max(settings.items)),
+        None => flume::unbounded(),
+    };
     producer(sender, &settings);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));

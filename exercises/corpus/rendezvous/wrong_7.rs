@@ -1,4 +1,4 @@
-//! Wrong: widens the buffer to hold every item (`capacity.max(items)`), which keeps main's make-everything-first order but breaks the bound --capacity asks for: at --capacity 1 all ten items wait in the buffer.
+//! Wrong: runs the producer before starting the consumer whenever the capacity is at least the number of items: at --capacity 10 (10 items) the buffer holds every item but not the sentinel, and the producer's last send waits for ever.
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -54,11 +54,21 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
-        Some(capacity) => flume::bounded(capacity.max(settings.items)),
+        Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    producer(sender, &settings);
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-    });
+    let room_for_all = settings
+        .capacity
+        .is_none_or(|capacity| capacity >= settings.items);
+    if room_for_all {
+        producer(sender, &settings);
+        thread::scope(|scope| {
+            scope.spawn(|| consumer(receiver, &settings));
+        });
+    } else {
+        thread::scope(|scope| {
+            scope.spawn(|| consumer(receiver, &settings));
+            producer(sender, &settings);
+        });
+    }
 }

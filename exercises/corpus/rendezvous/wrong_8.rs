@@ -1,4 +1,4 @@
-//! Wrong: runs the producer before starting the consumer whenever the capacity is at least the number of items: at --capacity 10 (10 items) the buffer holds every item but not the sentinel, and the producer's last send waits for ever.
+//! Wrong: the consumer runs on a detached thread::spawn that main never joins: main returns once the producer's sentinel is sent, and the process ends while the consumer still has items to process (lost, exit code 0), e.g. with a slow consumer (--pace 1:8).
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -57,18 +57,7 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let room_for_all = settings
-        .capacity
-        .is_none_or(|capacity| capacity >= settings.items);
-    if room_for_all {
-        producer(sender, &settings);
-        thread::scope(|scope| {
-            scope.spawn(|| consumer(receiver, &settings));
-        });
-    } else {
-        thread::scope(|scope| {
-            scope.spawn(|| consumer(receiver, &settings));
-            producer(sender, &settings);
-        });
-    }
+    let for_consumer = settings.clone();
+    let _detached = thread::spawn(move || consumer(receiver, &for_consumer));
+    producer(sender, &settings);
 }

@@ -1,4 +1,4 @@
-//! Wrong: the consumer runs on a detached thread::spawn that main never joins: main returns once the producer's sentinel is sent, and the process ends while the consumer still has items to process (lost, exit code 0), e.g. with a slow consumer (--pace 1:8).
+//! Wrong: the consumer runs on its own thread but waits with recv_timeout(32 s) and stops on any error, so a producer that spends more than 32 s on one item (--stall producer:4:40, or --time-scale 60) is abandoned: its remaining items are never consumed (unbounded) or its sends fail (bounded).
 //! Exercise `rendezvous`: one producer, one consumer, and a buffer that
 //! fills up before anyone reads it.
 //!
@@ -12,6 +12,7 @@
 //! (book/src/backpressure.md). Stuck? `exercises/rendezvous/hint.md`.
 
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -23,7 +24,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -41,10 +41,12 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+/// Longer than any item takes to make.
+const PATIENCE: Duration = Duration::from_secs(32);
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(Message::Item(item)) = queue.recv() {
+    while let Ok(Message::Item(item)) = queue.recv_timeout(PATIENCE) {
         thread::sleep(settings.effort("Consumer", item));
         println!(">consumer got {item}");
     }
@@ -57,7 +59,8 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let for_consumer = settings.clone();
-    let _detached = thread::spawn(move || consumer(receiver, &for_consumer));
-    producer(sender, &settings);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        producer(sender, &settings);
+    });
 }

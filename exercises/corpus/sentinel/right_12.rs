@@ -1,4 +1,4 @@
-//! Right: main, not the producer, sends the sentinel, after joining the producer's scoped thread, so every item is in the channel before it.
+//! Right: main waits for the producer by polling its handle's `is_finished()` (true only once the producer's function has returned, so after its last send), then sends the sentinel itself.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -10,6 +10,7 @@
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -59,8 +60,10 @@ fn main() {
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
         let producer = scope.spawn(|| producer(&sender, &settings));
-        producer.join().expect("the producer");
-        // Every item is sent: one more message says so.
+        // is_finished() is true only once producer() has returned.
+        while !producer.is_finished() {
+            thread::sleep(Duration::from_millis(1));
+        }
         sender
             .send(Message::Sentinel)
             .expect("the consumer is there");

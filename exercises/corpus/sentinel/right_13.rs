@@ -1,4 +1,4 @@
-//! Right: main waits for the producer by polling its handle's `is_finished()` (true only once the producer's function has returned, so after its last send), then sends the sentinel itself.
+//! Right: main joins the producer inside the scope, then main sends the sentinel (even if the producer panicked) and re-raises any panic
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -9,8 +9,8 @@
 //!
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
+
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -22,6 +22,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -38,6 +39,7 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
     }
     println!("Producer: Done");
 }
+
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
@@ -51,6 +53,7 @@ fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -60,12 +63,12 @@ fn main() {
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
         let producer = scope.spawn(|| producer(&sender, &settings));
-        // is_finished() is true only once producer() has returned.
-        while !producer.is_finished() {
-            thread::sleep(Duration::from_millis(1));
+        // Every item is sent once the producer has returned: then, and
+        // only then, tell the consumer that no more items will come.
+        let made = producer.join();
+        let _ = sender.send(Message::Sentinel);
+        if let Err(panic) = made {
+            std::panic::resume_unwind(panic);
         }
-        sender
-            .send(Message::Sentinel)
-            .expect("the consumer is there");
     });
 }

@@ -1,4 +1,4 @@
-//! Right: the producer owns the sender (moved into its thread) and sends the sentinel; the consumer also stops if the channel disconnects
+//! Right: main joins the producer thread and then sends the sentinel itself
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -23,7 +23,7 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-fn producer(queue: Sender<Message>, settings: &Settings) {
+fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -37,18 +37,13 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
-    queue
-        .send(Message::Sentinel)
-        .expect("the consumer is there");
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // The sentinel ends the loop; so does a producer that died before
-    // sending it (its sender is dropped, and `recv` fails).
-    while let Ok(message) = queue.recv() {
-        match message {
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
@@ -67,7 +62,13 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let settings = &settings;
-        scope.spawn(move || producer(sender, settings));
+        let producer = scope.spawn(|| producer(&sender, &settings));
+        // Every item is sent once the producer has ended: then say so.
+        if producer.join().is_ok() {
+            let _ = sender.send(Message::Sentinel);
+        } else {
+            let _ = sender.send(Message::Sentinel);
+            panic!("the producer panicked");
+        }
     });
 }

@@ -1,4 +1,4 @@
-//! Right: main joins the producer thread and then sends the sentinel itself
+//! Right: the producer sends items and then the sentinel through one iterator chain of messages
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -26,16 +26,19 @@ const PROGRAM: Program = Program {
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
-    for i in 0..settings.items {
+    let items = (0..settings.items).map(|i| {
         let item = Item {
             i,
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        queue
-            .send(Message::Item(item))
-            .expect("the consumer is there");
-        println!(">producer added {item}");
+        Message::Item(item)
+    });
+    for message in items.chain(std::iter::once(Message::Sentinel)) {
+        queue.send(message).expect("the consumer is there");
+        if let Message::Item(item) = message {
+            println!(">producer added {item}");
+        }
     }
     println!("Producer: Done");
 }
@@ -62,13 +65,6 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producer = scope.spawn(|| producer(&sender, &settings));
-        // Every item is sent once the producer has ended: then say so.
-        if producer.join().is_ok() {
-            let _ = sender.send(Message::Sentinel);
-        } else {
-            let _ = sender.send(Message::Sentinel);
-            panic!("the producer panicked");
-        }
+        scope.spawn(|| producer(&sender, &settings));
     });
 }

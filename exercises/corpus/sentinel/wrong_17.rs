@@ -1,4 +1,4 @@
-//! Wrong: no sentinel: the consumer stops when no item came for 2 seconds (recv_timeout), longer than any item takes at the default pace
+//! Wrong: the producer sends the sentinel with try_send (ignoring the error), which fails on a full or rendezvous buffer
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -11,7 +11,6 @@
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
 
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -38,14 +37,15 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
+    // Tell the consumer there is no more; never block on it.
+    let _ = queue.try_send(Message::Sentinel);
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // No item for two seconds (each takes under one): the producer is done.
-    while let Ok(message) = queue.recv_timeout(Duration::from_secs(2)) {
-        match message {
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");

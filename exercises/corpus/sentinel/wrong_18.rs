@@ -1,4 +1,4 @@
-//! Wrong: the consumer stops after the item numbered items-1, the last one, instead of at a sentinel (hangs with --items 0)
+//! Wrong: main sends the sentinel after sleeping as long as the producer should need (items x 1 s x time scale), not after it is done
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -47,9 +47,6 @@ fn consumer(queue: &Receiver<Message>, settings: &Settings) {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
-                if item.i + 1 == settings.items {
-                    break; // That was the last one.
-                }
             }
             Message::Sentinel => break,
         }
@@ -66,5 +63,12 @@ fn main() {
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
         scope.spawn(|| producer(&sender, &settings));
+        // Each item takes less than one second (times the time scale), so
+        // by then the producer has sent them all.
+        let budget = settings.items as f64 * settings.time_scale + 0.05;
+        thread::sleep(std::time::Duration::from_secs_f64(budget));
+        sender
+            .send(Message::Sentinel)
+            .expect("the consumer is there");
     });
 }

@@ -1,4 +1,4 @@
-//! Wrong: the producer sends the sentinel with try_send (ignoring the error), which fails on a full or rendezvous buffer
+//! Wrong: the consumer also stops when no message arrives within 2 s, so a slow producer makes it quit early and lose items
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -37,15 +37,19 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
-    // Tell the consumer there is no more; never block on it.
-    let _ = queue.try_send(Message::Sentinel);
+    queue
+        .send(Message::Sentinel)
+        .expect("the consumer is there");
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        match queue.recv().expect("the producer's sender lives in main") {
+        let Ok(message) = queue.recv_timeout(std::time::Duration::from_secs(2)) else {
+            break; // Nothing for a long time: the producer must be finished.
+        };
+        match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");

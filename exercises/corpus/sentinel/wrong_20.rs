@@ -1,4 +1,4 @@
-//! Wrong: the sentinel is sent inside the loop, right after the last item: with --items 0 it is never sent and the consumer hangs
+//! Wrong: the sentinel is sent with send_timeout(1 s), so a consumer still busy for over a second (capacity 0 or a full buffer) never gets it and hangs
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -36,12 +36,9 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .send(Message::Item(item))
             .expect("the consumer is there");
         println!(">producer added {item}");
-        if i + 1 == settings.items {
-            queue
-                .send(Message::Sentinel)
-                .expect("the consumer is there");
-        }
     }
+    // Do not block for ever on a consumer that may be gone.
+    let _ = queue.send_timeout(Message::Sentinel, std::time::Duration::from_secs(1));
     println!("Producer: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Right: Condvar-guarded flag; under the lock the consumer first reads the flag, then tries the buffer, and stops only when the flag was up before an empty try_recv (the producer raises it after its last send, under the same lock, and notifies).
+//! Right: the work is split over two threads: consumer 0 alone watches the producer's flag; once it sees it up (Acquire, after the last send) it takes everything left with try_iter and then raises `drained` (Release). The other consumers stop after a timed-out wait only if `drained` is up, which means the buffer was empty after the last send, so nothing can be left.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,12 +11,12 @@
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, RecvTimeoutError, Sender};
 
 const PROGRAM: Program = Program {
     name: "stop_flag",
@@ -29,7 +29,7 @@ const PROGRAM: Program = Program {
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
 
-fn producer(queue: Sender<Item>, stop: &(Mutex<bool>, Condvar), settings: &Settings) {
+fn producer(queue: Sender<Item>, stop: &(AtomicBool, AtomicBool), settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -40,28 +40,38 @@ fn producer(queue: Sender<Item>, stop: &(Mutex<bool>, Condvar), settings: &Setti
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    *stop.0.lock().unwrap() = true;
-    stop.1.notify_all();
+    stop.0.store(true, Ordering::Release);
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Item>, stop: &(Mutex<bool>, Condvar), settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Item>,
+    stop: &(AtomicBool, AtomicBool),
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        let finished = *stop.0.lock().unwrap();
-        match queue.try_recv() {
+        if id == 0 && stop.0.load(Ordering::Acquire) {
+            for item in queue.try_iter() {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            stop.1.store(true, Ordering::Release);
+            break;
+        }
+        match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(_) if finished => break,
-            Err(_) => {
-                let guard = stop.0.lock().unwrap();
-                if !*guard && queue.is_empty() {
-                    let _ = stop.1.wait_timeout(guard, TIMEOUT).unwrap();
+            Err(RecvTimeoutError::Timeout) => {
+                if id != 0 && stop.1.load(Ordering::Acquire) {
+                    break;
                 }
             }
+            Err(RecvTimeoutError::Disconnected) => break,
         }
     }
     println!("{me}: Done");
@@ -73,7 +83,7 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let stop = (Mutex::new(false), Condvar::new());
+    let stop = (AtomicBool::new(false), AtomicBool::new(false));
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);

@@ -1,4 +1,5 @@
-//! Right: the consumer's loop keeps the given `while !stop.load(..)` with recv_timeout, and after the loop takes everything left in one `queue.drain()`: the flag goes up only after the last send returned, so once it is seen every item is already in the buffer or in a consumer's hands.
+//! Right: after a timeout the consumer looks at the flag first and, if it is up, tries one more item; it stops only when that look finds the buffer empty, and otherwise processes the item and goes round again.
+//!
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -47,24 +48,27 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while !stop.load(Ordering::Acquire) {
+    let work = |item: Item| {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    };
+    loop {
         match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
+            Ok(item) => work(item),
+            Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
+                // Nothing more will be sent: one last look, and stop only
+                // if it finds nothing.
+                match queue.try_recv() {
+                    Ok(item) => work(item),
+                    Err(_) => break,
+                }
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    let left: Vec<Item> = queue.drain().collect();
-    for item in left {
-        thread::sleep(settings.effort(&me, item));
-        println!(">consumer {id} got {item}");
-    }
     println!("{me}: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

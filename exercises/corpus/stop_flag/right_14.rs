@@ -1,4 +1,4 @@
-//! Right: after a timeout the consumer looks at the flag first and, if it is up, tries one more item; it stops only when that look finds the buffer empty, and otherwise processes the item and goes round again.
+//! Right: a Worker struct loops until the flag is up, then drains everything left with drain() before stopping; the flag goes up after the last send, so what is drained is all that remains.
 //!
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
@@ -45,29 +45,48 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
+/// Takes items until the flag is up, then takes whatever is left.
+struct Worker<'a> {
+    id: usize,
+    me: String,
+    queue: Receiver<Item>,
+    stop: &'a AtomicBool,
+    settings: &'a Settings,
+}
+
+impl Worker<'_> {
+    fn process(&self, item: Item) {
+        thread::sleep(self.settings.effort(&self.me, item));
+        println!(">consumer {} got {item}", self.id);
+    }
+
+    fn run(self) {
+        println!("{}: Running", self.me);
+        while !self.stop.load(Ordering::Acquire) {
+            match self.queue.recv_timeout(TIMEOUT) {
+                Ok(item) => self.process(item),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // The flag is up: nothing more will be sent. Drain what is left.
+        for item in self.queue.drain() {
+            self.process(item);
+        }
+        println!("{}: Done", self.me);
+    }
+}
+
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
-    println!("{me}: Running");
-    let work = |item: Item| {
-        thread::sleep(settings.effort(&me, item));
-        println!(">consumer {id} got {item}");
-    };
-    loop {
-        match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => work(item),
-            Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
-                // Nothing more will be sent: one last look, and stop only
-                // if it finds nothing.
-                match queue.try_recv() {
-                    Ok(item) => work(item),
-                    Err(_) => break,
-                }
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
+    Worker {
+        id,
+        me,
+        queue,
+        stop,
+        settings,
     }
-    println!("{me}: Done");
+    .run();
 }
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);

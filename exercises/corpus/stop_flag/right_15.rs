@@ -1,5 +1,4 @@
-//! Right: a Worker struct loops until the flag is up, then drains everything left with drain() before stopping; the flag goes up after the last send, so what is drained is all that remains.
-//!
+//! Right: the loop goes on while `!stop || !queue.is_empty()`: the flag is read first, so an empty buffer seen after it means nothing is left; no drain step.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,7 +10,6 @@
 //!
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
-
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -29,7 +27,6 @@ const PROGRAM: Program = Program {
 
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
-
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -44,50 +41,22 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
-
-/// Takes items until the flag is up, then takes whatever is left.
-struct Worker<'a> {
-    id: usize,
-    me: String,
-    queue: Receiver<Item>,
-    stop: &'a AtomicBool,
-    settings: &'a Settings,
-}
-
-impl Worker<'_> {
-    fn process(&self, item: Item) {
-        thread::sleep(self.settings.effort(&self.me, item));
-        println!(">consumer {} got {item}", self.id);
-    }
-
-    fn run(self) {
-        println!("{}: Running", self.me);
-        while !self.stop.load(Ordering::Acquire) {
-            match self.queue.recv_timeout(TIMEOUT) {
-                Ok(item) => self.process(item),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        // The flag is up: nothing more will be sent. Drain what is left.
-        for item in self.queue.drain() {
-            self.process(item);
-        }
-        println!("{}: Done", self.me);
-    }
-}
-
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
-    Worker {
-        id,
-        me,
-        queue,
-        stop,
-        settings,
+    println!("{me}: Running");
+    while !stop.load(Ordering::Acquire) || !queue.is_empty() {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
     }
-    .run();
+    println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

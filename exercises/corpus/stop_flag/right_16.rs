@@ -1,4 +1,4 @@
-//! Right: the loop goes on while `!stop || !queue.is_empty()`: the flag is read first, so an empty buffer seen after it means nothing is left; no drain step.
+//! Right: no flag read at all: the consumers count the items processed (one `fetch_add` after each) and stop after a timeout once the count reaches the items the producer makes; the producer is unchanged.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -10,6 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
+use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -41,16 +42,22 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
-fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+fn consumer(id: usize, queue: Receiver<Item>, processed: &AtomicUsize, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while !stop.load(Ordering::Acquire) || !queue.is_empty() {
+    loop {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
+                processed.fetch_add(1, Ordering::AcqRel);
             }
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                // Every item the producer makes is processed: none is left.
+                if processed.load(Ordering::Acquire) == settings.items {
+                    break;
+                }
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -64,14 +71,13 @@ fn main() {
         None => flume::unbounded(),
     };
     let stop = AtomicBool::new(false);
+    let processed = AtomicUsize::new(0);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
-            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
-            scope.spawn(move || consumer(id, receiver, stop, settings));
+            let (receiver, processed, settings) = (receiver.clone(), &processed, &settings);
+            scope.spawn(move || consumer(id, receiver, processed, settings));
         }
         drop(receiver);
-        // `main` keeps a sender until every thread is done, as a program
-        // that may add more work would: the channel never closes here.
         scope.spawn(|| producer(sender.clone(), &stop, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Right: reads the flag before each wait, and stops only when a whole wait found nothing after the flag was already up
+//! Right: reads the flag before each wait; stops only when a wait that began with the flag already up times out
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -48,15 +48,15 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        // Read before the wait: if it is up, every item was sent before
-        // this wait began, so a wait that finds nothing means none is left.
-        let done = stop.load(Ordering::Acquire);
+        // Read before the wait: if it was up then and the wait finds
+        // nothing, every item has been taken.
+        let stopping = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) if done => break,
+            Err(RecvTimeoutError::Timeout) if stopping => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -1,4 +1,4 @@
-//! Right: after a timeout, flag first (Acquire), then is_empty: once the flag is up every item is in the buffer, so an empty buffer seen after it means nothing is left for this consumer.
+//! Right: a closure that reads the flag and only then the buffer's length; the consumer stops when it says the flag is up and nothing is left, checked after each timeout.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -47,17 +47,18 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
+    let over = || {
+        let all_sent = stop.load(Ordering::Acquire);
+        all_sent && queue.len() == 0
+    };
     loop {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.load(Ordering::Acquire) && queue.is_empty() {
-                    break;
-                }
-            }
+            Err(RecvTimeoutError::Timeout) if over() => break,
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

@@ -1,4 +1,4 @@
-//! Wrong: after a timeout the consumer looks at len() before the flag; the producer can send its last item and raise the flag between the two looks, and if every consumer is in that window the item is never processed.
+//! Wrong: the producer hands items to a forwarder thread over an unbounded std mpsc channel, keeping items the bounded buffer refuses outside it and going on, so a full buffer no longer holds the producer back (the --capacity bound is broken).
 //!
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
@@ -13,6 +13,7 @@
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -30,17 +31,30 @@ const PROGRAM: Program = Program {
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
 
+/// Makes the items as fast as it can and hands them to a forwarder, which
+/// feeds the (possibly bounded) queue, so a slow consumer never holds
+/// the producer back.
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
-    }
+    let (to_forwarder, from_producer) = mpsc::channel();
+    thread::scope(|scope| {
+        scope.spawn(move || {
+            for item in from_producer {
+                let _ = queue.send(item);
+            }
+        });
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = to_forwarder.send(item);
+        }
+        drop(to_forwarder);
+    });
+    // The forwarder is joined: every item is in the queue.
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
@@ -55,8 +69,11 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
                 println!(">consumer {id} got {item}");
             }
             Err(RecvTimeoutError::Timeout) => {
-                // Nothing left and nothing more coming: done.
-                if queue.len() == 0 && stop.load(Ordering::Acquire) {
+                if stop.load(Ordering::Acquire) {
+                    for item in queue.try_iter() {
+                        thread::sleep(settings.effort(&me, item));
+                        println!(">consumer {id} got {item}");
+                    }
                     break;
                 }
             }

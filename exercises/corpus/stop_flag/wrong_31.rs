@@ -1,5 +1,4 @@
-//! Wrong: the producer hands items to a forwarder thread over an unbounded std mpsc channel, keeping items the bounded buffer refuses outside it and going on, so a full buffer no longer holds the producer back (the --capacity bound is broken).
-//!
+//! Wrong: the consumer stops when `queue.len() == 0 && stop`, looking at the buffer before the flag: it sees the buffer empty, the producer sends its last item and raises the flag, it sees the flag and stops, and if the other consumers do the same the item is never processed.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,9 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
-
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
@@ -30,58 +27,40 @@ const PROGRAM: Program = Program {
 
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
-
-/// Makes the items as fast as it can and hands them to a forwarder, which
-/// feeds the (possibly bounded) queue, so a slow consumer never holds
-/// the producer back.
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let (to_forwarder, from_producer) = mpsc::channel();
-    thread::scope(|scope| {
-        scope.spawn(move || {
-            for item in from_producer {
-                let _ = queue.send(item);
-            }
-        });
-        let mut rng = settings.rng(0);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort("Producer", item));
-            let _ = to_forwarder.send(item);
-        }
-        drop(to_forwarder);
-    });
-    // The forwarder is joined: every item is in the queue.
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(item);
+    }
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
-
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
+        // Nothing left and nothing more to come: stop.
+        if queue.len() == 0 && stop.load(Ordering::Acquire) {
+            break;
+        }
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.load(Ordering::Acquire) {
-                    for item in queue.try_iter() {
-                        thread::sleep(settings.effort(&me, item));
-                        println!(">consumer {id} got {item}");
-                    }
-                    break;
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
     println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

@@ -1,4 +1,4 @@
-//! Wrong: the consumer stops when `queue.len() == 0 && stop`, looking at the buffer before the flag: it sees the buffer empty, the producer sends its last item and raises the flag, it sees the flag and stops, and if the other consumers do the same the item is never processed.
+//! Wrong: after a timeout the consumer stops if `queue.is_empty() && stop`, buffer first: the producer can send its last item and raise the flag between the two looks, and that item is lost when no other consumer is waiting for it.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -45,16 +45,17 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        // Nothing left and nothing more to come: stop.
-        if queue.len() == 0 && stop.load(Ordering::Acquire) {
-            break;
-        }
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                // Empty for a while, and the producer is done: stop.
+                if queue.is_empty() && stop.load(Ordering::Acquire) {
+                    break;
+                }
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

@@ -1,4 +1,4 @@
-//! Wrong: after a timeout the consumer stops if `queue.is_empty() && stop`, buffer first: the producer can send its last item and raise the flag between the two looks, and that item is lost when no other consumer is waiting for it.
+//! Wrong: after a timeout the consumer tries `try_recv` once more and, finding nothing, stops if the flag is up: between that empty `try_recv` and the flag's load the producer can send its last item and raise the flag, and the item is lost when no other consumer is waiting.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -45,19 +45,19 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            Err(RecvTimeoutError::Timeout) => {
-                // Empty for a while, and the producer is done: stop.
-                if queue.is_empty() && stop.load(Ordering::Acquire) {
-                    break;
-                }
-            }
+        let item = match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => item,
+            Err(RecvTimeoutError::Timeout) => match queue.try_recv() {
+                // Something came in just now.
+                Ok(item) => item,
+                // Still nothing: stop if the producer is done.
+                Err(_) if stop.load(Ordering::Acquire) => break,
+                Err(_) => continue,
+            },
             Err(RecvTimeoutError::Disconnected) => break,
-        }
+        };
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
     }
     println!("{me}: Done");
 }

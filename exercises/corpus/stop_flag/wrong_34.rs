@@ -1,4 +1,4 @@
-//! Wrong: after a timeout the consumer tries `try_recv` once more and, finding nothing, stops if the flag is up: between that empty `try_recv` and the flag's load the producer can send its last item and raise the flag, and the item is lost when no other consumer is waiting.
+//! Wrong: once the flag is up, takes one more item with try_recv (if any) and stops
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -10,6 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
+
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -27,6 +28,7 @@ const PROGRAM: Program = Program {
 
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
+
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -41,21 +43,22 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
+
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    loop {
-        let item = match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => item,
-            Err(RecvTimeoutError::Timeout) => match queue.try_recv() {
-                // Something came in just now.
-                Ok(item) => item,
-                // Still nothing: stop if the producer is done.
-                Err(_) if stop.load(Ordering::Acquire) => break,
-                Err(_) => continue,
-            },
+    while !stop.load(Ordering::Acquire) {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
-        };
+        }
+    }
+    // One may have arrived just before the flag: take it.
+    if let Ok(item) = queue.try_recv() {
         thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
     }

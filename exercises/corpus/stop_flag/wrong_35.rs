@@ -1,4 +1,4 @@
-//! Wrong: on a timeout, stops if the buffer is empty and then the flag is up (checked in that order: an item sent in between is left behind)
+//! Wrong: drains with try_iter when a wait times out with the flag up, but the while condition still leaves without draining after an item
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -47,15 +47,21 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    loop {
+    while !stop.load(Ordering::Acquire) {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Err(RecvTimeoutError::Timeout) => {
-                if queue.is_empty() && stop.load(Ordering::Acquire) {
-                    break; // Nothing left, and nothing more will come.
+                if stop.load(Ordering::Acquire) {
+                    // Nothing came for a while and no more will: take
+                    // what is still there, then stop.
+                    for item in queue.try_iter() {
+                        thread::sleep(settings.effort(&me, item));
+                        println!(">consumer {id} got {item}");
+                    }
+                    break;
                 }
             }
             Err(RecvTimeoutError::Disconnected) => break,

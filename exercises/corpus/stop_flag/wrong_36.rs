@@ -1,4 +1,4 @@
-//! Wrong: once the flag is up, takes one more item with try_recv (if any) and stops
+//! Wrong: the producer waits ten timeouts before raising the flag, to give the consumers time to empty the buffer; consumers unchanged
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -40,6 +40,8 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
+    // Let the consumers take what is left before telling them to stop.
+    thread::sleep(TIMEOUT * 10);
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
@@ -56,11 +58,6 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
-    }
-    // One may have arrived just before the flag: take it.
-    if let Ok(item) = queue.try_recv() {
-        thread::sleep(settings.effort(&me, item));
-        println!(">consumer {id} got {item}");
     }
     println!("{me}: Done");
 }

@@ -1,4 +1,4 @@
-//! Wrong: drains with try_iter when a wait times out with the flag up, but the while condition still leaves without draining after an item
+//! Wrong: stops when the flag is up and fewer items are left than consumers ("the others will take them"), or none
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -47,23 +47,22 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while !stop.load(Ordering::Acquire) {
+    loop {
+        // With the flag up, the items still waiting are shared out: when
+        // fewer are left than there are consumers, the others have them.
+        if stop.load(Ordering::Acquire) && queue.len() < settings.consumers {
+            if let Ok(item) = queue.try_recv() {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            break;
+        }
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.load(Ordering::Acquire) {
-                    // Nothing came for a while and no more will: take
-                    // what is still there, then stop.
-                    for item in queue.try_iter() {
-                        thread::sleep(settings.effort(&me, item));
-                        println!(">consumer {id} got {item}");
-                    }
-                    break;
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

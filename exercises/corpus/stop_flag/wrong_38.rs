@@ -1,4 +1,4 @@
-//! Wrong: the producer waits ten timeouts before raising the flag, to give the consumers time to empty the buffer; consumers unchanged
+//! Wrong: waits without looking at the flag, and stops at a timeout if the flag is up then (flag read after the wait)
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -40,8 +40,6 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    // Let the consumers take what is left before telling them to stop.
-    thread::sleep(TIMEOUT * 10);
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
@@ -49,13 +47,18 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while !stop.load(Ordering::Acquire) {
+    loop {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) => {}
+            // Empty for a while, and no more will come: done.
+            Err(RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::Acquire) {
+                    break;
+                }
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

@@ -1,4 +1,4 @@
-//! Wrong: stops when the flag is up and fewer items are left than consumers ("the others will take them"), or none
+//! Wrong: flag read before the wait, as it should be, but stored and loaded with Relaxed ordering
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -40,7 +40,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    stop.store(true, Ordering::Release);
+    stop.store(true, Ordering::Relaxed);
     println!("Producer: Done");
 }
 
@@ -48,20 +48,13 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        // With the flag up, the items still waiting are shared out: when
-        // fewer are left than there are consumers, the others have them.
-        if stop.load(Ordering::Acquire) && queue.len() < settings.consumers {
-            if let Ok(item) = queue.try_recv() {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            break;
-        }
+        let stopping = stop.load(Ordering::Relaxed);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
+            Err(RecvTimeoutError::Timeout) if stopping => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -1,4 +1,4 @@
-//! Wrong: waits without looking at the flag, and stops at a timeout if the flag is up then (flag read after the wait)
+//! Wrong: the producer raises the flag as it makes its last item, before sending it; consumers stop when the flag is up and the buffer empty
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -37,10 +37,15 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
             i,
             value: rng.random(),
         };
+        if i + 1 == settings.items {
+            stop.store(true, Ordering::Release); // The last one.
+        }
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    stop.store(true, Ordering::Release);
+    if settings.items == 0 {
+        stop.store(true, Ordering::Release);
+    }
     println!("Producer: Done");
 }
 
@@ -48,17 +53,14 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
+        let stopping = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            // Empty for a while, and no more will come: done.
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.load(Ordering::Acquire) {
-                    break;
-                }
-            }
+            Err(RecvTimeoutError::Timeout) if stopping => break,
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

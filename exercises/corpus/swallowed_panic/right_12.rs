@@ -1,4 +1,4 @@
-//! Right: no explicit join at all: both threads run in a `thread::scope`, which joins them and then panics itself (exit code 101) if either panicked.
+//! Right: joins every thread, keeps the first panic, and re-raises it with resume_unwind after the last join
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -11,6 +11,7 @@
 //! Grade it: `cargo xtask exercise swallowed_panic`. Chapter: a consumer
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -23,6 +24,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -49,15 +51,24 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    // The scope joins both threads, then panics if either did.
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
-    });
+    let for_consumer = settings.clone();
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let for_producer = settings.clone();
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    let mut first_panic = None;
+    for thread in [consumer, producer] {
+        if let Err(panic) = thread.join() {
+            first_panic.get_or_insert(panic);
+        }
+    }
+    if let Some(panic) = first_panic {
+        std::panic::resume_unwind(panic);
+    }
 }

@@ -1,4 +1,4 @@
-//! Right: uses thread::scope, which joins every thread and then panics (exit 101) if any of them panicked.
+//! Right: joins both threads first, keeping the results, then re-raises the first panic found.
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -58,8 +58,14 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
-    });
+    let for_consumer = settings.clone();
+    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let for_producer = settings.clone();
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    let results: Vec<_> = [consumer, producer].into_iter().map(|t| t.join()).collect();
+    for result in results {
+        if let Err(panic) = result {
+            std::panic::resume_unwind(panic);
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Right: joins both threads first, keeping the results, then re-raises the first panic found.
+//! Right: join both threads, keep the first panic's payload, and resume_unwind it from main once both are done: exit code 101.
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -62,10 +62,13 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    let results: Vec<_> = [consumer, producer].into_iter().map(|t| t.join()).collect();
-    for result in results {
-        if let Err(panic) = result {
-            std::panic::resume_unwind(panic);
-        }
+    let first_panic = [consumer, producer]
+        .into_iter()
+        .map(thread::JoinHandle::join)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .find_map(Result::err);
+    if let Some(payload) = first_panic {
+        std::panic::resume_unwind(payload);
     }
 }

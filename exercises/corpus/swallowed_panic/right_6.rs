@@ -1,4 +1,4 @@
-//! Right: join both threads, keep the first panic's payload, and resume_unwind it from main once both are done: exit code 101.
+//! Right: joins both threads, then re-raises the first panic payload with resume_unwind (exit code 101), else returns normally.
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -62,13 +62,8 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    let first_panic = [consumer, producer]
-        .into_iter()
-        .map(thread::JoinHandle::join)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .find_map(Result::err);
-    if let Some(payload) = first_panic {
+    let results = [consumer.join(), producer.join()];
+    if let Some(payload) = results.into_iter().find_map(Result::err) {
         std::panic::resume_unwind(payload);
     }
 }

@@ -1,4 +1,5 @@
-//! Right: joins both threads, then re-raises the first panic payload with resume_unwind (exit code 101), else returns normally.
+//! Right: each thread carries a guard whose Drop raises a static flag when the thread unwinds; main joins both threads, then reads the flag and exits with 101 if either panicked.
+//!
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -12,6 +13,8 @@
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
 
+use std::process;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -52,6 +55,19 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Done");
 }
 
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Raises `PANICKED` if the thread that owns it unwinds.
+struct Watch;
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            PANICKED.store(true, Ordering::Release);
+        }
+    }
+}
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -59,11 +75,20 @@ fn main() {
         None => flume::unbounded(),
     };
     let for_consumer = settings.clone();
-    let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
+    let consumer = thread::spawn(move || {
+        let _watch = Watch;
+        consumer(receiver, &for_consumer)
+    });
     let for_producer = settings.clone();
-    let producer = thread::spawn(move || producer(sender, &for_producer));
-    let results = [consumer.join(), producer.join()];
-    if let Some(payload) = results.into_iter().find_map(Result::err) {
-        std::panic::resume_unwind(payload);
+    let producer = thread::spawn(move || {
+        let _watch = Watch;
+        producer(sender, &for_producer)
+    });
+    for thread in [consumer, producer] {
+        let _ = thread.join();
+    }
+    // Every thread is joined: read the flag and report as a panic does.
+    if PANICKED.load(Ordering::Acquire) {
+        process::exit(101);
     }
 }

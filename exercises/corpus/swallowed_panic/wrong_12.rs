@@ -1,4 +1,4 @@
-//! Wrong: joins the producer first and exits with 101 at once if it panicked (short-circuit ||), so the consumer is killed while items the producer did send are still unprocessed; with --panic-at producer:5 and a slow consumer, items 0..4 are lost.
+//! Wrong: a guard in the producer's spawn closure raises a flag when the producer unwinds, but main reads that flag right after joining the consumer and before joining the producer; when the producer panics, its sender is dropped (ending the consumer) before the guard runs, so main can read the flag before it goes up and exit 0.
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -12,6 +12,7 @@
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -24,7 +25,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -42,7 +42,6 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -50,6 +49,18 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
         println!(">consumer got {item}");
     }
     println!("Consumer: Done");
+}
+static PRODUCER_PANICKED: AtomicBool = AtomicBool::new(false);
+
+/// Raises the flag if dropped while its thread unwinds from a panic.
+struct Witness;
+
+impl Drop for Witness {
+    fn drop(&mut self) {
+        if thread::panicking() {
+            PRODUCER_PANICKED.store(true, Ordering::SeqCst);
+        }
+    }
 }
 
 fn main() {
@@ -61,8 +72,15 @@ fn main() {
     let for_consumer = settings.clone();
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
-    let producer = thread::spawn(move || producer(sender, &for_producer));
-    if producer.join().is_err() || consumer.join().is_err() {
+    let producer = thread::spawn(move || {
+        let _witness = Witness;
+        producer(sender, &for_producer)
+    });
+    let consumer_failed = consumer.join().is_err();
+    // The consumer ends only after the producer stopped sending.
+    let producer_failed = PRODUCER_PANICKED.load(Ordering::SeqCst);
+    let _ = producer.join();
+    if consumer_failed || producer_failed {
         std::process::exit(101);
     }
 }

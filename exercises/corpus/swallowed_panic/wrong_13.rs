@@ -1,4 +1,4 @@
-//! Wrong: a guard in the producer's spawn closure raises a flag when the producer unwinds, but main reads that flag right after joining the consumer and before joining the producer; when the producer panics, its sender is dropped (ending the consumer) before the guard runs, so main can read the flag before it goes up and exit 0.
+//! Wrong: main joins both threads but counts a thread as failed only if its panic payload downcasts to String; a panic with a literal message or from unwrap/expect on None (payload &'static str) is still swallowed and the program exits 0.
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -12,7 +12,7 @@
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::panic;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -50,19 +50,6 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-static PRODUCER_PANICKED: AtomicBool = AtomicBool::new(false);
-
-/// Raises the flag if dropped while its thread unwinds from a panic.
-struct Witness;
-
-impl Drop for Witness {
-    fn drop(&mut self) {
-        if thread::panicking() {
-            PRODUCER_PANICKED.store(true, Ordering::SeqCst);
-        }
-    }
-}
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -72,15 +59,16 @@ fn main() {
     let for_consumer = settings.clone();
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
-    let producer = thread::spawn(move || {
-        let _witness = Witness;
-        producer(sender, &for_producer)
-    });
-    let consumer_failed = consumer.join().is_err();
-    // The consumer ends only after the producer stopped sending.
-    let producer_failed = PRODUCER_PANICKED.load(Ordering::SeqCst);
-    let _ = producer.join();
-    if consumer_failed || producer_failed {
-        std::process::exit(101);
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    let mut failures = Vec::new();
+    for thread in [consumer, producer] {
+        if let Err(payload) = thread.join()
+            && let Some(message) = payload.downcast_ref::<String>()
+        {
+            failures.push(message.clone());
+        }
+    }
+    if let Some(first) = failures.into_iter().next() {
+        panic::resume_unwind(Box::new(first));
     }
 }

@@ -1,4 +1,5 @@
-//! Wrong: main joins both threads but counts a thread as failed only if its panic payload downcasts to String; a panic with a literal message or from unwrap/expect on None (payload &'static str) is still swallowed and the program exits 0.
+//! Wrong: main learns the producer's end from a done message sent before its 'Producer: Done' line and never joins it, so main can return and end the process before that line is printed.
+//!
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -12,7 +13,8 @@
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
 
-use std::panic;
+use std::process;
+use std::sync::mpsc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,7 +27,8 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-fn producer(queue: Sender<Message>, settings: &Settings) {
+
+fn producer(queue: Sender<Message>, done: mpsc::Sender<()>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -40,8 +43,11 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
         println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
+    // Tell main this producer got to the end without panicking.
+    let _ = done.send(());
     println!("Producer: Done");
 }
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     while let Ok(Message::Item(item)) = queue.recv() {
@@ -50,25 +56,24 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let (done_tx, done_rx) = mpsc::channel();
     let for_consumer = settings.clone();
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
-    let producer = thread::spawn(move || producer(sender, &for_producer));
-    let mut failures = Vec::new();
-    for thread in [consumer, producer] {
-        if let Err(payload) = thread.join()
-            && let Some(message) = payload.downcast_ref::<String>()
-        {
-            failures.push(message.clone());
-        }
+    thread::spawn(move || producer(sender, done_tx, &for_producer));
+    // A producer that panics drops `done_tx` without sending: recv fails.
+    let producer_ok = done_rx.recv().is_ok();
+    if let Err(payload) = consumer.join() {
+        std::panic::resume_unwind(payload);
     }
-    if let Some(first) = failures.into_iter().next() {
-        panic::resume_unwind(Box::new(first));
+    if !producer_ok {
+        process::exit(101);
     }
 }

@@ -1,4 +1,4 @@
-//! Wrong: main learns the producer's end from a done message sent before its 'Producer: Done' line and never joins it, so main can return and end the process before that line is printed.
+//! Wrong: only the consumer's join result is looked at; a producer's panic (--panic-at producer:I) is swallowed by let _ = and the program exits 0.
 //!
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
@@ -13,8 +13,7 @@
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
 
-use std::process;
-use std::sync::mpsc;
+use std::panic;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -28,7 +27,7 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-fn producer(queue: Sender<Message>, done: mpsc::Sender<()>, settings: &Settings) {
+fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -43,8 +42,6 @@ fn producer(queue: Sender<Message>, done: mpsc::Sender<()>, settings: &Settings)
         println!(">producer added {item}");
     }
     let _ = queue.send(Message::Sentinel);
-    // Tell main this producer got to the end without panicking.
-    let _ = done.send(());
     println!("Producer: Done");
 }
 
@@ -63,17 +60,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let (done_tx, done_rx) = mpsc::channel();
     let for_consumer = settings.clone();
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
-    thread::spawn(move || producer(sender, done_tx, &for_producer));
-    // A producer that panics drops `done_tx` without sending: recv fails.
-    let producer_ok = done_rx.recv().is_ok();
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    // The producer only makes numbers; the consumer is where work fails.
+    let _ = producer.join();
     if let Err(payload) = consumer.join() {
-        std::panic::resume_unwind(payload);
-    }
-    if !producer_ok {
-        process::exit(101);
+        panic::resume_unwind(payload);
     }
 }

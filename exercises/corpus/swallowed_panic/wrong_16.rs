@@ -1,5 +1,4 @@
-//! Wrong: only the consumer's join result is looked at; a producer's panic (--panic-at producer:I) is swallowed by let _ = and the program exits 0.
-//!
+//! Wrong: joins through a lazy iterator and re-raises the first panic as it meets it: when the producer panics, main re-raises before it has joined the consumer, and the process ends while the consumer is still working through the items already sent.
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -12,7 +11,6 @@
 //! Grade it: `cargo xtask exercise swallowed_panic`. Chapter: a consumer
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
-
 use std::panic;
 use std::thread;
 
@@ -26,7 +24,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -53,7 +50,6 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -64,9 +60,10 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    // The producer only makes numbers; the consumer is where work fails.
-    let _ = producer.join();
-    if let Err(payload) = consumer.join() {
-        panic::resume_unwind(payload);
+    // Join both; a thread's panic becomes main's.
+    for result in [producer, consumer].into_iter().map(|thread| thread.join()) {
+        if let Err(payload) = result {
+            panic::resume_unwind(payload);
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Wrong: joins through a lazy iterator and re-raises the first panic as it meets it: when the producer panics, main re-raises before it has joined the consumer, and the process ends while the consumer is still working through the items already sent.
+//! Wrong: a panic hook ends the process with code 101 the moment any thread panics, so when the consumer panics the producer is cut off before its `Producer: Done` (and a producer's panic cuts off the consumer's last items).
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -11,8 +11,8 @@
 //! Grade it: `cargo xtask exercise swallowed_panic`. Chapter: a consumer
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
-use std::panic;
 use std::thread;
+use std::{panic, process};
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -60,10 +60,13 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    // Join both; a thread's panic becomes main's.
-    for result in [producer, consumer].into_iter().map(|thread| thread.join()) {
-        if let Err(payload) = result {
-            panic::resume_unwind(payload);
-        }
+    // Any thread's panic: report it as usual, then end as a panic does.
+    let report = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        report(info);
+        process::exit(101);
+    }));
+    for thread in [consumer, producer] {
+        let _ = thread.join();
     }
 }

@@ -1,4 +1,4 @@
-//! Wrong: a panic hook ends the process with code 101 the moment any thread panics, so when the consumer panics the producer is cut off before its `Producer: Done` (and a producer's panic cuts off the consumer's last items).
+//! Wrong: joins each thread with .join().unwrap() in turn: the first panic ends main before the other thread is joined
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -11,8 +11,8 @@
 //! Grade it: `cargo xtask exercise swallowed_panic`. Chapter: a consumer
 //! that panics (book/src/consumer-panic.md). Stuck?
 //! `exercises/swallowed_panic/hint.md`.
+
 use std::thread;
-use std::{panic, process};
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -24,6 +24,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -50,6 +51,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -60,13 +62,6 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    // Any thread's panic: report it as usual, then end as a panic does.
-    let report = panic::take_hook();
-    panic::set_hook(Box::new(move |info| {
-        report(info);
-        process::exit(101);
-    }));
-    for thread in [consumer, producer] {
-        let _ = thread.join();
-    }
+    consumer.join().unwrap();
+    producer.join().unwrap();
 }

@@ -1,4 +1,4 @@
-//! Wrong: joins each thread with .join().unwrap() in turn: the first panic ends main before the other thread is joined
+//! Wrong: joins both, then exits with code 1 if either panicked
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -62,6 +62,9 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    consumer.join().unwrap();
-    producer.join().unwrap();
+    let results = [consumer.join(), producer.join()];
+    if results.iter().any(Result::is_err) {
+        eprintln!("a thread failed");
+        std::process::exit(1);
+    }
 }

@@ -1,4 +1,4 @@
-//! Wrong: joins both, but re-raises only the consumer's panic (the exercise is about the consumer)
+//! Wrong: joins both, and panics again with the message it finds by downcasting the payload to &str (a String payload is missed)
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -62,9 +62,12 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    let consumed = consumer.join();
-    let _ = producer.join();
-    if let Err(panic) = consumed {
-        std::panic::resume_unwind(panic);
+    let results = [consumer.join(), producer.join()];
+    for result in results {
+        if let Err(payload) = result
+            && let Some(message) = payload.downcast_ref::<&str>()
+        {
+            panic!("a thread panicked: {message}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Wrong: re-raises a panic as soon as its thread is joined, inside the loop, before the next thread is joined
+//! Wrong: joins both, then re-raises a panic only if its message is a &str: a panic with a String message (panic!("{x}")) is still swallowed
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -62,9 +62,12 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
-    for thread in [consumer, producer] {
-        if let Err(panic) = thread.join() {
-            std::panic::resume_unwind(panic);
+    let results = [consumer.join(), producer.join()];
+    for result in results {
+        if let Err(panic) = result
+            && let Some(message) = panic.downcast_ref::<&str>()
+        {
+            panic!("a thread panicked: {message}");
         }
     }
 }

@@ -1,4 +1,4 @@
-//! Wrong: re-raises a panic as soon as it joins the thread that had it: the consumer's panic ends main before the producer is joined
+//! Wrong: joins both, then ends with process::exit(1) if either panicked: an error, but not the exit code of a panic (101)
 //! Exercise `swallowed_panic`: one producer, one consumer, and a panic
 //! that nobody hears of.
 //!
@@ -62,9 +62,11 @@ fn main() {
     let consumer = thread::spawn(move || consumer(receiver, &for_consumer));
     let for_producer = settings.clone();
     let producer = thread::spawn(move || producer(sender, &for_producer));
+    let mut failed = false;
     for thread in [consumer, producer] {
-        if let Err(panic) = thread.join() {
-            std::panic::resume_unwind(panic);
-        }
+        failed |= thread.join().is_err();
+    }
+    if failed {
+        std::process::exit(1);
     }
 }

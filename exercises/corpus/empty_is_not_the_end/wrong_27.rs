@@ -1,33 +1,17 @@
-//! Right: match on settings.capacity: bounded(n) or unbounded()
-//! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
-//! that grows without limit.
-//!
-//! The consumer spends 2 ms more on each item than the producer does, so
-//! items pile up in the buffer: with 1,000 items, or a million, they all
-//! wait in memory. `--capacity N` is meant to bound the buffer to N items,
-//! so that a full buffer makes the producer wait; this program ignores
-//! it. Make it keep the bound.
-//!
-//! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
-//! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
+//! Wrong: spins on try_recv while the buffer is empty.
 
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
-    name: "bound_it",
-    about: "Exercise: a bounded buffer between a fast producer and a slow consumer",
+    name: "empty_is_not_the_end",
+    about: "Exercise: a consumer that must wait for items",
     producers: 1,
     consumers: 1,
     items: 10,
 };
-
-/// What the consumer spends on each item, beyond its simulated effort:
-/// it writes each one to a slow disk, say.
-const SLOW: Duration = Duration::from_millis(2);
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
@@ -49,10 +33,17 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(Message::Item(item)) = queue.recv() {
-        thread::sleep(settings.effort("Consumer", item));
-        thread::sleep(SLOW);
-        println!(">consumer got {item}");
+    loop {
+        match queue.try_recv() {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Ok(Message::Sentinel) => break,
+            // Empty: the producer is still at work; ask again.
+            Err(flume::TryRecvError::Empty) => continue,
+            Err(flume::TryRecvError::Disconnected) => break,
+        }
     }
     println!("Consumer: Done");
 }

@@ -1,0 +1,135 @@
+//! A thread that waits by spinning: it loops on `try_recv` or `try_send`
+//! where it could wait in `recv` or `send`. Its lines are those of a
+//! thread that waits, so no rule on them shows it; what shows is the CPU
+//! it burns without ever going to sleep. Watched from outside, in
+//! `/proc`: each thread's CPU time (`schedstat`) and how many times it
+//! went to sleep of its own accord (`voluntary_ctxt_switches`).
+//!
+//! Between two looks in which a thread that waits never went to sleep, it
+//! used a few microseconds of CPU at most: to print a line, or send an
+//! item. A thread that spins uses all the CPU it is given, and on a busy
+//! machine it is still given its share. Only CPU time counts, not time
+//! spent waiting for a core: a thread that waits, woken late on a busy
+//! machine, still uses microseconds once it runs.
+//!
+//! A thread that yields its core each time round (`yield_now`) uses CPU
+//! only where no other thread wants it: on an idle machine it shows, on a
+//! busy one it may not. Counting the times it is put on a core does not
+//! tell it apart there: a thread that polls with a 1 ms sleep, whose
+//! timer fires while it waits for a core, never sleeps either.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+/// How much CPU time a run's threads may use, in all, between looks in
+/// which they never went to sleep: five times the most a solution uses so
+/// (starting up, and printing a line and sending an item between sleeps),
+/// and a tenth of what a thread that spins through a slow run uses beside
+/// two other busy threads.
+pub const SPIN_BOUND: Duration = Duration::from_millis(20);
+
+/// What the looks at one run found.
+#[derive(Default)]
+pub struct Spin {
+    /// Each thread's CPU time (ns) and voluntary sleeps at the last look.
+    last: HashMap<String, (u64, u64)>,
+    /// The CPU time used between looks with no sleep, by all threads.
+    spun: Duration,
+}
+
+impl Spin {
+    /// Looks at each thread of process `pid` (a thread gone, or `/proc`
+    /// unreadable, is skipped: a run seen less is judged on less).
+    pub fn look(&mut self, pid: u32) {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            return;
+        };
+        for task in tasks.flatten() {
+            let path = task.path();
+            let (Ok(schedstat), Ok(status)) = (
+                std::fs::read_to_string(path.join("schedstat")),
+                std::fs::read_to_string(path.join("status")),
+            ) else {
+                continue;
+            };
+            // `CPU_NS WAITING_NS TIMES_ON_A_CORE`
+            let cpu = schedstat
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok());
+            let sleeps = status
+                .lines()
+                .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+                .and_then(|n| n.trim().parse().ok());
+            let (Some(cpu), Some(sleeps)) = (cpu, sleeps) else {
+                continue;
+            };
+            let id = task.file_name().to_string_lossy().into_owned();
+            if let Some((cpu_before, sleeps_before)) = self.last.insert(id, (cpu, sleeps))
+                && sleeps == sleeps_before
+            {
+                self.spun += Duration::from_nanos(cpu.saturating_sub(cpu_before));
+            }
+        }
+    }
+
+    /// The CPU time used without sleeping, if more than [`SPIN_BOUND`].
+    pub fn spun(&self) -> Option<Duration> {
+        (self.spun > SPIN_BOUND).then_some(self.spun)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::{Command, Stdio};
+    use std::time::Instant;
+
+    /// Looks at the program `command` starts every 10 ms, from its first
+    /// line on, until `done` says enough (or 30 s pass, a hang bound),
+    /// then kills it.
+    fn watch(mut command: Command, done: impl Fn(&Spin, usize) -> bool) -> Spin {
+        use std::io::BufRead;
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the program starts");
+        let mut ready = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = std::io::BufReader::new(out).read_line(&mut ready);
+        }
+        let mut spin = Spin::default();
+        let started = Instant::now();
+        let mut looks = 0;
+        while !done(&spin, looks) && started.elapsed() < Duration::from_secs(30) {
+            spin.look(child.id());
+            looks += 1;
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        spin
+    }
+
+    #[test]
+    fn a_program_that_never_sleeps_is_seen_spinning() {
+        let mut spinner = Command::new("sh");
+        spinner.args(["-c", "echo ready; while :; do :; done"]);
+        let spin = watch(spinner, |spin, _| spin.spun().is_some());
+        assert!(spin.spun().is_some(), "spun {:?} in 30 s", spin.spun);
+    }
+
+    #[test]
+    fn a_program_that_polls_with_a_1_ms_sleep_is_not() {
+        let mut poller = Command::new("python3");
+        // Looked at once it has started: the interpreter uses tens of
+        // milliseconds of CPU to start, without a sleep.
+        poller.args([
+            "-c",
+            "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.001)",
+        ]);
+        let spin = watch(poller, |_, looks| looks > 100);
+        assert!(spin.spun().is_none(), "spun {:?}", spin.spun);
+    }
+}
