@@ -64,13 +64,14 @@ fn a_stall_ends_once_every_other_thread_waits_for_another() {
     }
 }
 
-/// The exercises come in the book's order, and the exercises page gives
-/// each one's section in that order, with what it practises and how hard
-/// it is, as grading knows them.
 /// In a run with `--jitter`, a thread that wakes another pauses (the
 /// grading clock's `GRADING_WAKE_PAUSE`), so the woken one acts first. An
 /// answer whose producers notify before they count themselves finished
-/// (from the corpus) hangs in every such run, not in one run of many.
+/// (from the corpus) hangs in such runs, where without the pause it hangs
+/// once in a million. How many of them hang depends on the machine: a
+/// woken thread that waits longer than the pause for a core (beside CI's
+/// other tests) comes too late, and that run passes. So: five runs, at
+/// least one hangs, and none fails in any other way.
 #[test]
 #[ignore = "slow (builds the corpus): cargo test --workspace -- --ignored"]
 fn a_thread_that_wakes_another_pauses_so_an_early_notify_shows() {
@@ -80,23 +81,24 @@ fn a_thread_that_wakes_another_pauses_so_an_early_notify_shows() {
     assert!(source.contains("ring the Condvar before they count themselves finished"));
     let built = harness::grading::build_corpus().expect("the corpus builds");
     let exe = built.join(harness::grading::corpus_bin(&exercise, &file));
-    for seed in [5, 6, 7] {
+    let mut hung = 0;
+    for seed in 5..=9 {
         let mut settings = exercise.shape.settings(seed);
         settings.time_scale = 0.004;
         settings.jitter = true;
         let flags = exercise.shape.args(&settings);
-        let graded = harness::grading::run_with(&exercise, &exe, &flags);
-        assert!(
-            graded
-                .as_ref()
-                .is_err_and(|why| why.starts_with("hung for")),
-            "{} {}: {graded:?}",
-            exe.display(),
-            flags.join(" ")
-        );
+        match harness::grading::run_with(&exercise, &exe, &flags) {
+            Ok(()) => {}
+            Err(why) if why.starts_with("hung for") => hung += 1,
+            Err(why) => panic!("{} {}: {why}", exe.display(), flags.join(" ")),
+        }
     }
+    assert!(hung > 0, "none of five runs with --jitter hung");
 }
 
+/// The exercises come in the book's order, and the exercises page gives
+/// each one's section in that order, with what it practises and how hard
+/// it is, as grading knows them.
 #[test]
 fn the_exercises_follow_the_book_and_say_what_they_practise() {
     let summary = page("SUMMARY.md");

@@ -533,9 +533,10 @@ const MAX_STALL: Duration = Duration::from_secs(31);
 
 /// How long a thread of a run with `--jitter` pauses each time it wakes
 /// another (the `grading-clock` library's `GRADING_WAKE_PAUSE`): the woken
-/// thread runs first. A thread that wakes another to announce what it has
-/// not yet done (a flag raised, a count taken or a notify made before its
-/// send) is caught short in every such run, not once in a million.
+/// thread runs first, unless it waits longer than that for a core. A
+/// thread that wakes another to announce what it has not yet done (a flag
+/// raised, a count taken or a notify made before its send) is caught short
+/// in most such runs, not once in a million.
 const WAKE_PAUSE: Duration = Duration::from_millis(5);
 
 /// Runs at once: most of a run is spent asleep.
