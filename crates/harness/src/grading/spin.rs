@@ -3,7 +3,8 @@
 //! thread that waits, so no rule on them shows it; what shows is the CPU
 //! it burns without ever going to sleep. Watched from outside, in
 //! `/proc`: each thread's CPU time (`schedstat`) and how many times it
-//! went to sleep of its own accord (`voluntary_ctxt_switches`).
+//! went to sleep of its own accord (`voluntary_ctxt_switches`), every
+//! [`LOOK_EVERY`].
 //!
 //! Between two looks in which a thread that waits never went to sleep, it
 //! used a few microseconds of CPU at most: to print a line, or send an
@@ -19,7 +20,11 @@
 //! timer fires while it waits for a core, never sleeps either.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// How often a run's threads are looked at: each look reads two files a
+/// thread, and grading watches a dozen runs at once.
+pub const LOOK_EVERY: Duration = Duration::from_millis(50);
 
 /// How much CPU time a run's threads may use, in all, between looks in
 /// which they never went to sleep: five times the most a solution uses so
@@ -35,12 +40,19 @@ pub struct Spin {
     last: HashMap<String, (u64, u64)>,
     /// The CPU time used between looks with no sleep, by all threads.
     spun: Duration,
+    /// When the last look was.
+    at: Option<Instant>,
 }
 
 impl Spin {
-    /// Looks at each thread of process `pid` (a thread gone, or `/proc`
-    /// unreadable, is skipped: a run seen less is judged on less).
+    /// Looks at each thread of process `pid`, if the last look was
+    /// [`LOOK_EVERY`] ago (a thread gone, or `/proc` unreadable, is
+    /// skipped: a run seen less is judged on less).
     pub fn look(&mut self, pid: u32) {
+        if self.at.is_some_and(|at| at.elapsed() < LOOK_EVERY) {
+            return;
+        }
+        self.at = Some(Instant::now());
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
             return;
         };
@@ -83,9 +95,9 @@ impl Spin {
 mod tests {
     use super::*;
     use std::process::{Command, Stdio};
-    use std::time::Instant;
 
-    /// Looks at the program `command` starts every 10 ms, from its first
+    /// Looks at the program `command` starts every 10 ms (a look at most
+    /// every [`LOOK_EVERY`]), from its first
     /// line on, until `done` says enough (or 30 s pass, a hang bound),
     /// then kills it.
     fn watch(mut command: Command, done: impl Fn(&Spin, usize) -> bool) -> Spin {
@@ -129,7 +141,7 @@ mod tests {
             "-c",
             "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.001)",
         ]);
-        let spin = watch(poller, |_, looks| looks > 100);
+        let spin = watch(poller, |_, looks| looks > 200);
         assert!(spin.spun().is_none(), "spun {:?}", spin.spun);
     }
 }
