@@ -963,7 +963,8 @@ fn joins_lazily(body: &str, at: usize, ends: &[&str]) -> bool {
 }
 
 /// One run of `exe` with `args`: `Ok` if it ended in time, with exit code
-/// 0 (101 after a planned panic), and its lines kept every rule.
+/// 0 (101 after a planned panic), its lines kept every rule, and no
+/// thread spun.
 fn run_once(
     exercise: &Exercise,
     exe: &Path,
@@ -976,6 +977,23 @@ fn run_once(
     // ends a timed wait at once), a thread that never sleeps spins.
     let watch_spin = !stall && settings.time_scale > 0.0;
     let ran = run_for(exe, args, quiet_bound(settings), stall, pause, watch_spin)?;
+    let spun = ran.spun;
+    what_ran_shows(exercise, settings, ran)?;
+    match spun {
+        None => Ok(()),
+        Some(cpu) => Err(format!(
+            "a thread spun: in a run where each item's work is a sleep, the run's threads \
+             used {:.0} ms of CPU without once going to sleep. A thread that loops on \
+             `try_recv` or `try_send` until it succeeds keeps a core busy while it waits: \
+             wait in `recv` or `send` instead, which sleep until they can go on",
+            cpu.as_secs_f64() * 1000.0
+        )),
+    }
+}
+
+/// What run `settings` of `exercise` shows: that it ended in time, with
+/// its exit code, and its lines kept every rule.
+fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<(), String> {
     let (status, stdout, stderr) = (ran.status, ran.stdout, ran.stderr);
     // A stall run's own lines (`graded: WHO I`), apart from the program's.
     let (graded, stderr): (Vec<&str>, Vec<&str>) = stderr
@@ -1000,8 +1018,7 @@ fn run_once(
             }
             return Err(why);
         }
-        lines_of_a_panicked_run(exercise, settings, &events, who)?;
-        return spun(ran.spun);
+        return lines_of_a_panicked_run(exercise, settings, &events, who);
     }
     if !status.success() {
         let first = stderr.lines().find(|line| !line.trim().is_empty());
@@ -1023,23 +1040,7 @@ fn run_once(
         ));
     }
     waits_for_room(settings, &graded)?;
-    runs_ahead_when_unbounded(exercise, settings, &events)?;
-    spun(ran.spun)
-}
-
-/// A run whose threads used `spun` of CPU without once going to sleep
-/// spins (see [`spin`]).
-fn spun(spun: Option<Duration>) -> Result<(), String> {
-    match spun {
-        None => Ok(()),
-        Some(cpu) => Err(format!(
-            "a thread spun: in a run where each item's work is a sleep, the run's threads \
-             used {:.0} ms of CPU without once going to sleep. A thread that loops on \
-             `try_recv` or `try_send` until it succeeds keeps a core busy while it waits: \
-             wait in `recv` or `send` instead, which sleep until they can go on",
-            cpu.as_secs_f64() * 1000.0
-        )),
-    }
+    runs_ahead_when_unbounded(exercise, settings, &events)
 }
 
 /// While the consumers of a stall run with a bounded buffer are stopped,
