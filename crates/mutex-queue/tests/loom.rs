@@ -3,7 +3,7 @@
 //! overflows. Run with:
 //!
 //! ```text
-//! RUSTFLAGS="--cfg loom" cargo test -p mutex-queue --test loom --release
+//! RUSTFLAGS="--cfg loom" cargo test -p mutex-queue --test loom --profile loom
 //! ```
 //!
 //! The last two tests check two broken copies of the queue and expect loom
