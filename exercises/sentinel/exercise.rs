@@ -4,7 +4,8 @@
 //! Both threads borrow the channel's ends from `main`, so the sender is
 //! never dropped while the consumer waits: the channel cannot tell it that
 //! no more items will come. Run it: the items go through, then it hangs.
-//! Make the consumer stop after the last item, as the tutorial does.
+//! Make the consumer stop after the last item, with a sentinel, as the
+//! tutorial does.
 //!
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.

@@ -18,6 +18,7 @@ use crate::programs::{
 use crate::run::wait_within;
 use crate::section::{Section, Settings};
 
+mod names;
 mod shapes;
 mod spin;
 use shapes::{
@@ -70,9 +71,10 @@ pub enum Rule {
     /// This function sends this code once at most: never in a loop of its
     /// own (`for _ in 0..others { send(..) }`).
     NotRepeated(&'static str, &'static str, &'static str),
-    /// The file has this code once at most (the settings read from the
-    /// command line once, not once per thread); and what the text says.
-    Once(&'static str, &'static str),
+    /// The file has these codes once at most, all told (the settings read
+    /// from the command line once, not once per thread); and what the text
+    /// says.
+    Once(&'static [&'static str], &'static str),
     /// Where a thread panics, `main` joins every thread before it ends:
     /// no `join().unwrap()` (or `expect`) comes before another join.
     JoinsAll,
@@ -110,16 +112,24 @@ pub const EXERCISES: [Exercise; 12] = [
                 "Clone::clone(",
                 "without cloning the settings into each thread",
             ),
-            Rule::Never("unsafe", "without `unsafe`"),
-            Rule::Once(
-                "from_command_line(",
+            Rule::Never("cloned(", "without cloning the settings into each thread"),
+            Rule::Never(
+                "clone_from(",
                 "without cloning the settings into each thread",
             ),
-            Rule::KeepsTheBuffer,
+            Rule::Never("unsafe", "without `unsafe`"),
+            // Settings made anew: read from the command line again (clap's
+            // `parse`, `parse_from`, `try_parse`, or `common`'s), or built
+            // field by field.
+            Rule::Once(
+                &["from_command_line(", "read_command_line", "parse"],
+                "without cloning the settings into each thread",
+            ),
             Rule::Never(
                 "Settings {",
                 "without cloning the settings into each thread",
             ),
+            Rule::KeepsTheBuffer,
         ],
     },
     Exercise {
@@ -130,7 +140,10 @@ pub const EXERCISES: [Exercise; 12] = [
         panic_at: None,
         practises: "ending a consumer with a sentinel",
         level: 1,
-        rules: &[Rule::KeepsTheBuffer],
+        rules: &[
+            Rule::KeepsTheBuffer,
+            Rule::Sends("Sentinel", "a sentinel, as the tutorial sends"),
+        ],
     },
     Exercise {
         name: "empty_is_not_the_end",
@@ -468,9 +481,20 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
         }
         runs.push(settings);
     }
+    // A large bound, full: a program that keeps small bounds and lets a
+    // large one go (`if capacity < 50`) shows it. At `--time-scale 0` the
+    // producers fill it in an instant while the consumers are stopped.
+    let mut full = run(22, 0.0, Some(LARGE_BOUND), None, false);
+    full.items = LARGE_BOUND.div_ceil(full.producers) + 10;
+    full.stall = Some(("consumer".to_string(), early));
+    runs.push(full);
     plan_panics(exercise, &mut runs[..planned]);
     runs
 }
+
+/// The bound of the run whose buffer is large and full: larger than any
+/// bound a program might keep while letting larger ones go.
+const LARGE_BOUND: usize = 5000;
 
 /// Spreads the exercise's planned panic over `runs`: from item to item
 /// (the one it names, the first, the last), from one side to the other,
@@ -594,8 +618,8 @@ pub fn grade_file(
     // once; then the runs, whose failures say more than a rule of the
     // exercise's text, which comes last.
     let mine = source(file)?;
-    if let Some(race) = races_in(&mine) {
-        return Err(race);
+    if let Some(problem) = looks_at_its_grading(&mine).or_else(|| races_in(&mine)) {
+        return Err(problem);
     }
     let all = runs(exercise);
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -699,10 +723,46 @@ fn source(path: &Path) -> Result<String, String> {
 #[cfg(test)]
 fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
-    match races_in(&mine) {
+    match looks_at_its_grading(&mine).or_else(|| races_in(&mine)) {
         Some(problem) => Err(problem),
         None => after_the_runs(exercise, &mine),
     }
+}
+
+/// The settings with which grading tests a program (a planned panic, and
+/// the hidden flags that pace, jitter or stall its threads), which no
+/// exercise needs to read: a program that does can behave one way when
+/// tested and another when not, or fake an exit code from the plan
+/// instead of the joins. And the command line or the environment read
+/// by hand, where the same can hide.
+const GRADING_SETTINGS: [&str; 4] = ["panic_at", "stall", "pace", "jitter"];
+const BY_HAND: [&str; 3] = ["env::args", "args_os", "env::var"];
+
+/// What `mine` reads of how it is graded, said as grading says it.
+fn looks_at_its_grading(mine: &str) -> Option<String> {
+    let word = |name: &str| {
+        mine.match_indices(name).any(|(at, _)| {
+            let inside = |c: char| c.is_alphanumeric() || c == '_';
+            !mine[..at].ends_with(inside) && !mine[at + name.len()..].starts_with(inside)
+        })
+    };
+    if let Some(name) = GRADING_SETTINGS.iter().find(|name| word(name)) {
+        return Some(format!(
+            "the file reads `{name}`, one of the settings grading tests a program with (a \
+             planned panic, and hidden flags that slow or stop its threads): what a \
+             program does, and the exit code it ends with, must not depend on whether it is \
+             being tested. Leave them to `common`, and report the panics your joins show"
+        ));
+    }
+    BY_HAND
+        .iter()
+        .find(|code| mine.contains(**code))
+        .map(|code| {
+            format!(
+                "the file reads the command line or the environment itself (`{code}`): the \
+             settings come from `Settings::from_command_line`, once, in `main`"
+            )
+        })
 }
 
 /// What grading reads in the file `mine` once every run has passed: in
@@ -724,8 +784,8 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 if !sends(mine, code) {
                     return Err(format!(
                         "the exercise asks for {said}, but no thread sends `{code}`: a \
-                         consumer that stops only when every sender is gone is another \
-                         exercise's ending"
+                         consumer that stops another way (once every sender is gone, or \
+                         after a count of the items) is another exercise's ending"
                     ));
                 }
             }
@@ -746,22 +806,16 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                     ));
                 }
             }
-            Rule::Once(code, said) => {
-                let times = mine.matches(code).count();
-                if times > 1 {
-                    return Err(format!(
-                        "the exercise asks you to do it {said}, but the file has `{code}` \
-                         {times} times: each makes settings of its own, a copy by another road"
-                    ));
-                }
-            }
+            Rule::Once(codes, said) => once(mine, codes, said)?,
             Rule::Unchanged(name, said) => {
-                let solution = folder().join(exercise.name).join("solution.rs");
-                let given = function(&source(&solution)?, name);
-                if function(mine, name) != given {
+                let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
+                if function(mine, name) != function(&solution, name) {
                     return Err(format!(
                         "the exercise asks you to do it {said}: leave `fn {name}` as it is given"
                     ));
+                }
+                if let Some(problem) = names::rebound(&solution, mine, name) {
+                    return Err(format!("the exercise asks you to do it {said}: {problem}"));
                 }
             }
             Rule::NotIn(name, code, said) => {
@@ -820,16 +874,70 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// [`Rule::Once`]: `mine` has `codes` once at most, all told.
+fn once(mine: &str, codes: &[&str], said: &str) -> Result<(), String> {
+    let times: usize = codes.iter().map(|code| mine.matches(code).count()).sum();
+    if times <= 1 {
+        return Ok(());
+    }
+    let found: Vec<String> = codes
+        .iter()
+        .filter(|code| mine.contains(**code))
+        .map(|code| format!("`{code}`"))
+        .collect();
+    Err(format!(
+        "the exercise asks you to do it {said}, but the file reads the command line {times} \
+         times ({}): each makes settings of its own, a copy by another road",
+        found.join(", ")
+    ))
+}
+
 /// Whether some call in `mine` sends a value written with `code`.
 fn sends(mine: &str, code: &str) -> bool {
-    ["send(", "send_timeout(", "send_deadline("]
+    let in_a_send = ["send(", "send_timeout(", "send_deadline("]
         .iter()
         .any(|call| {
             mine.match_indices(call).any(|(at, _)| {
                 let argument = mine[at + call.len()..].split(')').next();
                 argument.is_some_and(|argument| argument.contains(code))
             })
-        })
+        });
+    in_a_send || made(mine, code)
+}
+
+/// Whether `mine` makes a value written with `code` and sends it by way
+/// of a variable or an iterator: `let end = Message::Sentinel; ..
+/// queue.send(end)`, or `for m in items.chain(once(Message::Sentinel)) {
+/// queue.send(m) }`. A value made and never sent
+/// (`recv().unwrap_or(Message::Sentinel)`) sends nothing.
+fn made(mine: &str, code: &str) -> bool {
+    mine.match_indices(code).any(|(at, _)| {
+        let head = mine[..at]
+            .rsplit([';', '{', '}'])
+            .next()
+            .unwrap_or_default();
+        let head = head.split_whitespace().collect::<Vec<_>>();
+        let name = match head.as_slice() {
+            ["let", name, "=", ..] | ["let", "mut", name, "=", ..] | ["for", name, "in", ..] => {
+                name.trim_end_matches(':')
+            }
+            _ => return false,
+        };
+        let later = &mine[at..];
+        ["send(", "send_timeout(", "send_deadline("]
+            .iter()
+            .any(|call| {
+                later.match_indices(call).any(|(i, _)| {
+                    let argument = later[i + call.len()..]
+                        .split(')')
+                        .next()
+                        .unwrap_or_default();
+                    argument
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|word| word == name)
+                })
+            })
+    })
 }
 
 /// Whether `mine` makes its buffer as given ([`THE_BUFFER`]), and no
@@ -1687,6 +1795,17 @@ mod tests {
             "borrow/wrong_16.rs",
             "rendezvous/wrong_18.rs",
             "rendezvous/wrong_19.rs",
+            "pass_it_on/wrong_23.rs",
+            "last_consumer/wrong_22.rs",
+            "drop_the_sender/wrong_25.rs",
+            "count_sentinels/wrong_29.rs",
+            "last_consumer/wrong_23.rs",
+            "swallowed_panic/wrong_25.rs",
+            "borrow/wrong_20.rs",
+            "borrow/wrong_21.rs",
+            "stop_flag/wrong_41.rs",
+            "sentinel/wrong_21.rs",
+            "sentinel/wrong_22.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -1694,6 +1813,45 @@ mod tests {
                 .unwrap_or_else(|| panic!("{file} is in the corpus"));
             assert!(check_rules(exercise, path).is_err(), "{file}");
         }
+    }
+
+    #[test]
+    fn a_sentinel_made_as_a_value_is_sent_and_one_matched_is_not() {
+        let chained = "for m in items.chain(std::iter::once(Message::Sentinel)) { queue.send(m); }";
+        assert!(sends(chained, "Sentinel"));
+        let bound = "let end = Message::Sentinel; queue.send(end).unwrap();";
+        assert!(sends(bound, "Sentinel"));
+        for only_read in [
+            "match queue.recv().unwrap_or(Message::Sentinel) { Message::Sentinel => break, _ => {} }",
+            "let end = Message::Sentinel; queue.send(Message::Item(item));",
+            "match m { Message::Item(i) => work(i), Message::Sentinel => break }",
+            "if let Ok(Message::Sentinel) = queue.recv() { break; }",
+            "let Message::Item(item) = m else { break };",
+            "if matches!(m, Message::Sentinel) { break; }",
+            "if m == Message::Sentinel { break; }",
+            "match m { Message::Sentinel | Message::Item(_) => {} }",
+        ] {
+            assert!(!sends(only_read, "Sentinel"), "{only_read}");
+        }
+    }
+
+    #[test]
+    fn a_program_that_reads_how_it_is_graded_is_refused() {
+        let faked = "fn main() { let failed = join_all(); \
+                     if settings.panic_at.is_some() { std::process::exit(101); } }";
+        let said = looks_at_its_grading(faked).expect("refused");
+        assert!(said.contains("`panic_at`"), "{said}");
+        for aware in [
+            "if s.stall.is_some() || s.jitter { wait_longer(); }",
+            "let Settings { pace, .. } = &settings;",
+            "let again = common::parse::<Settings>(&PROGRAM, std::env::args().skip(1));",
+            "if std::env::var(\"GRADING_WAKE_PAUSE\").is_ok() {}",
+        ] {
+            assert!(looks_at_its_grading(aware).is_some(), "{aware}");
+        }
+        // Names that only contain the words are not them.
+        let plain = "let stalled = 1; let space = 2; let paced_out = 3; let my_panic_at_end = 4;";
+        assert_eq!(looks_at_its_grading(plain), None);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Right: the consumer hands the sentinel to a small detached thread that sends it on, and returns at once, dropping its receiver: the last hand-over's send then fails instead of waiting, and the helper prints nothing and calls nothing of the file.
+//! Right: the receiving loop is a helper that takes the receiver by value, so ours is gone before we pass the sentinel on
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,6 +11,7 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
@@ -53,22 +54,24 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
+/// Processes items until the sentinel; owns the receiver, which goes
+/// when this returns.
+fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
+    for message in queue.iter() {
+        let Message::Item(item) = message else {
+            return;
+        };
+        thread::sleep(settings.effort(me, item));
+        println!(">consumer {id} got {item}");
+    }
+}
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
-        match message {
-            Message::Item(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            Message::Sentinel => break,
-        }
-    }
-    // Pass the sentinel on without waiting for a taker: if no consumer is
-    // left, every receiver is dropped once this one returns, and the send
-    // fails.
-    thread::spawn(move || requeue.send(Message::Sentinel));
+    take_items(id, &me, queue, settings);
+    // We can no longer read: this waits only for another consumer, and
+    // fails at once if none is left.
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 fn main() {

@@ -1,4 +1,4 @@
-//! Right: the receiving loop is a helper that takes the receiver by value, so ours is gone before we pass the sentinel on
+//! Right: try_send the sentinel on first; if no one takes it right now, let go of our receiver and then send
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -54,24 +54,23 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-/// Processes items until the sentinel; owns the receiver, which goes
-/// when this returns.
-fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
-    for message in queue.iter() {
-        let Message::Item(item) = message else {
-            return;
-        };
-        thread::sleep(settings.effort(me, item));
-        println!(">consumer {id} got {item}");
-    }
-}
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    take_items(id, &me, queue, settings);
-    // We can no longer read: this waits only for another consumer, and
-    // fails at once if none is left.
-    let _ = requeue.send(Message::Sentinel);
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    // Pass the sentinel on to the next consumer.
+    if requeue.try_send(Message::Sentinel).is_err() {
+        drop(queue); // Now only another consumer can take it.
+        let _ = requeue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 fn main() {

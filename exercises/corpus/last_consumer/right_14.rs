@@ -1,4 +1,4 @@
-//! Right: try_send the sentinel on first; if no one takes it right now, let go of our receiver and then send
+//! Right: a count of consumers that met the sentinel, a static in fn consumer; the last one keeps it instead of sending to nobody (no consumer of this exercise panics)
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -57,6 +57,8 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static DONE: AtomicUsize = AtomicUsize::new(0);
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
@@ -66,9 +68,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer.
-    if requeue.try_send(Message::Sentinel).is_err() {
-        drop(queue); // Now only another consumer can take it.
+    // Pass the sentinel on, unless we are the last consumer.
+    if DONE.fetch_add(1, Ordering::SeqCst) + 1 < settings.consumers {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");

@@ -1,4 +1,4 @@
-//! Right: a count of consumers that met the sentinel, a static in fn consumer; the last one keeps it instead of sending to nobody (no consumer of this exercise panics)
+//! Right: a count of consumers that met the sentinel; each but the last passes it on (it keeps its receiver, which a consumer that panics would make hang at capacity 0, but no consumer of this exercise panics)
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -14,6 +14,10 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// How many consumers have stopped.
+static STOPPED: AtomicUsize = AtomicUsize::new(0);
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -57,8 +61,6 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static DONE: AtomicUsize = AtomicUsize::new(0);
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
@@ -68,8 +70,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless we are the last consumer.
-    if DONE.fetch_add(1, Ordering::SeqCst) + 1 < settings.consumers {
+    // Pass the sentinel on, unless every other consumer has stopped.
+    if STOPPED.fetch_add(1, Ordering::AcqRel) + 1 < settings.consumers {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");

@@ -1,4 +1,4 @@
-//! Right: a count of consumers that met the sentinel; each but the last passes it on (it keeps its receiver, which a consumer that panics would make hang at capacity 0, but no consumer of this exercise panics)
+//! Right: a shared count of consumers still running (fetch_sub); the last one does not pass the sentinel on
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -16,8 +16,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// How many consumers have stopped.
-static STOPPED: AtomicUsize = AtomicUsize::new(0);
+static LEFT: AtomicUsize = AtomicUsize::new(0);
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -70,8 +69,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless every other consumer has stopped.
-    if STOPPED.fetch_add(1, Ordering::AcqRel) + 1 < settings.consumers {
+    // Pass the sentinel on, unless this is the last consumer.
+    if LEFT.fetch_sub(1, Ordering::AcqRel) > 1 {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -83,6 +82,7 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    LEFT.store(settings.consumers, Ordering::Release);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());

@@ -1,4 +1,4 @@
-//! Right: no relay at all: each consumer drops its `requeue` sender at once, so when the producer returns the channel closes; the consumer that reads the sentinel stops on it, the others on disconnection.
+//! Right: a shared count of consumers that have not yet seen the sentinel; each decrements it once (one `fetch_sub`) and passes the sentinel on only if someone is still left to read it, so the last never sends.
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,6 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -35,10 +36,13 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
-    // Only the producer's sender keeps the channel open: once it is done,
-    // recv fails for every consumer the sentinel did not reach.
-    drop(requeue);
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -50,6 +54,10 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
+    // One step: count myself out, and learn whether another still reads.
+    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+        let _ = requeue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 
@@ -59,11 +67,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (left, settings) = (&left, &settings);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

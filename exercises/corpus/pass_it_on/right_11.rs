@@ -1,4 +1,4 @@
-//! Right: a shared count of consumers that have not yet seen the sentinel; each decrements it once (one `fetch_sub`) and passes the sentinel on only if someone is still left to read it, so the last never sends.
+//! Right: the receiving loop is a helper that takes the receiver by value, so our receiver is gone (the helper returned) before we pass the sentinel on
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,7 +9,7 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
-use std::sync::atomic::{AtomicUsize, Ordering};
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -22,6 +22,7 @@ const PROGRAM: Program = Program {
     consumers: 3,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -36,28 +37,26 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    left: &AtomicUsize,
-    settings: &Settings,
-) {
+
+/// Processes items until the sentinel (or a closed channel). Takes the
+/// receiver by value: it is dropped when this returns.
+fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
+    for message in queue.iter() {
+        let Message::Item(item) = message else {
+            return;
+        };
+        thread::sleep(settings.effort(me, item));
+        println!(">consumer {id} got {item}");
+    }
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
-        match message {
-            Message::Item(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            Message::Sentinel => break,
-        }
-    }
-    // One step: count myself out, and learn whether another still reads.
-    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
-        let _ = requeue.send(Message::Sentinel);
-    }
+    take_items(id, &me, queue, settings);
+    // We cannot read any more, so this waits only for a consumer that
+    // can, and fails at once if none is left.
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 
@@ -67,12 +66,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (left, settings) = (&left, &settings);
-            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

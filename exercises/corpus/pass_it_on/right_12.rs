@@ -1,4 +1,4 @@
-//! Right: the receiving loop is a helper that takes the receiver by value, so our receiver is gone (the helper returned) before we pass the sentinel on
+//! Right: on the sentinel, try_send it on first; if no one takes it now, let go of the receiver and then send (which fails at once if no consumer is left)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -38,25 +38,24 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Done");
 }
 
-/// Processes items until the sentinel (or a closed channel). Takes the
-/// receiver by value: it is dropped when this returns.
-fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
-    for message in queue.iter() {
-        let Message::Item(item) = message else {
-            return;
-        };
-        thread::sleep(settings.effort(me, item));
-        println!(">consumer {id} got {item}");
-    }
-}
-
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    take_items(id, &me, queue, settings);
-    // We cannot read any more, so this waits only for a consumer that
-    // can, and fails at once if none is left.
-    let _ = requeue.send(Message::Sentinel);
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    if requeue.try_send(Message::Sentinel).is_err() {
+        // No one is waiting right now: stop being a possible reader, so
+        // that the send below fails at once if we were the last one.
+        drop(queue);
+        let _ = requeue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 

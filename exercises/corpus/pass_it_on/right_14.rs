@@ -1,4 +1,4 @@
-//! Right: a shared count of consumers that met the sentinel; the last one keeps it (no consumer of this exercise panics)
+//! Right: a count of consumers that met the sentinel, a static in fn consumer; the last one keeps it (no consumer of this exercise panics)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,10 +10,7 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-
-static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -42,6 +39,8 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 }
 
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static DONE: AtomicUsize = AtomicUsize::new(0);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {

@@ -1,4 +1,4 @@
-//! Right: a count of consumers that met the sentinel, a static in fn consumer; the last one keeps it (no consumer of this exercise panics)
+//! Right: the loop consumes the receiver (`for message in queue`), so it is gone by the time the sentinel is passed on
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -39,11 +39,10 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 }
 
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static DONE: AtomicUsize = AtomicUsize::new(0);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    // `queue` is moved into the loop, and dropped when the loop ends.
+    for message in queue {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
@@ -52,9 +51,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // The last consumer to stop has no one to pass the sentinel to.
-    if DONE.fetch_add(1, Ordering::SeqCst) + 1 < settings.consumers {
-        let _ = requeue.send(Message::Sentinel);
+    if requeue.send(Message::Sentinel).is_err() {
+        // No receiver left: this was the last consumer.
     }
     println!("{me}: Done");
 }

@@ -1,4 +1,4 @@
-//! Right: the loop consumes the receiver (`for message in queue`), so it is gone by the time the sentinel is passed on
+//! Right: the consumer that reads the sentinel drops its receiver first, then puts the sentinel back; the last one's send fails at once since no receiver is left
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -41,19 +41,20 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    // `queue` is moved into the loop, and dropped when the loop ends.
-    for message in queue {
+    while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Message::Sentinel => {
+                drop(queue);
+                let _ = requeue.send(Message::Sentinel);
+                break;
+            }
         }
     }
-    if requeue.send(Message::Sentinel).is_err() {
-        // No receiver left: this was the last consumer.
-    }
+
     println!("{me}: Done");
 }
 

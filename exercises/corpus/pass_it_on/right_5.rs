@@ -1,4 +1,4 @@
-//! Right: the consumer that reads the sentinel hands it to a detached thread that sends it on and returns; the consumer then ends and drops its receiver, so after the last one the pending send fails at once instead of waiting.
+//! Right: the loop is an iterator adaptor (map_while stops at the sentinel); the consumer then drops its receiver and passes the sentinel on with a blocking send, which the last consumer finds refused (no receiver left) instead of waiting.
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -41,14 +41,16 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    for message in &queue {
-        let Message::Item(item) = message else {
-            thread::spawn(move || requeue.send(Message::Sentinel));
-            break;
-        };
+    let items = queue.iter().map_while(|message| match message {
+        Message::Item(item) => Some(item),
+        Message::Sentinel => None,
+    });
+    items.for_each(|item| {
         thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
-    }
+    });
+    drop(queue);
+    requeue.send(Message::Sentinel).unwrap_or_default();
     println!("{me}: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Right: the loop is an iterator adaptor (map_while stops at the sentinel); the consumer then drops its receiver and passes the sentinel on with a blocking send, which the last consumer finds refused (no receiver left) instead of waiting.
+//! Right: a shared count of consumers still running, decremented with fetch_sub by whoever holds the one sentinel; it is passed on only while others remain, and those others can only leave through the sentinel, so each send has a receiver.
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,6 +10,7 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -38,19 +39,29 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    running: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let items = queue.iter().map_while(|message| match message {
-        Message::Item(item) => Some(item),
-        Message::Sentinel => None,
-    });
-    items.for_each(|item| {
-        thread::sleep(settings.effort(&me, item));
-        println!(">consumer {id} got {item}");
-    });
-    drop(queue);
-    requeue.send(Message::Sentinel).unwrap_or_default();
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => {
+                if running.fetch_sub(1, Ordering::AcqRel) > 1 {
+                    let _ = requeue.send(Message::Sentinel);
+                }
+                break;
+            }
+        }
+    }
     println!("{me}: Done");
 }
 
@@ -60,11 +71,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let running = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, running) = (&settings, &running);
+            scope.spawn(move || consumer(id, receiver, requeue, running, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

@@ -1,4 +1,5 @@
-//! Right: a shared count of consumers still running, decremented with fetch_sub by whoever holds the one sentinel; it is passed on only while others remain, and those others can only leave through the sentinel, so each send has a receiver.
+//! Right: a shared count of consumers that have not seen the sentinel; only the holder of the one sentinel decrements it, so the count is exact and the last consumer does not pass it on.
+//!
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -43,7 +44,7 @@ fn consumer(
     id: usize,
     queue: Receiver<Message>,
     requeue: Sender<Message>,
-    running: &AtomicUsize,
+    left: &AtomicUsize,
     settings: &Settings,
 ) {
     let me = format!("Consumer {id}");
@@ -55,7 +56,9 @@ fn consumer(
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => {
-                if running.fetch_sub(1, Ordering::AcqRel) > 1 {
+                // Only the holder of the sentinel counts down, one at a time:
+                // pass it on while some consumer has not had it yet.
+                if left.fetch_sub(1, Ordering::AcqRel) > 1 {
                     let _ = requeue.send(Message::Sentinel);
                 }
                 break;
@@ -71,12 +74,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let running = AtomicUsize::new(settings.consumers);
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (settings, running) = (&settings, &running);
-            scope.spawn(move || consumer(id, receiver, requeue, running, settings));
+            let (settings, left) = (&settings, &left);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

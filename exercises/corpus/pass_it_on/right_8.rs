@@ -1,4 +1,4 @@
-//! Right: a shared count of consumers that have not seen the sentinel; only the holder of the one sentinel decrements it, so the count is exact and the last consumer does not pass it on.
+//! Right: the sentinel's holder hands it on from a scoped helper thread and returns, dropping its receiver; the helper's send reaches a consumer still receiving, or fails at once when none is left.
 //!
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
@@ -40,11 +40,11 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Done");
 }
 
-fn consumer(
+fn consumer<'scope>(
+    scope: &'scope thread::Scope<'scope, '_>,
     id: usize,
     queue: Receiver<Message>,
     requeue: Sender<Message>,
-    left: &AtomicUsize,
     settings: &Settings,
 ) {
     let me = format!("Consumer {id}");
@@ -56,11 +56,9 @@ fn consumer(
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => {
-                // Only the holder of the sentinel counts down, one at a time:
-                // pass it on while some consumer has not had it yet.
-                if left.fetch_sub(1, Ordering::AcqRel) > 1 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
+                // A helper hands the sentinel on; this consumer leaves and
+                // drops its receiver, so the last helper's send fails at once.
+                scope.spawn(move || requeue.send(Message::Sentinel).ok());
                 break;
             }
         }
@@ -74,12 +72,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.consumers);
+    let _unused = AtomicUsize::new(0).load(Ordering::Acquire);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (settings, left) = (&settings, &left);
-            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(scope, id, receiver, requeue, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

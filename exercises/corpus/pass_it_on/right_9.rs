@@ -1,5 +1,4 @@
-//! Right: the sentinel's holder hands it on from a scoped helper thread and returns, dropping its receiver; the helper's send reaches a consumer still receiving, or fails at once when none is left.
-//!
+//! Right: no relay at all: each consumer drops its `requeue` sender at once, so when the producer returns the channel closes; the consumer that reads the sentinel stops on it, the others on disconnection.
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,8 +9,6 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
-
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -24,7 +21,6 @@ const PROGRAM: Program = Program {
     consumers: 3,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -39,14 +35,10 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
-fn consumer<'scope>(
-    scope: &'scope thread::Scope<'scope, '_>,
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    settings: &Settings,
-) {
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    // Only the producer's sender keeps the channel open: once it is done,
+    // recv fails for every consumer the sentinel did not reach.
+    drop(requeue);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -55,12 +47,7 @@ fn consumer<'scope>(
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                // A helper hands the sentinel on; this consumer leaves and
-                // drops its receiver, so the last helper's send fails at once.
-                scope.spawn(move || requeue.send(Message::Sentinel).ok());
-                break;
-            }
+            Message::Sentinel => break,
         }
     }
     println!("{me}: Done");
@@ -72,12 +59,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let _unused = AtomicUsize::new(0).load(Ordering::Acquire);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
             let settings = &settings;
-            scope.spawn(move || consumer(scope, id, receiver, requeue, settings));
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

@@ -1,5 +1,4 @@
-//! Right: main keeps the producer's handle, joins it inside the scope, and only then sends the sentinel, so every item is in the channel before it.
-//!
+//! Right: the producer owns the sender (moved into its thread) and sends the sentinel; the consumer also stops if the channel disconnects
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -24,7 +23,7 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-fn producer(queue: &Sender<Message>, settings: &Settings) {
+fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -38,13 +37,18 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
+    queue
+        .send(Message::Sentinel)
+        .expect("the consumer is there");
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
-        match queue.recv().expect("the producer's sender lives in main") {
+    // The sentinel ends the loop; so does a producer that died before
+    // sending it (its sender is dropped, and `recv` fails).
+    while let Ok(message) = queue.recv() {
+        match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
@@ -63,10 +67,7 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producer = scope.spawn(|| producer(&sender, &settings));
-        producer.join().expect("the producer");
-        sender
-            .send(Message::Sentinel)
-            .expect("the consumer is there");
+        let settings = &settings;
+        scope.spawn(move || producer(sender, settings));
     });
 }

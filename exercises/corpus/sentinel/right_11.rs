@@ -1,5 +1,4 @@
-//! Right: the producer owns the only sender and drops it when it returns; the consumer stops when recv fails, which flume reports only once the buffer is empty and every sender is gone.
-//!
+//! Right: main joins the producer thread and then sends the sentinel itself
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -24,7 +23,7 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-fn producer(queue: Sender<Message>, settings: &Settings) {
+fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -43,8 +42,8 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    for message in queue.iter() {
-        match message {
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
@@ -63,7 +62,13 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let settings = &settings;
-        scope.spawn(move || producer(sender, settings));
+        let producer = scope.spawn(|| producer(&sender, &settings));
+        // Every item is sent once the producer has ended: then say so.
+        if producer.join().is_ok() {
+            let _ = sender.send(Message::Sentinel);
+        } else {
+            let _ = sender.send(Message::Sentinel);
+            panic!("the producer panicked");
+        }
     });
 }

@@ -1,4 +1,4 @@
-//! Right: main waits for the producer by polling its handle's `is_finished()` (true only once the producer's function has returned, so after its last send), then sends the sentinel itself.
+//! Right: the producer sends items and then the sentinel through one iterator chain of messages
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -9,8 +9,8 @@
 //!
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
+
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -22,22 +22,27 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
+
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
-    for i in 0..settings.items {
+    let items = (0..settings.items).map(|i| {
         let item = Item {
             i,
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        queue
-            .send(Message::Item(item))
-            .expect("the consumer is there");
-        println!(">producer added {item}");
+        Message::Item(item)
+    });
+    for message in items.chain(std::iter::once(Message::Sentinel)) {
+        queue.send(message).expect("the consumer is there");
+        if let Message::Item(item) = message {
+            println!(">producer added {item}");
+        }
     }
     println!("Producer: Done");
 }
+
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
@@ -51,6 +56,7 @@ fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -59,13 +65,6 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producer = scope.spawn(|| producer(&sender, &settings));
-        // is_finished() is true only once producer() has returned.
-        while !producer.is_finished() {
-            thread::sleep(Duration::from_millis(1));
-        }
-        sender
-            .send(Message::Sentinel)
-            .expect("the consumer is there");
+        scope.spawn(|| producer(&sender, &settings));
     });
 }

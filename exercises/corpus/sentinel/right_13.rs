@@ -1,4 +1,4 @@
-//! Right: main joins the producer inside the scope, then main sends the sentinel (even if the producer panicked) and re-raises any panic
+//! Right: main joins the producer, then sends the one sentinel itself (instead of the producer)
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -62,13 +62,10 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producer = scope.spawn(|| producer(&sender, &settings));
-        // Every item is sent once the producer has returned: then, and
-        // only then, tell the consumer that no more items will come.
-        let made = producer.join();
-        let _ = sender.send(Message::Sentinel);
-        if let Err(panic) = made {
-            std::panic::resume_unwind(panic);
+        let p = scope.spawn(|| producer(&sender, &settings));
+        // Main sends the sentinel once the producer has finished.
+        if p.join().is_ok() {
+            let _ = sender.send(Message::Sentinel);
         }
     });
 }

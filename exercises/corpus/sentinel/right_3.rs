@@ -1,4 +1,4 @@
-//! Right: the producer owns the sender (moved into its thread) and drops it at the end; the consumer stops when recv fails because the channel is empty and closed.
+//! Right: the producer sends Message::Sentinel after its last item, as the tutorial does.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -23,7 +23,7 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-fn producer(queue: Sender<Message>, settings: &Settings) {
+fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -37,14 +37,16 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
+    queue
+        .send(Message::Sentinel)
+        .expect("the consumer is there");
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        let Ok(message) = queue.recv() else { break };
-        match message {
+        match queue.recv().expect("the producer's sender lives in main") {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
@@ -63,6 +65,6 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        scope.spawn(|| producer(sender, &settings));
+        scope.spawn(|| producer(&sender, &settings));
     });
 }

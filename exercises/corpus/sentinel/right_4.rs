@@ -1,4 +1,4 @@
-//! Right: the producer sends Message::Sentinel after its last item, as the tutorial does.
+//! Right: a drop guard in the producer sends the sentinel when the producer's work ends (after its last send, and even on a panic), with a blocking send.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -25,6 +25,7 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
+    let end = EndOfItems(queue);
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
         let item = Item {
@@ -32,14 +33,12 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        queue
+        end.0
             .send(Message::Item(item))
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
-    queue
-        .send(Message::Sentinel)
-        .expect("the consumer is there");
+    drop(end);
     println!("Producer: Done");
 }
 
@@ -67,4 +66,13 @@ fn main() {
         scope.spawn(|| consumer(&receiver, &settings));
         scope.spawn(|| producer(&sender, &settings));
     });
+}
+
+/// Says "no more items" when dropped.
+struct EndOfItems<'a>(&'a Sender<Message>);
+
+impl Drop for EndOfItems<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.send(Message::Sentinel);
+    }
 }

@@ -1,4 +1,4 @@
-//! Right: one producer makes exactly settings.items items and never fails to send (its send expects the consumer), so the consumer takes exactly that many and stops.
+//! Right: main joins the producer's scoped handle and only then sends the one sentinel itself: every item is already in the channel, in order, before it.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -42,10 +42,13 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    for _ in 0..settings.items {
-        if let Message::Item(item) = queue.recv().expect("the producer's sender lives in main") {
-            thread::sleep(settings.effort("Consumer", item));
-            println!(">consumer got {item}");
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
         }
     }
     println!("Consumer: Done");
@@ -59,6 +62,11 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        scope.spawn(|| producer(&sender, &settings));
+        let producing = scope.spawn(|| producer(&sender, &settings));
+        let produced = producing.join();
+        let _ = sender.send(Message::Sentinel);
+        if let Err(panic) = produced {
+            std::panic::resume_unwind(panic);
+        }
     });
 }

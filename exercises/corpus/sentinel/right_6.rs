@@ -1,4 +1,4 @@
-//! Right: a drop guard in the producer sends the sentinel when the producer's work ends (after its last send, and even on a panic), with a blocking send.
+//! Right: the producer is left as given; main joins the producer's scoped thread and only then sends the sentinel itself, so the sentinel follows every item in the FIFO channel.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -25,7 +25,6 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let end = EndOfItems(queue);
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
         let item = Item {
@@ -33,12 +32,11 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        end.0
+        queue
             .send(Message::Item(item))
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
-    drop(end);
     println!("Producer: Done");
 }
 
@@ -64,15 +62,10 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        scope.spawn(|| producer(&sender, &settings));
+        let producing = scope.spawn(|| producer(&sender, &settings));
+        producing.join().expect("the producer");
+        sender
+            .send(Message::Sentinel)
+            .expect("the consumer is there");
     });
-}
-
-/// Says "no more items" when dropped.
-struct EndOfItems<'a>(&'a Sender<Message>);
-
-impl Drop for EndOfItems<'_> {
-    fn drop(&mut self) {
-        let _ = self.0.send(Message::Sentinel);
-    }
 }

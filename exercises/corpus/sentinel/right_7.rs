@@ -1,4 +1,5 @@
-//! Right: main joins the producer's scoped handle and only then sends the one sentinel itself: every item is already in the channel, in order, before it.
+//! Right: main keeps the producer's handle, joins it inside the scope, and only then sends the sentinel, so every item is in the channel before it.
+//!
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -62,11 +63,10 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producing = scope.spawn(|| producer(&sender, &settings));
-        let produced = producing.join();
-        let _ = sender.send(Message::Sentinel);
-        if let Err(panic) = produced {
-            std::panic::resume_unwind(panic);
-        }
+        let producer = scope.spawn(|| producer(&sender, &settings));
+        producer.join().expect("the producer");
+        sender
+            .send(Message::Sentinel)
+            .expect("the consumer is there");
     });
 }

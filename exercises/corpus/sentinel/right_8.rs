@@ -1,4 +1,4 @@
-//! Right: ending by disconnection instead: the producer's thread takes the sender by move, so it is dropped when the producer returns, and the consumer's recv then fails once every item is taken.
+//! Right: main waits for the producer by polling its handle's `is_finished()` (true only once the producer's function has returned, so after its last send), then sends the sentinel itself.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -9,8 +9,8 @@
 //!
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
-
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -22,7 +22,6 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 10,
 };
-
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
@@ -39,16 +38,19 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
     }
     println!("Producer: Done");
 }
-
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(Message::Item(item)) = queue.recv() {
-        thread::sleep(settings.effort("Consumer", item));
-        println!(">consumer got {item}");
+    loop {
+        match queue.recv().expect("the producer's sender lives in main") {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -57,7 +59,13 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let settings = &settings;
-        scope.spawn(move || producer(&sender, settings));
+        let producer = scope.spawn(|| producer(&sender, &settings));
+        // is_finished() is true only once producer() has returned.
+        while !producer.is_finished() {
+            thread::sleep(Duration::from_millis(1));
+        }
+        sender
+            .send(Message::Sentinel)
+            .expect("the consumer is there");
     });
 }

@@ -1,4 +1,4 @@
-//! Right: the producer is left as given; main joins the producer's scoped thread and only then sends the sentinel itself, so the sentinel follows every item in the FIFO channel.
+//! Right: main joins the producer inside the scope, then main sends the sentinel (even if the producer panicked) and re-raises any panic
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -62,10 +62,13 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producing = scope.spawn(|| producer(&sender, &settings));
-        producing.join().expect("the producer");
-        sender
-            .send(Message::Sentinel)
-            .expect("the consumer is there");
+        let producer = scope.spawn(|| producer(&sender, &settings));
+        // Every item is sent once the producer has returned: then, and
+        // only then, tell the consumer that no more items will come.
+        let made = producer.join();
+        let _ = sender.send(Message::Sentinel);
+        if let Err(panic) = made {
+            std::panic::resume_unwind(panic);
+        }
     });
 }

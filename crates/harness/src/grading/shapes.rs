@@ -294,6 +294,19 @@ fn two_step_update(source: &str) -> Option<String> {
             .iter()
             .find(|(_, reads, writes)| *writes >= 1 && reads + writes >= 2)
         {
+            // A count added to, then read again to see where it stands.
+            let first = |access: &str| body.find(&format!("{target}{access}"));
+            if let (Some(added), Some(read)) = (first(".fetch_"), first(".load("))
+                && added < read
+            {
+                return Some(format!(
+                    "`fn {name}` changes the atomic `{target}`, then reads it again in a \
+                     separate step: other threads can change it in between, so two threads \
+                     can read the same final value, or none reads the value it made (a race \
+                     that shows once in many runs). Use the value the change returns: `let \
+                     before = {target}.fetch_add(1, ..);`"
+                ));
+            }
             return Some(format!(
                 "`fn {name}` reads and changes the atomic `{target}` in separate steps: another \
                  thread can come in between, and an update is lost (a race that shows once in \
@@ -354,7 +367,7 @@ const BUFFER_LOOKS: [&str; 7] = [
 ];
 
 /// What a look at whether more can come, found at byte `at` of `body`,
-/// looks at, in words: "the flag `stop`", "the senders".
+/// looks at, in words: "the flag `stop`", "the count of senders".
 fn more_look(body: &str, at: usize) -> (String, String) {
     let on = called_on(body, at);
     if body[at..].starts_with(".load(") {
@@ -371,14 +384,17 @@ fn more_look(body: &str, at: usize) -> (String, String) {
             .iter()
             .find(|look| body[at..].starts_with(*look))
             .unwrap_or(&MORE_LOOKS[1]);
-        (format!("`{on}{call}`"), "the senders".to_string())
+        (format!("`{on}{call}`"), "the count of senders".to_string())
     }
 }
 
 /// Whether every raise of `flag` in the file comes after a look into the
 /// buffer in its block (`for item in queue.try_iter() {..}
-/// drained.store(true, ..)`): such a flag says the buffer was found empty
-/// once nothing more could come, and a stop on it needs no look after.
+/// drained.store(true, ..)`), or where a consumer reads the sentinel
+/// (`Message::Sentinel => { seen.store(true, ..); .. }`): such a flag says
+/// the buffer holds no more items. The one sentinel of the exercises with
+/// several consumers comes after every item, so every item was taken
+/// before it. A stop on such a flag needs no look after.
 fn certifies_empty(source: &str, flag: &str) -> bool {
     let raise = format!("{flag}.store(true");
     let raises: Vec<bool> = functions(source)
@@ -387,9 +403,17 @@ fn certifies_empty(source: &str, flag: &str) -> bool {
             body.match_indices(&raise)
                 .map(|(at, _)| {
                     let block = branch_opener(body, at);
-                    [".try_iter()", ".drain()", ".is_empty()", "try_recv"]
-                        .iter()
-                        .any(|look| body[block..at].contains(look))
+                    let head = body[..block]
+                        .rsplit([';', '{', '}'])
+                        .next()
+                        .unwrap_or_default();
+                    let sentinel_read = head.contains("Sentinel")
+                        || head.trim_start().starts_with("let Message::Item")
+                            && head.trim_end().ends_with("else");
+                    sentinel_read
+                        || [".try_iter()", ".drain()", ".is_empty()", "try_recv"]
+                            .iter()
+                            .any(|look| body[block..at].contains(look))
                 })
                 .collect::<Vec<_>>()
         })
@@ -1152,10 +1176,12 @@ fn flag_before_a_send(source: &str) -> Option<String> {
 }
 
 /// A thread nobody joins: `thread::spawn(..)` whose handle is dropped at
-/// once (a statement of its own, or `let _ =`), or kept and never used.
-/// `main` can return while it still runs, and the process ends with it:
-/// its last lines, or its last items, are lost in the runs where it is a
-/// little late. A scoped thread (`scope.spawn`) is always joined.
+/// once (a statement of its own, or `let _ =`), or kept and never used,
+/// in any function. `main` can return while it still runs, and the
+/// process ends with it: its last lines, or its last items, are lost in
+/// the runs where it is a little late; one that only hands a message on
+/// can wait for ever on a send nobody receives, unseen. A scoped thread
+/// (`scope.spawn`) is always joined.
 fn a_thread_nobody_joins(source: &str) -> Option<String> {
     let plain = plain_functions(source);
     for (name, body) in &plain {
@@ -1183,9 +1209,6 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
                         !runs[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
                     })
                 });
-            if !works {
-                continue;
-            }
             let mut statement = body[..at]
                 .rsplit([';', '{', '}'])
                 .next()
@@ -1231,12 +1254,21 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
                     .any(|word| word == handle),
                 None => statement.is_empty() || statement == "let _ =",
             };
-            if dropped {
+            if dropped && works {
                 return Some(format!(
                     "`fn {name}` starts a thread with `thread::spawn` and never joins it: \
                      `main` can return while it still runs, and the program ends with it, \
                      cutting off its last lines or items in the runs where it is a little \
                      late. Keep its handle and `join()` it, or start it in a `thread::scope`"
+                ));
+            }
+            if dropped {
+                return Some(format!(
+                    "`fn {name}` starts a thread with `thread::spawn` and never joins it: the \
+                     program can end while that thread still runs, or still waits (a send \
+                     that nobody receives waits for ever), and nothing says so. Every \
+                     thread a program starts is joined: keep its handle and `join()` it, or \
+                     start it in a `thread::scope`"
                 ));
             }
         }
@@ -1496,7 +1528,7 @@ mod tests {
         let senders = wrong.replace("stop.load(Ordering::Acquire)", "queue.sender_count() == 0");
         let said = stops_in_the_wrong_order(&senders).expect("refused");
         assert!(
-            said.contains("the senders (`queue.sender_count()`)"),
+            said.contains("the count of senders (`queue.sender_count()`)"),
             "{said}"
         );
     }
@@ -1585,7 +1617,7 @@ mod tests {
     }
 
     #[test]
-    fn a_thread_nobody_joins_is_refused_unless_it_only_hands_a_message_on() {
+    fn a_thread_nobody_joins_is_refused_whatever_it_runs() {
         let wrong = "fn producer(queue: Sender<Item>) { println!(\"Producer: Done\"); }
             fn main() {
                 let consumer = thread::spawn(move || consumer(receiver));
@@ -1599,8 +1631,10 @@ mod tests {
             "let producer = thread::spawn(move || producer(sender)); producer.join().unwrap();",
         );
         assert_eq!(a_thread_nobody_joins(&joined), None);
+        // One that only hands a message on can wait for ever, unseen.
         let hands_on = wrong.replace("producer(sender)", "requeue.send(Message::Sentinel)");
-        assert_eq!(a_thread_nobody_joins(&hands_on), None);
+        let said = a_thread_nobody_joins(&hands_on).expect("refused");
+        assert!(said.contains("waits for ever"), "{said}");
         // A handle that is a block's value is kept by the `let` of the block.
         let block = wrong.replace(
             "thread::spawn(move || producer(sender));",

@@ -1,4 +1,4 @@
-//! Right: the producer sends items and then the sentinel through one iterator chain of messages
+//! Wrong: a watchdog thread (not the producer) sends the sentinel once the producer has been silent 2.5 s and the buffer is empty: ending by timing, hidden in main
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -10,7 +10,11 @@
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+use std::time::Duration;
+
+static SENT: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -26,19 +30,17 @@ const PROGRAM: Program = Program {
 fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
-    let items = (0..settings.items).map(|i| {
+    for i in 0..settings.items {
         let item = Item {
             i,
             value: rng.random(),
         };
         thread::sleep(settings.effort("Producer", item));
-        Message::Item(item)
-    });
-    for message in items.chain(std::iter::once(Message::Sentinel)) {
-        queue.send(message).expect("the consumer is there");
-        if let Message::Item(item) = message {
-            println!(">producer added {item}");
-        }
+        queue
+            .send(Message::Item(item))
+            .expect("the consumer is there");
+        println!(">producer added {item}");
+        SENT.fetch_add(1, Ordering::Relaxed);
     }
     println!("Producer: Done");
 }
@@ -66,5 +68,20 @@ fn main() {
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
         scope.spawn(|| producer(&sender, &settings));
+        scope.spawn(|| {
+            let mut seen = usize::MAX;
+            let mut quiet = 0;
+            while quiet < 250 {
+                thread::sleep(Duration::from_millis(10));
+                let now = SENT.load(Ordering::Relaxed);
+                if now == seen && sender.is_empty() {
+                    quiet += 1
+                } else {
+                    quiet = 0
+                }
+                seen = now;
+            }
+            let _ = sender.send(Message::Sentinel);
+        });
     });
 }

@@ -1,4 +1,4 @@
-//! Right: the producer owns the sender (moved into its thread) and sends the sentinel; the consumer also stops if the channel disconnects
+//! Wrong: no sentinel; waits in 1 s slices (recv_timeout), writes a keep-alive line to stderr at each, and takes 6 s of silence as the end
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -11,6 +11,7 @@
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.
 
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -23,7 +24,7 @@ const PROGRAM: Program = Program {
     items: 10,
 };
 
-fn producer(queue: Sender<Message>, settings: &Settings) {
+fn producer(queue: &Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -37,17 +38,23 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
-    queue
-        .send(Message::Sentinel)
-        .expect("the consumer is there");
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    // The sentinel ends the loop; so does a producer that died before
-    // sending it (its sender is dropped, and `recv` fails).
-    while let Ok(message) = queue.recv() {
+    loop {
+        let mut silent = 0;
+        let message = loop {
+            match queue.recv_timeout(Duration::from_secs(1)) {
+                Ok(message) => break message,
+                Err(_) if silent < 6 => {
+                    silent += 1;
+                    eprintln!("consumer: waiting");
+                }
+                Err(_) => break Message::Sentinel,
+            }
+        };
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -67,7 +74,6 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let settings = &settings;
-        scope.spawn(move || producer(sender, settings));
+        scope.spawn(|| producer(&sender, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Right: main joins the producer thread and then sends the sentinel itself
+//! Wrong: no sentinel: the consumer stops after exactly settings.items items, a count that holds only while the producer never stops early, where the exercise asks for a sentinel
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -42,13 +42,10 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
-        match queue.recv().expect("the producer's sender lives in main") {
-            Message::Item(item) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Message::Sentinel => break,
+    for _ in 0..settings.items {
+        if let Message::Item(item) = queue.recv().expect("the producer's sender lives in main") {
+            thread::sleep(settings.effort("Consumer", item));
+            println!(">consumer got {item}");
         }
     }
     println!("Consumer: Done");
@@ -62,13 +59,6 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(&receiver, &settings));
-        let producer = scope.spawn(|| producer(&sender, &settings));
-        // Every item is sent once the producer has ended: then say so.
-        if producer.join().is_ok() {
-            let _ = sender.send(Message::Sentinel);
-        } else {
-            let _ = sender.send(Message::Sentinel);
-            panic!("the producer panicked");
-        }
+        scope.spawn(|| producer(&sender, &settings));
     });
 }

@@ -1,0 +1,303 @@
+//! What the names of a function the exercise asks to leave as given mean.
+//! Its text can stay word for word while a name in it is bound anew: a
+//! `struct Sender` of the file's own, a `use` from elsewhere, a trait
+//! that gives a type a method by the same name, a `macro_rules!
+//! println`. The function then does something else, and only its text
+//! is as given.
+
+use std::collections::BTreeSet;
+
+/// The first name in the function `name` of `given` (the exercise as it is
+/// given) that `mine` binds otherwise, said as grading says it; `None` if
+/// every name means what it meant.
+pub(super) fn rebound(given: &str, mine: &str, name: &str) -> Option<String> {
+    let text = super::shapes::function(given, name)?;
+    for (used, method) in names_used(&text) {
+        let was = bindings(given, &used, method);
+        let now = bindings(mine, &used, method);
+        if was != now {
+            let say = |bound: &BTreeSet<String>| {
+                if bound.is_empty() {
+                    "nothing of its own".to_string()
+                } else {
+                    bound
+                        .iter()
+                        .map(|b| format!("`{b}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                }
+            };
+            let call = if method { "." } else { "" };
+            return Some(format!(
+                "`fn {name}` reads as given, but `{call}{used}` in it no longer means what it \
+                 did: the file has {} where the exercise has {}, so the function does \
+                 something else. Leave what its names mean as it is too",
+                say(&now),
+                say(&was)
+            ));
+        }
+    }
+    None
+}
+
+/// Rust's keywords and the names every function has: never bound anew by
+/// an item.
+const KEYWORDS: [&str; 28] = [
+    "as", "break", "const", "continue", "crate", "else", "enum", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "true", "while",
+];
+
+/// The names `function` (its text) uses: `(name, after a dot)`, a method
+/// or field for the second, a path, a type or a macro for the first.
+fn names_used(function: &str) -> BTreeSet<(String, bool)> {
+    let mut used = BTreeSet::new();
+    let mut word = String::new();
+    let mut dotted = false;
+    let mut previous = ' ';
+    for c in function.chars().chain([' ']) {
+        if c.is_alphanumeric() || c == '_' {
+            if word.is_empty() {
+                dotted = previous == '.';
+            }
+            word.push(c);
+        } else if !word.is_empty() {
+            let first = word.chars().next().unwrap_or('0');
+            if !first.is_ascii_digit() && !KEYWORDS.contains(&word.as_str()) {
+                used.insert((std::mem::take(&mut word), dotted));
+            }
+            word.clear();
+        }
+        if !c.is_whitespace() {
+            previous = c;
+        }
+    }
+    used
+}
+
+/// What binds `name` in `source`: each item of that name (`struct
+/// Sender`, `fn send` in a trait or a trait's `impl`), and each `use`
+/// that brings it (`use flume::Sender`), as the file writes them.
+/// `method` asks for the bindings a method call (`.send(`) can reach:
+/// a trait's methods, not a free function's name.
+fn bindings(source: &str, name: &str, method: bool) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let kinds: &[&str] = if method {
+        &["fn"]
+    } else {
+        &[
+            "struct",
+            "enum",
+            "union",
+            "trait",
+            "type",
+            "mod",
+            "const",
+            "static",
+            "fn",
+            "macro_rules!",
+        ]
+    };
+    for kind in kinds {
+        let item = format!("{kind} {name}");
+        for (at, _) in source.match_indices(&item) {
+            let before = source[..at].chars().next_back().unwrap_or(' ');
+            let after = source[at + item.len()..].chars().next().unwrap_or(' ');
+            let inside = |c: char| c.is_alphanumeric() || c == '_';
+            let whole = !inside(before) && !inside(after);
+            if !whole {
+                continue;
+            }
+            if method && !in_a_trait(source, at) {
+                continue;
+            }
+            found.insert(item.clone());
+        }
+    }
+    if !method {
+        for (bound, path) in imports(source) {
+            if bound == name {
+                found.insert(format!("use {path}"));
+            }
+        }
+    }
+    found
+}
+
+/// Whether the item at byte `at` of `source` sits in a `trait` or in an
+/// `impl Trait for Type`: there a method reaches calls on types of other
+/// crates.
+fn in_a_trait(source: &str, at: usize) -> bool {
+    let mut depth = 0i32;
+    for (i, c) in source[..at].char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth > 0 => depth -= 1,
+            '{' => {
+                let head = source[..i]
+                    .rsplit([';', '}', '{'])
+                    .next()
+                    .unwrap_or_default();
+                let head = head.split_whitespace().collect::<Vec<_>>();
+                let opens = |word: &str| {
+                    head.iter()
+                        .any(|w| *w == word || w.starts_with(&format!("{word}<")))
+                };
+                return opens("trait") || opens("impl") && head.contains(&"for");
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Every name `source`'s `use` declarations bring in, with the path each
+/// names (`use flume::{Receiver, Sender as S};` brings `Receiver` as
+/// `flume::Receiver` and `S` as `flume::Sender`). Globs bring no name of
+/// their own here: a name the file used to import by name, and now
+/// imports no more, shows as a binding gone.
+fn imports(source: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for (at, _) in source.match_indices("use ") {
+        let before = source[..at].trim_end();
+        if !(before.is_empty()
+            || before.ends_with(';')
+            || before.ends_with('}')
+            || before.ends_with('{')
+            || before.ends_with("pub"))
+        {
+            continue;
+        }
+        let Some(end) = source[at..].find(';') else {
+            continue;
+        };
+        // White space squeezed, and gone around `::`, braces and commas:
+        // only ` as ` keeps its spaces.
+        let squeezed = source[at + 4..at + end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut tree = String::new();
+        for c in squeezed.chars() {
+            if ":{},".contains(c) && tree.ends_with(' ') {
+                tree.pop();
+            }
+            if c != ' ' || !tree.ends_with([':', '{', '}', ',']) {
+                tree.push(c);
+            }
+        }
+        flatten("", &tree, &mut found);
+    }
+    found
+}
+
+/// The names a use tree `tree` under `prefix` brings in.
+fn flatten(prefix: &str, tree: &str, found: &mut Vec<(String, String)>) {
+    let join = |path: &str| {
+        if prefix.is_empty() {
+            path.to_string()
+        } else {
+            format!("{prefix}::{path}")
+        }
+    };
+    if let Some(open) = tree.find('{') {
+        let head = tree[..open].trim_end_matches("::");
+        let inner = tree[open + 1..]
+            .strip_suffix('}')
+            .unwrap_or(&tree[open + 1..]);
+        let prefix = join(head);
+        let mut depth = 0;
+        let mut start = 0;
+        for (i, c) in inner.char_indices().chain([(inner.len(), ',')]) {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    let part = &inner[start..i];
+                    if !part.is_empty() {
+                        flatten(&prefix, part, found);
+                    }
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        return;
+    }
+    if tree.ends_with('*') {
+        return;
+    }
+    let (path, bound) = match tree.split_once(" as ") {
+        Some((path, alias)) => (path, alias),
+        None => (tree, tree.rsplit("::").next().unwrap_or(tree)),
+    };
+    // `{self, ..}` names the module the braces are in.
+    let (path, bound) = match path {
+        "self" => (
+            prefix.to_string(),
+            prefix.rsplit("::").next().unwrap_or(bound),
+        ),
+        _ => (join(path), bound),
+    };
+    if bound != "_" {
+        found.push((bound.to_string(), path));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GIVEN: &str = "use std::thread;\nuse flume::{Receiver, Sender};\n\
+        fn producer(queue: Sender<Message>) { println!(\"Running\"); queue.send(Message::Sentinel); }\n\
+        fn main() {}";
+
+    #[test]
+    fn a_use_tree_brings_each_name_with_its_path() {
+        let source = "use std::sync::{atomic::{AtomicUsize, Ordering as O}, Arc};\n\
+                      use flume::{self, Sender};\nuse std::io::*;\nuse a::b as _;";
+        let mut found = imports(source);
+        found.sort();
+        let expected = [
+            ("Arc", "std::sync::Arc"),
+            ("AtomicUsize", "std::sync::atomic::AtomicUsize"),
+            ("O", "std::sync::atomic::Ordering"),
+            ("Sender", "flume::Sender"),
+            ("flume", "flume"),
+        ];
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+            .collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_name_bound_anew_is_seen_and_added_names_are_not() {
+        // Names the function does not use may come and go.
+        let more = GIVEN.replace(
+            "fn main",
+            "use std::sync::atomic::AtomicBool;\nstatic DONE: AtomicBool = AtomicBool::new(false);\n\
+             struct Wrapper;\nimpl Wrapper { fn send(&self) {} }\nfn helper() {}\nfn main",
+        );
+        assert_eq!(rebound(GIVEN, &more, "producer"), None);
+        let own_type = GIVEN.replace(
+            "use flume::{Receiver, Sender};",
+            "use flume::Receiver;\nstruct Sender<T>(flume::Sender<T>);",
+        );
+        let said = rebound(GIVEN, &own_type, "producer").expect("a Sender of its own");
+        assert!(said.contains("`Sender`"), "{said}");
+        assert!(said.contains("`struct Sender`"), "{said}");
+        for rebinding in [
+            "use flume::{Receiver};\nuse fake::Sender;",
+            "use flume::{Receiver, Sender as S};\nuse std::sync::mpsc::*;",
+            "use flume::{Receiver, Sender};\nmacro_rules! println { ($($t:tt)*) => {} }",
+            "use flume::{Receiver, Sender};\ntrait Quiet { fn send(&self, m: Message); }\n\
+             impl<T> Quiet for Sender<T> { fn send(&self, m: Message) {} }",
+            "use flume::{Receiver, Sender};\nenum Message { Sentinel }",
+        ] {
+            let mine = GIVEN.replace("use flume::{Receiver, Sender};", rebinding);
+            assert!(rebound(GIVEN, &mine, "producer").is_some(), "{rebinding}");
+        }
+    }
+}

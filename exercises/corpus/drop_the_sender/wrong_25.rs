@@ -1,0 +1,107 @@
+//! Wrong: fn consumer textually unchanged, main's sender still alive; a local `Receiver` wrapper ends the loop at a sentinel item that main sends (one per consumer) after joining the producers
+//! Exercise `drop_the_sender`: three producers, five consumers, and no
+//! sentinel at all: a consumer's loop ends when the channel is empty and
+//! every sender has been dropped.
+//!
+//! Each producer drops its sender when it ends, yet the consumers wait for
+//! ever once the items are done. Find the sender that is still alive, and
+//! end it, without adding a sentinel or changing the consumers.
+//!
+//! Grade it: `cargo xtask exercise drop_the_sender`. Chapter: shutdown by
+//! disconnection (book/src/disconnect.md). Stuck?
+//! `exercises/drop_the_sender/hint.md`.
+
+use std::thread;
+
+use common::{Item, Program, Settings};
+use flume::Sender;
+
+/// A `Receiver` that looks like flume's, but whose loop ends at a sentinel item (i == usize::MAX).
+mod wrapped {
+    use common::Item;
+
+    #[derive(Clone)]
+    pub struct Receiver<T>(pub flume::Receiver<T>);
+
+    impl IntoIterator for Receiver<Item> {
+        type Item = Item;
+        type IntoIter = std::iter::MapWhile<flume::IntoIter<Item>, fn(Item) -> Option<Item>>;
+        fn into_iter(self) -> Self::IntoIter {
+            self.0.into_iter().map_while(
+                (|item: Item| (item.i != usize::MAX).then_some(item)) as fn(Item) -> Option<Item>,
+            )
+        }
+    }
+}
+use wrapped::Receiver;
+
+const PROGRAM: Program = Program {
+    name: "drop_the_sender",
+    about: "Exercise: the end of the items without a sentinel",
+    producers: 3,
+    consumers: 5,
+    items: 10,
+};
+/// Makes its items and sends them. Returning drops `queue`, this
+/// producer's `Sender`: that is its whole shutdown.
+fn producer(id: usize, queue: Sender<Item>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+    }
+    println!("{me}: Done");
+}
+/// Processes items until the channel is empty and disconnected.
+fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    // The loop waits while the channel is empty, and ends once it is empty
+    // and every sender has been dropped.
+    for item in queue {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, settings) = (Receiver(receiver.clone()), &settings);
+            scope.spawn(move || consumer(id, receiver, settings));
+        }
+        let producers: Vec<_> = (0..settings.producers)
+            .map(|id| {
+                let (sender, settings) = (sender.clone(), &settings);
+                scope.spawn(move || producer(id, sender, settings))
+            })
+            .collect();
+        let failed: Vec<_> = producers
+            .into_iter()
+            .filter_map(|p| p.join().err())
+            .collect();
+        for _ in 0..settings.consumers {
+            let _ = sender.send(Item {
+                i: usize::MAX,
+                value: 0.0,
+            });
+        }
+        if let Some(panic) = failed.into_iter().next() {
+            std::panic::resume_unwind(panic);
+        }
+        drop(receiver);
+    });
+}

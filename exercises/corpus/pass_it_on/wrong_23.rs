@@ -1,0 +1,93 @@
+//! Wrong: fn producer is textually unchanged, but `Sender` is now a local wrapper type whose send() turns the one sentinel into one per consumer
+//! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
+//!
+//! The producer sends one sentinel after its items. The consumer that reads
+//! it stops; the other two wait for ever (every consumer holds a sender, to
+//! put the sentinel back, so the channel never closes). Make every consumer
+//! stop, with the one sentinel the producer sends: leave the producer as
+//! it is.
+//!
+//! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
+//! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::Receiver;
+
+/// A `Sender` that looks like flume's, but sends a sentinel once per consumer.
+mod wrapped {
+    use common::Message;
+
+    #[derive(Clone)]
+    pub struct Sender<T>(pub flume::Sender<T>, pub usize);
+
+    impl Sender<Message> {
+        pub fn send(&self, message: Message) -> Result<(), flume::SendError<Message>> {
+            if message == Message::Sentinel {
+                for _ in 1..self.1 {
+                    self.0.send(Message::Sentinel)?;
+                }
+            }
+            self.0.send(message)
+        }
+    }
+}
+use wrapped::Sender;
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), Sender(sender.clone(), 1));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        let sender = Sender(sender, settings.consumers);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}
