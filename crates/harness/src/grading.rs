@@ -453,6 +453,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     // the consumers that stop on theirs. A program that takes a timeout
     // for the end of the stream, or gives up a send after one, shows it:
     // the run's clock runs fast through the gap, past any timeout.
+    let stalls = runs.len();
     let middle = exercise.shape.settings(1).items / 2;
     // The consumers stop early, with most items still to make: a producer
     // that goes on making them while the buffer is full shows it.
@@ -489,6 +490,12 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     full.stall = Some(("consumer".to_string(), early));
     runs.push(full);
     plan_panics(exercise, &mut runs[..planned]);
+    // The stall runs right after the first: a program that ends on a
+    // timeout is slow in every run, and these are the ones that show it,
+    // in seconds rather than after fifty slow runs. The first run stays
+    // first, so that a program that fails at once is told of that.
+    let stall_runs: Vec<Settings> = runs.drain(stalls..).collect();
+    runs.splice(1..1, stall_runs);
     runs
 }
 
@@ -1812,6 +1819,25 @@ mod tests {
                 .find(|(_, path)| path.ends_with(file))
                 .unwrap_or_else(|| panic!("{file} is in the corpus"));
             assert!(check_rules(exercise, path).is_err(), "{file}");
+        }
+    }
+
+    #[test]
+    fn the_runs_with_a_long_gap_come_right_after_the_first() {
+        for exercise in EXERCISES {
+            let runs = runs(&exercise);
+            let stalled: Vec<usize> = (0..runs.len())
+                .filter(|&n| runs[n].stall.is_some())
+                .collect();
+            assert_eq!(stalled, (1..=4).collect::<Vec<_>>(), "{}", exercise.name);
+            // The large bound, full, is among them.
+            assert!(
+                runs[1..=4]
+                    .iter()
+                    .any(|run| run.capacity == Some(LARGE_BOUND)),
+                "{}",
+                exercise.name
+            );
         }
     }
 
