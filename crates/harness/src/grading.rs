@@ -797,6 +797,10 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::KeepsTheBuffer => {
+                let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
+                if let Some(problem) = names::imported_anew(&solution, mine) {
+                    return Err(problem);
+                }
                 if !keeps_the_buffer(mine) {
                     return Err(
                         "the exercise keeps the buffer `--capacity` asks for (unbounded without \

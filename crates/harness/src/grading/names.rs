@@ -48,6 +48,25 @@ const KEYWORDS: [&str; 28] = [
     "Self", "static", "struct", "true", "while",
 ];
 
+/// The first name `given` (the exercise's solution) imports that `mine`
+/// makes its own or brings from elsewhere (`struct Sender` of the file's
+/// own, `use std::sync::mpsc::Sender`), said as grading says it. A name
+/// `mine` no longer imports at all is its own business.
+pub(super) fn imported_anew(given: &str, mine: &str) -> Option<String> {
+    for (name, path) in imports(given) {
+        let now = bindings(mine, &name, false);
+        let own = now.iter().find(|bound| *bound != &format!("use {path}"));
+        if let Some(own) = own {
+            return Some(format!(
+                "the file has `{own}` where the exercise uses `{path}`: the threads must \
+                 pass their messages through the channel and the types the exercise \
+                 gives them, not through a stand-in by the same name"
+            ));
+        }
+    }
+    None
+}
+
 /// The names `function` (its text) uses: `(name, after a dot)`, a method
 /// or field for the second, a path, a type or a macro for the first.
 fn names_used(function: &str) -> BTreeSet<(String, bool)> {
@@ -103,8 +122,9 @@ fn bindings(source: &str, name: &str, method: bool) -> BTreeSet<String> {
         for (at, _) in source.match_indices(&item) {
             let before = source[..at].chars().next_back().unwrap_or(' ');
             let after = source[at + item.len()..].chars().next().unwrap_or(' ');
-            let inside = |c: char| c.is_alphanumeric() || c == '_';
-            let whole = !inside(before) && !inside(after);
+            // An item starts a statement (`'static Settings` is a type).
+            let starts = before.is_whitespace() || "{};".contains(before);
+            let whole = starts && !(after.is_alphanumeric() || after == '_');
             if !whole {
                 continue;
             }
@@ -270,6 +290,24 @@ mod tests {
             .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
             .collect();
         assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn an_import_made_anew_is_seen_and_one_left_out_is_not() {
+        assert_eq!(imported_anew(GIVEN, GIVEN), None);
+        let fewer = GIVEN.replace("use flume::{Receiver, Sender};", "use flume::Sender;");
+        assert_eq!(imported_anew(GIVEN, &fewer), None);
+        let lifetime = GIVEN.replace("fn main() {}", "fn main() { let s: &'static Sender<u8>; }");
+        assert_eq!(imported_anew(GIVEN, &lifetime), None);
+        for anew in [
+            "use flume::Receiver;\nstruct Sender<T>(flume::Sender<T>);",
+            "use flume::Receiver;\nuse std::sync::mpsc::Sender;",
+            "use flume::Receiver;\ntype Sender<T> = std::sync::mpsc::SyncSender<T>;",
+        ] {
+            let mine = GIVEN.replace("use flume::{Receiver, Sender};", anew);
+            let said = imported_anew(GIVEN, &mine).expect("a stand-in");
+            assert!(said.contains("`flume::Sender`"), "{said}");
+        }
     }
 
     #[test]
