@@ -114,6 +114,14 @@ pub const EXERCISES: [Exercise; 12] = [
             ),
             Rule::Never("cloned(", "without cloning the settings into each thread"),
             Rule::Never(
+                "Clone>::clone(",
+                "without cloning the settings into each thread",
+            ),
+            Rule::Never(
+                "Settings::clone(",
+                "without cloning the settings into each thread",
+            ),
+            Rule::Never(
                 "clone_from(",
                 "without cloning the settings into each thread",
             ),
@@ -743,7 +751,7 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
 /// instead of the joins. And the command line or the environment read
 /// by hand, where the same can hide.
 const GRADING_SETTINGS: [&str; 4] = ["panic_at", "stall", "pace", "jitter"];
-const BY_HAND: [&str; 3] = ["env::args", "args_os", "env::var"];
+const BY_HAND: [&str; 4] = ["env::args", "args_os", "env::var", "/proc/self"];
 
 /// What `mine` reads of how it is graded, said as grading says it.
 fn looks_at_its_grading(mine: &str) -> Option<String> {
@@ -797,10 +805,6 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::KeepsTheBuffer => {
-                let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
-                if let Some(problem) = names::imported_anew(&solution, mine) {
-                    return Err(problem);
-                }
                 if !keeps_the_buffer(mine) {
                     return Err(
                         "the exercise keeps the buffer `--capacity` asks for (unbounded without \
@@ -808,6 +812,10 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                          settings.capacity` as it is given, and make no other channel"
                             .to_string(),
                     );
+                }
+                let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
+                if let Some(problem) = names::imported_anew(&solution, mine) {
+                    return Err(problem);
                 }
             }
             Rule::Never(code, said) => {
@@ -1158,8 +1166,32 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
             brief(&verdict.problems)
         ));
     }
+    stopped_as_asked(settings, &graded)?;
     waits_for_room(settings, &graded)?;
     runs_ahead_when_unbounded(exercise, settings, &events)
+}
+
+/// A stall run stops a thread before an item, through `settings.effort`,
+/// which writes a `graded:` line as each thread starts an item's work.
+/// A run with none of them did its work another way, out of grading's
+/// reach (its pace, its pauses, its gap); and a producer always reaches
+/// the item it is stopped at, so one that never stopped did the same.
+fn stopped_as_asked(settings: &Settings, graded: &[&str]) -> Result<(), String> {
+    let Some((who, i)) = &settings.stall else {
+        return Ok(());
+    };
+    let went_on = graded.iter().any(|line| {
+        line.to_lowercase().starts_with(&format!("graded: {who}")) && line.ends_with(" goes on")
+    });
+    if graded.is_empty() || who.starts_with("producer") && !went_on {
+        return Err(format!(
+            "the run asked the {who} to stop before item {i}, and it never did: the threads' \
+             work must go through `settings.effort(..)`, as given, which is how grading \
+             paces, pauses and stops them. Work done another way (a sleep of your own, \
+             settings changed or read anew) is out of its reach"
+        ));
+    }
+    Ok(())
 }
 
 /// While the consumers of a stall run with a bounded buffer are stopped,
@@ -1351,8 +1383,8 @@ fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(),
         Ok(())
     } else {
         Err(format!(
-            "the {who} panicked on item {i}, but the panic was swallowed: the run ended \
-             with {status}, as if nothing had happened (a panic's exit code is 101)"
+            "the {who} panicked on item {i}, but the run ended with {status}, not with a \
+             panic's exit code, 101: the panic was swallowed, or reported another way"
         ))
     }
 }
@@ -1824,6 +1856,28 @@ mod tests {
                 .unwrap_or_else(|| panic!("{file} is in the corpus"));
             assert!(check_rules(exercise, path).is_err(), "{file}");
         }
+    }
+
+    #[test]
+    fn a_stall_run_whose_thread_never_stopped_did_its_work_out_of_reach() {
+        let mut settings = named("sentinel").expect("sentinel").shape.settings(14);
+        settings.stall = Some(("producer".to_string(), 5));
+        let stopped = [
+            "graded: Producer 4",
+            "graded: Producer 5",
+            "graded: Producer goes on",
+        ];
+        assert_eq!(stopped_as_asked(&settings, &stopped), Ok(()));
+        let said = stopped_as_asked(&settings, &[]).expect_err("no graded line");
+        assert!(said.contains("`settings.effort(..)`"), "{said}");
+        assert!(
+            stopped_as_asked(&settings, &stopped[..2]).is_err(),
+            "never went on"
+        );
+        // A consumer may never reach its item (the others take them): any
+        // line will do.
+        settings.stall = Some(("consumer".to_string(), 1));
+        assert_eq!(stopped_as_asked(&settings, &stopped[..1]), Ok(()));
     }
 
     #[test]

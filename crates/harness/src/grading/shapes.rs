@@ -388,6 +388,19 @@ fn more_look(body: &str, at: usize) -> (String, String) {
     }
 }
 
+/// Whether byte `at` of `body` sits in the block where a consumer read
+/// the sentinel: a `Message::Sentinel => {..}` arm, an `if let` on it, or
+/// the `else` of `let Message::Item(item) = message else {..}`.
+fn reads_the_sentinel(body: &str, at: usize) -> bool {
+    let block = branch_opener(body, at);
+    let head = body[..block]
+        .rsplit([';', '{', '}'])
+        .next()
+        .unwrap_or_default();
+    head.contains("Sentinel")
+        || head.trim_start().starts_with("let Message::Item") && head.trim_end().ends_with("else")
+}
+
 /// Whether every raise of `flag` in the file comes after a look into the
 /// buffer in its block (`for item in queue.try_iter() {..}
 /// drained.store(true, ..)`), or where a consumer reads the sentinel
@@ -403,14 +416,7 @@ fn certifies_empty(source: &str, flag: &str) -> bool {
             body.match_indices(&raise)
                 .map(|(at, _)| {
                     let block = branch_opener(body, at);
-                    let head = body[..block]
-                        .rsplit([';', '{', '}'])
-                        .next()
-                        .unwrap_or_default();
-                    let sentinel_read = head.contains("Sentinel")
-                        || head.trim_start().starts_with("let Message::Item")
-                            && head.trim_end().ends_with("else");
-                    sentinel_read
+                    reads_the_sentinel(body, at)
                         || [".try_iter()", ".drain()", ".is_empty()", "try_recv"]
                             .iter()
                             .any(|look| body[block..at].contains(look))
@@ -559,6 +565,11 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                 // nothing is left to take.
                 let counted = format!("{}.fetch_add(", called_on(&body, at));
                 if look == ".load(" && body.contains(&counted) {
+                    continue;
+                }
+                // A look made where the consumer read the sentinel decides
+                // what to do with it, not whether to stop: it stops anyway.
+                if reads_the_sentinel(&body, at) {
                     continue;
                 }
                 let after = &body[at + look.len()..];
@@ -1614,6 +1625,26 @@ mod tests {
             .1;
         assert!(main.contains("stop.store(true"), "{main}");
         assert!(!main.contains("for item in queue"), "{main}");
+    }
+
+    #[test]
+    fn a_look_made_where_the_sentinel_was_read_is_no_stop_decision() {
+        let counted = "fn consumer(queue: Receiver<Message>) {
+            while let Ok(m) = queue.recv() { match m {
+                Message::Item(item) => work(item),
+                Message::Sentinel => { if LEFT.load(Ordering::Acquire) > 0 { pass_on(); } break; }
+            } }
+        }";
+        assert_eq!(stops_in_the_wrong_order(counted), None);
+        let flag = counted.replace(
+            "Message::Sentinel => { if LEFT.load(Ordering::Acquire) > 0 { pass_on(); } break; }",
+            "Message::Sentinel => break,",
+        );
+        let flag = flag.replace(
+            "Message::Item(item) => work(item),",
+            "Message::Item(item) => { if STOP.load(Ordering::Acquire) { break; } work(item) }",
+        );
+        assert!(stops_in_the_wrong_order(&flag).is_some());
     }
 
     #[test]

@@ -1,0 +1,89 @@
+//! Right: a shared count of live consumers, counted down by a Drop guard (so a panicking consumer counts too); the last one running does not pass the sentinel on, and one that passes drops its receiver first
+//! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
+//!
+//! The producer sends one sentinel after its items. The consumer that reads
+//! it stops; the other two wait for ever (every consumer holds a sender, to
+//! put the sentinel back, so the channel never closes). Make every consumer
+//! stop, with the one sentinel the producer sends: leave the producer as
+//! it is.
+//!
+//! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
+//! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+static LEFT: AtomicUsize = AtomicUsize::new(0);
+struct Leaving;
+impl Drop for Leaving {
+    fn drop(&mut self) {
+        LEFT.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        let _ = queue.send(Message::Item(item));
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    let guard = Leaving;
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => {
+                drop(queue);
+                drop(guard);
+                if LEFT.load(Ordering::Acquire) > 0 {
+                    let _ = requeue.send(Message::Sentinel);
+                }
+                break;
+            }
+        }
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    LEFT.store(settings.consumers, Ordering::Release);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}
