@@ -43,6 +43,12 @@ pub struct Exercise {
     /// the item: then a run must end with a panic's exit code, and other
     /// runs move the panic or leave it out.
     pub panic_at: Option<(&'static str, usize)>,
+    /// The sides whose panic, in a run of their own, the program must
+    /// survive (end with 101, every other thread ended) where no panic is
+    /// planned above: `"producer"`, `"consumer"`. The chapters' programs
+    /// survive both; an exercise whose given code cannot (a producer left
+    /// as given that does not catch its panic) leaves that side out.
+    pub survives: &'static [&'static str],
     /// What it practises, in a few words.
     pub practises: &'static str,
     /// How hard it is: 1 a first step, 2 a mistake to find, 3 a race to
@@ -100,6 +106,10 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "threads-and-channels.md",
         fails_with: "does not compile",
         panic_at: None,
+        // A producer's panic is reported before the consumer is joined
+        // by most answers that join by hand (`join().unwrap()`, in turn):
+        // joining every thread first is `swallowed_panic`'s lesson.
+        survives: &["consumer"],
         practises: "scoped threads that borrow from `main`",
         level: 1,
         rules: &[
@@ -146,6 +156,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-one.md",
         fails_with: "hung for",
         panic_at: None,
+        survives: &[],
         practises: "ending a consumer with a sentinel",
         level: 1,
         rules: &[
@@ -159,6 +170,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-one.md",
         fails_with: "was never consumed",
         panic_at: None,
+        survives: &["producer", "consumer"],
         practises: "waiting in `recv`, not polling with `try_recv`",
         level: 1,
         rules: &[Rule::KeepsTheBuffer],
@@ -169,6 +181,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "many-one.md",
         fails_with: "was never consumed",
         panic_at: None,
+        survives: &["consumer"],
         practises: "a barrier before the one sentinel",
         level: 2,
         rules: &[
@@ -188,6 +201,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-many.md",
         fails_with: "hung for",
         panic_at: None,
+        survives: &["consumer"],
         practises: "passing the sentinel on between consumers",
         level: 2,
         rules: &[
@@ -207,6 +221,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "many-many.md",
         fails_with: "hung for",
         panic_at: None,
+        survives: &["producer", "consumer"],
         practises: "who may still receive at capacity 0",
         level: 3,
         rules: &[
@@ -223,6 +238,8 @@ pub const EXERCISES: [Exercise; 12] = [
         fails_with: "was never consumed",
         // A producer that dies sends no sentinel: its hint asks what then.
         panic_at: Some(("producer 1", 2)),
+        // The planned panic moves to the consumer too.
+        survives: &[],
         practises: "counting one sentinel per producer",
         level: 2,
         rules: &[
@@ -237,6 +254,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "event-timeout.md",
         fails_with: "was never consumed",
         panic_at: None,
+        survives: &["consumer"],
         practises: "a stop flag that loses no item",
         level: 3,
         rules: &[Rule::KeepsTheBuffer],
@@ -247,6 +265,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "disconnect.md",
         fails_with: "hung for",
         panic_at: None,
+        survives: &["producer", "consumer"],
         practises: "ending by disconnection: every sender dropped",
         level: 2,
         rules: &[
@@ -261,6 +280,10 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "backpressure.md",
         fails_with: "hung for",
         panic_at: None,
+        // A producer's panic is reported before the consumer is joined
+        // by most answers that join by hand (`join().unwrap()`, in turn):
+        // joining every thread first is `swallowed_panic`'s lesson.
+        survives: &["consumer"],
         practises: "a bounded buffer needs its consumer running",
         level: 2,
         rules: &[Rule::KeepsTheBuffer],
@@ -271,6 +294,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "backpressure.md",
         fails_with: "more items than its capacity",
         panic_at: None,
+        survives: &["producer", "consumer"],
         practises: "keeping the bound `--capacity` asks for",
         level: 1,
         rules: &[],
@@ -281,6 +305,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "consumer-panic.md",
         fails_with: "the panic was swallowed",
         panic_at: Some(("consumer", 3)),
+        survives: &[],
         practises: "reporting a thread's panic in the exit code",
         level: 2,
         rules: &[Rule::JoinsAll, Rule::KeepsTheBuffer],
@@ -435,6 +460,27 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
         if consumers.numbered() {
             let mut settings = run(13, 0.05, Some(0), Some((0.125, 8.0)), false);
             settings.consumers = 6;
+            runs.push(settings);
+        }
+    }
+    // A thread that panics, on each side the program must survive, at
+    // capacity 0 and unbounded: it must end with 101, not hang on a
+    // thread that waits for the dead one (a barrier it never reaches, a
+    // receiver kept alive, a count it never leaves). One consumer where
+    // there can be several, so that the one that panics is sure to take
+    // the item it panics on.
+    for (n, side) in exercise.survives.iter().enumerate() {
+        for (k, capacity) in [Some(0), None].into_iter().enumerate() {
+            let mut settings = run(23 + 2 * n as u64 + k as u64, 0.002, capacity, None, false);
+            let who = match (*side, producers.numbered(), consumers.numbered()) {
+                ("producer", true, _) => "producer 1",
+                ("consumer", _, true) => {
+                    settings.consumers = 1;
+                    "consumer 0"
+                }
+                (side, _, _) => side,
+            };
+            settings.panic_at = Some((who.to_string(), 2));
             runs.push(settings);
         }
     }
@@ -1849,6 +1895,7 @@ mod tests {
             "stop_flag/wrong_41.rs",
             "sentinel/wrong_21.rs",
             "sentinel/wrong_22.rs",
+            "empty_is_not_the_end/wrong_18.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -1878,6 +1925,35 @@ mod tests {
         // line will do.
         settings.stall = Some(("consumer".to_string(), 1));
         assert_eq!(stopped_as_asked(&settings, &stopped[..1]), Ok(()));
+    }
+
+    #[test]
+    fn a_program_must_survive_a_panic_on_each_side_its_exercise_names() {
+        for exercise in EXERCISES {
+            let runs = runs(&exercise);
+            for side in exercise.survives {
+                let planned: Vec<&Settings> = runs
+                    .iter()
+                    .filter(|run| {
+                        run.panic_at
+                            .as_ref()
+                            .is_some_and(|(who, _)| who.starts_with(side))
+                    })
+                    .collect();
+                assert!(planned.len() >= 2, "{}: no {side} panic", exercise.name);
+                // A consumer alone takes the item it is to panic on.
+                if *side == "consumer" {
+                    assert!(
+                        planned.iter().all(|run| run.consumers == 1),
+                        "{}",
+                        exercise.name
+                    );
+                }
+            }
+        }
+        // Where a side is left out, no run plans its panic.
+        let sentinel = runs(&named("sentinel").expect("sentinel"));
+        assert!(sentinel.iter().all(|run| run.panic_at.is_none()));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Right: the scope closure takes the sender by value (let sender = sender), so it is dropped when the closure returns, before the scope waits for the threads
+//! Right: the last producer is given the original sender (moved out of an Option), the others clones, so no sender is left in main
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -60,15 +60,18 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        // Owned by this closure from here: dropped when it returns, which
-        // is before `scope` waits for the threads.
-        let sender = sender;
         for id in 0..settings.consumers {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
+        let mut original = Some(sender);
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
+            let sender = if id + 1 == settings.producers {
+                original.take().expect("taken once, by the last producer")
+            } else {
+                original.clone().expect("still here")
+            };
+            let settings = &settings;
             scope.spawn(move || producer(id, sender, settings));
         }
         drop(receiver);

@@ -1,4 +1,4 @@
-//! Right: the last producer is given the original sender (moved out of an Option), the others clones, so no sender is left in main
+//! Right: drops main's sender right after cloning it for the producers
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -64,16 +64,12 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        let mut original = Some(sender);
         for id in 0..settings.producers {
-            let sender = if id + 1 == settings.producers {
-                original.take().expect("taken once, by the last producer")
-            } else {
-                original.clone().expect("still here")
-            };
-            let settings = &settings;
+            let (sender, settings) = (sender.clone(), &settings);
             scope.spawn(move || producer(id, sender, settings));
         }
+        // Only the producers may hold senders now.
+        drop(sender);
         drop(receiver);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: drops main's sender right after cloning it for the producers
+//! Right: no clone for the last producer: main's own sender is moved into it, so no extra sender is left
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -64,12 +64,16 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
+        let mut sender = Some(sender);
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            let queue = if id + 1 == settings.producers {
+                sender.take().expect("main's sender")
+            } else {
+                sender.as_ref().expect("main's sender").clone()
+            };
+            let settings = &settings;
+            scope.spawn(move || producer(id, queue, settings));
         }
-        // Only the producers may hold senders now.
-        drop(sender);
         drop(receiver);
     });
 }

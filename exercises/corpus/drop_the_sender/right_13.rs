@@ -1,4 +1,4 @@
-//! Right: main joins every producer itself, then drops its sender
+//! Right: main moves its own sender into a spawner thread which starts the producers with clones and then ends, dropping the original
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -64,23 +64,13 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        let producers: Vec<_> = (0..settings.producers)
-            .map(|id| {
-                let (sender, settings) = (sender.clone(), &settings);
-                scope.spawn(move || producer(id, sender, settings))
-            })
-            .collect();
-        let mut panicked = None;
-        for producer in producers {
-            if let Err(panic) = producer.join() {
-                panicked = Some(panic);
+        let settings = &settings;
+        scope.spawn(move || {
+            for id in 0..settings.producers {
+                let sender = sender.clone();
+                scope.spawn(move || producer(id, sender, settings));
             }
-        }
-        // Every item is in the buffer: the consumers may end once it empties.
-        drop(sender);
-        if let Some(panic) = panicked {
-            std::panic::resume_unwind(panic);
-        }
+        });
         drop(receiver);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: main keeps its sender while the producers run, joins their scoped threads, and only then drops it, so the channel closes once every producer has returned.
+//! Right: the scope closure takes the sender by value (let sender = sender), so it is dropped when the closure returns, before the scope waits for the threads
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -10,6 +10,7 @@
 //! Grade it: `cargo xtask exercise drop_the_sender`. Chapter: shutdown by
 //! disconnection (book/src/disconnect.md). Stuck?
 //! `exercises/drop_the_sender/hint.md`.
+
 use std::thread;
 
 use common::{Item, Program, Settings};
@@ -59,21 +60,17 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
+        // Owned by this closure from here: dropped when it returns, which
+        // is before `scope` waits for the threads.
+        let sender = sender;
         for id in 0..settings.consumers {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        let producers: Vec<_> = (0..settings.producers)
-            .map(|id| {
-                let (sender, settings) = (sender.clone(), &settings);
-                scope.spawn(move || producer(id, sender, settings))
-            })
-            .collect();
-        for producer in producers {
-            producer.join().expect("a producer");
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
-        // Every producer is done: the last sender goes.
-        drop(sender);
         drop(receiver);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: the producer raises the flag only once the buffer is empty (every item taken by some consumer); consumers unchanged
+//! Right: reads the flag before each wait; stops only when a wait that began with the flag already up times out
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -40,11 +40,6 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    // Raise the flag only when every item has been taken: a consumer that
-    // sees it then leaves nothing behind.
-    while !queue.is_empty() {
-        thread::sleep(Duration::from_millis(1));
-    }
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
@@ -52,12 +47,16 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while !stop.load(Ordering::Acquire) {
+    loop {
+        // Read before the wait: if it was up then and the wait finds
+        // nothing, every item has been taken.
+        let stopping = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
+            Err(RecvTimeoutError::Timeout) if stopping => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -1,4 +1,4 @@
-//! Right: reads the flag before each wait; stops only when a wait that began with the flag already up times out
+//! Right: reads the flag BEFORE each wait; a wait that then times out, with the flag already up, proves the buffer empty and no more items to come
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -48,15 +48,13 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        // Read before the wait: if it was up then and the wait finds
-        // nothing, every item has been taken.
-        let stopping = stop.load(Ordering::Acquire);
+        let no_more_coming = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) if stopping => break,
+            Err(RecvTimeoutError::Timeout) if no_more_coming => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -1,4 +1,4 @@
-//! Right: reads the flag BEFORE each wait; a wait that then times out, with the flag already up, proves the buffer empty and no more items to come
+//! Right: main gives its sender to the producer instead of a clone, so the channel closes after the last item; consumers ignore the flag and stop at Disconnected
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -47,14 +47,13 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
+    let _ = stop;
     loop {
-        let no_more_coming = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) if no_more_coming => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
@@ -77,6 +76,6 @@ fn main() {
         drop(receiver);
         // `main` keeps a sender until every thread is done, as a program
         // that may add more work would: the channel never closes here.
-        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+        scope.spawn(|| producer(sender, &stop, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Right: main gives its sender to the producer instead of a clone, so the channel closes after the last item; consumers ignore the flag and stop at Disconnected
+//! Right: before each wait, stops if the flag is up and THEN the buffer is empty (flag looked at first: nothing more can come, so empty means the end)
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -47,8 +47,10 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let _ = stop;
     loop {
+        if stop.load(Ordering::Acquire) && queue.is_empty() {
+            break;
+        }
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
@@ -76,6 +78,6 @@ fn main() {
         drop(receiver);
         // `main` keeps a sender until every thread is done, as a program
         // that may add more work would: the channel never closes here.
-        scope.spawn(|| producer(sender, &stop, &settings));
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
     });
 }

@@ -397,7 +397,10 @@ fn reads_the_sentinel(body: &str, at: usize) -> bool {
         .rsplit([';', '{', '}'])
         .next()
         .unwrap_or_default();
-    head.contains("Sentinel")
+    // A match arm's own pattern, not the arms before it on the line.
+    let pattern = head.trim_end().trim_end_matches("=>");
+    let pattern = pattern.rsplit([',', '>']).next().unwrap_or_default();
+    pattern.contains("Sentinel")
         || head.trim_start().starts_with("let Message::Item") && head.trim_end().ends_with("else")
 }
 
@@ -1636,6 +1639,13 @@ mod tests {
             } }
         }";
         assert_eq!(stops_in_the_wrong_order(counted), None);
+        // The arm before, on the same line, is not this one.
+        let arms = "fn consumer(queue: Receiver<Message>) { loop { match queue.try_recv() {
+            Ok(Message::Item(item)) => work(item),
+            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
+            Err(TryRecvError::Empty) => { if queue.is_disconnected() { break; } }
+        } } }";
+        assert!(stops_in_the_wrong_order(arms).is_some());
         let flag = counted.replace(
             "Message::Sentinel => { if LEFT.load(Ordering::Acquire) > 0 { pass_on(); } break; }",
             "Message::Sentinel => break,",

@@ -27,11 +27,13 @@ use std::time::{Duration, Instant};
 pub const LOOK_EVERY: Duration = Duration::from_millis(50);
 
 /// How much CPU time a run's threads may use, in all, between looks in
-/// which they never went to sleep: five times the most a solution uses so
-/// (starting up, and printing a line and sending an item between sleeps),
-/// and a tenth of what a thread that spins through a slow run uses beside
-/// two other busy threads.
-pub const SPIN_BOUND: Duration = Duration::from_millis(20);
+/// which they never went to sleep: over ten times the most a solution uses
+/// so on an idle machine (starting up, and printing a line and sending an
+/// item between sleeps), with room for a right answer that polls with a
+/// timeout, of which 23 ms was once seen with a dozen runs graded at
+/// once; and under two thirds of the least a thread that spins through a
+/// slow run was seen to use beside two other busy threads (80 ms).
+pub const SPIN_BOUND: Duration = Duration::from_millis(50);
 
 /// What the looks at one run found.
 #[derive(Default)]

@@ -1,4 +1,4 @@
-//! Right: before each wait, stops if the flag is up and THEN the buffer is empty (flag looked at first: nothing more can come, so empty means the end)
+//! Wrong: the producer raises the flag only once the buffer is empty: when every consumer has died, the buffer never empties, and the producer waits for ever
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -40,6 +40,11 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
+    // Raise the flag only when every item has been taken: a consumer that
+    // sees it then leaves nothing behind.
+    while !queue.is_empty() {
+        thread::sleep(Duration::from_millis(1));
+    }
     stop.store(true, Ordering::Release);
     println!("Producer: Done");
 }
@@ -47,10 +52,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    loop {
-        if stop.load(Ordering::Acquire) && queue.is_empty() {
-            break;
-        }
+    while !stop.load(Ordering::Acquire) {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));

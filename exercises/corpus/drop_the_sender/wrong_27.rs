@@ -1,4 +1,4 @@
-//! Right: main joins every producer (keeping any panic), then drops its sender, then passes a panic on
+//! Wrong: main keeps its own receiver until every producer is joined: when every consumer has died, a producer's send waits for ever on a channel that main alone holds open, and the program hangs, though it joins every producer first
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -70,12 +70,15 @@ fn main() {
                 scope.spawn(move || producer(id, sender, settings))
             })
             .collect();
-        let failed: Vec<_> = producers
-            .into_iter()
-            .filter_map(|p| p.join().err())
-            .collect();
+        let mut panicked = None;
+        for producer in producers {
+            if let Err(panic) = producer.join() {
+                panicked = Some(panic);
+            }
+        }
+        // Every item is in the buffer: the consumers may end once it empties.
         drop(sender);
-        if let Some(panic) = failed.into_iter().next() {
+        if let Some(panic) = panicked {
             std::panic::resume_unwind(panic);
         }
         drop(receiver);

@@ -1,4 +1,4 @@
-//! Right: no clone for the last producer: main's own sender is moved into it, so no extra sender is left
+//! Wrong: main keeps its own receiver until every producer is joined: when every consumer has died, a producer's send waits for ever on a channel that main alone holds open, and the program hangs
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -64,15 +64,19 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        let mut sender = Some(sender);
-        for id in 0..settings.producers {
-            let queue = if id + 1 == settings.producers {
-                sender.take().expect("main's sender")
-            } else {
-                sender.as_ref().expect("main's sender").clone()
-            };
-            let settings = &settings;
-            scope.spawn(move || producer(id, queue, settings));
+        let producers: Vec<_> = (0..settings.producers)
+            .map(|id| {
+                let (sender, settings) = (sender.clone(), &settings);
+                scope.spawn(move || producer(id, sender, settings))
+            })
+            .collect();
+        let failed: Vec<_> = producers
+            .into_iter()
+            .filter_map(|p| p.join().err())
+            .collect();
+        drop(sender);
+        if let Some(panic) = failed.into_iter().next() {
+            std::panic::resume_unwind(panic);
         }
         drop(receiver);
     });

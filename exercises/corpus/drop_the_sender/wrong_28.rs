@@ -1,4 +1,4 @@
-//! Right: main moves its own sender into a spawner thread which starts the producers with clones and then ends, dropping the original
+//! Wrong: main keeps its own receiver until every producer is joined: when every consumer has died, a producer's send waits for ever on a channel that main alone holds open, and the program hangs (it keeps it while it joins the producers' scoped threads)
 //! Exercise `drop_the_sender`: three producers, five consumers, and no
 //! sentinel at all: a consumer's loop ends when the channel is empty and
 //! every sender has been dropped.
@@ -10,7 +10,6 @@
 //! Grade it: `cargo xtask exercise drop_the_sender`. Chapter: shutdown by
 //! disconnection (book/src/disconnect.md). Stuck?
 //! `exercises/drop_the_sender/hint.md`.
-
 use std::thread;
 
 use common::{Item, Program, Settings};
@@ -64,13 +63,17 @@ fn main() {
             let (receiver, settings) = (receiver.clone(), &settings);
             scope.spawn(move || consumer(id, receiver, settings));
         }
-        let settings = &settings;
-        scope.spawn(move || {
-            for id in 0..settings.producers {
-                let sender = sender.clone();
-                scope.spawn(move || producer(id, sender, settings));
-            }
-        });
+        let producers: Vec<_> = (0..settings.producers)
+            .map(|id| {
+                let (sender, settings) = (sender.clone(), &settings);
+                scope.spawn(move || producer(id, sender, settings))
+            })
+            .collect();
+        for producer in producers {
+            producer.join().expect("a producer");
+        }
+        // Every producer is done: the last sender goes.
+        drop(sender);
         drop(receiver);
     });
 }
