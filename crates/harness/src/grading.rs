@@ -463,27 +463,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
             runs.push(settings);
         }
     }
-    // A thread that panics, on each side the program must survive, at
-    // capacity 0 and unbounded: it must end with 101, not hang on a
-    // thread that waits for the dead one (a barrier it never reaches, a
-    // receiver kept alive, a count it never leaves). One consumer where
-    // there can be several, so that the one that panics is sure to take
-    // the item it panics on.
-    for (n, side) in exercise.survives.iter().enumerate() {
-        for (k, capacity) in [Some(0), None].into_iter().enumerate() {
-            let mut settings = run(23 + 2 * n as u64 + k as u64, 0.002, capacity, None, false);
-            let who = match (*side, producers.numbered(), consumers.numbered()) {
-                ("producer", true, _) => "producer 1",
-                ("consumer", _, true) => {
-                    settings.consumers = 1;
-                    "consumer 0"
-                }
-                (side, _, _) => side,
-            };
-            settings.panic_at = Some((who.to_string(), 2));
-            runs.push(settings);
-        }
-    }
+    runs.extend(panics_to_survive(exercise));
     // A buffer with room for every item, and none to spare: a sentinel
     // after the items waits for room.
     let items = exercise.shape.settings(1).items;
@@ -556,6 +536,35 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
 /// The bound of the run whose buffer is large and full: larger than any
 /// bound a program might keep while letting larger ones go.
 const LARGE_BOUND: usize = 5000;
+
+/// A thread that panics, on each side `exercise`'s program must survive,
+/// at capacity 0 and unbounded: it must end with 101, not hang on a thread
+/// that waits for the dead one (a barrier it never reaches, a receiver
+/// kept alive, a count it never leaves). One consumer where there can be
+/// several, so that the one that panics is sure to take the item it
+/// panics on.
+fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
+    let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
+    let mut runs = Vec::new();
+    for (n, side) in exercise.survives.iter().enumerate() {
+        for (k, capacity) in [Some(0), None].into_iter().enumerate() {
+            let mut settings = exercise.shape.settings(23 + 2 * n as u64 + k as u64);
+            settings.time_scale = 0.002;
+            settings.capacity = capacity;
+            let who = match (*side, producers.numbered(), consumers.numbered()) {
+                ("producer", true, _) => "producer 1",
+                ("consumer", _, true) => {
+                    settings.consumers = 1;
+                    "consumer 0"
+                }
+                (side, _, _) => side,
+            };
+            settings.panic_at = Some((who.to_string(), 2));
+            runs.push(settings);
+        }
+    }
+    runs
+}
 
 /// Spreads the exercise's planned panic over `runs`: from item to item
 /// (the one it names, the first, the last), from one side to the other,
