@@ -534,8 +534,10 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
 }
 
 /// The bound of the run whose buffer is large and full: larger than any
-/// bound a program might keep while letting larger ones go.
-const LARGE_BOUND: usize = 5000;
+/// bound a program might keep while letting larger ones go (a thousand
+/// items fill it in a few milliseconds; 5,000 cost a right answer's
+/// grading a quarter more CPU, in writing and reading their lines).
+const LARGE_BOUND: usize = 1000;
 
 /// A thread that panics, on each side `exercise`'s program must survive,
 /// at capacity 0 and unbounded: it must end with 101, not hang on a thread
