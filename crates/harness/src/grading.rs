@@ -91,6 +91,10 @@ pub enum Rule {
     /// other channel, no capacity of the program's own. Lines without
     /// `added` cannot show a buffer's size, so the text is what shows it.
     KeepsTheBuffer,
+    /// The types the exercise imports (flume's `Sender` and `Receiver`,
+    /// `common`'s `Message`) are the ones the file uses: no stand-in by the
+    /// same name, which could drop a sentinel or make more.
+    KeepsTheTypes,
 }
 
 /// How every exercise but `bound_it` makes its buffer, white space
@@ -148,6 +152,7 @@ pub const EXERCISES: [Exercise; 12] = [
                 "without cloning the settings into each thread",
             ),
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
         ],
     },
     Exercise {
@@ -161,6 +166,7 @@ pub const EXERCISES: [Exercise; 12] = [
         level: 1,
         rules: &[
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
             Rule::Sends("Sentinel", "a sentinel, as the tutorial sends"),
         ],
     },
@@ -173,7 +179,7 @@ pub const EXERCISES: [Exercise; 12] = [
         survives: &["producer", "consumer"],
         practises: "waiting in `recv`, not polling with `try_recv`",
         level: 1,
-        rules: &[Rule::KeepsTheBuffer],
+        rules: &[Rule::KeepsTheBuffer, Rule::KeepsTheTypes],
     },
     Exercise {
         name: "barrier",
@@ -192,6 +198,7 @@ pub const EXERCISES: [Exercise; 12] = [
             ),
             Rule::NotIn("main", "Sentinel", "one sentinel, sent by one producer"),
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
             Rule::Sends("Sentinel", "one sentinel, sent by one producer"),
         ],
     },
@@ -213,6 +220,7 @@ pub const EXERCISES: [Exercise; 12] = [
                 "the one sentinel the producer sends",
             ),
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
         ],
     },
     Exercise {
@@ -229,6 +237,7 @@ pub const EXERCISES: [Exercise; 12] = [
             Rule::NotIn("main", "Sentinel", "the one sentinel, passed on"),
             Rule::NotRepeated("consumer", "Sentinel", "the one sentinel, passed on"),
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
         ],
     },
     Exercise {
@@ -246,6 +255,7 @@ pub const EXERCISES: [Exercise; 12] = [
             Rule::Unchanged("producer", "without changing the producers"),
             Rule::JoinsAll,
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
         ],
     },
     Exercise {
@@ -257,7 +267,7 @@ pub const EXERCISES: [Exercise; 12] = [
         survives: &["consumer"],
         practises: "a stop flag that loses no item",
         level: 3,
-        rules: &[Rule::KeepsTheBuffer],
+        rules: &[Rule::KeepsTheBuffer, Rule::KeepsTheTypes],
     },
     Exercise {
         name: "drop_the_sender",
@@ -272,6 +282,7 @@ pub const EXERCISES: [Exercise; 12] = [
             Rule::Never("Sentinel", "without adding a sentinel"),
             Rule::Unchanged("consumer", "without changing the consumers"),
             Rule::KeepsTheBuffer,
+            Rule::KeepsTheTypes,
         ],
     },
     Exercise {
@@ -286,7 +297,7 @@ pub const EXERCISES: [Exercise; 12] = [
         survives: &["consumer"],
         practises: "a bounded buffer needs its consumer running",
         level: 2,
-        rules: &[Rule::KeepsTheBuffer],
+        rules: &[Rule::KeepsTheBuffer, Rule::KeepsTheTypes],
     },
     Exercise {
         name: "bound_it",
@@ -308,7 +319,7 @@ pub const EXERCISES: [Exercise; 12] = [
         survives: &[],
         practises: "reporting a thread's panic in the exit code",
         level: 2,
-        rules: &[Rule::JoinsAll, Rule::KeepsTheBuffer],
+        rules: &[Rule::JoinsAll, Rule::KeepsTheBuffer, Rule::KeepsTheTypes],
     },
 ];
 
@@ -870,6 +881,8 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                             .to_string(),
                     );
                 }
+            }
+            Rule::KeepsTheTypes => {
                 let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
                 if let Some(problem) = names::imported_anew(&solution, mine) {
                     return Err(problem);
