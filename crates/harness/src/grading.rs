@@ -983,15 +983,22 @@ fn once(mine: &str, codes: &[&str], said: &str) -> Result<(), String> {
 
 /// Whether some call in `mine` sends a value written with `code`.
 fn sends(mine: &str, code: &str) -> bool {
-    let in_a_send = ["send(", "send_timeout(", "send_deadline("]
-        .iter()
-        .any(|call| {
-            mine.match_indices(call).any(|(at, _)| {
-                let argument = mine[at + call.len()..].split(')').next();
-                argument.is_some_and(|argument| argument.contains(code))
+    send_arguments(mine).any(|argument| argument.contains(code)) || made(mine, code)
+}
+
+/// The argument of each send in `text` (`send(`, `send_timeout(`,
+/// `send_deadline(`), up to its first `)`.
+fn send_arguments(text: &str) -> impl Iterator<Item = &str> {
+    ["send(", "send_timeout(", "send_deadline("]
+        .into_iter()
+        .flat_map(move |call| {
+            text.match_indices(call).map(move |(at, _)| {
+                text[at + call.len()..]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default()
             })
-        });
-    in_a_send || made(mine, code)
+        })
 }
 
 /// Whether `mine` makes a value written with `code` and sends it by way
@@ -1012,20 +1019,11 @@ fn made(mine: &str, code: &str) -> bool {
             }
             _ => return false,
         };
-        let later = &mine[at..];
-        ["send(", "send_timeout(", "send_deadline("]
-            .iter()
-            .any(|call| {
-                later.match_indices(call).any(|(i, _)| {
-                    let argument = later[i + call.len()..]
-                        .split(')')
-                        .next()
-                        .unwrap_or_default();
-                    argument
-                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                        .any(|word| word == name)
-                })
-            })
+        send_arguments(&mine[at..]).any(|argument| {
+            argument
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == name)
+        })
     })
 }
 
