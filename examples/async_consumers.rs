@@ -61,16 +61,12 @@ async fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
 
 /// The effort, for a task: `tokio::time::sleep`, not `thread::sleep`, which would block the thread every task shares.
 async fn work_on(me: &str, item: Item, settings: &Settings) {
-    if let Some((who, i)) = &settings.panic_at
-        && who.eq_ignore_ascii_case(me)
-        && *i == item.i
-    {
-        panic!("{me} failed while working on item {item} (as --panic-at asked)");
-    }
+    // `effort` panics first, if `--panic-at` asks this task to.
+    let effort = settings.effort(me, item);
     // tokio's timer ticks once a millisecond, and even a zero-length sleep
     // waits for the next tick: so round the effort to whole milliseconds,
     // and when that is none, only let the other tasks take their turn.
-    let millis = (item.value * settings.time_scale * 1000.0).round();
+    let millis = (effort.as_secs_f64() * 1000.0).round();
     if millis >= 1.0 {
         tokio::time::sleep(Duration::from_millis(millis as u64)).await;
     } else {

@@ -14,6 +14,7 @@
 #![allow(dead_code)]
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::{fmt, panic, process, time::Duration};
 
 use clap::{builder::RangedU64ValueParser, error::ErrorKind, parser::ValueSource};
@@ -97,7 +98,8 @@ pub struct Settings {
     pub capacity: Option<usize>,
     /// Makes one thread panic when it starts work on item number I, to see
     /// how the program copes. WHO is producer or consumer, with its number
-    /// where there are several: consumer-2:3
+    /// where there are several (consumer-2:3); without the number, the
+    /// first of them to start item I
     #[arg(long, value_name = "WHO:I", value_parser = thread_and_item, allow_hyphen_values = true)]
     pub panic_at: Option<(String, usize)>,
     /// Multiplies the producers' effort by P and the consumers' by C:
@@ -132,16 +134,41 @@ impl Settings {
     /// `sleep(value)` does (an async task sleeps it on its runtime's
     /// timer). Panics first if `--panic-at` asks it to.
     pub fn effort(&self, who: &str, item: Item) -> Duration {
-        if let Some((thread, i)) = &self.panic_at
-            && thread.eq_ignore_ascii_case(who)
-            && *i == item.i
-        {
+        if self.asks_to_panic(who, item) {
             fail(who, item, self.seed);
         }
         Duration::from_secs_f64(self.graded(who, item, item.value * self.time_scale))
     }
 }
 // ANCHOR_END: effort
+
+/// Whether a thread has panicked as `--panic-at` asked: a side named
+/// without a number ("consumer") makes only the first of its threads to
+/// start the item panic.
+static PANICKED_AS_ASKED: AtomicBool = AtomicBool::new(false);
+
+impl Settings {
+    /// Whether `--panic-at` asks thread `who` to panic as it starts work
+    /// on `item`: the thread it names, or, for a side named without a
+    /// number, the first of that side's threads to start the item.
+    fn asks_to_panic(&self, who: &str, item: Item) -> bool {
+        let Some((thread, i)) = &self.panic_at else {
+            return false;
+        };
+        if *i != item.i {
+            return false;
+        }
+        let who = who.to_lowercase();
+        let thread = thread.to_lowercase();
+        if who == thread {
+            return true;
+        }
+        let of_the_side = who
+            .strip_prefix(&thread)
+            .is_some_and(|n| n.starts_with(' '));
+        of_the_side && !PANICKED_AS_ASKED.swap(true, Ordering::Relaxed)
+    }
+}
 
 /// The panic `--panic-at` asks for. Its message is a `String` in half the
 /// runs and a `&'static str` in the other half (by the seed and the item),
@@ -261,7 +288,13 @@ impl Settings {
         let producers = (0..self.producers).map(|n| name("producer", n, program.producers == 1));
         let consumers = (0..self.consumers).map(|n| name("consumer", n, program.consumers == 1));
         let flag = format!("--panic-at {}", who.replace(' ', "-"));
-        if !producers.chain(consumers).any(|thread| thread == *who) {
+        // A side without a number: the first of its threads to start the item.
+        let sides = ["producer".to_string(), "consumer".to_string()];
+        if !producers
+            .chain(consumers)
+            .chain(sides)
+            .any(|thread| thread == *who)
+        {
             return Err(format!("{flag} names a thread this run does not have"));
         }
         if *i >= self.items {
@@ -568,11 +601,6 @@ mod tests {
                 &["--panic-at", "nobody:1"],
                 "nobody names a thread",
             ),
-            (
-                MANY_MANY,
-                &["--panic-at", "consumer:1"],
-                "consumer names a thread",
-            ),
             (MANY_MANY, &["extra"], "unexpected argument 'extra'"),
         ] {
             let error = parse(&program, args).unwrap_err();
@@ -645,6 +673,23 @@ mod tests {
             settings.effort("Consumer 2", Item { i: 3, value: 0.5 });
         });
         assert!(panicked.is_err());
+    }
+
+    #[test]
+    fn a_side_without_a_number_panics_in_its_first_thread_to_start_the_item() {
+        let Ok((settings, _)) = parse(
+            &MANY_MANY,
+            &["--time-scale", "0", "--panic-at", "consumer:3"],
+        ) else {
+            panic!("not a run");
+        };
+        let item = Item { i: 3, value: 0.5 };
+        assert!(!settings.asks_to_panic("Producer 0", item));
+        assert!(!settings.asks_to_panic("Consumer 1", Item { i: 2, value: 0.5 }));
+        assert!(settings.asks_to_panic("Consumer 1", item));
+        // Only the first: the others go on with their own item 3.
+        assert!(!settings.asks_to_panic("Consumer 2", item));
+        assert!(!settings.asks_to_panic("Consumer 1", item));
     }
 
     #[test]
