@@ -371,7 +371,8 @@ impl<'a> Run<'a> {
                 problems.push(format!(
                     "the buffer held more items than its capacity: {added} added and {out} \
                      taken out after the line {:?}, with --capacity {capacity} and \
-                     {consumers} consumer(s)",
+                     {consumers} consumer(s) (or a line came later than what it says: \
+                     each must be printed as it happens)",
                     event.to_string()
                 ));
                 return;
