@@ -1,6 +1,7 @@
 //! Solution to `barrier`: the producers meet at a barrier after their
 //! last item, and the barrier's leader sends the one sentinel.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::thread;
 
@@ -18,21 +19,28 @@ const PROGRAM: Program = Program {
 fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the barrier before it passes
+    // the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
+    }));
     // Wait for every producer's last item; one of them, the leader, then
     // tells the consumer that no more will come.
     if barrier.wait().is_leader() {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }

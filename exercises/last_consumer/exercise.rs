@@ -5,7 +5,8 @@
 //! `--capacity 0` it hangs: a `send` there waits until some thread
 //! receives, and when the last consumer passes the sentinel on, no thread
 //! ever will. Make it end at every capacity, keeping the one sentinel and
-//! the producers as they are.
+//! the producers as they are. A consumer that panics (`--panic-at
+//! consumer:2`) must not make the others wait for ever.
 //!
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?

@@ -187,7 +187,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "many-one.md",
         fails_with: "was never consumed",
         panic_at: None,
-        survives: &["consumer"],
+        survives: &["producer", "consumer"],
         practises: "a barrier before the one sentinel",
         level: 2,
         rules: &[
@@ -208,7 +208,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "one-many.md",
         fails_with: "hung for",
         panic_at: None,
-        survives: &["consumer"],
+        survives: &["producer", "consumer"],
         practises: "passing the sentinel on between consumers",
         level: 2,
         rules: &[
@@ -264,7 +264,7 @@ pub const EXERCISES: [Exercise; 12] = [
         chapter: "event-timeout.md",
         fails_with: "was never consumed",
         panic_at: None,
-        survives: &["consumer"],
+        survives: &["producer", "consumer"],
         practises: "a stop flag that loses no item",
         level: 3,
         rules: &[Rule::KeepsTheBuffer, Rule::KeepsTheTypes],
@@ -553,25 +553,29 @@ const LARGE_BOUND: usize = 1000;
 /// A thread that panics, on each side `exercise`'s program must survive,
 /// at capacity 0 and unbounded: it must end with 101, not hang on a thread
 /// that waits for the dead one (a barrier it never reaches, a receiver
-/// kept alive, a count it never leaves). One consumer where there can be
-/// several, so that the one that panics is sure to take the item it
-/// panics on.
+/// kept alive, a count it never leaves). Where there can be several
+/// consumers, twice: the only one, and whichever of them starts the item
+/// first while the others go on (a count of the living that the dead one
+/// never leaves shows only then).
 fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
     let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
+    let mut plans: Vec<(&str, Option<usize>)> = Vec::new();
+    for side in exercise.survives {
+        match (*side, producers.numbered(), consumers.numbered()) {
+            ("producer", true, _) => plans.push(("producer 1", None)),
+            ("consumer", _, true) => plans.extend([("consumer 0", Some(1)), ("consumer", None)]),
+            (side, _, _) => plans.push((side, None)),
+        }
+    }
     let mut runs = Vec::new();
-    for (n, side) in exercise.survives.iter().enumerate() {
+    for (n, (who, consumers)) in plans.into_iter().enumerate() {
         for (k, capacity) in [Some(0), None].into_iter().enumerate() {
             let mut settings = exercise.shape.settings(23 + 2 * n as u64 + k as u64);
             settings.time_scale = 0.002;
             settings.capacity = capacity;
-            let who = match (*side, producers.numbered(), consumers.numbered()) {
-                ("producer", true, _) => "producer 1",
-                ("consumer", _, true) => {
-                    settings.consumers = 1;
-                    "consumer 0"
-                }
-                (side, _, _) => side,
-            };
+            if let Some(consumers) = consumers {
+                settings.consumers = consumers;
+            }
             settings.panic_at = Some((who.to_string(), 2));
             runs.push(settings);
         }
@@ -1196,7 +1200,7 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
         .partition(|line| line.starts_with("graded: "));
     let stderr = stderr.join("\n");
     let Some(status) = status else {
-        return Err(hung(&stdout, quiet_bound(settings)));
+        return Err(hung(&stdout, &stderr, quiet_bound(settings)));
     };
     let events =
         parse_output(&stdout).map_err(|e| format!("a line the checker cannot read: {e}"))?;
@@ -1213,7 +1217,9 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
             }
             return Err(why);
         }
-        return lines_of_a_panicked_run(exercise, settings, &events, who);
+        // A side without a number: the panic's message names the thread.
+        let dead = panicked_thread(&stderr).unwrap_or_else(|| who.clone());
+        return lines_of_a_panicked_run(exercise, settings, &events, &dead);
     }
     if !status.success() {
         let first = stderr.lines().find(|line| !line.trim().is_empty());
@@ -1440,7 +1446,7 @@ fn brief(problems: &[String]) -> String {
 /// A run in which thread `who` panics on item `i` must say so: the panic's
 /// message on stderr, and a panic's exit code (101) once it ends.
 fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(), String> {
-    let message = format!("failed while working on item ({i},");
+    let message = format!("{PLANNED_PANIC}{i},");
     if !stderr.contains(&message) {
         let first = stderr.lines().next().unwrap_or("(nothing on stderr)");
         return Err(format!(
@@ -1457,8 +1463,25 @@ fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(),
     }
 }
 
-/// What a hung run's lines say: which threads started and never ended.
-fn hung(stdout: &str, quiet: Duration) -> String {
+/// The thread whose planned panic's message is on `stderr`, lowercase
+/// as `--panic-at` names it ("consumer 1").
+fn panicked_thread(stderr: &str) -> Option<String> {
+    let line = stderr.lines().find(|line| line.contains(PLANNED_PANIC))?;
+    let before = line[..line.find(PLANNED_PANIC)?].to_lowercase();
+    let start = ["producer", "consumer"]
+        .iter()
+        .filter_map(|side| before.rfind(side))
+        .max()?;
+    Some(before[start..].to_string())
+}
+
+/// What `common` says when a thread panics as `--panic-at` asks, after
+/// the thread's name.
+const PLANNED_PANIC: &str = " failed while working on item (";
+
+/// What a hung run's lines say: which threads started and never ended,
+/// and which one panicked as asked (it never ends, yet is not running).
+fn hung(stdout: &str, stderr: &str, quiet: Duration) -> String {
     let mut waiting = Vec::new();
     let mut done = Vec::new();
     for line in stdout.lines() {
@@ -1469,12 +1492,24 @@ fn hung(stdout: &str, quiet: Duration) -> String {
             done.push(who.to_string());
         }
     }
+    let dead = panicked_thread(stderr);
+    waiting.retain(|w| Some(w.to_lowercase()) != dead);
     let list = |names: &[String]| match names {
         [] => "none".to_string(),
         names => names.join(", "),
     };
+    let panicked = match dead {
+        Some(dead) => {
+            let mut name = dead;
+            if let Some(first) = name.get_mut(..1) {
+                first.make_ascii_uppercase();
+            }
+            format!("; panicked as asked: {name}")
+        }
+        None => String::new(),
+    };
     format!(
-        "hung for {:.1} s without a line: still running: {}; done: {}",
+        "hung for {:.1} s without a line: still running: {}; done: {}{panicked}",
         quiet.as_secs_f64(),
         list(&waiting),
         list(&done)
@@ -1950,6 +1985,23 @@ mod tests {
     }
 
     #[test]
+    fn a_hang_names_the_thread_that_panicked_apart_from_those_still_running() {
+        let stderr = "\nthread '<unnamed>' panicked at crates/common/src/lib.rs:151:9:\n\
+                      Consumer 2 failed while working on item (2, 0.5) (as --panic-at asked)\n";
+        assert_eq!(panicked_thread(stderr).as_deref(), Some("consumer 2"));
+        assert_eq!(panicked_thread("no panic here"), None);
+        let stdout = "Consumer 1: Running\nConsumer 2: Running\nProducer: Running\n\
+                      Producer: Done\n";
+        let said = hung(stdout, stderr, Duration::from_secs(3));
+        assert!(
+            said.ends_with(
+                "still running: Consumer 1; done: Producer; panicked as asked: Consumer 2"
+            ),
+            "{said}"
+        );
+    }
+
+    #[test]
     fn a_program_must_survive_a_panic_on_each_side_its_exercise_names() {
         for exercise in EXERCISES {
             let runs = runs(&exercise);
@@ -1963,13 +2015,14 @@ mod tests {
                     })
                     .collect();
                 assert!(planned.len() >= 2, "{}: no {side} panic", exercise.name);
-                // A consumer alone takes the item it is to panic on.
-                if *side == "consumer" {
-                    assert!(
-                        planned.iter().all(|run| run.consumers == 1),
-                        "{}",
-                        exercise.name
-                    );
+                // Where there can be several consumers: the only one, and
+                // one among several, whichever takes the item first.
+                if *side == "consumer" && exercise.shape.consumers.numbered() {
+                    let (alone, among): (Vec<&&Settings>, _) =
+                        planned.iter().partition(|run| run.consumers == 1);
+                    assert!(alone.len() == 2 && among.len() == 2, "{}", exercise.name);
+                    assert!(among.iter().all(|run| run.consumers > 1
+                        && run.panic_at == Some(("consumer".to_string(), 2))));
                 }
             }
         }

@@ -1,4 +1,4 @@
-//! Right: a Mutex<usize> count of finished producers with a Condvar; each producer adds itself after its last send, and producer 0 then waits under the lock until the count is the number of producers before it sends the one sentinel.
+//! Right: an atomic count instead of a barrier: each producer counts itself done with one `fetch_add` after its last send, and the one whose increment completes the count sends the sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -10,8 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -24,13 +23,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 5,
 };
-
-fn producer(
-    id: usize,
-    queue: Sender<Message>,
-    done: &(Mutex<usize>, Condvar),
-    settings: &Settings,
-) {
+fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -44,14 +37,9 @@ fn producer(
             break; // The consumer is gone.
         }
     }
-    let (count, changed) = done;
-    *count.lock().unwrap() += 1;
-    changed.notify_all();
-    if id == 0 {
-        let mut finished = count.lock().unwrap();
-        while *finished < settings.producers {
-            finished = changed.wait(finished).unwrap();
-        }
+    // After the last send: one step both counts this producer and says
+    // whether it was the last.
+    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -70,19 +58,18 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let done = (Mutex::new(0usize), Condvar::new());
+    let finished = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, done) = (sender.clone(), &settings, &done);
-            scope.spawn(move || producer(id, sender, done, settings));
+            let (sender, finished, settings) = (sender.clone(), &finished, &settings);
+            scope.spawn(move || producer(id, sender, finished, settings));
         }
         drop(sender);
     });

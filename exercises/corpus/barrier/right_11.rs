@@ -1,4 +1,4 @@
-//! Right: each producer counts itself done with one atomic read-modify-write (fetch_update, AcqRel) after its last send; the one that sees the count reach the number of producers sends the one sentinel.
+//! Right: producer 0 (not the leader) sends the sentinel after a Barrier, every producer arriving even if it panicked (catch_unwind)
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,7 +11,8 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,25 +26,30 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // Arrive at the barrier even if making the items panics.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    let before = done
-        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n + 1))
-        .unwrap();
-    if before + 1 == settings.producers {
+    }));
+    barrier.wait();
+    // Every producer has sent its last item: producer 0 ends the run.
+    if id == 0 {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
@@ -68,12 +74,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let done = AtomicUsize::new(0);
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, done) = (sender.clone(), &settings, &done);
-            scope.spawn(move || producer(id, sender, done, settings));
+            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: every producer waits at a std::sync::Barrier after its last send; the barrier's leader (whichever producer it is) sends the one sentinel, after every item is in the buffer.
+//! Right: no Barrier: a shared countdown of producers still making items, decremented by a drop guard (so also on panic); the one that brings it to 0 sends the sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,7 +11,7 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,9 +25,28 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
+/// Counts this producer out when dropped, at its end or in a panic; the
+/// last one out sends the only sentinel.
+struct Leaving<'a> {
+    left: &'a AtomicUsize,
+    queue: &'a Sender<Message>,
+}
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
+}
+
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
+    let _leaving = Leaving {
+        left,
+        queue: &queue,
+    };
     let mut rng = settings.rng(id);
     for i in 0..settings.items {
         let item = Item {
@@ -38,9 +57,6 @@ fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Set
         if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
-    }
-    if all_out.wait().is_leader() {
-        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
@@ -65,12 +81,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let all_out = Barrier::new(settings.producers);
+    let left = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
-            scope.spawn(move || producer(id, sender, all_out, settings));
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
         }
         drop(sender);
     });

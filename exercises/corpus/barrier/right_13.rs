@@ -1,4 +1,4 @@
-//! Right: every producer holds one clone of an Arc token made before any starts (main keeps none); after its last item each calls Arc::into_inner, which returns Some for exactly one of them, the last to let go, and that one sends the only sentinel.
+//! Right: an atomic countdown in a drop guard: the last producer to finish (or panic) sends the sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,8 +11,23 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+
+/// Counts a producer out when dropped, even by a panic; the last one out
+/// sends the one sentinel.
+struct Done<'a> {
+    working: &'a AtomicUsize,
+    queue: &'a Sender<Message>,
+}
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        if self.working.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
+}
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -25,7 +40,11 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, token: Arc<()>, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, working: &AtomicUsize, settings: &Settings) {
+    let _done = Done {
+        working,
+        queue: &queue,
+    };
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,11 +58,7 @@ fn producer(id: usize, queue: Sender<Message>, token: Arc<()>, settings: &Settin
             break; // The consumer is gone.
         }
     }
-    // Exactly one caller of into_inner on the clones of an Arc gets Some:
-    // the last one, when every other producer has sent its items.
-    if Arc::into_inner(token).is_some() {
-        let _ = queue.send(Message::Sentinel);
-    }
+
     println!("{me}: Done");
 }
 
@@ -67,16 +82,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let token = Arc::new(());
-    let tokens: Vec<Arc<()>> = (0..settings.producers)
-        .map(|_| Arc::clone(&token))
-        .collect();
-    drop(token);
+    let working = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        for (id, token) in tokens.into_iter().enumerate() {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, token, settings));
+        for id in 0..settings.producers {
+            let (sender, settings, working) = (sender.clone(), &settings, &working);
+            scope.spawn(move || producer(id, sender, working, settings));
         }
         drop(sender);
     });

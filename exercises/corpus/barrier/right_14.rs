@@ -1,5 +1,4 @@
-//! Right: each producer does one fetch_add after its last send; the one whose add makes the count reach the number of producers is the last, and it alone sends the sentinel after every item is out.
-//!
+//! Right: an atomic countdown instead of a Barrier: each producer fetch_adds once done; the one that brings it to settings.producers sends the one sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -13,8 +12,9 @@
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
 use std::thread;
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -27,7 +27,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -41,9 +41,7 @@ fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings:
             break; // The consumer is gone.
         }
     }
-    // One atomic step after my last send: exactly one producer sees the
-    // count reach everyone, and by then every item is sent.
-    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+    if DONE.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -69,13 +67,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let finished = AtomicUsize::new(0);
-    let _unused: Option<(Mutex<()>, Condvar)> = None;
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
-            scope.spawn(move || producer(id, sender, finished, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
         drop(sender);
     });

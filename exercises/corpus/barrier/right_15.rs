@@ -1,5 +1,4 @@
-//! Right: producers count themselves done under a Mutex after their last send and ring a Condvar; producer 0 waits under the same lock in a while loop until all have counted, then sends the one sentinel.
-//!
+//! Right: a second channel used as a "still working" signal: each producer holds a clone of done_tx and drops it when it ends (even by panic); producer 0 waits until recv on done_rx fails (every other producer gone), then sends the one sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -12,8 +11,6 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -27,13 +24,13 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-/// Producers that have sent every item, and a bell for producer 0.
-struct Finish {
-    count: Mutex<usize>,
-    bell: Condvar,
-}
-
-fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Settings) {
+fn producer(
+    id: usize,
+    queue: Sender<Message>,
+    working: Sender<()>,
+    others: Receiver<()>,
+    settings: &Settings,
+) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -47,15 +44,10 @@ fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Setti
             break; // The consumer is gone.
         }
     }
-    let mut count = finish.count.lock().unwrap();
-    *count += 1;
-    finish.bell.notify_all();
+    drop(working);
     if id == 0 {
-        // Wait, under the same lock, until every producer has counted itself.
-        while *count < settings.producers {
-            count = finish.bell.wait(count).unwrap();
-        }
-        drop(count);
+        // Fails once every producer has dropped its `working` sender.
+        while others.recv().is_ok() {}
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -81,17 +73,16 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let _unused = AtomicUsize::new(0).load(Ordering::Acquire);
-    let finish = Finish {
-        count: Mutex::new(0),
-        bell: Condvar::new(),
-    };
+    let (working, others) = flume::unbounded::<()>();
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, finish) = (sender.clone(), &settings, &finish);
-            scope.spawn(move || producer(id, sender, finish, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            let (working, others) = (working.clone(), others.clone());
+            scope.spawn(move || producer(id, sender, working, others, settings));
         }
         drop(sender);
+        drop(working);
+        drop(others);
     });
 }

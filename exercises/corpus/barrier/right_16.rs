@@ -1,4 +1,4 @@
-//! Right: producer 0 starts the other producers in a scope of its own, makes its items, and sends the one sentinel once that scope has joined them all: a join instead of a barrier.
+//! Right: Mutex<usize> + Condvar count of finished producers, counted up by a Drop guard (so a panicking producer counts); producer 0 waits on the Condvar until all are done, then sends the one sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -10,6 +10,18 @@
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::sync::{Condvar, Mutex};
+static DONE: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+struct Finished;
+impl Drop for Finished {
+    fn drop(&mut self) {
+        let (lock, cvar) = &DONE;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        cvar.notify_all();
+    }
+}
+
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -22,7 +34,9 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 5,
 };
+
 fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+    let finished = Finished;
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -36,21 +50,17 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
             break; // The consumer is gone.
         }
     }
-    println!("{me}: Done");
-}
-
-/// Producer 0: starts the others, makes its own items, and sends the
-/// sentinel once every producer has returned.
-fn first_producer(queue: Sender<Message>, settings: &Settings) {
-    thread::scope(|scope| {
-        for id in 1..settings.producers {
-            let (queue, settings) = (queue.clone(), settings);
-            scope.spawn(move || producer(id, queue, settings));
+    drop(finished);
+    if id == 0 {
+        let (lock, cvar) = &DONE;
+        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *done < settings.producers {
+            done = cvar.wait(done).unwrap_or_else(|e| e.into_inner());
         }
-        producer(0, queue.clone(), settings);
-    });
-    // The scope has joined every other producer: all items are sent.
-    let _ = queue.send(Message::Sentinel);
+        drop(done);
+        let _ = queue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
@@ -66,6 +76,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -74,6 +85,10 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| first_producer(sender, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
+        }
+        drop(sender);
     });
 }

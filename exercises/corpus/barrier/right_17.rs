@@ -1,4 +1,4 @@
-//! Right: an atomic count instead of a barrier: each producer counts itself done with one `fetch_add` after its last send, and the one whose increment completes the count sends the sentinel.
+//! Right: a Drop guard in each producer counts it done (fetch_add) and unparks producer 0; producer 0 parks in a loop until the count (load) says all are done, then sends the one sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -10,7 +10,20 @@
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
 use std::sync::atomic::{AtomicUsize, Ordering};
+static DONE: AtomicUsize = AtomicUsize::new(0);
+static ZERO: std::sync::OnceLock<thread::Thread> = std::sync::OnceLock::new();
+struct Finished;
+impl Drop for Finished {
+    fn drop(&mut self) {
+        DONE.fetch_add(1, Ordering::AcqRel);
+        // main sets ZERO right after starting producer 0, before it starts any other.
+        if let Some(zero) = ZERO.get() {
+            zero.unpark();
+        }
+    }
+}
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -23,7 +36,9 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 5,
 };
-fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
+
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+    let finished = Finished;
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -37,9 +52,11 @@ fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings:
             break; // The consumer is gone.
         }
     }
-    // After the last send: one step both counts this producer and says
-    // whether it was the last.
-    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+    drop(finished);
+    if id == 0 {
+        while DONE.load(Ordering::Acquire) < settings.producers {
+            thread::park();
+        }
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -58,18 +75,21 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let finished = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, finished, settings) = (sender.clone(), &finished, &settings);
-            scope.spawn(move || producer(id, sender, finished, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            let handle = scope.spawn(move || producer(id, sender, settings));
+            if id == 0 {
+                let _ = ZERO.set(handle.thread().clone());
+            }
         }
         drop(sender);
     });

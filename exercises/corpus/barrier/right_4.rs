@@ -1,4 +1,4 @@
-//! Right: every producer waits at a barrier of settings.producers after its items, then producer 0 (not the barrier's leader) sends the one sentinel.
+//! Right: a drop guard counts producers down with one fetch_sub; only the one that takes the count from 1 to 0 (after its own sends, even if it panics) sends the single sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,11 +11,11 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,9 +25,10 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
+    let guard = LastOut { left, queue };
     let mut rng = settings.rng(id);
     for i in 0..settings.items {
         let item = Item {
@@ -35,14 +36,11 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
             value: rng.random(),
         };
         thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
+        if guard.queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
     }
-    barrier.wait();
-    if id == 0 {
-        let _ = queue.send(Message::Sentinel);
-    }
+    drop(guard);
     println!("{me}: Done");
 }
 
@@ -66,13 +64,27 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let barrier = Barrier::new(settings.producers);
+    let left = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
-            scope.spawn(move || producer(id, sender, barrier, settings));
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
         }
         drop(sender);
     });
+}
+
+/// Counts its producer out when dropped; the last one out sends the sentinel.
+struct LastOut<'a> {
+    left: &'a AtomicUsize,
+    queue: Sender<Message>,
+}
+
+impl Drop for LastOut<'_> {
+    fn drop(&mut self) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Right: a drop guard counts producers down with one fetch_sub; only the one that takes the count from 1 to 0 (after its own sends, even if it panics) sends the single sentinel.
+//! Right: one lock both counts the producer out and tells it whether it was the last, so exactly one producer (the last to finish its sends) sends the sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -15,7 +15,7 @@ use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,10 +25,9 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, finished: &Mutex<usize>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let guard = LastOut { left, queue };
     let mut rng = settings.rng(id);
     for i in 0..settings.items {
         let item = Item {
@@ -36,11 +35,18 @@ fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Se
             value: rng.random(),
         };
         thread::sleep(settings.effort(&me, item));
-        if guard.queue.send(Message::Item(item)).is_err() {
+        if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
     }
-    drop(guard);
+    let last = {
+        let mut count = finished.lock().unwrap();
+        *count += 1;
+        *count == settings.producers
+    };
+    if last {
+        let _ = queue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 
@@ -64,27 +70,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.producers);
+    let finished = Mutex::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, left) = (sender.clone(), &settings, &left);
-            scope.spawn(move || producer(id, sender, left, settings));
+            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
+            scope.spawn(move || producer(id, sender, finished, settings));
         }
         drop(sender);
     });
-}
-
-/// Counts its producer out when dropped; the last one out sends the sentinel.
-struct LastOut<'a> {
-    left: &'a AtomicUsize,
-    queue: Sender<Message>,
-}
-
-impl Drop for LastOut<'_> {
-    fn drop(&mut self) {
-        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
 }

@@ -1,4 +1,4 @@
-//! Right: std Barrier; the leader (exactly one, after every producer has sent its last item) sends the single sentinel, chosen with bool::then.
+//! Right: each producer counts itself done with one atomic read-modify-write (fetch_update, AcqRel) after its last send; the one that sees the count reach the number of producers sends the one sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,11 +11,11 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::Barrier;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,7 +25,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,10 +39,12 @@ fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Set
             break; // The consumer is gone.
         }
     }
-    let _ = all_out
-        .wait()
-        .is_leader()
-        .then(|| queue.send(Message::Sentinel));
+    let before = done
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n + 1))
+        .unwrap();
+    if before + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 
@@ -66,12 +68,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let all_out = Barrier::new(settings.producers);
+    let done = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
-            scope.spawn(move || producer(id, sender, all_out, settings));
+            let (sender, settings, done) = (sender.clone(), &settings, &done);
+            scope.spawn(move || producer(id, sender, done, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: one lock both counts the producer out and tells it whether it was the last, so exactly one producer (the last to finish its sends) sends the sentinel.
+//! Right: every producer holds one clone of an Arc token made before any starts (main keeps none); after its last item each calls Arc::into_inner, which returns Some for exactly one of them, the last to let go, and that one sends the only sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,11 +11,11 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::sync::Arc;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::Mutex;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,7 +25,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, finished: &Mutex<usize>, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, token: Arc<()>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,12 +39,9 @@ fn producer(id: usize, queue: Sender<Message>, finished: &Mutex<usize>, settings
             break; // The consumer is gone.
         }
     }
-    let last = {
-        let mut count = finished.lock().unwrap();
-        *count += 1;
-        *count == settings.producers
-    };
-    if last {
+    // Exactly one caller of into_inner on the clones of an Arc gets Some:
+    // the last one, when every other producer has sent its items.
+    if Arc::into_inner(token).is_some() {
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -70,12 +67,16 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let finished = Mutex::new(0);
+    let token = Arc::new(());
+    let tokens: Vec<Arc<()>> = (0..settings.producers)
+        .map(|_| Arc::clone(&token))
+        .collect();
+    drop(token);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        for id in 0..settings.producers {
-            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
-            scope.spawn(move || producer(id, sender, finished, settings));
+        for (id, token) in tokens.into_iter().enumerate() {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, token, settings));
         }
         drop(sender);
     });

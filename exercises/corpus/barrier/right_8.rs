@@ -1,4 +1,5 @@
-//! Right: std Barrier; the leader is matched on wait()'s result, and exactly one producer, after all have sent their items, sends the sentinel.
+//! Right: each producer does one fetch_add after its last send; the one whose add makes the count reach the number of producers is the last, and it alone sends the sentinel after every item is out.
+//!
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,11 +12,12 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::Barrier;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,7 +27,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,11 +41,10 @@ fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Set
             break; // The consumer is gone.
         }
     }
-    match all_out.wait().is_leader() {
-        true => {
-            let _ = queue.send(Message::Sentinel);
-        }
-        false => {}
+    // One atomic step after my last send: exactly one producer sees the
+    // count reach everyone, and by then every item is sent.
+    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
@@ -68,12 +69,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let all_out = Barrier::new(settings.producers);
+    let finished = AtomicUsize::new(0);
+    let _unused: Option<(Mutex<()>, Condvar)> = None;
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
-            scope.spawn(move || producer(id, sender, all_out, settings));
+            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
+            scope.spawn(move || producer(id, sender, finished, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: every producer waits at a std Barrier after its last send; past it all items are out, and only producer 0 sends the one sentinel.
+//! Right: producer 0 starts the other producers in a scope of its own, makes its items, and sends the one sentinel once that scope has joined them all: a join instead of a barrier.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -10,12 +10,10 @@
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::Barrier;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -24,8 +22,7 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 5,
 };
-
-fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,11 +36,21 @@ fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Set
             break; // The consumer is gone.
         }
     }
-    all_out.wait();
-    if id == 0 {
-        let _ = queue.send(Message::Sentinel);
-    }
     println!("{me}: Done");
+}
+
+/// Producer 0: starts the others, makes its own items, and sends the
+/// sentinel once every producer has returned.
+fn first_producer(queue: Sender<Message>, settings: &Settings) {
+    thread::scope(|scope| {
+        for id in 1..settings.producers {
+            let (queue, settings) = (queue.clone(), settings);
+            scope.spawn(move || producer(id, queue, settings));
+        }
+        producer(0, queue.clone(), settings);
+    });
+    // The scope has joined every other producer: all items are sent.
+    let _ = queue.send(Message::Sentinel);
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
@@ -59,20 +66,14 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let all_out = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        for id in 0..settings.producers {
-            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
-            scope.spawn(move || producer(id, sender, all_out, settings));
-        }
-        drop(sender);
+        scope.spawn(|| first_producer(sender, &settings));
     });
 }

@@ -1,4 +1,4 @@
-//! Right: a count of consumers that have not yet seen the sentinel; each counts itself out with one `fetch_sub` and passes the sentinel on only if another is left, so the last one never sends (no receiver dropped early).
+//! Right: a consumer that reads the sentinel first drops its own receiver, then passes the sentinel on; the last one's send fails at once (no receiver left) instead of waiting
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,9 +11,9 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -54,13 +54,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    remaining: &AtomicUsize,
-    settings: &Settings,
-) {
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -69,12 +63,12 @@ fn consumer(
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Message::Sentinel => {
+                drop(queue);
+                let _ = requeue.send(Message::Sentinel);
+                break;
+            }
         }
-    }
-    // One step: count myself out, and learn whether another still reads.
-    if remaining.fetch_sub(1, Ordering::AcqRel) > 1 {
-        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
@@ -85,12 +79,11 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let remaining = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (remaining, settings) = (&remaining, &settings);
-            scope.spawn(move || consumer(id, receiver, requeue, remaining, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

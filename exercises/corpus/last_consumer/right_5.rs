@@ -1,4 +1,4 @@
-//! Right: an AtomicUsize counts consumers still in their loop; only the sentinel's holder leaves, and it counts itself out with one fetch_sub before deciding, so a result above 1 means another consumer is still receiving and will take the sentinel; the last one does not send.
+//! Right: each consumer drops its receiver before passing the sentinel on, and passes it only if other receivers remain (receiver_count read before the drop); only the sentinel holder decides and every earlier holder has already dropped its receiver, so the count is exact.
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -18,7 +18,6 @@ use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -55,13 +54,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    left: &AtomicUsize,
-    settings: &Settings,
-) {
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -73,8 +66,10 @@ fn consumer(
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless no other consumer is left to read it.
-    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+    // Pass the sentinel on to the next consumer, if there is one.
+    let others = queue.receiver_count() - 1;
+    drop(queue);
+    if others > 0 {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -86,12 +81,11 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (settings, left) = (&settings, &left);
-            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,5 @@
-//! Right: each consumer drops its receiver before passing the sentinel on, and passes it only if other receivers remain (receiver_count read before the drop); only the sentinel holder decides and every earlier holder has already dropped its receiver, so the count is exact.
+//! Right: the holder keeps its receiver in an Option and sets it to None before passing the sentinel on, so the last consumer's send finds no receiver and fails at once (the receiver_count look is only a shortcut).
+//!
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -57,20 +58,22 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    let mut queue = Some(queue);
+    while let Some(Ok(message)) = queue.as_ref().map(Receiver::recv) {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Message::Sentinel => {
+                // Let go of my receiver first: if no consumer is left, the
+                // send below fails at once instead of waiting.
+                queue = None;
+                if requeue.receiver_count() > 0 {
+                    let _ = requeue.send(Message::Sentinel);
+                }
+            }
         }
-    }
-    // Pass the sentinel on to the next consumer, if there is one.
-    let others = queue.receiver_count() - 1;
-    drop(queue);
-    if others > 0 {
-        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }

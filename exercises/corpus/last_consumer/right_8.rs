@@ -1,5 +1,4 @@
-//! Right: a count of consumers that have not had the sentinel, decremented only by its holder; the last one does not pass it on, so no send waits at capacity 0.
-//!
+//! Right: the receiving loop is a helper that takes the receiver by value, so ours is gone before we pass the sentinel on
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -15,7 +14,6 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -56,31 +54,24 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    left: &AtomicUsize,
-    settings: &Settings,
-) {
+/// Processes items until the sentinel; owns the receiver, which goes
+/// when this returns.
+fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
+    for message in queue.iter() {
+        let Message::Item(item) = message else {
+            return;
+        };
+        thread::sleep(settings.effort(me, item));
+        println!(">consumer {id} got {item}");
+    }
+}
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
-        match message {
-            Message::Item(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            Message::Sentinel => {
-                // Only the sentinel's holder counts down: pass it on while a
-                // consumer that has not had it remains.
-                if left.fetch_sub(1, Ordering::AcqRel) > 1 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
-                break;
-            }
-        }
-    }
+    take_items(id, &me, queue, settings);
+    // We can no longer read: this waits only for another consumer, and
+    // fails at once if none is left.
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 fn main() {
@@ -90,12 +81,11 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (settings, left) = (&settings, &left);
-            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

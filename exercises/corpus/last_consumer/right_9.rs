@@ -1,5 +1,4 @@
-//! Right: the holder keeps its receiver in an Option and sets it to None before passing the sentinel on, so the last consumer's send finds no receiver and fails at once (the receiver_count look is only a shortcut).
-//!
+//! Right: try_send the sentinel on first; if no one takes it right now, let go of our receiver and then send
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -58,22 +57,19 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let mut queue = Some(queue);
-    while let Some(Ok(message)) = queue.as_ref().map(Receiver::recv) {
+    while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                // Let go of my receiver first: if no consumer is left, the
-                // send below fails at once instead of waiting.
-                queue = None;
-                if requeue.receiver_count() > 0 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
-            }
+            Message::Sentinel => break,
         }
+    }
+    // Pass the sentinel on to the next consumer.
+    if requeue.try_send(Message::Sentinel).is_err() {
+        drop(queue); // Now only another consumer can take it.
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }

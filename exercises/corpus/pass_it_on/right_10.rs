@@ -1,4 +1,4 @@
-//! Right: a shared count of consumers that have not yet seen the sentinel; each decrements it once (one `fetch_sub`) and passes the sentinel on only if someone is still left to read it, so the last never sends.
+//! Right: the loop consumes the receiver (`for message in queue`), so it is gone by the time the sentinel is passed on
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,7 +9,8 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
-use std::sync::atomic::{AtomicUsize, Ordering};
+
+use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -22,30 +23,35 @@ const PROGRAM: Program = Program {
     consumers: 3,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
-fn consumer(
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    left: &AtomicUsize,
-    settings: &Settings,
-) {
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    // `queue` is moved into the loop, and dropped when the loop ends.
+    for message in queue {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
@@ -54,9 +60,8 @@ fn consumer(
             Message::Sentinel => break,
         }
     }
-    // One step: count myself out, and learn whether another still reads.
-    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
-        let _ = requeue.send(Message::Sentinel);
+    if requeue.send(Message::Sentinel).is_err() {
+        // No receiver left: this was the last consumer.
     }
     println!("{me}: Done");
 }
@@ -67,12 +72,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (left, settings) = (&left, &settings);
-            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

@@ -1,4 +1,4 @@
-//! Right: the receiving loop is a helper that takes the receiver by value, so our receiver is gone (the helper returned) before we pass the sentinel on
+//! Right: the consumer that reads the sentinel drops its receiver first, then puts the sentinel back; the last one's send fails at once since no receiver is left
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,6 +10,7 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,38 +26,44 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
-    println!("Producer: Done");
-}
-
-/// Processes items until the sentinel (or a closed channel). Takes the
-/// receiver by value: it is dropped when this returns.
-fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
-    for message in queue.iter() {
-        let Message::Item(item) = message else {
-            return;
-        };
-        thread::sleep(settings.effort(me, item));
-        println!(">consumer {id} got {item}");
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
+    println!("Producer: Done");
 }
 
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    take_items(id, &me, queue, settings);
-    // We cannot read any more, so this waits only for a consumer that
-    // can, and fails at once if none is left.
-    let _ = requeue.send(Message::Sentinel);
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => {
+                drop(queue);
+                let _ = requeue.send(Message::Sentinel);
+                break;
+            }
+        }
+    }
+
     println!("{me}: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Right: on the sentinel, try_send it on first; if no one takes it now, let go of the receiver and then send (which fails at once if no consumer is left)
+//! Right: no passing on; the consumer that reads the sentinel raises a shared flag, and the others wait with recv_timeout, stopping only when the flag is up (the sentinel came after every item, so nothing is left)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,7 +10,12 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
+use std::time::Duration;
+
+static SEEN: AtomicBool = AtomicBool::new(false);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -25,37 +30,49 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        let message = match queue.recv_timeout(Duration::from_millis(5)) {
+            Ok(message) => message,
+            Err(flume::RecvTimeoutError::Timeout) if SEEN.load(Ordering::Acquire) => break,
+            Err(flume::RecvTimeoutError::Timeout) => continue,
+            Err(flume::RecvTimeoutError::Disconnected) => break,
+        };
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => break,
+            Message::Sentinel => {
+                SEEN.store(true, Ordering::Release);
+                break;
+            }
         }
     }
-    if requeue.try_send(Message::Sentinel).is_err() {
-        // No one is waiting right now: stop being a possible reader, so
-        // that the send below fails at once if we were the last one.
-        drop(queue);
-        let _ = requeue.send(Message::Sentinel);
-    }
+    let _ = requeue; // Not used yet.
     println!("{me}: Done");
 }
 

@@ -1,4 +1,5 @@
-//! Right: a shared count of consumers still running, decremented with fetch_sub by whoever holds the one sentinel; it is passed on only while others remain, and those others can only leave through the sentinel, so each send has a receiver.
+//! Right: the sentinel's holder hands it on from a scoped helper thread and returns, dropping its receiver; the helper's send reaches a consumer still receiving, or fails at once when none is left.
+//!
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,6 +11,7 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
@@ -26,24 +28,32 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 
-fn consumer(
+fn consumer<'scope>(
+    scope: &'scope thread::Scope<'scope, '_>,
     id: usize,
     queue: Receiver<Message>,
     requeue: Sender<Message>,
-    running: &AtomicUsize,
     settings: &Settings,
 ) {
     let me = format!("Consumer {id}");
@@ -55,9 +65,9 @@ fn consumer(
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => {
-                if running.fetch_sub(1, Ordering::AcqRel) > 1 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
+                // A helper hands the sentinel on; this consumer leaves and
+                // drops its receiver, so the last helper's send fails at once.
+                scope.spawn(move || requeue.send(Message::Sentinel).ok());
                 break;
             }
         }
@@ -71,12 +81,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let running = AtomicUsize::new(settings.consumers);
+    let _unused = AtomicUsize::new(0).load(Ordering::Acquire);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let (settings, running) = (&settings, &running);
-            scope.spawn(move || consumer(id, receiver, requeue, running, settings));
+            let settings = &settings;
+            scope.spawn(move || consumer(scope, id, receiver, requeue, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

@@ -1,5 +1,4 @@
-//! Right: the sentinel's holder hands it on from a scoped helper thread and returns, dropping its receiver; the helper's send reaches a consumer still receiving, or fails at once when none is left.
-//!
+//! Right: the receiving loop is a helper that takes the receiver by value, so our receiver is gone (the helper returned) before we pass the sentinel on
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -11,7 +10,7 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -27,42 +26,46 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 
-fn consumer<'scope>(
-    scope: &'scope thread::Scope<'scope, '_>,
-    id: usize,
-    queue: Receiver<Message>,
-    requeue: Sender<Message>,
-    settings: &Settings,
-) {
+/// Processes items until the sentinel (or a closed channel). Takes the
+/// receiver by value: it is dropped when this returns.
+fn take_items(id: usize, me: &str, queue: Receiver<Message>, settings: &Settings) {
+    for message in queue.iter() {
+        let Message::Item(item) = message else {
+            return;
+        };
+        thread::sleep(settings.effort(me, item));
+        println!(">consumer {id} got {item}");
+    }
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Ok(message) = queue.recv() {
-        match message {
-            Message::Item(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            Message::Sentinel => {
-                // A helper hands the sentinel on; this consumer leaves and
-                // drops its receiver, so the last helper's send fails at once.
-                scope.spawn(move || requeue.send(Message::Sentinel).ok());
-                break;
-            }
-        }
-    }
+    take_items(id, &me, queue, settings);
+    // We cannot read any more, so this waits only for a consumer that
+    // can, and fails at once if none is left.
+    let _ = requeue.send(Message::Sentinel);
     println!("{me}: Done");
 }
 
@@ -72,12 +75,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let _unused = AtomicUsize::new(0).load(Ordering::Acquire);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
             let settings = &settings;
-            scope.spawn(move || consumer(scope, id, receiver, requeue, settings));
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

@@ -1,4 +1,4 @@
-//! Right: no relay at all: each consumer drops its `requeue` sender at once, so when the producer returns the channel closes; the consumer that reads the sentinel stops on it, the others on disconnection.
+//! Right: on the sentinel, try_send it on first; if no one takes it now, let go of the receiver and then send (which fails at once if no consumer is left)
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,6 +9,8 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
+use std::panic::{self, AssertUnwindSafe};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -21,24 +23,31 @@ const PROGRAM: Program = Program {
     consumers: 3,
     items: 10,
 };
+
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
+
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
-    // Only the producer's sender keeps the channel open: once it is done,
-    // recv fails for every consumer the sentinel did not reach.
-    drop(requeue);
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -49,6 +58,12 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             }
             Message::Sentinel => break,
         }
+    }
+    if requeue.try_send(Message::Sentinel).is_err() {
+        // No one is waiting right now: stop being a possible reader, so
+        // that the send below fails at once if we were the last one.
+        drop(queue);
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }

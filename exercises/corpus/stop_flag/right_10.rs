@@ -1,4 +1,4 @@
-//! Right: Condvar-guarded flag; under the lock the consumer first reads the flag, then tries the buffer, and stops only when the flag was up before an empty try_recv (the producer raises it after its last send, under the same lock, and notifies).
+//! Right: the consumer's loop keeps the given `while !stop.load(..)` with recv_timeout, and after the loop takes everything left in one `queue.drain()`: the flag goes up only after the last send returned, so once it is seen every item is already in the buffer or in a consumer's hands.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,12 +11,13 @@
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
-use std::sync::{Condvar, Mutex};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, RecvTimeoutError, Sender};
 
 const PROGRAM: Program = Program {
     name: "stop_flag",
@@ -29,40 +30,46 @@ const PROGRAM: Program = Program {
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
 
-fn producer(queue: Sender<Item>, stop: &(Mutex<bool>, Condvar), settings: &Settings) {
+fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
+    stop.store(true, Ordering::Release);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
-    *stop.0.lock().unwrap() = true;
-    stop.1.notify_all();
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Item>, stop: &(Mutex<bool>, Condvar), settings: &Settings) {
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    loop {
-        let finished = *stop.0.lock().unwrap();
-        match queue.try_recv() {
+    while !stop.load(Ordering::Acquire) {
+        match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(_) if finished => break,
-            Err(_) => {
-                let guard = stop.0.lock().unwrap();
-                if !*guard && queue.is_empty() {
-                    let _ = stop.1.wait_timeout(guard, TIMEOUT).unwrap();
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
         }
+    }
+    let left: Vec<Item> = queue.drain().collect();
+    for item in left {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
     }
     println!("{me}: Done");
 }
@@ -73,7 +80,7 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let stop = (Mutex::new(false), Condvar::new());
+    let stop = AtomicBool::new(false);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);

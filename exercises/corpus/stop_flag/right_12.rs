@@ -1,4 +1,5 @@
-//! Right: the consumer's loop keeps the given `while !stop.load(..)` with recv_timeout, and after the loop takes everything left in one `queue.drain()`: the flag goes up only after the last send returned, so once it is seen every item is already in the buffer or in a consumer's hands.
+//! Right: a Worker struct loops until the flag is up, then drains everything left with drain() before stopping; the flag goes up after the last send, so what is drained is all that remains.
+//!
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,6 +12,7 @@
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -31,40 +33,70 @@ const TIMEOUT: Duration = Duration::from_millis(5);
 
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
-    }
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
     stop.store(true, Ordering::Release);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
+}
+
+/// Takes items until the flag is up, then takes whatever is left.
+struct Worker<'a> {
+    id: usize,
+    me: String,
+    queue: Receiver<Item>,
+    stop: &'a AtomicBool,
+    settings: &'a Settings,
+}
+
+impl Worker<'_> {
+    fn process(&self, item: Item) {
+        thread::sleep(self.settings.effort(&self.me, item));
+        println!(">consumer {} got {item}", self.id);
+    }
+
+    fn run(self) {
+        println!("{}: Running", self.me);
+        while !self.stop.load(Ordering::Acquire) {
+            match self.queue.recv_timeout(TIMEOUT) {
+                Ok(item) => self.process(item),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        // The flag is up: nothing more will be sent. Drain what is left.
+        for item in self.queue.drain() {
+            self.process(item);
+        }
+        println!("{}: Done", self.me);
+    }
 }
 
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
-    println!("{me}: Running");
-    while !stop.load(Ordering::Acquire) {
-        match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
-            }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
+    Worker {
+        id,
+        me,
+        queue,
+        stop,
+        settings,
     }
-    let left: Vec<Item> = queue.drain().collect();
-    for item in left {
-        thread::sleep(settings.effort(&me, item));
-        println!(">consumer {id} got {item}");
-    }
-    println!("{me}: Done");
+    .run();
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

@@ -1,5 +1,4 @@
-//! Right: after a timeout the consumer looks at the flag first and, if it is up, tries one more item; it stops only when that look finds the buffer empty, and otherwise processes the item and goes round again.
-//!
+//! Right: the loop goes on while `!stop || !queue.is_empty()`: the flag is read first, so an empty buffer seen after it means nothing is left; no drain step.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,7 +10,7 @@
 //!
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
-
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -29,39 +28,36 @@ const PROGRAM: Program = Program {
 
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
-
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
-    }
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
     stop.store(true, Ordering::Release);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
-
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let work = |item: Item| {
-        thread::sleep(settings.effort(&me, item));
-        println!(">consumer {id} got {item}");
-    };
-    loop {
+    while !stop.load(Ordering::Acquire) || !queue.is_empty() {
         match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => work(item),
-            Err(RecvTimeoutError::Timeout) if stop.load(Ordering::Acquire) => {
-                // Nothing more will be sent: one last look, and stop only
-                // if it finds nothing.
-                match queue.try_recv() {
-                    Ok(item) => work(item),
-                    Err(_) => break,
-                }
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
             }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
@@ -69,6 +65,7 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
     }
     println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

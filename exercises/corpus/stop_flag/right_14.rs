@@ -1,5 +1,4 @@
-//! Right: a Worker struct loops until the flag is up, then drains everything left with drain() before stopping; the flag goes up after the last send, so what is drained is all that remains.
-//!
+//! Right: reads the flag before each wait; stops only when a wait that began with the flag already up times out
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -12,6 +11,7 @@
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -32,62 +32,47 @@ const TIMEOUT: Duration = Duration::from_millis(5);
 
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
-    }
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
     stop.store(true, Ordering::Release);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
-}
-
-/// Takes items until the flag is up, then takes whatever is left.
-struct Worker<'a> {
-    id: usize,
-    me: String,
-    queue: Receiver<Item>,
-    stop: &'a AtomicBool,
-    settings: &'a Settings,
-}
-
-impl Worker<'_> {
-    fn process(&self, item: Item) {
-        thread::sleep(self.settings.effort(&self.me, item));
-        println!(">consumer {} got {item}", self.id);
-    }
-
-    fn run(self) {
-        println!("{}: Running", self.me);
-        while !self.stop.load(Ordering::Acquire) {
-            match self.queue.recv_timeout(TIMEOUT) {
-                Ok(item) => self.process(item),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
-        }
-        // The flag is up: nothing more will be sent. Drain what is left.
-        for item in self.queue.drain() {
-            self.process(item);
-        }
-        println!("{}: Done", self.me);
-    }
 }
 
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
-    Worker {
-        id,
-        me,
-        queue,
-        stop,
-        settings,
+    println!("{me}: Running");
+    loop {
+        // Read before the wait: if it was up then and the wait finds
+        // nothing, every item has been taken.
+        let stopping = stop.load(Ordering::Acquire);
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Err(RecvTimeoutError::Timeout) if stopping => break,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
     }
-    .run();
+    println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {

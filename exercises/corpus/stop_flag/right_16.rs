@@ -1,4 +1,4 @@
-//! Right: no flag read at all: the consumers count the items processed (one `fetch_add` after each) and stop after a timeout once the count reaches the items the producer makes; the producer is unchanged.
+//! Right: main gives its sender to the producer instead of a clone, so the channel closes after the last item; consumers ignore the flag and stop at Disconnected
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -10,7 +10,8 @@
 //!
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
-use std::sync::atomic::AtomicUsize;
+
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -28,36 +29,41 @@ const PROGRAM: Program = Program {
 
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
+
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
-    }
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
     stop.store(true, Ordering::Release);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
-fn consumer(id: usize, queue: Receiver<Item>, processed: &AtomicUsize, settings: &Settings) {
+
+fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
+    let _ = stop;
     loop {
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
-                processed.fetch_add(1, Ordering::AcqRel);
             }
-            Err(RecvTimeoutError::Timeout) => {
-                // Every item the producer makes is processed: none is left.
-                if processed.load(Ordering::Acquire) == settings.items {
-                    break;
-                }
-            }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -71,13 +77,14 @@ fn main() {
         None => flume::unbounded(),
     };
     let stop = AtomicBool::new(false);
-    let processed = AtomicUsize::new(0);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
-            let (receiver, processed, settings) = (receiver.clone(), &processed, &settings);
-            scope.spawn(move || consumer(id, receiver, processed, settings));
+            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
+            scope.spawn(move || consumer(id, receiver, stop, settings));
         }
         drop(receiver);
-        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+        // `main` keeps a sender until every thread is done, as a program
+        // that may add more work would: the channel never closes here.
+        scope.spawn(|| producer(sender, &stop, &settings));
     });
 }

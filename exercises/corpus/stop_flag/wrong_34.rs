@@ -11,6 +11,7 @@
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
@@ -31,16 +32,24 @@ const TIMEOUT: Duration = Duration::from_millis(5);
 
 fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(item);
-    }
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
     stop.store(true, Ordering::Release);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 

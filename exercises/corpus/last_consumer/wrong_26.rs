@@ -1,4 +1,4 @@
-//! Right: a shared count of consumers still running (fetch_sub); the last one does not pass the sentinel on
+//! Wrong: a count of consumers that met the sentinel; each but the last passes it on; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -16,7 +16,8 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-static LEFT: AtomicUsize = AtomicUsize::new(0);
+/// How many consumers have stopped.
+static STOPPED: AtomicUsize = AtomicUsize::new(0);
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -69,8 +70,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless this is the last consumer.
-    if LEFT.fetch_sub(1, Ordering::AcqRel) > 1 {
+    // Pass the sentinel on, unless every other consumer has stopped.
+    if STOPPED.fetch_add(1, Ordering::AcqRel) + 1 < settings.consumers {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -82,7 +83,6 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
-    LEFT.store(settings.consumers, Ordering::Release);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());

@@ -1,4 +1,4 @@
-//! Right: Mutex<usize> + Condvar count of finished producers, counted up by a Drop guard (so a panicking producer counts); producer 0 waits on the Condvar until all are done, then sends the one sentinel
+//! Wrong: every producer waits at a barrier of settings.producers after its items, then producer 0 (not the barrier's leader) sends the one sentinel; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,17 +11,7 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::{Condvar, Mutex};
-static DONE: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
-struct Finished;
-impl Drop for Finished {
-    fn drop(&mut self) {
-        let (lock, cvar) = &DONE;
-        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        cvar.notify_all();
-    }
-}
-
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -35,8 +25,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
-    let finished = Finished;
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -50,14 +39,8 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
             break; // The consumer is gone.
         }
     }
-    drop(finished);
+    barrier.wait();
     if id == 0 {
-        let (lock, cvar) = &DONE;
-        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
-        while *done < settings.producers {
-            done = cvar.wait(done).unwrap_or_else(|e| e.into_inner());
-        }
-        drop(done);
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -83,11 +66,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

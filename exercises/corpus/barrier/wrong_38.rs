@@ -1,4 +1,4 @@
-//! Right: a Barrier whose leader sends the one sentinel, as the hint suggests (a producer that panics never reaches the barrier, which this exercise does not plan)
+//! Wrong: every producer waits at a std::sync::Barrier after its last send; the barrier's leader (whichever producer it is) sends the one sentinel, after every item is in the buffer; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -25,7 +25,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,7 +39,7 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
             break; // The consumer is gone.
         }
     }
-    if barrier.wait().is_leader() {
+    if all_out.wait().is_leader() {
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -65,12 +65,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let barrier = Barrier::new(settings.producers);
+    let all_out = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
-            scope.spawn(move || producer(id, sender, barrier, settings));
+            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
+            scope.spawn(move || producer(id, sender, all_out, settings));
         }
         drop(sender);
     });

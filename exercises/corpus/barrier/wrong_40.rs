@@ -1,4 +1,4 @@
-//! Right: an atomic countdown in a drop guard: the last producer to finish (or panic) sends the sentinel
+//! Wrong: every producer waits at a std Barrier after its last send; past it all items are out, and only producer 0 sends the one sentinel; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,26 +11,11 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-
-/// Counts a producer out when dropped, even by a panic; the last one out
-/// sends the one sentinel.
-struct Done<'a> {
-    working: &'a AtomicUsize,
-    queue: &'a Sender<Message>,
-}
-
-impl Drop for Done<'_> {
-    fn drop(&mut self) {
-        if self.working.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
-}
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
+use std::sync::Barrier;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -40,11 +25,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, working: &AtomicUsize, settings: &Settings) {
-    let _done = Done {
-        working,
-        queue: &queue,
-    };
+fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -58,7 +39,10 @@ fn producer(id: usize, queue: Sender<Message>, working: &AtomicUsize, settings: 
             break; // The consumer is gone.
         }
     }
-
+    all_out.wait();
+    if id == 0 {
+        let _ = queue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 
@@ -82,12 +66,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let working = AtomicUsize::new(settings.producers);
+    let all_out = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, working) = (sender.clone(), &settings, &working);
-            scope.spawn(move || producer(id, sender, working, settings));
+            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
+            scope.spawn(move || producer(id, sender, all_out, settings));
         }
         drop(sender);
     });

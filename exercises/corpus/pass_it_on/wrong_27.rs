@@ -1,4 +1,4 @@
-//! Right: the same design as right_2 (live-consumer count kept by a Drop guard; receiver dropped before passing on), the count read with fetch_add(0) instead of load
+//! Wrong: a shared count of consumers that have not yet seen the sentinel; each decrements it once (one `fetch_sub`) and passes the sentinel on only if someone is still left to read it, so the last never sends; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -9,16 +9,8 @@
 //!
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
-
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-static LEFT: AtomicUsize = AtomicUsize::new(0);
-struct Leaving;
-impl Drop for Leaving {
-    fn drop(&mut self) {
-        LEFT.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -31,57 +23,65 @@ const PROGRAM: Program = Program {
     consumers: 3,
     items: 10,
 };
-
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
-
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let guard = Leaving;
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                drop(queue);
-                drop(guard);
-                if LEFT.fetch_add(0, Ordering::AcqRel) > 0 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
-                break;
-            }
+            Message::Sentinel => break,
         }
+    }
+    // One step: count myself out, and learn whether another still reads.
+    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    LEFT.store(settings.consumers, Ordering::Release);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (left, settings) = (&left, &settings);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

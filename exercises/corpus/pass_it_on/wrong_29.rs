@@ -1,4 +1,4 @@
-//! Right: no passing on; the consumer that reads the sentinel raises a shared flag, and the others wait with recv_timeout, stopping only when the flag is up (the sentinel came after every item, so nothing is left)
+//! Wrong: a shared count of consumers still running, decremented with fetch_sub by whoever holds the one sentinel; it is passed on only while others remain, and those others can only leave through the sentinel, so each send has a receiver; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,11 +10,9 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
-
-static SEEN: AtomicBool = AtomicBool::new(false);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -29,41 +27,50 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    running: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    loop {
-        let message = match queue.recv_timeout(Duration::from_millis(5)) {
-            Ok(message) => message,
-            Err(flume::RecvTimeoutError::Timeout) if SEEN.load(Ordering::Acquire) => break,
-            Err(flume::RecvTimeoutError::Timeout) => continue,
-            Err(flume::RecvTimeoutError::Disconnected) => break,
-        };
+    while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => {
-                SEEN.store(true, Ordering::Release);
+                if running.fetch_sub(1, Ordering::AcqRel) > 1 {
+                    let _ = requeue.send(Message::Sentinel);
+                }
                 break;
             }
         }
     }
-    let _ = requeue; // Not used yet.
     println!("{me}: Done");
 }
 
@@ -73,11 +80,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let running = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, running) = (&settings, &running);
+            scope.spawn(move || consumer(id, receiver, requeue, running, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

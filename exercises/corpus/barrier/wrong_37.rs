@@ -1,4 +1,5 @@
-//! Right: an atomic countdown instead of a Barrier: each producer fetch_adds once done; the one that brings it to settings.producers sends the one sentinel
+//! Wrong: producers count themselves done under a Mutex after their last send and ring a Condvar; producer 0 waits under the same lock in a while loop until all have counted, then sends the one sentinel; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
+//!
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -12,9 +13,8 @@
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::thread;
-
-static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -27,7 +27,13 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+/// Producers that have sent every item, and a bell for producer 0.
+struct Finish {
+    count: Mutex<usize>,
+    bell: Condvar,
+}
+
+fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -41,7 +47,15 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
             break; // The consumer is gone.
         }
     }
-    if DONE.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+    let mut count = finish.count.lock().unwrap();
+    *count += 1;
+    finish.bell.notify_all();
+    if id == 0 {
+        // Wait, under the same lock, until every producer has counted itself.
+        while *count < settings.producers {
+            count = finish.bell.wait(count).unwrap();
+        }
+        drop(count);
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -67,11 +81,16 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let _unused = AtomicUsize::new(0).load(Ordering::Acquire);
+    let finish = Finish {
+        count: Mutex::new(0),
+        bell: Condvar::new(),
+    };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            let (sender, settings, finish) = (sender.clone(), &settings, &finish);
+            scope.spawn(move || producer(id, sender, finish, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,5 @@
-//! Right: the consumer that reads the sentinel drops its receiver first, then puts the sentinel back; the last one's send fails at once since no receiver is left
+//! Wrong: a shared count of consumers that have not seen the sentinel; only the holder of the one sentinel decrements it, so the count is exact and the last consumer does not pass it on; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
+//!
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,6 +11,8 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,20 +28,34 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -48,13 +65,15 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
                 println!(">consumer {id} got {item}");
             }
             Message::Sentinel => {
-                drop(queue);
-                let _ = requeue.send(Message::Sentinel);
+                // Only the holder of the sentinel counts down, one at a time:
+                // pass it on while some consumer has not had it yet.
+                if left.fetch_sub(1, Ordering::AcqRel) > 1 {
+                    let _ = requeue.send(Message::Sentinel);
+                }
                 break;
             }
         }
     }
-
     println!("{me}: Done");
 }
 
@@ -64,11 +83,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, left) = (&settings, &left);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         scope.spawn(|| producer(sender, &settings));

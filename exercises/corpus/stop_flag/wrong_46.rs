@@ -1,4 +1,4 @@
-//! Right: before each wait, stops if the flag is up and THEN the buffer is empty (flag looked at first: nothing more can come, so empty means the end)
+//! Wrong: Condvar-guarded flag; under the lock the consumer first reads the flag, then tries the buffer, and stops only when the flag was up before an empty try_recv (the producer raises it after its last send, under the same lock, and notifies); but its producer no longer raises the flag when it panics, as the given one does, and the consumers wait for ever (`--panic-at producer:2`).
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -11,12 +11,12 @@
 //! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
 //! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Program, Settings};
-use flume::{Receiver, RecvTimeoutError, Sender};
+use flume::{Receiver, Sender};
 
 const PROGRAM: Program = Program {
     name: "stop_flag",
@@ -29,7 +29,7 @@ const PROGRAM: Program = Program {
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
 
-fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+fn producer(queue: Sender<Item>, stop: &(Mutex<bool>, Condvar), settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -40,24 +40,28 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    stop.store(true, Ordering::Release);
+    *stop.0.lock().unwrap() = true;
+    stop.1.notify_all();
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+fn consumer(id: usize, queue: Receiver<Item>, stop: &(Mutex<bool>, Condvar), settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        if stop.load(Ordering::Acquire) && queue.is_empty() {
-            break;
-        }
-        match queue.recv_timeout(TIMEOUT) {
+        let finished = *stop.0.lock().unwrap();
+        match queue.try_recv() {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
+            Err(_) if finished => break,
+            Err(_) => {
+                let guard = stop.0.lock().unwrap();
+                if !*guard && queue.is_empty() {
+                    let _ = stop.1.wait_timeout(guard, TIMEOUT).unwrap();
+                }
+            }
         }
     }
     println!("{me}: Done");
@@ -69,7 +73,7 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let stop = AtomicBool::new(false);
+    let stop = (Mutex::new(false), Condvar::new());
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);

@@ -1,4 +1,4 @@
-//! Right: reads the flag BEFORE each wait; a wait that then times out, with the flag already up, proves the buffer empty and no more items to come
+//! Wrong: the work is split over two threads: consumer 0 alone watches the producer's flag; once it sees it up (Acquire, after the last send) it takes everything left with try_iter and then raises `drained` (Release). The other consumers stop after a timed-out wait only if `drained` is up, which means the buffer was empty after the last send, so nothing can be left; but its producer no longer raises the flag when it panics, as the given one does, and the consumers wait for ever (`--panic-at producer:2`).
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -29,7 +29,7 @@ const PROGRAM: Program = Program {
 /// How long a consumer waits for an item before it looks at the flag.
 const TIMEOUT: Duration = Duration::from_millis(5);
 
-fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
+fn producer(queue: Sender<Item>, stop: &(AtomicBool, AtomicBool), settings: &Settings) {
     println!("Producer: Running");
     let mut rng = settings.rng(0);
     for i in 0..settings.items {
@@ -40,22 +40,37 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
         thread::sleep(settings.effort("Producer", item));
         let _ = queue.send(item);
     }
-    stop.store(true, Ordering::Release);
+    stop.0.store(true, Ordering::Release);
     println!("Producer: Done");
 }
 
-fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Item>,
+    stop: &(AtomicBool, AtomicBool),
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        let no_more_coming = stop.load(Ordering::Acquire);
+        if id == 0 && stop.0.load(Ordering::Acquire) {
+            for item in queue.try_iter() {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            stop.1.store(true, Ordering::Release);
+            break;
+        }
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Err(RecvTimeoutError::Timeout) if no_more_coming => break,
-            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Timeout) => {
+                if id != 0 && stop.1.load(Ordering::Acquire) {
+                    break;
+                }
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
@@ -68,7 +83,7 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let stop = AtomicBool::new(false);
+    let stop = (AtomicBool::new(false), AtomicBool::new(false));
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);

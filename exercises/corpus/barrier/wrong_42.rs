@@ -1,4 +1,4 @@
-//! Right: producer 0 (not the leader) sends the sentinel after a Barrier, every producer arriving even if it panicked (catch_unwind)
+//! Wrong: std Barrier; the leader (exactly one, after every producer has sent its last item) sends the single sentinel, chosen with bool::then; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,12 +11,11 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
+use std::sync::Barrier;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -26,31 +25,24 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, all_out: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // Arrive at the barrier even if making the items panics.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    barrier.wait();
-    // Every producer has sent its last item: producer 0 ends the run.
-    if id == 0 {
-        let _ = queue.send(Message::Sentinel);
     }
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
-    }
+    let _ = all_out
+        .wait()
+        .is_leader()
+        .then(|| queue.send(Message::Sentinel));
     println!("{me}: Done");
 }
 
@@ -74,12 +66,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let barrier = Barrier::new(settings.producers);
+    let all_out = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
-            scope.spawn(move || producer(id, sender, barrier, settings));
+            let (sender, settings, all_out) = (sender.clone(), &settings, &all_out);
+            scope.spawn(move || producer(id, sender, all_out, settings));
         }
         drop(sender);
     });

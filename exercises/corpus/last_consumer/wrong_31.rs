@@ -1,4 +1,4 @@
-//! Right: try_send the sentinel on first; if no one takes it right now, let go of our receiver and then send
+//! Wrong: an AtomicUsize counts consumers still in their loop; only the sentinel's holder leaves, and it counts itself out with one fetch_sub before deciding, so a result above 1 means another consumer is still receiving and will take the sentinel; the last one does not send; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -18,6 +18,7 @@ use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PROGRAM: Program = Program {
     name: "last_consumer",
@@ -54,7 +55,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -66,9 +73,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on to the next consumer.
-    if requeue.try_send(Message::Sentinel).is_err() {
-        drop(queue); // Now only another consumer can take it.
+    // Pass the sentinel on, unless no other consumer is left to read it.
+    if left.fetch_sub(1, Ordering::AcqRel) > 1 {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -80,11 +86,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let left = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, left) = (&settings, &left);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

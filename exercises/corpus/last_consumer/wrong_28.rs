@@ -1,4 +1,4 @@
-//! Right: a count of consumers that met the sentinel; each but the last passes it on (it keeps its receiver, which a consumer that panics would make hang at capacity 0, but no consumer of this exercise panics)
+//! Wrong: a count of consumers that have not yet seen the sentinel; each counts itself out with one `fetch_sub` and passes the sentinel on only if another is left, so the last one never sends (no receiver dropped early); but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,13 +11,9 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
-
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// How many consumers have stopped.
-static STOPPED: AtomicUsize = AtomicUsize::new(0);
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -58,7 +54,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    remaining: &AtomicUsize,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -70,8 +72,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless every other consumer has stopped.
-    if STOPPED.fetch_add(1, Ordering::AcqRel) + 1 < settings.consumers {
+    // One step: count myself out, and learn whether another still reads.
+    if remaining.fetch_sub(1, Ordering::AcqRel) > 1 {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -83,11 +85,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let remaining = AtomicUsize::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (remaining, settings) = (&remaining, &settings);
+            scope.spawn(move || consumer(id, receiver, requeue, remaining, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,4 @@
-//! Right: consumers drop `requeue` at once and never pass the sentinel on: the one that reads it stops on it, the others when the last producer has returned and the channel closes.
+//! Wrong: the consumers share a Mutex-guarded count of those still receiving; the holder of the one sentinel decrements it under a single lock and passes the sentinel on only if others remain, and those can only leave through the sentinel, so every send finds a receiver even at capacity 0; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -11,8 +11,9 @@
 //! Grade it: `cargo xtask exercise last_consumer`. Chapter: many producers,
 //! many consumers (book/src/many-many.md). Stuck?
 //! `exercises/last_consumer/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Barrier;
+use std::sync::{Barrier, Mutex};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -53,9 +54,13 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
     }
     println!("{me}: Done");
 }
-fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
-    // Only the producers keep the channel open.
-    drop(requeue);
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    left: &Mutex<usize>,
+    settings: &Settings,
+) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     while let Ok(message) = queue.recv() {
@@ -67,8 +72,17 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
+    let others = {
+        let mut left = left.lock().unwrap();
+        *left -= 1;
+        *left
+    };
+    if others > 0 {
+        let _ = requeue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
@@ -76,11 +90,12 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    let left = Mutex::new(settings.consumers);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());
-            let settings = &settings;
-            scope.spawn(move || consumer(id, receiver, requeue, settings));
+            let (settings, left) = (&settings, &left);
+            scope.spawn(move || consumer(id, receiver, requeue, left, settings));
         }
         drop(receiver);
         for id in 0..settings.producers {

@@ -1,4 +1,4 @@
-//! Right: a shared count of live consumers, counted down by a Drop guard (so a panicking consumer counts too); the last one running does not pass the sentinel on, and one that passes drops its receiver first
+//! Wrong: a shared count of consumers that met the sentinel; the last one keeps it; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
 //!
 //! The producer sends one sentinel after its items. The consumer that reads
@@ -10,16 +10,11 @@
 //! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
 //! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
-static LEFT: AtomicUsize = AtomicUsize::new(0);
-struct Leaving;
-impl Drop for Leaving {
-    fn drop(&mut self) {
-        LEFT.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
 use std::thread;
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -34,45 +29,48 @@ const PROGRAM: Program = Program {
 
 fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Running");
-    let mut rng = settings.rng(0);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort("Producer", item));
-        let _ = queue.send(Message::Item(item));
-    }
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
     let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("Producer: Done");
 }
 
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let guard = Leaving;
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                drop(queue);
-                drop(guard);
-                if LEFT.load(Ordering::Acquire) > 0 {
-                    let _ = requeue.send(Message::Sentinel);
-                }
-                break;
-            }
+            Message::Sentinel => break,
         }
+    }
+    // The last consumer to stop has no one to pass the sentinel to.
+    if DONE.fetch_add(1, Ordering::SeqCst) + 1 < settings.consumers {
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
-    LEFT.store(settings.consumers, Ordering::Release);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),

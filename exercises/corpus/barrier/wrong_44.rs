@@ -1,4 +1,4 @@
-//! Right: no Barrier: a shared countdown of producers still making items, decremented by a drop guard (so also on panic); the one that brings it to 0 sends the sentinel
+//! Wrong: the barrier and the sentinel put inside the `catch_unwind` closure, after the item loop: a producer that panics skips them, and the others wait at the barrier for ever.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,12 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,38 +28,29 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-/// Counts this producer out when dropped, at its end or in a panic; the
-/// last one out sends the only sentinel.
-struct Leaving<'a> {
-    left: &'a AtomicUsize,
-    queue: &'a Sender<Message>,
-}
-
-impl Drop for Leaving<'_> {
-    fn drop(&mut self) {
-        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
-}
-
-fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let _leaving = Leaving {
-        left,
-        queue: &queue,
-    };
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the barrier before it passes
+    // the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
+        if barrier.wait().is_leader() {
+            let _ = queue.send(Message::Sentinel);
+        }
+    }));
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
@@ -81,12 +75,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.producers);
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, left) = (sender.clone(), &settings, &left);
-            scope.spawn(move || producer(id, sender, left, settings));
+            let (sender, barrier, settings) = (sender.clone(), &barrier, &settings);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

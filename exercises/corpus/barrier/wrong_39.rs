@@ -1,4 +1,4 @@
-//! Right: a second channel used as a "still working" signal: each producer holds a clone of done_tx and drops it when it ends (even by panic); producer 0 waits until recv on done_rx fails (every other producer gone), then sends the one sentinel
+//! Wrong: a Mutex<usize> count of finished producers with a Condvar; each producer adds itself after its last send, and producer 0 then waits under the lock until the count is the number of producers before it sends the one sentinel; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,6 +11,7 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -27,8 +28,7 @@ const PROGRAM: Program = Program {
 fn producer(
     id: usize,
     queue: Sender<Message>,
-    working: Sender<()>,
-    others: Receiver<()>,
+    done: &(Mutex<usize>, Condvar),
     settings: &Settings,
 ) {
     let me = format!("Producer {id}");
@@ -44,10 +44,14 @@ fn producer(
             break; // The consumer is gone.
         }
     }
-    drop(working);
+    let (count, changed) = done;
+    *count.lock().unwrap() += 1;
+    changed.notify_all();
     if id == 0 {
-        // Fails once every producer has dropped its `working` sender.
-        while others.recv().is_ok() {}
+        let mut finished = count.lock().unwrap();
+        while *finished < settings.producers {
+            finished = changed.wait(finished).unwrap();
+        }
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -73,16 +77,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let (working, others) = flume::unbounded::<()>();
+    let done = (Mutex::new(0usize), Condvar::new());
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            let (working, others) = (working.clone(), others.clone());
-            scope.spawn(move || producer(id, sender, working, others, settings));
+            let (sender, settings, done) = (sender.clone(), &settings, &done);
+            scope.spawn(move || producer(id, sender, done, settings));
         }
         drop(sender);
-        drop(working);
-        drop(others);
     });
 }

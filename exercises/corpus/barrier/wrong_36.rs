@@ -1,4 +1,4 @@
-//! Right: a Drop guard in each producer counts it done (fetch_add) and unparks producer 0; producer 0 parks in a loop until the count (load) says all are done, then sends the one sentinel
+//! Wrong: a Barrier whose leader sends the one sentinel, as the hint suggests; but its producer no longer catches its item loop's panic, as the given one does: a producer that panics never counts itself done, and the others wait for it for ever (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,19 +11,7 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-static DONE: AtomicUsize = AtomicUsize::new(0);
-static ZERO: std::sync::OnceLock<thread::Thread> = std::sync::OnceLock::new();
-struct Finished;
-impl Drop for Finished {
-    fn drop(&mut self) {
-        DONE.fetch_add(1, Ordering::AcqRel);
-        // main sets ZERO right after starting producer 0, before it starts any other.
-        if let Some(zero) = ZERO.get() {
-            zero.unpark();
-        }
-    }
-}
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -37,8 +25,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
-    let finished = Finished;
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -52,11 +39,7 @@ fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
             break; // The consumer is gone.
         }
     }
-    drop(finished);
-    if id == 0 {
-        while DONE.load(Ordering::Acquire) < settings.producers {
-            thread::park();
-        }
+    if barrier.wait().is_leader() {
         let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -82,14 +65,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            let handle = scope.spawn(move || producer(id, sender, settings));
-            if id == 0 {
-                let _ = ZERO.set(handle.thread().clone());
-            }
+            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

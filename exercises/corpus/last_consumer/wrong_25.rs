@@ -1,4 +1,4 @@
-//! Right: a count of consumers that met the sentinel, a static in fn consumer; the last one keeps it instead of sending to nobody (no consumer of this exercise panics)
+//! Wrong: a shared count of consumers still running (fetch_sub); the last one does not pass the sentinel on; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -14,6 +14,9 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::Barrier;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static LEFT: AtomicUsize = AtomicUsize::new(0);
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -57,8 +60,6 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static DONE: AtomicUsize = AtomicUsize::new(0);
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
@@ -68,8 +69,8 @@ fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, setti
             Message::Sentinel => break,
         }
     }
-    // Pass the sentinel on, unless we are the last consumer.
-    if DONE.fetch_add(1, Ordering::SeqCst) + 1 < settings.consumers {
+    // Pass the sentinel on, unless this is the last consumer.
+    if LEFT.fetch_sub(1, Ordering::AcqRel) > 1 {
         let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
@@ -81,6 +82,7 @@ fn main() {
         None => flume::unbounded(),
     };
     let barrier = Barrier::new(settings.producers);
+    LEFT.store(settings.consumers, Ordering::Release);
     thread::scope(|scope| {
         for id in 0..settings.consumers {
             let (receiver, requeue) = (receiver.clone(), sender.clone());

@@ -1,4 +1,4 @@
-//! Right: a consumer that reads the sentinel first drops its own receiver, then passes the sentinel on; the last one's send fails at once (no receiver left) instead of waiting
+//! Wrong: a count of consumers that met the sentinel, a static in fn consumer; the last one keeps it instead of sending to nobody; but a consumer that panics never counts itself out: with three consumers or more, the others wait for ever for it (`--panic-at consumer:2`).
 //! Exercise `last_consumer`: three producers, five consumers, and one
 //! sentinel that each consumer passes on to the next.
 //!
@@ -57,18 +57,20 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static DONE: AtomicUsize = AtomicUsize::new(0);
     while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
-            Message::Sentinel => {
-                drop(queue);
-                let _ = requeue.send(Message::Sentinel);
-                break;
-            }
+            Message::Sentinel => break,
         }
+    }
+    // Pass the sentinel on, unless we are the last consumer.
+    if DONE.fetch_add(1, Ordering::SeqCst) + 1 < settings.consumers {
+        let _ = requeue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
