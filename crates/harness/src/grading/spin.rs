@@ -9,7 +9,9 @@
 //! Between two looks in which a thread that waits never went to sleep, it
 //! used a few microseconds of CPU at most: to print a line, or send an
 //! item. A thread that spins uses all the CPU it is given, and on a busy
-//! machine it is still given its share. Only CPU time counts, not time
+//! machine it is still given its share; where several spin on one lock,
+//! they sleep on it now and then, and still use a large share of the
+//! time between looks, which a thread that waits never does. Only CPU time counts, not time
 //! spent waiting for a core: a thread that waits, woken late on a busy
 //! machine, still uses microseconds once it runs.
 //!
@@ -35,6 +37,12 @@ pub const LOOK_EVERY: Duration = Duration::from_millis(50);
 /// slow run was seen to use beside two other busy threads (80 ms).
 pub const SPIN_BOUND: Duration = Duration::from_millis(50);
 
+/// A thread that used more than this share (one in ten) of the time
+/// between two looks spun, even if it went to sleep in between: a thread
+/// that waits uses microseconds each time it wakes, a few milliseconds in
+/// a second even when it polls every millisecond.
+const BUSY_SHARE: u32 = 10;
+
 /// What the looks at one run found.
 #[derive(Default)]
 pub struct Spin {
@@ -54,6 +62,7 @@ impl Spin {
         if self.at.is_some_and(|at| at.elapsed() < LOOK_EVERY) {
             return;
         }
+        let since = self.at.map_or(Duration::ZERO, |at| at.elapsed());
         self.at = Some(Instant::now());
         let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
             return;
@@ -79,10 +88,15 @@ impl Spin {
                 continue;
             };
             let id = task.file_name().to_string_lossy().into_owned();
-            if let Some((cpu_before, sleeps_before)) = self.last.insert(id, (cpu, sleeps))
-                && sleeps == sleeps_before
-            {
-                self.spun += Duration::from_nanos(cpu.saturating_sub(cpu_before));
+            if let Some((cpu_before, sleeps_before)) = self.last.insert(id, (cpu, sleeps)) {
+                let used = Duration::from_nanos(cpu.saturating_sub(cpu_before));
+                // Threads that spin on one lock (`try_recv` in a loop, in
+                // several consumers) also sleep on it, now and then: a
+                // tenth of the time between looks is far more than a
+                // thread that waits ever uses, however often it wakes.
+                if sleeps == sleeps_before || used > since / BUSY_SHARE {
+                    self.spun += used;
+                }
             }
         }
     }
@@ -130,6 +144,19 @@ mod tests {
     fn a_program_that_never_sleeps_is_seen_spinning() {
         let mut spinner = Command::new("sh");
         spinner.args(["-c", "echo ready; while :; do :; done"]);
+        let spin = watch(spinner, |spin, _| spin.spun().is_some());
+        assert!(spin.spun().is_some(), "spun {:?} in 30 s", spin.spun);
+    }
+
+    #[test]
+    fn a_program_that_spins_and_sleeps_now_and_then_is_seen_spinning() {
+        // As threads that spin on one lock do: a sleep in every look.
+        let mut spinner = Command::new("python3");
+        spinner.args([
+            "-c",
+            "import time\nprint('ready', flush=True)\nwhile True:\n    t = time.monotonic()\n    \
+             while time.monotonic() - t < 0.01: pass\n    time.sleep(0.0001)",
+        ]);
         let spin = watch(spinner, |spin, _| spin.spun().is_some());
         assert!(spin.spun().is_some(), "spun {:?} in 30 s", spin.spun);
     }
