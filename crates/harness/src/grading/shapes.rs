@@ -244,7 +244,7 @@ fn two_step_update(source: &str) -> Option<String> {
             }
             let target = called_on(&body, index);
             let harmless = if read {
-                decides_only_a_stop(&body[index..])
+                decides_only_a_stop(&body[index..]) || a_loop_s_condition(&body[..index])
             } else {
                 rest.starts_with(".fetch_add(") || rest.starts_with(".fetch_sub(")
             };
@@ -316,6 +316,14 @@ fn two_step_update(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether what comes before a read makes it a `while` loop's
+/// condition (`while count.load(..) < n {`): a read that only decides
+/// whether to go on, as `if .. { break }` does.
+fn a_loop_s_condition(before: &str) -> bool {
+    let statement = before.rsplit([';', '{', '}']).next().unwrap_or_default();
+    statement.trim_start().starts_with("while ")
 }
 
 /// Whether the read at the start of `rest` (`.load(..) == total {
@@ -686,6 +694,21 @@ fn decides_from_sender_count(source: &str) -> Option<String> {
             return None;
         }
         let looked = if let Some(at) = body.find(".sender_count()") {
+            // `while queue.sender_count() > 1 { .. }`: one thread that
+            // waits for the count to fall, looking again and again.
+            let statement = body[..at]
+                .rsplit([';', '{', '}'])
+                .next()
+                .unwrap_or_default();
+            if statement.trim_start().starts_with("while ") {
+                return Some(format!(
+                    "`fn {name}` waits for `{}.sender_count()` to fall by looking at it \
+                     again and again: a wait that never sleeps keeps a core busy for as long \
+                     as it lasts. Wait in a call that sleeps until the others are done (a \
+                     barrier's `wait`, a `join`), or let the last one act on its own",
+                    called_on(&body, at)
+                ));
+            }
             format!("`{}.sender_count()`", called_on(&body, at))
         } else if let Some(at) = body.find("strong_count(") {
             let call = body[..at].rsplit(|c: char| c.is_whitespace() || c == '(' || c == '{');
@@ -1732,6 +1755,13 @@ mod tests {
             "done.store(n + 1, Ordering::Release)",
         );
         assert!(two_step_update(&stored).is_some());
+        // The condition of a `while` loop only decides whether to go on.
+        let looped = "fn consumer(queue: Receiver<Item>, done: &AtomicUsize, items: usize) {
+            while done.load(Ordering::Acquire) < items {
+                if let Ok(item) = queue.recv_timeout(TIMEOUT) { done.fetch_add(1, Ordering::AcqRel); }
+            }
+        }";
+        assert_eq!(two_step_update(looped), None);
     }
 
     #[test]
@@ -1874,6 +1904,14 @@ mod tests {
             if queue.sender_count() == 1 { let _ = queue.send(Message::Sentinel); }
         }";
         assert!(decides_from_sender_count(count).is_some());
+        // One thread that waits for the count to fall spins; it is no race.
+        let spins = "fn main() { while sender.sender_count() > 1 { std::hint::spin_loop(); } \
+                     drop(sender); }";
+        let said = decides_from_sender_count(spins).expect("a wait on the count");
+        assert!(
+            said.contains("again and again") && !said.contains("race"),
+            "{said}"
+        );
         // The handles to an `Arc` each producer holds, counted the same way.
         let handles = "fn producer(queue: Sender<Item>, alive: Arc<()>, first: &Mutex<Option<Sender<Item>>>) {
             let _ = queue.send(item);
