@@ -294,12 +294,14 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
                     let Some((exercise, file, right)) = answers.get(n) else {
                         break;
                     };
+                    let started = std::time::Instant::now();
                     let graded = harness::grading::grade_corpus(exercise, file, &built);
                     results.lock().expect("no grading panics").push((
                         n,
                         file.clone(),
                         *right,
                         graded,
+                        started.elapsed(),
                     ));
                 }
             });
@@ -308,7 +310,7 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
     let mut results = results.into_inner().expect("no grading panics");
     results.sort_by_key(|r| r.0);
     let mut wrong = Vec::new();
-    for (_, file, right, graded) in &results {
+    for (_, file, right, graded, took) in &results {
         let name = file
             .strip_prefix(harness::grading::folder())
             .unwrap_or(file);
@@ -316,7 +318,11 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
             Ok(runs) => format!("solved ({runs} runs)"),
             Err(why) => why.lines().next().unwrap_or_default().to_string(),
         };
-        eprintln!("{:<40} {said}", name.display());
+        eprintln!(
+            "{:<40} {:>5.1} s  {said}",
+            name.display(),
+            took.as_secs_f64()
+        );
         match (right, graded) {
             (true, Err(why)) => {
                 wrong.push(format!("{} is right, and refused: {why}", name.display()));

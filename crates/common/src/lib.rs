@@ -132,12 +132,14 @@ impl Settings {
     /// How long thread `who` works on `item`: `item.value` seconds times
     /// the time scale, which a program sleeps, as the tutorial's
     /// `sleep(value)` does (an async task sleeps it on its runtime's
-    /// timer). Panics first if `--panic-at` asks it to.
+    /// timer). Panics first if `--panic-at` asks it to (after the gap
+    /// grading's `--stall` asks for, if any: a thread held back, then dying).
     pub fn effort(&self, who: &str, item: Item) -> Duration {
+        let seconds = self.graded(who, item, item.value * self.time_scale);
         if self.asks_to_panic(who, item) {
             fail(who, item, self.seed);
         }
-        Duration::from_secs_f64(self.graded(who, item, item.value * self.time_scale))
+        Duration::from_secs_f64(seconds)
     }
 }
 // ANCHOR_END: effort

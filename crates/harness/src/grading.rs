@@ -556,31 +556,64 @@ const LARGE_BOUND: usize = 1000;
 /// kept alive, a count it never leaves). Where there can be several
 /// consumers, twice: the only one, and whichever of them starts the item
 /// first while the others go on (a count of the living that the dead one
-/// never leaves shows only then).
+/// never leaves shows only then). Where the consumers pass the sentinel
+/// on, once more at capacity 0: the consumer that takes the last item is
+/// held back (a long gap) while the others meet the sentinel, then dies (with one producer, so that no
+/// other consumer is held back on its own last item). A consumer that
+/// passes the sentinel on, counting on one still alive while it keeps
+/// its own receiver, waits for ever in its `send`.
 fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
     let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
-    let mut plans: Vec<(&str, Option<usize>)> = Vec::new();
+    // Thread `who` panics on item `item`, at each of `capacities`; the
+    // `n`th run planned so far.
+    let plan = |who: &str, item: usize, capacities: &[Option<usize>], n: usize| {
+        let runs = capacities.iter().zip(n..).map(move |(capacity, n)| {
+            let mut settings = exercise.shape.settings(23 + n as u64);
+            settings.time_scale = 0.002;
+            settings.capacity = *capacity;
+            settings.panic_at = Some((who.to_string(), item));
+            settings
+        });
+        runs.collect::<Vec<_>>()
+    };
+    let both = [Some(0), None];
+    let mut runs = Vec::new();
     for side in exercise.survives {
         match (*side, producers.numbered(), consumers.numbered()) {
-            ("producer", true, _) => plans.push(("producer 1", None)),
-            ("consumer", _, true) => plans.extend([("consumer 0", Some(1)), ("consumer", None)]),
-            (side, _, _) => plans.push((side, None)),
-        }
-    }
-    let mut runs = Vec::new();
-    for (n, (who, consumers)) in plans.into_iter().enumerate() {
-        for (k, capacity) in [Some(0), None].into_iter().enumerate() {
-            let mut settings = exercise.shape.settings(23 + 2 * n as u64 + k as u64);
-            settings.time_scale = 0.002;
-            settings.capacity = capacity;
-            if let Some(consumers) = consumers {
-                settings.consumers = consumers;
+            ("producer", true, _) => runs.extend(plan("producer 1", 2, &both, runs.len())),
+            ("consumer", _, true) => {
+                // The only consumer, then one among several.
+                let mut alone = plan("consumer 0", 2, &both, runs.len());
+                for run in &mut alone {
+                    run.consumers = 1;
+                }
+                runs.extend(alone);
+                runs.extend(plan("consumer", 2, &both, runs.len()));
+                if passes_the_sentinel_on(exercise) {
+                    let last = exercise.shape.settings(1).items - 1;
+                    for mut held in plan("consumer", last, &[Some(0)], runs.len()) {
+                        held.stall.clone_from(&held.panic_at);
+                        // One producer: one item of that number, so one
+                        // consumer held back (several would take the
+                        // sentinel in its place).
+                        held.producers = 1;
+                        runs.push(held);
+                    }
+                }
             }
-            settings.panic_at = Some((who.to_string(), 2));
-            runs.push(settings);
+            (side, _, _) => runs.extend(plan(side, 2, &both, runs.len())),
         }
     }
     runs
+}
+
+/// Whether `exercise`'s consumers pass one sentinel on from one to the
+/// next (its rules keep the consumer from sending another).
+fn passes_the_sentinel_on(exercise: &Exercise) -> bool {
+    exercise
+        .rules
+        .iter()
+        .any(|rule| matches!(rule, Rule::NotRepeated("consumer", "Sentinel", _)))
 }
 
 /// Spreads the exercise's planned panic over `runs`: from item to item
@@ -1182,7 +1215,8 @@ fn run_once(
         None => Ok(()),
         Some(cpu) => Err(format!(
             "a thread spun: in a run where each item's work is a sleep, the run's threads \
-             used {:.0} ms of CPU without once going to sleep. A thread that loops on \
+             used {:.0} ms of CPU while they waited (never going to sleep, or using a \
+             tenth of the time and more). A thread that loops on \
              `try_recv` or `try_send` until it succeeds keeps a core busy while it waits: \
              wait in `recv` or `send` instead, which sleep until they can go on",
             cpu.as_secs_f64() * 1000.0
@@ -2015,14 +2049,29 @@ mod tests {
                     })
                     .collect();
                 assert!(planned.len() >= 2, "{}: no {side} panic", exercise.name);
-                // Where there can be several consumers: the only one, and
-                // one among several, whichever takes the item first.
+                // Where there can be several consumers: the only one; one
+                // among several, whichever takes the item first; and the
+                // one with the last item, held back, at capacity 0.
                 if *side == "consumer" && exercise.shape.consumers.numbered() {
                     let (alone, among): (Vec<&&Settings>, _) =
                         planned.iter().partition(|run| run.consumers == 1);
+                    let (held, among): (Vec<&&Settings>, _) =
+                        among.into_iter().partition(|run| run.stall.is_some());
                     assert!(alone.len() == 2 && among.len() == 2, "{}", exercise.name);
                     assert!(among.iter().all(|run| run.consumers > 1
                         && run.panic_at == Some(("consumer".to_string(), 2))));
+                    let last = exercise.shape.settings(1).items - 1;
+                    let asked = Some(("consumer".to_string(), last));
+                    let passed_on = ["pass_it_on", "last_consumer"].contains(&exercise.name);
+                    assert_eq!(passes_the_sentinel_on(&exercise), passed_on);
+                    assert!(held.len() == usize::from(passed_on), "{}", exercise.name);
+                    assert!(
+                        held.iter().all(|held| held.capacity == Some(0)
+                            && held.panic_at == asked
+                            && held.stall == asked),
+                        "{}",
+                        exercise.name
+                    );
                 }
             }
         }
@@ -2036,7 +2085,7 @@ mod tests {
         for exercise in EXERCISES {
             let runs = runs(&exercise);
             let stalled: Vec<usize> = (0..runs.len())
-                .filter(|&n| runs[n].stall.is_some())
+                .filter(|&n| runs[n].stall.is_some() && runs[n].panic_at.is_none())
                 .collect();
             assert_eq!(stalled, (1..=4).collect::<Vec<_>>(), "{}", exercise.name);
             // The large bound, full, is among them.
