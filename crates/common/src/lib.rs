@@ -14,7 +14,7 @@
 #![allow(dead_code)]
 
 use std::io::{self, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::{fmt, panic, process, time::Duration};
 
 use clap::{builder::RangedU64ValueParser, error::ErrorKind, parser::ValueSource};
@@ -149,29 +149,6 @@ impl Settings {
 /// start the item panic.
 static PANICKED_AS_ASKED: AtomicBool = AtomicBool::new(false);
 
-impl Settings {
-    /// Whether `--panic-at` asks thread `who` to panic as it starts work
-    /// on `item`: the thread it names, or, for a side named without a
-    /// number, the first of that side's threads to start the item.
-    fn asks_to_panic(&self, who: &str, item: Item) -> bool {
-        let Some((thread, i)) = &self.panic_at else {
-            return false;
-        };
-        if *i != item.i {
-            return false;
-        }
-        let who = who.to_lowercase();
-        let thread = thread.to_lowercase();
-        if who == thread {
-            return true;
-        }
-        let of_the_side = who
-            .strip_prefix(&thread)
-            .is_some_and(|n| n.starts_with(' '));
-        of_the_side && !PANICKED_AS_ASKED.swap(true, Ordering::Relaxed)
-    }
-}
-
 /// The panic `--panic-at` asks for. Its message is a `String` in half the
 /// runs and a `&'static str` in the other half (by the seed and the item),
 /// as real panics carry either (`panic!("{x}")` and `panic!("text")`): a
@@ -185,6 +162,18 @@ fn fail(who: &str, item: Item, seed: u64) -> ! {
 }
 
 impl Settings {
+    /// Whether `--panic-at` asks thread `who` to panic as it starts work
+    /// on `item`: the thread it names, or, for a side named without a
+    /// number, the first of that side's threads to start the item.
+    fn asks_to_panic(&self, who: &str, item: Item) -> bool {
+        let who = who.to_lowercase();
+        self.panic_at.as_ref().is_some_and(|(thread, i)| {
+            let of_the_side = who.starts_with(&format!("{thread} "));
+            *i == item.i
+                && (who == *thread || of_the_side && !PANICKED_AS_ASKED.swap(true, Relaxed))
+        })
+    }
+
     /// `seconds` of `who`'s effort on `item`, as grading changes them:
     /// `--pace` and `--jitter` multiply them (the jitter, from 0 to 2, is
     /// drawn from the seed, the thread's name and the item); `--stall`
@@ -279,24 +268,19 @@ impl Settings {
         let Some((who, i)) = &self.panic_at else {
             return Ok(());
         };
-        // A thread is "producer" if it is the only one, else "producer 2".
-        let name = |role: &str, n: usize, one: bool| {
-            if one {
-                role.to_string()
-            } else {
-                format!("{role} {n}")
-            }
-        };
-        let producers = (0..self.producers).map(|n| name("producer", n, program.producers == 1));
-        let consumers = (0..self.consumers).map(|n| name("consumer", n, program.consumers == 1));
+        // A thread is "producer" if it is the only one, else "producer 2";
+        // and a side without its number is the first of its threads to
+        // start item I.
+        let (several_p, several_c) = (program.producers > 1, program.consumers > 1);
+        let producers = (0..self.producers)
+            .filter(|_| several_p)
+            .map(|n| format!("producer {n}"));
+        let consumers = (0..self.consumers)
+            .filter(|_| several_c)
+            .map(|n| format!("consumer {n}"));
         let flag = format!("--panic-at {}", who.replace(' ', "-"));
-        // A side without a number: the first of its threads to start the item.
-        let sides = ["producer".to_string(), "consumer".to_string()];
-        if !producers
-            .chain(consumers)
-            .chain(sides)
-            .any(|thread| thread == *who)
-        {
+        let side = who == "producer" || who == "consumer";
+        if !side && !producers.chain(consumers).any(|thread| thread == *who) {
             return Err(format!("{flag} names a thread this run does not have"));
         }
         if *i >= self.items {
