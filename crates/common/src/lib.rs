@@ -456,6 +456,12 @@ mod tests {
         super::parse(program, args).map_err(|error| error.to_string())
     }
 
+    /// The settings of a many-many run whose thread WHO:I panics.
+    fn panicking_at(who_and_item: &str) -> Settings {
+        let args = ["--time-scale", "0", "--panic-at", who_and_item];
+        parse(&MANY_MANY, &args).expect("a run").0
+    }
+
     const PYTHON_42_1: [&str; 3] = [
         "0.7846333828452882",
         "0.23125012784335164",
@@ -647,12 +653,7 @@ mod tests {
 
     #[test]
     fn effort_panics_only_where_asked() {
-        let Ok((settings, _)) = parse(
-            &MANY_MANY,
-            &["--time-scale", "0", "--panic-at", "consumer-2:3"],
-        ) else {
-            panic!("not a run");
-        };
+        let settings = panicking_at("consumer-2:3");
         settings.effort("Consumer 1", Item { i: 3, value: 0.5 });
         settings.effort("Consumer 2", Item { i: 2, value: 0.5 });
         let panicked = std::panic::catch_unwind(|| {
@@ -663,12 +664,7 @@ mod tests {
 
     #[test]
     fn a_side_without_a_number_panics_in_its_first_thread_to_start_the_item() {
-        let Ok((settings, _)) = parse(
-            &MANY_MANY,
-            &["--time-scale", "0", "--panic-at", "consumer:3"],
-        ) else {
-            panic!("not a run");
-        };
+        let settings = panicking_at("consumer:3");
         let item = Item { i: 3, value: 0.5 };
         assert!(!settings.asks_to_panic("Producer 0", item));
         assert!(!settings.asks_to_panic("Consumer 1", Item { i: 2, value: 0.5 }));

@@ -1410,10 +1410,7 @@ fn lines_of_a_panicked_run(
     who: &str,
 ) -> Result<(), String> {
     let verdict = check_printed(&exercise.shape, settings, events);
-    let mut name = who.to_string();
-    if let Some(first) = name.get_mut(..1) {
-        first.make_ascii_uppercase();
-    }
+    let name = printed_name(who);
     // A consumer that panics leaves items unread, and a producer stops
     // adding once nobody reads (its `send` fails). A producer that panics
     // on item I never makes I and what follows; what it sent before must
@@ -1509,6 +1506,16 @@ fn panicked_thread(stderr: &str) -> Option<String> {
     Some(before[start..].to_string())
 }
 
+/// Thread `who` as `--panic-at` names it ("consumer 1"), as the program
+/// prints it ("Consumer 1").
+fn printed_name(who: &str) -> String {
+    let mut name = who.to_string();
+    if let Some(first) = name.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    name
+}
+
 /// What `common` says when a thread panics as `--panic-at` asks, after
 /// the thread's name.
 const PLANNED_PANIC: &str = " failed while working on item (";
@@ -1532,16 +1539,9 @@ fn hung(stdout: &str, stderr: &str, quiet: Duration) -> String {
         [] => "none".to_string(),
         names => names.join(", "),
     };
-    let panicked = match dead {
-        Some(dead) => {
-            let mut name = dead;
-            if let Some(first) = name.get_mut(..1) {
-                first.make_ascii_uppercase();
-            }
-            format!("; panicked as asked: {name}")
-        }
-        None => String::new(),
-    };
+    let panicked = dead.map_or(String::new(), |dead| {
+        format!("; panicked as asked: {}", printed_name(&dead))
+    });
     format!(
         "hung for {:.1} s without a line: still running: {}; done: {}{panicked}",
         quiet.as_secs_f64(),
