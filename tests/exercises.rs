@@ -64,6 +64,72 @@ fn a_stall_ends_once_every_other_thread_waits_for_another() {
     }
 }
 
+/// Once a stall run's gap begins, its clock runs thirty thousand times as
+/// fast, so each of a polling loop's short timed waits is over at once:
+/// the `stop_flag` solution's consumers, which wait 5 ms for an item and
+/// then look at the flag, would spin for the three seconds the gap lasts,
+/// on every core (5.6 s of CPU on two). Each read of the fast clock
+/// pauses instead, so the run uses half a second. The run is measured in a process
+/// of its own (this test, run again), as a process counts the CPU of all
+/// its children together.
+#[test]
+#[ignore = "slow (builds and runs an exercise): cargo test --workspace -- --ignored"]
+fn a_loop_of_timed_waits_does_not_spin_through_a_stall() {
+    const MEASURING: &str = "EXERCISES_MEASURE_A_STALL";
+    let exercise = harness::grading::named("stop_flag").expect("stop_flag");
+    let exe = build(&exercise, true).expect("its solution builds");
+    if std::env::var_os(MEASURING).is_some() {
+        let mut settings = exercise.shape.settings(1);
+        settings.stall = Some(("producer".to_string(), 5));
+        let flags = exercise.shape.args(&settings);
+        let before = children_cpu();
+        harness::grading::run_with(&exercise, &exe, &flags)
+            .unwrap_or_else(|why| panic!("{}: {why}", flags.join(" ")));
+        let used = children_cpu().saturating_sub(before);
+        println!("cpu: {} ms", used.as_millis());
+        return;
+    }
+    let measured = std::process::Command::new(std::env::current_exe().expect("this test"))
+        .args([
+            "--exact",
+            "a_loop_of_timed_waits_does_not_spin_through_a_stall",
+        ])
+        .args(["--ignored", "--nocapture"])
+        .env(MEASURING, "1")
+        .output()
+        .expect("the test runs again");
+    let out = String::from_utf8_lossy(&measured.stdout);
+    let millis: u64 = out
+        .lines()
+        .find_map(|line| {
+            line.strip_prefix("cpu: ")?
+                .strip_suffix(" ms")?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no measure: {out}{}",
+                String::from_utf8_lossy(&measured.stderr)
+            )
+        });
+    assert!(
+        millis < 2000,
+        "a stall run of stop_flag's solution used {millis} ms of CPU: its consumers spun"
+    );
+}
+
+/// The CPU this process's ended children used, user and system.
+fn children_cpu() -> std::time::Duration {
+    use nix::sys::resource::{UsageWho, getrusage};
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    let time = |t: nix::sys::time::TimeVal| {
+        std::time::Duration::from_secs(t.tv_sec().unsigned_abs())
+            + std::time::Duration::from_micros(t.tv_usec().unsigned_abs())
+    };
+    time(usage.user_time()) + time(usage.system_time())
+}
+
 /// In a run with `--jitter`, a thread that wakes another pauses (the
 /// grading clock's `GRADING_WAKE_PAUSE`), so the woken one acts first. An
 /// answer whose producers notify before they count themselves finished
