@@ -1256,7 +1256,6 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
         return lines_of_a_panicked_run(exercise, settings, &events, &dead);
     }
     if !status.success() {
-        let first = stderr.lines().find(|line| !line.trim().is_empty());
         let planned = if exercise.panic_at.is_some() {
             " (this run has no --panic-at: nothing should panic)"
         } else {
@@ -1264,7 +1263,7 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
         };
         return Err(format!(
             "the run ended with {status}{planned}: {}",
-            first.unwrap_or("(nothing on stderr)")
+            first_said(&stderr)
         ));
     }
     let verdict = check_printed(&exercise.shape, settings, &events);
@@ -1479,9 +1478,9 @@ fn brief(problems: &[String]) -> String {
 fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(), String> {
     let message = format!("{PLANNED_PANIC}{i},");
     if !stderr.contains(&message) {
-        let first = stderr.lines().next().unwrap_or("(nothing on stderr)");
         return Err(format!(
-            "the {who} was asked to panic on item {i} and never did: {first}"
+            "the {who} was asked to panic on item {i} and never did: {}",
+            first_said(stderr)
         ));
     }
     if status.code() == Some(101) {
@@ -1491,6 +1490,22 @@ fn panicked(status: ExitStatus, stderr: &str, who: &str, i: usize) -> Result<(),
             "the {who} panicked on item {i}, but the run ended with {status}, not with a \
              panic's exit code, 101: the panic was swallowed, or reported another way"
         ))
+    }
+}
+
+/// The first thing `stderr` says: its first line, and where that is a
+/// panic's heading (`thread 'main' panicked at src/main.rs:9:5:`), the
+/// panic's message from the line after it.
+fn first_said(stderr: &str) -> String {
+    let mut lines = stderr.lines().filter(|line| !line.trim().is_empty());
+    let Some(first) = lines.next() else {
+        return "(nothing on stderr)".to_string();
+    };
+    match lines.next() {
+        Some(message) if first.contains(" panicked at ") && first.ends_with(':') => {
+            format!("{first} {message}")
+        }
+        _ => first.to_string(),
     }
 }
 
@@ -1622,7 +1637,11 @@ fn run_for(
             Ok(None) => {}
             Err(e) => return Err(format!("cannot wait for {}: {e}", exe.display())),
         }
-        if let Some(spin) = &mut spin {
+        // From the first line on: a program's start (loading, reading its
+        // command line) is work, not a wait, and takes longer on a busy
+        // machine.
+        let printed = last_line.lock().is_ok_and(|at| *at > started);
+        if let Some(spin) = spin.as_mut().filter(|_| printed) {
             spin.look(child.id());
         }
         if stdin.is_some() && gap.is_over(child.id(), started, clock.as_ref()) {
@@ -2016,6 +2035,18 @@ mod tests {
         // line will do.
         settings.stall = Some(("consumer".to_string(), 1));
         assert_eq!(stopped_as_asked(&settings, &stopped[..1]), Ok(()));
+    }
+
+    #[test]
+    fn a_panic_is_reported_with_its_message_not_only_where_it_happened() {
+        let panic = "thread 'main' panicked at exercises/x/exercise.rs:9:5:\n\
+                     the queue is gone\nnote: run with `RUST_BACKTRACE=1`\n";
+        assert_eq!(
+            first_said(panic),
+            "thread 'main' panicked at exercises/x/exercise.rs:9:5: the queue is gone"
+        );
+        assert_eq!(first_said("\nerror: bad flag\nmore\n"), "error: bad flag");
+        assert_eq!(first_said(""), "(nothing on stderr)");
     }
 
     #[test]
