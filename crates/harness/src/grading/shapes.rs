@@ -275,14 +275,29 @@ fn two_step_update(source: &str) -> Option<String> {
             if statement.starts_with('*')
                 && [" = ", " += ", " -= "].iter().any(|op| after.contains(op))
             {
-                written.push(target);
+                written.push((target, at));
             } else if statement.contains(&format!("= *{target}.lock()")) {
-                copied.push(target);
+                copied.push((target, at));
             }
         }
+        let first_write =
+            |target: &str| written.iter().find(|(t, _)| t == target).map(|(_, at)| *at);
         if name != "main"
-            && let Some(target) = copied.iter().find(|target| written.contains(target))
+            && let Some((target, copy, write)) = copied
+                .iter()
+                .find_map(|(t, at)| first_write(t).map(|write| (t, *at, write)))
         {
+            // Changed first, then read again to see where it stands: no
+            // update is lost, but the value read may not be its own.
+            if write < copy {
+                return Some(format!(
+                    "`fn {name}` changes `{target}` under one lock, then reads it again under \
+                     another: other threads can change it in between, so two threads can read \
+                     the same final value, or none reads the value it made (a race that shows \
+                     once in many runs). Keep the value under the lock that changed it: \
+                     `let mut n = {target}.lock()..; *n += 1; let now = *n;`"
+                ));
+            }
             return Some(format!(
                 "`fn {name}` copies `{target}` out under one lock and writes it under \
                  another: what it copied may have changed in between, and another thread's \
@@ -1762,6 +1777,30 @@ mod tests {
             }
         }";
         assert_eq!(two_step_update(looped), None);
+    }
+
+    #[test]
+    fn a_value_behind_a_lock_copied_then_written_loses_an_update_and_changed_then_read_is_not_its_own()
+     {
+        let lost = "fn producer(count: &Mutex<usize>) {
+            let n = *count.lock().unwrap();
+            *count.lock().unwrap() = n + 1;
+        }";
+        let said = two_step_update(lost).expect("a lost update");
+        assert!(said.contains("copies `count` out under one lock"), "{said}");
+        let reread = "fn producer(count: &Mutex<usize>, queue: &Sender<Message>) {
+            *count.lock().unwrap() += 1;
+            let now = *count.lock().unwrap();
+            if now == PRODUCERS { queue.send(Message::Sentinel).unwrap(); }
+        }";
+        let said = two_step_update(reread).expect("a read that may not be its own");
+        assert!(said.contains("then reads it again under another"), "{said}");
+        let one_lock = "fn producer(count: &Mutex<usize>, queue: &Sender<Message>) {
+            let mut n = count.lock().unwrap();
+            *n += 1;
+            if *n == PRODUCERS { queue.send(Message::Sentinel).unwrap(); }
+        }";
+        assert_eq!(two_step_update(one_lock), None);
     }
 
     #[test]
