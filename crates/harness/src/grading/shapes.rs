@@ -261,49 +261,10 @@ fn two_step_update(source: &str) -> Option<String> {
             }
         }
         seen.retain(|(target, _, _)| !benign.contains(&(target.clone(), true)));
-        // A value behind a lock, copied out under one lock (`let n =
-        // *count.lock()..`) and written under another (`*count.lock().. =
-        // n + 1`), outside `main`.
-        let mut copied = Vec::new();
-        let mut written = Vec::new();
-        for (at, _) in body.match_indices(".lock()") {
-            let target = called_on(&body, at);
-            let start = body[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
-            let end = body[at..].find(';').map_or(body.len(), |i| at + i);
-            let statement = body[start..end].trim();
-            let after = &body[at..end];
-            if statement.starts_with('*')
-                && [" = ", " += ", " -= "].iter().any(|op| after.contains(op))
-            {
-                written.push((target, at));
-            } else if statement.contains(&format!("= *{target}.lock()")) {
-                copied.push((target, at));
-            }
-        }
-        let first_write =
-            |target: &str| written.iter().find(|(t, _)| t == target).map(|(_, at)| *at);
         if name != "main"
-            && let Some((target, copy, write)) = copied
-                .iter()
-                .find_map(|(t, at)| first_write(t).map(|write| (t, *at, write)))
+            && let Some(problem) = two_locks(&name, &body)
         {
-            // Changed first, then read again to see where it stands: no
-            // update is lost, but the value read may not be its own.
-            if write < copy {
-                return Some(format!(
-                    "`fn {name}` changes `{target}` under one lock, then reads it again under \
-                     another: other threads can change it in between, so two threads can read \
-                     the same final value, or none reads the value it made (a race that shows \
-                     once in many runs). Keep the value under the lock that changed it: \
-                     `let mut n = {target}.lock()..; *n += 1; let now = *n;`"
-                ));
-            }
-            return Some(format!(
-                "`fn {name}` copies `{target}` out under one lock and writes it under \
-                 another: what it copied may have changed in between, and another thread's \
-                 update is lost (a race that shows once in many runs). Read and change it \
-                 under one lock"
-            ));
+            return Some(problem);
         }
         if let Some((target, _, _)) = seen
             .iter()
@@ -331,6 +292,50 @@ fn two_step_update(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// A value behind a lock, copied out under one lock (`let n =
+/// *count.lock()..`) and written under another (`*count.lock().. = n +
+/// 1`): an update is lost. Or written, then read again under another
+/// lock: the value read may be another thread's.
+fn two_locks(name: &str, body: &str) -> Option<String> {
+    let mut copied = Vec::new();
+    let mut written = Vec::new();
+    for (at, _) in body.match_indices(".lock()") {
+        let target = called_on(body, at);
+        let start = body[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+        let end = body[at..].find(';').map_or(body.len(), |i| at + i);
+        let statement = body[start..end].trim();
+        let after = &body[at..end];
+        if statement.starts_with('*') && [" = ", " += ", " -= "].iter().any(|op| after.contains(op))
+        {
+            written.push((target, at));
+        } else if statement.contains(&format!("= *{target}.lock()")) {
+            copied.push((target, at));
+        }
+    }
+    let first_write = |target: &str| written.iter().find(|(t, _)| t == target).map(|(_, at)| *at);
+    let (target, copy, write) = copied
+        .iter()
+        .find_map(|(t, at)| first_write(t).map(|write| (t, *at, write)))?;
+    // Changed first, then read again to see where it stands: no update
+    // is lost, but the value read may not be its own.
+    Some(if write < copy {
+        format!(
+            "`fn {name}` changes `{target}` under one lock, then reads it again under \
+             another: other threads can change it in between, so two threads can read \
+             the same final value, or none reads the value it made (a race that shows \
+             once in many runs). Keep the value under the lock that changed it: \
+             `let mut n = {target}.lock()..; *n += 1; let now = *n;`"
+        )
+    } else {
+        format!(
+            "`fn {name}` copies `{target}` out under one lock and writes it under \
+             another: what it copied may have changed in between, and another thread's \
+             update is lost (a race that shows once in many runs). Read and change it \
+             under one lock"
+        )
+    })
 }
 
 /// Whether what comes before a read makes it a `while` loop's
