@@ -68,13 +68,15 @@ pub(super) fn imported_anew(given: &str, mine: &str) -> Option<String> {
 }
 
 /// The names `function` (its text) uses: `(name, after a dot)`, a method
-/// or field for the second, a path, a type or a macro for the first.
+/// or field for the second, a path, a type or a macro for the first. A
+/// word in a comment or a string is no name, but a string's placeholder
+/// (`{item}`) is.
 fn names_used(function: &str) -> BTreeSet<(String, bool)> {
     let mut used = BTreeSet::new();
     let mut word = String::new();
     let mut dotted = false;
     let mut previous = ' ';
-    for c in function.chars().chain([' ']) {
+    for c in code_only(function).chars().chain([' ']) {
         if c.is_alphanumeric() || c == '_' {
             if word.is_empty() {
                 dotted = previous == '.';
@@ -92,6 +94,58 @@ fn names_used(function: &str) -> BTreeSet<(String, bool)> {
         }
     }
     used
+}
+
+/// `text` without its comments, and with each string literal replaced by
+/// the names its placeholders read (`"{me}: Running"` by `me`).
+fn code_only(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'/') => {
+                chars.by_ref().find(|&c| c == '\n');
+                out.push('\n');
+            }
+            // A character literal (`'"'`, `'\''`), not a lifetime (`'a`).
+            '\'' => {
+                let mut ahead = chars.clone();
+                let skip = match (ahead.next(), ahead.next(), ahead.next()) {
+                    (Some('\\'), _, Some('\'')) => 3,
+                    (Some(_), Some('\''), _) => 2,
+                    _ => 0,
+                };
+                for _ in 0..skip {
+                    chars.next();
+                }
+                out.push(' ');
+            }
+            '"' => {
+                out.push(' ');
+                let mut placeholder: Option<String> = None;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        '{' if chars.peek() == Some(&'{') => {
+                            chars.next();
+                        }
+                        '{' => placeholder = Some(String::new()),
+                        '}' | ':' => {
+                            out.push_str(&placeholder.take().unwrap_or_default());
+                            out.push(' ');
+                        }
+                        c => placeholder.iter_mut().for_each(|p| p.push(c)),
+                    }
+                }
+                out.push(' ');
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// What binds `name` in `source`: each item of that name (`struct
@@ -308,6 +362,31 @@ mod tests {
             let said = imported_anew(GIVEN, &mine).expect("a stand-in");
             assert!(said.contains("`flume::Sender`"), "{said}");
         }
+    }
+
+    #[test]
+    fn a_word_in_a_string_or_a_comment_is_no_name_but_a_placeholder_is() {
+        let used = names_used(
+            "fn producer() { println!(\"{me}: Running {{Done}} {item:?}\"); // Sender\n \
+             let quote = '\"'; let tick = '\\''; check(quote, tick, &'static_label); }",
+        );
+        let names: Vec<&str> = used.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "check",
+                "item",
+                "me",
+                "println",
+                "producer",
+                "quote",
+                "static_label",
+                "tick"
+            ]
+        );
+        // A guard of the file's own named like a word the function prints.
+        let guard = GIVEN.replace("fn main", "struct Running;\nfn main");
+        assert_eq!(rebound(GIVEN, &guard, "producer"), None);
     }
 
     #[test]
