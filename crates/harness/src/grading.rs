@@ -1064,13 +1064,85 @@ fn made(mine: &str, code: &str) -> bool {
     })
 }
 
-/// Whether `mine` makes its buffer as given ([`THE_BUFFER`]), and no
-/// other channel, and never looks at the capacity elsewhere.
+/// Whether `mine` makes its buffer as given ([`THE_BUFFER`], or one of
+/// the ways to write the same: [`SAME_BUFFER`]), and no other channel,
+/// and never looks at the capacity elsewhere.
 fn keeps_the_buffer(mine: &str) -> bool {
-    let squeezed = mine.split_whitespace().collect::<Vec<_>>().join(" ");
-    squeezed.contains(THE_BUFFER)
-        && squeezed.matches("bounded(").count() == 2
-        && squeezed.matches(".capacity").count() == 1
+    // A method chain may be written a call a line.
+    let squeezed = mine
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" .", ".");
+    let Some(at) = squeezed.find("settings.capacity") else {
+        return false;
+    };
+    // The statement that reads the capacity: `let (s, r) = EXPRESSION;`.
+    let start = squeezed[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+    let statement_start = squeezed[start..].find("let ").map_or(start, |i| start + i);
+    let Some(end) = squeezed[at..].find(';').map(|i| at + i) else {
+        return false;
+    };
+    let statement = &squeezed[statement_start..end];
+    let Some((_, expression)) = statement.split_once(" = ") else {
+        return false;
+    };
+    let rest = format!("{}{}", &squeezed[..statement_start], &squeezed[end..]);
+    // A channel of another type (`flume::unbounded::<()>()`, a signal)
+    // is no buffer of the items.
+    let elsewhere = ["bounded(", ".capacity"];
+    let same = normal_buffer(expression);
+    (same == normal_buffer(THE_BUFFER)
+        || SAME_BUFFER.iter().any(|form| same == normal_buffer(form)))
+        && !elsewhere.iter().any(|code| rest.contains(code))
+}
+
+/// Other ways to write [`THE_BUFFER`] that make the same buffer.
+const SAME_BUFFER: [&str; 6] = [
+    "match settings.capacity { None => flume::unbounded(), Some(n) => flume::bounded(n) }",
+    "if let Some(n) = settings.capacity { flume::bounded(n) } else { flume::unbounded() }",
+    "settings.capacity.map_or_else(flume::unbounded, flume::bounded)",
+    "settings.capacity.map_or_else(|| flume::unbounded(), flume::bounded)",
+    "settings.capacity.map_or_else(flume::unbounded, |n| flume::bounded(n))",
+    "settings.capacity.map_or_else(|| flume::unbounded(), |n| flume::bounded(n))",
+];
+
+/// `expression` without its spaces, its trailing commas, the braces of a
+/// match arm's block, and with the name it gives the capacity (`Some(n)`,
+/// `|n|`) made `N`: the ways to write one buffer, made one text.
+fn normal_buffer(expression: &str) -> String {
+    let mut text: String = expression.split_whitespace().collect();
+    // The first `Some(NAME)` or `|NAME|` with a name in it.
+    let named = |text: &str, open: &str, close: char| {
+        text.match_indices(open).find_map(|(at, _)| {
+            let from = at + open.len();
+            let name = &text[from..from + text[from..].find(close)?];
+            (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+                .then(|| name.to_string())
+        })
+    };
+    if let Some(name) = named(&text, "Some(", ')').or_else(|| named(&text, "|", '|')) {
+        let mut renamed = String::new();
+        let mut word = String::new();
+        for c in text.chars().chain(['\0']) {
+            if c.is_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            renamed.push_str(if word == name { "N" } else { &word });
+            word.clear();
+            if c != '\0' {
+                renamed.push(c);
+            }
+        }
+        text = renamed;
+    }
+    // A block arm needs no comma after it: each arm ends with one, then
+    // none before the match's closing brace.
+    text.replace("=>{flume::bounded(N)}", "=>flume::bounded(N),")
+        .replace("=>{flume::unbounded()}", "=>flume::unbounded(),")
+        .replace(",,", ",")
+        .replace(",}", "}")
 }
 
 /// The function of `mine` that unwraps (or `expect`s) a join with another
@@ -1209,8 +1281,19 @@ fn run_once(
     // ends a timed wait at once), a thread that never sleeps spins.
     let watch_spin = !stall && settings.time_scale > 0.0;
     let ran = run_for(exe, args, quiet_bound(settings), stall, pause, watch_spin)?;
-    let spun = ran.spun;
+    let (spun, spun_in_gap) = (ran.spun, ran.spun_in_gap);
     what_ran_shows(exercise, settings, ran)?;
+    if let Some(cpu) = spun_in_gap {
+        return Err(format!(
+            "a thread spun while another was held back: in the gap, where the run can do \
+             nothing until the held thread goes on, its other threads used {:.0} ms of CPU \
+             without once going to sleep. A thread that loops until something changes \
+             (`while count.load(..) < n {{}}`, `try_recv` again and again) keeps a core busy \
+             for as long as it waits: wait in `recv`, `send`, `join`, a `Barrier` or a \
+             `Condvar` instead, which sleep until they can go on",
+            cpu.as_secs_f64() * 1000.0
+        ));
+    }
     match spun {
         None => Ok(()),
         Some(cpu) => Err(format!(
@@ -1236,8 +1319,12 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
     let Some(status) = status else {
         return Err(hung(&stdout, &stderr, quiet_bound(settings)));
     };
-    let events =
-        parse_output(&stdout).map_err(|e| format!("a line the checker cannot read: {e}"))?;
+    let events = parse_output(&stdout).map_err(|e| {
+        format!(
+            "a line the checker cannot read: {e}. Every line on standard output is one \
+                 the checker reads: print notes of your own to standard error, with `eprintln!`"
+        )
+    })?;
     if let Some((who, i)) = &settings.panic_at {
         if let Err(why) = panicked(status, &stderr, who, *i) {
             // A thread that stopped before its item (its consumer gone)
@@ -1422,30 +1509,50 @@ fn lines_of_a_panicked_run(
         .next()
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
-    let never_made = |problem: &str| {
-        let index = problem
+    let index = |problem: &str| {
+        problem
             .strip_prefix("item (")
             .and_then(|rest| rest.split(',').next())
-            .and_then(|i| i.parse::<usize>().ok());
+            .and_then(|i| i.parse::<usize>().ok())
+    };
+    let never_made = |problem: &str| {
         let of = format!(" of producer {dead} was never consumed");
-        problem.ends_with(&of) && index.is_some_and(|i| i >= at)
+        problem.ends_with(&of) && index(problem).is_some_and(|i| i >= at)
+    };
+    // A consumer among several loses the one item it died on: the others
+    // go on, and take every other item.
+    let among_several = consumer && settings.consumers > 1;
+    let lost = |problem: &str| {
+        problem.contains("was never consumed") && (!among_several || index(problem) == Some(at))
     };
     let excused = |problem: &&String| {
         problem.starts_with(&format!("{name} must print `Done`"))
             || (problem.starts_with("Producer") && problem.ends_with("once, in order"))
             || problem.contains(" were put in the buffer (")
             || if consumer {
-                problem.contains("was never consumed")
+                lost(problem)
             } else {
                 never_made(problem)
             }
     };
-    let broken: Vec<String> = verdict
+    let mut broken: Vec<String> = verdict
         .problems
         .iter()
         .filter(|p| !excused(p))
         .cloned()
         .collect();
+    let died_on: Vec<&String> = verdict
+        .problems
+        .iter()
+        .filter(|p| among_several && lost(p))
+        .collect();
+    if died_on.len() > 1 {
+        broken.push(format!(
+            "{} items numbered {at} were never consumed: the {who} died on one of them, and \
+             the other consumers must take the rest",
+            died_on.len()
+        ));
+    }
     if broken.is_empty() {
         Ok(())
     } else {
@@ -1631,6 +1738,8 @@ fn run_for(
     let mut stdin = child.stdin.take();
     let mut gap = Stall::default();
     let mut spin = watch_spin.then(spin::Spin::default);
+    // In a stall run, the threads that go on through the gap.
+    let mut gap_spin = stall.then(spin::Spin::sleepless);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -1653,6 +1762,9 @@ fn run_for(
             }
         }
         let held = stdin.is_some() && gap.began.is_some();
+        if let Some(spin) = gap_spin.as_mut().filter(|_| held) {
+            spin.look(child.id());
+        }
         let quiet_for = last_line.lock().map_or(Duration::ZERO, |at| at.elapsed());
         if (quiet_for > quiet && !held) || started.elapsed() > RUN_BOUND {
             let _ = wait_within(&mut child, Duration::ZERO);
@@ -1665,6 +1777,7 @@ fn run_for(
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
         spun: spin.and_then(|spin| spin.spun()),
+        spun_in_gap: gap_spin.and_then(|spin| spin.spun_over(spin::GAP_SPIN_BOUND)),
     })
 }
 
@@ -1676,6 +1789,8 @@ struct Ran {
     stdout: String,
     stderr: String,
     spun: Option<Duration>,
+    /// The same, in a stall run's gap, where more than the gap's bound.
+    spun_in_gap: Option<Duration>,
 }
 
 /// A stall run's clock: the `grading-clock` library, which the run loads,
@@ -2050,6 +2165,53 @@ mod tests {
     }
 
     #[test]
+    fn the_buffer_is_kept_however_its_match_is_written_and_no_other_is_made() {
+        let program = |buffer: &str| {
+            format!(
+                "fn main() {{
+                    let settings = Settings::from_command_line(&PROGRAM);
+                    let (sender, receiver) = {buffer};
+                    thread::scope(|scope| {{}});
+                }}"
+            )
+        };
+        let given = program(
+            "match settings.capacity {\n    Some(capacity) => flume::bounded(capacity),\n    \
+             None => flume::unbounded(),\n}",
+        );
+        assert!(keeps_the_buffer(&given));
+        for same in [
+            "match settings.capacity { None => { flume::unbounded() } Some(slots) => { flume::bounded(slots) } }",
+            "match settings.capacity { None => flume::unbounded(), Some(c) => flume::bounded(c) }",
+            "if let Some(room) = settings.capacity { flume::bounded(room) } else { flume::unbounded() }",
+            "settings.capacity.map_or_else(flume::unbounded, flume::bounded)",
+            "settings.capacity.map_or_else(|| flume::unbounded(), |cap| flume::bounded(cap))",
+            "settings\n        .capacity\n        .map_or_else(flume::unbounded, flume::bounded)",
+        ] {
+            assert!(keeps_the_buffer(&program(same)), "{same}");
+        }
+        for other in [
+            "flume::unbounded()",
+            "flume::bounded(settings.capacity.unwrap_or(1))",
+            "match settings.capacity { Some(c) => flume::bounded(c.max(1)), None => flume::unbounded() }",
+            "match settings.capacity { Some(c) => flume::bounded(c), None => flume::bounded(100) }",
+            "settings.capacity.map_or_else(|| flume::bounded(64), flume::bounded)",
+        ] {
+            assert!(!keeps_the_buffer(&program(other)), "{other}");
+        }
+        let second = given.replace(
+            "thread::scope",
+            "let (tx, rx) = flume::bounded(1); thread::scope",
+        );
+        assert!(!keeps_the_buffer(&second));
+        let signal = given.replace(
+            "thread::scope",
+            "let (done, finished) = flume::unbounded::<()>(); thread::scope",
+        );
+        assert!(keeps_the_buffer(&signal));
+    }
+
+    #[test]
     fn a_hang_names_the_thread_that_panicked_apart_from_those_still_running() {
         let stderr = "\nthread '<unnamed>' panicked at crates/common/src/lib.rs:151:9:\n\
                       Consumer 2 failed while working on item (2, 0.5) (as --panic-at asked)\n";
@@ -2186,6 +2348,44 @@ mod tests {
             "let _ = barrier.wait().is_leader().then(|| queue.send(Message::Sentinel));",
         );
         assert!(!unconditional(&then, "Message::Sentinel"));
+    }
+
+    #[test]
+    fn a_consumer_that_dies_among_several_loses_only_the_item_it_died_on() {
+        let exercise = named("stop_flag").expect("stop_flag");
+        let mut settings = exercise.shape.settings(1);
+        settings.items = 4;
+        settings.panic_at = Some(("consumer".to_string(), 2));
+        let items = crate::item::expected_items(settings.seed, 0, settings.items);
+        // Consumer 1 dies on item 2; consumer 0 takes the others, but
+        // those in `lost`.
+        let run = |lost: &[usize]| {
+            let mut out = String::from("Producer: Running\n");
+            for c in 0..settings.consumers {
+                out.push_str(&format!("Consumer {c}: Running\n"));
+            }
+            for item in items.iter().filter(|item| !lost.contains(&item.i)) {
+                out.push_str(&format!(">consumer 0 got {item}\n"));
+            }
+            out.push_str("Producer: Done\nConsumer 0: Done\nConsumer 2: Done\n");
+            let events = parse_output(&out).expect("lines the checker reads");
+            lines_of_a_panicked_run(&exercise, &settings, &events, "consumer 1")
+        };
+        assert_eq!(run(&[2]), Ok(()));
+        let said = run(&[2, 3]).expect_err("an item the others should have taken");
+        assert!(said.contains("item (3, "), "{said}");
+        // Alone, a consumer that dies leaves every item after it unread.
+        settings.consumers = 1;
+        let alone = parse_output(&format!(
+            "Producer: Running\nConsumer 0: Running\n>consumer 0 got {}\n>consumer 0 got {}\n\
+             Producer: Done\n",
+            items[0], items[1]
+        ))
+        .expect("lines the checker reads");
+        assert_eq!(
+            lines_of_a_panicked_run(&exercise, &settings, &alone, "consumer 0"),
+            Ok(())
+        );
     }
 
     #[test]

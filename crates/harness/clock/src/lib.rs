@@ -146,11 +146,12 @@ fn moved(clock: clockid_t) -> bool {
 }
 
 /// How long, in real time, a read of a moved clock waits once time runs
-/// fast. A loop of short timed waits (`recv_timeout` in a loop) reads the
-/// clock each time round, and each of its waits is over at once in fast
-/// time: without this pause it would spin for the rest of the run; with
-/// it, it uses a few percent of a core. The program cannot tell: its time
-/// moves fifteen seconds in that half millisecond anyway.
+/// fast (and a sleep lasts at most). A loop of short timed waits
+/// (`recv_timeout` in a loop) reads the clock each time round, and each of
+/// its waits is over at once in fast time: without this pause it would
+/// spin for the rest of the run; with it, it uses a few percent of a
+/// core. The program cannot tell: its time moves fifteen seconds in that
+/// half millisecond anyway.
 const FAST_READ: i64 = 500_000;
 
 /// # Safety
@@ -172,8 +173,17 @@ pub unsafe extern "C" fn clock_gettime(clock: clockid_t, out: *mut timespec) -> 
     }
 }
 
-/// Sleeps until the moved clock `clock` reads `deadline`, in slices.
-fn sleep_until(clock: clockid_t, deadline: i64) {
+/// Sleeps until the moved clock `clock` reads `deadline`, in slices;
+/// `asked` is how long the sleep asked for. In fast time a sleep still
+/// takes a real moment, as long as it asked for and at most
+/// [`FAST_READ`]: a loop of short sleeps (a poll) sleeps each time round,
+/// rather than spin with every sleep over at once. (`asked`, not what is
+/// left of it: the moment between two readings of the fast clock is
+/// already more than a short sleep.)
+fn sleep_until(clock: clockid_t, deadline: i64, asked: i64) {
+    if asked > 0 && offset() > 0 {
+        sleep_real(asked.min(FAST_READ));
+    }
     loop {
         let left = deadline - (real_now(clock) + offset());
         if left <= 0 {
@@ -207,6 +217,7 @@ pub unsafe extern "C" fn nanosleep(wanted: *const timespec, _left: *mut timespec
     sleep_until(
         libc::CLOCK_MONOTONIC,
         real_now(libc::CLOCK_MONOTONIC) + offset() + wanted,
+        wanted,
     );
     0
 }
@@ -222,12 +233,13 @@ pub unsafe extern "C" fn clock_nanosleep(
 ) -> c_int {
     // SAFETY: the caller's pointer.
     let wanted = unsafe { nanos(&*wanted) };
-    let deadline = if flags & libc::TIMER_ABSTIME != 0 {
-        wanted
+    let now = real_now(clock) + offset();
+    let (deadline, asked) = if flags & libc::TIMER_ABSTIME != 0 {
+        (wanted, wanted - now)
     } else {
-        real_now(clock) + offset() + wanted
+        (now + wanted, wanted)
     };
-    sleep_until(clock, deadline);
+    sleep_until(clock, deadline, asked);
     0
 }
 

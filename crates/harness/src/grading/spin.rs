@@ -45,9 +45,24 @@ pub const SPIN_BOUND: Duration = Duration::from_millis(120);
 /// a second even when it polls every millisecond.
 const BUSY_SHARE: u32 = 10;
 
+/// How much CPU time the threads of a stall run may use, in all, between
+/// looks in which they never went to sleep, during the gap (while one
+/// thread is held back and the clock runs fast). A thread that loops
+/// until the held one moves (`while done.load(..) < n {}`) spins there
+/// for the whole gap, three seconds: over a second even on a busy machine.
+/// A thread that does its work in the gap, its sleeps over at once, uses
+/// tens of milliseconds at most: a producer adding a thousand items. A
+/// loop of timed waits sleeps at each reading of the clock, and never
+/// counts.
+pub const GAP_SPIN_BOUND: Duration = Duration::from_millis(400);
+
 /// What the looks at one run found.
 #[derive(Default)]
 pub struct Spin {
+    /// Whether only looks with no sleep count, not those with a large
+    /// share of the time (in a gap, a loop of timed waits sleeps at each
+    /// reading of the clock, and its share is its own business).
+    sleepless: bool,
     /// Each thread's CPU time (ns) and voluntary sleeps at the last look.
     last: HashMap<String, (u64, u64)>,
     /// The CPU time used between looks with no sleep, by all threads.
@@ -57,6 +72,14 @@ pub struct Spin {
 }
 
 impl Spin {
+    /// Looks that count a thread's time only where it never slept.
+    pub fn sleepless() -> Spin {
+        Spin {
+            sleepless: true,
+            ..Spin::default()
+        }
+    }
+
     /// Looks at each thread of process `pid`, if the last look was
     /// [`LOOK_EVERY`] ago (a thread gone, or `/proc` unreadable, is
     /// skipped: a run seen less is judged on less).
@@ -96,7 +119,7 @@ impl Spin {
                 // several consumers) also sleep on it, now and then: a
                 // tenth of the time between looks is far more than a
                 // thread that waits ever uses, however often it wakes.
-                if sleeps == sleeps_before || used > since / BUSY_SHARE {
+                if sleeps == sleeps_before || (!self.sleepless && used > since / BUSY_SHARE) {
                     self.spun += used;
                 }
             }
@@ -105,7 +128,12 @@ impl Spin {
 
     /// The CPU time used without sleeping, if more than [`SPIN_BOUND`].
     pub fn spun(&self) -> Option<Duration> {
-        (self.spun > SPIN_BOUND).then_some(self.spun)
+        self.spun_over(SPIN_BOUND)
+    }
+
+    /// The CPU time used without sleeping, if more than `bound`.
+    pub fn spun_over(&self, bound: Duration) -> Option<Duration> {
+        (self.spun > bound).then_some(self.spun)
     }
 }
 
@@ -118,7 +146,7 @@ mod tests {
     /// every [`LOOK_EVERY`]), from its first
     /// line on, until `done` says enough (or 30 s pass, a hang bound),
     /// then kills it.
-    fn watch(mut command: Command, done: impl Fn(&Spin, usize) -> bool) -> Spin {
+    fn watch(mut command: Command, mut spin: Spin, done: impl Fn(&Spin, usize) -> bool) -> Spin {
         use std::io::BufRead;
         let mut child = command
             .stdin(Stdio::null())
@@ -129,7 +157,6 @@ mod tests {
         if let Some(out) = child.stdout.take() {
             let _ = std::io::BufReader::new(out).read_line(&mut ready);
         }
-        let mut spin = Spin::default();
         let started = Instant::now();
         let mut looks = 0;
         while !done(&spin, looks) && started.elapsed() < Duration::from_secs(30) {
@@ -146,7 +173,7 @@ mod tests {
     fn a_program_that_never_sleeps_is_seen_spinning() {
         let mut spinner = Command::new("sh");
         spinner.args(["-c", "echo ready; while :; do :; done"]);
-        let spin = watch(spinner, |spin, _| spin.spun().is_some());
+        let spin = watch(spinner, Spin::default(), |spin, _| spin.spun().is_some());
         assert!(spin.spun().is_some(), "spun {:?} in 30 s", spin.spun);
     }
 
@@ -159,7 +186,7 @@ mod tests {
             "import time\nprint('ready', flush=True)\nwhile True:\n    t = time.monotonic()\n    \
              while time.monotonic() - t < 0.01: pass\n    time.sleep(0.0001)",
         ]);
-        let spin = watch(spinner, |spin, _| spin.spun().is_some());
+        let spin = watch(spinner, Spin::default(), |spin, _| spin.spun().is_some());
         assert!(spin.spun().is_some(), "spun {:?} in 30 s", spin.spun);
     }
 
@@ -171,6 +198,10 @@ mod tests {
         for said in [
             format!("every {} ms", LOOK_EVERY.as_millis()),
             format!("more than {} ms of CPU", SPIN_BOUND.as_millis()),
+            format!(
+                "more than {} ms of CPU in the gap",
+                GAP_SPIN_BOUND.as_millis()
+            ),
         ] {
             assert!(
                 page.contains(&said),
@@ -178,6 +209,30 @@ mod tests {
                 path.display()
             );
         }
+    }
+
+    #[test]
+    fn in_a_gap_only_a_thread_that_never_sleeps_counts() {
+        let mut spinner = Command::new("sh");
+        spinner.args(["-c", "echo ready; while :; do :; done"]);
+        let spin = watch(spinner, Spin::sleepless(), |spin, _| {
+            spin.spun_over(GAP_SPIN_BOUND).is_some()
+        });
+        assert!(
+            spin.spun_over(GAP_SPIN_BOUND).is_some(),
+            "spun {:?} in 30 s",
+            spin.spun
+        );
+        // A loop of timed waits in a gap sleeps at each reading of the
+        // clock: however large its share, it waits.
+        let mut poller = Command::new("python3");
+        poller.args([
+            "-c",
+            "import time\nprint('ready', flush=True)\nwhile True:\n    t = time.monotonic()\n    \
+             while time.monotonic() - t < 0.01: pass\n    time.sleep(0.0001)",
+        ]);
+        let spin = watch(poller, Spin::sleepless(), |_, looks| looks > 200);
+        assert!(spin.spun.is_zero(), "counted {:?}", spin.spun);
     }
 
     #[test]
@@ -189,7 +244,7 @@ mod tests {
             "-c",
             "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.001)",
         ]);
-        let spin = watch(poller, |_, looks| looks > 200);
+        let spin = watch(poller, Spin::default(), |_, looks| looks > 200);
         assert!(spin.spun().is_none(), "spun {:?}", spin.spun);
     }
 }
