@@ -2361,12 +2361,13 @@ mod tests {
         // those in `lost`.
         let run = |lost: &[usize]| {
             let mut out = String::from("Producer: Running\n");
-            for c in 0..settings.consumers {
-                out.push_str(&format!("Consumer {c}: Running\n"));
-            }
-            for item in items.iter().filter(|item| !lost.contains(&item.i)) {
-                out.push_str(&format!(">consumer 0 got {item}\n"));
-            }
+            out.extend((0..settings.consumers).map(|c| format!("Consumer {c}: Running\n")));
+            out.extend(
+                items
+                    .iter()
+                    .filter(|item| !lost.contains(&item.i))
+                    .map(|item| format!(">consumer 0 got {item}\n")),
+            );
             out.push_str("Producer: Done\nConsumer 0: Done\nConsumer 2: Done\n");
             let events = parse_output(&out).expect("lines the checker reads");
             lines_of_a_panicked_run(&exercise, &settings, &events, "consumer 1")
