@@ -561,7 +561,11 @@ const LARGE_BOUND: usize = 1000;
 /// held back (a long gap) while the others meet the sentinel, then dies (with one producer, so that no
 /// other consumer is held back on its own last item). A consumer that
 /// passes the sentinel on, counting on one still alive while it keeps
-/// its own receiver, waits for ever in its `send`.
+/// its own receiver, waits for ever in its `send`. And for each side that
+/// may die (both, where the exercise plans panics of its own), one run
+/// with one thread a side and the other side held back around the death:
+/// a `main` that waits for the held thread by spinning spins for the whole
+/// gap.
 fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
     let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
     // Thread `who` panics on item `item`, at each of `capacities`; the
@@ -602,6 +606,29 @@ fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
                 }
             }
             (side, _, _) => runs.extend(plan(side, 2, &both, runs.len())),
+        }
+    }
+    // Each side that may die (those above, and both where the exercise
+    // plans its own panics), with the other side held back around the
+    // death: whoever waits for it (`main`, at a join) must wait, not spin,
+    // for the whole gap.
+    let sides: &[&str] = if exercise.panic_at.is_some() {
+        &["producer", "consumer"]
+    } else {
+        exercise.survives
+    };
+    for side in sides {
+        let (dead, held, item) = match *side {
+            "consumer" if consumers.numbered() => ("consumer 0", "producer", 3),
+            "consumer" => ("consumer", "producer", 3),
+            _ => ("producer", "consumer", 1),
+        };
+        for mut run in plan(dead, 2, &[Some(0)], runs.len()) {
+            // One of each, so that the one held back is the one waited for.
+            run.producers = 1;
+            run.consumers = 1;
+            run.stall = Some((held.to_string(), item));
+            runs.push(run);
         }
     }
     runs
@@ -2242,6 +2269,21 @@ mod tests {
                     })
                     .collect();
                 assert!(planned.len() >= 2, "{}: no {side} panic", exercise.name);
+                // Once with the other side held back, one thread a side.
+                let (other_held, planned): (Vec<&Settings>, Vec<&Settings>) =
+                    planned.into_iter().partition(|run| {
+                        run.stall
+                            .as_ref()
+                            .is_some_and(|(who, _)| !who.starts_with(side))
+                    });
+                assert!(
+                    other_held.len() == 1
+                        && other_held.iter().all(|run| run.producers == 1
+                            && run.consumers == 1
+                            && run.capacity == Some(0)),
+                    "{}: {side} dies with the other side held",
+                    exercise.name
+                );
                 // Where there can be several consumers: the only one; one
                 // among several, whichever takes the item first; and the
                 // one with the last item, held back, at capacity 0.
