@@ -1,0 +1,105 @@
+//! Right: a shared count of the consumers still running (a guard decrements it even when a consumer panics); the consumer with the sentinel drops its receiver and passes the sentinel on only if another consumer still runs.
+//! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
+//!
+//! The producer sends one sentinel after its items. The consumer that reads
+//! it stops; the other two wait for ever (every consumer holds a sender, to
+//! put the sentinel back, so the channel never closes). Make every consumer
+//! stop, with the one sentinel the producer sends: leave the producer as
+//! it is (it sends the sentinel even when it panics). A consumer that
+//! panics (`--panic-at consumer:2`) must not stop the others either.
+//!
+//! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
+//! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+/// Counts a consumer out when it ends, by return or by panic.
+struct Running<'a>(&'a AtomicUsize, bool);
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
+    let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(
+    id: usize,
+    queue: Receiver<Message>,
+    requeue: Sender<Message>,
+    running: &AtomicUsize,
+    settings: &Settings,
+) {
+    let mut me_running = Running(running, false);
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    drop(queue);
+    me_running.1 = true;
+    if running.fetch_sub(1, Ordering::AcqRel) > 1 {
+        let _ = requeue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let running = AtomicUsize::new(settings.consumers);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let (settings, running) = (&settings, &running);
+            scope.spawn(move || consumer(id, receiver, requeue, running, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}
