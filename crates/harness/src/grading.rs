@@ -1308,8 +1308,18 @@ fn run_once(
     // ends a timed wait at once), a thread that never sleeps spins.
     let watch_spin = !stall && settings.time_scale > 0.0;
     let ran = run_for(exe, args, quiet_bound(settings), stall, pause, watch_spin)?;
-    let (spun, spun_in_gap) = (ran.spun, ran.spun_in_gap);
+    let (spun, spun_in_gap, yielded) = (ran.spun, ran.spun_in_gap, ran.yielded_in_gap);
     what_ran_shows(exercise, settings, ran)?;
+    if let Some(times) = yielded {
+        return Err(format!(
+            "a thread spun while another was held back: in the gap, where the run can do \
+             nothing until the held thread goes on, its other threads gave up their core \
+             {times} times without once going to sleep (`thread::yield_now()` in a loop). \
+             Such a loop goes round for as long as it waits, and takes every core nobody \
+             else wants: wait in `recv`, `send`, `join`, a `Barrier` or a `Condvar` \
+             instead, which sleep until they can go on"
+        ));
+    }
     if let Some(cpu) = spun_in_gap {
         return Err(format!(
             "a thread spun while another was held back: in the gap, where the run can do \
@@ -1804,6 +1814,7 @@ fn run_for(
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
         spun: spin.and_then(|spin| spin.spun()),
+        yielded_in_gap: gap_spin.as_ref().and_then(spin::Spin::yielded),
         spun_in_gap: gap_spin.and_then(|spin| spin.spun_over(spin::GAP_SPIN_BOUND)),
     })
 }
@@ -1818,6 +1829,9 @@ struct Ran {
     spun: Option<Duration>,
     /// The same, in a stall run's gap, where more than the gap's bound.
     spun_in_gap: Option<Duration>,
+    /// How many times the threads were taken off their core without
+    /// sleeping in the gap, where too many.
+    yielded_in_gap: Option<u64>,
 }
 
 /// A stall run's clock: the `grading-clock` library, which the run loads,

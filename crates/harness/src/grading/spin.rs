@@ -56,6 +56,16 @@ const BUSY_SHARE: u32 = 10;
 /// counts.
 pub const GAP_SPIN_BOUND: Duration = Duration::from_millis(400);
 
+/// How many times the threads of a stall run may be taken off their core
+/// while they run, in all, between looks in which they never went to
+/// sleep, during the gap. A thread that loops on `thread::yield_now()`
+/// gives its core up each time round: on a busy machine it uses little
+/// CPU, as others take the core, but is switched out hundreds of times a
+/// second. A thread that works through the gap without sleeping is
+/// switched out once every few milliseconds of its work, and is done in
+/// tens of milliseconds.
+pub const GAP_YIELD_BOUND: u64 = 500;
+
 /// What the looks at one run found.
 #[derive(Default)]
 pub struct Spin {
@@ -63,8 +73,12 @@ pub struct Spin {
     /// share of the time (in a gap, a loop of timed waits sleeps at each
     /// reading of the clock, and its share is its own business).
     sleepless: bool,
-    /// Each thread's CPU time (ns) and voluntary sleeps at the last look.
-    last: HashMap<String, (u64, u64)>,
+    /// Each thread's CPU time (ns), voluntary sleeps and times taken off
+    /// its core at the last look.
+    last: HashMap<String, (u64, u64, u64)>,
+    /// The times threads were taken off their core between looks with no
+    /// sleep, in all.
+    switched: u64,
     /// The CPU time used between looks with no sleep, by all threads.
     spun: Duration,
     /// When the last look was.
@@ -105,15 +119,29 @@ impl Spin {
                 .split_whitespace()
                 .next()
                 .and_then(|n| n.parse().ok());
-            let sleeps = status
-                .lines()
-                .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
-                .and_then(|n| n.trim().parse().ok());
-            let (Some(cpu), Some(sleeps)) = (cpu, sleeps) else {
+            let count = |name: &str| {
+                status
+                    .lines()
+                    .find_map(|line| line.strip_prefix(name))
+                    .and_then(|n| n.trim().parse::<u64>().ok())
+            };
+            let (sleeps, switched) = (
+                count("voluntary_ctxt_switches:"),
+                count("nonvoluntary_ctxt_switches:"),
+            );
+            let (Some(cpu), Some(sleeps), Some(switched)) = (cpu, sleeps, switched) else {
                 continue;
             };
             let id = task.file_name().to_string_lossy().into_owned();
-            if let Some((cpu_before, sleeps_before)) = self.last.insert(id, (cpu, sleeps)) {
+            if let Some((cpu_before, sleeps_before, switched_before)) =
+                self.last.insert(id, (cpu, sleeps, switched))
+            {
+                // Only where it never slept: a thread that works through
+                // the gap (a thousand items to make) is switched out now
+                // and then too, between its sleeps.
+                if sleeps == sleeps_before {
+                    self.switched += switched.saturating_sub(switched_before);
+                }
                 let used = Duration::from_nanos(cpu.saturating_sub(cpu_before));
                 // Threads that spin on one lock (`try_recv` in a loop, in
                 // several consumers) also sleep on it, now and then: a
@@ -134,6 +162,12 @@ impl Spin {
     /// The CPU time used without sleeping, if more than `bound`.
     pub fn spun_over(&self, bound: Duration) -> Option<Duration> {
         (self.spun > bound).then_some(self.spun)
+    }
+
+    /// The times threads were taken off their core without sleeping, if
+    /// more than [`GAP_YIELD_BOUND`].
+    pub fn yielded(&self) -> Option<u64> {
+        (self.switched > GAP_YIELD_BOUND).then_some(self.switched)
     }
 }
 
@@ -202,6 +236,7 @@ mod tests {
                 "more than {} ms of CPU in the gap",
                 GAP_SPIN_BOUND.as_millis()
             ),
+            format!("more than {GAP_YIELD_BOUND} times there"),
         ] {
             assert!(
                 page.contains(&said),
@@ -233,6 +268,35 @@ mod tests {
         ]);
         let spin = watch(poller, Spin::sleepless(), |_, looks| looks > 200);
         assert!(spin.spun.is_zero(), "counted {:?}", spin.spun);
+        assert_eq!(spin.yielded(), None);
+    }
+
+    #[test]
+    fn a_thread_that_yields_again_and_again_is_seen_where_others_take_its_core() {
+        // A busy process on the same core takes the core each time the
+        // yielder gives it up (`taskset`, from util-linux).
+        let mut busy = Command::new("taskset")
+            .args(["-c", "0", "sh", "-c", "while :; do :; done"])
+            .spawn()
+            .expect("taskset starts");
+        let mut yielder = Command::new("taskset");
+        yielder.args([
+            "-c",
+            "0",
+            "python3",
+            "-c",
+            "import os\nprint('ready', flush=True)\nwhile True: os.sched_yield()",
+        ]);
+        let spin = watch(yielder, Spin::sleepless(), |spin, _| {
+            spin.yielded().is_some()
+        });
+        let _ = busy.kill();
+        let _ = busy.wait();
+        assert!(
+            spin.yielded().is_some(),
+            "taken off its core {} times in 30 s",
+            spin.switched
+        );
     }
 
     #[test]
