@@ -1119,19 +1119,18 @@ fn keeps_the_buffer(mine: &str) -> bool {
     // is no buffer of the items.
     let elsewhere = ["bounded(", ".capacity"];
     let same = normal_buffer(expression);
-    (same == normal_buffer(THE_BUFFER)
-        || SAME_BUFFER.iter().any(|form| same == normal_buffer(form)))
+    std::iter::once(THE_BUFFER)
+        .chain(SAME_BUFFER)
+        .any(|form| same == normal_buffer(form))
         && !elsewhere.iter().any(|code| rest.contains(code))
 }
 
-/// Other ways to write [`THE_BUFFER`] that make the same buffer.
-const SAME_BUFFER: [&str; 6] = [
+/// Other ways to write [`THE_BUFFER`] that make the same buffer (with
+/// any name for the capacity, a closure for a function: [`normal_buffer`]).
+const SAME_BUFFER: [&str; 3] = [
     "match settings.capacity { None => flume::unbounded(), Some(n) => flume::bounded(n) }",
     "if let Some(n) = settings.capacity { flume::bounded(n) } else { flume::unbounded() }",
     "settings.capacity.map_or_else(flume::unbounded, flume::bounded)",
-    "settings.capacity.map_or_else(|| flume::unbounded(), flume::bounded)",
-    "settings.capacity.map_or_else(flume::unbounded, |n| flume::bounded(n))",
-    "settings.capacity.map_or_else(|| flume::unbounded(), |n| flume::bounded(n))",
 ];
 
 /// `expression` without its spaces, its trailing commas, the braces of a
@@ -1165,8 +1164,11 @@ fn normal_buffer(expression: &str) -> String {
         text = renamed;
     }
     // A block arm needs no comma after it: each arm ends with one, then
-    // none before the match's closing brace.
-    text.replace("=>{flume::bounded(N)}", "=>flume::bounded(N),")
+    // none before the match's closing brace. A closure that only calls a
+    // function is that function.
+    text.replace("||flume::unbounded()", "flume::unbounded")
+        .replace("|N|flume::bounded(N)", "flume::bounded")
+        .replace("=>{flume::bounded(N)}", "=>flume::bounded(N),")
         .replace("=>{flume::unbounded()}", "=>flume::unbounded(),")
         .replace(",,", ",")
         .replace(",}", "}")
