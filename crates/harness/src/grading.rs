@@ -18,6 +18,7 @@ use crate::programs::{
 use crate::run::wait_within;
 use crate::section::{Section, Settings};
 
+mod deadlock;
 mod names;
 mod shapes;
 mod spin;
@@ -159,7 +160,7 @@ pub const EXERCISES: [Exercise; 12] = [
         name: "sentinel",
         shape: ONE_ONE,
         chapter: "one-one.md",
-        fails_with: "hung for",
+        fails_with: "hung",
         panic_at: None,
         survives: &[],
         practises: "ending a consumer with a sentinel",
@@ -206,7 +207,7 @@ pub const EXERCISES: [Exercise; 12] = [
         name: "pass_it_on",
         shape: ONE_MANY,
         chapter: "one-many.md",
-        fails_with: "hung for",
+        fails_with: "hung",
         panic_at: None,
         survives: &["producer", "consumer"],
         practises: "passing the sentinel on between consumers",
@@ -227,7 +228,7 @@ pub const EXERCISES: [Exercise; 12] = [
         name: "last_consumer",
         shape: MANY_MANY,
         chapter: "many-many.md",
-        fails_with: "hung for",
+        fails_with: "hung",
         panic_at: None,
         survives: &["producer", "consumer"],
         practises: "who may still receive at capacity 0",
@@ -273,7 +274,7 @@ pub const EXERCISES: [Exercise; 12] = [
         name: "drop_the_sender",
         shape: DISCONNECT,
         chapter: "disconnect.md",
-        fails_with: "hung for",
+        fails_with: "hung",
         panic_at: None,
         survives: &["producer", "consumer"],
         practises: "ending by disconnection: every sender dropped",
@@ -289,7 +290,7 @@ pub const EXERCISES: [Exercise; 12] = [
         name: "rendezvous",
         shape: ONE_ONE,
         chapter: "backpressure.md",
-        fails_with: "hung for",
+        fails_with: "hung",
         panic_at: None,
         // A producer's panic is reported before the consumer is joined
         // by most answers that join by hand (`join().unwrap()`, in turn):
@@ -709,6 +710,10 @@ const MAX_STALL: Duration = Duration::from_secs(31);
 /// raised, a count taken or a notify made before its send) is caught short
 /// in most such runs, not once in a million.
 const WAKE_PAUSE: Duration = Duration::from_millis(5);
+
+/// How long a run must have printed nothing before grading looks whether
+/// it is deadlocked ([`deadlock`]): a run that prints goes on.
+const DEADLOCK_AFTER: Duration = Duration::from_millis(100);
 
 /// Runs at once: most of a run is spent asleep.
 const AT_ONCE: usize = 4;
@@ -1349,6 +1354,7 @@ fn run_once(
 /// What run `settings` of `exercise` shows: that it ended in time, with
 /// its exit code, and its lines kept every rule.
 fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<(), String> {
+    let deadlocked = ran.deadlocked;
     let (status, stdout, stderr) = (ran.status, ran.stdout, ran.stderr);
     // A stall run's own lines (`graded: WHO I`), apart from the program's.
     let (graded, stderr): (Vec<&str>, Vec<&str>) = stderr
@@ -1356,7 +1362,16 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
         .partition(|line| line.starts_with("graded: "));
     let stderr = stderr.join("\n");
     let Some(status) = status else {
-        return Err(hung(&stdout, &stderr, quiet_bound(settings)));
+        let how = if deadlocked {
+            "hung: each thread waits for another, with no timeout, so none can ever go on"
+                .to_string()
+        } else {
+            format!(
+                "hung for {:.1} s without a line",
+                quiet_bound(settings).as_secs_f64()
+            )
+        };
+        return Err(hung(&stdout, &stderr, &how));
     };
     let events = parse_output(&stdout).map_err(|e| {
         format!(
@@ -1683,7 +1698,7 @@ const PLANNED_PANIC: &str = " failed while working on item (";
 
 /// What a hung run's lines say: which threads started and never ended,
 /// and which one panicked as asked (it never ends, yet is not running).
-fn hung(stdout: &str, stderr: &str, quiet: Duration) -> String {
+fn hung(stdout: &str, stderr: &str, how: &str) -> String {
     let mut waiting = Vec::new();
     let mut done = Vec::new();
     for line in stdout.lines() {
@@ -1704,8 +1719,7 @@ fn hung(stdout: &str, stderr: &str, quiet: Duration) -> String {
         format!("; panicked as asked: {}", printed_name(&dead))
     });
     format!(
-        "hung for {:.1} s without a line: still running: {}; done: {}{panicked}",
-        quiet.as_secs_f64(),
+        "{how}: still running: {}; done: {}{panicked}",
         list(&waiting),
         list(&done)
     )
@@ -1779,6 +1793,8 @@ fn run_for(
     let mut spin = watch_spin.then(spin::Spin::default);
     // In a stall run, the threads that go on through the gap.
     let mut gap_spin = stall.then(spin::Spin::sleepless);
+    let mut stuck = deadlock::Deadlock::default();
+    let mut deadlocked = false;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -1805,7 +1821,16 @@ fn run_for(
             spin.look(child.id());
         }
         let quiet_for = last_line.lock().map_or(Duration::ZERO, |at| at.elapsed());
-        if (quiet_for > quiet && !held) || started.elapsed() > RUN_BOUND {
+        // A run that prints is not stuck: look once it has been quiet a
+        // while (each look reads three files a thread).
+        if let Some((_, futex)) = READ_AND_FUTEX
+            && stdin.is_none()
+            && quiet_for > DEADLOCK_AFTER
+            && stuck.look(child.id(), futex)
+        {
+            deadlocked = true;
+        }
+        if (quiet_for > quiet && !held) || deadlocked || started.elapsed() > RUN_BOUND {
             let _ = wait_within(&mut child, Duration::ZERO);
             break None;
         }
@@ -1813,6 +1838,7 @@ fn run_for(
     };
     Ok(Ran {
         status,
+        deadlocked,
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
         spun: spin.and_then(|spin| spin.spun()),
@@ -1826,6 +1852,9 @@ fn run_for(
 /// used without sleeping, where watched and too much.
 struct Ran {
     status: Option<ExitStatus>,
+    /// Whether it was killed as every thread waited for another, with no
+    /// timeout (and not for its quiet).
+    deadlocked: bool,
     stdout: String,
     stderr: String,
     spun: Option<Duration>,
@@ -2262,7 +2291,7 @@ mod tests {
         assert_eq!(panicked_thread("no panic here"), None);
         let stdout = "Consumer 1: Running\nConsumer 2: Running\nProducer: Running\n\
                       Producer: Done\n";
-        let said = hung(stdout, stderr, Duration::from_secs(3));
+        let said = hung(stdout, stderr, "hung for 3.0 s without a line");
         assert!(
             said.ends_with(
                 "still running: Consumer 1; done: Producer; panicked as asked: Consumer 2"
