@@ -750,7 +750,9 @@ pub struct Repeat {
     /// ` --solution`, or nothing.
     pub flag: &'static str,
     /// Whether a failure is tried again, to say if it depends on timing
-    /// (for a learner; the corpus's test needs only the verdict).
+    /// (for a learner). The corpus's test needs only the verdict: it has
+    /// the rules of the exercise's text checked first, at once, where a
+    /// learner is told first what a run shows.
     pub retry: bool,
 }
 
@@ -772,6 +774,9 @@ pub fn grade_file(
     let mine = source(file)?;
     if let Some(problem) = looks_at_its_grading(&mine).or_else(|| races_in(&mine)) {
         return Err(problem);
+    }
+    if !repeat.retry {
+        after_the_runs(exercise, &mine)?;
     }
     let all = runs(exercise);
     let next = std::sync::atomic::AtomicUsize::new(0);
