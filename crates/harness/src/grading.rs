@@ -936,6 +936,36 @@ fn after_the_runs(exercise: &Exercise, mine: &str) -> Result<(), String> {
     text_rules(exercise, mine)
 }
 
+/// Whether the file `mine` has `code`, as a rule that forbids it means
+/// it: `x.clone()` where `x` is an `Arc` (or `Rc`) copies a pointer to
+/// the one value, as `Arc::clone(&x)` does, not the value.
+fn has(mine: &str, code: &str) -> bool {
+    let shared = code
+        .strip_suffix(".clone()")
+        .is_some_and(|name| shared_pointer(mine, name));
+    mine.contains(code) && !shared
+}
+
+/// Whether `name` is bound, wherever the file `mine` binds it, to a
+/// shared pointer: `let name = Arc::new(..)`, `let name: Arc<..> = ..`
+/// (or `Rc`).
+fn shared_pointer(mine: &str, name: &str) -> bool {
+    let code = mine.split_whitespace().collect::<Vec<_>>().join(" ");
+    let bindings: Vec<&str> = code
+        .match_indices(&format!("let {name}"))
+        .chain(code.match_indices(&format!("let mut {name}")))
+        .map(|(at, binding)| &code[at + binding.len()..])
+        .filter(|rest| rest.starts_with([' ', ':', '=']))
+        .map(|rest| &rest[..rest.find(';').unwrap_or(rest.len())])
+        .collect();
+    !bindings.is_empty()
+        && bindings.iter().all(|binding| {
+            ["Arc::new(", "Rc::new(", ": Arc<", ": Rc<", ":Arc<", ":Rc<"]
+                .iter()
+                .any(|pointer| binding.contains(pointer))
+        })
+}
+
 /// The rules the exercise's text states, checked in the file `mine`.
 fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
     for rule in exercise.rules {
@@ -966,7 +996,7 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::Never(code, said) => {
-                if mine.contains(code) {
+                if has(mine, code) {
                     return Err(format!(
                         "the exercise asks you to do it {said}, but the file has `{code}`"
                     ));
@@ -2289,6 +2319,24 @@ mod tests {
             "let (done, finished) = flume::unbounded::<()>(); thread::scope",
         );
         assert!(keeps_the_buffer(&signal));
+    }
+
+    #[test]
+    fn a_clone_of_a_shared_pointer_is_not_a_copy_of_what_it_points_to() {
+        let arc = "let settings: Arc<Settings> = Arc::new(Settings::from_command_line(&P)); \
+                   let mine = settings.clone();";
+        assert!(shared_pointer(arc, "settings"));
+        assert!(shared_pointer(
+            &arc.replace(": Arc<Settings>", ""),
+            "settings"
+        ));
+        let copied = "let settings = Settings::from_command_line(&P); let mine = settings.clone();";
+        assert!(!shared_pointer(copied, "settings"));
+        // Copied first, then shared: the copy is still made.
+        let both = "let settings = Settings::from_command_line(&P); \
+                    let settings = Arc::new(settings.clone());";
+        assert!(!shared_pointer(both, "settings"));
+        assert!(!shared_pointer("fn f(settings: &Settings) {}", "settings"));
     }
 
     #[test]

@@ -786,7 +786,8 @@ fn relaxed_flag(source: &str) -> Option<String> {
                             || line.contains(&format!("let {named}")))
                             && line.contains("Relaxed")
                     }));
-            if is_flag && relaxed && !read_after_joins(&flag) {
+            let is_load = body[at..].starts_with(".load(");
+            if is_flag && relaxed && !read_after_joins(&flag) && !fenced(&body, at, is_load) {
                 return Some(format!(
                     "`fn {name}` raises or reads the flag `{flag}` with `Ordering::Relaxed`, \
                      which orders nothing else: a thread that sees the flag up is not promised \
@@ -808,7 +809,7 @@ fn relaxed_flag(source: &str) -> Option<String> {
                 let read_elsewhere = functions.iter().any(|(other, text)| {
                     other != name && other != "main" && text.contains(&format!("{target}.load("))
                 });
-                if call.contains("Relaxed") && read_elsewhere {
+                if call.contains("Relaxed") && read_elsewhere && !fenced(body, at, false) {
                     return Some(format!(
                         "`fn {name}` changes `{target}` with `Ordering::Relaxed`, and another \
                          thread reads it to decide: `Relaxed` orders nothing else, so a thread \
@@ -820,6 +821,23 @@ fn relaxed_flag(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the `Relaxed` access at byte `at` of `body` is ordered by a
+/// fence: a read by an `Acquire` fence after it (`fence(Acquire)` once
+/// the flag is seen up), a write by a `Release` fence before it. Either
+/// pairs with the other side as an `Acquire` read or `Release` write would.
+fn fenced(body: &str, at: usize, is_load: bool) -> bool {
+    let (text, orders) = if is_load {
+        (&body[at..], ["Acquire", "AcqRel", "SeqCst"])
+    } else {
+        (&body[..at], ["Release", "AcqRel", "SeqCst"])
+    };
+    text.match_indices("fence(").any(|(fence, _)| {
+        let call = &text[fence..];
+        let call = &call[..call.find(')').unwrap_or(call.len())];
+        orders.iter().any(|order| call.contains(order))
+    })
 }
 
 /// The arm of a `match` that starts at byte `at` of `body` (its pattern):
@@ -982,15 +1000,21 @@ fn ends_on_a_count(source: &str) -> Option<String> {
 /// is done, is never a matter of time. A slow producer, or a machine that
 /// stalls, outlasts any deadline, however long.
 fn decides_by_the_clock(source: &str) -> Option<String> {
-    const CLOCKS: [&str; 5] = [
-        "Instant::now()",
-        ".elapsed()",
-        "SystemTime",
-        "_deadline(",
-        "park_timeout(",
-    ];
     let clock = CLOCKS.iter().find(|clock| source.contains(*clock))?;
-    let name = plain_functions(source)
+    let functions = plain_functions(source);
+    // A clock read only to be reported (`eprintln!` how long a wait
+    // took), in functions that hold every use of it, decides nothing.
+    let uses = |text: &str| {
+        CLOCKS
+            .iter()
+            .map(|c| text.matches(c).count())
+            .sum::<usize>()
+    };
+    let in_functions: usize = functions.iter().map(|(_, body)| uses(body)).sum();
+    if in_functions >= uses(source) && functions.iter().all(|(_, body)| only_reported(body)) {
+        return None;
+    }
+    let name = functions
         .into_iter()
         .find(|(_, body)| body.contains(clock))
         .map_or_else(
@@ -1004,6 +1028,97 @@ fn decides_by_the_clock(source: &str) -> Option<String> {
          last send, or a join",
         clock.trim_matches(['.', '_', '('])
     ))
+}
+
+/// What reads the clock, or waits on it.
+const CLOCKS: [&str; 5] = [
+    "Instant::now()",
+    ".elapsed()",
+    "SystemTime",
+    "_deadline(",
+    "park_timeout(",
+];
+
+/// The macros that print, or make text: what their arguments hold is
+/// reported, not decided on.
+const REPORTS: [&str; 7] = [
+    "eprintln!(",
+    "println!(",
+    "eprint!(",
+    "print!(",
+    "format!(",
+    "writeln!(",
+    "write!(",
+];
+
+/// Whether every use of the clock in `body` goes to a report: read into
+/// a name (`let asked = Instant::now()`, `waited += asked.elapsed()`),
+/// and those names only printed, never compared, matched, returned or
+/// waited on.
+fn only_reported(body: &str) -> bool {
+    if body.contains("_deadline(") || body.contains("park_timeout(") {
+        return false;
+    }
+    // The body without what its printing macros are given.
+    let mut code = body.to_string();
+    while let Some(at) = REPORTS.iter().filter_map(|m| code.find(m)).min() {
+        let open = at + code[at..].find('(').unwrap_or(0);
+        let mut depth = 0;
+        let close = code[open..]
+            .char_indices()
+            .find(|&(_, c)| {
+                depth += match c {
+                    '(' => 1,
+                    ')' => -1,
+                    _ => 0,
+                };
+                depth == 0
+            })
+            .map_or(code.len(), |(i, _)| open + i + 1);
+        code.replace_range(at..close, "()");
+    }
+    let statements: Vec<&str> = code.split([';', '{', '}']).map(str::trim).collect();
+    // `let NAME = EXPR`, `let mut NAME: T = EXPR`, `NAME += EXPR`: the
+    // name, and the expression, where it decides nothing itself.
+    let binding = |statement: &str| -> Option<(String, String)> {
+        let (left, expression) = statement.split_once('=')?;
+        let left = left.trim_end_matches(['+', '-']).trim();
+        let left = left.strip_prefix("let ").unwrap_or(left).trim();
+        let left = left.strip_prefix("mut ").unwrap_or(left);
+        let name = left.split(':').next()?.trim();
+        let decides = ["if ", "match ", "<", ">", "=", "!", "return", "break", "?"];
+        let plain = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        (plain && !decides.iter().any(|d| expression.contains(d)))
+            .then(|| (name.to_string(), expression.to_string()))
+    };
+    let mut timed: Vec<String> = Vec::new();
+    let reads_the_clock = |text: &str, timed: &[String]| {
+        CLOCKS.iter().any(|clock| text.contains(clock))
+            || timed.iter().any(|name| {
+                text.match_indices(name.as_str()).any(|(at, _)| {
+                    let word = |c: char| c.is_alphanumeric() || c == '_';
+                    !text[..at].ends_with(word) && !text[at + name.len()..].starts_with(word)
+                })
+            })
+    };
+    loop {
+        let known = timed.len();
+        for statement in &statements {
+            if let Some((name, expression)) = binding(statement)
+                && reads_the_clock(&expression, &timed)
+                && !timed.contains(&name)
+            {
+                timed.push(name);
+            }
+        }
+        if timed.len() == known {
+            break;
+        }
+    }
+    statements.iter().all(|statement| {
+        !reads_the_clock(statement, &timed)
+            || binding(statement).is_some_and(|(name, _)| timed.contains(&name))
+    })
 }
 
 /// A sentinel handed on with a timeout, and let go when no one takes it in
@@ -1974,6 +2089,20 @@ mod tests {
         assert_eq!(relaxed_flag(&joined), None);
         let before = joined.replace("let _ = producer.join();", "");
         assert!(relaxed_flag(&before).is_some());
+        // A `Relaxed` read made an `Acquire` one by a fence after it; a
+        // fence before it orders nothing the read sees.
+        let fenced = "fn consumer(stop: &AtomicBool) { if stop.load(Ordering::Relaxed) \
+                      { fence(Ordering::Acquire); } } \
+                      fn producer(stop: &AtomicBool) { stop.store(true, Ordering::Release); }";
+        assert_eq!(relaxed_flag(fenced), None);
+        let early = "fn consumer(stop: &AtomicBool) { fence(Ordering::Acquire); \
+                     if stop.load(Ordering::Relaxed) {} } \
+                     fn producer(stop: &AtomicBool) { stop.store(true, Ordering::Release); }";
+        assert!(relaxed_flag(early).is_some());
+        let released = "fn producer(stop: &AtomicBool) { fence(Ordering::Release); \
+                        stop.store(true, Ordering::Relaxed); }";
+        assert_eq!(relaxed_flag(released), None);
+        assert!(relaxed_flag(&released.replace("Release", "Acquire")).is_some());
         let counter = "fn consumer(n: &AtomicUsize) { n.fetch_add(1, Ordering::Relaxed); }";
         assert_eq!(relaxed_flag(counter), None);
         let let_go = "fn consumer(requeue: Sender<Message>) {
@@ -2043,5 +2172,36 @@ mod tests {
             }
         }";
         assert_eq!(ends_on_a_count(ended), None);
+    }
+
+    #[test]
+    fn a_clock_read_only_for_a_report_decides_nothing() {
+        let reported = "fn consumer(queue: Receiver<Message>) {
+            let mut waited = Duration::ZERO;
+            loop {
+                let asked = Instant::now();
+                let message = queue.recv();
+                waited += asked.elapsed();
+                let Ok(Message::Item(item)) = message else { break };
+                println!(\">consumer got {item}\");
+            }
+            eprintln!(\"Consumer: waited {waited:?} ({} ms)\", waited.as_millis());
+        }";
+        assert_eq!(decides_by_the_clock(reported), None);
+        // The same clock, then compared, matched on or waited on, decides.
+        for decides in [
+            "if waited > Duration::from_secs(1) { break; }",
+            "let late = asked.elapsed() > Duration::from_millis(50);",
+            "let done = waited; if done.is_zero() { return; }",
+            "let _ = queue.recv_deadline(asked + Duration::from_secs(1));",
+        ] {
+            let file = reported.replace("let Ok(", &format!("{decides} let Ok("));
+            assert!(decides_by_the_clock(&file).is_some(), "{decides}");
+        }
+        // Outside a function's body (a `static`), it is not seen whole.
+        let outside = format!(
+            "static START: LazyLock<Instant> = LazyLock::new(|| Instant::now()); {reported}"
+        );
+        assert!(decides_by_the_clock(&outside).is_some());
     }
 }
