@@ -496,11 +496,27 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
         many.items = 200;
         runs.push(many);
     }
-    // One long gap, on each side: a producer that stops before an item,
-    // the consumers that stop on theirs. A program that takes a timeout
-    // for the end of the stream, or gives up a send after one, shows it:
-    // the run's clock runs fast through the gap, past any timeout.
-    let stalls = runs.len();
+    plan_panics(exercise, &mut runs[..planned]);
+    // The stall runs right after the first: a program that ends on a
+    // timeout is slow in every run, and these are the ones that show it,
+    // in seconds rather than after fifty slow runs. The first run stays
+    // first, so that a program that fails at once is told of that.
+    runs.splice(1..1, long_gaps(exercise));
+    runs
+}
+
+/// The runs with one long gap, on each side: a producer that stops before
+/// an item, the consumers that stop on theirs. A program that takes a
+/// timeout for the end of the stream, or gives up a send after one, shows
+/// it: the run's clock runs fast through the gap, past any timeout.
+fn long_gaps(exercise: &Exercise) -> Vec<Settings> {
+    let run = |seed: u64, time_scale: f64, capacity| {
+        let mut settings = exercise.shape.settings(seed);
+        settings.time_scale = time_scale;
+        settings.capacity = capacity;
+        settings
+    };
+    let mut runs = Vec::new();
     let middle = exercise.shape.settings(1).items / 2;
     // The consumers stop early, with most items still to make: a producer
     // that goes on making them while the buffer is full shows it.
@@ -520,7 +536,7 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
         (15, "consumer", early, Some(1)),
         (18, "consumer", early, None),
     ] {
-        let mut settings = run(seed, 0.002, capacity, None, false);
+        let mut settings = run(seed, 0.002, capacity);
         settings.stall = Some((who.to_string(), item));
         // With the consumers stopped and no bound, the producer adds every
         // item: many of them show a bound the program picked for itself.
@@ -531,20 +547,23 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
         }
         runs.push(settings);
     }
+    // One consumer of several held in the middle of an item (its first
+    // after the first), with one producer: the others go on taking items.
+    // Consumers that take turns (a lock held across each item's work)
+    // take nothing while it is held.
+    if exercise.shape.consumers.numbered() {
+        let mut held = run(24, 0.002, None);
+        held.producers = 1;
+        held.stall = Some(("consumer 0".to_string(), early));
+        runs.push(held);
+    }
     // A large bound, full: a program that keeps small bounds and lets a
     // large one go (`if capacity < 50`) shows it. At `--time-scale 0` the
     // producers fill it in an instant while the consumers are stopped.
-    let mut full = run(22, 0.0, Some(LARGE_BOUND), None, false);
+    let mut full = run(22, 0.0, Some(LARGE_BOUND));
     full.items = LARGE_BOUND.div_ceil(full.producers) + 10;
     full.stall = Some(("consumer".to_string(), early));
     runs.push(full);
-    plan_panics(exercise, &mut runs[..planned]);
-    // The stall runs right after the first: a program that ends on a
-    // timeout is slow in every run, and these are the ones that show it,
-    // in seconds rather than after fifty slow runs. The first run stays
-    // first, so that a program that fails at once is told of that.
-    let stall_runs: Vec<Settings> = runs.drain(stalls..).collect();
-    runs.splice(1..1, stall_runs);
     runs
 }
 
@@ -597,6 +616,15 @@ fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
                 }
                 runs.extend(alone);
                 runs.extend(plan("consumer", 2, &both, runs.len()));
+                // Late, with items still waiting (a quick producer, slow
+                // consumers): the others take what is left. A program that
+                // leaves what is left to one consumer loses it here.
+                let late = exercise.shape.settings(1).items - 3;
+                for mut run in plan("consumer", late, &[None], runs.len()) {
+                    run.time_scale = 0.01;
+                    run.pace = Some((0.125, 8.0));
+                    runs.push(run);
+                }
                 if passes_the_sentinel_on(exercise) {
                     let last = exercise.shape.settings(1).items - 1;
                     for mut held in plan("consumer", last, &[Some(0)], runs.len()) {
@@ -809,6 +837,7 @@ pub fn grade_file(
     let mut failed = failed.into_inner().unwrap_or_default();
     failed.sort_by_key(|(n, _)| *n);
     let Some((n, what)) = failed.into_iter().next() else {
+        no_one_reads(exe, &exercise.shape.args(&all[0]))?;
         after_the_runs(exercise, &mine)?;
         return Ok(all.len());
     };
@@ -859,6 +888,55 @@ pub fn grade_file(
         )
     };
     Err(format!("{what}\n\n{how}"))
+}
+
+/// A run of `exe` with the command line `flags` whose output no one
+/// reads (its reader gone before it starts, as `| head -0` leaves it):
+/// it must end at once with 141, as every program's `--help` says.
+/// `common`'s panic hook does that; a hook of the program's own that
+/// replaces it, without calling it, makes such a refusal a panic.
+fn no_one_reads(exe: &Path, flags: &[String]) -> Result<(), String> {
+    let (reader, writer) = std::io::pipe().map_err(|e| format!("cannot make a pipe: {e}"))?;
+    drop(reader);
+    let mut child = Command::new(exe)
+        .args(flags)
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+    let said = read_all(child.stderr.take());
+    let status = wait_within(&mut child, QUIET_BOUND);
+    let said = said.join().unwrap_or_default();
+    match status {
+        Some(status) if status.code() == Some(141) => Ok(()),
+        status => {
+            let ended = status.map_or_else(
+                || format!("was still running after {} s", QUIET_BOUND.as_secs()),
+                |status| format!("ended with {status}: {}", first_said(&said)),
+            );
+            Err(format!(
+                "with no one to read its output (as `| head -1` leaves it once it has its \
+                 line), the program must end at once with exit code 141, as its `--help` \
+                 says; it {ended}. `common` makes the system's refusals end the program with \
+                 their own exit codes, through its panic hook: a hook of your own must keep \
+                 the one it replaces (`let before = panic::take_hook();`) and call it for the \
+                 panics that are not yours"
+            ))
+        }
+    }
+}
+
+/// A thread that reads `pipe` to its end, and gives what it read.
+fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
 }
 
 /// One run of `exe` with the command line `flags`, checked as grading
@@ -1454,6 +1532,7 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
     }
     stopped_as_asked(settings, &graded)?;
     waits_for_room(settings, &graded)?;
+    others_go_on(settings, &graded)?;
     runs_ahead_when_unbounded(exercise, settings, &events)
 }
 
@@ -1518,6 +1597,60 @@ fn waits_for_room(settings: &Settings, graded: &[&str]) -> Result<(), String> {
          had taken {taken}: {waiting} were made and not taken, more than fit in the buffer \
          (--capacity {capacity}) and in the threads' hands ({room} in all). A full buffer \
          must make a producer wait; this one kept items of its own and went on"
+    ))
+}
+
+/// While one consumer of several is held in the middle of an item, the
+/// others go on: consumers that take turns, one lock held across each
+/// item's work, take nothing while items wait. `graded` holds the lines
+/// `common` writes in a stall run, as [`waits_for_room`] reads them.
+fn others_go_on(settings: &Settings, graded: &[&str]) -> Result<(), String> {
+    let Some((held, from)) = &settings.stall else {
+        return Ok(());
+    };
+    if settings.consumers < 2 || !held.starts_with("consumer ") || settings.panic_at.is_some() {
+        return Ok(());
+    }
+    // `graded: WHO I`, or `graded: WHO goes on`.
+    let lines: Vec<(String, Option<usize>)> = graded
+        .iter()
+        .map(|line| {
+            let line = line.trim_start_matches("graded: ").to_lowercase();
+            let (who, n) = line.rsplit_once(' ').unwrap_or((&line, ""));
+            (who.to_string(), n.parse().ok())
+        })
+        .collect();
+    let consumer = |who: &str| who.starts_with("consumer ");
+    let Some(hold) = lines
+        .iter()
+        .position(|(who, n)| who == held && n.is_some_and(|n| n >= *from))
+    else {
+        return Ok(());
+    };
+    let end = lines
+        .iter()
+        .position(|(who, _)| *who == format!("{held} goes"))
+        .unwrap_or(lines.len());
+    let started = lines[..hold]
+        .iter()
+        .filter(|(who, n)| consumer(who) && n.is_some())
+        .count();
+    let waiting = (settings.items * settings.producers).saturating_sub(started + 1);
+    let others = lines[hold..end]
+        .iter()
+        .filter(|(who, n)| consumer(who) && who != held && n.is_some())
+        .count();
+    if waiting == 0 || others > 0 {
+        return Ok(());
+    }
+    let n = lines[hold].1.unwrap_or_default();
+    Err(format!(
+        "the consumers take turns: while {} was held in the middle of item {n}, with {waiting} \
+         items still to take, the other consumers started none. A lock held across each \
+         item's work (to keep the lines together) lets one consumer work at a time: hold a \
+         lock only while you touch what it guards, and print without one (`println!` locks \
+         standard output for its one line)",
+        printed_name(held)
     ))
 }
 
@@ -1646,13 +1779,23 @@ fn lines_of_a_panicked_run(
         ));
     }
     if broken.is_empty() {
-        Ok(())
-    } else {
-        Err(format!(
-            "the {who} panicked as asked, but the run's lines broke the rules:\n{}",
-            brief(&broken)
-        ))
+        return Ok(());
     }
+    let others_lost = among_several && broken.iter().any(|p| p.contains("was never consumed"));
+    let why = if others_lost {
+        format!(
+            "\nA consumer among several that dies loses only the item it died on: the others \
+             take every other item. Here more were lost with {name}: a consumer holds one item \
+             at a time (not all that is left, with `drain()` or `try_iter().collect()`), and what \
+             is left once the stream ends is for every consumer to take, not one alone"
+        )
+    } else {
+        String::new()
+    };
+    Err(format!(
+        "the {who} panicked as asked, but the run's lines broke the rules:\n{}{why}",
+        brief(&broken)
+    ))
 }
 
 /// Problems as lines, with at most three items never consumed, then how
@@ -1701,7 +1844,7 @@ fn first_said(stderr: &str) -> String {
         return "(nothing on stderr)".to_string();
     };
     match lines.next() {
-        Some(message) if first.contains(" panicked at ") && first.ends_with(':') => {
+        Some(message) if first.contains("panicked at ") && first.ends_with(':') => {
             format!("{first} {message}")
         }
         _ => first.to_string(),
@@ -1818,14 +1961,7 @@ fn run_for(
         }
         text
     });
-    let stderr = child.stderr.take();
-    let err = thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = stderr {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
+    let err = read_all(child.stderr.take());
     let mut stdin = child.stdin.take();
     let mut gap = Stall::default();
     let mut spin = watch_spin.then(spin::Spin::default);
@@ -2020,14 +2156,18 @@ impl Stall {
             self.began.get_or_insert((started, false));
             return started.elapsed() > MAX_STALL;
         };
-        // A line is `NUMBER ARG1 .. ARG6 SP PC`, `running`, or `-1 SP PC`.
+        // A line is the thread's id, its system call (`NUMBER ARG1 .. ARG6
+        // SP PC`, `running`, or `-1 SP PC`), and its state.
         let calls: Vec<Vec<&str>> = lines
             .iter()
             .map(|line| line.split_whitespace().skip(1).collect())
             .collect();
         let stalled = |call: &[&str]| call.len() > 2 && call[0] == read && call[1] == "0x0";
-        // `futex(address, op, value, timeout, ..)`: no timeout, no timer.
-        let untimed = |call: &[&str]| call.len() > 4 && call[0] == futex && call[4] == "0x0";
+        // `futex(address, op, value, timeout, ..)`: no timeout, no timer;
+        // and asleep in it (a thread woken, not yet on a core, is `R`).
+        let untimed = |call: &[&str]| {
+            call.len() > 5 && call[0] == futex && call[4] == "0x0" && call.last() == Some(&"S")
+        };
         let any_stalled = calls.iter().any(|call| stalled(call));
         if self.began.is_none() && any_stalled {
             let fast = clock.is_some_and(|clock| {
@@ -2053,20 +2193,30 @@ impl Stall {
     }
 }
 
-/// Each thread of process `pid`: its id and its `syscall` line, in order
-/// of id; `None` where `/proc` cannot be read.
+/// Each thread of process `pid`: its id, its `syscall` line and its state
+/// (`S` asleep, `R` running or woken and waiting for a core), in order of
+/// id; `None` where `/proc` cannot be read.
 fn threads(pid: u32) -> Option<Vec<String>> {
     let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
     let mut lines = Vec::new();
     for task in tasks.flatten() {
-        // A thread that ended between the two reads is gone: skip it.
-        if let Ok(line) = std::fs::read_to_string(task.path().join("syscall")) {
-            lines.push(format!(
-                "{} {}",
-                task.file_name().to_string_lossy(),
-                line.trim()
-            ));
-        }
+        // A thread that ended between the reads is gone: skip it.
+        let (Ok(line), Ok(stat)) = (
+            std::fs::read_to_string(task.path().join("syscall")),
+            std::fs::read_to_string(task.path().join("stat")),
+        ) else {
+            continue;
+        };
+        // `ID (NAME) STATE ..`, where the name may hold anything.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .unwrap_or("?");
+        lines.push(format!(
+            "{} {} {state}",
+            task.file_name().to_string_lossy(),
+            line.trim()
+        ));
     }
     lines.sort();
     (!lines.is_empty()).then_some(lines)
@@ -2322,6 +2472,41 @@ mod tests {
     }
 
     #[test]
+    fn consumers_that_take_nothing_while_one_is_held_take_turns() {
+        let mut settings = named("pass_it_on").expect("pass_it_on").shape.settings(24);
+        settings.producers = 1;
+        settings.stall = Some(("consumer 0".to_string(), 1));
+        // Consumer 0 is held on item 1; the others take 2 and 3 meanwhile.
+        let shared = [
+            "graded: Producer 0",
+            "graded: Consumer 0 0",
+            "graded: Producer 1",
+            "graded: Consumer 0 1",
+            "graded: Producer 2",
+            "graded: Consumer 1 2",
+            "graded: Producer 3",
+            "graded: Consumer 2 3",
+            "graded: Consumer 0 goes on",
+        ];
+        assert_eq!(others_go_on(&settings, &shared), Ok(()));
+        let turns: Vec<&str> = shared
+            .iter()
+            .copied()
+            .filter(|line| {
+                !line.starts_with("graded: Consumer 1") && !line.starts_with("graded: Consumer 2")
+            })
+            .collect();
+        let said = others_go_on(&settings, &turns).expect_err("they took turns");
+        assert!(
+            said.contains("while Consumer 0 was held in the middle of item 1"),
+            "{said}"
+        );
+        // Nothing left to take: nothing to show.
+        settings.items = 2;
+        assert_eq!(others_go_on(&settings, &turns), Ok(()));
+    }
+
+    #[test]
     fn a_clone_of_a_shared_pointer_is_not_a_copy_of_what_it_points_to() {
         let arc = "let settings: Arc<Settings> = Arc::new(Settings::from_command_line(&P)); \
                    let mine = settings.clone();";
@@ -2393,6 +2578,18 @@ mod tests {
                         planned.iter().partition(|run| run.consumers == 1);
                     let (held, among): (Vec<&&Settings>, _) =
                         among.into_iter().partition(|run| run.stall.is_some());
+                    // One dies late, with items still waiting for the others.
+                    let late = exercise.shape.settings(1).items - 3;
+                    let (late, among): (Vec<&&Settings>, Vec<&&Settings>) = among
+                        .into_iter()
+                        .partition(|run| run.panic_at == Some(("consumer".to_string(), late)));
+                    assert!(
+                        late.len() == 1
+                            && late[0].pace == Some((0.125, 8.0))
+                            && late[0].capacity.is_none(),
+                        "{}: a consumer dies late",
+                        exercise.name
+                    );
                     assert!(alone.len() == 2 && among.len() == 2, "{}", exercise.name);
                     assert!(among.iter().all(|run| run.consumers > 1
                         && run.panic_at == Some(("consumer".to_string(), 2))));
@@ -2423,10 +2620,22 @@ mod tests {
             let stalled: Vec<usize> = (0..runs.len())
                 .filter(|&n| runs[n].stall.is_some() && runs[n].panic_at.is_none())
                 .collect();
-            assert_eq!(stalled, (1..=4).collect::<Vec<_>>(), "{}", exercise.name);
+            // And where there can be several consumers, consumer 0 alone.
+            let several = exercise.shape.consumers.numbered();
+            let last = if several { 5 } else { 4 };
+            assert_eq!(stalled, (1..=last).collect::<Vec<_>>(), "{}", exercise.name);
+            assert_eq!(
+                runs[1..=last]
+                    .iter()
+                    .any(|run| run.stall == Some(("consumer 0".to_string(), 1))
+                        && run.producers == 1),
+                several,
+                "{}",
+                exercise.name
+            );
             // The large bound, full, is among them.
             assert!(
-                runs[1..=4]
+                runs[1..=last]
                     .iter()
                     .any(|run| run.capacity == Some(LARGE_BOUND)),
                 "{}",

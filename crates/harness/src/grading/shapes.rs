@@ -658,13 +658,24 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
 
 /// Where the block that opens at byte `open` of `text` (a `{`) closes.
 pub(super) fn block_end(text: &str, open: usize) -> Option<usize> {
+    closes(text, open, ('{', '}'))
+}
+
+/// Where the parentheses that open at byte `open` of `text` close.
+fn paren_end(text: &str, open: usize) -> Option<usize> {
+    closes(text, open, ('(', ')'))
+}
+
+/// Where the bracket `pair.0` at byte `open` of `text` is closed by its
+/// `pair.1`.
+fn closes(text: &str, open: usize, pair: (char, char)) -> Option<usize> {
     let mut depth = 0;
     text[open..]
         .char_indices()
         .find(|&(_, c)| {
             depth += match c {
-                '{' => 1,
-                '}' => -1,
+                c if c == pair.0 => 1,
+                c if c == pair.1 => -1,
                 _ => 0,
             };
             depth == 0
@@ -1063,18 +1074,7 @@ fn only_reported(body: &str) -> bool {
     let mut code = body.to_string();
     while let Some(at) = REPORTS.iter().filter_map(|m| code.find(m)).min() {
         let open = at + code[at..].find('(').unwrap_or(0);
-        let mut depth = 0;
-        let close = code[open..]
-            .char_indices()
-            .find(|&(_, c)| {
-                depth += match c {
-                    '(' => 1,
-                    ')' => -1,
-                    _ => 0,
-                };
-                depth == 0
-            })
-            .map_or(code.len(), |(i, _)| open + i + 1);
+        let close = paren_end(&code, open).map_or(code.len(), |close| close + 1);
         code.replace_range(at..close, "()");
     }
     let statements: Vec<&str> = code.split([';', '{', '}']).map(str::trim).collect();
@@ -1362,18 +1362,7 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
             // the file, has lines to lose (one that only hands a message on
             // has none).
             let open = at + "thread::spawn".len();
-            let mut depth = 0;
-            let close = body[open..]
-                .char_indices()
-                .find(|&(_, c)| {
-                    depth += match c {
-                        '(' => 1,
-                        ')' => -1,
-                        _ => 0,
-                    };
-                    depth == 0
-                })
-                .map_or(body.len(), |(i, _)| open + i);
+            let close = paren_end(body, open).unwrap_or(body.len());
             let runs = &body[open..close];
             let works = runs.contains("println!")
                 || plain.iter().any(|(other, _)| {
