@@ -1,4 +1,4 @@
-//! Right: the consumer's loop keeps the given `while !stop.load(..)` with recv_timeout, and after the loop takes everything left in one `queue.drain()`: the flag goes up only after the last send returned, so once it is seen every item is already in the buffer or in a consumer's hands.
+//! Wrong: takes everything left into one consumer's hands at once (`drain()`): if that consumer dies on one of them (a late `--panic-at consumer:7`, with items still waiting), the rest die with it, though the other consumers are alive to take them. Was: the consumer's loop keeps the given `while !stop.load(..)` with recv_timeout, and after the loop takes everything left in one `queue.drain()`: the flag goes up only after the last send returned, so once it is seen every item is already in the buffer or in a consumer's hands.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!

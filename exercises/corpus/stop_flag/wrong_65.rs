@@ -1,4 +1,4 @@
-//! Right: a Worker struct loops until the flag is up, then drains everything left with drain() before stopping; the flag goes up after the last send, so what is drained is all that remains.
+//! Wrong: takes everything left into one consumer's hands at once (`drain()`): if that consumer dies on one of them (a late `--panic-at consumer:7`, with items still waiting), the rest die with it, though the other consumers are alive to take them. Was: a Worker struct loops until the flag is up, then drains everything left with drain() before stopping; the flag goes up after the last send, so what is drained is all that remains.
 //!
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).

@@ -1,4 +1,4 @@
-//! Right: a shorter TIMEOUT (1 ms), and once the flag is seen, `queue.drain()` takes what is left (flag read before the drain).
+//! Wrong: takes everything left into one consumer's hands at once (`drain()`): if that consumer dies on one of them (a late `--panic-at consumer:7`, with items still waiting), the rest die with it, though the other consumers are alive to take them. Was: a shorter TIMEOUT (1 ms), and once the flag is seen, `queue.drain()` takes what is left (flag read before the drain).
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
