@@ -1432,6 +1432,7 @@ fn run_once(
     let watch_spin = !stall && settings.time_scale > 0.0;
     let ran = run_for(exe, args, quiet_bound(settings), stall, pause, watch_spin)?;
     let (spun, spun_in_gap, yielded) = (ran.spun, ran.spun_in_gap, ran.yielded_in_gap);
+    let runnable = ran.runnable;
     what_ran_shows(exercise, settings, ran)?;
     if let Some(times) = yielded {
         return Err(format!(
@@ -1452,6 +1453,17 @@ fn run_once(
              for as long as it waits: wait in `recv`, `send`, `join`, a `Barrier` or a \
              `Condvar` instead, which sleep until they can go on",
             cpu.as_secs_f64() * 1000.0
+        ));
+    }
+    if let (None, Some(time)) = (spun, runnable) {
+        return Err(format!(
+            "a thread spun: in a run where each item's work is a sleep, the run's threads \
+             were runnable (on a core, or ready and waiting for one) for {:.0} ms while they \
+             waited, most of the time between two looks. A thread that waits sleeps; one \
+             that loops on `try_recv` or `try_send` until it succeeds is always ready to run, \
+             however little of a busy machine it gets: wait in `recv` or `send` instead, \
+             which sleep until they can go on",
+            time.as_secs_f64() * 1000.0
         ));
     }
     match spun {
@@ -2015,7 +2027,8 @@ fn run_for(
         deadlocked,
         stdout: out.join().unwrap_or_default(),
         stderr: err.join().unwrap_or_default(),
-        spun: spin.and_then(|spin| spin.spun()),
+        spun: spin.as_ref().and_then(spin::Spin::spun),
+        runnable: spin.and_then(|spin| spin.runnable()),
         yielded_in_gap: gap_spin.as_ref().and_then(spin::Spin::yielded),
         spun_in_gap: gap_spin.and_then(|spin| spin.spun_over(spin::GAP_SPIN_BOUND)),
     })
@@ -2032,6 +2045,8 @@ struct Ran {
     stdout: String,
     stderr: String,
     spun: Option<Duration>,
+    /// How long its threads were runnable while they waited, where long.
+    runnable: Option<Duration>,
     /// The same, in a stall run's gap, where more than the gap's bound.
     spun_in_gap: Option<Duration>,
     /// How many times the threads were taken off their core without

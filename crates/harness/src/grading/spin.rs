@@ -45,6 +45,16 @@ pub const SPIN_BOUND: Duration = Duration::from_millis(120);
 /// a second even when it polls every millisecond.
 const BUSY_SHARE: u32 = 10;
 
+/// How long a run's threads may be runnable (on a core, or ready and
+/// waiting for one), in all, in looks where a thread was runnable more
+/// than half the time between them. A thread that waits is asleep nearly
+/// all the time, however busy the machine; one that spins is runnable all
+/// the time, however little CPU a busy machine gives it. Three consumers
+/// looping on `try_recv` through a lopsided run are runnable for over a
+/// second; the threads of the corpus's right answers, graded beside two
+/// busy loops, 56 ms at most (a quick producer, or a run with `--jitter`).
+pub const RUNNABLE_BOUND: Duration = Duration::from_millis(400);
+
 /// How much CPU time the threads of a stall run may use, in all, between
 /// looks in which they never went to sleep, during the gap (while one
 /// thread is held back and the clock runs fast). A thread that loops
@@ -73,14 +83,17 @@ pub struct Spin {
     /// share of the time (in a gap, a loop of timed waits sleeps at each
     /// reading of the clock, and its share is its own business).
     sleepless: bool,
-    /// Each thread's CPU time (ns), voluntary sleeps and times taken off
-    /// its core at the last look.
-    last: HashMap<String, (u64, u64, u64)>,
+    /// Each thread's CPU time (ns), time waiting for a core (ns),
+    /// voluntary sleeps and times taken off its core at the last look.
+    last: HashMap<String, (u64, u64, u64, u64)>,
     /// The times threads were taken off their core between looks with no
     /// sleep, in all.
     switched: u64,
     /// The CPU time used between looks with no sleep, by all threads.
     spun: Duration,
+    /// The time threads were runnable in looks where they were runnable
+    /// more than half the time, by all threads.
+    runnable: Duration,
     /// When the last look was.
     at: Option<Instant>,
 }
@@ -115,10 +128,8 @@ impl Spin {
                 continue;
             };
             // `CPU_NS WAITING_NS TIMES_ON_A_CORE`
-            let cpu = schedstat
-                .split_whitespace()
-                .next()
-                .and_then(|n| n.parse().ok());
+            let mut times = schedstat.split_whitespace().map(|n| n.parse::<u64>().ok());
+            let (cpu, waiting) = (times.next().flatten(), times.next().flatten());
             let count = |name: &str| {
                 status
                     .lines()
@@ -129,13 +140,21 @@ impl Spin {
                 count("voluntary_ctxt_switches:"),
                 count("nonvoluntary_ctxt_switches:"),
             );
-            let (Some(cpu), Some(sleeps), Some(switched)) = (cpu, sleeps, switched) else {
+            let (Some(cpu), Some(waiting), Some(sleeps), Some(switched)) =
+                (cpu, waiting, sleeps, switched)
+            else {
                 continue;
             };
             let id = task.file_name().to_string_lossy().into_owned();
-            if let Some((cpu_before, sleeps_before, switched_before)) =
-                self.last.insert(id, (cpu, sleeps, switched))
+            if let Some((cpu_before, waiting_before, sleeps_before, switched_before)) =
+                self.last.insert(id, (cpu, waiting, sleeps, switched))
             {
+                let runnable = Duration::from_nanos(
+                    (cpu + waiting).saturating_sub(cpu_before + waiting_before),
+                );
+                if !self.sleepless && runnable > since / 2 {
+                    self.runnable += runnable;
+                }
                 // Only where it never slept: a thread that works through
                 // the gap (a thousand items to make) is switched out now
                 // and then too, between its sleeps.
@@ -157,6 +176,12 @@ impl Spin {
     /// The CPU time used without sleeping, if more than [`SPIN_BOUND`].
     pub fn spun(&self) -> Option<Duration> {
         self.spun_over(SPIN_BOUND)
+    }
+
+    /// The time threads were runnable in looks where they were runnable
+    /// most of the time, if more than [`RUNNABLE_BOUND`].
+    pub fn runnable(&self) -> Option<Duration> {
+        (self.runnable > RUNNABLE_BOUND).then_some(self.runnable)
     }
 
     /// The CPU time used without sleeping, if more than `bound`.
@@ -233,6 +258,10 @@ mod tests {
             format!("every {} ms", LOOK_EVERY.as_millis()),
             format!("more than {} ms of CPU", SPIN_BOUND.as_millis()),
             format!(
+                "runnable for more than {} ms in all",
+                RUNNABLE_BOUND.as_millis()
+            ),
+            format!(
                 "more than {} ms of CPU in the gap",
                 GAP_SPIN_BOUND.as_millis()
             ),
@@ -300,6 +329,34 @@ mod tests {
     }
 
     #[test]
+    fn a_spinner_given_little_cpu_is_still_always_runnable() {
+        // Three busy processes share core 0 with the spinner: it gets a
+        // quarter of the core, and is ready to run all the time.
+        let busy: Vec<_> = (0..3)
+            .map(|_| {
+                Command::new("taskset")
+                    .args(["-c", "0", "sh", "-c", "while :; do :; done"])
+                    .spawn()
+                    .expect("taskset starts")
+            })
+            .collect();
+        let mut spinner = Command::new("taskset");
+        spinner.args(["-c", "0", "sh", "-c", "echo ready; while :; do :; done"]);
+        let spin = watch(spinner, Spin::default(), |spin, _| {
+            spin.runnable().is_some()
+        });
+        for mut busy in busy {
+            let _ = busy.kill();
+            let _ = busy.wait();
+        }
+        assert!(
+            spin.runnable().is_some(),
+            "runnable {:?} in 30 s",
+            spin.runnable
+        );
+    }
+
+    #[test]
     fn a_program_that_polls_with_a_1_ms_sleep_is_not() {
         let mut poller = Command::new("python3");
         // Looked at once it has started: the interpreter uses tens of
@@ -310,5 +367,6 @@ mod tests {
         ]);
         let spin = watch(poller, Spin::default(), |_, looks| looks > 200);
         assert!(spin.spun().is_none(), "spun {:?}", spin.spun);
+        assert!(spin.runnable().is_none(), "runnable {:?}", spin.runnable);
     }
 }
