@@ -732,6 +732,10 @@ const WARP: i64 = 30_000;
 /// fast (a day and more of its time: no timeout a program names is that
 /// long), [`MAX_STALL`] where it cannot.
 const WARPED_GAP: Duration = Duration::from_secs(3);
+
+/// How long the gap lasts at most where it holds one consumer alone
+/// (`--stall consumer-0:1`), to see the others go on.
+const HELD_ONE_GAP: Duration = Duration::from_secs(1);
 const MAX_STALL: Duration = Duration::from_secs(31);
 
 /// How long a thread of a run with `--jitter` pauses each time it wakes
@@ -1426,11 +1430,21 @@ fn run_once(
     args: &[String],
 ) -> Result<(), String> {
     let stall = settings.stall.is_some();
+    // A gap that holds one consumer by its number tests only that the
+    // others go on: a short one shows it (a second is still hours of the
+    // run's time).
+    let gap = settings.stall.as_ref().map(|(who, _)| {
+        if who.starts_with("consumer ") {
+            HELD_ONE_GAP
+        } else {
+            WARPED_GAP
+        }
+    });
     let pause = settings.jitter.then_some(WAKE_PAUSE);
     // Where every thread's work is a sleep, and no clock runs fast (which
     // ends a timed wait at once), a thread that never sleeps spins.
     let watch_spin = !stall && settings.time_scale > 0.0;
-    let ran = run_for(exe, args, quiet_bound(settings), stall, pause, watch_spin)?;
+    let ran = run_for(exe, args, quiet_bound(settings), gap, pause, watch_spin)?;
     let (spun, spun_in_gap, yielded) = (ran.spun, ran.spun_in_gap, ran.yielded_in_gap);
     let runnable = ran.runnable;
     what_ran_shows(exercise, settings, ran)?;
@@ -1920,20 +1934,22 @@ fn hung(stdout: &str, stderr: &str, how: &str) -> String {
 
 /// Runs `exe` with `args` until it ends, or until it has printed nothing
 /// for `quiet` (or run for [`RUN_BOUND`]), and says what it saw. A stall
-/// run (`stall`) reads its standard input from here, and its clock is
+/// run (`gap`: how long its gap lasts at most) reads its standard input
+/// from here, and its clock is
 /// [`Clock`]'s: its stalled thread goes on when [`Stall`] closes its
 /// input. With `watch_spin`, its threads are watched for a spin.
 fn run_for(
     exe: &Path,
     args: &[String],
     quiet: Duration,
-    stall: bool,
+    gap: Option<Duration>,
     pause: Option<Duration>,
     watch_spin: bool,
 ) -> Result<Ran, String> {
     use std::io::BufRead;
     use std::sync::{Arc, Mutex};
     use std::time::Instant;
+    let stall = gap.is_some();
     let mut command = Command::new(exe);
     // Grading reads a panic's first lines, never a backtrace: one costs a
     // panicking run a fifth of a second of symbols.
@@ -1975,7 +1991,10 @@ fn run_for(
     });
     let err = read_all(child.stderr.take());
     let mut stdin = child.stdin.take();
-    let mut gap = Stall::default();
+    let mut gap = Stall {
+        longest: gap.unwrap_or(WARPED_GAP),
+        ..Stall::default()
+    };
     let mut spin = watch_spin.then(spin::Spin::default);
     // In a stall run, the threads that go on through the gap.
     let mut gap_spin = stall.then(spin::Spin::sleepless);
@@ -2150,6 +2169,8 @@ struct Stall {
     /// a row found every other thread waiting for another.
     last: Vec<String>,
     still: usize,
+    /// How long the gap lasts at most, the clock run fast.
+    longest: Duration,
 }
 
 /// The system calls grading reads in a thread's `syscall` line: `read`
@@ -2194,7 +2215,7 @@ impl Stall {
         let Some((began, fast)) = self.began else {
             return false;
         };
-        if began.elapsed() > if fast { WARPED_GAP } else { MAX_STALL } {
+        if began.elapsed() > if fast { self.longest } else { MAX_STALL } {
             return true;
         }
         let still = any_stalled && calls.iter().all(|call| stalled(call) || untimed(call));

@@ -19,18 +19,27 @@ use std::time::{Duration, Instant};
 /// on a busy machine waits for a core, and far shorter than a quiet bound.
 pub const STILL_FOR: Duration = Duration::from_millis(200);
 
+/// How often a run is looked at: each look reads three files a thread.
+const LOOK_EVERY: Duration = Duration::from_millis(40);
+
 /// Looks at one run, again and again.
 #[derive(Default)]
 pub struct Deadlock {
     /// When every thread was first seen waiting so, and what each was
     /// doing: its id, its system call, and its context switches.
     since: Option<(Instant, Vec<String>)>,
+    /// When the last look was.
+    at: Option<Instant>,
 }
 
 impl Deadlock {
     /// Whether process `pid` has been deadlocked for [`STILL_FOR`].
     /// `futex` is the number of the `futex` system call.
     pub fn look(&mut self, pid: u32, futex: &str) -> bool {
+        if self.at.is_some_and(|at| at.elapsed() < LOOK_EVERY) {
+            return false;
+        }
+        self.at = Some(Instant::now());
         let Some(now) = waits(pid, futex) else {
             self.since = None;
             return false;
