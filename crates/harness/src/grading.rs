@@ -403,10 +403,12 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
 ///   at one pace happen;
 /// - where there can be several producers or consumers, other numbers of
 ///   them than the defaults;
-/// - a buffer with room for every item and no more, and three stall
-///   runs: one producer stops, or every consumer (at a full buffer, and
-///   at an unbounded one), until the run can do nothing more or its
-///   clock, run fast, has outrun any timeout the program waits on.
+/// - a buffer with room for every item and no more, and the stall runs
+///   of `long_gaps`: one producer stops, or every consumer (at a full
+///   buffer, and at an unbounded one), until the run can do nothing more
+///   or its clock, run fast, has outrun any timeout the program waits
+///   on; and where there are several consumers, consumer 0 alone, while
+///   the others must go on.
 ///
 /// An exercise with a planned panic moves it from run to run (its item,
 /// the first, the last), from the consumer to the producer, and leaves it
