@@ -2189,24 +2189,21 @@ impl Stall {
     /// Whether the gap of process `pid`, started at `started` with the
     /// clock `clock`, is over.
     fn is_over(&mut self, pid: u32, started: std::time::Instant, clock: Option<&Clock>) -> bool {
-        let (Some(lines), Some((read, futex))) = (threads(pid), READ_AND_FUTEX) else {
+        let (Some(threads), Some((read, futex))) = (deadlock::threads(pid), READ_AND_FUTEX) else {
             // Unseen, the gap may begin at once, and lasts the longest.
             self.began.get_or_insert((started, false));
             return started.elapsed() > MAX_STALL;
         };
-        // A line is the thread's id, its system call (`NUMBER ARG1 .. ARG6
-        // SP PC`, `running`, or `-1 SP PC`), and its state.
-        let calls: Vec<Vec<&str>> = lines
-            .iter()
-            .map(|line| line.split_whitespace().skip(1).collect())
-            .collect();
-        let stalled = |call: &[&str]| call.len() > 2 && call[0] == read && call[1] == "0x0";
-        // `futex(address, op, value, timeout, ..)`: no timeout, no timer;
-        // and asleep in it (a thread woken, not yet on a core, is `R`).
-        let untimed = |call: &[&str]| {
-            call.len() > 5 && call[0] == futex && call[4] == "0x0" && call.last() == Some(&"S")
+        // The stalled thread reads its standard input (`read(0, ..)`).
+        let stalled = |thread: &deadlock::Thread| {
+            let call: Vec<&str> = thread.call.split_whitespace().collect();
+            call.len() > 2 && call[0] == read && call[1] == "0x0"
         };
-        let any_stalled = calls.iter().any(|call| stalled(call));
+        let lines: Vec<String> = threads
+            .iter()
+            .map(|t| format!("{} {} {}", t.id, t.call, t.state))
+            .collect();
+        let any_stalled = threads.iter().any(stalled);
         if self.began.is_none() && any_stalled {
             let fast = clock.is_some_and(|clock| {
                 clock.run_fast();
@@ -2220,7 +2217,10 @@ impl Stall {
         if began.elapsed() > if fast { self.longest } else { MAX_STALL } {
             return true;
         }
-        let still = any_stalled && calls.iter().all(|call| stalled(call) || untimed(call));
+        let still = any_stalled
+            && threads
+                .iter()
+                .all(|thread| stalled(thread) || thread.waits_untimed(futex));
         self.still = if still && lines == self.last {
             self.still + 1
         } else {
@@ -2229,35 +2229,6 @@ impl Stall {
         self.last = lines;
         self.still >= 3
     }
-}
-
-/// Each thread of process `pid`: its id, its `syscall` line and its state
-/// (`S` asleep, `R` running or woken and waiting for a core), in order of
-/// id; `None` where `/proc` cannot be read.
-fn threads(pid: u32) -> Option<Vec<String>> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
-    let mut lines = Vec::new();
-    for task in tasks.flatten() {
-        // A thread that ended between the reads is gone: skip it.
-        let (Ok(line), Ok(stat)) = (
-            std::fs::read_to_string(task.path().join("syscall")),
-            std::fs::read_to_string(task.path().join("stat")),
-        ) else {
-            continue;
-        };
-        // `ID (NAME) STATE ..`, where the name may hold anything.
-        let state = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().next())
-            .unwrap_or("?");
-        lines.push(format!(
-            "{} {} {state}",
-            task.file_name().to_string_lossy(),
-            line.trim()
-        ));
-    }
-    lines.sort();
-    (!lines.is_empty()).then_some(lines)
 }
 
 /// The answers kept in `exercises/corpus/NAME/` as test data: each

@@ -54,41 +54,78 @@ impl Deadlock {
     }
 }
 
-/// Each thread of `pid`, where every one of them is asleep in a `futex`
-/// wait with no timeout: its id, its `syscall` line, and its context
-/// switches. `None` if one is not, or `/proc` cannot be read.
-fn waits(pid: u32, futex: &str) -> Option<Vec<String>> {
+/// One thread of a run, as `/proc` shows it at one look.
+pub struct Thread {
+    /// Its id.
+    pub id: String,
+    /// Its `syscall` line: `NUMBER ARG1 .. ARG6 SP PC`, `running`, or
+    /// `-1 SP PC`.
+    pub call: String,
+    /// Its state: `S` asleep, `R` running or woken and waiting for a core.
+    pub state: String,
+    /// How many times it went to sleep, and was taken off its core.
+    pub switches: String,
+}
+
+impl Thread {
+    /// Whether it is asleep in a `futex` wait with no timeout:
+    /// `futex(address, op, value, timeout, ..)`, `futex` being system call
+    /// number `futex`. Only another thread of the run can end that wait.
+    pub fn waits_untimed(&self, futex: &str) -> bool {
+        let call: Vec<&str> = self.call.split_whitespace().collect();
+        call.len() > 4 && call[0] == futex && call[4] == "0x0" && self.state == "S"
+    }
+}
+
+/// Each thread of process `pid`, in order of id; `None` where `/proc`
+/// cannot be read. A thread that ends between the reads is left out.
+pub fn threads(pid: u32) -> Option<Vec<Thread>> {
     let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
     let mut threads = Vec::new();
-    for task in tasks {
-        let path = task.ok()?.path();
-        let syscall = std::fs::read_to_string(path.join("syscall")).ok()?;
-        // `NUMBER ARG1 .. ARG6 SP PC`: `futex(address, op, value, timeout, ..)`.
-        let call: Vec<&str> = syscall.split_whitespace().collect();
-        if call.len() < 5 || call[0] != futex || call[4] != "0x0" {
-            return None;
-        }
-        let status = std::fs::read_to_string(path.join("status")).ok()?;
+    for task in tasks.flatten() {
+        let path = task.path();
+        let (Ok(call), Ok(status)) = (
+            std::fs::read_to_string(path.join("syscall")),
+            std::fs::read_to_string(path.join("status")),
+        ) else {
+            continue;
+        };
         let field = |name: &str| {
             status
                 .lines()
                 .find_map(|line| line.strip_prefix(name))
-                .map(str::trim)
+                .map_or("?", str::trim)
         };
-        // Asleep: a thread woken, and waiting for a core, is `R`.
-        if !field("State:")?.starts_with('S') {
-            return None;
-        }
-        threads.push(format!(
-            "{} {} {} {}",
-            path.file_name()?.to_string_lossy(),
-            syscall.trim(),
-            field("voluntary_ctxt_switches:")?,
-            field("nonvoluntary_ctxt_switches:")?
-        ));
+        threads.push(Thread {
+            id: task.file_name().to_string_lossy().into_owned(),
+            call: call.trim().to_string(),
+            // `S (sleeping)`: its letter.
+            state: field("State:").chars().take(1).collect(),
+            switches: format!(
+                "{} {}",
+                field("voluntary_ctxt_switches:"),
+                field("nonvoluntary_ctxt_switches:")
+            ),
+        });
     }
-    threads.sort();
+    threads.sort_by(|a, b| a.id.cmp(&b.id));
     (!threads.is_empty()).then_some(threads)
+}
+
+/// Each thread of `pid`, where every one of them is asleep in a `futex`
+/// wait with no timeout: its id, its `syscall` line, and its context
+/// switches. `None` if one is not, or `/proc` cannot be read.
+fn waits(pid: u32, futex: &str) -> Option<Vec<String>> {
+    let threads = threads(pid)?;
+    threads
+        .iter()
+        .all(|thread| thread.waits_untimed(futex))
+        .then(|| {
+            threads
+                .iter()
+                .map(|t| format!("{} {} {}", t.id, t.call, t.switches))
+                .collect()
+        })
 }
 
 #[cfg(test)]
