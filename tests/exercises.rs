@@ -391,7 +391,8 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
         );
         match (right, graded) {
             (true, Err(why)) => {
-                wrong.push(format!("{} is right, and refused: {why}", name.display()));
+                eprintln!("\n{} is right, and refused:\n{why}\n", name.display());
+                wrong.push(format!("{} is right, and refused: {said}", name.display()));
             }
             (false, Ok(_)) => {
                 wrong.push(format!("{} is wrong, and graded solved", name.display()));
@@ -399,7 +400,10 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
             _ => {}
         }
     }
-    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+    // One line an answer, last: a long log is cut in its middle, and the
+    // answers that went wrong must still be seen (each refusal's whole
+    // message is above, after its line).
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 /// A failure that depends on timing can be repeated until it fails: the

@@ -1475,10 +1475,12 @@ fn run_once(
         return Err(format!(
             "a thread spun: in a run where each item's work is a sleep, the run's threads \
              were runnable (on a core, or ready and waiting for one) for {:.0} ms while they \
-             waited, most of the time between two looks. A thread that waits sleeps; one \
-             that loops on `try_recv` or `try_send` until it succeeds is always ready to run, \
-             however little of a busy machine it gets: wait in `recv` or `send` instead, \
-             which sleep until they can go on",
+             waited, most of the time between two looks, and left their core when the \
+             scheduler took it back more often than by going to sleep. A thread that waits \
+             runs for a moment when it wakes, then sleeps; one that loops on `try_recv` or \
+             `try_send` until it succeeds is always ready to run, however little of a busy \
+             machine it gets: wait in `recv` or `send` instead, which sleep until they can go \
+             on",
             time.as_secs_f64() * 1000.0
         ));
     }

@@ -15,6 +15,13 @@
 //! spent waiting for a core: a thread that waits, woken late on a busy
 //! machine, still uses microseconds once it runs.
 //!
+//! On a crowded machine a spinner gets little CPU, but it is always ready
+//! to run, and leaves its core only when the scheduler takes it back. So
+//! the looks also add up how long each thread was runnable (on a core, or
+//! waiting for one), where it was runnable most of the time and was taken
+//! off its core more often than it went to sleep. A thread that waits may
+//! wait long for a core, but it leaves it by going to sleep.
+//!
 //! A thread that yields its core each time round (`yield_now`) uses CPU
 //! only where no other thread wants it: on an idle machine it shows, on a
 //! busy one it may not. Counting the times it is put on a core does not
@@ -47,12 +54,18 @@ const BUSY_SHARE: u32 = 10;
 
 /// How long a run's threads may be runnable (on a core, or ready and
 /// waiting for one), in all, in looks where a thread was runnable more
-/// than half the time between them. A thread that waits is asleep nearly
-/// all the time, however busy the machine; one that spins is runnable all
-/// the time, however little CPU a busy machine gives it. Three consumers
-/// looping on `try_recv` through a lopsided run are runnable for over a
-/// second; the threads of the corpus's right answers, graded beside two
-/// busy loops, 56 ms at most (a quick producer, or a run with `--jitter`).
+/// than half the time between them and was taken off its core by the
+/// scheduler more times than it went to sleep. One that spins is runnable
+/// all the time, however little CPU a busy machine gives it, and leaves
+/// its core only when the scheduler takes it (or, now and then, to sleep
+/// on a lock it shares). A thread that waits leaves its core by going to
+/// sleep, each time it has taken an item or printed a line; on a crowded
+/// machine it may still wait for a core most of the time (the threads of
+/// a right answer's quick run, beside six busy loops: up to 400 ms), which
+/// is why only the looks where the scheduler took it off count. Three
+/// consumers looping on `try_recv` through a lopsided run are runnable so
+/// for over a second (800 ms beside six busy loops); the threads of the
+/// corpus's right answers, 41 ms at most.
 pub const RUNNABLE_BOUND: Duration = Duration::from_millis(400);
 
 /// How much CPU time the threads of a stall run may use, in all, between
@@ -76,6 +89,19 @@ pub const GAP_SPIN_BOUND: Duration = Duration::from_millis(400);
 /// tens of milliseconds.
 pub const GAP_YIELD_BOUND: u64 = 500;
 
+/// A thread's times, as `/proc` counts them from its start.
+#[derive(Clone, Copy)]
+struct Times {
+    /// Its CPU time, in nanoseconds.
+    cpu: u64,
+    /// How long it was ready to run and waited for a core, in nanoseconds.
+    waiting: u64,
+    /// How many times it went to sleep of its own accord.
+    sleeps: u64,
+    /// How many times it was taken off its core while it could still run.
+    switched: u64,
+}
+
 /// What the looks at one run found.
 #[derive(Default)]
 pub struct Spin {
@@ -83,9 +109,8 @@ pub struct Spin {
     /// share of the time (in a gap, a loop of timed waits sleeps at each
     /// reading of the clock, and its share is its own business).
     sleepless: bool,
-    /// Each thread's CPU time (ns), time waiting for a core (ns),
-    /// voluntary sleeps and times taken off its core at the last look.
-    last: HashMap<String, (u64, u64, u64, u64)>,
+    /// Each thread's times at the last look.
+    last: HashMap<String, Times>,
     /// The times threads were taken off their core between looks with no
     /// sleep, in all.
     switched: u64,
@@ -145,31 +170,43 @@ impl Spin {
             else {
                 continue;
             };
+            let now = Times {
+                cpu,
+                waiting,
+                sleeps,
+                switched,
+            };
             let id = task.file_name().to_string_lossy().into_owned();
-            if let Some((cpu_before, waiting_before, sleeps_before, switched_before)) =
-                self.last.insert(id, (cpu, waiting, sleeps, switched))
-            {
-                let runnable = Duration::from_nanos(
-                    (cpu + waiting).saturating_sub(cpu_before + waiting_before),
-                );
-                if !self.sleepless && runnable > since / 2 {
-                    self.runnable += runnable;
-                }
-                // Only where it never slept: a thread that works through
-                // the gap (a thousand items to make) is switched out now
-                // and then too, between its sleeps.
-                if sleeps == sleeps_before {
-                    self.switched += switched.saturating_sub(switched_before);
-                }
-                let used = Duration::from_nanos(cpu.saturating_sub(cpu_before));
-                // Threads that spin on one lock (`try_recv` in a loop, in
-                // several consumers) also sleep on it, now and then: a
-                // tenth of the time between looks is far more than a
-                // thread that waits ever uses, however often it wakes.
-                if sleeps == sleeps_before || (!self.sleepless && used > since / BUSY_SHARE) {
-                    self.spun += used;
-                }
+            if let Some(before) = self.last.insert(id, now) {
+                self.count(before, now, since);
             }
+        }
+    }
+
+    /// Counts what one thread did between two looks, `since` apart.
+    fn count(&mut self, before: Times, now: Times, since: Duration) {
+        let used = Duration::from_nanos(now.cpu.saturating_sub(before.cpu));
+        let runnable = used + Duration::from_nanos(now.waiting.saturating_sub(before.waiting));
+        let (sleeps, taken_off) = (
+            now.sleeps.saturating_sub(before.sleeps),
+            now.switched.saturating_sub(before.switched),
+        );
+        if !self.sleepless && runnable > since / 2 && taken_off > sleeps {
+            self.runnable += runnable;
+        }
+        let slept = sleeps > 0;
+        // Only where it never slept: a thread that works through the gap
+        // (a thousand items to make) is switched out now and then too,
+        // between its sleeps.
+        if !slept {
+            self.switched += taken_off;
+        }
+        // Threads that spin on one lock (`try_recv` in a loop, in several
+        // consumers) also sleep on it, now and then: a tenth of the time
+        // between looks is far more than a thread that waits ever uses,
+        // however often it wakes.
+        if !slept || (!self.sleepless && used > since / BUSY_SHARE) {
+            self.spun += used;
         }
     }
 
@@ -354,6 +391,35 @@ mod tests {
             "runnable {:?} in 30 s",
             spin.runnable
         );
+    }
+
+    #[test]
+    fn a_thread_woken_often_on_a_crowded_core_is_not_runnable_so() {
+        // Eight busy processes share core 0 with a thread that sleeps a
+        // fifth of a millisecond at a time: it waits for the core nearly
+        // all the time, and runs for tens of microseconds once there.
+        let busy: Vec<_> = (0..8)
+            .map(|_| {
+                Command::new("taskset")
+                    .args(["-c", "0", "sh", "-c", "while :; do :; done"])
+                    .spawn()
+                    .expect("taskset starts")
+            })
+            .collect();
+        let mut poller = Command::new("taskset");
+        poller.args([
+            "-c",
+            "0",
+            "python3",
+            "-c",
+            "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.0002)",
+        ]);
+        let spin = watch(poller, Spin::default(), |_, looks| looks > 200);
+        for mut busy in busy {
+            let _ = busy.kill();
+            let _ = busy.wait();
+        }
+        assert!(spin.runnable().is_none(), "runnable {:?}", spin.runnable);
     }
 
     #[test]
