@@ -1454,7 +1454,8 @@ fn run_once(
         return Err(format!(
             "a thread spun while another was held back: in the gap, where the run can do \
              nothing until the held thread goes on, its other threads gave up their core \
-             {times} times without once going to sleep (`thread::yield_now()` in a loop). \
+             {times} times after a moment on it, without once going to sleep \
+             (`thread::yield_now()` in a loop). \
              Such a loop goes round for as long as it waits, and takes every core nobody \
              else wants: wait in `recv`, `send`, `join`, a `Barrier` or a `Condvar` \
              instead, which sleep until they can go on"

@@ -80,14 +80,22 @@ pub const RUNNABLE_BOUND: Duration = Duration::from_millis(400);
 pub const GAP_SPIN_BOUND: Duration = Duration::from_millis(400);
 
 /// How many times the threads of a stall run may be taken off their core
-/// while they run, in all, between looks in which they never went to
-/// sleep, during the gap. A thread that loops on `thread::yield_now()`
-/// gives its core up each time round: on a busy machine it uses little
-/// CPU, as others take the core, but is switched out hundreds of times a
-/// second. A thread that works through the gap without sleeping is
-/// switched out once every few milliseconds of its work, and is done in
-/// tens of milliseconds.
-pub const GAP_YIELD_BOUND: u64 = 500;
+/// after a moment on it ([`YIELD_STAY`] a time, on average), in all,
+/// between looks in which they never went to sleep, during the gap. A
+/// thread that loops on `thread::yield_now()` gives its core up each time
+/// round, after microseconds on it: on a busy machine it uses little CPU,
+/// as others take the core, but is switched out some 150 times a second
+/// even beside six busy loops, and thousands beside two. A thread that
+/// works through the gap without sleeping is taken off after a slice of
+/// its work, a millisecond or so, and so does not count.
+pub const GAP_YIELD_BOUND: u64 = 150;
+
+/// How long, at most, a thread must stay on its core on average each time
+/// it is taken off for those times to count as yields: a loop on
+/// `yield_now()` stays some 10 microseconds (a `try_send` and the call); a
+/// thread at work stays for its slice, unless another thread woken takes
+/// its core sooner, a few hundred microseconds at the least.
+pub const YIELD_STAY: Duration = Duration::from_micros(50);
 
 /// A thread's times, as `/proc` counts them from its start.
 #[derive(Clone, Copy)]
@@ -195,10 +203,10 @@ impl Spin {
             self.runnable += runnable;
         }
         let slept = sleeps > 0;
-        // Only where it never slept: a thread that works through the gap
-        // (a thousand items to make) is switched out now and then too,
-        // between its sleeps.
-        if !slept {
+        // Only where it never slept, and stayed on its core a moment each
+        // time: a thread that works through the gap (a thousand items to
+        // make) is switched out too, after a slice of its work.
+        if !slept && used < YIELD_STAY * u32::try_from(taken_off).unwrap_or(u32::MAX) {
             self.switched += taken_off;
         }
         // Threads that spin on one lock (`try_recv` in a loop, in several
@@ -302,7 +310,10 @@ mod tests {
                 "more than {} ms of CPU in the gap",
                 GAP_SPIN_BOUND.as_millis()
             ),
-            format!("more than {GAP_YIELD_BOUND} times there"),
+            format!(
+                "more than {GAP_YIELD_BOUND} times there without sleeping, after less than {} µs",
+                YIELD_STAY.as_micros()
+            ),
         ] {
             assert!(
                 page.contains(&said),
@@ -363,6 +374,28 @@ mod tests {
             "taken off its core {} times in 30 s",
             spin.switched
         );
+    }
+
+    #[test]
+    fn a_thread_at_work_taken_off_its_core_again_and_again_does_not_yield() {
+        // Three busy processes share core 0 with a thread that never
+        // sleeps: the scheduler takes its core after each slice.
+        let busy: Vec<_> = (0..3)
+            .map(|_| {
+                Command::new("taskset")
+                    .args(["-c", "0", "sh", "-c", "while :; do :; done"])
+                    .spawn()
+                    .expect("taskset starts")
+            })
+            .collect();
+        let mut worker = Command::new("taskset");
+        worker.args(["-c", "0", "sh", "-c", "echo ready; while :; do :; done"]);
+        let spin = watch(worker, Spin::sleepless(), |_, looks| looks > 300);
+        for mut busy in busy {
+            let _ = busy.kill();
+            let _ = busy.wait();
+        }
+        assert_eq!(spin.yielded(), None, "{} yields", spin.switched);
     }
 
     #[test]
