@@ -64,8 +64,8 @@ const BUSY_SHARE: u32 = 10;
 /// a right answer's quick run, beside six busy loops: up to 400 ms), which
 /// is why only the looks where the scheduler took it off count. Three
 /// consumers looping on `try_recv` through a lopsided run are runnable so
-/// for over a second (800 ms beside six busy loops); the threads of the
-/// corpus's right answers, 41 ms at most.
+/// for over a second (930 ms beside six busy loops); the threads of the
+/// corpus's right answers, 40 ms at most, beside six busy loops.
 pub const RUNNABLE_BOUND: Duration = Duration::from_millis(400);
 
 /// How much CPU time the threads of a stall run may use, in all, between
@@ -84,10 +84,11 @@ pub const GAP_SPIN_BOUND: Duration = Duration::from_millis(400);
 /// between looks in which they never went to sleep, during the gap. A
 /// thread that loops on `thread::yield_now()` gives its core up each time
 /// round, after microseconds on it: on a busy machine it uses little CPU,
-/// as others take the core, but is switched out some 150 times a second
-/// even beside six busy loops, and thousands beside two. A thread that
-/// works through the gap without sleeping is taken off after a slice of
-/// its work, a millisecond or so, and so does not count.
+/// as others take the core, but is switched out 490 times and more in a
+/// gap even beside six busy loops, and thousands beside two. A thread
+/// that works through the gap without sleeping is taken off after a slice
+/// of its work, and does not count: the corpus's right answers count
+/// none.
 pub const GAP_YIELD_BOUND: u64 = 150;
 
 /// How long, at most, a thread must stay on its core on average each time
