@@ -274,10 +274,47 @@ mod tests {
         spin
     }
 
+    /// Busy processes on core 0 (`taskset`, from util-linux), that take
+    /// the core from whatever else runs there; killed when dropped.
+    struct Crowd(Vec<std::process::Child>);
+
+    impl Crowd {
+        fn on_core_0(size: usize) -> Crowd {
+            Crowd(
+                (0..size)
+                    .map(|_| {
+                        on_core_0(&["sh", "-c", "while :; do :; done"])
+                            .spawn()
+                            .expect("taskset starts")
+                    })
+                    .collect(),
+            )
+        }
+    }
+
+    impl Drop for Crowd {
+        fn drop(&mut self) {
+            for busy in &mut self.0 {
+                let _ = busy.kill();
+                let _ = busy.wait();
+            }
+        }
+    }
+
+    /// `program`, with its arguments, run on core 0 only.
+    fn on_core_0(program: &[&str]) -> Command {
+        let mut command = Command::new("taskset");
+        command.args(["-c", "0"]).args(program);
+        command
+    }
+
+    /// A spinner: a shell that loops for ever, once it has said so.
+    const SPINNER: [&str; 3] = ["sh", "-c", "echo ready; while :; do :; done"];
+
     #[test]
     fn a_program_that_never_sleeps_is_seen_spinning() {
-        let mut spinner = Command::new("sh");
-        spinner.args(["-c", "echo ready; while :; do :; done"]);
+        let mut spinner = Command::new(SPINNER[0]);
+        spinner.args(&SPINNER[1..]);
         let spin = watch(spinner, Spin::default(), |spin, _| spin.spun().is_some());
         assert!(spin.spun().is_some(), "spun {:?} in 30 s", spin.spun);
     }
@@ -326,8 +363,8 @@ mod tests {
 
     #[test]
     fn in_a_gap_only_a_thread_that_never_sleeps_counts() {
-        let mut spinner = Command::new("sh");
-        spinner.args(["-c", "echo ready; while :; do :; done"]);
+        let mut spinner = Command::new(SPINNER[0]);
+        spinner.args(&SPINNER[1..]);
         let spin = watch(spinner, Spin::sleepless(), |spin, _| {
             spin.spun_over(GAP_SPIN_BOUND).is_some()
         });
@@ -352,15 +389,9 @@ mod tests {
     #[test]
     fn a_thread_that_yields_again_and_again_is_seen_where_others_take_its_core() {
         // A busy process on the same core takes the core each time the
-        // yielder gives it up (`taskset`, from util-linux).
-        let mut busy = Command::new("taskset")
-            .args(["-c", "0", "sh", "-c", "while :; do :; done"])
-            .spawn()
-            .expect("taskset starts");
-        let mut yielder = Command::new("taskset");
-        yielder.args([
-            "-c",
-            "0",
+        // yielder gives it up.
+        let crowd = Crowd::on_core_0(1);
+        let yielder = on_core_0(&[
             "python3",
             "-c",
             "import os\nprint('ready', flush=True)\nwhile True: os.sched_yield()",
@@ -368,8 +399,7 @@ mod tests {
         let spin = watch(yielder, Spin::sleepless(), |spin, _| {
             spin.yielded().is_some()
         });
-        let _ = busy.kill();
-        let _ = busy.wait();
+        drop(crowd);
         assert!(
             spin.yielded().is_some(),
             "taken off its core {} times in 30 s",
@@ -381,21 +411,11 @@ mod tests {
     fn a_thread_at_work_taken_off_its_core_again_and_again_does_not_yield() {
         // Three busy processes share core 0 with a thread that never
         // sleeps: the scheduler takes its core after each slice.
-        let busy: Vec<_> = (0..3)
-            .map(|_| {
-                Command::new("taskset")
-                    .args(["-c", "0", "sh", "-c", "while :; do :; done"])
-                    .spawn()
-                    .expect("taskset starts")
-            })
-            .collect();
-        let mut worker = Command::new("taskset");
-        worker.args(["-c", "0", "sh", "-c", "echo ready; while :; do :; done"]);
-        let spin = watch(worker, Spin::sleepless(), |_, looks| looks > 300);
-        for mut busy in busy {
-            let _ = busy.kill();
-            let _ = busy.wait();
-        }
+        let crowd = Crowd::on_core_0(3);
+        let spin = watch(on_core_0(&SPINNER), Spin::sleepless(), |_, looks| {
+            looks > 300
+        });
+        drop(crowd);
         assert_eq!(spin.yielded(), None, "{} yields", spin.switched);
     }
 
@@ -403,23 +423,11 @@ mod tests {
     fn a_spinner_given_little_cpu_is_still_always_runnable() {
         // Three busy processes share core 0 with the spinner: it gets a
         // quarter of the core, and is ready to run all the time.
-        let busy: Vec<_> = (0..3)
-            .map(|_| {
-                Command::new("taskset")
-                    .args(["-c", "0", "sh", "-c", "while :; do :; done"])
-                    .spawn()
-                    .expect("taskset starts")
-            })
-            .collect();
-        let mut spinner = Command::new("taskset");
-        spinner.args(["-c", "0", "sh", "-c", "echo ready; while :; do :; done"]);
-        let spin = watch(spinner, Spin::default(), |spin, _| {
+        let crowd = Crowd::on_core_0(3);
+        let spin = watch(on_core_0(&SPINNER), Spin::default(), |spin, _| {
             spin.runnable().is_some()
         });
-        for mut busy in busy {
-            let _ = busy.kill();
-            let _ = busy.wait();
-        }
+        drop(crowd);
         assert!(
             spin.runnable().is_some(),
             "runnable {:?} in 30 s",
@@ -432,27 +440,14 @@ mod tests {
         // Eight busy processes share core 0 with a thread that sleeps a
         // fifth of a millisecond at a time: it waits for the core nearly
         // all the time, and runs for tens of microseconds once there.
-        let busy: Vec<_> = (0..8)
-            .map(|_| {
-                Command::new("taskset")
-                    .args(["-c", "0", "sh", "-c", "while :; do :; done"])
-                    .spawn()
-                    .expect("taskset starts")
-            })
-            .collect();
-        let mut poller = Command::new("taskset");
-        poller.args([
-            "-c",
-            "0",
+        let crowd = Crowd::on_core_0(8);
+        let poller = on_core_0(&[
             "python3",
             "-c",
             "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.0002)",
         ]);
         let spin = watch(poller, Spin::default(), |_, looks| looks > 200);
-        for mut busy in busy {
-            let _ = busy.kill();
-            let _ = busy.wait();
-        }
+        drop(crowd);
         assert!(spin.runnable().is_none(), "runnable {:?}", spin.runnable);
     }
 
