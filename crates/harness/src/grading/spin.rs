@@ -24,9 +24,11 @@
 //!
 //! A thread that yields its core each time round (`yield_now`) uses CPU
 //! only where no other thread wants it: on an idle machine it shows, on a
-//! busy one it may not. Counting the times it is put on a core does not
-//! tell it apart there: a thread that polls with a 1 ms sleep, whose
-//! timer fires while it waits for a core, never sleeps either.
+//! busy one it may not. Counting the times it is taken off its core
+//! alone does not tell it apart: a thread at work is taken off too, after
+//! each slice. What does is how long it stayed each time: microseconds,
+//! where a thread at work stays for a slice of its work. Only the gaps
+//! of stall runs are watched so ([`GAP_YIELD_BOUND`]).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
