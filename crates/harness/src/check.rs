@@ -58,6 +58,8 @@ pub fn expected_actors(section: &Section, config: &Settings) -> Vec<Actor> {
 /// - producers that print `added` lines print their items in order;
 /// - a bounded buffer never holds more items than its capacity (seen
 ///   from the `added` lines, where the section prints them);
+/// - no consumer gets ahead of a producer's `added` lines by more than
+///   one item (where the section prints them);
 /// - every value is in `[0, 1)`.
 ///
 /// The items the producers make are known from the seed, so the checker
@@ -71,6 +73,7 @@ pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict 
     let never_consumed = run.counts(&sent, &taken, &mut problems);
     run.added_in_order(&sent, &taken.added, &mut problems);
     run.within_capacity(&mut problems);
+    run.added_before_taken(&mut problems);
     Verdict {
         problems,
         consumed: taken.consumed,
@@ -324,6 +327,51 @@ impl<'a> Run<'a> {
             let added = added.get(&actor).map_or(&[][..], Vec::as_slice);
             if (self.section.prints_added || !added.is_empty()) && added != sent[p] {
                 problems.push(format!("{actor} must add each of its items once, in order"));
+            }
+        }
+    }
+
+    /// An item is added before it is taken out: a producer prints `added`
+    /// right after its `send`, and sends its next item only then, so the
+    /// consumers can be ahead of its `added` lines by one item at the
+    /// most, the one between its `send` and its line. A producer whose
+    /// lines come later than that (kept back and printed at the end, say)
+    /// shows a buffer emptier than it was. Only where the section prints
+    /// `added` lines; not for the Redis program, whose lines come from
+    /// separate processes (see [`Run::within_capacity`]).
+    fn added_before_taken(&self, problems: &mut Vec<String>) {
+        if !self.section.prints_added || self.section.kind == Kind::Beyond {
+            return;
+        }
+        let producers = self.made.len();
+        let mut added = vec![0_usize; producers];
+        let mut taken_out: Vec<HashSet<usize>> = vec![HashSet::new(); producers];
+        for event in self.events {
+            let (What::Added(item)
+            | What::Got(item)
+            | What::Dropped(item)
+            | What::Reclaimed(item)
+            | What::Duplicated(item)) = event.what
+            else {
+                continue;
+            };
+            let Some(p) = self.maker_of(&item) else {
+                continue;
+            };
+            if let What::Added(_) = event.what {
+                added[p] += 1;
+                continue;
+            }
+            taken_out[p].insert(item.i);
+            if taken_out[p].len() > added[p] + 1 {
+                problems.push(format!(
+                    "{} took item {} of producer {p} out of the buffer when producer {p} had \
+                     printed only {} `added` line(s): a line came later than what it says \
+                     (each must be printed as it happens, an `added` line right after its \
+                     `send`)",
+                    event.actor, item.i, added[p],
+                ));
+                return;
             }
         }
     }

@@ -304,6 +304,37 @@ fn all_added_first() -> (Vec<Event>, Vec<Item>) {
 }
 
 #[test]
+fn a_consumer_may_be_one_item_ahead_of_the_added_lines_and_no_more() {
+    let items = expected_items(5, 0, 3);
+    let (p, c) = (Actor::PRODUCER, Actor::CONSUMER);
+    let start = [line(p, What::Running), line(c, What::Running)];
+    let end = [line(p, What::Done), line(c, What::Done)];
+    // The producer was held between its `send` and its line: the
+    // consumer got the item first.
+    let mut one_ahead = start.to_vec();
+    for &item in &items {
+        one_ahead.extend([line(c, What::Got(item)), line(p, What::Added(item))]);
+    }
+    one_ahead.extend(end);
+    let section = adding(Count::One);
+    assert_eq!(bounded(&section, None, &one_ahead), Vec::<String>::new());
+    assert_eq!(bounded(&section, Some(0), &one_ahead), Vec::<String>::new());
+    // The producer kept its lines back and printed them at the end.
+    let mut kept_back = start.to_vec();
+    kept_back.extend(items.iter().map(|&x| line(c, What::Got(x))));
+    kept_back.extend(items.iter().map(|&x| line(p, What::Added(x))));
+    kept_back.extend(end);
+    assert_eq!(
+        bounded(&section, None, &kept_back),
+        vec![format!(
+            "Consumer took item 1 of producer 0 out of the buffer when producer 0 had \
+             printed only 0 `added` line(s): a line came later than what it says (each \
+             must be printed as it happens, an `added` line right after its `send`)"
+        )]
+    );
+}
+
+#[test]
 fn a_buffer_that_held_more_than_its_capacity_is_found() {
     let (events, items) = all_added_first();
     let section = adding(Count::One);
