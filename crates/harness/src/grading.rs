@@ -92,6 +92,11 @@ pub enum Rule {
     /// other channel, no capacity of the program's own. Lines without
     /// `added` cannot show a buffer's size, so the text is what shows it.
     KeepsTheBuffer,
+    /// The statements that make a channel read nothing of the settings but
+    /// the capacity: a bound kept only for some numbers of items (`if
+    /// settings.items < 100_000`), or some numbers of threads, is broken in
+    /// the runs it leaves out, and a million items cannot be graded.
+    BoundsByCapacity,
     /// The types the exercise imports (flume's `Sender` and `Receiver`,
     /// `common`'s `Message`) are the ones the file uses: no stand-in by the
     /// same name, which could drop a sentinel or make more.
@@ -309,7 +314,7 @@ pub const EXERCISES: [Exercise; 12] = [
         survives: &["producer", "consumer"],
         practises: "keeping the bound `--capacity` asks for",
         level: 1,
-        rules: &[],
+        rules: &[Rule::BoundsByCapacity],
     },
     Exercise {
         name: "swallowed_panic",
@@ -1063,16 +1068,8 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                     ));
                 }
             }
-            Rule::KeepsTheBuffer => {
-                if !keeps_the_buffer(mine) {
-                    return Err(
-                        "the exercise keeps the buffer `--capacity` asks for (unbounded without \
-                         it, `--capacity 0` a rendezvous): leave `main`'s `match \
-                         settings.capacity` as it is given, and make no other channel"
-                            .to_string(),
-                    );
-                }
-            }
+            Rule::KeepsTheBuffer => the_buffer_kept(mine)?,
+            Rule::BoundsByCapacity => bounded_by_the_capacity(mine)?,
             Rule::KeepsTheTypes => {
                 let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
                 if let Some(problem) = names::imported_anew(&solution, mine) {
@@ -1221,6 +1218,92 @@ fn made(mine: &str, code: &str) -> bool {
 /// Whether `mine` makes its buffer as given ([`THE_BUFFER`], or one of
 /// the ways to write the same: [`SAME_BUFFER`]), and no other channel,
 /// and never looks at the capacity elsewhere.
+/// The buffer of the file `mine` made as the exercise gives it.
+fn the_buffer_kept(mine: &str) -> Result<(), String> {
+    if keeps_the_buffer(mine) {
+        return Ok(());
+    }
+    Err(
+        "the exercise keeps the buffer `--capacity` asks for (unbounded without it, \
+         `--capacity 0` a rendezvous): leave `main`'s `match settings.capacity` as it is \
+         given, and make no other channel"
+            .to_string(),
+    )
+}
+
+/// The channels of the file `mine` chosen by the capacity alone.
+fn bounded_by_the_capacity(mine: &str) -> Result<(), String> {
+    match bound_by_more_than_the_capacity(mine) {
+        Some(field) => Err(format!(
+            "the bound `--capacity` asks for holds in every run, whatever its other \
+             settings: a channel is made where `settings.{field}` is read too. Choose it by \
+             `settings.capacity` alone"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The field of the settings, other than the capacity, read by a
+/// statement that makes a channel (`bounded(..)`, `unbounded()`, or either
+/// named as a function), in the file `mine`.
+fn bound_by_more_than_the_capacity(mine: &str) -> Option<&'static str> {
+    const OTHERS: [&str; 5] = ["items", "producers", "consumers", "seed", "time_scale"];
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let word = |code: &str, at: usize, len: usize| !code[at + len..].starts_with(ident);
+    mine.match_indices("bounded")
+        .filter(|&(at, name)| word(mine, at, name.len()))
+        .find_map(|(at, _)| {
+            let statement = statement_around(mine, at);
+            OTHERS.into_iter().find(|field| {
+                let dotted = format!(".{field}");
+                statement
+                    .match_indices(&dotted)
+                    .any(|(at, _)| word(statement, at, dotted.len()))
+            })
+        })
+}
+
+/// The statement of `code` that holds the byte `at`, with the statements
+/// it is part of: back to the `;` or the block that ends before it (an
+/// `if`'s condition, a `match`'s scrutinee and a `fn`'s head are part of
+/// it), forward to its `;` or the end of its block.
+fn statement_around(code: &str, at: usize) -> &str {
+    let mut depth = 0_usize;
+    let mut start = 0;
+    for (i, c) in code[..at].char_indices().rev() {
+        match c {
+            // A block before, at this level, ends the statement; but an
+            // `if`'s block before its `else` is part of it.
+            '}' if depth == 0 && !code[i + 1..at].trim_start().starts_with("else") => {
+                start = i + 1;
+                break;
+            }
+            ')' | ']' | '}' => depth += 1,
+            // Out of the block, or the brackets, that hold it.
+            '(' | '[' | '{' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                start = i + 1;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let mut depth = 0_usize;
+    let mut end = code.len();
+    for (i, c) in code[at..].char_indices() {
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' | ';' if depth == 0 => {
+                end = at + i;
+                break;
+            }
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    &code[start..end]
+}
+
 fn keeps_the_buffer(mine: &str) -> bool {
     // A method chain may be written a call a line.
     let squeezed = mine
@@ -2481,6 +2564,64 @@ mod tests {
             "let (done, finished) = flume::unbounded::<()>(); thread::scope",
         );
         assert!(keeps_the_buffer(&signal));
+    }
+
+    #[test]
+    fn the_bound_is_chosen_by_the_capacity_alone() {
+        let program = |buffer: &str| {
+            format!(
+                "fn main() {{
+                    let settings = Settings::from_command_line(&PROGRAM);
+                    let (sender, receiver) = {buffer};
+                    let items = settings.items;
+                    thread::scope(|scope| {{
+                        scope.spawn(|| producer(sender, settings.items));
+                    }});
+                }}"
+            )
+        };
+        for alone in [
+            "match settings.capacity { Some(capacity) => flume::bounded(capacity), None => flume::unbounded() }",
+            "if let Some(room) = settings.capacity { flume::bounded(room) } else { flume::unbounded() }",
+            "settings.capacity.map_or_else(flume::unbounded, flume::bounded)",
+        ] {
+            assert_eq!(
+                bound_by_more_than_the_capacity(&program(alone)),
+                None,
+                "{alone}"
+            );
+        }
+        for (beside, field) in [
+            (
+                "if settings.items < 100_000 { match settings.capacity { Some(c) => flume::bounded(c), None => flume::unbounded() } } else { flume::unbounded() }",
+                "items",
+            ),
+            (
+                "match settings.capacity { Some(c) if settings.items < 100_000 => flume::bounded(c), _ => flume::unbounded() }",
+                "items",
+            ),
+            (
+                "settings.capacity.filter(|_| settings.producers == 1).map_or_else(flume::unbounded, flume::bounded)",
+                "producers",
+            ),
+            ("channel(&settings)", "seed"),
+        ] {
+            // A function of its own makes the channel in the last one.
+            let helper = "fn channel(settings: &Settings) -> (Sender<Message>, Receiver<Message>) {
+                if settings.seed == 0 { flume::unbounded() } else { flume::bounded(4) }
+            }";
+            let file = program(beside);
+            let file = if beside.starts_with("channel") {
+                format!("{helper}\n{file}")
+            } else {
+                file
+            };
+            assert_eq!(
+                bound_by_more_than_the_capacity(&file),
+                Some(field),
+                "{beside}"
+            );
+        }
     }
 
     #[test]

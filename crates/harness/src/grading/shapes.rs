@@ -226,12 +226,17 @@ fn two_step_update(source: &str) -> Option<String> {
     // As written: `main` calls the thread functions, and its own reads
     // of a count after them are no race.
     for (name, body) in plain_functions(source) {
-        // Each name an access is made through, with how many reads and
-        // writes this function makes of it.
-        let mut seen: Vec<(String, usize, usize)> = Vec::new();
+        // A closure a thread is spawned with runs in that thread: its
+        // accesses and the function's own are different threads' steps,
+        // and a count read after the threads are joined is no race.
+        let threads = spawned(&body);
+        let thread_of = |at: usize| threads.iter().rposition(|r| r.contains(&at));
+        // Each name an access is made through (and the thread it is made
+        // in), with how many reads and writes that thread makes of it.
+        let mut seen: Vec<((String, Option<usize>), usize, usize)> = Vec::new();
         // The atomics that are only ever added to in one step, and read
         // only to decide a stop: none of their updates can be lost.
-        let mut benign: Vec<(String, bool)> = Vec::new();
+        let mut benign: Vec<((String, Option<usize>), bool)> = Vec::new();
         for (index, _) in body.match_indices('.') {
             let rest = &body[index..];
             // Raising or lowering a flag writes no value read before: no
@@ -242,9 +247,23 @@ fn two_step_update(source: &str) -> Option<String> {
             if !(write || read) {
                 continue;
             }
-            let target = called_on(&body, index);
+            let target = (called_on(&body, index), thread_of(index));
+            // A count read again after it is added to, where what it
+            // decides is then claimed in one step of another atomic
+            // (`!sent.swap(true, ..)`): of two threads that read the
+            // same final count, one wins the claim.
+            let claimed = || {
+                body[index..].match_indices('.').any(|(at, _)| {
+                    let at = index + at;
+                    let claim = body[at..].starts_with(".swap(true")
+                        || body[at..].starts_with(".compare_exchange(false, true");
+                    claim && thread_of(at) == target.1 && called_on(&body, at) != target.0
+                })
+            };
             let harmless = if read {
-                decides_only_a_stop(&body[index..]) || a_loop_s_condition(&body[..index])
+                decides_only_a_stop(&body[index..])
+                    || a_loop_s_condition(&body[..index])
+                    || claimed()
             } else {
                 rest.starts_with(".fetch_add(") || rest.starts_with(".fetch_sub(")
             };
@@ -261,17 +280,25 @@ fn two_step_update(source: &str) -> Option<String> {
             }
         }
         seen.retain(|(target, _, _)| !benign.contains(&(target.clone(), true)));
+        // An atomic of this function's own that one thread alone touches:
+        // no other can come in between.
+        seen.retain(|((target, _), _, _)| !one_thread_alone(&body, target, &thread_of));
         if name != "main"
             && let Some(problem) = two_locks(&name, &body)
         {
             return Some(problem);
         }
-        if let Some((target, _, _)) = seen
+        if let Some(((target, thread), _, _)) = seen
             .iter()
             .find(|(_, reads, writes)| *writes >= 1 && reads + writes >= 2)
         {
-            // A count added to, then read again to see where it stands.
-            let first = |access: &str| body.find(&format!("{target}{access}"));
+            // A count added to, then read again to see where it stands, in
+            // the same thread.
+            let first = |access: &str| {
+                body.match_indices(&format!("{target}{access}"))
+                    .map(|(at, _)| at)
+                    .find(|&at| thread_of(at) == *thread)
+            };
             if let (Some(added), Some(read)) = (first(".fetch_"), first(".load("))
                 && added < read
             {
@@ -292,6 +319,59 @@ fn two_step_update(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether `target` is an atomic made in `body` (`let target =
+/// AtomicUsize::new(..)`) that is never lent or moved (each time it is
+/// named, a method is called on it) and whose methods are called in one
+/// thread only, as `thread_of` tells.
+fn one_thread_alone(body: &str, target: &str, thread_of: &dyn Fn(usize) -> Option<usize>) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    let made = body
+        .match_indices(&format!("let {target}"))
+        .any(|(at, bound)| {
+            let rest = body[at + bound.len()..].trim_start();
+            !rest.starts_with(ident)
+                && rest.split(';').next().is_some_and(|binding| {
+                    binding.contains("= Atomic") && binding.contains("::new(")
+                })
+        });
+    let named: Vec<usize> = body
+        .match_indices(target)
+        .map(|(at, _)| at)
+        .filter(|&at| !body[..at].ends_with(ident) && !body[at + target.len()..].starts_with(ident))
+        .filter(|&at| !body[..at].trim_end().ends_with("let"))
+        .collect();
+    made && named
+        .iter()
+        .all(|&at| body[at + target.len()..].starts_with('.'))
+        && named
+            .iter()
+            .all(|&at| thread_of(at) == named.first().and_then(|&first| thread_of(first)))
+}
+
+/// The spans of `body` that closures passed to `spawn(..)` take (with
+/// the call's brackets), in the order they start.
+fn spawned(body: &str) -> Vec<std::ops::Range<usize>> {
+    body.match_indices("spawn(")
+        .filter_map(|(at, call)| {
+            let open = at + call.len() - 1;
+            let mut depth = 0_usize;
+            for (i, c) in body[open..].char_indices() {
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(open..open + i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            None
+        })
+        .collect()
 }
 
 /// A value behind a lock, copied out under one lock (`let n =
@@ -1276,12 +1356,14 @@ fn flag_before_a_send(source: &str) -> Option<String> {
         let mut raises = Vec::new();
         for count in [".fetch_add(", ".fetch_sub("] {
             for (at, _) in body.match_indices(count) {
-                // Compared here, or read by another function to decide.
+                // Compared here, read again after it to decide, or read by
+                // another function.
                 let counter = format!("{}.", called_on(&body, at));
                 let read_elsewhere = plain
                     .iter()
                     .any(|(other, text)| other != &name && text.contains(&counter));
-                if statement(at, &[';', '{']).contains("==") || read_elsewhere {
+                let read_after = body[at..].contains(&format!("{counter}load("));
+                if statement(at, &[';', '{']).contains("==") || read_after || read_elsewhere {
                     raises.push(at);
                 }
             }
@@ -1741,6 +1823,14 @@ mod tests {
         assert!(said.contains("counts itself done (`done`)"), "{said}");
         let statistic = count.replace(" + 1 == producers", "");
         assert_eq!(flag_before_a_send(&statistic), None);
+        // And so is one read again after, to decide.
+        let end = statistic.rfind('}').expect("a body");
+        let reread = format!(
+            "{} if done.load(Ordering::Acquire) == producers {{ last = true; }} }}",
+            &statistic[..end]
+        );
+        let said = flag_before_a_send(&reread).expect("refused");
+        assert!(said.contains("counts itself done (`done`)"), "{said}");
         // So is a guard whose `Drop` raises a flag, dropped at once.
         let guard = "struct Raise<'a>(&'a AtomicBool);
             impl Drop for Raise<'_> { fn drop(&mut self) { self.0.store(true, Ordering::Release); } }
@@ -1886,6 +1976,52 @@ mod tests {
             }
         }";
         assert_eq!(two_step_update(looped), None);
+    }
+
+    #[test]
+    fn a_count_read_again_is_a_race_only_in_the_thread_that_changed_it_and_unclaimed() {
+        // Each thread adds to the count; `main` reads it once they are
+        // all joined.
+        let after_the_joins = "fn main() {
+            let failed = AtomicUsize::new(0);
+            thread::scope(|scope| {
+                scope.spawn(|| if run().is_err() { failed.fetch_add(1, Ordering::Relaxed); });
+            });
+            std::process::exit(if failed.load(Ordering::Relaxed) > 0 { 101 } else { 0 });
+        }";
+        assert_eq!(two_step_update(after_the_joins), None);
+        let in_the_thread = after_the_joins.replace(
+            "failed.fetch_add(1, Ordering::Relaxed); }",
+            "failed.fetch_add(1, Ordering::Relaxed); if failed.load(Ordering::Relaxed) == 1 { \
+             report(); } }",
+        );
+        let said = two_step_update(&in_the_thread).expect("a count read again in its thread");
+        assert!(
+            said.contains("changes the atomic `failed`, then reads"),
+            "{said}"
+        );
+        // A count only `main` touches, changed and read in its own thread.
+        let main_alone = "fn main() {
+            let handles = start();
+            let failed = AtomicUsize::new(0);
+            for handle in handles { if handle.join().is_err() { failed.fetch_add(1, Ordering::Relaxed); } }
+            if failed.load(Ordering::Relaxed) > 0 { std::process::exit(101); }
+        }";
+        assert_eq!(two_step_update(main_alone), None);
+        let lent = main_alone.replace("let handles = start();", "").replace(
+            "for handle in handles",
+            "let handles = start(&failed); for handle in handles",
+        );
+        assert!(two_step_update(&lent).is_some());
+        // Two threads may read the same final count; one wins the claim.
+        let claimed = "fn producer(queue: Sender<Message>) {
+            FINISHED.fetch_add(1, Ordering::SeqCst);
+            let everyone = FINISHED.load(Ordering::SeqCst) == PRODUCERS;
+            if everyone && !SENT.swap(true, Ordering::SeqCst) { queue.send(Message::Sentinel); }
+        }";
+        assert_eq!(two_step_update(claimed), None);
+        let unclaimed = claimed.replace("!SENT.swap(true, Ordering::SeqCst)", "true");
+        assert!(two_step_update(&unclaimed).is_some());
     }
 
     #[test]
