@@ -1,0 +1,98 @@
+//! Right: producer 0 is the one that sends the sentinel, after waiting on a "done" channel that closes once every producer (panicked or not) has dropped its done-sender.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(
+    id: usize,
+    queue: Sender<Message>,
+    done: Sender<()>,
+    all_done: Receiver<()>,
+    settings: &Settings,
+) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
+        }
+    }));
+    // My items are out: give up my share of `done`. Producer 0 then waits
+    // for the channel to close, which it does once every producer did so.
+    drop(done);
+    if id == 0 {
+        let _ = all_done.recv();
+        let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        let (done, all_done) = flume::unbounded::<()>();
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            let (done, all_done) = (done.clone(), all_done.clone());
+            scope.spawn(move || producer(id, sender, done, all_done, settings));
+        }
+        drop((done, all_done));
+        drop(sender);
+    });
+}
