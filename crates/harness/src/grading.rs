@@ -495,6 +495,15 @@ pub fn runs(exercise: &Exercise) -> Vec<Settings> {
     let mut empty = run(19, 0.002, None, None, false);
     empty.items = 0;
     runs.push(empty);
+    // No items, one producer and one consumer, and the pauses of `--jitter`:
+    // each thread is done while `main`, which started it, pauses.
+    if producers.numbered() || consumers.numbered() {
+        let mut lone = run(22, 0.0, None, None, true);
+        lone.items = 0;
+        lone.producers = 1;
+        lone.consumers = 1;
+        runs.push(lone);
+    }
     // Many items, a producer 64 times quicker than its consumer and no
     // bound: most of them wait at once, more than any bound a program
     // might pick for itself when `--capacity` is not given.
@@ -753,6 +762,13 @@ const MAX_STALL: Duration = Duration::from_secs(31);
 /// in most such runs, not once in a million.
 const WAKE_PAUSE: Duration = Duration::from_millis(5);
 
+/// How long a thread that starts another pauses, in the same runs: longer
+/// than a thread with no items, or a producer's first few items at the
+/// runs' pace, takes, so that a `main` that prepares something for its
+/// threads only after it starts them (a panic hook set, a sender handed
+/// over) is caught short in every such run.
+const SPAWN_PAUSE: Duration = Duration::from_millis(20);
+
 /// How long a run must have printed nothing before grading looks whether
 /// it is deadlocked ([`deadlock`]): a run that prints goes on.
 const DEADLOCK_AFTER: Duration = Duration::from_millis(100);
@@ -870,7 +886,8 @@ pub fn grade_file(
     if settings.jitter {
         again.push_str(
             "\n  (grading also makes a thread that wakes another pause 5 ms in this run, \
-             which a plain run does not: `--until-fails` does)",
+             and one that starts another 20 ms, which a plain run does not: \
+             `--until-fails` does)",
         );
     }
     // At once, so that a hang costs one quiet bound more, not four.
@@ -1032,27 +1049,58 @@ fn has(mine: &str, code: &str) -> bool {
     let shared = code
         .strip_suffix(".clone()")
         .is_some_and(|name| shared_pointer(mine, name));
-    mine.contains(code) && !shared
+    // A method called on a string literal (`"Producer".to_owned()`)
+    // copies that text, nothing of the settings.
+    let on_text = |at: usize| mine[..at].trim_end_matches('.').ends_with('"');
+    mine.match_indices(code).any(|(at, _)| !on_text(at)) && !shared
 }
 
-/// Whether `name` is bound, wherever the file `mine` binds it, to a
-/// shared pointer: `let name = Arc::new(..)`, `let name: Arc<..> = ..`
-/// (or `Rc`).
+/// Whether each `name.clone()` of the file `mine` clones a shared pointer:
+/// the `let` in effect there binds `name` to `Arc::new(..)`, to a value
+/// typed `Arc<..>` (or `Rc`), or to a clone of such a `name` before it.
 fn shared_pointer(mine: &str, name: &str) -> bool {
     let code = mine.split_whitespace().collect::<Vec<_>>().join(" ");
-    let bindings: Vec<&str> = code
+    // Each binding of `name`: where it ends, and what it binds.
+    let bindings: Vec<(usize, &str)> = code
         .match_indices(&format!("let {name}"))
         .chain(code.match_indices(&format!("let mut {name}")))
-        .map(|(at, binding)| &code[at + binding.len()..])
-        .filter(|rest| rest.starts_with([' ', ':', '=']))
-        .map(|rest| &rest[..rest.find(';').unwrap_or(rest.len())])
+        .map(|(at, binding)| at + binding.len())
+        .filter(|&rest| code[rest..].starts_with([' ', ':', '=']))
+        .map(|rest| {
+            let end = code[rest..].find(';').map_or(code.len(), |i| rest + i);
+            (end, &code[rest..end])
+        })
         .collect();
-    !bindings.is_empty()
-        && bindings.iter().all(|binding| {
-            ["Arc::new(", "Rc::new(", ": Arc<", ": Rc<", ":Arc<", ":Rc<"]
+    let clone = format!("{name}.clone()");
+    let shared_at = |at: usize| {
+        let mut at = at;
+        // The binding in effect: the last one that ends before `at`.
+        while let Some(&(_, binding)) = bindings
+            .iter()
+            .filter(|(end, _)| *end < at)
+            .max_by_key(|(end, _)| *end)
+        {
+            if ["Arc::new(", "Rc::new(", ": Arc<", ": Rc<", ":Arc<", ":Rc<"]
                 .iter()
                 .any(|pointer| binding.contains(pointer))
-        })
+            {
+                return true;
+            }
+            // `let name = name.clone();`: what the `name` before was.
+            match binding.trim_start_matches([' ', '=']).strip_prefix(&clone) {
+                Some(rest) if rest.trim().is_empty() => {
+                    at = bindings
+                        .iter()
+                        .find(|(_, b)| std::ptr::eq(*b, binding))
+                        .map_or(0, |(end, _)| end - binding.len());
+                }
+                _ => return false,
+            }
+        }
+        false
+    };
+    let mut clones = code.match_indices(&clone).peekable();
+    clones.peek().is_some() && clones.all(|(at, _)| shared_at(at))
 }
 
 /// The rules the exercise's text states, checked in the file `mine`.
@@ -2051,7 +2099,8 @@ fn run_for(
     if let Some((pause, library)) = pause.zip(clock_library()) {
         command
             .env("LD_PRELOAD", library)
-            .env("GRADING_WAKE_PAUSE", pause.as_micros().to_string());
+            .env("GRADING_WAKE_PAUSE", pause.as_micros().to_string())
+            .env("GRADING_SPAWN_PAUSE", SPAWN_PAUSE.as_micros().to_string());
     }
     let mut child = command
         .stdin(if stall { Stdio::piped() } else { Stdio::null() })
@@ -2660,6 +2709,16 @@ mod tests {
     }
 
     #[test]
+    fn a_method_called_on_a_string_literal_copies_no_settings() {
+        let named = "let me = \"Producer\".to_owned(); go(me, &settings);";
+        assert!(!has(named, "to_owned("));
+        assert!(has(
+            &format!("{named} let mine = settings.to_owned();"),
+            "to_owned("
+        ));
+    }
+
+    #[test]
     fn a_clone_of_a_shared_pointer_is_not_a_copy_of_what_it_points_to() {
         let arc = "let settings: Arc<Settings> = Arc::new(Settings::from_command_line(&P)); \
                    let mine = settings.clone();";
@@ -2675,6 +2734,15 @@ mod tests {
                     let settings = Arc::new(settings.clone());";
         assert!(!shared_pointer(both, "settings"));
         assert!(!shared_pointer("fn f(settings: &Settings) {}", "settings"));
+        // Shadowed by a shared pointer, and cloned again inside a thread's
+        // block: each clone is of the pointer.
+        let shadowed = "let settings = Settings::from_command_line(&P); \
+                        let settings: Arc<Settings> = Arc::new(settings); \
+                        { let settings = settings.clone(); go(settings); } \
+                        { let settings = settings.clone(); go(settings); }";
+        assert!(shared_pointer(shadowed, "settings"));
+        let unshared = shadowed.replace("let settings: Arc<Settings> = Arc::new(settings);", "");
+        assert!(!shared_pointer(&unshared, "settings"));
     }
 
     #[test]

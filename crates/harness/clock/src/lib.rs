@@ -19,6 +19,11 @@
 //! something before it is so (a flag raised, a count taken, a notify made
 //! before the send it stands for) shows it in every run: the one it woke
 //! acts on the announcement while the announcer is still short of it.
+//!
+//! `GRADING_SPAWN_PAUSE`, a number of microseconds, makes a thread that
+//! starts another (`pthread_create`, under `thread::spawn` and a scope's
+//! `spawn`) pause that long once it has, so that the new thread runs
+//! first.
 
 use std::ffi::{c_int, c_long};
 use std::sync::atomic::{AtomicI64, AtomicPtr, AtomicUsize, Ordering};
@@ -246,13 +251,22 @@ pub unsafe extern "C" fn clock_nanosleep(
 /// `GRADING_WAKE_PAUSE` in nanoseconds, read once; -1 before.
 static WAKE_PAUSE: AtomicI64 = AtomicI64::new(-1);
 
+/// `GRADING_SPAWN_PAUSE` in nanoseconds, read once; -1 before.
+static SPAWN_PAUSE: AtomicI64 = AtomicI64::new(-1);
+
 /// Sleeps `GRADING_WAKE_PAUSE` microseconds of real time, if it is set.
 fn pause_after_wake() {
-    let mut pause = WAKE_PAUSE.load(Ordering::Relaxed);
+    pause_as(&WAKE_PAUSE, c"GRADING_WAKE_PAUSE");
+}
+
+/// Sleeps the microseconds of real time the variable `name` gives (read
+/// once, into `slot`), if it is set.
+fn pause_as(slot: &AtomicI64, name: &std::ffi::CStr) {
+    let mut pause = slot.load(Ordering::Relaxed);
     if pause < 0 {
         // SAFETY: getenv's result is a NUL-terminated string or null.
         pause = unsafe {
-            let value = libc::getenv(c"GRADING_WAKE_PAUSE".as_ptr());
+            let value = libc::getenv(name.as_ptr());
             if value.is_null() {
                 0
             } else {
@@ -263,11 +277,46 @@ fn pause_after_wake() {
                     .map_or(0, |micros| micros.saturating_mul(1000))
             }
         };
-        WAKE_PAUSE.store(pause, Ordering::Relaxed);
+        slot.store(pause, Ordering::Relaxed);
     }
     if pause > 0 {
         sleep_real(pause);
     }
+}
+
+static REAL_CREATE: AtomicUsize = AtomicUsize::new(0);
+
+/// What a thread runs, as `pthread_create` takes it.
+type Start = extern "C" fn(*mut std::ffi::c_void) -> *mut std::ffi::c_void;
+
+/// The C library's `pthread_create`; then, where `GRADING_SPAWN_PAUSE`
+/// asks, the thread that started the new one pauses, so that the new one
+/// runs first: a program whose `main` prepares what its threads need only
+/// after it starts them (a hook set, a sender handed over) shows it.
+///
+/// # Safety
+/// As the C library's `pthread_create`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pthread_create(
+    thread: *mut libc::pthread_t,
+    attributes: *const libc::pthread_attr_t,
+    start: Start,
+    argument: *mut std::ffi::c_void,
+) -> c_int {
+    let real = real(&REAL_CREATE, b"pthread_create\0");
+    // SAFETY: dlsym found the C library's `pthread_create`, of this type.
+    let real: unsafe extern "C" fn(
+        *mut libc::pthread_t,
+        *const libc::pthread_attr_t,
+        Start,
+        *mut std::ffi::c_void,
+    ) -> c_int = unsafe { std::mem::transmute(real) };
+    // SAFETY: the caller's arguments.
+    let made = unsafe { real(thread, attributes, start, argument) };
+    if made == 0 {
+        pause_as(&SPAWN_PAUSE, c"GRADING_SPAWN_PAUSE");
+    }
+    made
 }
 
 /// The C library's `syscall`.

@@ -248,24 +248,10 @@ fn two_step_update(source: &str) -> Option<String> {
                 continue;
             }
             let target = (called_on(&body, index), thread_of(index));
-            // A count read again after it is added to, where what it
-            // decides is then claimed in one step of another atomic
-            // (`!sent.swap(true, ..)`): of two threads that read the
-            // same final count, one wins the claim.
-            let claimed = || {
-                body[index..].match_indices('.').any(|(at, _)| {
-                    let at = index + at;
-                    let claim = body[at..].starts_with(".swap(true")
-                        || body[at..].starts_with(".compare_exchange(false, true");
-                    claim && thread_of(at) == target.1 && called_on(&body, at) != target.0
-                })
-            };
             let harmless = if read {
-                decides_only_a_stop(&body[index..])
-                    || a_loop_s_condition(&body[..index])
-                    || claimed()
+                harmless_read(&body, index, &target, &thread_of)
             } else {
-                rest.starts_with(".fetch_add(") || rest.starts_with(".fetch_sub(")
+                one_step_write(&body, index, &target.0)
             };
             match benign.iter_mut().find(|(t, _)| *t == target) {
                 Some(entry) => entry.1 &= harmless,
@@ -319,6 +305,97 @@ fn two_step_update(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the read of the atomic `target.0` at byte `index` of `body`
+/// (made in the thread `target.1`, as `thread_of` tells) can lose no
+/// update, read again after a change.
+fn harmless_read(
+    body: &str,
+    index: usize,
+    target: &(String, Option<usize>),
+    thread_of: &dyn Fn(usize) -> Option<usize>,
+) -> bool {
+    // A count read again after it is added to, where what it decides is
+    // then claimed in one step of another atomic (`!sent.swap(true, ..)`):
+    // of two threads that read the same final count, one wins the claim.
+    let claimed = || {
+        body[index..].match_indices('.').any(|(at, _)| {
+            let at = index + at;
+            let claim = body[at..].starts_with(".swap(true")
+                || body[at..].starts_with(".compare_exchange(false, true");
+            claim && thread_of(at) == target.1 && called_on(body, at) != target.0
+        })
+    };
+    // A value read for a compare-and-swap, which fails if another thread
+    // changed it since: the read's next use of the atomic.
+    let swapped = || {
+        let next = body[index + 1..]
+            .match_indices(&format!("{}.", target.0))
+            .next()
+            .map(|(at, name)| &body[index + 1 + at + name.len() - 1..]);
+        next.is_some_and(|next| next.starts_with(".compare_exchange"))
+    };
+    decides_only_a_stop(&body[index..])
+        || a_loop_s_condition(&body[..index])
+        || claimed()
+        || swapped()
+        || only_printed(body, index, &target.0)
+}
+
+/// Whether the value read at byte `index` of `body` from the atomic
+/// `target` is only printed: read in a printing macro's arguments, or
+/// into a name that only they use. It decides nothing.
+fn only_printed(body: &str, index: usize, target: &str) -> bool {
+    let in_a_report = |at: usize| {
+        REPORTS.iter().any(|report| {
+            body[..at].rfind(report).is_some_and(|open| {
+                paren_end(body, open + report.len() - 1).is_some_and(|end| end > at)
+            })
+        })
+    };
+    if in_a_report(index) {
+        return true;
+    }
+    let start = body[..index].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+    let Some(named) = body[start..index]
+        .trim()
+        .strip_prefix("let ")
+        .and_then(|rest| rest.strip_suffix(target))
+        .and_then(|rest| rest.trim_end().strip_suffix('='))
+        .map(str::trim)
+        .filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+    else {
+        return false;
+    };
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    body[index..]
+        .match_indices(named)
+        .map(|(at, _)| index + at)
+        .filter(|&at| !body[..at].ends_with(ident) && !body[at + named.len()..].starts_with(ident))
+        .all(in_a_report)
+}
+
+/// Whether the write of the atomic `target` at byte `index` of `body` is
+/// one step, which can lose no other thread's update: an add, or a
+/// compare-and-swap where what it returns is looked at (`match`, `if`, a
+/// loop that tries again). One whose failure is thrown away loses the
+/// update it was to make.
+fn one_step_write(body: &str, index: usize, target: &str) -> bool {
+    let rest = &body[index..];
+    let statement = body[..index]
+        .rsplit([';', '{', '}'])
+        .next()
+        .unwrap_or_default()
+        .trim_start();
+    let looked_at = !(statement.starts_with("let _ =") || statement.starts_with(target));
+    [".fetch_add(", ".fetch_sub("]
+        .iter()
+        .any(|step| rest.starts_with(step))
+        || ([".compare_exchange", ".fetch_update("]
+            .iter()
+            .any(|step| rest.starts_with(step))
+            && looked_at)
 }
 
 /// Whether `target` is an atomic made in `body` (`let target =
@@ -819,6 +896,16 @@ fn decides_from_sender_count(source: &str) -> Option<String> {
                      barrier's `wait`, a `join`), or let the last one act on its own",
                     called_on(&body, at)
                 ));
+            }
+            // Under a lock, whether the sender it guards is the only one
+            // left: each producer looks once its own sender is gone (a
+            // producer that looked while it still held its own would
+            // never see 1, and the run would hang), one at a time, so the
+            // last to look sees 1.
+            let after = body[at + ".sender_count()".len()..].trim_start();
+            let alone = ["== 1", "<= 1", "< 2"].iter().any(|c| after.starts_with(c));
+            if alone && body[..at].contains(".lock()") {
+                return None;
             }
             format!("`{}.sender_count()`", called_on(&body, at))
         } else if let Some(at) = body.find("strong_count(") {
@@ -1490,11 +1577,21 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
                 .strip_prefix("let ")
                 .and_then(|rest| rest.split([' ', '=', ':']).next())
                 .filter(|handle| *handle != "_" && !handle.is_empty());
+            // Wrapped in a value of the file's own (`let _thread =
+            // Joined(Some(thread::spawn(..)))`) whose `Drop` joins: joined
+            // as the value goes.
+            let wrapped = statement
+                .split_once('=')
+                .is_some_and(|(_, value)| !value.trim().is_empty())
+                && joins_on_drop(source);
             let dropped = match kept {
                 // Used again: joined, or handed to what joins it.
-                Some(handle) => !body[(close + 1).min(body.len())..]
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .any(|word| word == handle),
+                Some(handle) => {
+                    !wrapped
+                        && !body[(close + 1).min(body.len())..]
+                            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .any(|word| word == handle)
+                }
                 None => statement.is_empty() || statement == "let _ =",
             };
             if dropped && works {
@@ -1517,6 +1614,18 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// Whether the file `source` has a `Drop` of its own that joins a thread:
+/// `impl Drop for ..` whose `drop` calls `.join()`.
+fn joins_on_drop(source: &str) -> bool {
+    source.match_indices("impl Drop for").any(|(at, _)| {
+        let Some(open) = source[at..].find('{').map(|i| at + i) else {
+            return false;
+        };
+        let end = block_end(source, open).unwrap_or(source.len());
+        source[open..end].contains(".join()")
+    })
 }
 
 /// A lost wakeup: a `Condvar` whose condition is kept outside its mutex.
@@ -1579,7 +1688,56 @@ pub(super) fn races_in(source: &str) -> Option<String> {
         lost_wakeup,
         spins_on_a_closed_channel,
     ];
-    races.iter().find_map(|race| race(source))
+    let source = timeouts_as_written(source);
+    races.iter().find_map(|race| race(&source))
+}
+
+/// `source` with each wait until a deadline set at the call
+/// (`recv_deadline(Instant::now() + wait)`, `send_deadline(message,
+/// Instant::now() + wait)`) written as the timed wait it is, as flume
+/// itself makes `recv_timeout`: `recv_timeout(wait)`. A deadline set
+/// once, before a loop of waits, stays a deadline.
+fn timeouts_as_written(source: &str) -> String {
+    let mut code = source.to_string();
+    let mut from = 0;
+    while let Some(found) = code[from..].find("_deadline(") {
+        let at = from + found;
+        from = at + 1;
+        let open = at + "_deadline".len();
+        let Some(close) = paren_end(&code, open) else {
+            break;
+        };
+        let arguments = code[open + 1..close].trim().trim_end_matches(',');
+        // The deadline is the last argument: after the message, if any.
+        let mut depth = 0_i32;
+        let mut last_comma = None;
+        for (i, c) in arguments.char_indices() {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                ',' if depth == 0 => last_comma = Some(i),
+                _ => {}
+            }
+        }
+        let (message, deadline) = match last_comma {
+            Some(comma) => (Some(&arguments[..comma]), &arguments[comma + 1..]),
+            None => (None, arguments),
+        };
+        let deadline = deadline.trim();
+        let deadline = deadline.strip_prefix("std::time::").unwrap_or(deadline);
+        let Some(wait) = deadline
+            .strip_prefix("Instant::now()")
+            .and_then(|rest| rest.trim_start().strip_prefix('+'))
+        else {
+            continue;
+        };
+        let call = match message {
+            Some(message) => format!("_timeout({}, {})", message.trim(), wait.trim()),
+            None => format!("_timeout({})", wait.trim()),
+        };
+        code.replace_range(at..=close, &call);
+    }
+    code
 }
 
 /// A join whose result is thrown away (`let _ = consumer.join();`): a
@@ -1913,6 +2071,18 @@ mod tests {
         let hands_on = wrong.replace("producer(sender)", "requeue.send(Message::Sentinel)");
         let said = a_thread_nobody_joins(&hands_on).expect("refused");
         assert!(said.contains("waits for ever"), "{said}");
+        // A handle wrapped in a guard of the file's own whose `Drop` joins
+        // it; but not in one that does not.
+        let guard = "struct Joined(Option<JoinHandle<()>>);
+            impl Drop for Joined {
+                fn drop(&mut self) { if let Some(h) = self.0.take() { let _ = h.join(); } }
+            }";
+        let guarded = wrong.replace(
+            "thread::spawn(move || producer(sender));",
+            "let _producer = Joined(Some(thread::spawn(move || producer(sender))));",
+        );
+        assert_eq!(a_thread_nobody_joins(&format!("{guard}\n{guarded}")), None);
+        assert!(a_thread_nobody_joins(&guarded).is_some());
         // A handle that is a block's value is kept by the `let` of the block.
         let block = wrong.replace(
             "thread::spawn(move || producer(sender));",
@@ -1969,6 +2139,13 @@ mod tests {
             "done.store(n + 1, Ordering::Release)",
         );
         assert!(two_step_update(&stored).is_some());
+        // A compare-and-swap whose failure is thrown away loses the update.
+        let ignored = "fn producer(left: &AtomicUsize) {
+            let seen = left.load(Ordering::Acquire);
+            let _ = left.compare_exchange(seen, seen - 1, Ordering::AcqRel, Ordering::Acquire);
+            if seen == 1 { send_the_sentinel(); }
+        }";
+        assert!(two_step_update(ignored).is_some());
         // The condition of a `while` loop only decides whether to go on.
         let looped = "fn consumer(queue: Receiver<Item>, done: &AtomicUsize, items: usize) {
             while done.load(Ordering::Acquire) < items {
@@ -1976,6 +2153,41 @@ mod tests {
             }
         }";
         assert_eq!(two_step_update(looped), None);
+    }
+
+    #[test]
+    fn a_deadline_set_at_the_wait_is_a_timeout_and_one_set_before_a_loop_a_deadline() {
+        let sliced = "fn consumer(queue: Receiver<Message>) {
+            loop {
+                match queue.recv_deadline(Instant::now() + Duration::from_millis(50)) {
+                    Ok(Message::Item(item)) => work(item),
+                    Ok(Message::Sentinel) | Err(RecvTimeoutError::Disconnected) => break,
+                    Err(RecvTimeoutError::Timeout) => continue,
+                }
+            }
+        }";
+        assert!(
+            timeouts_as_written(sliced).contains("queue.recv_timeout(Duration::from_millis(50))")
+        );
+        assert_eq!(races_in(sliced), None);
+        let handed_on = "fn consumer(requeue: Sender<Message>) {
+            let _ = requeue.send_deadline(
+                Message::Sentinel,
+                std::time::Instant::now() + Duration::from_millis(100),
+            );
+        }";
+        assert!(
+            timeouts_as_written(handed_on)
+                .contains("requeue.send_timeout(Message::Sentinel, Duration::from_millis(100))")
+        );
+        assert!(races_in(handed_on).is_some());
+        let once = "fn consumer(queue: Receiver<Message>) {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while let Ok(Message::Item(item)) = queue.recv_deadline(deadline) { work(item); }
+        }";
+        assert_eq!(timeouts_as_written(once), once);
+        let said = races_in(once).expect("a deadline");
+        assert!(said.contains("decides by the clock"), "{said}");
     }
 
     #[test]
@@ -2022,6 +2234,26 @@ mod tests {
         assert_eq!(two_step_update(claimed), None);
         let unclaimed = claimed.replace("!SENT.swap(true, Ordering::SeqCst)", "true");
         assert!(two_step_update(&unclaimed).is_some());
+        // A value read for a compare-and-swap, tried again when another
+        // thread came in between; a read only printed.
+        let swapped = "fn producer(left: &AtomicUsize) {
+            let mut seen = left.load(Ordering::Acquire);
+            let last = loop {
+                match left.compare_exchange_weak(seen, seen - 1, Ordering::AcqRel, Ordering::Acquire) {
+                    Ok(before) => break before == 1,
+                    Err(now) => seen = now,
+                }
+            };
+            eprintln!(\"{} left\", left.load(Ordering::Relaxed));
+            let still = left.load(Ordering::Relaxed);
+            eprintln!(\"{still} left\");
+        }";
+        assert_eq!(two_step_update(swapped), None);
+        let stored = swapped.replace(
+            "left.compare_exchange_weak(seen, seen - 1, Ordering::AcqRel, Ordering::Acquire)",
+            "Ok::<usize, usize>(left.swap(seen - 1, Ordering::AcqRel))",
+        );
+        assert!(two_step_update(&stored).is_some());
     }
 
     #[test]
@@ -2188,6 +2420,13 @@ mod tests {
             if queue.sender_count() == 1 { let _ = queue.send(Message::Sentinel); }
         }";
         assert!(decides_from_sender_count(count).is_some());
+        // Under a lock, the sender it guards the only one left.
+        let locked = "fn last_out(spare: &Mutex<Option<Sender<Message>>>) {
+            let mut spare = spare.lock().unwrap();
+            if spare.as_ref().is_some_and(|s| s.sender_count() == 1) { drop(spare.take()); }
+        }";
+        assert_eq!(decides_from_sender_count(locked), None);
+        assert!(decides_from_sender_count(&locked.replace("== 1", "== 2")).is_some());
         // One thread that waits for the count to fall spins; it is no race.
         let spins = "fn main() { while sender.sender_count() > 1 { std::hint::spin_loop(); } \
                      drop(sender); }";
