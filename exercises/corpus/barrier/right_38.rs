@@ -1,0 +1,83 @@
+//! Right: an RAII CountDown guard made at the producer's start; its Drop (after the last send, or while a panic unwinds) does the fetch_sub and, if last, sends the sentinel.
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+/// Counts its producer done when dropped: after its last send, or as a
+/// panic unwinds through it. The last one counted sends the sentinel.
+struct CountDown<'a> {
+    left: &'a AtomicUsize,
+    queue: &'a Sender<Message>,
+}
+
+impl Drop for CountDown<'_> {
+    fn drop(&mut self) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
+}
+
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let countdown = CountDown {
+        left,
+        queue: &queue,
+    };
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    drop(countdown);
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let left = AtomicUsize::new(settings.producers);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
+        }
+        drop(sender);
+    });
+}

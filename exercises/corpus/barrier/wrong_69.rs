@@ -1,0 +1,77 @@
+//! Wrong: each producer counts down when it STARTS its last item; the last to count down sends the sentinel, though another may still be sending its last item.
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        let mut leader = false;
+        for i in 0..settings.items {
+            // Counting down as the last item starts: by then this producer
+            // has "nothing more to make".
+            if i + 1 == settings.items {
+                leader = left.fetch_sub(1, Ordering::AcqRel) == 1;
+            }
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
+        }
+        if leader {
+            let _ = queue.send(Message::Sentinel);
+        }
+    }));
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let left = AtomicUsize::new(settings.producers);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
+        }
+        drop(sender);
+    });
+}

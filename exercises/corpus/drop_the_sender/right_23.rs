@@ -1,0 +1,72 @@
+//! Right: the producers' senders come from a helper fn that takes main's Sender by value (dropped on return); roles spawned from a Vec.
+
+use std::thread;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "drop_the_sender",
+    about: "Exercise: the end of the items without a sentinel",
+    producers: 3,
+    consumers: 5,
+    items: 10,
+};
+/// Makes its items and sends them. Returning drops `queue`, this
+/// producer's `Sender`: that is its whole shutdown.
+fn producer(id: usize, queue: Sender<Item>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(item).is_err() {
+            break; // Every consumer is gone.
+        }
+    }
+    println!("{me}: Done");
+}
+/// Processes items until the channel is empty and disconnected.
+fn consumer(id: usize, queue: Receiver<Item>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    // The loop waits while the channel is empty, and ends once it is empty
+    // and every sender has been dropped.
+    for item in queue {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    }
+    println!("{me}: Done");
+}
+/// Starts every producer; takes the sender by value, so that it is dropped
+/// when this returns, and only the producers' clones remain.
+fn spawn_producers<'scope, 'env>(
+    scope: &'scope thread::Scope<'scope, 'env>,
+    sender: Sender<Item>,
+    settings: &'env Settings,
+) {
+    for id in 0..settings.producers {
+        let sender = sender.clone();
+        scope.spawn(move || producer(id, sender, settings));
+    }
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        let settings = &settings;
+        let receivers: Vec<Receiver<Item>> = vec![receiver; settings.consumers];
+        for (id, receiver) in receivers.into_iter().enumerate() {
+            scope.spawn(move || consumer(id, receiver, settings));
+        }
+        spawn_producers(scope, sender, settings);
+    });
+}

@@ -1,0 +1,90 @@
+//! Right: the pass-on step is a closure stored in a variable that takes the receiver by value and drops it before sending.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "last_consumer",
+    about: "Exercise: many producers, many consumers, one sentinel passed on",
+    producers: 3,
+    consumers: 5,
+    items: 10,
+};
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    // A producer that panics must still arrive at the barrier, or the
+    // others would wait there for ever: catch, arrive, then pass it on.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // Every consumer is gone.
+            }
+        }
+    }));
+    // The last producer to arrive releases them all; one of them, the
+    // barrier's leader, sends the only sentinel.
+    if barrier.wait().is_leader() {
+        let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("{me}: Done");
+}
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    // Gives up my receiver, then hands the sentinel on: if no other
+    // consumer is left, the send fails at once instead of waiting.
+    let pass_on = move |mine: Receiver<Message>| {
+        drop(mine);
+        let _ = requeue.send(Message::Sentinel);
+    };
+    let mut got_sentinel = false;
+    while let Ok(message) = queue.recv() {
+        if let Message::Item(item) = message {
+            thread::sleep(settings.effort(&me, item));
+            println!(">consumer {id} got {item}");
+        } else {
+            got_sentinel = true;
+            break;
+        }
+    }
+    if got_sentinel {
+        pass_on(queue);
+    }
+    println!("{me}: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let barrier = Barrier::new(settings.producers);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        for id in 0..settings.producers {
+            let sender = sender.clone();
+            let (barrier, settings) = (&barrier, &settings);
+            scope.spawn(move || producer(id, sender, barrier, settings));
+        }
+        drop(sender);
+    });
+}

@@ -1,0 +1,108 @@
+//! Wrong: counts live consumers (guard counts panicking ones too) and passes on only if others remain, but keeps its own receiver: a consumer that dies during the hand-off leaves the sender waiting at capacity 0 for ever.
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "last_consumer",
+    about: "Exercise: many producers, many consumers, one sentinel passed on",
+    producers: 3,
+    consumers: 5,
+    items: 10,
+};
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    // A producer that panics must still arrive at the barrier, or the
+    // others would wait there for ever: catch, arrive, then pass it on.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // Every consumer is gone.
+            }
+        }
+    }));
+    // The last producer to arrive releases them all; one of them, the
+    // barrier's leader, sends the only sentinel.
+    if barrier.wait().is_leader() {
+        let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("{me}: Done");
+}
+/// Counts this consumer out when it ends, normally or by a panic.
+struct Alive<'a>(&'a AtomicUsize, bool);
+
+impl Alive<'_> {
+    /// Counts me out now; how many consumers are left besides me.
+    fn leave(&mut self) -> usize {
+        self.1 = true;
+        self.0.fetch_sub(1, Ordering::AcqRel) - 1
+    }
+}
+
+impl Drop for Alive<'_> {
+    fn drop(&mut self) {
+        if !self.1 {
+            self.0.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+static ALIVE: AtomicUsize = AtomicUsize::new(0);
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let mut alive = Alive(&ALIVE, false);
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Ok(message) = queue.recv() {
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    // The last consumer keeps the sentinel: nobody is left to take it.
+    if alive.leave() > 0 {
+        let _ = requeue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let barrier = Barrier::new(settings.producers);
+    ALIVE.store(settings.consumers, Ordering::Release);
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        for id in 0..settings.producers {
+            let sender = sender.clone();
+            let (barrier, settings) = (&barrier, &settings);
+            scope.spawn(move || producer(id, sender, barrier, settings));
+        }
+        drop(sender);
+    });
+}

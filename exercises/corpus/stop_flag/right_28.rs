@@ -1,0 +1,96 @@
+//! Right: once the Mutex<bool> flag is up, the consumer takes what is left with try_iter(), which takes one item per step (lazily), never a batch.
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Program, Settings};
+use flume::{Receiver, RecvTimeoutError, Sender};
+
+/// The stop flag, as Python's Event: set once, read by many.
+struct Event(Mutex<bool>);
+
+impl Event {
+    fn set(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = true;
+    }
+    fn is_set(&self) -> bool {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+const PROGRAM: Program = Program {
+    name: "stop_flag",
+    about: "Exercise: consumers that stop at a flag",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+/// How long a consumer waits for an item before it looks at the flag.
+const TIMEOUT: Duration = Duration::from_millis(5);
+
+fn producer(queue: Sender<Item>, stop: &Event, settings: &Settings) {
+    println!("Producer: Running");
+    // Even if making the items panics, the flag goes up before the panic
+    // is passed on: the channel never closes here, so without the flag
+    // the consumers would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(item);
+        }
+    }));
+    stop.set();
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Item>, stop: &Event, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    let process = |item: Item| {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
+    };
+    loop {
+        if stop.is_set() {
+            // No more sends will come. try_iter is lazy: each step is one
+            // try_recv, so this consumer holds one item at a time.
+            queue.try_iter().for_each(process);
+            break;
+        }
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => process(item),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let stop = Event(Mutex::new(false));
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, stop, settings) = (receiver.clone(), &stop, &settings);
+            scope.spawn(move || consumer(id, receiver, stop, settings));
+        }
+        drop(receiver);
+        // `main` keeps a sender until every thread is done, as a program
+        // that may add more work would: the channel never closes here.
+        scope.spawn(|| producer(sender.clone(), &stop, &settings));
+    });
+}
