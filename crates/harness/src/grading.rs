@@ -1060,25 +1060,25 @@ fn has(mine: &str, code: &str) -> bool {
 /// typed `Arc<..>` (or `Rc`), or to a clone of such a `name` before it.
 fn shared_pointer(mine: &str, name: &str) -> bool {
     let code = mine.split_whitespace().collect::<Vec<_>>().join(" ");
-    // Each binding of `name`: where it ends, and what it binds.
-    let bindings: Vec<(usize, &str)> = code
+    // Each binding of `name`: where it starts and ends, and what it binds.
+    let bindings: Vec<(usize, usize, &str)> = code
         .match_indices(&format!("let {name}"))
         .chain(code.match_indices(&format!("let mut {name}")))
-        .map(|(at, binding)| at + binding.len())
-        .filter(|&rest| code[rest..].starts_with([' ', ':', '=']))
-        .map(|rest| {
+        .map(|(at, binding)| (at, at + binding.len()))
+        .filter(|&(_, rest)| code[rest..].starts_with([' ', ':', '=']))
+        .map(|(start, rest)| {
             let end = code[rest..].find(';').map_or(code.len(), |i| rest + i);
-            (end, &code[rest..end])
+            (start, end, &code[rest..end])
         })
         .collect();
     let clone = format!("{name}.clone()");
     let shared_at = |at: usize| {
         let mut at = at;
         // The binding in effect: the last one that ends before `at`.
-        while let Some(&(_, binding)) = bindings
+        while let Some(&(start, _, binding)) = bindings
             .iter()
-            .filter(|(end, _)| *end < at)
-            .max_by_key(|(end, _)| *end)
+            .filter(|(_, end, _)| *end < at)
+            .max_by_key(|(_, end, _)| *end)
         {
             if ["Arc::new(", "Rc::new(", ": Arc<", ": Rc<", ":Arc<", ":Rc<"]
                 .iter()
@@ -1088,12 +1088,7 @@ fn shared_pointer(mine: &str, name: &str) -> bool {
             }
             // `let name = name.clone();`: what the `name` before was.
             match binding.trim_start_matches([' ', '=']).strip_prefix(&clone) {
-                Some(rest) if rest.trim().is_empty() => {
-                    at = bindings
-                        .iter()
-                        .find(|(_, b)| std::ptr::eq(*b, binding))
-                        .map_or(0, |(end, _)| end - binding.len());
-                }
+                Some(rest) if rest.trim().is_empty() => at = start,
                 _ => return false,
             }
         }

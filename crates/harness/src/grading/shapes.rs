@@ -433,20 +433,7 @@ fn spawned(body: &str) -> Vec<std::ops::Range<usize>> {
     body.match_indices("spawn(")
         .filter_map(|(at, call)| {
             let open = at + call.len() - 1;
-            let mut depth = 0_usize;
-            for (i, c) in body[open..].char_indices() {
-                match c {
-                    '(' | '[' | '{' => depth += 1,
-                    ')' | ']' | '}' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(open..open + i + 1);
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            None
+            paren_end(body, open).map(|close| open..close + 1)
         })
         .collect()
 }
