@@ -23,7 +23,8 @@ mod names;
 mod shapes;
 mod spin;
 use shapes::{
-    function, functions, plain_functions, races_in, sent_in_a_loop, sent_twice, unconditional,
+    function, functions, name_char, plain_functions, races_in, sent_in_a_loop, sent_twice,
+    unconditional, whole_name,
 };
 
 /// One exercise: its name (its folder, and the program's), the program
@@ -1007,10 +1008,8 @@ const BY_HAND: [&str; 4] = ["env::args", "args_os", "env::var", "/proc/self"];
 /// What `mine` reads of how it is graded, said as grading says it.
 fn looks_at_its_grading(mine: &str) -> Option<String> {
     let word = |name: &str| {
-        mine.match_indices(name).any(|(at, _)| {
-            let inside = |c: char| c.is_alphanumeric() || c == '_';
-            !mine[..at].ends_with(inside) && !mine[at + name.len()..].starts_with(inside)
-        })
+        mine.match_indices(name)
+            .any(|(at, _)| whole_name(mine, at, name.len()))
     };
     if let Some(name) = GRADING_SETTINGS.iter().find(|name| word(name)) {
         return Some(format!(
@@ -1252,7 +1251,7 @@ fn made(mine: &str, code: &str) -> bool {
         };
         send_arguments(&mine[at..]).any(|argument| {
             argument
-                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .split(|c: char| !name_char(c))
                 .any(|word| word == name)
         })
     })
@@ -1291,8 +1290,7 @@ fn bounded_by_the_capacity(mine: &str) -> Result<(), String> {
 /// named as a function), in the file `mine`.
 fn bound_by_more_than_the_capacity(mine: &str) -> Option<&'static str> {
     const OTHERS: [&str; 5] = ["items", "producers", "consumers", "seed", "time_scale"];
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
-    let word = |code: &str, at: usize, len: usize| !code[at + len..].starts_with(ident);
+    let word = |code: &str, at: usize, len: usize| !code[at + len..].starts_with(name_char);
     mine.match_indices("bounded")
         .filter(|&(at, name)| word(mine, at, name.len()))
         .find_map(|(at, _)| {
@@ -1396,15 +1394,14 @@ fn normal_buffer(expression: &str) -> String {
         text.match_indices(open).find_map(|(at, _)| {
             let from = at + open.len();
             let name = &text[from..from + text[from..].find(close)?];
-            (!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_'))
-                .then(|| name.to_string())
+            (!name.is_empty() && name.chars().all(name_char)).then(|| name.to_string())
         })
     };
     if let Some(name) = named(&text, "Some(", ')').or_else(|| named(&text, "|", '|')) {
         let mut renamed = String::new();
         let mut word = String::new();
         for c in text.chars().chain(['\0']) {
-            if c.is_alphanumeric() || c == '_' {
+            if name_char(c) {
                 word.push(c);
                 continue;
             }
@@ -1499,7 +1496,7 @@ fn joins_lazily(body: &str, at: usize, ends: &[&str]) -> bool {
         "collect::<Result<",
         "collect::<Option<",
     ];
-    let before = body[..at].trim_end_matches(|c: char| c.is_alphanumeric() || c == '_');
+    let before = body[..at].trim_end_matches(name_char);
     let before = before.trim_end().trim_end_matches('{').trim_end();
     if !before.ends_with('|') {
         return false;

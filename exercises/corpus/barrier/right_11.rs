@@ -1,4 +1,4 @@
-//! Right: producer 0 (not the leader) sends the sentinel after a Barrier, every producer arriving even if it panicked (catch_unwind)
+//! Right: a side channel of 'done' notes: every producer but 0 sends one after its catch_unwind; producer 0 receives producers-1 of them (blocking) and then sends the sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,13 +6,14 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -26,10 +27,16 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+fn producer(
+    id: usize,
+    queue: Sender<Message>,
+    done: (Sender<()>, Receiver<()>),
+    settings: &Settings,
+) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // Arrive at the barrier even if making the items panics.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -43,10 +50,15 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
             }
         }
     }));
-    barrier.wait();
-    // Every producer has sent its last item: producer 0 ends the run.
+    let (done_tx, done_rx) = done;
     if id == 0 {
+        drop(done_tx);
+        for _ in 1..settings.producers {
+            let _ = done_rx.recv();
+        }
         let _ = queue.send(Message::Sentinel);
+    } else {
+        let _ = done_tx.send(());
     }
     if let Err(panic) = made {
         panic::resume_unwind(panic);
@@ -56,7 +68,10 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -74,12 +89,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let barrier = Barrier::new(settings.producers);
+    let (done_tx, done_rx) = flume::unbounded::<()>();
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
-            scope.spawn(move || producer(id, sender, barrier, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            let done = (done_tx.clone(), done_rx.clone());
+            scope.spawn(move || producer(id, sender, done, settings));
         }
         drop(sender);
     });

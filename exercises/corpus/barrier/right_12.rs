@@ -1,4 +1,4 @@
-//! Right: no Barrier: a shared countdown of producers still making items, decremented by a drop guard (so also on panic); the one that brings it to 0 sends the sentinel
+//! Right: a Mutex<usize> count of producers done and a Condvar: each producer counts itself after its catch_unwind; producer 0 waits on the Condvar (blocking) until all are counted, then sends the sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,13 +6,19 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Condvar, Mutex};
 use std::thread;
+
+/// How many producers are done, and a way to wait for it to change.
+static DONE: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -25,45 +31,47 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-/// Counts this producer out when dropped, at its end or in a panic; the
-/// last one out sends the only sentinel.
-struct Leaving<'a> {
-    left: &'a AtomicUsize,
-    queue: &'a Sender<Message>,
-}
-
-impl Drop for Leaving<'_> {
-    fn drop(&mut self) {
-        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
-}
-
-fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let _leaving = Leaving {
-        left,
-        queue: &queue,
-    };
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
+    }));
+    let (count, changed) = &DONE;
+    let mut done = count.lock().unwrap_or_else(|e| e.into_inner());
+    *done += 1;
+    changed.notify_all();
+    if id == 0 {
+        let everyone = changed
+            .wait_while(done, |done| *done < settings.producers)
+            .unwrap_or_else(|e| e.into_inner());
+        drop(everyone);
+        let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -81,12 +89,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, left) = (sender.clone(), &settings, &left);
-            scope.spawn(move || producer(id, sender, left, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
         drop(sender);
     });

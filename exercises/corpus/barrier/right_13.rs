@@ -1,4 +1,4 @@
-//! Right: an atomic countdown in a drop guard: the last producer to finish (or panic) sends the sentinel
+//! Right: non-scoped threads: an `Arc<Barrier>` and an `Arc<Settings>`; each producer waits at the barrier after its catch_unwind and the leader sends the sentinel; main joins every thread and passes the first panic on.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,28 +6,16 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Arc, Barrier};
 use std::thread;
-
-/// Counts a producer out when dropped, even by a panic; the last one out
-/// sends the one sentinel.
-struct Done<'a> {
-    working: &'a AtomicUsize,
-    queue: &'a Sender<Message>,
-}
-
-impl Drop for Done<'_> {
-    fn drop(&mut self) {
-        if self.working.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
-}
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -40,31 +28,39 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, working: &AtomicUsize, settings: &Settings) {
-    let _done = Done {
-        working,
-        queue: &queue,
-    };
+fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
+    }));
+    if all_done.wait().is_leader() {
+        let _ = queue.send(Message::Sentinel);
     }
-
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -82,13 +78,21 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let working = AtomicUsize::new(settings.producers);
-    thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        for id in 0..settings.producers {
-            let (sender, settings, working) = (sender.clone(), &settings, &working);
-            scope.spawn(move || producer(id, sender, working, settings));
-        }
-        drop(sender);
-    });
+    let settings = Arc::new(settings);
+    let all_done = Arc::new(Barrier::new(settings.producers));
+    let mut threads = Vec::new();
+    let for_consumer = Arc::clone(&settings);
+    threads.push(thread::spawn(move || consumer(receiver, &for_consumer)));
+    for id in 0..settings.producers {
+        let (sender, settings, all_done) =
+            (sender.clone(), Arc::clone(&settings), Arc::clone(&all_done));
+        threads.push(thread::spawn(move || {
+            producer(id, sender, &all_done, &settings)
+        }));
+    }
+    drop(sender);
+    let results: Vec<_> = threads.into_iter().map(|t| t.join()).collect();
+    if let Some(panic) = results.into_iter().find_map(Result::err) {
+        std::panic::resume_unwind(panic);
+    }
 }

@@ -1,4 +1,4 @@
-//! Right: a second channel used as a "still working" signal: each producer holds a clone of done_tx and drops it when it ends (even by panic); producer 0 waits until recv on done_rx fails (every other producer gone), then sends the one sentinel
+//! Right: no Barrier: an AtomicUsize counts producers done (after catch_unwind, so a panicking one counts); the one that brings it to settings.producers sends the only sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,11 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -24,38 +28,40 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(
-    id: usize,
-    queue: Sender<Message>,
-    working: Sender<()>,
-    others: Receiver<()>,
-    settings: &Settings,
-) {
+fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    drop(working);
-    if id == 0 {
-        // Fails once every producer has dropped its `working` sender.
-        while others.recv().is_ok() {}
+    }));
+    let _ = id;
+    if done.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -73,16 +79,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let (working, others) = flume::unbounded::<()>();
+    let done = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            let (working, others) = (working.clone(), others.clone());
-            scope.spawn(move || producer(id, sender, working, others, settings));
+            let (sender, settings, done) = (sender.clone(), &settings, &done);
+            scope.spawn(move || producer(id, sender, done, settings));
         }
         drop(sender);
-        drop(working);
-        drop(others);
     });
 }

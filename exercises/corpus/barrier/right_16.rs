@@ -1,4 +1,4 @@
-//! Right: Mutex<usize> + Condvar count of finished producers, counted up by a Drop guard (so a panicking producer counts); producer 0 waits on the Condvar until all are done, then sends the one sentinel
+//! Right: a home-made barrier (Mutex<usize> + Condvar, a blocking wait): each producer arrives after catch_unwind; the last to arrive sends the one sentinel and wakes the others.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,22 +6,37 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Condvar, Mutex};
-static DONE: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
-struct Finished;
-impl Drop for Finished {
-    fn drop(&mut self) {
-        let (lock, cvar) = &DONE;
-        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
-        cvar.notify_all();
-    }
+
+/// Producers still working, and a signal for when none is.
+struct Gate {
+    left: Mutex<usize>,
+    all_done: Condvar,
 }
 
+impl Gate {
+    /// Arrives; true for the last one. Waits until every producer has arrived.
+    fn arrive(&self) -> bool {
+        let mut left = self.left.lock().unwrap_or_else(|p| p.into_inner());
+        *left -= 1;
+        if *left == 0 {
+            self.all_done.notify_all();
+            return true;
+        }
+        while *left > 0 {
+            left = self.all_done.wait(left).unwrap_or_else(|p| p.into_inner());
+        }
+        false
+    }
+}
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -35,37 +50,40 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
-    let finished = Finished;
+fn producer(id: usize, queue: Sender<Message>, gate: &Gate, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    drop(finished);
-    if id == 0 {
-        let (lock, cvar) = &DONE;
-        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
-        while *done < settings.producers {
-            done = cvar.wait(done).unwrap_or_else(|e| e.into_inner());
-        }
-        drop(done);
+    }));
+    let _ = id;
+    if gate.arrive() {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -83,11 +101,15 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let gate = Gate {
+        left: Mutex::new(settings.producers),
+        all_done: Condvar::new(),
+    };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            let (sender, settings, gate) = (sender.clone(), &settings, &gate);
+            scope.spawn(move || producer(id, sender, gate, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: a Drop guard in each producer counts it done (fetch_add) and unparks producer 0; producer 0 parks in a loop until the count (load) says all are done, then sends the one sentinel
+//! Right: a Mutex<usize> counts producers done (after catch_unwind, after every send); the one that brings it to settings.producers sends the sentinel while holding the lock.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,24 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-static DONE: AtomicUsize = AtomicUsize::new(0);
-static ZERO: std::sync::OnceLock<thread::Thread> = std::sync::OnceLock::new();
-struct Finished;
-impl Drop for Finished {
-    fn drop(&mut self) {
-        DONE.fetch_add(1, Ordering::AcqRel);
-        // main sets ZERO right after starting producer 0, before it starts any other.
-        if let Some(zero) = ZERO.get() {
-            zero.unpark();
-        }
-    }
-}
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -37,34 +28,43 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
-    let finished = Finished;
+fn producer(id: usize, queue: Sender<Message>, gate: &Mutex<usize>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    drop(finished);
-    if id == 0 {
-        while DONE.load(Ordering::Acquire) < settings.producers {
-            thread::park();
-        }
+    }));
+    let _ = id;
+    let mut done = gate.lock().unwrap_or_else(|p| p.into_inner());
+    *done += 1;
+    if *done == settings.producers {
         let _ = queue.send(Message::Sentinel);
+    }
+    drop(done);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -82,14 +82,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let gate = Mutex::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            let handle = scope.spawn(move || producer(id, sender, settings));
-            if id == 0 {
-                let _ = ZERO.set(handle.thread().clone());
-            }
+            let (sender, settings, gate) = (sender.clone(), &settings, &gate);
+            scope.spawn(move || producer(id, sender, gate, settings));
         }
         drop(sender);
     });

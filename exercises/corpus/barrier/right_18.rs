@@ -1,4 +1,4 @@
-//! Right: every producer, panicked or not, waits at a Barrier of settings.producers after its catch_unwind; the one leader sends the only sentinel, after every item of every producer is sent, and the panic is passed on afterwards (exit 101).
+//! Right: every producer waits at the Barrier (after catch_unwind) and then calls a helper `finish(queue, leader)`, which sends the sentinel only for the barrier's leader: one sentinel, from one producer, after all are done.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -47,18 +47,26 @@ fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Set
         }
     }));
     let _ = id;
-    if barrier.wait().is_leader() {
-        let _ = queue.send(Message::Sentinel);
-    }
+    finish(&queue, barrier.wait().is_leader());
     if let Err(panic) = made {
         panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
+/// Ends the stream, if this producer is the one chosen to.
+fn finish(queue: &Sender<Message>, chosen: bool) {
+    if chosen {
+        let _ = queue.send(Message::Sentinel);
+    }
+}
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));

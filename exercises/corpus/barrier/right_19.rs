@@ -1,4 +1,4 @@
-//! Right: a shared AtomicUsize counts the producers still making items; each decrements it with one fetch_sub (AcqRel) after its catch_unwind, and only the one that takes it to zero sends the sentinel, so exactly one sentinel follows every item, panics included.
+//! Right: an AtomicUsize counts finished producers (panicked ones too, after catch_unwind); whoever brings it to settings.producers sends the sentinel.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -17,6 +17,9 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
+/// Producers whose items are all out (or who died trying).
+static FINISHED: AtomicUsize = AtomicUsize::new(0);
+
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
 
@@ -28,7 +31,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, remaining: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     // A producer that panics still comes to the sentinel's place before
@@ -46,7 +49,7 @@ fn producer(id: usize, queue: Sender<Message>, remaining: &AtomicUsize, settings
             }
         }
     }));
-    if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+    if FINISHED.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
         let _ = queue.send(Message::Sentinel);
     }
     if let Err(panic) = made {
@@ -57,7 +60,10 @@ fn producer(id: usize, queue: Sender<Message>, remaining: &AtomicUsize, settings
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -75,12 +81,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let remaining = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, remaining) = (sender.clone(), &settings, &remaining);
-            scope.spawn(move || producer(id, sender, remaining, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
         drop(sender);
     });

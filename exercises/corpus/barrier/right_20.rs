@@ -1,4 +1,4 @@
-//! Right: a Mutex<usize> countdown decremented and read under one lock, after the catch_unwind: exactly one producer, the last to finish, sees 0 and sends the sentinel after every item; a panicking producer counts down too, then passes its panic on.
+//! Right: producer 0 is the one that sends the sentinel, after waiting on a "done" channel that closes once every producer (panicked or not) has dropped its done-sender.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -14,7 +14,6 @@
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Mutex;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -28,7 +27,13 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, remaining: &Mutex<usize>, settings: &Settings) {
+fn producer(
+    id: usize,
+    queue: Sender<Message>,
+    done: Sender<()>,
+    all_done: Receiver<()>,
+    settings: &Settings,
+) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     // A producer that panics still comes to the sentinel's place before
@@ -46,13 +51,11 @@ fn producer(id: usize, queue: Sender<Message>, remaining: &Mutex<usize>, setting
             }
         }
     }));
-    let _ = id;
-    let last = {
-        let mut left = remaining.lock().unwrap_or_else(|e| e.into_inner());
-        *left -= 1;
-        *left == 0
-    };
-    if last {
+    // My items are out: give up my share of `done`. Producer 0 then waits
+    // for the channel to close, which it does once every producer did so.
+    drop(done);
+    if id == 0 {
+        let _ = all_done.recv();
         let _ = queue.send(Message::Sentinel);
     }
     if let Err(panic) = made {
@@ -63,7 +66,10 @@ fn producer(id: usize, queue: Sender<Message>, remaining: &Mutex<usize>, setting
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -81,13 +87,15 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let remaining = Mutex::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
+        let (done, all_done) = flume::unbounded::<()>();
         for id in 0..settings.producers {
-            let (sender, settings, remaining) = (sender.clone(), &settings, &remaining);
-            scope.spawn(move || producer(id, sender, remaining, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            let (done, all_done) = (done.clone(), all_done.clone());
+            scope.spawn(move || producer(id, sender, done, all_done, settings));
         }
+        drop((done, all_done));
         drop(sender);
     });
 }

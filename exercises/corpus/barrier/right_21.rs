@@ -1,18 +1,4 @@
-//! Right: no Barrier: an AtomicUsize counts the producers done (after the catch_unwind); the one whose fetch_add sees the others all done sends the one sentinel; nobody waits.
-//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
-//! too early.
-//!
-//! Producer 0 sends the sentinel as soon as its own items are out. But the
-//! other producers may still be making theirs: the consumer stops at the
-//! sentinel, and their items are never processed. It passes some runs and
-//! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
-//!
-//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
-//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
+//! Right: an AtomicUsize counts the producers still making items with fetch_sub; the last one out sends the sentinel.
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -28,11 +14,9 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -46,8 +30,8 @@ fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Se
             }
         }
     }));
-    // The last producer to finish sends the only sentinel.
-    if done.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+    // AcqRel: the last one sees every other producer's sends as done.
+    if left.fetch_sub(1, Ordering::AcqRel) == 1 {
         let _ = queue.send(Message::Sentinel);
     }
     if let Err(panic) = made {
@@ -58,7 +42,10 @@ fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Se
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -76,12 +63,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let done = AtomicUsize::new(0);
+    let left = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, done) = (sender.clone(), &settings, &done);
-            scope.spawn(move || producer(id, sender, done, settings));
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
         }
         drop(sender);
     });

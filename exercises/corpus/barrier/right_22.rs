@@ -1,20 +1,6 @@
-//! Right: Barrier, but producer 0 (not the leader) sends the sentinel after `wait()`: still one sentinel, from one producer, after all are done.
-//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
-//! too early.
-//!
-//! Producer 0 sends the sentinel as soon as its own items are out. But the
-//! other producers may still be making theirs: the consumer stops at the
-//! sentinel, and their items are never processed. It passes some runs and
-//! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
-//!
-//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
-//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
+//! Right: a Mutex<usize> + Condvar: every producer checks in; producer 0 waits until all have, then sends the sentinel.
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::Barrier;
+use std::sync::{Condvar, Mutex};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -28,11 +14,33 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Settings) {
+struct Finish {
+    done: Mutex<usize>,
+    all_done: Condvar,
+    of: usize,
+}
+
+impl Finish {
+    fn arrive(&self) {
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        *done += 1;
+        if *done == self.of {
+            self.all_done.notify_all();
+        }
+    }
+
+    fn wait_all(&self) {
+        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        let _all = self
+            .all_done
+            .wait_while(done, |done| *done < self.of)
+            .unwrap_or_else(|e| e.into_inner());
+    }
+}
+
+fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -46,8 +54,9 @@ fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Se
             }
         }
     }));
-    all_done.wait();
+    finish.arrive();
     if id == 0 {
+        finish.wait_all();
         let _ = queue.send(Message::Sentinel);
     }
     if let Err(panic) = made {
@@ -58,7 +67,10 @@ fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Se
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -76,12 +88,16 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let all_done = Barrier::new(settings.producers);
+    let finish = Finish {
+        done: Mutex::new(0),
+        all_done: Condvar::new(),
+        of: settings.producers,
+    };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, all_done) = (sender.clone(), &settings, &all_done);
-            scope.spawn(move || producer(id, sender, all_done, settings));
+            let (sender, settings, finish) = (sender.clone(), &settings, &finish);
+            scope.spawn(move || producer(id, sender, finish, settings));
         }
         drop(sender);
     });

@@ -1,19 +1,6 @@
-//! Right: a side channel of 'done' notes: every producer but 0 sends one after its catch_unwind; producer 0 receives producers-1 of them (blocking) and then sends the sentinel.
-//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
-//! too early.
-//!
-//! Producer 0 sends the sentinel as soon as its own items are out. But the
-//! other producers may still be making theirs: the consumer stops at the
-//! sentinel, and their items are never processed. It passes some runs and
-//! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
-//!
-//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
-//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
+//! Right: the countdown is a compare_exchange_weak loop (one atomic step per attempt); the producer whose exchange takes it from 1 to 0 sends the sentinel.
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -27,16 +14,9 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(
-    id: usize,
-    queue: Sender<Message>,
-    done: (Sender<()>, Receiver<()>),
-    settings: &Settings,
-) {
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -50,15 +30,16 @@ fn producer(
             }
         }
     }));
-    let (done_tx, done_rx) = done;
-    if id == 0 {
-        drop(done_tx);
-        for _ in 1..settings.producers {
-            let _ = done_rx.recv();
+    // AcqRel: the last one sees every other producer's sends as done.
+    let mut seen = left.load(Ordering::Acquire);
+    let last = loop {
+        match left.compare_exchange_weak(seen, seen - 1, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(before) => break before == 1,
+            Err(now) => seen = now, // another producer counted itself: retry
         }
+    };
+    if last {
         let _ = queue.send(Message::Sentinel);
-    } else {
-        let _ = done_tx.send(());
     }
     if let Err(panic) = made {
         panic::resume_unwind(panic);
@@ -68,7 +49,10 @@ fn producer(
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -86,13 +70,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let (done_tx, done_rx) = flume::unbounded::<()>();
+    let left = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            let done = (done_tx.clone(), done_rx.clone());
-            scope.spawn(move || producer(id, sender, done, settings));
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
         }
         drop(sender);
     });

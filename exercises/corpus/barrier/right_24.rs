@@ -1,24 +1,8 @@
-//! Right: a Mutex<usize> count of producers done and a Condvar: each producer counts itself after its catch_unwind; producer 0 waits on the Condvar (blocking) until all are counted, then sends the sentinel.
-//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
-//! too early.
-//!
-//! Producer 0 sends the sentinel as soon as its own items are out. But the
-//! other producers may still be making theirs: the consumer stops at the
-//! sentinel, and their items are never processed. It passes some runs and
-//! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
-//!
-//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
-//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
+//! Right: producer 0 is handed the other producers' JoinHandles, joins them after its own items, sends the one sentinel, then passes on any panic.
+use std::any::Any;
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Condvar, Mutex};
 use std::thread;
-
-/// How many producers are done, and a way to wait for it to change.
-static DONE: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+use std::thread::ScopedJoinHandle;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -31,44 +15,46 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+fn make(id: usize, queue: &Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    let (count, changed) = &DONE;
-    let mut done = count.lock().unwrap_or_else(|e| e.into_inner());
-    *done += 1;
-    changed.notify_all();
-    if id == 0 {
-        let everyone = changed
-            .wait_while(done, |done| *done < settings.producers)
-            .unwrap_or_else(|e| e.into_inner());
-        drop(everyone);
-        let _ = queue.send(Message::Sentinel);
-    }
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
+/// Producer 0: its own items, then waits for the others, then the sentinel.
+fn first_producer(
+    queue: Sender<Message>,
+    others: Vec<ScopedJoinHandle<'_, ()>>,
+    settings: &Settings,
+) {
+    let mine = panic::catch_unwind(AssertUnwindSafe(|| make(0, &queue, settings)));
+    let theirs: Vec<Box<dyn Any + Send>> = others
+        .into_iter()
+        .filter_map(|other| other.join().err())
+        .collect();
+    let _ = queue.send(Message::Sentinel);
+    if let Some(panic) = mine.err().into_iter().chain(theirs).next() {
+        panic::resume_unwind(panic);
+    }
+}
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -87,11 +73,14 @@ fn main() {
         None => flume::unbounded(),
     };
     thread::scope(|scope| {
-        scope.spawn(|| consumer(receiver, &settings));
-        for id in 0..settings.producers {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
-        }
-        drop(sender);
+        let settings = &settings;
+        scope.spawn(move || consumer(receiver, settings));
+        let others: Vec<_> = (1..settings.producers)
+            .map(|id| {
+                let sender = sender.clone();
+                scope.spawn(move || make(id, &sender, settings))
+            })
+            .collect();
+        scope.spawn(move || first_producer(sender, others, settings));
     });
 }

@@ -1,20 +1,6 @@
-//! Right: non-scoped threads: an `Arc<Barrier>` and an `Arc<Settings>`; each producer waits at the barrier after its catch_unwind and the leader sends the sentinel; main joins every thread and passes the first panic on.
-//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
-//! too early.
-//!
-//! Producer 0 sends the sentinel as soon as its own items are out. But the
-//! other producers may still be making theirs: the consumer stops at the
-//! sentinel, and their items are never processed. It passes some runs and
-//! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
-//!
-//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
-//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
+//! Right: as right_1 (fetch_sub decides, one step), plus a separate load() of the counter used only for a stderr progress note.
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Arc, Barrier};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -28,11 +14,9 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -46,9 +30,16 @@ fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Se
             }
         }
     }));
-    if all_done.wait().is_leader() {
+    // AcqRel: the last one sees every other producer's sends as done.
+    if left.fetch_sub(1, Ordering::AcqRel) == 1 {
         let _ = queue.send(Message::Sentinel);
     }
+    // A note only: the decision above was the fetch_sub's own value.
+    let still = left.load(Ordering::Relaxed);
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("{me}: {still} producer(s) still making items\n").as_bytes(),
+    );
     if let Err(panic) = made {
         panic::resume_unwind(panic);
     }
@@ -57,7 +48,10 @@ fn producer(id: usize, queue: Sender<Message>, all_done: &Barrier, settings: &Se
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -75,21 +69,13 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let settings = Arc::new(settings);
-    let all_done = Arc::new(Barrier::new(settings.producers));
-    let mut threads = Vec::new();
-    let for_consumer = Arc::clone(&settings);
-    threads.push(thread::spawn(move || consumer(receiver, &for_consumer)));
-    for id in 0..settings.producers {
-        let (sender, settings, all_done) =
-            (sender.clone(), Arc::clone(&settings), Arc::clone(&all_done));
-        threads.push(thread::spawn(move || {
-            producer(id, sender, &all_done, &settings)
-        }));
-    }
-    drop(sender);
-    let results: Vec<_> = threads.into_iter().map(|t| t.join()).collect();
-    if let Some(panic) = results.into_iter().find_map(Result::err) {
-        std::panic::resume_unwind(panic);
-    }
+    let left = AtomicUsize::new(settings.producers);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings, left) = (sender.clone(), &settings, &left);
+            scope.spawn(move || producer(id, sender, left, settings));
+        }
+        drop(sender);
+    });
 }

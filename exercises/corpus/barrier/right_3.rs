@@ -1,4 +1,4 @@
-//! Right: a countdown with one atomic step (fetch_sub): exactly one producer, the last to finish, sees 1, and every other producer's items are already sent.
+//! Right: producer 0 (not the leader) sends the sentinel after a Barrier, every producer arriving even if it panicked (catch_unwind)
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,7 +11,8 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,29 +26,40 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // Arrive at the barrier even if making the items panics.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    if left.fetch_sub(1, Ordering::AcqRel) == 1 {
+    }));
+    barrier.wait();
+    // Every producer has sent its last item: producer 0 ends the run.
+    if id == 0 {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -65,12 +77,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.producers);
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, left) = (sender.clone(), &settings, &left);
-            scope.spawn(move || producer(id, sender, left, settings));
+            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

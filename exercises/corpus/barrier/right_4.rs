@@ -1,4 +1,4 @@
-//! Right: a drop guard counts producers down with one fetch_sub; only the one that takes the count from 1 to 0 (after its own sends, even if it panics) sends the single sentinel.
+//! Right: no Barrier: a shared countdown of producers still making items, decremented by a drop guard (so also on panic); the one that brings it to 0 sends the sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,11 +11,11 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,10 +25,28 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
+/// Counts this producer out when dropped, at its end or in a panic; the
+/// last one out sends the only sentinel.
+struct Leaving<'a> {
+    left: &'a AtomicUsize,
+    queue: &'a Sender<Message>,
+}
+
+impl Drop for Leaving<'_> {
+    fn drop(&mut self) {
+        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
+}
+
 fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let guard = LastOut { left, queue };
+    let _leaving = Leaving {
+        left,
+        queue: &queue,
+    };
     let mut rng = settings.rng(id);
     for i in 0..settings.items {
         let item = Item {
@@ -36,17 +54,19 @@ fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Se
             value: rng.random(),
         };
         thread::sleep(settings.effort(&me, item));
-        if guard.queue.send(Message::Item(item)).is_err() {
+        if queue.send(Message::Item(item)).is_err() {
             break; // The consumer is gone.
         }
     }
-    drop(guard);
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -73,18 +93,4 @@ fn main() {
         }
         drop(sender);
     });
-}
-
-/// Counts its producer out when dropped; the last one out sends the sentinel.
-struct LastOut<'a> {
-    left: &'a AtomicUsize,
-    queue: Sender<Message>,
-}
-
-impl Drop for LastOut<'_> {
-    fn drop(&mut self) {
-        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
 }

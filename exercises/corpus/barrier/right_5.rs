@@ -1,4 +1,4 @@
-//! Right: one lock both counts the producer out and tells it whether it was the last, so exactly one producer (the last to finish its sends) sends the sentinel.
+//! Right: an atomic countdown in a drop guard: the last producer to finish (or panic) sends the sentinel
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -11,11 +11,26 @@
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+
+/// Counts a producer out when dropped, even by a panic; the last one out
+/// sends the one sentinel.
+struct Done<'a> {
+    working: &'a AtomicUsize,
+    queue: &'a Sender<Message>,
+}
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        if self.working.fetch_sub(1, Ordering::AcqRel) == 1 {
+            let _ = self.queue.send(Message::Sentinel);
+        }
+    }
+}
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
-use std::sync::Mutex;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -25,7 +40,11 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, finished: &Mutex<usize>, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, working: &AtomicUsize, settings: &Settings) {
+    let _done = Done {
+        working,
+        queue: &queue,
+    };
     let me = format!("Producer {id}");
     println!("{me}: Running");
     let mut rng = settings.rng(id);
@@ -39,20 +58,16 @@ fn producer(id: usize, queue: Sender<Message>, finished: &Mutex<usize>, settings
             break; // The consumer is gone.
         }
     }
-    let last = {
-        let mut count = finished.lock().unwrap();
-        *count += 1;
-        *count == settings.producers
-    };
-    if last {
-        let _ = queue.send(Message::Sentinel);
-    }
+
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -70,12 +85,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let finished = Mutex::new(0);
+    let working = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
-            scope.spawn(move || producer(id, sender, finished, settings));
+            let (sender, settings, working) = (sender.clone(), &settings, &working);
+            scope.spawn(move || producer(id, sender, working, settings));
         }
         drop(sender);
     });

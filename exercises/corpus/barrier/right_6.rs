@@ -1,4 +1,4 @@
-//! Right: each producer counts itself done with one atomic read-modify-write (fetch_update, AcqRel) after its last send; the one that sees the count reach the number of producers sends the one sentinel.
+//! Right: every producer, panicked or not, waits at a Barrier of settings.producers after its catch_unwind; the one leader sends the only sentinel, after every item of every producer is sent, and the panic is passed on afterwards (exit 101).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,12 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,32 +28,40 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    let before = done
-        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n + 1))
-        .unwrap();
-    if before + 1 == settings.producers {
+    }));
+    let _ = id;
+    if barrier.wait().is_leader() {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -68,12 +79,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let done = AtomicUsize::new(0);
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, done) = (sender.clone(), &settings, &done);
-            scope.spawn(move || producer(id, sender, done, settings));
+            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

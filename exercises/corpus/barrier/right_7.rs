@@ -1,4 +1,4 @@
-//! Right: every producer holds one clone of an Arc token made before any starts (main keeps none); after its last item each calls Arc::into_inner, which returns Some for exactly one of them, the last to let go, and that one sends the only sentinel.
+//! Right: a shared AtomicUsize counts the producers still making items; each decrements it with one fetch_sub (AcqRel) after its catch_unwind, and only the one that takes it to zero sends the sentinel, so exactly one sentinel follows every item, panics included.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,12 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::Arc;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -25,31 +28,39 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, token: Arc<()>, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, remaining: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    // Exactly one caller of into_inner on the clones of an Arc gets Some:
-    // the last one, when every other producer has sent its items.
-    if Arc::into_inner(token).is_some() {
+    }));
+    if remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -67,16 +78,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let token = Arc::new(());
-    let tokens: Vec<Arc<()>> = (0..settings.producers)
-        .map(|_| Arc::clone(&token))
-        .collect();
-    drop(token);
+    let remaining = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        for (id, token) in tokens.into_iter().enumerate() {
-            let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, token, settings));
+        for id in 0..settings.producers {
+            let (sender, settings, remaining) = (sender.clone(), &settings, &remaining);
+            scope.spawn(move || producer(id, sender, remaining, settings));
         }
         drop(sender);
     });

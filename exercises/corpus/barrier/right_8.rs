@@ -1,5 +1,4 @@
-//! Right: each producer does one fetch_add after its last send; the one whose add makes the count reach the number of producers is the last, and it alone sends the sentinel after every item is out.
-//!
+//! Right: a Mutex<usize> countdown decremented and read under one lock, after the catch_unwind: exactly one producer, the last to finish, sees 0 and sends the sentinel after every item; a panicking producer counts down too, then passes its panic on.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -7,13 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -27,31 +28,45 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, remaining: &Mutex<usize>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
-    }
-    // One atomic step after my last send: exactly one producer sees the
-    // count reach everyone, and by then every item is sent.
-    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+    }));
+    let _ = id;
+    let last = {
+        let mut left = remaining.lock().unwrap_or_else(|e| e.into_inner());
+        *left -= 1;
+        *left == 0
+    };
+    if last {
         let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -69,13 +84,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let finished = AtomicUsize::new(0);
-    let _unused: Option<(Mutex<()>, Condvar)> = None;
+    let remaining = Mutex::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
-            scope.spawn(move || producer(id, sender, finished, settings));
+            let (sender, settings, remaining) = (sender.clone(), &settings, &remaining);
+            scope.spawn(move || producer(id, sender, remaining, settings));
         }
         drop(sender);
     });

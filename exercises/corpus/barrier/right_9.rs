@@ -1,4 +1,4 @@
-//! Right: producer 0 starts the other producers in a scope of its own, makes its items, and sends the one sentinel once that scope has joined them all: a join instead of a barrier.
+//! Right: no Barrier: an AtomicUsize counts the producers done (after the catch_unwind); the one whose fetch_add sees the others all done sends the one sentinel; nobody waits.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,10 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done.
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -22,40 +27,41 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 5,
 };
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+
+fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let mut rng = settings.rng(id);
-    for i in 0..settings.items {
-        let item = Item {
-            i,
-            value: rng.random(),
-        };
-        thread::sleep(settings.effort(&me, item));
-        if queue.send(Message::Item(item)).is_err() {
-            break; // The consumer is gone.
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(id);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort(&me, item));
+            if queue.send(Message::Item(item)).is_err() {
+                break; // The consumer is gone.
+            }
         }
+    }));
+    // The last producer to finish sends the only sentinel.
+    if done.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
+    }
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
-/// Producer 0: starts the others, makes its own items, and sends the
-/// sentinel once every producer has returned.
-fn first_producer(queue: Sender<Message>, settings: &Settings) {
-    thread::scope(|scope| {
-        for id in 1..settings.producers {
-            let (queue, settings) = (queue.clone(), settings);
-            scope.spawn(move || producer(id, queue, settings));
-        }
-        producer(0, queue.clone(), settings);
-    });
-    // The scope has joined every other producer: all items are sent.
-    let _ = queue.send(Message::Sentinel);
-}
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -66,14 +72,20 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
+
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let done = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        scope.spawn(|| first_producer(sender, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings, done) = (sender.clone(), &settings, &done);
+            scope.spawn(move || producer(id, sender, done, settings));
+        }
+        drop(sender);
     });
 }

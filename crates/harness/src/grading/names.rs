@@ -7,6 +7,8 @@
 
 use std::collections::BTreeSet;
 
+use super::shapes::name_char;
+
 /// The first name in the function `name` of `given` (the exercise as it is
 /// given) that `mine` binds otherwise, said as grading says it; `None` if
 /// every name means what it meant.
@@ -77,7 +79,7 @@ fn names_used(function: &str) -> BTreeSet<(String, bool)> {
     let mut dotted = false;
     let mut previous = ' ';
     for c in code_only(function).chars().chain([' ']) {
-        if c.is_alphanumeric() || c == '_' {
+        if name_char(c) {
             if word.is_empty() {
                 dotted = previous == '.';
             }
@@ -178,7 +180,7 @@ fn bindings(source: &str, name: &str, method: bool) -> BTreeSet<String> {
             let after = source[at + item.len()..].chars().next().unwrap_or(' ');
             // An item starts a statement (`'static Settings` is a type).
             let starts = before.is_whitespace() || "{};".contains(before);
-            let whole = starts && !(after.is_alphanumeric() || after == '_');
+            let whole = starts && !name_char(after);
             if !whole {
                 continue;
             }

@@ -4,6 +4,17 @@
 //! their helpers' bodies inlined where they are called, and names the
 //! function and what to change.
 
+/// Whether `c` can be part of a name (an identifier).
+pub(super) fn name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether the `len` bytes of `text` at `at` are a whole name, not part of
+/// a longer one.
+pub(super) fn whole_name(text: &str, at: usize, len: usize) -> bool {
+    !text[..at].ends_with(name_char) && !text[at + len..].starts_with(name_char)
+}
+
 /// The function `name` of a file, white space squeezed; `None` if it has
 /// none.
 pub(super) fn function(source: &str, name: &str) -> Option<String> {
@@ -70,7 +81,7 @@ fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usi
                     _ => depth,
                 }) > 0
             });
-            let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+            let is_call = !before.ends_with(name_char)
                 && !before.ends_with("fn ")
                 && !spawned
                 && (!method || !SHARED_NAMES.contains(&helper.as_str()));
@@ -121,7 +132,7 @@ pub(super) fn plain_functions(source: &str) -> Vec<(String, String)> {
         at = start + 3;
         let name: String = source[start + 3..]
             .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .take_while(|&c| name_char(c))
             .collect();
         if let Some(body) = function(&source[start..], &name) {
             found.push((name, body));
@@ -131,10 +142,7 @@ pub(super) fn plain_functions(source: &str) -> Vec<(String, String)> {
     let squeezed = source.split_whitespace().collect::<Vec<_>>().join(" ");
     for (at, _) in squeezed.match_indices("let ") {
         let rest = &squeezed[at + 4..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_alphanumeric() || *c == '_')
-            .collect();
+        let name: String = rest.chars().take_while(|&c| name_char(c)).collect();
         let Some(closure) = rest[name.len()..]
             .strip_prefix(" = |")
             .or_else(|| rest[name.len()..].strip_prefix(" = move |"))
@@ -167,7 +175,7 @@ fn called_on(text: &str, dot: usize) -> String {
     let reversed: String = text[..dot]
         .chars()
         .rev()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .take_while(|&c| name_char(c))
         .collect();
     reversed.chars().rev().collect()
 }
@@ -364,15 +372,14 @@ fn only_printed(body: &str, index: usize, target: &str) -> bool {
         .and_then(|rest| rest.strip_suffix(target))
         .and_then(|rest| rest.trim_end().strip_suffix('='))
         .map(str::trim)
-        .filter(|name| name.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        .filter(|name| name.chars().all(name_char))
     else {
         return false;
     };
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
     body[index..]
         .match_indices(named)
         .map(|(at, _)| index + at)
-        .filter(|&at| !body[..at].ends_with(ident) && !body[at + named.len()..].starts_with(ident))
+        .filter(|&at| whole_name(body, at, named.len()))
         .all(in_a_report)
 }
 
@@ -403,12 +410,11 @@ fn one_step_write(body: &str, index: usize, target: &str) -> bool {
 /// named, a method is called on it) and whose methods are called in one
 /// thread only, as `thread_of` tells.
 fn one_thread_alone(body: &str, target: &str, thread_of: &dyn Fn(usize) -> Option<usize>) -> bool {
-    let ident = |c: char| c.is_alphanumeric() || c == '_';
     let made = body
         .match_indices(&format!("let {target}"))
         .any(|(at, bound)| {
             let rest = body[at + bound.len()..].trim_start();
-            !rest.starts_with(ident)
+            !rest.starts_with(name_char)
                 && rest.split(';').next().is_some_and(|binding| {
                     binding.contains("= Atomic") && binding.contains("::new(")
                 })
@@ -416,7 +422,7 @@ fn one_thread_alone(body: &str, target: &str, thread_of: &dyn Fn(usize) -> Optio
     let named: Vec<usize> = body
         .match_indices(target)
         .map(|(at, _)| at)
-        .filter(|&at| !body[..at].ends_with(ident) && !body[at + target.len()..].starts_with(ident))
+        .filter(|&at| whole_name(body, at, target.len()))
         .filter(|&at| !body[..at].trim_end().ends_with("let"))
         .collect();
     made && named
@@ -760,10 +766,8 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                     if depth < 0 {
                         break;
                     }
-                    let word = |w: &str| {
-                        after[i..].starts_with(w)
-                            && !after[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
-                    };
+                    let word =
+                        |w: &str| after[i..].starts_with(w) && !after[..i].ends_with(name_char);
                     if word("break") || word("return") {
                         stop = Some(i);
                         break;
@@ -1054,11 +1058,8 @@ fn stops_on_a_timeout(source: &str) -> Option<String> {
                     MORE_LOOKS.iter().any(|look| text.contains(look)) || text.contains("Sentinel")
                 };
                 let stops = ["break", "return"].iter().any(|w| {
-                    arm.match_indices(w).any(|(i, _)| {
-                        !arm[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
-                            && !arm[i + w.len()..]
-                                .starts_with(|c: char| c.is_alphanumeric() || c == '_')
-                    })
+                    arm.match_indices(w)
+                        .any(|(i, _)| whole_name(arm, i, w.len()))
                 });
                 // A match under a look at the flag (its arm, or its `if`)
                 // has looked already.
@@ -1131,7 +1132,7 @@ fn ends_on_a_count(source: &str) -> Option<String> {
             // Each variable of the condition, and whether some change of
             // it follows a look that says the end.
             let counted = condition
-                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .split(|c: char| !name_char(c))
                 .filter(|word| word.starts_with(|c: char| c.is_alphabetic() || c == '_'))
                 .find(|word| {
                     let changes: Vec<usize> = [" = ", " += ", " -= "]
@@ -1241,7 +1242,7 @@ fn only_reported(body: &str) -> bool {
         let left = left.strip_prefix("mut ").unwrap_or(left);
         let name = left.split(':').next()?.trim();
         let decides = ["if ", "match ", "<", ">", "=", "!", "return", "break", "?"];
-        let plain = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+        let plain = !name.is_empty() && name.chars().all(name_char);
         (plain && !decides.iter().any(|d| expression.contains(d)))
             .then(|| (name.to_string(), expression.to_string()))
     };
@@ -1249,10 +1250,8 @@ fn only_reported(body: &str) -> bool {
     let reads_the_clock = |text: &str, timed: &[String]| {
         CLOCKS.iter().any(|clock| text.contains(clock))
             || timed.iter().any(|name| {
-                text.match_indices(name.as_str()).any(|(at, _)| {
-                    let word = |c: char| c.is_alphanumeric() || c == '_';
-                    !text[..at].ends_with(word) && !text[at + name.len()..].starts_with(word)
-                })
+                text.match_indices(name.as_str())
+                    .any(|(at, _)| whole_name(text, at, name.len()))
             })
     };
     loop {
@@ -1413,11 +1412,7 @@ fn flag_before_a_send(source: &str) -> Option<String> {
             let end = text.find("impl ").unwrap_or(text.len());
             text[..end].contains(".store(") || text[..end].contains(".swap(")
         })
-        .map(|text| {
-            text.chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect()
-        })
+        .map(|text| text.chars().take_while(|&c| name_char(c)).collect())
         .collect();
     let plain = plain_functions(source);
     for (name, body) in functions(source) {
@@ -1522,9 +1517,8 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
             let runs = &body[open..close];
             let works = runs.contains("println!")
                 || plain.iter().any(|(other, _)| {
-                    runs.match_indices(&format!("{other}(")).any(|(i, _)| {
-                        !runs[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
-                    })
+                    runs.match_indices(&format!("{other}("))
+                        .any(|(i, _)| !runs[..i].ends_with(|c: char| name_char(c) || c == '.'))
                 });
             let mut statement = body[..at]
                 .rsplit([';', '{', '}'])
@@ -1576,7 +1570,7 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
                 Some(handle) => {
                     !wrapped
                         && !body[(close + 1).min(body.len())..]
-                            .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .split(|c: char| !name_char(c))
                             .any(|word| word == handle)
                 }
                 None => statement.is_empty() || statement == "let _ =",

@@ -1,4 +1,4 @@
-//! Right: every producer waits at the Barrier (after catch_unwind) and then calls a helper `finish(queue, leader)`, which sends the sentinel only for the barrier's leader: one sentinel, from one producer, after all are done.
+//! Wrong: one lock both counts the producer out and tells it whether it was the last, so exactly one producer (the last to finish its sends) sends the sentinel; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,19 +6,16 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
+//! is done.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
+use std::sync::Mutex;
 
 const PROGRAM: Program = Program {
     name: "barrier",
@@ -28,42 +25,37 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, finished: &Mutex<usize>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    let _ = id;
-    finish(&queue, barrier.wait().is_leader());
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
+    }
+    let last = {
+        let mut count = finished.lock().unwrap();
+        *count += 1;
+        *count == settings.producers
+    };
+    if last {
+        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
-/// Ends the stream, if this producer is the one chosen to.
-fn finish(queue: &Sender<Message>, chosen: bool) {
-    if chosen {
-        let _ = queue.send(Message::Sentinel);
-    }
-}
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -81,12 +73,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let barrier = Barrier::new(settings.producers);
+    let finished = Mutex::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, barrier) = (sender.clone(), &settings, &barrier);
-            scope.spawn(move || producer(id, sender, barrier, settings));
+            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
+            scope.spawn(move || producer(id, sender, finished, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: no Barrier: an AtomicUsize counts producers done (after catch_unwind, so a panicking one counts); the one that brings it to settings.producers sends the only sentinel.
+//! Wrong: an atomic count instead of a barrier: each producer counts itself done with one `fetch_add` after its last send, and the one whose increment completes the count sends the sentinel; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,14 +6,10 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
+//! is done.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
-
-use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
@@ -27,38 +23,34 @@ const PROGRAM: Program = Program {
     consumers: 1,
     items: 5,
 };
-
-fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    let _ = id;
-    if done.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
-        let _ = queue.send(Message::Sentinel);
     }
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
+    // After the last send: one step both counts this producer and says
+    // whether it was the last.
+    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -69,19 +61,18 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
     }
     println!("Consumer: Done");
 }
-
 fn main() {
     let settings = Settings::from_command_line(&PROGRAM);
     let (sender, receiver) = match settings.capacity {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let done = AtomicUsize::new(0);
+    let finished = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, done) = (sender.clone(), &settings, &done);
-            scope.spawn(move || producer(id, sender, done, settings));
+            let (sender, finished, settings) = (sender.clone(), &finished, &settings);
+            scope.spawn(move || producer(id, sender, finished, settings));
         }
         drop(sender);
     });

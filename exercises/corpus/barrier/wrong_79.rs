@@ -1,4 +1,4 @@
-//! Right: producer 0 is the one that sends the sentinel, after waiting on a "done" channel that closes once every producer (panicked or not) has dropped its done-sender.
+//! Wrong: an atomic countdown instead of a Barrier: each producer fetch_adds once done; the one that brings it to settings.producers sends the one sentinel; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,15 +6,15 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
+//! is done.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -27,46 +27,32 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(
-    id: usize,
-    queue: Sender<Message>,
-    done: Sender<()>,
-    all_done: Receiver<()>,
-    settings: &Settings,
-) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    // My items are out: give up my share of `done`. Producer 0 then waits
-    // for the channel to close, which it does once every producer did so.
-    drop(done);
-    if id == 0 {
-        let _ = all_done.recv();
-        let _ = queue.send(Message::Sentinel);
     }
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
+    if DONE.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -86,13 +72,10 @@ fn main() {
     };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
-        let (done, all_done) = flume::unbounded::<()>();
         for id in 0..settings.producers {
             let (sender, settings) = (sender.clone(), &settings);
-            let (done, all_done) = (done.clone(), all_done.clone());
-            scope.spawn(move || producer(id, sender, done, all_done, settings));
+            scope.spawn(move || producer(id, sender, settings));
         }
-        drop((done, all_done));
         drop(sender);
     });
 }

@@ -1,4 +1,4 @@
-//! Right: a home-made barrier (Mutex<usize> + Condvar, a blocking wait): each producer arrives after catch_unwind; the last to arrive sends the one sentinel and wakes the others.
+//! Wrong: the count of finished producers is inside catch_unwind, so a producer that panics is never counted and no sentinel is sent.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -14,30 +14,10 @@
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Condvar, Mutex};
-
-/// Producers still working, and a signal for when none is.
-struct Gate {
-    left: Mutex<usize>,
-    all_done: Condvar,
-}
-
-impl Gate {
-    /// Arrives; true for the last one. Waits until every producer has arrived.
-    fn arrive(&self) -> bool {
-        let mut left = self.left.lock().unwrap_or_else(|p| p.into_inner());
-        *left -= 1;
-        if *left == 0 {
-            self.all_done.notify_all();
-            return true;
-        }
-        while *left > 0 {
-            left = self.all_done.wait(left).unwrap_or_else(|p| p.into_inner());
-        }
-        false
-    }
-}
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -50,7 +30,7 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, gate: &Gate, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
     // A producer that panics still comes to the sentinel's place before
@@ -67,11 +47,10 @@ fn producer(id: usize, queue: Sender<Message>, gate: &Gate, settings: &Settings)
                 break; // The consumer is gone.
             }
         }
+        if DONE.fetch_add(1, Ordering::SeqCst) + 1 == settings.producers {
+            let _ = queue.send(Message::Sentinel);
+        }
     }));
-    let _ = id;
-    if gate.arrive() {
-        let _ = queue.send(Message::Sentinel);
-    }
     if let Err(panic) = made {
         panic::resume_unwind(panic);
     }
@@ -80,7 +59,10 @@ fn producer(id: usize, queue: Sender<Message>, gate: &Gate, settings: &Settings)
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -98,15 +80,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let gate = Gate {
-        left: Mutex::new(settings.producers),
-        all_done: Condvar::new(),
-    };
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, gate) = (sender.clone(), &settings, &gate);
-            scope.spawn(move || producer(id, sender, gate, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: a Mutex<usize> counts producers done (after catch_unwind, after every send); the one that brings it to settings.producers sends the sentinel while holding the lock.
+//! Wrong: each producer counts itself done with one atomic read-modify-write (fetch_update, AcqRel) after its last send; the one that sees the count reach the number of producers sends the one sentinel; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,15 +6,12 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
+//! is done.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -28,40 +25,35 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, gate: &Mutex<usize>, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    let _ = id;
-    let mut done = gate.lock().unwrap_or_else(|p| p.into_inner());
-    *done += 1;
-    if *done == settings.producers {
-        let _ = queue.send(Message::Sentinel);
     }
-    drop(done);
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
+    let before = done
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| Some(n + 1))
+        .unwrap();
+    if before + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -79,12 +71,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let gate = Mutex::new(0);
+    let done = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, gate) = (sender.clone(), &settings, &gate);
-            scope.spawn(move || producer(id, sender, gate, settings));
+            let (sender, settings, done) = (sender.clone(), &settings, &done);
+            scope.spawn(move || producer(id, sender, done, settings));
         }
         drop(sender);
     });

@@ -1,4 +1,4 @@
-//! Right: an AtomicUsize counts finished producers (panicked ones too, after catch_unwind); whoever brings it to settings.producers sends the sentinel.
+//! Wrong: a second channel used as a "still working" signal: each producer holds a clone of done_tx and drops it when it ends (even by panic); producer 0 waits until recv on done_rx fails (every other producer gone), then sends the one sentinel; but with no catch_unwind, when producer 0 panics it never sends the sentinel, and the consumer finds the channel closed.
 //! Exercise `barrier`: three producers, one consumer, and a sentinel sent
 //! too early.
 //!
@@ -6,19 +6,12 @@
 //! other producers may still be making theirs: the consumer stops at the
 //! sentinel, and their items are never processed. It passes some runs and
 //! fails others. Send one sentinel, from one producer, once every producer
-//! is done. A producer that panics (`--panic-at producer-1:2`) is done
-//! too: the others' items must still be processed, and the program end
-//! with the panic's exit code, 101, not wait for it for ever.
+//! is done.
 //!
 //! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
 //! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
 
-use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-
-/// Producers whose items are all out (or who died trying).
-static FINISHED: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -31,36 +24,41 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+fn producer(
+    id: usize,
+    queue: Sender<Message>,
+    working: Sender<()>,
+    others: Receiver<()>,
+    settings: &Settings,
+) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    // A producer that panics still comes to the sentinel's place before
-    // it passes the panic on: no other thread may wait for it for ever.
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    if FINISHED.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
-        let _ = queue.send(Message::Sentinel);
     }
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
+    drop(working);
+    if id == 0 {
+        // Fails once every producer has dropped its `working` sender.
+        while others.recv().is_ok() {}
+        let _ = queue.send(Message::Sentinel);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -78,12 +76,16 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
+    let (working, others) = flume::unbounded::<()>();
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
             let (sender, settings) = (sender.clone(), &settings);
-            scope.spawn(move || producer(id, sender, settings));
+            let (working, others) = (working.clone(), others.clone());
+            scope.spawn(move || producer(id, sender, working, others, settings));
         }
         drop(sender);
+        drop(working);
+        drop(others);
     });
 }

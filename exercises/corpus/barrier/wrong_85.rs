@@ -1,6 +1,9 @@
-//! Right: a Mutex<usize> + Condvar: every producer checks in; producer 0 waits until all have, then sends the sentinel.
+//! Wrong: the barrier's leader sends the sentinel only if its own items went well, so when the producer that panics is the leader, none is sent.
+//! Solution to `barrier`: the producers meet at a barrier after their
+//! last item, and the barrier's leader sends the one sentinel.
+
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::{Condvar, Mutex};
+use std::sync::Barrier;
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -14,33 +17,11 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-struct Finish {
-    done: Mutex<usize>,
-    all_done: Condvar,
-    of: usize,
-}
-
-impl Finish {
-    fn arrive(&self) {
-        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        *done += 1;
-        if *done == self.of {
-            self.all_done.notify_all();
-        }
-    }
-
-    fn wait_all(&self) {
-        let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        let _all = self
-            .all_done
-            .wait_while(done, |done| *done < self.of)
-            .unwrap_or_else(|e| e.into_inner());
-    }
-}
-
-fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, barrier: &Barrier, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
+    // A producer that panics still comes to the barrier before it passes
+    // the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -54,9 +35,9 @@ fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Setti
             }
         }
     }));
-    finish.arrive();
-    if id == 0 {
-        finish.wait_all();
+    // Wait for every producer's last item; one of them, the leader, then
+    // tells the consumer that no more will come.
+    if barrier.wait().is_leader() && made.is_ok() {
         let _ = queue.send(Message::Sentinel);
     }
     if let Err(panic) = made {
@@ -67,7 +48,10 @@ fn producer(id: usize, queue: Sender<Message>, finish: &Finish, settings: &Setti
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -85,16 +69,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let finish = Finish {
-        done: Mutex::new(0),
-        all_done: Condvar::new(),
-        of: settings.producers,
-    };
+    let barrier = Barrier::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, finish) = (sender.clone(), &settings, &finish);
-            scope.spawn(move || producer(id, sender, finish, settings));
+            let (sender, barrier, settings) = (sender.clone(), &barrier, &settings);
+            scope.spawn(move || producer(id, sender, barrier, settings));
         }
         drop(sender);
     });

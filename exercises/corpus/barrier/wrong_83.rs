@@ -1,7 +1,23 @@
-//! Right: as right_1 (fetch_sub decides, one step), plus a separate load() of the counter used only for a stderr progress note.
+//! Wrong: the last producer is counted one past the number of producers, so no sentinel is ever sent.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done. A producer that panics (`--panic-at producer-1:2`) is done
+//! too: the others' items must still be processed, and the program end
+//! with the panic's exit code, 101, not wait for it for ever.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
+
+static DONE: AtomicUsize = AtomicUsize::new(0);
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -14,9 +30,11 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
+    // A producer that panics still comes to the sentinel's place before
+    // it passes the panic on: no other thread may wait for it for ever.
     let made = panic::catch_unwind(AssertUnwindSafe(|| {
         let mut rng = settings.rng(id);
         for i in 0..settings.items {
@@ -30,16 +48,9 @@ fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Se
             }
         }
     }));
-    // AcqRel: the last one sees every other producer's sends as done.
-    if left.fetch_sub(1, Ordering::AcqRel) == 1 {
+    if DONE.fetch_add(1, Ordering::SeqCst) + 1 == settings.producers + 1 {
         let _ = queue.send(Message::Sentinel);
     }
-    // A note only: the decision above was the fetch_sub's own value.
-    let still = left.load(Ordering::Relaxed);
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("{me}: {still} producer(s) still making items\n").as_bytes(),
-    );
     if let Err(panic) = made {
         panic::resume_unwind(panic);
     }
@@ -48,7 +59,10 @@ fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Se
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -66,12 +80,11 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.producers);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, left) = (sender.clone(), &settings, &left);
-            scope.spawn(move || producer(id, sender, left, settings));
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
         }
         drop(sender);
     });

@@ -1,6 +1,10 @@
-//! Right: an RAII CountDown guard made at the producer's start; its Drop (after the last send, or while a panic unwinds) does the fetch_sub and, if last, sends the sentinel.
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! Wrong: each producer adds itself to an atomic counter in one fetch_add, and the one that makes it reach the number of producers sends the sentinel; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
+//!
+//! fetch_add reads and writes in one indivisible step, so exactly one
+//! producer sees the count reach settings.producers, and only after every
+//! other producer has sent its last item: one sentinel, last in the buffer.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use common::{Item, Message, Program, Settings};
@@ -14,28 +18,9 @@ const PROGRAM: Program = Program {
     items: 5,
 };
 
-/// Counts its producer done when dropped: after its last send, or as a
-/// panic unwinds through it. The last one counted sends the sentinel.
-struct CountDown<'a> {
-    left: &'a AtomicUsize,
-    queue: &'a Sender<Message>,
-}
-
-impl Drop for CountDown<'_> {
-    fn drop(&mut self) {
-        if self.left.fetch_sub(1, Ordering::AcqRel) == 1 {
-            let _ = self.queue.send(Message::Sentinel);
-        }
-    }
-}
-
-fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
+fn producer(id: usize, queue: Sender<Message>, done: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let countdown = CountDown {
-        left,
-        queue: &queue,
-    };
     let mut rng = settings.rng(id);
     for i in 0..settings.items {
         let item = Item {
@@ -47,13 +32,19 @@ fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Se
             break; // The consumer is gone.
         }
     }
-    drop(countdown);
+    // The producer that brings the count to the total is the last one.
+    if done.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
+    }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -71,12 +62,12 @@ fn main() {
         Some(capacity) => flume::bounded(capacity),
         None => flume::unbounded(),
     };
-    let left = AtomicUsize::new(settings.producers);
+    let done = AtomicUsize::new(0);
     thread::scope(|scope| {
         scope.spawn(|| consumer(receiver, &settings));
         for id in 0..settings.producers {
-            let (sender, settings, left) = (sender.clone(), &settings, &left);
-            scope.spawn(move || producer(id, sender, left, settings));
+            let (sender, done, settings) = (sender.clone(), &done, &settings);
+            scope.spawn(move || producer(id, sender, done, settings));
         }
         drop(sender);
     });

@@ -1,5 +1,16 @@
-//! Right: an AtomicUsize counts the producers still making items with fetch_sub; the last one out sends the sentinel.
-use std::panic::{self, AssertUnwindSafe};
+//! Wrong: a countdown with one atomic step (fetch_sub): exactly one producer, the last to finish, sees 1, and every other producer's items are already sent; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
@@ -17,32 +28,29 @@ const PROGRAM: Program = Program {
 fn producer(id: usize, queue: Sender<Message>, left: &AtomicUsize, settings: &Settings) {
     let me = format!("Producer {id}");
     println!("{me}: Running");
-    let made = panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut rng = settings.rng(id);
-        for i in 0..settings.items {
-            let item = Item {
-                i,
-                value: rng.random(),
-            };
-            thread::sleep(settings.effort(&me, item));
-            if queue.send(Message::Item(item)).is_err() {
-                break; // The consumer is gone.
-            }
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
         }
-    }));
-    // AcqRel: the last one sees every other producer's sends as done.
+    }
     if left.fetch_sub(1, Ordering::AcqRel) == 1 {
         let _ = queue.send(Message::Sentinel);
-    }
-    if let Err(panic) = made {
-        panic::resume_unwind(panic);
     }
     println!("{me}: Done");
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));

@@ -1,0 +1,86 @@
+//! Wrong: every producer holds one clone of an Arc token made before any starts (main keeps none); after its last item each calls Arc::into_inner, which returns Some for exactly one of them, the last to let go, and that one sends the only sentinel; but with no catch_unwind a producer that panics drops its token while unwinding, and when it lets go last, no producer sends the sentinel.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::sync::Arc;
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(id: usize, queue: Sender<Message>, token: Arc<()>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    // Exactly one caller of into_inner on the clones of an Arc gets Some:
+    // the last one, when every other producer has sent its items.
+    if Arc::into_inner(token).is_some() {
+        let _ = queue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let token = Arc::new(());
+    let tokens: Vec<Arc<()>> = (0..settings.producers)
+        .map(|_| Arc::clone(&token))
+        .collect();
+    drop(token);
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for (id, token) in tokens.into_iter().enumerate() {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, token, settings));
+        }
+        drop(sender);
+    });
+}

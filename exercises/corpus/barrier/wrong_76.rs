@@ -1,0 +1,85 @@
+//! Wrong: each producer does one fetch_add after its last send; the one whose add makes the count reach the number of producers is the last, and it alone sends the sentinel after every item is out; but with no catch_unwind a producer that panics never counts itself done, so no sentinel is sent and the consumer finds the channel closed (`--panic-at producer-1:2`).
+//!
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(id: usize, queue: Sender<Message>, finished: &AtomicUsize, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    // One atomic step after my last send: exactly one producer sees the
+    // count reach everyone, and by then every item is sent.
+    if finished.fetch_add(1, Ordering::AcqRel) + 1 == settings.producers {
+        let _ = queue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let finished = AtomicUsize::new(0);
+    let _unused: Option<(Mutex<()>, Condvar)> = None;
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings, finished) = (sender.clone(), &settings, &finished);
+            scope.spawn(move || producer(id, sender, finished, settings));
+        }
+        drop(sender);
+    });
+}

@@ -1,0 +1,82 @@
+//! Wrong: producer 0 starts the other producers in a scope of its own, makes its items, and sends the one sentinel once that scope has joined them all: a join instead of a barrier; but with no catch_unwind, when producer 0 panics on its own items it never sends the sentinel, and the consumer finds the channel closed.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    println!("{me}: Done");
+}
+
+/// Producer 0: starts the others, makes its own items, and sends the
+/// sentinel once every producer has returned.
+fn first_producer(queue: Sender<Message>, settings: &Settings) {
+    thread::scope(|scope| {
+        for id in 1..settings.producers {
+            let (queue, settings) = (queue.clone(), settings);
+            scope.spawn(move || producer(id, queue, settings));
+        }
+        producer(0, queue.clone(), settings);
+    });
+    // The scope has joined every other producer: all items are sent.
+    let _ = queue.send(Message::Sentinel);
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| first_producer(sender, &settings));
+    });
+}

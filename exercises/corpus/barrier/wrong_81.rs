@@ -1,0 +1,97 @@
+//! Wrong: Mutex<usize> + Condvar count of finished producers, counted up by a Drop guard (so a panicking producer counts); producer 0 waits on the Condvar until all are done, then sends the one sentinel; but with no catch_unwind, when producer 0 panics it never sends the sentinel, and the consumer finds the channel closed.
+//! Exercise `barrier`: three producers, one consumer, and a sentinel sent
+//! too early.
+//!
+//! Producer 0 sends the sentinel as soon as its own items are out. But the
+//! other producers may still be making theirs: the consumer stops at the
+//! sentinel, and their items are never processed. It passes some runs and
+//! fails others. Send one sentinel, from one producer, once every producer
+//! is done.
+//!
+//! Grade it: `cargo xtask exercise barrier`. Chapter: many producers, one
+//! consumer (book/src/many-one.md). Stuck? `exercises/barrier/hint.md`.
+
+use std::sync::{Condvar, Mutex};
+static DONE: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
+struct Finished;
+impl Drop for Finished {
+    fn drop(&mut self) {
+        let (lock, cvar) = &DONE;
+        *lock.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        cvar.notify_all();
+    }
+}
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "barrier",
+    about: "Exercise: many producers, one consumer, one sentinel",
+    producers: 3,
+    consumers: 1,
+    items: 5,
+};
+
+fn producer(id: usize, queue: Sender<Message>, settings: &Settings) {
+    let finished = Finished;
+    let me = format!("Producer {id}");
+    println!("{me}: Running");
+    let mut rng = settings.rng(id);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort(&me, item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+    }
+    drop(finished);
+    if id == 0 {
+        let (lock, cvar) = &DONE;
+        let mut done = lock.lock().unwrap_or_else(|e| e.into_inner());
+        while *done < settings.producers {
+            done = cvar.wait(done).unwrap_or_else(|e| e.into_inner());
+        }
+        drop(done);
+        let _ = queue.send(Message::Sentinel);
+    }
+    println!("{me}: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        // Only the sentinel ends the stream: if the channel closes first,
+        // every producer has ended and none sent it.
+        let message = queue.recv().expect("no producer sent the sentinel");
+        match message {
+            Message::Item(item) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Message::Sentinel => break,
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        for id in 0..settings.producers {
+            let (sender, settings) = (sender.clone(), &settings);
+            scope.spawn(move || producer(id, sender, settings));
+        }
+        drop(sender);
+    });
+}
