@@ -72,8 +72,7 @@ pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict 
     let taken = run.taken(&mut problems);
     let never_consumed = run.counts(&sent, &taken, &mut problems);
     run.added_in_order(&sent, &taken.added, &mut problems);
-    run.within_capacity(&mut problems);
-    run.added_before_taken(&mut problems);
+    run.buffer_lines(&mut problems);
     Verdict {
         problems,
         consumed: taken.consumed,
@@ -331,21 +330,41 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// An item is added before it is taken out: a producer prints `added`
-    /// right after its `send`, and sends its next item only then, so the
-    /// consumers can be ahead of its `added` lines by one item at the
-    /// most, the one between its `send` and its line. A producer whose
-    /// lines come later than that (kept back and printed at the end, say)
-    /// shows a buffer emptier than it was. Only where the section prints
-    /// `added` lines; not for the Redis program, whose lines come from
-    /// separate processes (see [`Run::within_capacity`]).
-    fn added_before_taken(&self, problems: &mut Vec<String>) {
+    /// The buffer as the `added` and taken-out lines tell it, walked once,
+    /// for two rules. Only where the section prints `added` lines.
+    ///
+    /// - A bounded buffer holds at most `capacity` items: at any point, the
+    ///   items added and not yet taken out are those in the buffer, plus at
+    ///   most one in each consumer's hands (a producer prints `added` after
+    ///   its `send`, and a consumer `got` after its work, or `dropped` as it
+    ///   throws the item away). An item is taken out once, at its first
+    ///   line, whatever lines follow for it.
+    /// - An item is added before it is taken out: a producer sends its next
+    ///   item only after its `added` line, so the consumers can be ahead of
+    ///   its lines by one item at the most, the one between its `send` and
+    ///   its line. A producer whose lines come later than that (kept back
+    ///   and printed at the end, say) shows a buffer emptier than it was.
+    ///
+    /// Not for the Redis program (`Kind::Beyond`): its consumers
+    /// acknowledge a whole batch, which frees the room, before they print
+    /// a line for any of it, and its lines come from separate processes,
+    /// merged in the order they reach the parent, not the order things
+    /// happened; its own tests look at the stream's length instead.
+    fn buffer_lines(&self, problems: &mut Vec<String>) {
         if !self.section.prints_added || self.section.kind == Kind::Beyond {
             return;
         }
-        let producers = self.made.len();
-        let mut added = vec![0_usize; producers];
-        let mut taken_out: Vec<HashSet<usize>> = vec![HashSet::new(); producers];
+        let consumers = self
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::Consumer)
+            .count();
+        // Each rule says its first breach only.
+        let mut capacity = self.config.capacity;
+        let mut in_step = true;
+        let (mut added, mut taken_out) = (0_usize, HashSet::new());
+        let mut added_by = vec![0_usize; self.made.len()];
+        let mut taken_out_of: Vec<HashSet<usize>> = vec![HashSet::new(); self.made.len()];
         for event in self.events {
             let (What::Added(item)
             | What::Got(item)
@@ -355,75 +374,43 @@ impl<'a> Run<'a> {
             else {
                 continue;
             };
-            let Some(p) = self.maker_of(&item) else {
-                continue;
-            };
-            if let What::Added(_) = event.what {
-                added[p] += 1;
-                continue;
-            }
-            taken_out[p].insert(item.i);
-            if taken_out[p].len() > added[p] + 1 {
-                problems.push(format!(
-                    "{} took item {} of producer {p} out of the buffer when producer {p} had \
-                     printed only {} `added` line(s): a line came later than what it says \
-                     (each must be printed as it happens, an `added` line right after its \
-                     `send`)",
-                    event.actor, item.i, added[p],
-                ));
-                return;
-            }
-        }
-    }
-
-    /// A bounded buffer holds at most `capacity` items. From the lines: at
-    /// any point, the items added and not yet taken out are those in the
-    /// buffer, plus at most one in each consumer's hands (a producer prints
-    /// `added` after its `send`, and a consumer `got` after its work, or
-    /// `dropped` as it throws the item away). An item is taken out once,
-    /// at its first line, whatever lines follow for it. Only where the
-    /// run has a capacity and the section prints `added` lines.
-    ///
-    /// Not for the Redis program (`Kind::Beyond`): its consumers
-    /// acknowledge a whole batch, which frees the room, before they print
-    /// a line for any of it, and its lines come from separate processes,
-    /// merged in the order they reach the parent, not the order things
-    /// happened; its own tests look at the stream's length instead.
-    fn within_capacity(&self, problems: &mut Vec<String>) {
-        let Some(capacity) = self.config.capacity else {
-            return;
-        };
-        if !self.section.prints_added || self.section.kind == Kind::Beyond {
-            return;
-        }
-        let consumers = self
-            .actors
-            .iter()
-            .filter(|a| a.role == Role::Consumer)
-            .count();
-        let mut added = 0_usize;
-        let mut taken_out: HashSet<(usize, u64)> = HashSet::new();
-        for event in self.events {
-            match event.what {
-                What::Added(_) => added += 1,
-                What::Got(item)
-                | What::Dropped(item)
-                | What::Reclaimed(item)
-                | What::Duplicated(item) => {
-                    taken_out.insert((item.i, item.value.to_bits()));
-                }
-                _ => {}
+            let is_added = matches!(event.what, What::Added(_));
+            if is_added {
+                added += 1;
+            } else {
+                taken_out.insert((item.i, item.value.to_bits()));
             }
             let out = taken_out.len();
-            if added.saturating_sub(out) > capacity + consumers {
+            if let Some(room) = capacity
+                && added.saturating_sub(out) > room + consumers
+            {
                 problems.push(format!(
                     "the buffer held more items than its capacity: {added} added and {out} \
-                     taken out after the line {:?}, with --capacity {capacity} and \
+                     taken out after the line {:?}, with --capacity {room} and \
                      {consumers} consumer(s) (or a line came later than what it says: \
                      each must be printed as it happens)",
                     event.to_string()
                 ));
-                return;
+                capacity = None;
+            }
+            if let Some(p) = self.maker_of(&item)
+                && in_step
+            {
+                if is_added {
+                    added_by[p] += 1;
+                    continue;
+                }
+                taken_out_of[p].insert(item.i);
+                if taken_out_of[p].len() > added_by[p] + 1 {
+                    problems.push(format!(
+                        "{} took item {} of producer {p} out of the buffer when producer {p} \
+                         had printed only {} `added` line(s): a line came later than what it \
+                         says (each must be printed as it happens, an `added` line right \
+                         after its `send`)",
+                        event.actor, item.i, added_by[p],
+                    ));
+                    in_step = false;
+                }
             }
         }
     }
