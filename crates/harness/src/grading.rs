@@ -23,8 +23,8 @@ mod names;
 mod shapes;
 mod spin;
 use shapes::{
-    function, functions, name_char, plain_functions, races_in, sent_in_a_loop, sent_twice,
-    unconditional, whole_name,
+    function, name_char, outside_threads_of, plain_functions, races_in, sent_in_a_loop, sent_twice,
+    threads_of, unconditional, whole_name,
 };
 
 /// One exercise: its name (its folder, and the program's), the program
@@ -71,14 +71,20 @@ pub enum Rule {
     /// as given).
     Unchanged(&'static str, &'static str),
     /// This code, in this function (which several threads run), is sent
-    /// by one of them only: it sits under an `if` or a `match`.
+    /// by one of them only: it sits under an `if` or a `match`. So too in
+    /// a closure spawned to run the function and do more.
     OnlyOne(&'static str, &'static str, &'static str),
     /// This function (as written) never has this code: the text asks for
-    /// it elsewhere.
-    NotIn(&'static str, &'static str, &'static str),
+    /// it elsewhere. Closures it spawns to run the second function (its
+    /// threads, such as `consumer`) are not its own code.
+    NotIn(&'static str, &'static str, &'static str, &'static str),
     /// This function sends this code once at most: never in a loop of its
-    /// own (`for _ in 0..others { send(..) }`).
+    /// own (`for _ in 0..others { send(..) }`). So too in a closure spawned
+    /// to run the function and do more.
     NotRepeated(&'static str, &'static str, &'static str),
+    /// The file builds where `Settings` cannot be cloned: it clones no
+    /// settings, by any road. And what the text says.
+    ClonesNoSettings(&'static str),
     /// The file has these codes once at most, all told (the settings read
     /// from the command line once, not once per thread); and what the text
     /// says.
@@ -146,6 +152,7 @@ pub const EXERCISES: [Exercise; 12] = [
                 "clone_from(",
                 "without cloning the settings into each thread",
             ),
+            Rule::ClonesNoSettings("without cloning the settings into each thread"),
             Rule::Never("unsafe", "without `unsafe`"),
             // Settings made anew: read from the command line again (clap's
             // `parse`, `parse_from`, `try_parse`, or `common`'s), or built
@@ -203,7 +210,12 @@ pub const EXERCISES: [Exercise; 12] = [
                 "Message::Sentinel",
                 "one sentinel, sent by one producer",
             ),
-            Rule::NotIn("main", "Sentinel", "one sentinel, sent by one producer"),
+            Rule::NotIn(
+                "main",
+                "Sentinel",
+                "producer",
+                "one sentinel, sent by one producer",
+            ),
             Rule::KeepsTheBuffer,
             Rule::KeepsTheTypes,
             Rule::Sends("Sentinel", "one sentinel, sent by one producer"),
@@ -220,7 +232,12 @@ pub const EXERCISES: [Exercise; 12] = [
         level: 2,
         rules: &[
             Rule::Unchanged("producer", "leaving the producer as it is"),
-            Rule::NotIn("main", "Sentinel", "the one sentinel the producer sends"),
+            Rule::NotIn(
+                "main",
+                "Sentinel",
+                "consumer",
+                "the one sentinel the producer sends",
+            ),
             Rule::NotRepeated(
                 "consumer",
                 "Sentinel",
@@ -241,7 +258,12 @@ pub const EXERCISES: [Exercise; 12] = [
         level: 3,
         rules: &[
             Rule::Unchanged("producer", "keeping the producers as they are"),
-            Rule::NotIn("main", "Sentinel", "the one sentinel, passed on"),
+            Rule::NotIn(
+                "main",
+                "Sentinel",
+                "consumer",
+                "the one sentinel, passed on",
+            ),
             Rule::NotRepeated("consumer", "Sentinel", "the one sentinel, passed on"),
             Rule::KeepsTheBuffer,
             Rule::KeepsTheTypes,
@@ -374,26 +396,62 @@ pub fn build(exercise: &Exercise, solution: bool) -> Result<PathBuf, String> {
     if output.status.success() {
         return Ok(target.join("debug").join(bin));
     }
-    let errors = String::from_utf8_lossy(&output.stderr);
-    let first: Vec<&str> = errors
-        .lines()
-        .skip_while(|line| !line.starts_with("error"))
-        .take_while(|line| !line.is_empty())
-        .collect();
-    // cargo names files from `exercises/`; the learner is at the root.
-    let first: Vec<String> = first
-        .iter()
-        .map(|line| match line.split_once("--> ") {
-            Some((arrow, path)) if !path.starts_with('/') => {
-                format!("{arrow}--> exercises/{path}")
-            }
-            _ => (*line).to_string(),
-        })
-        .collect();
     Err(format!(
         "{} does not compile: see the first error\n\n{}",
         exercise.name,
-        first.join("\n")
+        first_error(&output.stderr, "exercises")
+    ))
+}
+
+/// The compiler's first error in `stderr`, with the paths cargo names from
+/// the folder `from` named from the project's root, where the learner is.
+fn first_error(stderr: &[u8], from: &str) -> String {
+    let errors = String::from_utf8_lossy(stderr);
+    errors
+        .lines()
+        .skip_while(|line| !line.starts_with("error"))
+        .take_while(|line| !line.is_empty())
+        .map(|line| match line.split_once("--> ") {
+            Some((arrow, path)) if !path.starts_with('/') => format!("{arrow}--> {from}/{path}"),
+            _ => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// [`Rule::ClonesNoSettings`]: whether the program `repeat` names builds
+/// where `Settings` has no `Clone` (`--cfg settings_without_clone`, in a
+/// target folder of its own). A file that clones the settings, however it
+/// spells it (through a helper, a generic, a derive), does not compile
+/// there; one that never does builds the same.
+fn clones_no_settings(exercise: &Exercise, repeat: &Repeat) -> Result<(), String> {
+    let Some(said) = exercise.rules.iter().find_map(|rule| match rule {
+        Rule::ClonesNoSettings(said) => Some(*said),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let root = folder().join("..");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Command::new(cargo)
+        .args(["check", "--quiet", "--bin", &repeat.bin, "--manifest-path"])
+        .arg(root.join(&repeat.manifest))
+        .arg("--target-dir")
+        .arg(root.join("target/exercises-without-clone"))
+        .env("RUSTFLAGS", "--cfg settings_without_clone")
+        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if output.status.success() {
+        return Ok(());
+    }
+    let from = repeat.manifest.trim_end_matches("/Cargo.toml");
+    Err(format!(
+        "the exercise asks you to do it {said}, but the file clones them: where `Settings` \
+         cannot be cloned, it does not compile. Share them instead (borrow them in scoped \
+         threads, or put them in an `Arc`)\n\n{}",
+        first_error(&output.stderr, from)
     ))
 }
 
@@ -596,10 +654,13 @@ const LARGE_BOUND: usize = 1000;
 /// kept alive, a count it never leaves). Where there can be several
 /// consumers, twice: the only one, and whichever of them starts the item
 /// first while the others go on (a count of the living that the dead one
-/// never leaves shows only then). Where the consumers pass the sentinel
-/// on, once more at capacity 0: the consumer that takes the last item is
-/// held back (a long gap) while the others meet the sentinel, then dies (with one producer, so that no
-/// other consumer is held back on its own last item). A consumer that
+/// never leaves shows only then). Where there are several of a side, one
+/// dies early while the producers are slow: the others, waiting for items
+/// still to come, must not stop with the dead one. Where the consumers
+/// pass the sentinel on, once more at capacity 0: the consumer that takes
+/// the last item is held back (a long gap) while the others meet the
+/// sentinel, then dies (with one producer, so that no other consumer is
+/// held back on its own last item). A consumer that
 /// passes the sentinel on, counting on one still alive while it keeps
 /// its own receiver, waits for ever in its `send`. And for each side that
 /// may die (both, where the exercise plans panics of its own), one run
@@ -607,6 +668,14 @@ const LARGE_BOUND: usize = 1000;
 /// a `main` that waits for the held thread by spinning spins for the whole
 /// gap.
 fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
+    // Up to 80 ms an item for the producers, and quick consumers.
+    let slow_producers = |runs: Vec<Settings>| {
+        runs.into_iter().map(|mut run| {
+            run.time_scale = 0.01;
+            run.pace = Some((8.0, 0.125));
+            run
+        })
+    };
     let (producers, consumers) = (exercise.shape.producers, exercise.shape.consumers);
     // Thread `who` panics on item `item`, at each of `capacities`; the
     // `n`th run planned so far.
@@ -624,7 +693,13 @@ fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
     let mut runs = Vec::new();
     for side in exercise.survives {
         match (*side, producers.numbered(), consumers.numbered()) {
-            ("producer", true, _) => runs.extend(plan("producer 1", 2, &both, runs.len())),
+            ("producer", true, _) => {
+                runs.extend(plan("producer 1", 2, &both, runs.len()));
+                // Early, while the others are still making their items
+                // (slow producers, quick consumers): a producer whose death
+                // ends the stream for every producer loses their items.
+                runs.extend(slow_producers(plan("producer 1", 1, &[None], runs.len())));
+            }
             ("consumer", _, true) => {
                 // The only consumer, then one among several.
                 let mut alone = plan("consumer 0", 2, &both, runs.len());
@@ -633,6 +708,11 @@ fn panics_to_survive(exercise: &Exercise) -> Vec<Settings> {
                 }
                 runs.extend(alone);
                 runs.extend(plan("consumer", 2, &both, runs.len()));
+                // Early, with most items still to come (a slow producer,
+                // quick consumers): the others wait for them. A consumer
+                // whose death tells the others to stop (a flag raised, a
+                // sentinel sent) loses them here.
+                runs.extend(slow_producers(plan("consumer", 1, &[None], runs.len())));
                 // Late, with items still waiting (a quick producer, slow
                 // consumers): the others take what is left. A program that
                 // leaves what is left to one consumer loses it here.
@@ -836,6 +916,7 @@ pub fn grade_file(
     }
     if !repeat.retry {
         after_the_runs(exercise, &mine)?;
+        clones_no_settings(exercise, repeat)?;
     }
     let all = runs(exercise);
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -867,6 +948,7 @@ pub fn grade_file(
     let Some((n, what)) = failed.into_iter().next() else {
         no_one_reads(exe, &exercise.shape.args(&all[0]))?;
         after_the_runs(exercise, &mine)?;
+        clones_no_settings(exercise, repeat)?;
         return Ok(all.len());
     };
     if !repeat.retry {
@@ -1111,6 +1193,8 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::KeepsTheBuffer => the_buffer_kept(mine)?,
+            // Read from a build, not the text: [`clones_no_settings`].
+            Rule::ClonesNoSettings(_) => {}
             Rule::BoundsByCapacity => bounded_by_the_capacity(mine)?,
             Rule::KeepsTheTypes => {
                 let solution = source(&folder().join(exercise.name).join("solution.rs"))?;
@@ -1137,28 +1221,27 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                     return Err(format!("the exercise asks you to do it {said}: {problem}"));
                 }
             }
-            Rule::NotIn(name, code, said) => {
+            Rule::NotIn(name, code, role, said) => {
                 let written = plain_functions(mine).into_iter().find(|(n, _)| n == name);
-                if written.is_some_and(|(_, body)| body.contains(code)) {
+                if written.is_some_and(|(_, body)| outside_threads_of(&body, role).contains(code)) {
                     return Err(format!(
                         "the exercise asks for {said}, but `fn {name}` sends `{code}` itself"
                     ));
                 }
             }
             Rule::NotRepeated(name, code, said) => {
-                let expanded = functions(mine).into_iter().find(|(n, _)| n == name);
-                if let Some((_, body)) = expanded {
+                for body in threads_of(mine, name) {
                     if sent_in_a_loop(&body, code) {
                         return Err(format!(
-                            "the exercise asks for {said}, but `fn {name}` sends `{code}` in a \
-                             loop of its own: each pass sends one more, and those nobody needs \
+                            "the exercise asks for {said}, but a thread that runs `fn {name}` \
+                             sends `{code}` in a loop of its own: each pass sends one more, and those nobody needs \
                              are never read"
                         ));
                     }
                     if sent_twice(&body, code) {
                         return Err(format!(
-                            "the exercise asks for {said}, but `fn {name}` sends `{code}` twice \
-                             in a row: each consumer that does adds one more, and those nobody \
+                            "the exercise asks for {said}, but a thread that runs `fn {name}` \
+                             sends `{code}` twice in a row: each consumer that does adds one more, and those nobody \
                              needs are never read"
                         ));
                     }
@@ -1177,9 +1260,9 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::OnlyOne(name, code, said) => {
-                let expanded = functions(mine).into_iter().find(|(n, _)| n == name);
-                if let Some((_, body)) = expanded
-                    && unconditional(&body, code)
+                if threads_of(mine, name)
+                    .iter()
+                    .any(|body| unconditional(body, code))
                 {
                     return Err(format!(
                         "the exercise asks for {said}, but every thread that runs `fn {name}` \
@@ -1950,8 +2033,10 @@ fn lines_of_a_panicked_run(
         format!(
             "\nA consumer among several that dies loses only the item it died on: the others \
              take every other item. Here more were lost with {name}: a consumer holds one item \
-             at a time (not all that is left, with `drain()` or `try_iter().collect()`), and what \
-             is left once the stream ends is for every consumer to take, not one alone"
+             at a time (not all that is left, with `drain()` or `try_iter().collect()`), what \
+             is left once the stream ends is for every consumer to take, not one alone, and \
+             a consumer's death tells the others nothing (no flag raised, no sentinel sent: \
+             the stream has not ended)"
         )
     } else {
         String::new()
@@ -2793,6 +2878,16 @@ mod tests {
                     "{}: {side} dies with the other side held",
                     exercise.name
                 );
+                // One of several producers dies early, while the others
+                // are still slow at their items.
+                if *side == "producer" && exercise.shape.producers.numbered() {
+                    assert!(
+                        planned.iter().any(|run| run.pace == Some((8.0, 0.125))
+                            && run.panic_at == Some(("producer 1".to_string(), 1))),
+                        "{}: a producer dies early",
+                        exercise.name
+                    );
+                }
                 // Where there can be several consumers: the only one; one
                 // among several, whichever takes the item first; and the
                 // one with the last item, held back, at capacity 0.
@@ -2811,6 +2906,15 @@ mod tests {
                             && late[0].pace == Some((0.125, 8.0))
                             && late[0].capacity.is_none(),
                         "{}: a consumer dies late",
+                        exercise.name
+                    );
+                    // One dies early, with most items still to come.
+                    let (early, among): (Vec<&&Settings>, Vec<&&Settings>) = among
+                        .into_iter()
+                        .partition(|run| run.panic_at == Some(("consumer".to_string(), 1)));
+                    assert!(
+                        early.len() == 1 && early[0].pace == Some((8.0, 0.125)),
+                        "{}: a consumer dies early",
                         exercise.name
                     );
                     assert!(alone.len() == 2 && among.len() == 2, "{}", exercise.name);

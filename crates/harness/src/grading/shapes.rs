@@ -444,6 +444,74 @@ fn spawned(body: &str) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
+/// Whether `text` calls the function `name` (not a method by that name).
+fn calls(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(at, _)| {
+        whole_name(text, at, name.len())
+            && !text[..at].ends_with('.')
+            && text[at + name.len()..].starts_with('(')
+    })
+}
+
+/// The spans of `body` that closures spawned to run `fn role` take
+/// (`spawn(move || { consumer(..); requeue.send(..) })`): what they do
+/// is that thread's, not the spawner's.
+fn spawned_as(body: &str, role: &str) -> Vec<std::ops::Range<usize>> {
+    spawned(body)
+        .into_iter()
+        .filter(|span| calls(&body[span.clone()], role))
+        .collect()
+}
+
+/// `body` without the closures it spawns to run `fn role`: what the
+/// function does on its own thread, and in threads of other roles.
+pub(super) fn outside_threads_of(body: &str, role: &str) -> String {
+    let mut own = String::new();
+    let mut from = 0;
+    for span in spawned_as(body, role) {
+        if span.start >= from {
+            own.push_str(&body[from..span.start]);
+            from = span.end;
+        }
+    }
+    own + &body[from..]
+}
+
+/// What each thread that runs `fn role` does, each as a function's body:
+/// the function (its helpers inlined), and each closure a function spawns
+/// to run it and do more, with the function's body in place of its call.
+pub(super) fn threads_of(source: &str, role: &str) -> Vec<String> {
+    let expanded = functions(source);
+    let Some((_, own)) = expanded.iter().find(|(name, _)| name == role) else {
+        return Vec::new();
+    };
+    let inner = match (own.find('{'), own.rfind('}')) {
+        (Some(open), Some(close)) if open < close => own[open + 1..close]
+            .replace("return", "returns_from_helper")
+            .replace("break", "breaks_in_helper"),
+        _ => String::new(),
+    };
+    let mut threads = vec![own.clone()];
+    for (_, body) in &expanded {
+        for span in spawned_as(body, role) {
+            // `spawn(move || ..)`: the closure's code, after its bars.
+            let closure = &body[span.start + "spawn(".len()..span.end - 1];
+            let Some(bars) = closure.find("||").map(|at| at + 2) else {
+                continue;
+            };
+            let code = closure[bars..].trim();
+            let code = code
+                .strip_prefix('{')
+                .and_then(|code| code.strip_suffix('}'))
+                .unwrap_or(code);
+            let call = format!("{role}(");
+            let code = code.replacen(&call, &format!("{inner} {call}"), 1);
+            threads.push(format!("{{ {code} }}"));
+        }
+    }
+    threads
+}
+
 /// A value behind a lock, copied out under one lock (`let n =
 /// *count.lock()..`) and written under another (`*count.lock().. = n +
 /// 1`): an update is lost. Or written, then read again under another
@@ -2548,5 +2616,47 @@ mod tests {
             "static START: LazyLock<Instant> = LazyLock::new(|| Instant::now()); {reported}"
         );
         assert!(decides_by_the_clock(&outside).is_some());
+    }
+
+    #[test]
+    fn a_thread_spawned_to_run_a_role_is_that_role_s_code_not_the_spawner_s() {
+        // The consumer's closure in `main` passes the sentinel on: that
+        // thread's code, not `main`'s.
+        let passes_on = "fn consumer(queue: Receiver<Message>) { while let Ok(Message::Item(_)) = \
+                         queue.recv() {} }\nfn main() { thread::scope(|scope| { for _ in 0..3 { \
+                         let requeue = sender.clone(); let receiver = receiver.clone(); \
+                         scope.spawn(move || { consumer(receiver); let _ = \
+                         requeue.send(Message::Sentinel); }); } }); }";
+        let main = function(passes_on, "main").expect("main");
+        assert!(!outside_threads_of(&main, "consumer").contains("Sentinel"));
+        // Spawned to run another role, or on its own, it is the spawner's.
+        assert!(outside_threads_of(&main, "producer").contains("Sentinel"));
+        let after_joins = passes_on.replace("consumer(receiver);", "drop(receiver);");
+        let main = function(&after_joins, "main").expect("main");
+        assert!(outside_threads_of(&main, "consumer").contains("Sentinel"));
+        // Its thread's code is the function's, then the closure's.
+        let threads = threads_of(passes_on, "consumer");
+        assert_eq!(threads.len(), 2, "{threads:?}");
+        let thread = &threads[1];
+        assert!(
+            thread.find("recv()") < thread.find(".send(Message::Sentinel)"),
+            "{thread}"
+        );
+        assert!(!sent_twice(thread, "Sentinel"), "{thread}");
+        assert!(unconditional(thread, "Message::Sentinel"), "{thread}");
+        // A closure that passes it on twice sends it twice.
+        let twice = passes_on.replace(
+            "let _ = requeue.send(Message::Sentinel);",
+            "let _ = requeue.send(Message::Sentinel); let _ = requeue.send(Message::Sentinel);",
+        );
+        assert!(sent_twice(&threads_of(&twice, "consumer")[1], "Sentinel"));
+        let looped = passes_on.replace(
+            "let _ = requeue.send(Message::Sentinel);",
+            "for _ in 0..2 { let _ = requeue.send(Message::Sentinel); }",
+        );
+        assert!(sent_in_a_loop(
+            &threads_of(&looped, "consumer")[1],
+            "Sentinel"
+        ));
     }
 }
