@@ -3,8 +3,8 @@
 //!
 //! This file does not compile. Read the first error: `thread::spawn`
 //! wants a closure that may outlive `main`, and these closures borrow
-//! `settings`. Make it compile and run, without cloning the settings
-//! into each thread, and without `unsafe`.
+//! `settings`. Make it compile and run without cloning the settings
+//! (not even once: share them) and without `unsafe`.
 //!
 //! Grade it: `cargo xtask exercise borrow`. Chapter: threads and channels
 //! (book/src/threads-and-channels.md). Stuck? `exercises/borrow/hint.md`.

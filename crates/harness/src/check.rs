@@ -67,6 +67,7 @@ pub fn expected_actors(section: &Section, config: &Settings) -> Vec<Actor> {
 pub fn check(section: &Section, config: &Settings, events: &[Event]) -> Verdict {
     let run = Run::new(section, config, events);
     let mut problems = Vec::new();
+    run.consumers_left_early(&mut problems);
     run.status_lines(&mut problems);
     let sent = run.sent(&mut problems);
     let taken = run.taken(&mut problems);
@@ -155,6 +156,55 @@ impl<'a> Run<'a> {
     /// What thread `actor` printed.
     fn printed_by(&self, actor: &Actor) -> &[What] {
         self.per_actor.get(actor).map_or(&[], Vec::as_slice)
+    }
+
+    /// The cause, where the consumers stopped before the items did: every
+    /// consumer printed `Done` while a producer still had items to add
+    /// (it added fewer than it made, refused none, and printed its own
+    /// `Done` after theirs), as its `send` failed with nobody left to read.
+    /// Said first: the counts that follow show only the effect. Only where
+    /// the section prints `added` lines.
+    fn consumers_left_early(&self, problems: &mut Vec<String>) {
+        if !self.section.prints_added || self.section.kind == Kind::Beyond {
+            return;
+        }
+        let consumers: Vec<Actor> = self
+            .actors
+            .iter()
+            .copied()
+            .filter(|a| a.role == Role::Consumer)
+            .collect();
+        let done_at = |actor: &Actor| {
+            self.events
+                .iter()
+                .position(|e| e.actor == *actor && e.what == What::Done)
+        };
+        let Some(last_consumer_done) = consumers
+            .iter()
+            .map(done_at)
+            .collect::<Option<Vec<usize>>>()
+            .and_then(|at| at.into_iter().max())
+        else {
+            return;
+        };
+        for (p, actor) in self.producers().enumerate() {
+            let printed = self.printed_by(&actor);
+            let added = printed
+                .iter()
+                .filter(|w| matches!(w, What::Added(_)))
+                .count();
+            let refused = printed.iter().any(|w| matches!(w, What::Refused(_)));
+            let made = self.made[p].len();
+            if added < made && !refused && done_at(&actor).is_some_and(|at| at > last_consumer_done)
+            {
+                problems.push(format!(
+                    "the consumers stopped while {actor} still had items to add: every consumer \
+                     printed `Done`, then {actor} added no more ({added} of its {made}), as its \
+                     `send` failed with nobody left to read. A consumer must stop only once no \
+                     more items can come"
+                ));
+            }
+        }
     }
 
     /// Status lines: one `Running` first and one `Done` last, per thread,
@@ -306,8 +356,10 @@ impl<'a> Run<'a> {
         if consumed - repeats + dropped != put {
             problems.push(format!(
                 "{consumed} items consumed and {dropped} dropped, but {put} were put in the buffer \
-                 ({} producers x {} items, less any refused)",
-                self.config.producers, self.config.items
+                 ({} producer{} x {} items, less any refused)",
+                self.config.producers,
+                if self.config.producers == 1 { "" } else { "s" },
+                self.config.items
             ));
         }
         never_consumed

@@ -130,41 +130,23 @@ pub const EXERCISES: [Exercise; 12] = [
         practises: "scoped threads that borrow from `main`",
         level: 1,
         rules: &[
-            Rule::Never(
-                "settings.clone()",
-                "without cloning the settings into each thread",
-            ),
-            Rule::Never("to_owned(", "without cloning the settings into each thread"),
-            Rule::Never(
-                "Clone::clone(",
-                "without cloning the settings into each thread",
-            ),
-            Rule::Never("cloned(", "without cloning the settings into each thread"),
-            Rule::Never(
-                "Clone>::clone(",
-                "without cloning the settings into each thread",
-            ),
-            Rule::Never(
-                "Settings::clone(",
-                "without cloning the settings into each thread",
-            ),
-            Rule::Never(
-                "clone_from(",
-                "without cloning the settings into each thread",
-            ),
-            Rule::ClonesNoSettings("without cloning the settings into each thread"),
+            Rule::Never("settings.clone()", "without cloning the settings"),
+            Rule::Never("to_owned(", "without cloning the settings"),
+            Rule::Never("Clone::clone(", "without cloning the settings"),
+            Rule::Never("cloned(", "without cloning the settings"),
+            Rule::Never("Clone>::clone(", "without cloning the settings"),
+            Rule::Never("Settings::clone(", "without cloning the settings"),
+            Rule::Never("clone_from(", "without cloning the settings"),
+            Rule::ClonesNoSettings("without cloning the settings"),
             Rule::Never("unsafe", "without `unsafe`"),
             // Settings made anew: read from the command line again (clap's
             // `parse`, `parse_from`, `try_parse`, or `common`'s), or built
             // field by field.
             Rule::Once(
                 &["from_command_line(", "read_command_line", "parse"],
-                "without cloning the settings into each thread",
+                "without cloning the settings",
             ),
-            Rule::Never(
-                "Settings {",
-                "without cloning the settings into each thread",
-            ),
+            Rule::Never("Settings {", "without cloning the settings"),
             Rule::KeepsTheBuffer,
             Rule::KeepsTheTypes,
         ],
@@ -954,6 +936,12 @@ pub fn grade_file(
     if !repeat.retry {
         return Err(what);
     }
+    // A rule of the text the file breaks too names the cause where the
+    // run shows only its effect (a `Done` line missing, an exit code).
+    let what = match after_the_runs(exercise, &mine) {
+        Err(rule) => format!("{what}\n\nThe file also breaks a rule of the exercise: {rule}"),
+        Ok(()) => what,
+    };
     let settings = &all[n];
     let args = exercise.shape.args(settings).join(" ");
     let mut again = format!(
@@ -1360,7 +1348,7 @@ fn the_buffer_kept(mine: &str) -> Result<(), String> {
 fn bounded_by_the_capacity(mine: &str) -> Result<(), String> {
     match bound_by_more_than_the_capacity(mine) {
         Some(field) => Err(format!(
-            "the bound `--capacity` asks for holds in every run, whatever its other \
+            "the bound `--capacity` asks for must hold in every run, whatever its other \
              settings: a channel is made where `settings.{field}` is read too. Choose it by \
              `settings.capacity` alone"
         )),
@@ -1737,6 +1725,14 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
         return Err(hung(&stdout, &stderr, &how));
     };
     let events = parse_output(&stdout).map_err(|e| {
+        let last = stdout.lines().last().unwrap_or_default();
+        if !stdout.ends_with('\n') && e.to_string().contains(last.trim()) {
+            return format!(
+                "the last line was cut off: {e}. The program ended (an `exit`, or `main` \
+                 returning) while a thread was still printing it: end it only once every \
+                 thread is joined"
+            );
+        }
         format!(
             "a line the checker cannot read: {e}. Every line on standard output is one \
                  the checker reads: print notes of your own to standard error, with `eprintln!`"
@@ -2612,6 +2608,8 @@ mod tests {
             "sentinel/wrong_21.rs",
             "sentinel/wrong_22.rs",
             "empty_is_not_the_end/wrong_18.rs",
+            "stop_flag/wrong_80.rs",
+            "barrier/wrong_93.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()

@@ -1,4 +1,4 @@
-//! Wrong: the sentinel is sent inside the loop right after the last item, so with --items 0 it is never sent and the consumer hangs.
+//! Wrong: no sentinel at all; the consumer counts settings.items items and stops, breaking "with a sentinel" (and hangs for ever if the producer panics before its last item).
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -37,18 +37,15 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .send(Message::Item(item))
             .expect("the consumer is there");
         println!(">producer added {item}");
-        if i + 1 == settings.items {
-            queue
-                .send(Message::Sentinel)
-                .expect("the consumer is there");
-        }
     }
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
+    let mut left = settings.items;
+    while left > 0 {
+        left -= 1;
         match queue.recv().expect("the producer's sender lives in main") {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));

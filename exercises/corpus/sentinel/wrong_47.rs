@@ -1,4 +1,4 @@
-//! Wrong: no sentinel at all; the consumer counts settings.items items and stops, breaking "with a sentinel" (and hangs for ever if the producer panics before its last item).
+//! Wrong: the consumer also stops when recv_timeout(1 s) runs out, so with a producer slower than 1 s per item (time scale or pace above 1) it stops early and items are lost.
 //! Exercise `sentinel`: one producer, one consumer, and a consumer that
 //! never learns the end.
 //!
@@ -38,15 +38,19 @@ fn producer(queue: &Sender<Message>, settings: &Settings) {
             .expect("the consumer is there");
         println!(">producer added {item}");
     }
+    queue
+        .send(Message::Sentinel)
+        .expect("the consumer is there");
     println!("Producer: Done");
 }
 
 fn consumer(queue: &Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    let mut left = settings.items;
-    while left > 0 {
-        left -= 1;
-        match queue.recv().expect("the producer's sender lives in main") {
+    loop {
+        let Ok(message) = queue.recv_timeout(std::time::Duration::from_secs(1)) else {
+            break; // Nothing for a second: the producer must be done.
+        };
+        match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");

@@ -621,3 +621,37 @@ fn a_summary_shows_each_problem() {
     assert_eq!(shown, verdict.problems);
     assert!(!text.contains("checker: ok"), "{text}");
 }
+
+#[test]
+fn consumers_that_stop_before_the_items_do_are_named_first() {
+    let items = expected_items(5, 0, 3);
+    let (p, c) = (Actor::PRODUCER, Actor::CONSUMER);
+    // The consumer gets the first item and stops; the producer's next
+    // `send` fails, and it adds no more.
+    let early = vec![
+        line(p, What::Running),
+        line(c, What::Running),
+        line(p, What::Added(items[0])),
+        line(c, What::Got(items[0])),
+        line(c, What::Done),
+        line(p, What::Done),
+    ];
+    let section = adding(Count::One);
+    let problems = bounded(&section, None, &early);
+    assert_eq!(
+        problems.first().map(String::as_str),
+        Some(
+            "the consumers stopped while Producer still had items to add: every consumer \
+             printed `Done`, then Producer added no more (1 of its 3), as its `send` failed \
+             with nobody left to read. A consumer must stop only once no more items can come"
+        ),
+        "{problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p.contains("(1 producer x 3 items")),
+        "{problems:?}"
+    );
+    // A producer done first, its items all added, is no such stop.
+    let (whole, _) = all_added_first();
+    assert_eq!(bounded(&section, None, &whole), Vec::<String>::new());
+}

@@ -64,6 +64,12 @@ fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usi
         let inner = helper_body[open + 1..close]
             .replace("return", "returns_from_helper")
             .replace("break", "breaks_in_helper");
+        // A method (`fn drop(&mut self)`) is called after a dot, a free
+        // function without one: `drop(receiver)` is not the file's `drop`.
+        let takes_self = helper_body.split_once('(').is_some_and(|(_, params)| {
+            let first = params.trim_start_matches(['&', ' ']);
+            first.starts_with("self") || first.starts_with("mut self")
+        });
         let call = format!("{helper}(");
         let mut out = String::new();
         let mut rest = text.as_str();
@@ -84,6 +90,7 @@ fn with_helpers(name: &str, body: &str, helpers: &[(String, String)], depth: usi
             let is_call = !before.ends_with(name_char)
                 && !before.ends_with("fn ")
                 && !spawned
+                && (!takes_self || method)
                 && (!method || !SHARED_NAMES.contains(&helper.as_str()));
             out.push_str(before);
             if is_call {
@@ -231,9 +238,10 @@ fn two_step_update(source: &str) -> Option<String> {
         ".compare_exchange",
         ".fetch_update(",
     ];
-    // As written: `main` calls the thread functions, and its own reads
-    // of a count after them are no race.
-    for (name, body) in plain_functions(source) {
+    // With helpers inlined (a count changed in one, read in the caller);
+    // a function a thread is spawned with is not inlined where it is
+    // spawned, so `main`'s own reads after the threads are no race.
+    for (name, body) in functions(source) {
         // A closure a thread is spawned with runs in that thread: its
         // accesses and the function's own are different threads' steps,
         // and a count read after the threads are joined is no race.
@@ -592,6 +600,17 @@ const EMPTIES: [&str; 6] = [
     ".len() >= 1",
 ];
 
+/// Whether `name` is an end of a channel in `source`: a binding or a
+/// parameter typed `Receiver<..>` or `Sender<..>` (or a reference to one).
+fn channel_end(source: &str, name: &str) -> bool {
+    let squeezed = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    ["Receiver<", "Sender<"].iter().any(|end| {
+        [": ", ": &", ": flume::", ": &flume::"]
+            .iter()
+            .any(|typed| squeezed.contains(&format!("{name}{typed}{end}")))
+    })
+}
+
 /// Looks that say whether more can come: a flag, the senders, or the
 /// producer's thread (`JoinHandle::is_finished`, true once it returned).
 const MORE_LOOKS: [&str; 4] = [
@@ -757,6 +776,60 @@ fn branch_opener(body: &str, at: usize) -> usize {
     0
 }
 
+/// [`stops_in_the_wrong_order`]'s first shape: `fn name` (its `body`)
+/// looks at the buffer first, then at whether more can come, in one
+/// condition, or in `let` statements before the block they decide.
+fn buffer_looked_first(source: &str, name: &str, body: &str) -> Option<String> {
+    // The buffer first, then whether more can come, in one condition,
+    // or in `let` statements before the block they decide: a count of
+    // the buffer kept for later (`let left = queue.len();`) is a look.
+    let kept_counts = body.match_indices(".len()").filter(|&(at, _)| {
+        let statement = body[..at]
+            .rsplit(['{', '}', ';'])
+            .next()
+            .unwrap_or_default();
+        statement.trim_start().starts_with("let ") && channel_end(source, &called_on(body, at))
+    });
+    for (at, look) in EMPTIES
+        .iter()
+        .flat_map(|e| body.match_indices(e))
+        .chain(kept_counts)
+    {
+        let condition = &body[at..];
+        let statement = body[..at]
+            .rsplit(['{', '}', ';'])
+            .next()
+            .unwrap_or_default();
+        let ends: &[&str] = if statement.trim_start().starts_with("let ") {
+            &["{", "=>"]
+        } else {
+            &["{", ";", "=>"]
+        };
+        let end = ends
+            .iter()
+            .filter_map(|stop| condition.find(stop))
+            .min()
+            .unwrap_or(condition.len());
+        if let Some(more) = MORE_LOOKS
+            .iter()
+            .chain(&[".lock()"])
+            .filter_map(|look| condition[..end].find(look))
+            .min()
+        {
+            let (call, what) = more_look(body, at + more);
+            let buffer = called_on(body, at);
+            return Some(format!(
+                "`fn {name}` looks at the buffer (`{buffer}{look}`) before it looks at \
+                 {what} ({call}): the producer can send its last item and be done between \
+                 the two looks, and the consumer then stops with that item unread (a race \
+                 that shows once in many runs). Look at {what} first: once nothing more can \
+                 come, an empty buffer means the end"
+            ));
+        }
+    }
+    None
+}
+
 /// A consumer that decides to stop in the wrong order. It must first see
 /// that nothing more can come (the flag up, no sender left), and only then
 /// find the buffer empty. Looking at the buffer first, or stopping on the
@@ -767,40 +840,8 @@ fn branch_opener(body: &str, at: usize) -> usize {
 /// shapes in the file.
 fn stops_in_the_wrong_order(source: &str) -> Option<String> {
     for (name, body) in functions(source) {
-        // The buffer first, then whether more can come, in one condition,
-        // or in `let` statements before the block they decide.
-        for (at, look) in EMPTIES.iter().flat_map(|e| body.match_indices(e)) {
-            let condition = &body[at..];
-            let statement = body[..at]
-                .rsplit(['{', '}', ';'])
-                .next()
-                .unwrap_or_default();
-            let ends: &[&str] = if statement.trim_start().starts_with("let ") {
-                &["{", "=>"]
-            } else {
-                &["{", ";", "=>"]
-            };
-            let end = ends
-                .iter()
-                .filter_map(|stop| condition.find(stop))
-                .min()
-                .unwrap_or(condition.len());
-            if let Some(more) = MORE_LOOKS
-                .iter()
-                .chain(&[".lock()"])
-                .filter_map(|look| condition[..end].find(look))
-                .min()
-            {
-                let (call, what) = more_look(&body, at + more);
-                let buffer = called_on(&body, at);
-                return Some(format!(
-                    "`fn {name}` looks at the buffer (`{buffer}{look}`) before it looks at \
-                     {what} ({call}): the producer can send its last item and be done between \
-                     the two looks, and the consumer then stops with that item unread (a race \
-                     that shows once in many runs). Look at {what} first: once nothing more can \
-                     come, an empty buffer means the end"
-                ));
-            }
+        if let Some(problem) = buffer_looked_first(source, &name, &body) {
+            return Some(problem);
         }
         if !body.contains("recv") && !body.contains(".try_iter()") {
             continue;
@@ -1343,8 +1384,8 @@ fn only_reported(body: &str) -> bool {
 }
 
 /// A sentinel handed on with a timeout, and let go when no one takes it in
-/// time: at capacity 0, when every other consumer is busy for longer, it
-/// is lost, and they wait for ever.
+/// time: at capacity 0, when the consumers are busy for longer, it is
+/// lost, and those that wait for it wait for ever.
 fn sentinel_let_go(source: &str) -> Option<String> {
     for (name, body) in plain_functions(source) {
         // A `Selector` that sends the sentinel and waits with a timeout.
@@ -1355,9 +1396,9 @@ fn sentinel_let_go(source: &str) -> Option<String> {
                 .any(|w| body.contains(w))
         {
             return Some(format!(
-                "`fn {name}` hands the sentinel on through a `Selector` that gives up after a \
-                 timeout: when every other consumer is busy for longer, the sentinel is lost \
-                 and they wait for ever. A sentinel must arrive: `send` it"
+                "`fn {name}` sends the sentinel through a `Selector` that gives up after a \
+                 timeout: when the consumers are busy for longer, the sentinel is lost, and \
+                 those that wait for it wait for ever. A sentinel must arrive: `send` it"
             ));
         }
         for call in [".send_timeout(", ".try_send(", ".send_deadline("] {
@@ -1376,10 +1417,10 @@ fn sentinel_let_go(source: &str) -> Option<String> {
                     || sent_after_all(&body, at, statement);
                 if sent.contains("Sentinel") && !answered {
                     return Some(format!(
-                        "`fn {name}` hands the sentinel on with `{}` and lets it go when \
-                         no one takes it in time: when every other consumer is busy for longer \
-                         (at capacity 0, or with a full buffer), the sentinel is lost and they \
-                         wait for ever. A sentinel must arrive: `send` it",
+                        "`fn {name}` sends the sentinel with `{}` and lets it go when no \
+                         one takes it in time: when the consumers are busy for longer (at \
+                         capacity 0, or with a full buffer), the sentinel is lost, and those \
+                         that wait for it wait for ever. A sentinel must arrive: `send` it",
                         &call[1..call.len() - 1]
                     ));
                 }
