@@ -105,8 +105,10 @@ fn watch(exercise: &Exercise, solution: bool) -> Result<(), String> {
         .watch(&dir, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     loop {
+        // As a single grading says it (`xtask: ...`), on standard output:
+        // the report is what the watch is for.
         if let Err(why) = graded(exercise, solution) {
-            println!("{why}");
+            println!("xtask: {why}");
         }
         println!(
             "\nwatching exercises/{}/ for changes (Ctrl-C stops)",
