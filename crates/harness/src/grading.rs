@@ -143,7 +143,14 @@ pub const EXERCISES: [Exercise; 12] = [
             // `parse`, `parse_from`, `try_parse`, or `common`'s), or built
             // field by field.
             Rule::Once(
-                &["from_command_line(", "read_command_line", "parse"],
+                &[
+                    "from_command_line(",
+                    "read_command_line",
+                    "::parse(",
+                    "::parse_from(",
+                    "::try_parse(",
+                    "::try_parse_from(",
+                ],
                 "without cloning the settings",
             ),
             Rule::Never("Settings {", "without cloning the settings"),
@@ -893,7 +900,10 @@ pub fn grade_file(
     // once; then the runs, whose failures say more than a rule of the
     // exercise's text, which comes last.
     let mine = source(file)?;
-    if let Some(problem) = looks_at_its_grading(&mine).or_else(|| races_in(&mine)) {
+    if let Some(problem) = looks_at_its_grading(&mine)
+        .or_else(|| races_in(&mine))
+        .or_else(|| small_counts(&mine))
+    {
         return Err(problem);
     }
     if !repeat.retry {
@@ -1060,10 +1070,61 @@ fn source(path: &Path) -> Result<String, String> {
 #[cfg(test)]
 fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
-    match looks_at_its_grading(&mine).or_else(|| races_in(&mine)) {
+    match looks_at_its_grading(&mine)
+        .or_else(|| races_in(&mine))
+        .or_else(|| small_counts(&mine))
+    {
         Some(problem) => Err(problem),
         None => after_the_runs(exercise, &mine),
     }
+}
+
+/// A count kept in an integer too small for what the settings allow: a
+/// `u16` of the items overflows past 65,535, a `u8` of the threads past
+/// 255, and `--items`, `--producers` and `--consumers` take any `usize`.
+/// No run of grading goes that far, so the file is read for it: a small
+/// integer typed (`: u16`, `Mutex<u8>`), written (`0u16`), cast to (`as
+/// u8`) or made atomic (`AtomicU16`).
+fn small_counts(mine: &str) -> Option<String> {
+    const SMALL: [(&str, &str); 4] = [
+        ("u8", "255"),
+        ("i8", "127"),
+        ("u16", "65,535"),
+        ("i16", "32,767"),
+    ];
+    let code: String = mine
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for (ty, most) in SMALL {
+        let atomic = format!("Atomic{}", ty.to_uppercase());
+        let typed = [": ", "-> ", "as ", "Mutex<", "RwLock<", "Cell<"]
+            .map(|before| format!("{before}{ty}"));
+        let found = code.match_indices(ty).find(|&(at, _)| {
+            let after_ok = !code[at + ty.len()..].starts_with(name_char);
+            let literal = code[..at].ends_with(|c: char| c.is_ascii_digit() || c == '_')
+                && code[..at]
+                    .trim_end_matches(|c: char| c.is_ascii_digit() || c == '_')
+                    .ends_with(|c: char| !name_char(c));
+            let spelled = typed
+                .iter()
+                .any(|t| code[..at + ty.len()].ends_with(t.as_str()));
+            after_ok && (literal || spelled)
+        });
+        let found = found.map(|(at, _)| at).or_else(|| code.find(&atomic));
+        if let Some(at) = found {
+            let start = code[..at].rfind(['\n', ';', '{']).map_or(0, |i| i + 1);
+            let end = code[at..].find(['\n', ';']).map_or(code.len(), |i| at + i);
+            return Some(format!(
+                "the file counts in a `{ty}` (`{}`): it overflows past {most}, and `--items`, \
+                 `--producers` and `--consumers` take any number a `usize` holds (a count that \
+                 overflows panics, or wraps round and miscounts). Count in a `usize`",
+                code[start..end].trim()
+            ));
+        }
+    }
+    None
 }
 
 /// The settings with which grading tests a program (a planned panic, and
@@ -1121,7 +1182,17 @@ fn has(mine: &str, code: &str) -> bool {
     // A method called on a string literal (`"Producer".to_owned()`)
     // copies that text, nothing of the settings.
     let on_text = |at: usize| mine[..at].trim_end_matches('.').ends_with('"');
-    mine.match_indices(code).any(|(at, _)| !on_text(at)) && !shared
+    // A struct literal (`Settings {`), not a type before a block: what a
+    // function returns (`-> &'static Settings {`), or an `impl`.
+    let a_type = |at: usize| {
+        let before = mine[..at].trim_end();
+        let before = before.strip_suffix("&'static").unwrap_or(before).trim_end();
+        let before = before.strip_suffix('&').unwrap_or(before).trim_end();
+        code.ends_with(" {") && ["->", "impl", "for"].iter().any(|t| before.ends_with(t))
+    };
+    mine.match_indices(code)
+        .any(|(at, _)| !on_text(at) && !a_type(at))
+        && !shared
 }
 
 /// Whether each `name.clone()` of the file `mine` clones a shared pointer:
@@ -1303,29 +1374,55 @@ fn send_arguments(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Whether `mine` makes a value written with `code` and sends it by way
-/// of a variable or an iterator: `let end = Message::Sentinel; ..
-/// queue.send(end)`, or `for m in items.chain(once(Message::Sentinel)) {
-/// queue.send(m) }`. A value made and never sent
+/// of a name, as many bindings deep as it takes: `let end =
+/// Message::Sentinel; .. queue.send(end)`, `const END: Message =
+/// Message::Sentinel`, or `let all = items.chain(once(Message::Sentinel));
+/// for m in all { queue.send(m) }`. A value made and never sent
 /// (`recv().unwrap_or(Message::Sentinel)`) sends nothing.
 fn made(mine: &str, code: &str) -> bool {
-    mine.match_indices(code).any(|(at, _)| {
-        let head = mine[..at]
-            .rsplit([';', '{', '}'])
-            .next()
-            .unwrap_or_default();
-        let head = head.split_whitespace().collect::<Vec<_>>();
-        let name = match head.as_slice() {
-            ["let", name, "=", ..] | ["let", "mut", name, "=", ..] | ["for", name, "in", ..] => {
-                name.trim_end_matches(':')
+    let bindings = bindings(mine);
+    let mentions = |text: &str, name: &str| {
+        text.match_indices(name)
+            .any(|(at, _)| whole_name(text, at, name.len()))
+    };
+    let mut carriers: Vec<&str> = bindings
+        .iter()
+        .filter(|(_, value)| value.contains(code))
+        .map(|(name, _)| *name)
+        .collect();
+    loop {
+        let known = carriers.len();
+        for (name, value) in &bindings {
+            if !carriers.contains(name) && carriers.iter().any(|c| mentions(value, c)) {
+                carriers.push(name);
             }
-            _ => return false,
-        };
-        send_arguments(&mine[at..]).any(|argument| {
-            argument
-                .split(|c: char| !name_char(c))
-                .any(|word| word == name)
+        }
+        if carriers.len() == known {
+            break;
+        }
+    }
+    send_arguments(mine).any(|argument| carriers.iter().any(|c| mentions(argument, c)))
+}
+
+/// The names `mine` binds, each with the text it is bound to, up to the
+/// statement's end or its first brace: `let name = ..`, `for name in ..`,
+/// `const NAME: T = ..`, `static NAME: T = ..`.
+fn bindings(mine: &str) -> Vec<(&str, &str)> {
+    mine.split([';', '{', '}'])
+        .filter_map(|statement| {
+            let statement = statement.trim_start();
+            let (head, value) = if let Some(rest) = statement.strip_prefix("for ") {
+                rest.split_once(" in ")?
+            } else {
+                let rest = ["let mut ", "let ", "const ", "static "]
+                    .iter()
+                    .find_map(|word| statement.strip_prefix(word))?;
+                rest.split_once('=')?
+            };
+            let name = head.split(':').next()?.trim();
+            (!name.is_empty() && name.chars().all(name_char)).then_some((name, value))
         })
-    })
+        .collect()
 }
 
 /// Whether `mine` makes its buffer as given ([`THE_BUFFER`], or one of
@@ -1344,16 +1441,194 @@ fn the_buffer_kept(mine: &str) -> Result<(), String> {
     )
 }
 
-/// The channels of the file `mine` chosen by the capacity alone.
+/// The channels of the file `mine` chosen by the capacity alone, and
+/// bounded by it as it is given.
 fn bounded_by_the_capacity(mine: &str) -> Result<(), String> {
-    match bound_by_more_than_the_capacity(mine) {
-        Some(field) => Err(format!(
+    if let Some(field) = bound_by_more_than_the_capacity(mine) {
+        return Err(format!(
             "the bound `--capacity` asks for must hold in every run, whatever its other \
              settings: a channel is made where `settings.{field}` is read too. Choose it by \
              `settings.capacity` alone"
-        )),
-        None => Ok(()),
+        ));
     }
+    if let Some(changed) = capacity_changed(mine) {
+        return Err(format!(
+            "the bound `--capacity` asks for must hold as it is given, whatever its size: \
+             the file compares it or changes it (`{changed}`), so some capacities make \
+             another buffer. Hand it to `flume::bounded` as it is"
+        ));
+    }
+    Ok(())
+}
+
+/// Where the file `mine` compares or changes the capacity: the value of
+/// `settings.capacity`, followed through the names it is bound to (`let`,
+/// `Some(n)` and `|n|` where it is read, a function's parameter it is
+/// passed as), next to an operator (`n <= 4096`, `n + 1`) or given to one
+/// that changes it (`.min(..)`, `.filter(..)`). What the file says there.
+fn capacity_changed(mine: &str) -> Option<String> {
+    let code: String = mine
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    for carrier in capacity_carriers(&code) {
+        for at in reads(&code, &carrier) {
+            if changed_at(&code, at, carrier.len()) {
+                let from = code[..at].rfind([';', '{', '}']).map_or(0, |i| i + 1);
+                let to = code[at..]
+                    .find([';', '{', '}'])
+                    .map_or(code.len(), |i| at + i);
+                return Some(code[from..to].trim().to_string());
+            }
+        }
+    }
+    None
+}
+
+/// Where `text` reads `name`: a whole word (or, for a field such as
+/// `.capacity`, on any value), not a call.
+fn reads(text: &str, name: &str) -> Vec<usize> {
+    text.match_indices(name)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            let whole = name.starts_with('.') || whole_name(text, at, name.len());
+            let rest = &text[at + name.len()..];
+            whole && !rest.starts_with(name_char) && !rest.starts_with(['(', '!'])
+        })
+        .collect()
+}
+
+/// The field `.capacity`, and every name of `code` that carries its
+/// value: bound to it by a `let`, a `Some(n)` or a closure's `|n|` in a
+/// statement that reads it, or a function's parameter it is passed as.
+fn capacity_carriers(code: &str) -> Vec<String> {
+    let mut carriers = vec![".capacity".to_string()];
+    let functions = plain_functions(code);
+    let plain = |name: &str| {
+        let name = name.trim().trim_start_matches(['&', ' ']);
+        let name = name.strip_prefix("mut ").unwrap_or(name);
+        (!name.is_empty() && name != "_" && name.chars().all(name_char)).then(|| name.to_string())
+    };
+    loop {
+        let carries = |text: &str| carriers.iter().any(|c| !reads(text, c).is_empty());
+        let mut found = Vec::new();
+        for carrier in &carriers {
+            for at in reads(code, carrier) {
+                let statement = statement_around(code, at);
+                for (open, close) in [("Some(", ')'), ("|", '|')] {
+                    for (i, _) in statement.match_indices(open) {
+                        let inside = statement[i + open.len()..].split(close).next();
+                        found.extend(inside.and_then(plain));
+                    }
+                }
+            }
+        }
+        for (name, value) in bindings(code) {
+            if carries(value) {
+                found.push(name.to_string());
+            }
+        }
+        // A call that passes a carrier: the parameter it arrives as.
+        for (function, body) in &functions {
+            let Some((params, _)) = body
+                .split_once('(')
+                .and_then(|(_, rest)| rest.split_once(')'))
+            else {
+                continue;
+            };
+            let call = format!("{function}(");
+            for (at, _) in code.match_indices(&call) {
+                if !whole_name(code, at, function.len()) || code[..at].ends_with("fn ") {
+                    continue;
+                }
+                let arguments = code[at + call.len()..]
+                    .split(')')
+                    .next()
+                    .unwrap_or_default();
+                for (k, argument) in arguments.split(',').enumerate() {
+                    if carries(argument) {
+                        let param = params.split(',').nth(k).unwrap_or_default();
+                        found.extend(plain(param.split(':').next().unwrap_or_default()));
+                    }
+                }
+            }
+        }
+        let known = carriers.len();
+        for name in found {
+            if !carriers.contains(&name) {
+                carriers.push(name);
+            }
+        }
+        if carriers.len() == known {
+            return carriers;
+        }
+    }
+}
+
+/// Calls that hand a value on as it is (`capacity.unwrap_or(0)`).
+const PASSED_ON: [&str; 6] = [
+    ".unwrap_or(",
+    ".unwrap(",
+    ".expect(",
+    ".unwrap_or_default(",
+    ".unwrap_or_else(",
+    ".clone(",
+];
+
+/// What compares or changes a value, after it (`n < 50`, `n.max(1)`).
+const CHANGED_BY: [&str; 16] = [
+    "<",
+    ">",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    ".min(",
+    ".max(",
+    ".clamp(",
+    ".filter(",
+    ".saturating_",
+    ".checked_",
+    ".wrapping_",
+    ".pow(",
+    ".next_power_of_two(",
+];
+
+/// The same, before it (`4096 < n`, `1.max(n)`).
+const CHANGED_AFTER: [&str; 10] = [
+    "<", ">", "+", "-", "*", "/", "%", ".min(", ".max(", ".clamp(",
+];
+
+/// Whether the value `code` reads at `at` (`len` bytes) is compared or
+/// changed there: an operator or a method next to it, past the calls
+/// that hand it on as it is; an arrow (`=>`, `->`) is no comparison.
+fn changed_at(code: &str, at: usize, len: usize) -> bool {
+    let mut after = code[at + len..].trim_start_matches(')').trim_start();
+    while let Some(call) = PASSED_ON.iter().find(|call| after.starts_with(**call)) {
+        let open = call.len() - 1;
+        let mut depth = 0;
+        let close = after[open..].char_indices().find_map(|(i, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            (depth == 0).then_some(open + i)
+        });
+        let Some(close) = close else { break };
+        after = after[close + 1..].trim_start_matches(')').trim_start();
+    }
+    let before = code[..at].trim_end_matches(['(', '&', '*']).trim_end();
+    let arrow = |text: &str| {
+        ["=>", "->", "<-"]
+            .iter()
+            .any(|a| text.starts_with(a) || text.ends_with(a))
+    };
+    (CHANGED_BY.iter().any(|op| after.starts_with(op)) && !arrow(after))
+        || (CHANGED_AFTER.iter().any(|op| before.ends_with(op)) && !arrow(before))
 }
 
 /// The field of the settings, other than the capacity, read by a
@@ -1423,6 +1698,31 @@ fn keeps_the_buffer(mine: &str) -> bool {
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" .", ".");
+    // The settings may go by another name (`let from_args = ..`): the
+    // value whose capacity field is read is the settings.
+    let field = squeezed
+        .match_indices(".capacity")
+        .find(|&(at, _)| !squeezed[at + ".capacity".len()..].starts_with(['(', '_']));
+    let Some((dot, _)) = field else {
+        return false;
+    };
+    let name = squeezed[..dot].trim_end_matches(name_char);
+    let name = &squeezed[name.len()..dot];
+    let squeezed = if name.is_empty() || name == "settings" {
+        squeezed.clone()
+    } else {
+        let read = format!("{name}.capacity");
+        let mut renamed = String::new();
+        let mut from = 0;
+        for (at, _) in squeezed.match_indices(&read) {
+            if whole_name(&squeezed, at, name.len()) {
+                renamed.push_str(&squeezed[from..at]);
+                renamed.push_str("settings.capacity");
+                from = at + read.len();
+            }
+        }
+        renamed + &squeezed[from..]
+    };
     let Some(at) = squeezed.find("settings.capacity") else {
         return false;
     };
@@ -2540,6 +2840,35 @@ mod tests {
     }
 
     #[test]
+    fn a_capacity_compared_or_changed_on_its_way_to_the_channel_is_found() {
+        let given = format!("fn main() {{ let settings = read(); let (s, r) = {THE_BUFFER}; }}");
+        assert_eq!(capacity_changed(&given), None);
+        let kept = [
+            "let (s, r) = settings.capacity.map_or_else(flume::unbounded, flume::bounded);",
+            "let bound = settings.capacity.unwrap_or(settings.items + 1); \
+             let (s, r) = flume::bounded(bound);",
+            "let (s, r) = match settings.capacity { Some(0) => flume::bounded(0), \
+             Some(n) => flume::bounded(n), None => flume::unbounded() };",
+        ];
+        for code in kept {
+            assert_eq!(capacity_changed(code), None, "{code}");
+        }
+        let changed = [
+            "fn channel_for(capacity: Option<usize>) -> (S, R) { \
+             if let Some(n) = capacity.filter(|&n| n <= 4096) { flume::bounded(n) } \
+             else { flume::unbounded() } } \
+             fn main() { let (s, r) = channel_for(settings.capacity); }",
+            "let (s, r) = flume::bounded(settings.capacity.unwrap_or(0) + 1);",
+            "let (s, r) = match settings.capacity { Some(n) if n < 50 => flume::bounded(n), \
+             _ => flume::unbounded() };",
+            "let room = settings.capacity.map(|c| c.max(1)); let (s, r) = flume::bounded(room);",
+        ];
+        for code in changed {
+            assert!(capacity_changed(code).is_some(), "{code}");
+        }
+    }
+
+    #[test]
     fn no_right_answer_breaks_a_rule_or_has_the_shape_of_a_race() {
         let rights = files(true);
         assert!(rights.len() >= 36, "{} right answers", rights.len());
@@ -2610,6 +2939,8 @@ mod tests {
             "empty_is_not_the_end/wrong_18.rs",
             "stop_flag/wrong_80.rs",
             "barrier/wrong_93.rs",
+            "sentinel/wrong_51.rs",
+            "bound_it/wrong_39.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()

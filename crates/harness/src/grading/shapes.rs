@@ -971,6 +971,9 @@ fn takes_one_then_stops(between: &str) -> bool {
     !goes_on && between[close + 1..].trim().is_empty()
 }
 
+/// Calls that put a thread to sleep for a while.
+const SLEEPS: [&str; 4] = ["sleep(", "park_timeout(", "recv_timeout(", "wait_timeout("];
+
 /// A producer that decides from the number of senders, or of handles to
 /// an `Arc`, whether it is the last: two that finish together each see
 /// the other's, and neither sends the sentinel or lets the channel close
@@ -989,6 +992,18 @@ fn decides_from_sender_count(source: &str) -> Option<String> {
                 .next()
                 .unwrap_or_default();
             if statement.trim_start().starts_with("while ") {
+                // One thread that waits with a sleep each time round
+                // (producer 0 waiting to hold the last sender) is a poll,
+                // not a spin, and decides nothing another does too.
+                let sleeps = body[at..].find('{').is_some_and(|open| {
+                    let close = block_end(&body, at + open).unwrap_or(body.len());
+                    SLEEPS
+                        .iter()
+                        .any(|sleep| body[at + open..close].contains(sleep))
+                });
+                if sleeps {
+                    return None;
+                }
                 return Some(format!(
                     "`fn {name}` waits for `{}.sender_count()` to fall by looking at it \
                      again and again: a wait that never sleeps keeps a core busy for as long \

@@ -1,0 +1,95 @@
+//! Wrong: the channel is unbounded and the producer waits while queue.len() > N before sending, so at --capacity 0 one item still waits in the buffer (no rendezvous), and at N it lets N+1 wait.
+//! Exercise `bound_it`: one fast producer, one slow consumer, and a buffer
+//! that grows without limit.
+//!
+//! The consumer spends 2 ms more on each item than the producer does, so
+//! items pile up in the buffer: with 1,000 items, or a million, they all
+//! wait in memory. `--capacity N` is meant to bound the buffer to N items,
+//! so that a full buffer makes the producer wait; this program ignores
+//! it. Make it keep the bound.
+//!
+//! Grade it: `cargo xtask exercise bound_it`. Chapter: backpressure
+//! (book/src/backpressure.md). Stuck? `exercises/bound_it/hint.md`.
+
+use std::thread;
+use std::time::Duration;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "bound_it",
+    about: "Exercise: a bounded buffer between a fast producer and a slow consumer",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+/// What the consumer spends on each item, beyond its simulated effort:
+/// it writes each one to a slow disk, say.
+const SLOW: Duration = Duration::from_millis(2);
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        thread::sleep(settings.effort("Consumer", item));
+        thread::sleep(SLOW);
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+fn bounded_send(queue: &Sender<Message>, capacity: Option<usize>, message: Message) -> bool {
+    if let Some(n) = capacity {
+        while queue.len() > n {
+            thread::sleep(Duration::from_micros(50));
+        }
+    }
+    queue.send(message).is_ok()
+}
+
+fn bounded_producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if !bounded_send(&queue, settings.capacity, Message::Item(item)) {
+            break;
+        }
+        println!(">producer added {item}");
+    }
+    let _ = bounded_send(&queue, settings.capacity, Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let _ = producer as fn(Sender<Message>, &Settings);
+    let (sender, receiver) = flume::unbounded();
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| bounded_producer(sender, &settings));
+    });
+}

@@ -1,0 +1,75 @@
+//! Right: the consumer keeps try_recv but on Empty it sleeps a moment and tries again; only the sentinel or a closed channel ends it.
+//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
+//! consumer that takes an empty buffer for the end.
+//!
+//! The consumer takes items with `try_recv`, which never waits, and stops
+//! at the first `Err`. But an empty buffer may only mean that the producer
+//! is still making the next item. It passes runs where the producer stays
+//! ahead, and loses items in the others. Make the consumer wait for items,
+//! and stop only at the end.
+//!
+//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
+//! producer, one consumer (book/src/one-one.md). Stuck?
+//! `exercises/empty_is_not_the_end/hint.md`.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "empty_is_not_the_end",
+    about: "Exercise: a consumer that must wait for items",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if queue.send(Message::Item(item)).is_err() {
+            break; // The consumer is gone.
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+use flume::TryRecvError;
+use std::time::Duration;
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    loop {
+        match queue.try_recv() {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
+            // Empty only means "not yet".
+            Err(TryRecvError::Empty) => thread::sleep(Duration::from_micros(200)),
+        }
+    }
+    println!("Consumer: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        scope.spawn(|| consumer(receiver, &settings));
+        scope.spawn(|| producer(sender, &settings));
+    });
+}

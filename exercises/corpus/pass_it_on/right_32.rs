@@ -1,0 +1,81 @@
+//! Right: the loop is a closure stored in a variable that takes the receiver by value (so it is dropped when the closure returns), then the sentinel goes back.
+//! Exercise `pass_it_on`: one producer, three consumers, and one sentinel.
+//!
+//! The producer sends one sentinel after its items. The consumer that reads
+//! it stops; the other two wait for ever (every consumer holds a sender, to
+//! put the sentinel back, so the channel never closes). Make every consumer
+//! stop, with the one sentinel the producer sends: leave the producer as
+//! it is (it sends the sentinel even when it panics). A consumer that
+//! panics (`--panic-at consumer:2`) must not stop the others either.
+//!
+//! Grade it: `cargo xtask exercise pass_it_on`. Chapter: one producer, many
+//! consumers (book/src/one-many.md). Stuck? `exercises/pass_it_on/hint.md`.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "pass_it_on",
+    about: "Exercise: one producer, many consumers, one sentinel",
+    producers: 1,
+    consumers: 3,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    // Even if making the items panics, the sentinel goes out before the
+    // panic is passed on: the consumers hold senders, so the channel never
+    // closes by itself, and without it they would wait for ever.
+    let made = panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut rng = settings.rng(0);
+        for i in 0..settings.items {
+            let item = Item {
+                i,
+                value: rng.random(),
+            };
+            thread::sleep(settings.effort("Producer", item));
+            let _ = queue.send(Message::Item(item));
+        }
+    }));
+    let _ = queue.send(Message::Sentinel);
+    if let Err(panic) = made {
+        panic::resume_unwind(panic);
+    }
+    println!("Producer: Done");
+}
+
+fn consumer(id: usize, queue: Receiver<Message>, requeue: Sender<Message>, settings: &Settings) {
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    let drain = |queue: Receiver<Message>| {
+        while let Ok(Message::Item(item)) = queue.recv() {
+            thread::sleep(settings.effort(&me, item));
+            println!(">consumer {id} got {item}");
+        }
+        // `queue` is dropped here, with this closure's call.
+    };
+    drain(queue);
+    let _ = requeue.send(Message::Sentinel);
+    println!("{me}: Done");
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    thread::scope(|scope| {
+        for id in 0..settings.consumers {
+            let (receiver, requeue) = (receiver.clone(), sender.clone());
+            let settings = &settings;
+            scope.spawn(move || consumer(id, receiver, requeue, settings));
+        }
+        drop(receiver);
+        scope.spawn(|| producer(sender, &settings));
+    });
+}
