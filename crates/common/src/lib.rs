@@ -72,8 +72,7 @@ pub struct Program {
 /// field's comment is its line in `--help`. What differs from program to
 /// program (how many threads and items by default, and whether there can
 /// be several producers or consumers) is set in [`parse`].
-#[derive(clap::Parser, Debug, PartialEq)]
-#[cfg_attr(not(settings_without_clone), derive(Clone))]
+#[derive(clap::Parser, Debug, Clone, PartialEq)]
 pub struct Settings {
     /// How many producer threads to start (at most 1000)
     #[arg(long, value_name = "N", allow_hyphen_values = true)]

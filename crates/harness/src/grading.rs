@@ -401,19 +401,23 @@ fn first_error(stderr: &[u8], from: &str) -> String {
         .skip_while(|line| !line.starts_with("error"))
         .take_while(|line| !line.is_empty())
         .map(|line| match line.split_once("--> ") {
-            Some((arrow, path)) if !path.starts_with('/') => format!("{arrow}--> {from}/{path}"),
+            Some((arrow, path)) if !path.starts_with('/') && !from.is_empty() => {
+                format!("{arrow}--> {from}/{path}")
+            }
             _ => line.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-/// [`Rule::ClonesNoSettings`]: whether the program `repeat` names builds
-/// where `Settings` has no `Clone` (`--cfg settings_without_clone`, in a
-/// target folder of its own). A file that clones the settings, however it
+/// [`Rule::ClonesNoSettings`]: whether the answer `file` builds against
+/// a copy of `common` whose `Settings` has no `Clone` (made in
+/// `target/exercises-without-clone/`, with a manifest of the answer's
+/// own, `bin` its name there). A file that clones the settings, however it
 /// spells it (through a helper, a generic, a derive), does not compile
-/// there; one that never does builds the same.
-fn clones_no_settings(exercise: &Exercise, repeat: &Repeat) -> Result<(), String> {
+/// there; one that never does builds the same. `common` itself stays as
+/// the reader copies it.
+fn clones_no_settings(exercise: &Exercise, file: &Path, bin: &str) -> Result<(), String> {
     let Some(said) = exercise.rules.iter().find_map(|rule| match rule {
         Rule::ClonesNoSettings(said) => Some(*said),
         _ => None,
@@ -421,26 +425,87 @@ fn clones_no_settings(exercise: &Exercise, repeat: &Repeat) -> Result<(), String
         return Ok(());
     };
     let root = folder().join("..");
+    let dir = root.join("target/exercises-without-clone");
+    let made = |e: std::io::Error| format!("cannot make {}: {e}", dir.display());
+    // `common`, its derive without `Clone`, and its dependencies as the
+    // workspace pins them.
+    let derive = "#[derive(clap::Parser, Debug, Clone, PartialEq)]\npub struct Settings";
+    let lib = std::fs::read_to_string(root.join("crates/common/src/lib.rs")).map_err(made)?;
+    if !lib.contains(derive) {
+        return Err(format!(
+            "grading cannot find `{derive}` in crates/common/src/lib.rs"
+        ));
+    }
+    let lib = lib.replace(derive, &derive.replace(" Clone,", ""));
+    let workspace = std::fs::read_to_string(root.join("Cargo.toml")).map_err(made)?;
+    let pinned: Vec<&str> = workspace
+        .lines()
+        .filter(|line| line.starts_with("rand = ") || line.starts_with("clap = "))
+        .collect();
+    let common = format!(
+        "[package]\nname = \"common\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\n\n[workspace]\n\n[dependencies]\n{}\n",
+        pinned.join("\n")
+    );
+    let answer = format!(
+        "[package]\nname = \"answer\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\
+         publish = false\nautobins = false\n\n[workspace]\n\n[dependencies]\n\
+         common = {{ path = \"../common\" }}\n{}\n\n\
+         [[bin]]\nname = \"answer\"\npath = \"{}\"\n",
+        workspace
+            .lines()
+            .find(|line| line.starts_with("flume = "))
+            .unwrap_or("flume = \"0.12\""),
+        // A TOML string: its backslashes and quotes escaped.
+        file.canonicalize()
+            .map_err(made)?
+            .display()
+            .to_string()
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"")
+    );
+    let lock = std::fs::read_to_string(folder().join("Cargo.lock")).map_err(made)?;
+    // Written only where changed: cargo rebuilds what is newer.
+    let write = |path: PathBuf, text: &str| -> Result<(), String> {
+        if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(made)?;
+        std::fs::write(&path, text).map_err(made)
+    };
+    write(dir.join("common/src/lib.rs"), &lib)?;
+    write(dir.join("common/Cargo.toml"), &common)?;
+    let manifest = dir.join(bin).join("Cargo.toml");
+    write(manifest.clone(), &answer)?;
+    if !dir.join(bin).join("Cargo.lock").is_file() {
+        write(dir.join(bin).join("Cargo.lock"), &lock)?;
+    }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let output = Command::new(cargo)
-        .args(["check", "--quiet", "--bin", &repeat.bin, "--manifest-path"])
-        .arg(root.join(&repeat.manifest))
+        .args(["check", "--quiet", "--manifest-path"])
+        .arg(&manifest)
         .arg("--target-dir")
-        .arg(root.join("target/exercises-without-clone"))
-        .env("RUSTFLAGS", "--cfg settings_without_clone")
-        .env_remove("CARGO_ENCODED_RUSTFLAGS")
+        .arg(dir.join("target"))
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if output.status.success() {
         return Ok(());
     }
-    let from = repeat.manifest.trim_end_matches("/Cargo.toml");
+    // The file named from the project's root, where the learner is.
+    let file = file.canonicalize().map_err(made)?;
+    let shown = root
+        .canonicalize()
+        .ok()
+        .and_then(|root| file.strip_prefix(root).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| file.clone());
+    let errors = String::from_utf8_lossy(&output.stderr)
+        .replace(&file.display().to_string(), &shown.display().to_string());
     Err(format!(
         "the exercise asks you to do it {said}, but the file clones them: where `Settings` \
          cannot be cloned, it does not compile. Share them instead (borrow them in scoped \
          threads, or put them in an `Arc`)\n\n{}",
-        first_error(&output.stderr, from)
+        first_error(errors.as_bytes(), "")
     ))
 }
 
@@ -908,7 +973,7 @@ pub fn grade_file(
     }
     if !repeat.retry {
         after_the_runs(exercise, &mine)?;
-        clones_no_settings(exercise, repeat)?;
+        clones_no_settings(exercise, file, &repeat.bin)?;
     }
     let all = runs(exercise);
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -940,7 +1005,7 @@ pub fn grade_file(
     let Some((n, what)) = failed.into_iter().next() else {
         no_one_reads(exe, &exercise.shape.args(&all[0]))?;
         after_the_runs(exercise, &mine)?;
-        clones_no_settings(exercise, repeat)?;
+        clones_no_settings(exercise, file, &repeat.bin)?;
         return Ok(all.len());
     };
     if !repeat.retry {
