@@ -348,12 +348,13 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
     let answers = harness::grading::corpus();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(Vec::new());
-    // Four answers at once (their programs mostly wait: on the items'
-    // simulated work, and on the gaps), each grading running four programs
-    // at a time. Six at once are quicker, but beside two busy cores the
-    // spinners that share one lock then get too little CPU to show.
+    // Eight answers at once, each grading running four programs at a
+    // time: their programs mostly wait (on the items' simulated work, and
+    // on the gaps), so that on two cores the grading of all of them is
+    // bound by those waits. At eight, its threads use one and a half
+    // cores, and every verdict holds beside two busy loops too.
     std::thread::scope(|scope| {
-        for _ in 0..4 {
+        for _ in 0..8 {
             scope.spawn(|| {
                 loop {
                     let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
