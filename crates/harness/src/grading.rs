@@ -1149,19 +1149,15 @@ fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
 /// 255, and `--items`, `--producers` and `--consumers` take any `usize`.
 /// No run of grading goes that far, so the file is read for it: a small
 /// integer typed (`: u16`, `Mutex<u8>`), written (`0u16`), cast to (`as
-/// u8`) or made atomic (`AtomicU16`).
-fn small_counts(mine: &str) -> Option<String> {
+/// u8`) or made atomic (`AtomicU16`), in `code` (comments left out, as
+/// [`source`] gives it).
+fn small_counts(code: &str) -> Option<String> {
     const SMALL: [(&str, &str); 4] = [
         ("u8", "255"),
         ("i8", "127"),
         ("u16", "65,535"),
         ("i16", "32,767"),
     ];
-    let code: String = mine
-        .lines()
-        .map(|line| line.split("//").next().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join("\n");
     for (ty, most) in SMALL {
         let atomic = format!("Atomic{}", ty.to_uppercase());
         let typed = [": ", "-> ", "as ", "Mutex<", "RwLock<", "Cell<"]
@@ -1531,13 +1527,9 @@ fn bounded_by_the_capacity(mine: &str) -> Result<(), String> {
 /// `Some(n)` and `|n|` where it is read, a function's parameter it is
 /// passed as), next to an operator (`n <= 4096`, `n + 1`) or given to one
 /// that changes it (`.min(..)`, `.filter(..)`). What the file says there.
+/// `mine` is the file, comments left out ([`source`]).
 fn capacity_changed(mine: &str) -> Option<String> {
-    let code: String = mine
-        .lines()
-        .map(|line| line.split("//").next().unwrap_or_default())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let code = code.split_whitespace().collect::<Vec<_>>().join(" ");
+    let code = mine.split_whitespace().collect::<Vec<_>>().join(" ");
     for carrier in capacity_carriers(&code) {
         for at in reads(&code, &carrier) {
             if changed_at(&code, at, carrier.len()) {
