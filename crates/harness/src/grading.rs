@@ -1342,7 +1342,10 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::NotIn(name, code, role, said) => {
-                let written = plain_functions(mine).into_iter().find(|(n, _)| n == name);
+                let marked = roads_marked(mine, code);
+                let written = plain_functions(&marked)
+                    .into_iter()
+                    .find(|(n, _)| n == name);
                 if written.is_some_and(|(_, body)| outside_threads_of(&body, role).contains(code)) {
                     return Err(format!(
                         "the exercise asks for {said}, but `fn {name}` sends `{code}` itself"
@@ -1350,7 +1353,7 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::NotRepeated(name, code, said) => {
-                for body in threads_of(mine, name) {
+                for body in threads_of(&roads_marked(mine, code), name) {
                     if sent_in_a_loop(&body, code) {
                         return Err(format!(
                             "the exercise asks for {said}, but a thread that runs `fn {name}` \
@@ -1380,7 +1383,7 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                 }
             }
             Rule::OnlyOne(name, code, said) => {
-                if threads_of(mine, name)
+                if threads_of(&roads_marked(mine, code), name)
                     .iter()
                     .any(|body| unconditional(body, code))
                 {
@@ -1414,47 +1417,71 @@ fn once(mine: &str, codes: &[&str], said: &str) -> Result<(), String> {
     ))
 }
 
-/// Whether some call in `mine` sends a value written with `code`.
+/// Whether some call in `mine` sends a value written with `code`, by
+/// whatever road ([`roads_marked`]).
 fn sends(mine: &str, code: &str) -> bool {
-    send_arguments(mine).any(|argument| argument.contains(code)) || made(mine, code)
+    send_arguments(&roads_marked(mine, code)).any(|argument| argument.contains(code))
 }
 
 /// The argument of each send in `text` (`send(`, `send_timeout(`,
 /// `send_deadline(`), up to its first `)`.
 fn send_arguments(text: &str) -> impl Iterator<Item = &str> {
+    send_spans(text).map(move |span| &text[span])
+}
+
+/// Where the argument of each send in `text` lies: from after `send(`
+/// (`send_timeout(`, `send_deadline(`) up to its first `)`.
+fn send_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> {
     ["send(", "send_timeout(", "send_deadline("]
         .into_iter()
         .flat_map(move |call| {
             text.match_indices(call).map(move |(at, _)| {
-                text[at + call.len()..]
-                    .split(')')
-                    .next()
-                    .unwrap_or_default()
+                let from = at + call.len();
+                from..from + text[from..].find(')').unwrap_or(text.len() - from)
             })
         })
 }
 
-/// Whether `mine` makes a value written with `code` and sends it by way
-/// of a name, as many bindings deep as it takes: `let end =
-/// Message::Sentinel; .. queue.send(end)`, `const END: Message =
-/// Message::Sentinel`, or `let all = items.chain(once(Message::Sentinel));
-/// for m in all { queue.send(m) }`. A value made and never sent
-/// (`recv().unwrap_or(Message::Sentinel)`) sends nothing.
-fn made(mine: &str, code: &str) -> bool {
-    let bindings = bindings(mine);
+/// `mine` with `code` written at the start of each send whose value is
+/// made with it by a longer road than its own text, as many steps deep as
+/// it takes: a name bound to it (`let end = Message::Sentinel; ..
+/// queue.send(end)`, a `const`, a `for` over a chain that ends with it), a
+/// field set to it (`Ends { last: Message::Sentinel }` .. `send(ends.last)`),
+/// or a function or method that gives a `Message` made with it (`fn end()
+/// -> Message { Message::Sentinel }` .. `send(end())`). The rules that ask
+/// whether and where `code` is sent then see such a send as one of it. A
+/// value made and never sent (`recv().unwrap_or(Message::Sentinel)`) marks
+/// nothing.
+fn roads_marked(mine: &str, code: &str) -> String {
     let mentions = |text: &str, name: &str| {
         text.match_indices(name)
             .any(|(at, _)| whole_name(text, at, name.len()))
     };
-    let mut carriers: Vec<&str> = bindings
-        .iter()
-        .filter(|(_, value)| value.contains(code))
-        .map(|(name, _)| *name)
+    let makers: Vec<(String, String)> = plain_functions(mine)
+        .into_iter()
+        .filter(|(_, body)| {
+            let signature = body.split('{').next().unwrap_or_default();
+            signature
+                .split_once("->")
+                .is_some_and(|(_, returns)| returns.contains("Message"))
+        })
         .collect();
+    let roads: Vec<(&str, &str)> = bindings(mine)
+        .into_iter()
+        .chain(fields(mine))
+        .chain(
+            makers
+                .iter()
+                .map(|(name, body)| (name.as_str(), body.as_str())),
+        )
+        .collect();
+    let mut carriers: Vec<&str> = Vec::new();
     loop {
         let known = carriers.len();
-        for (name, value) in &bindings {
-            if !carriers.contains(name) && carriers.iter().any(|c| mentions(value, c)) {
+        for (name, value) in &roads {
+            if !carriers.contains(name)
+                && (value.contains(code) || carriers.iter().any(|c| mentions(value, c)))
+            {
                 carriers.push(name);
             }
         }
@@ -1462,7 +1489,29 @@ fn made(mine: &str, code: &str) -> bool {
             break;
         }
     }
-    send_arguments(mine).any(|argument| carriers.iter().any(|c| mentions(argument, c)))
+    let mut marked = mine.to_string();
+    let mut spans: Vec<_> = send_spans(mine).collect();
+    // From the end, so that each insertion leaves the places before it.
+    spans.sort_by_key(|span| std::cmp::Reverse(span.start));
+    for span in spans {
+        let argument = &mine[span.clone()];
+        if !argument.contains(code) && carriers.iter().any(|c| mentions(argument, c)) {
+            marked.insert_str(span.start, &format!("{code} "));
+        }
+    }
+    marked
+}
+
+/// The fields `mine` sets in a struct's literal, each with the text it is
+/// set to, up to the next `,` or brace: `Ends { last: Message::Sentinel }`.
+/// A path (`Message::Sentinel =>`) is not one.
+fn fields(mine: &str) -> impl Iterator<Item = (&str, &str)> {
+    mine.split([';', '{', '}', ',']).filter_map(|piece| {
+        let (name, value) = piece.trim_start().split_once(':')?;
+        let name = name.trim();
+        (!value.starts_with(':') && !name.is_empty() && name.chars().all(name_char))
+            .then_some((name, value))
+    })
 }
 
 /// The names `mine` binds, each with the text it is bound to, up to the
@@ -3364,6 +3413,16 @@ mod tests {
         assert!(sends(chained, "Sentinel"));
         let bound = "let end = Message::Sentinel; queue.send(end).unwrap();";
         assert!(sends(bound, "Sentinel"));
+        for longer_road in [
+            "fn end() -> Message { Message::Sentinel } fn producer() { queue.send(end()); }",
+            "impl Ends { fn last(&self) -> common::Message { Message::Sentinel } } \
+             fn producer() { queue.send(ends.last()).unwrap(); }",
+            "const STOP: Message = Message::Sentinel; fn stop() -> Message { STOP } \
+             fn producer() { queue.send(stop()); }",
+            "let ends = Ends { last: Message::Sentinel, first: 0 }; queue.send(ends.last);",
+        ] {
+            assert!(sends(longer_road, "Sentinel"), "{longer_road}");
+        }
         for only_read in [
             "match queue.recv().unwrap_or(Message::Sentinel) { Message::Sentinel => break, _ => {} }",
             "let end = Message::Sentinel; queue.send(Message::Item(item));",
@@ -3373,9 +3432,37 @@ mod tests {
             "if matches!(m, Message::Sentinel) { break; }",
             "if m == Message::Sentinel { break; }",
             "match m { Message::Sentinel | Message::Item(_) => {} }",
+            "fn is_end(m: &Message) -> bool { matches!(m, Message::Sentinel) } \
+             fn consumer() { queue.send(is_end(&m)); }",
+            "struct Ends { last: Message } fn f() { queue.send(Message::Item(i)); }",
+            "fn next(q: &Receiver<Message>) -> Message { q.recv().unwrap_or(Message::Sentinel) } \
+             fn consumer() { let m = next(&q); if let Message::Item(i) = m { out.send(i); } }",
         ] {
             assert!(!sends(only_read, "Sentinel"), "{only_read}");
         }
+    }
+
+    #[test]
+    fn a_sentinel_sent_by_a_longer_road_counts_where_it_is_sent() {
+        let exercise = named("barrier").expect("barrier");
+        let every = "fn end() -> Message { Message::Sentinel } \
+                     fn producer(queue: Sender<Message>) { work(); queue.send(end()).unwrap(); }";
+        let said = text_rules(&exercise, every).expect_err("every producer sends one");
+        assert!(
+            said.contains("every thread that runs `fn producer`"),
+            "{said}"
+        );
+        // `pass_it_on`'s rule, on a consumer that passes the sentinel on
+        // to each of the others, from a field.
+        let repeated = "fn main() { let ends = Ends { last: Message::Sentinel }; } \
+                        fn consumer(ends: &Ends) { for _ in 0..others { queue.send(ends.last.clone()); } }";
+        let marked = roads_marked(repeated, "Sentinel");
+        assert!(
+            threads_of(&marked, "consumer")
+                .iter()
+                .any(|body| sent_in_a_loop(body, "Sentinel")),
+            "{marked}"
+        );
     }
 
     #[test]
