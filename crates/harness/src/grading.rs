@@ -2048,6 +2048,7 @@ fn run_once(
     let watch_spin = !stall && settings.time_scale > 0.0;
     let ran = run_for(exe, args, quiet_bound(settings), gap, pause, watch_spin)?;
     let (spun, spun_in_gap, yielded) = (ran.spun, ran.spun_in_gap, ran.yielded_in_gap);
+    let runnable_in_gap = ran.runnable_in_gap;
     let runnable = ran.runnable;
     what_ran_shows(exercise, settings, ran)?;
     if let Some(times) = yielded {
@@ -2059,6 +2060,18 @@ fn run_once(
              Such a loop goes round for as long as it waits, and takes every core nobody \
              else wants: wait in `recv`, `send`, `join`, a `Barrier` or a `Condvar` \
              instead, which sleep until they can go on"
+        ));
+    }
+    if let (None, Some(time)) = (spun_in_gap, runnable_in_gap) {
+        return Err(format!(
+            "a thread spun while another was held back: in the gap, where the run can do \
+             nothing until the held thread goes on, its other threads were ready to run (on a \
+             core, or waiting for one) for {:.0} ms without once going to sleep. A thread that \
+             loops until something changes (`while count.load(..) < n {{}}`, `try_send` again \
+             and again) is always ready to run, however little of a busy machine it gets: \
+             wait in `recv`, `send`, `join`, a `Barrier` or a `Condvar` instead, which sleep \
+             until they can go on",
+            time.as_secs_f64() * 1000.0
         ));
     }
     if let Some(cpu) = spun_in_gap {
@@ -2676,6 +2689,9 @@ fn run_for(
         spun: spin.as_ref().and_then(spin::Spin::spun),
         runnable: spin.and_then(|spin| spin.runnable()),
         yielded_in_gap: gap_spin.as_ref().and_then(spin::Spin::yielded),
+        runnable_in_gap: gap_spin
+            .as_ref()
+            .and_then(spin::Spin::runnable_without_sleep),
         spun_in_gap: gap_spin.and_then(|spin| spin.spun_over(spin::GAP_SPIN_BOUND)),
     })
 }
@@ -2695,6 +2711,9 @@ struct Ran {
     runnable: Option<Duration>,
     /// The same, in a stall run's gap, where more than the gap's bound.
     spun_in_gap: Option<Duration>,
+    /// How long the threads were runnable without sleeping in the gap,
+    /// where more than its bound.
+    runnable_in_gap: Option<Duration>,
     /// How many times the threads were taken off their core without
     /// sleeping in the gap, where too many.
     yielded_in_gap: Option<u64>,

@@ -81,6 +81,19 @@ pub const RUNNABLE_BOUND: Duration = Duration::from_millis(400);
 /// counts.
 pub const GAP_SPIN_BOUND: Duration = Duration::from_millis(400);
 
+/// How long the threads of a stall run may be runnable (on a core, or
+/// ready and waiting for one), in all, during the gap, in looks in which
+/// they never went to sleep and were runnable more than half the time
+/// between them. A thread that loops until the held one moves is runnable
+/// for the whole gap, however little CPU a crowded machine gives it (a
+/// loop on `try_send`, beside everything else a CI run does, used under
+/// 400 ms of CPU in a three-second gap). A thread that does its work in
+/// the gap is runnable only while it does it, a producer adding a
+/// thousand items; one that waits, with a timeout or without, sleeps.
+/// Half the longest gap: the gap that holds one consumer alone, a second,
+/// cannot reach it.
+pub const GAP_RUNNABLE_BOUND: Duration = Duration::from_millis(1500);
+
 /// How many times the threads of a stall run may be taken off their core
 /// after a moment on it ([`YIELD_STAY`] a time, on average), in all,
 /// between looks in which they never went to sleep, during the gap. A
@@ -130,6 +143,8 @@ pub struct Spin {
     /// The time threads were runnable in looks where they were runnable
     /// more than half the time, by all threads.
     runnable: Duration,
+    /// The same, in looks where they never slept either (for a gap).
+    runnable_sleepless: Duration,
     /// When the last look was.
     at: Option<Instant>,
 }
@@ -206,6 +221,9 @@ impl Spin {
             self.runnable += runnable;
         }
         let slept = sleeps > 0;
+        if !slept && runnable > since / 2 {
+            self.runnable_sleepless += runnable;
+        }
         // Only where it never slept, and stayed on its core a moment each
         // time: a thread that works through the gap (a thousand items to
         // make) is switched out too, after a slice of its work.
@@ -230,6 +248,13 @@ impl Spin {
     /// most of the time, if more than [`RUNNABLE_BOUND`].
     pub fn runnable(&self) -> Option<Duration> {
         (self.runnable > RUNNABLE_BOUND).then_some(self.runnable)
+    }
+
+    /// The time threads were runnable without sleeping, in looks where
+    /// they were runnable most of the time, if more than
+    /// [`GAP_RUNNABLE_BOUND`].
+    pub fn runnable_without_sleep(&self) -> Option<Duration> {
+        (self.runnable_sleepless > GAP_RUNNABLE_BOUND).then_some(self.runnable_sleepless)
     }
 
     /// The CPU time used without sleeping, if more than `bound`.
@@ -351,6 +376,10 @@ mod tests {
                 GAP_SPIN_BOUND.as_millis()
             ),
             format!(
+                "runnable for more than {} ms in the gap",
+                GAP_RUNNABLE_BOUND.as_millis()
+            ),
+            format!(
                 "more than {GAP_YIELD_BOUND} times there without sleeping, after less than {} µs",
                 YIELD_STAY.as_micros()
             ),
@@ -434,6 +463,38 @@ mod tests {
             spin.runnable().is_some(),
             "runnable {:?} in 30 s",
             spin.runnable
+        );
+    }
+
+    #[test]
+    fn in_a_gap_a_spinner_given_little_cpu_is_still_runnable_without_sleep() {
+        // Six busy processes share core 0 with the spinner: it gets a
+        // seventh of the core, under the gap's bound of CPU in three
+        // seconds, and is ready to run all the time.
+        let crowd = Crowd::on_core_0(6);
+        let spin = watch(on_core_0(&SPINNER), Spin::sleepless(), |spin, _| {
+            spin.runnable_without_sleep().is_some()
+        });
+        drop(crowd);
+        assert!(
+            spin.runnable_without_sleep().is_some(),
+            "runnable {:?} in 30 s",
+            spin.runnable_sleepless
+        );
+        // A thread that sleeps between its looks, crowded as much, never
+        // counts.
+        let crowd = Crowd::on_core_0(6);
+        let poller = on_core_0(&[
+            "python3",
+            "-c",
+            "import time\nprint('ready', flush=True)\nwhile True: time.sleep(0.0002)",
+        ]);
+        let spin = watch(poller, Spin::sleepless(), |_, looks| looks > 300);
+        drop(crowd);
+        assert!(
+            spin.runnable_sleepless.is_zero(),
+            "runnable {:?}",
+            spin.runnable_sleepless
         );
     }
 
