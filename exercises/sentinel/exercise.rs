@@ -5,7 +5,8 @@
 //! never dropped while the consumer waits: the channel cannot tell it that
 //! no more items will come. Run it: the items go through, then it hangs.
 //! Make the consumer stop after the last item, with a sentinel, as the
-//! tutorial does.
+//! tutorial does. No thread panics in this exercise's runs: what a panic
+//! must not break comes in later exercises.
 //!
 //! Grade it: `cargo xtask exercise sentinel`. Chapter: one producer, one
 //! consumer (book/src/one-one.md). Stuck? `exercises/sentinel/hint.md`.

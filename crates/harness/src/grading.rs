@@ -1004,6 +1004,7 @@ pub fn grade_file(
     failed.sort_by_key(|(n, _)| *n);
     let Some((n, what)) = failed.into_iter().next() else {
         no_one_reads(exe, &exercise.shape.args(&all[0]))?;
+        reads_its_settings_once(exercise, exe, &exercise.shape.args(&all[0]))?;
         after_the_runs(exercise, &mine)?;
         clones_no_settings(exercise, file, &repeat.bin)?;
         return Ok(all.len());
@@ -1102,6 +1103,73 @@ fn no_one_reads(exe: &Path, flags: &[String]) -> Result<(), String> {
     }
 }
 
+/// Where the exercise asks for the settings read once ([`Rule::Once`]):
+/// a run of `exe` with the command line `flags` but no `--seed`, in which
+/// `common` notes the seed it picked each time it reads the command line.
+/// A second note is a second reading, by whatever road it came (a helper
+/// called from each thread, a closure), which the file's text alone may
+/// not show.
+fn reads_its_settings_once(
+    exercise: &Exercise,
+    exe: &Path,
+    flags: &[String],
+) -> Result<(), String> {
+    let Some(said) = exercise.rules.iter().find_map(|rule| match rule {
+        Rule::Once(_, said) => Some(*said),
+        _ => None,
+    }) else {
+        return Ok(());
+    };
+    let mut unseeded = Vec::new();
+    let mut flags = flags.iter();
+    while let Some(flag) = flags.next() {
+        if flag == "--seed" {
+            flags.next();
+        } else {
+            unseeded.push(flag.clone());
+        }
+    }
+    let ran = run_for(exe, &unseeded, QUIET_BOUND, None, None, false)?;
+    let times = ran
+        .stderr
+        .lines()
+        .filter(|line| line.starts_with("random run; repeat it with --seed"))
+        .count();
+    if times <= 1 {
+        return Ok(());
+    }
+    Err(format!(
+        "the exercise asks you to do it {said}, but a run without `--seed` read the command \
+         line {times} times (`common` notes the seed it picks each time it does): each reading \
+         makes settings of its own, a copy by another road. Read them once, in `main`, and \
+         share them"
+    ))
+}
+
+/// Whether the word at `at` in `code` stands where a type is written: a
+/// type given (`: u16`, `-> u16`), cast to (`as u16`), a type's parameter
+/// (`Mutex<u16>`, `HashMap<String, u16>`), in a tuple or an array
+/// (`(u16, bool)`, `[u16; 4]`), borrowed (`&u16`, `&mut u16`), or named
+/// (`type Count = u16;`).
+fn type_position(code: &str, at: usize) -> bool {
+    let before = code[..at].trim_end();
+    let after_word = |word: &str| {
+        before
+            .strip_suffix(word)
+            .is_some_and(|rest| !rest.ends_with(name_char))
+    };
+    let statement = before
+        .rsplit([';', '{', '}'])
+        .next()
+        .unwrap_or_default()
+        .trim_start();
+    (before.ends_with([':', '<', '(', '[', ',', '&']) && !before.ends_with("::"))
+        || before.ends_with("->")
+        || after_word("as")
+        || after_word("mut")
+        || (before.ends_with('=') && statement.starts_with("type "))
+}
+
 /// A thread that reads `pipe` to its end, and gives what it read.
 fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<String> {
     thread::spawn(move || {
@@ -1160,18 +1228,15 @@ fn small_counts(code: &str) -> Option<String> {
     ];
     for (ty, most) in SMALL {
         let atomic = format!("Atomic{}", ty.to_uppercase());
-        let typed = [": ", "-> ", "as ", "Mutex<", "RwLock<", "Cell<"]
-            .map(|before| format!("{before}{ty}"));
         let found = code.match_indices(ty).find(|&(at, _)| {
-            let after_ok = !code[at + ty.len()..].starts_with(name_char);
+            let after = &code[at + ty.len()..];
+            // Not a longer name, nor a path (`u16::MAX`, `u16::try_from`).
+            let after_ok = !after.starts_with(name_char) && !after.starts_with("::");
             let literal = code[..at].ends_with(|c: char| c.is_ascii_digit() || c == '_')
                 && code[..at]
                     .trim_end_matches(|c: char| c.is_ascii_digit() || c == '_')
                     .ends_with(|c: char| !name_char(c));
-            let spelled = typed
-                .iter()
-                .any(|t| code[..at + ty.len()].ends_with(t.as_str()));
-            after_ok && (literal || spelled)
+            after_ok && (literal || type_position(code, at))
         });
         let found = found.map(|(at, _)| at).or_else(|| code.find(&atomic));
         if let Some(at) = found {
@@ -1606,6 +1671,51 @@ fn reads(text: &str, name: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The parameters of the closures handed to the calls chained on a value,
+/// in `after`, the code that follows it: `n` in `.filter(|&n| ..)`, and
+/// in `.map_or(0, |n| ..)`. A closure elsewhere in the statement
+/// (`wait_while(state, |s| ..)`) is handed something else.
+fn closures_on(after: &str) -> impl Iterator<Item = &str> {
+    let mut params = Vec::new();
+    let mut rest = after;
+    while let Some(call) = rest.strip_prefix('.') {
+        let name_end = call.find(|c: char| !name_char(c)).unwrap_or(call.len());
+        let Some(open) = call[name_end..].starts_with('(').then_some(name_end) else {
+            break;
+        };
+        let Some(close) = paren_close(call, open) else {
+            break;
+        };
+        let arguments = &call[open + 1..close];
+        let mut bars = arguments.match_indices('|').map(|(i, _)| i);
+        while let (Some(from), Some(to)) = (bars.next(), bars.next()) {
+            params.extend(
+                arguments[from + 1..to]
+                    .split(',')
+                    .map(|p| p.split(':').next().unwrap_or_default()),
+            );
+        }
+        rest = &call[close + 1..];
+    }
+    params.into_iter()
+}
+
+/// Where the parenthesis that opens at byte `open` of `text` closes.
+fn paren_close(text: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    text[open..]
+        .char_indices()
+        .find(|&(_, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            depth == 0
+        })
+        .map(|(i, _)| open + i)
+}
+
 /// The field `.capacity`, and every name of `code` that carries its
 /// value: bound to it by a `let`, a `Some(n)` or a closure's `|n|` in a
 /// statement that reads it, or a function's parameter it is passed as.
@@ -1623,16 +1733,24 @@ fn capacity_carriers(code: &str) -> Vec<String> {
         for carrier in &carriers {
             for at in reads(code, carrier) {
                 let statement = statement_around(code, at);
-                for (open, close) in [("Some(", ')'), ("|", '|')] {
-                    for (i, _) in statement.match_indices(open) {
-                        let inside = statement[i + open.len()..].split(close).next();
-                        found.extend(inside.and_then(plain));
-                    }
+                for (i, _) in statement.match_indices("Some(") {
+                    let inside = statement[i + "Some(".len()..].split(')').next();
+                    found.extend(inside.and_then(plain));
                 }
+                found.extend(closures_on(&code[at + carrier.len()..]).filter_map(plain));
             }
         }
+        // A name bound to the value itself, handed on as it is
+        // (`let bound = settings.capacity.unwrap_or(1);`), not to what a
+        // call makes of it (`let buffer = Buffer::new(settings.capacity);`,
+        // whose parameter is followed below).
         for (name, value) in bindings(code) {
-            if carries(value) {
+            let as_is = carriers.iter().any(|c| {
+                reads(value, c)
+                    .into_iter()
+                    .any(|at| bound_as_is(value, at, c.len()))
+            });
+            if as_is {
                 found.push(name.to_string());
             }
         }
@@ -1653,9 +1771,19 @@ fn capacity_carriers(code: &str) -> Vec<String> {
                     .split(')')
                     .next()
                     .unwrap_or_default();
+                // A method's `self` is the value it is called on; a comma
+                // in a parameter's type (`MutexGuard<'a, State>`) parts no
+                // parameters.
+                let params: Vec<&str> = top_level(params)
+                    .into_iter()
+                    .filter(|param| {
+                        let param = param.trim().trim_start_matches(['&', ' ']);
+                        param != "self" && param != "mut self"
+                    })
+                    .collect();
                 for (k, argument) in arguments.split(',').enumerate() {
                     if carries(argument) {
-                        let param = params.split(',').nth(k).unwrap_or_default();
+                        let param = params.get(k).copied().unwrap_or_default();
                         found.extend(plain(param.split(':').next().unwrap_or_default()));
                     }
                 }
@@ -1673,6 +1801,61 @@ fn capacity_carriers(code: &str) -> Vec<String> {
     }
 }
 
+/// `list` parted at its commas outside brackets: `a: T<'x, U>, b: V`
+/// in two.
+fn top_level(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&list[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[from..]);
+    parts
+}
+
+/// Whether `value`, the text a name is bound to, is the value read at
+/// `at` (`len` bytes) as it is: behind a path (`settings.capacity`), a
+/// borrow or a `Some(`, and handed on by [`PASSED_ON`] calls, a cast or a
+/// `?` alone.
+fn bound_as_is(value: &str, at: usize, len: usize) -> bool {
+    let before = value[..at].trim_start();
+    let before = before.strip_prefix("Some(").unwrap_or(before);
+    let before = before.trim_start_matches(['&', '*', '(', ' ']);
+    if !before.chars().all(|c| name_char(c) || c == '.') {
+        return false;
+    }
+    let mut after = past_passed_on(value[at + len..].trim_start());
+    loop {
+        let rest = after.trim_start_matches([')', '?', ' ']);
+        match rest.strip_prefix("as ") {
+            Some(cast) => after = cast.trim_start().trim_start_matches(name_char),
+            None => return rest.is_empty(),
+        }
+    }
+}
+
+/// `after` (the code after a value) past the calls that hand the value on
+/// as it is ([`PASSED_ON`]), and the parentheses they close.
+fn past_passed_on(after: &str) -> &str {
+    let mut after = after.trim_start_matches(')').trim_start();
+    while let Some(call) = PASSED_ON.iter().find(|call| after.starts_with(**call)) {
+        let open = call.len() - 1;
+        let Some(close) = paren_close(after, open) else {
+            break;
+        };
+        after = after[close + 1..].trim_start_matches(')').trim_start();
+    }
+    after
+}
+
 /// Calls that hand a value on as it is (`capacity.unwrap_or(0)`).
 const PASSED_ON: [&str; 6] = [
     ".unwrap_or(",
@@ -1683,8 +1866,11 @@ const PASSED_ON: [&str; 6] = [
     ".clone(",
 ];
 
-/// What compares or changes a value, after it (`n < 50`, `n.max(1)`).
-const CHANGED_BY: [&str; 16] = [
+/// What compares or changes a value, after it (`n < 50`, `n.min(4096)`).
+/// Not `.max(k)`: it changes the capacities under `k`, and so the bound of
+/// the runs at 0 and 1 items, which show it (a hand-made buffer may take
+/// `.max(1)` for a rendezvous it makes apart).
+const CHANGED_BY: [&str; 15] = [
     "<",
     ">",
     "+",
@@ -1693,7 +1879,6 @@ const CHANGED_BY: [&str; 16] = [
     "/",
     "%",
     ".min(",
-    ".max(",
     ".clamp(",
     ".filter(",
     ".saturating_",
@@ -1703,38 +1888,107 @@ const CHANGED_BY: [&str; 16] = [
     ".next_power_of_two(",
 ];
 
-/// The same, before it (`4096 < n`, `1.max(n)`).
-const CHANGED_AFTER: [&str; 10] = [
-    "<", ">", "+", "-", "*", "/", "%", ".min(", ".max(", ".clamp(",
-];
+/// The same, before it (`4096 < n`, `4096.min(n)`).
+const CHANGED_AFTER: [&str; 9] = ["<", ">", "+", "-", "*", "/", "%", ".min(", ".clamp("];
 
 /// Whether the value `code` reads at `at` (`len` bytes) is compared or
 /// changed there: an operator or a method next to it, past the calls
 /// that hand it on as it is; an arrow (`=>`, `->`) is no comparison.
 fn changed_at(code: &str, at: usize, len: usize) -> bool {
-    let mut after = code[at + len..].trim_start_matches(')').trim_start();
-    while let Some(call) = PASSED_ON.iter().find(|call| after.starts_with(**call)) {
-        let open = call.len() - 1;
-        let mut depth = 0;
-        let close = after[open..].char_indices().find_map(|(i, c)| {
-            depth += match c {
-                '(' => 1,
-                ')' => -1,
-                _ => 0,
-            };
-            (depth == 0).then_some(open + i)
-        });
-        let Some(close) = close else { break };
-        after = after[close + 1..].trim_start_matches(')').trim_start();
-    }
+    const OPERATORS: [char; 8] = ['<', '>', '=', '+', '-', '*', '/', '%'];
+    let after = past_passed_on(&code[at + len..]);
     let before = code[..at].trim_end_matches(['(', '&', '*']).trim_end();
     let arrow = |text: &str| {
         ["=>", "->", "<-"]
             .iter()
             .any(|a| text.starts_with(a) || text.ends_with(a))
     };
-    (CHANGED_BY.iter().any(|op| after.starts_with(op)) && !arrow(after))
-        || (CHANGED_AFTER.iter().any(|op| before.ends_with(op)) && !arrow(before))
+    let changed_by = CHANGED_BY.iter().find(|op| after.starts_with(**op));
+    let by_operator = changed_by.is_some_and(|op| !op.starts_with('.'));
+    let changed_after = CHANGED_AFTER.iter().find(|op| before.ends_with(**op));
+    let after_operator = changed_after.is_some_and(|op| !op.starts_with('.'));
+    // Next to an operator, only a constant on its other side changes the
+    // bound: `n <= 4096`, `n + 1`. A value the run counts there (`taken +
+    // capacity`, `queue.len() >= capacity`) is the bound at work, in a
+    // buffer of the program's own.
+    let after_changes = changed_by.is_some()
+        && !arrow(after)
+        && (!by_operator
+            || constant(
+                code,
+                operand_after(after.trim_start_matches(OPERATORS).trim_start()),
+            ));
+    let before_changes = changed_after.is_some()
+        && !arrow(before)
+        && (!after_operator
+            || constant(
+                code,
+                operand_before(before.trim_end_matches(OPERATORS).trim_end()),
+            ));
+    after_changes || before_changes
+}
+
+/// The operand that starts `text`: a number, or a name or a path with
+/// its fields and calls (`s.taken`, `queue.len()`, `usize::MAX`).
+fn operand_after(text: &str) -> &str {
+    let text = text.trim_start_matches(['(', '&', '*', ' ']);
+    let mut depth = 0i32;
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| {
+            depth += match c {
+                '(' => 1,
+                ')' => -1,
+                _ => 0,
+            };
+            depth < 0 || (depth == 0 && !(name_char(c) || ".:()".contains(c)))
+        })
+        .map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// The operand that ends `text`, as [`operand_after`] reads one forward.
+fn operand_before(text: &str) -> &str {
+    let mut depth = 0i32;
+    let start = text
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| {
+            depth += match c {
+                ')' => 1,
+                '(' => -1,
+                _ => 0,
+            };
+            depth < 0 || (depth == 0 && !(name_char(c) || ".:()".contains(c)))
+        })
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    &text[start..]
+}
+
+/// Whether `operand` is a constant in `code`: a number (`4096`), a
+/// constant's name (`LIMIT`, `usize::MAX`), or a name bound to a number
+/// (`let limit = 4_096;`), or one of them in a `Some`.
+fn constant(code: &str, operand: &str) -> bool {
+    // `Some(LIMIT)`, compared with an `Option`.
+    let operand = operand
+        .strip_prefix("Some(")
+        .and_then(|inner| inner.strip_suffix(')'))
+        .unwrap_or(operand);
+    let last = operand.rsplit("::").next().unwrap_or_default();
+    if operand.starts_with(|c: char| c.is_ascii_digit())
+        || (!last.is_empty()
+            && last
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'))
+    {
+        return true;
+    }
+    if operand.is_empty() || !operand.chars().all(name_char) {
+        return false;
+    }
+    bindings(code).iter().any(|(name, value)| {
+        *name == operand && value.trim().starts_with(|c: char| c.is_ascii_digit())
+    })
 }
 
 /// The field of the settings, other than the capacity, read by a
@@ -2979,6 +3233,17 @@ mod tests {
         for code in kept {
             assert_eq!(capacity_changed(code), None, "{code}");
         }
+        // A buffer of the program's own bounds by the capacity against
+        // what it counts: the bound at work, not changed.
+        let own = [
+            "let capacity = settings.capacity; \
+             while queue.len() >= capacity { full.wait(); }",
+            "let limit = settings.capacity.unwrap_or(usize::MAX); \
+             let state = ready.wait_while(state, |s| ticket + 1 > s.taken + limit);",
+        ];
+        for code in own {
+            assert_eq!(capacity_changed(code), None, "{code}");
+        }
         let changed = [
             "fn channel_for(capacity: Option<usize>) -> (S, R) { \
              if let Some(n) = capacity.filter(|&n| n <= 4096) { flume::bounded(n) } \
@@ -2987,7 +3252,9 @@ mod tests {
             "let (s, r) = flume::bounded(settings.capacity.unwrap_or(0) + 1);",
             "let (s, r) = match settings.capacity { Some(n) if n < 50 => flume::bounded(n), \
              _ => flume::unbounded() };",
-            "let room = settings.capacity.map(|c| c.max(1)); let (s, r) = flume::bounded(room);",
+            "let room = settings.capacity.map(|c| c.min(4096)); let (s, r) = flume::bounded(room);",
+            "let most = 4_096; let room = settings.capacity.filter(|&n| most >= n);",
+            "const LIMIT: usize = 64; if settings.capacity > Some(LIMIT) { unbounded() }",
         ];
         for code in changed {
             assert!(capacity_changed(code).is_some(), "{code}");
@@ -3067,6 +3334,7 @@ mod tests {
             "barrier/wrong_93.rs",
             "sentinel/wrong_51.rs",
             "bound_it/wrong_39.rs",
+            "drop_the_sender/wrong_52.rs",
         ] {
             let (exercise, path) = wrong
                 .iter()
@@ -3458,6 +3726,32 @@ mod tests {
              fn consumer() { let m = next(&q); if let Message::Item(i) = m { out.send(i); } }",
         ] {
             assert!(!sends(only_read, "Sentinel"), "{only_read}");
+        }
+    }
+
+    #[test]
+    fn a_count_in_a_small_integer_is_found_however_its_type_is_written() {
+        for small in [
+            "let mut made: u16 = 0;",
+            "fn count() -> u8 { 0 }",
+            "let n = settings.items as u16;",
+            "let seen = Mutex::new(0u16);",
+            "static DONE: AtomicU8 = AtomicU8::new(0);",
+            "type Count = u16; let mut made: Count = 0;",
+            "let counts: HashMap<String, i16> = HashMap::new();",
+            "let pair: (u8, bool) = (0, false);",
+            "let slots = [0; 4] as [u16; 4];",
+            "fn add(n: &mut u16) { *n += 1; }",
+        ] {
+            assert!(small_counts(small).is_some(), "{small}");
+        }
+        for fine in [
+            "let made: usize = 0;",
+            "if n > u16::MAX as usize { }",
+            "let u16_count: usize = 0;",
+            "let value = item.value; let items: u64 = 3;",
+        ] {
+            assert_eq!(small_counts(fine), None, "{fine}");
         }
     }
 

@@ -187,6 +187,11 @@ fn bindings(source: &str, name: &str, method: bool) -> BTreeSet<String> {
             if method && !in_a_trait(source, at) {
                 continue;
             }
+            // An associated type or constant (`type Item = Message;` in an
+            // `impl Iterator for ..`) is the trait's, not the module's.
+            if !method && ["type", "const"].contains(kind) && in_a_trait(source, at) {
+                continue;
+            }
             found.insert(item.clone());
         }
     }
@@ -364,6 +369,19 @@ mod tests {
             let said = imported_anew(GIVEN, &mine).expect("a stand-in");
             assert!(said.contains("`flume::Sender`"), "{said}");
         }
+    }
+
+    #[test]
+    fn an_associated_type_by_the_same_name_is_no_stand_in() {
+        let given = "use common::{Item, Message};\nfn main() {}";
+        let iterator = format!(
+            "{given}\nstruct Feed;\nimpl Iterator for Feed {{ type Item = Message; \
+             fn next(&mut self) -> Option<Message> {{ None }} }}"
+        );
+        assert_eq!(imported_anew(given, &iterator), None);
+        let anew = format!("{given}\ntype Item = u8;");
+        let said = imported_anew(given, &anew).expect("a stand-in");
+        assert!(said.contains("`type Item`"), "{said}");
     }
 
     #[test]

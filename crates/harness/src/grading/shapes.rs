@@ -883,6 +883,28 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                     }
                 }
                 let Some(stop) = stop else { continue };
+                // `return queue.try_recv().ok()`: what it returns is a look
+                // at the buffer, made after the flag's (a helper that gives
+                // the next item, called again until it gives none).
+                if after[stop..].starts_with("return")
+                    && BUFFER_LOOKS
+                        .iter()
+                        .any(|b| statement_from(&after[stop..]).contains(b))
+                {
+                    continue;
+                }
+                // A `break` out of a loop that takes nothing from the buffer
+                // (one that hands the sentinel on while others still run)
+                // ends that loop, not the consumer's taking.
+                // (A labelled `break 'outer` may leave more: it stops.)
+                if after[stop..].starts_with("break")
+                    && !after[stop + "break".len()..].trim_start().starts_with('\'')
+                    && loop_around(&body, at + look.len() + stop).is_some_and(|broken| {
+                        !broken.contains("recv") && !broken.contains(".try_iter()")
+                    })
+                {
+                    continue;
+                }
                 if takes_one_then_stops(&after[..stop]) {
                     let (call, what) = more_look(&body, at);
                     return Some(format!(
@@ -908,6 +930,53 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                      comes, take what is left (`try_recv` or `try_iter`) before stopping"
                 ));
             }
+        }
+    }
+    None
+}
+
+/// The statement that starts `text`, up to its `;` or the `}` that
+/// closes the block it sits in.
+fn statement_from(text: &str) -> &str {
+    let mut depth = 0i32;
+    for (i, c) in text.char_indices() {
+        match c {
+            '{' | '(' | '[' => depth += 1,
+            '}' | ')' | ']' | ';' | ',' if depth == 0 => return &text[..i],
+            '}' | ')' | ']' => depth -= 1,
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The innermost loop (`loop`, `while`, `for`) around byte `at` of
+/// `body`, from its keyword to the end of its block: the loop a `break`
+/// there leaves.
+fn loop_around(body: &str, at: usize) -> Option<&str> {
+    let mut depth = 0i32;
+    for (i, c) in body[..at].char_indices().rev() {
+        match c {
+            '}' => depth += 1,
+            '{' if depth > 0 => depth -= 1,
+            '{' => {
+                let head_start = body[..i].rfind([';', '{', '}']).map_or(0, |j| j + 1);
+                let head = body[head_start..i].trim_start();
+                // A label (`'outer: loop`) comes before the keyword.
+                let head = head
+                    .strip_prefix('\'')
+                    .and_then(|rest| rest.split_once(": "))
+                    .map_or(head, |(_, rest)| rest.trim_start());
+                let is_loop = head.starts_with("loop")
+                    || head.starts_with("while ")
+                    || head.starts_with("for ");
+                if is_loop {
+                    let start = body.len() - body[head_start..].trim_start().len();
+                    let end = block_end(body, i)?;
+                    return Some(&body[start..=end]);
+                }
+            }
+            _ => {}
         }
     }
     None
@@ -2060,6 +2129,37 @@ mod tests {
         // Set aside, the flag guards nothing: the next turn looks again.
         let later = wrong.replace("{ break; }", "{ stopping = true; }");
         assert_eq!(stops_in_the_wrong_order(&later), None);
+        // A helper that gives the next item returns one last look at the
+        // buffer once the flag is up; its caller asks again until none.
+        let helper = wrong.replace("{ break; }", "{ return queue.try_recv().ok(); }");
+        assert_eq!(stops_in_the_wrong_order(&helper), None);
+        let nothing = wrong.replace("{ break; }", "{ return None; }");
+        assert!(stops_in_the_wrong_order(&nothing).is_some());
+    }
+
+    #[test]
+    fn a_break_out_of_a_loop_that_takes_nothing_is_no_stop() {
+        // The consumer that read the sentinel hands it on while others
+        // run: the loop it leaves only sends.
+        let right = "fn consumer(queue: Receiver<Message>, requeue: Sender<Message>, running: &AtomicUsize) {
+            while let Ok(message) = queue.recv() {
+                match message { Message::Item(item) => work(item), Message::Sentinel => { seen = true; break; } }
+            }
+            if seen {
+                while running.load(Ordering::Acquire) > 0 {
+                    match requeue.send_timeout(Message::Sentinel, WAIT) { Ok(()) => break, Err(_) => {} }
+                }
+            }
+        }";
+        assert_eq!(stops_in_the_wrong_order(right), None);
+        // The same `break` out of the loop that takes the items is a stop.
+        let wrong = "fn consumer(queue: Receiver<Message>, running: &AtomicUsize) {
+            'taking: loop {
+                if let Ok(item) = queue.try_recv() { work(item); continue; }
+                while running.load(Ordering::Acquire) == 0 { break 'taking; }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(wrong).is_some());
     }
 
     #[test]

@@ -1,0 +1,78 @@
+//! Wrong: a helper builds a copy of the settings field by field (a struct literal instead of `.clone()`), so the producer thread still gets a copy, not the shared settings.
+//!
+//! Exercise `borrow`: threads that borrow what `main` owns, settings shared, not cloned.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "borrow",
+    about: "Exercise: threads that borrow what main owns",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if queue.send(Message::Item(item)).is_err() {
+            break;
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+/// The settings a thread needs, as a value of its own.
+fn copy_of(settings: &Settings) -> Settings {
+    Settings {
+        producers: settings.producers,
+        consumers: settings.consumers,
+        items: settings.items,
+        seed: settings.seed,
+        time_scale: settings.time_scale,
+        capacity: settings.capacity,
+        panic_at: settings
+            .panic_at
+            .as_ref()
+            .map(|(who, i)| (who.to_string(), *i)),
+        pace: settings.pace,
+        jitter: settings.jitter,
+        stall: settings
+            .stall
+            .as_ref()
+            .map(|(who, i)| (who.to_string(), *i)),
+    }
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let for_producer = copy_of(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, &settings));
+    let producer = thread::spawn(move || producer(sender, &for_producer));
+    producer.join().expect("the producer");
+    consumer.join().expect("the consumer");
+}

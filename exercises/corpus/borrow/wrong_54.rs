@@ -1,0 +1,64 @@
+//! Wrong: a macro `extend!` turns the borrow into a `&'static` through a raw pointer, hiding an `unsafe` block that the exercise forbids (it runs, since `main` joins both threads before the settings go).
+//!
+//! Exercise `borrow`: threads that borrow what `main` owns, settings shared, not cloned.
+
+use std::thread;
+
+use common::{Item, Message, Program, Settings};
+use flume::{Receiver, Sender};
+
+const PROGRAM: Program = Program {
+    name: "borrow",
+    about: "Exercise: threads that borrow what main owns",
+    producers: 1,
+    consumers: 1,
+    items: 10,
+};
+
+fn producer(queue: Sender<Message>, settings: &Settings) {
+    println!("Producer: Running");
+    let mut rng = settings.rng(0);
+    for i in 0..settings.items {
+        let item = Item {
+            i,
+            value: rng.random(),
+        };
+        thread::sleep(settings.effort("Producer", item));
+        if queue.send(Message::Item(item)).is_err() {
+            break;
+        }
+        println!(">producer added {item}");
+    }
+    let _ = queue.send(Message::Sentinel);
+    println!("Producer: Done");
+}
+
+fn consumer(queue: Receiver<Message>, settings: &Settings) {
+    println!("Consumer: Running");
+    while let Ok(Message::Item(item)) = queue.recv() {
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
+}
+
+/// Lets a thread borrow `main`'s settings for as long as it runs; `main`
+/// joins every thread before they go.
+macro_rules! extend {
+    ($value:expr) => {
+        unsafe { &*($value as *const Settings) }
+    };
+}
+
+fn main() {
+    let settings = Settings::from_command_line(&PROGRAM);
+    let (sender, receiver) = match settings.capacity {
+        Some(capacity) => flume::bounded(capacity),
+        None => flume::unbounded(),
+    };
+    let shared: &'static Settings = extend!(&settings);
+    let consumer = thread::spawn(move || consumer(receiver, shared));
+    let producer = thread::spawn(move || producer(sender, shared));
+    producer.join().expect("the producer");
+    consumer.join().expect("the consumer");
+}
