@@ -893,15 +893,14 @@ fn stops_in_the_wrong_order(source: &str) -> Option<String> {
                 {
                     continue;
                 }
-                // A `break` out of a loop that takes nothing from the buffer
-                // (one that hands the sentinel on while others still run)
-                // ends that loop, not the consumer's taking.
-                // (A labelled `break 'outer` may leave more: it stops.)
+                // A `break` out of a loop that takes nothing from the buffer,
+                // in no loop that does (one that hands the sentinel on while
+                // others still run, once the consumer has done taking), ends
+                // that loop, not the consumer's taking. (A labelled `break
+                // 'outer` may leave more: it stops.)
                 if after[stop..].starts_with("break")
                     && !after[stop + "break".len()..].trim_start().starts_with('\'')
-                    && loop_around(&body, at + look.len() + stop).is_some_and(|broken| {
-                        !broken.contains("recv") && !broken.contains(".try_iter()")
-                    })
+                    && only_loops_that_take_nothing(&body, at + look.len() + stop)
                 {
                     continue;
                 }
@@ -950,10 +949,26 @@ fn statement_from(text: &str) -> &str {
     text
 }
 
+/// Whether byte `at` of `body` sits in a loop, and in none that takes
+/// from the buffer (`recv`, `try_iter`), however far out.
+fn only_loops_that_take_nothing(body: &str, at: usize) -> bool {
+    let mut around = loop_around(body, at);
+    let mut any = false;
+    while let Some(range) = around {
+        let text = &body[range.clone()];
+        if text.contains("recv") || text.contains(".try_iter()") {
+            return false;
+        }
+        any = true;
+        around = loop_around(body, range.start);
+    }
+    any
+}
+
 /// The innermost loop (`loop`, `while`, `for`) around byte `at` of
 /// `body`, from its keyword to the end of its block: the loop a `break`
 /// there leaves.
-fn loop_around(body: &str, at: usize) -> Option<&str> {
+fn loop_around(body: &str, at: usize) -> Option<std::ops::Range<usize>> {
     let mut depth = 0i32;
     for (i, c) in body[..at].char_indices().rev() {
         match c {
@@ -973,7 +988,7 @@ fn loop_around(body: &str, at: usize) -> Option<&str> {
                 if is_loop {
                     let start = body.len() - body[head_start..].trim_start().len();
                     let end = block_end(body, i)?;
-                    return Some(&body[start..=end]);
+                    return Some(start..end + 1);
                 }
             }
             _ => {}
@@ -2160,6 +2175,17 @@ mod tests {
             }
         }";
         assert!(stops_in_the_wrong_order(wrong).is_some());
+        // And so is a `break` out of a loop in that loop, that tells it
+        // to stop.
+        let told = "fn consumer(queue: Receiver<Message>, stop: &AtomicBool) {
+            loop {
+                if let Ok(item) = queue.recv_timeout(WAIT) { work(item); }
+                let mut done = false;
+                while stop.load(Ordering::Acquire) { done = true; break; }
+                if done { return; }
+            }
+        }";
+        assert!(stops_in_the_wrong_order(told).is_some());
     }
 
     #[test]
