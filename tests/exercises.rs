@@ -383,7 +383,16 @@ fn grading_refuses_every_wrong_answer_and_accepts_every_right_one() {
             .unwrap_or(file);
         let said = match graded {
             Ok(runs) => format!("solved ({runs} runs)"),
-            Err(why) => why.lines().next().unwrap_or_default().to_string(),
+            // A first line that ends in a colon ("the run broke the
+            // rules:") says what only with the next.
+            Err(why) => {
+                let mut lines = why.lines();
+                let first = lines.next().unwrap_or_default();
+                match lines.next() {
+                    Some(next) if first.ends_with(':') => format!("{first} {next}"),
+                    _ => first.to_string(),
+                }
+            }
         };
         eprintln!(
             "{:<40} {:>5.1} s  {said}",
