@@ -1916,53 +1916,43 @@ fn changed_at(code: &str, at: usize, len: usize) -> bool {
         && (!by_operator
             || constant(
                 code,
-                operand_after(after.trim_start_matches(OPERATORS).trim_start()),
+                operand(after.trim_start_matches(OPERATORS).trim_start(), true),
             ));
     let before_changes = changed_after.is_some()
         && !arrow(before)
         && (!after_operator
             || constant(
                 code,
-                operand_before(before.trim_end_matches(OPERATORS).trim_end()),
+                operand(before.trim_end_matches(OPERATORS).trim_end(), false),
             ));
     after_changes || before_changes
 }
 
-/// The operand that starts `text`: a number, or a name or a path with
-/// its fields and calls (`s.taken`, `queue.len()`, `usize::MAX`).
-fn operand_after(text: &str) -> &str {
-    let text = text.trim_start_matches(['(', '&', '*', ' ']);
+/// The operand at one end of `text`: a number, or a name or a path with
+/// its fields and calls (`s.taken`, `queue.len()`, `usize::MAX`), read
+/// forward from its start (`forward`), or back from its end.
+fn operand(text: &str, forward: bool) -> &str {
+    let (open, close) = if forward { ('(', ')') } else { (')', '(') };
     let mut depth = 0i32;
-    let end = text
-        .char_indices()
-        .find(|&(_, c)| {
-            depth += match c {
-                '(' => 1,
-                ')' => -1,
-                _ => 0,
-            };
-            depth < 0 || (depth == 0 && !(name_char(c) || ".:()".contains(c)))
-        })
-        .map_or(text.len(), |(i, _)| i);
-    &text[..end]
-}
-
-/// The operand that ends `text`, as [`operand_after`] reads one forward.
-fn operand_before(text: &str) -> &str {
-    let mut depth = 0i32;
-    let start = text
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| {
-            depth += match c {
-                ')' => 1,
-                '(' => -1,
-                _ => 0,
-            };
-            depth < 0 || (depth == 0 && !(name_char(c) || ".:()".contains(c)))
-        })
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    &text[start..]
+    let mut outside = |c: char| {
+        depth += i32::from(c == open) - i32::from(c == close);
+        depth < 0 || (depth == 0 && !(name_char(c) || ".:()".contains(c)))
+    };
+    if forward {
+        let text = text.trim_start_matches(['(', '&', '*', ' ']);
+        let end = text
+            .char_indices()
+            .find(|&(_, c)| outside(c))
+            .map_or(text.len(), |(i, _)| i);
+        &text[..end]
+    } else {
+        let start = text
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| outside(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        &text[start..]
+    }
 }
 
 /// Whether `operand` is a constant in `code`: a number (`4096`), a

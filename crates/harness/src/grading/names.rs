@@ -209,27 +209,16 @@ fn bindings(source: &str, name: &str, method: bool) -> BTreeSet<String> {
 /// `impl Trait for Type`: there a method reaches calls on types of other
 /// crates.
 fn in_a_trait(source: &str, at: usize) -> bool {
-    let mut depth = 0i32;
-    for (i, c) in source[..at].char_indices().rev() {
-        match c {
-            '}' => depth += 1,
-            '{' if depth > 0 => depth -= 1,
-            '{' => {
-                let head = source[..i]
-                    .rsplit([';', '}', '{'])
-                    .next()
-                    .unwrap_or_default();
-                let head = head.split_whitespace().collect::<Vec<_>>();
-                let opens = |word: &str| {
-                    head.iter()
-                        .any(|w| *w == word || w.starts_with(&format!("{word}<")))
-                };
-                return opens("trait") || opens("impl") && head.contains(&"for");
-            }
-            _ => {}
-        }
-    }
-    false
+    super::shapes::blocks_around(source, at)
+        .next()
+        .is_some_and(|(start, open)| {
+            let head = source[start..open].split_whitespace().collect::<Vec<_>>();
+            let opens = |word: &str| {
+                head.iter()
+                    .any(|w| *w == word || w.starts_with(&format!("{word}<")))
+            };
+            opens("trait") || opens("impl") && head.contains(&"for")
+        })
 }
 
 /// Every name `source`'s `use` declarations bring in, with the path each

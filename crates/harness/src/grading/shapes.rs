@@ -969,32 +969,36 @@ fn only_loops_that_take_nothing(body: &str, at: usize) -> bool {
 /// `body`, from its keyword to the end of its block: the loop a `break`
 /// there leaves.
 fn loop_around(body: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let (start, open) = blocks_around(body, at).find(|&(start, open)| {
+        let head = body[start..open].trim_start();
+        // A label (`'outer: loop`) comes before the keyword.
+        let head = head
+            .strip_prefix('\'')
+            .and_then(|rest| rest.split_once(": "))
+            .map_or(head, |(_, rest)| rest.trim_start());
+        head.starts_with("loop") || head.starts_with("while ") || head.starts_with("for ")
+    })?;
+    let start = body.len() - body[start..].trim_start().len();
+    Some(start..block_end(body, open)? + 1)
+}
+
+/// The blocks around byte `at` of `text`, innermost first: where each
+/// one's head starts (after the `;` or brace before it) and where its `{`
+/// is.
+pub(super) fn blocks_around(text: &str, at: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut depth = 0i32;
-    for (i, c) in body[..at].char_indices().rev() {
+    text[..at].char_indices().rev().filter_map(move |(i, c)| {
         match c {
             '}' => depth += 1,
             '{' if depth > 0 => depth -= 1,
             '{' => {
-                let head_start = body[..i].rfind([';', '{', '}']).map_or(0, |j| j + 1);
-                let head = body[head_start..i].trim_start();
-                // A label (`'outer: loop`) comes before the keyword.
-                let head = head
-                    .strip_prefix('\'')
-                    .and_then(|rest| rest.split_once(": "))
-                    .map_or(head, |(_, rest)| rest.trim_start());
-                let is_loop = head.starts_with("loop")
-                    || head.starts_with("while ")
-                    || head.starts_with("for ");
-                if is_loop {
-                    let start = body.len() - body[head_start..].trim_start().len();
-                    let end = block_end(body, i)?;
-                    return Some(start..end + 1);
-                }
+                let start = text[..i].rfind([';', '{', '}']).map_or(0, |j| j + 1);
+                return Some((start, i));
             }
             _ => {}
         }
-    }
-    None
+        None
+    })
 }
 
 /// Where the block that opens at byte `open` of `text` (a `{`) closes.
