@@ -1505,28 +1505,38 @@ fn sentinel_let_go(source: &str) -> Option<String> {
             ));
         }
         for call in [".send_timeout(", ".try_send(", ".send_deadline("] {
-            for (at, _) in body.match_indices(call) {
-                let sent = body[at + call.len()..]
-                    .split(')')
-                    .next()
-                    .unwrap_or_default();
-                let statement = body[..at]
-                    .rsplit([';', '{', '}'])
-                    .next()
-                    .unwrap_or_default();
-                let answered = ["match ", "if let", "while let", "loop"]
-                    .iter()
-                    .any(|kept| statement.contains(kept))
-                    || sent_after_all(&body, at, statement);
-                if sent.contains("Sentinel") && !answered {
-                    return Some(format!(
-                        "`fn {name}` sends the sentinel with `{}` and lets it go when no \
-                         one takes it in time: when the consumers are busy for longer (at \
-                         capacity 0, or with a full buffer), the sentinel is lost, and those \
-                         that wait for it wait for ever. A sentinel must arrive: `send` it",
-                        &call[1..call.len() - 1]
-                    ));
-                }
+            // Each send so that lets its message go, with what it sends.
+            let let_go: Vec<&str> = body
+                .match_indices(call)
+                .filter_map(|(at, _)| {
+                    let sent = body[at + call.len()..]
+                        .split(')')
+                        .next()
+                        .unwrap_or_default();
+                    let statement = body[..at]
+                        .rsplit([';', '{', '}'])
+                        .next()
+                        .unwrap_or_default();
+                    let answered = ["match ", "if let", "while let", "loop"]
+                        .iter()
+                        .any(|kept| statement.contains(kept))
+                        || sent_after_all(&body, at, statement);
+                    (!answered).then_some(sent)
+                })
+                .collect();
+            if let_go.iter().any(|sent| sent.contains("Sentinel")) {
+                let items = if let_go.iter().any(|sent| !sent.contains("Sentinel")) {
+                    " (its items, sent the same way, are lost so too)"
+                } else {
+                    ""
+                };
+                return Some(format!(
+                    "`fn {name}` sends the sentinel with `{}` and lets it go when no \
+                     one takes it in time: when the consumers are busy for longer (at \
+                     capacity 0, or with a full buffer), the sentinel is lost{items}, and \
+                     those that wait for it wait for ever. A sentinel must arrive: `send` it",
+                    &call[1..call.len() - 1]
+                ));
             }
         }
     }
@@ -2707,9 +2717,17 @@ mod tests {
         let let_go = "fn consumer(requeue: Sender<Message>) {
             let _ = requeue.send_timeout(Message::Sentinel, Duration::from_millis(500));
         }";
-        assert!(sentinel_let_go(let_go).is_some());
+        let said = sentinel_let_go(let_go).expect("refused");
+        assert!(!said.contains("its items"), "{said}");
         let retried = let_go.replace("let _ = ", "while let Err(_) = ");
         assert_eq!(sentinel_let_go(&retried), None);
+        // Items let go the same way are named with it.
+        let items_too = "fn producer(queue: Sender<Message>) {
+            for item in items { let _ = queue.send_timeout(Message::Item(item), WAIT); }
+            let _ = queue.send_timeout(Message::Sentinel, WAIT);
+        }";
+        let said = sentinel_let_go(items_too).expect("refused");
+        assert!(said.contains("its items, sent the same way"), "{said}");
     }
 
     #[test]
