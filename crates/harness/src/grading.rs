@@ -1725,7 +1725,10 @@ fn capacity_carriers(code: &str) -> Vec<String> {
     let plain = |name: &str| {
         let name = name.trim().trim_start_matches(['&', ' ']);
         let name = name.strip_prefix("mut ").unwrap_or(name);
-        (!name.is_empty() && name != "_" && name.chars().all(name_char)).then(|| name.to_string())
+        // A name, not a number (`Some(0)`) nor `_`.
+        let named = name.chars().all(name_char)
+            && name.starts_with(|c: char| c.is_alphabetic() || c == '_');
+        (named && name != "_").then(|| name.to_string())
     };
     loop {
         let carries = |text: &str| carriers.iter().any(|c| !reads(text, c).is_empty());
@@ -1870,7 +1873,9 @@ const PASSED_ON: [&str; 6] = [
 /// Not `.max(k)`: it changes the capacities under `k`, and so the bound of
 /// the runs at 0 and 1 items, which show it (a hand-made buffer may take
 /// `.max(1)` for a rendezvous it makes apart).
-const CHANGED_BY: [&str; 15] = [
+const CHANGED_BY: [&str; 17] = [
+    "==",
+    "!=",
     "<",
     ">",
     "+",
@@ -1889,13 +1894,21 @@ const CHANGED_BY: [&str; 15] = [
 ];
 
 /// The same, before it (`4096 < n`, `4096.min(n)`).
-const CHANGED_AFTER: [&str; 9] = ["<", ">", "+", "-", "*", "/", "%", ".min(", ".clamp("];
+const CHANGED_AFTER: [&str; 11] = [
+    "==", "!=", "<", ">", "+", "-", "*", "/", "%", ".min(", ".clamp(",
+];
 
 /// Whether the value `code` reads at `at` (`len` bytes) is compared or
 /// changed there: an operator or a method next to it, past the calls
 /// that hand it on as it is; an arrow (`=>`, `->`) is no comparison.
+/// Next to an operator, only a constant on its other side changes the
+/// bound (`n <= 4096`, `n + 1`): a value the run counts there (`taken +
+/// capacity`, `queue.len() >= capacity`) is the bound at work, in a
+/// buffer of the program's own. And a comparison with 0 or 1 (`n > 0`,
+/// `n == Some(0)`) tells apart a rendezvous, or a single slot, from a
+/// larger buffer: the runs try both sides.
 fn changed_at(code: &str, at: usize, len: usize) -> bool {
-    const OPERATORS: [char; 8] = ['<', '>', '=', '+', '-', '*', '/', '%'];
+    const OPERATORS: [char; 9] = ['<', '>', '=', '!', '+', '-', '*', '/', '%'];
     let after = past_passed_on(&code[at + len..]);
     let before = code[..at].trim_end_matches(['(', '&', '*']).trim_end();
     let arrow = |text: &str| {
@@ -1903,29 +1916,44 @@ fn changed_at(code: &str, at: usize, len: usize) -> bool {
             .iter()
             .any(|a| text.starts_with(a) || text.ends_with(a))
     };
-    let changed_by = CHANGED_BY.iter().find(|op| after.starts_with(**op));
-    let by_operator = changed_by.is_some_and(|op| !op.starts_with('.'));
-    let changed_after = CHANGED_AFTER.iter().find(|op| before.ends_with(**op));
-    let after_operator = changed_after.is_some_and(|op| !op.starts_with('.'));
-    // Next to an operator, only a constant on its other side changes the
-    // bound: `n <= 4096`, `n + 1`. A value the run counts there (`taken +
-    // capacity`, `queue.len() >= capacity`) is the bound at work, in a
-    // buffer of the program's own.
-    let after_changes = changed_by.is_some()
-        && !arrow(after)
-        && (!by_operator
-            || constant(
-                code,
-                operand(after.trim_start_matches(OPERATORS).trim_start(), true),
-            ));
-    let before_changes = changed_after.is_some()
-        && !arrow(before)
-        && (!after_operator
-            || constant(
-                code,
-                operand(before.trim_end_matches(OPERATORS).trim_end(), false),
-            ));
+    let changes = |op: &str, other: &str| {
+        if op.starts_with('.') {
+            return true;
+        }
+        let comparison = ["==", "!=", "<", ">"].contains(&op);
+        constant(code, other) && !(comparison && zero_or_one(other))
+    };
+    let after_changes = CHANGED_BY
+        .iter()
+        .find(|op| after.starts_with(**op))
+        .is_some_and(|op| {
+            !arrow(after)
+                && changes(
+                    op,
+                    operand(after.trim_start_matches(OPERATORS).trim_start(), true),
+                )
+        });
+    let before_changes = CHANGED_AFTER
+        .iter()
+        .find(|op| before.ends_with(**op))
+        .is_some_and(|op| {
+            !arrow(before)
+                && changes(
+                    op,
+                    operand(before.trim_end_matches(OPERATORS).trim_end(), false),
+                )
+        });
     after_changes || before_changes
+}
+
+/// Whether `operand` is the number 0 or 1 (`0`, `1usize`, `Some(0)`).
+fn zero_or_one(operand: &str) -> bool {
+    let operand = operand
+        .strip_prefix("Some(")
+        .and_then(|inner| inner.strip_suffix(')'))
+        .unwrap_or(operand);
+    let digits = operand.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '_');
+    digits == "0" || digits == "1"
 }
 
 /// The operand at one end of `text`: a number, or a name or a path with
@@ -2563,7 +2591,10 @@ fn others_go_on(settings: &Settings, graded: &[&str]) -> Result<(), String> {
 /// Without `--capacity` the buffer is unbounded, like Python's `Queue()`:
 /// a producer 64 times quicker than its consumer runs ahead, and several
 /// items wait. A program that bounds the buffer anyway keeps at most one
-/// there; its lines show it where producers print `added`.
+/// there; its lines show it where producers print `added`. And a bound
+/// is the one asked for: in the run whose large buffer the stopped
+/// consumers leave to fill ([`LARGE_BOUND`]), it fills, the items a
+/// consumer holds aside.
 fn runs_ahead_when_unbounded(
     exercise: &Exercise,
     settings: &Settings,
@@ -2574,21 +2605,40 @@ fn runs_ahead_when_unbounded(
         .stall
         .as_ref()
         .is_some_and(|(who, _)| who == "consumer");
-    if !exercise.shape.prints_added
-        || settings.capacity.is_some()
-        || (settings.pace != Some((0.125, 8.0)) && !stopped_consumers)
-    {
+    let waiting_most = || {
+        let (mut waiting, mut most) = (0i64, 0i64);
+        for event in events {
+            match event.what {
+                What::Added(_) => waiting += 1,
+                What::Got(_) => waiting -= 1,
+                _ => {}
+            }
+            most = most.max(waiting);
+        }
+        most
+    };
+    if let Some(capacity) = settings.capacity {
+        if !exercise.shape.prints_added || !stopped_consumers || capacity != LARGE_BOUND {
+            return Ok(());
+        }
+        // The buffer full, and the item the stopped consumer holds.
+        let most = waiting_most();
+        let full = i64::try_from(capacity + 1).unwrap_or(i64::MAX);
+        if most >= full {
+            return Ok(());
+        }
+        return Err(format!(
+            "with the consumer stopped and --capacity {capacity}, the buffer never held \
+             {capacity} items: at most {most} were added and not yet taken, the one in the \
+             stopped consumer's hands among them. The bound is the one asked for: a producer \
+             waits only once the buffer holds --capacity items (one that counts the item a \
+             consumer is working on as still in the buffer keeps one fewer)"
+        ));
+    }
+    if !exercise.shape.prints_added || (settings.pace != Some((0.125, 8.0)) && !stopped_consumers) {
         return Ok(());
     }
-    let (mut waiting, mut most) = (0i64, 0i64);
-    for event in events {
-        match event.what {
-            What::Added(_) => waiting += 1,
-            What::Got(_) => waiting -= 1,
-            _ => {}
-        }
-        most = most.max(waiting);
-    }
+    let most = waiting_most();
     // With the consumers stopped, all but the ones they hold; in a run of
     // many items, a third of them (the consumer takes one while the
     // producer makes 64, where the machine gives the producer its time:
@@ -3230,6 +3280,10 @@ mod tests {
              while queue.len() >= capacity { full.wait(); }",
             "let limit = settings.capacity.unwrap_or(usize::MAX); \
              let state = ready.wait_while(state, |s| ticket + 1 > s.taken + limit);",
+            // A rendezvous made apart: the runs try capacity 0 and 1.
+            "let c = settings.capacity.unwrap_or(0); if c > 0 { wait_for_room(c); } else { hand_over(); }",
+            "if settings.capacity == Some(0) { rendezvous() }",
+            "if self.capacity == Some(0) { wait(); } s.0 += 1;",
         ];
         for code in own {
             assert_eq!(capacity_changed(code), None, "{code}");
@@ -3245,6 +3299,8 @@ mod tests {
             "let room = settings.capacity.map(|c| c.min(4096)); let (s, r) = flume::bounded(room);",
             "let most = 4_096; let room = settings.capacity.filter(|&n| most >= n);",
             "const LIMIT: usize = 64; if settings.capacity > Some(LIMIT) { unbounded() }",
+            "let (s, r) = if settings.capacity == Some(4096) { unbounded() } else { bounded(n) };",
+            "let c = settings.capacity.unwrap_or(0); if 5000 != c { wait(); }",
         ];
         for code in changed {
             assert!(capacity_changed(code).is_some(), "{code}");
