@@ -1,4 +1,4 @@
-//! Right: the consumer waits with a flume::Selector over the one receiver (a blocking wait under another name); it stops at the sentinel or when every sender is gone
+//! Right: the consumer waits in 50 ms slices with recv_timeout, treating a timeout as "not yet" and only disconnection or the sentinel as the end
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -45,7 +45,12 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = flume::Selector::new().recv(&queue, |m| m).wait() {
+    loop {
+        let message = match queue.recv_timeout(std::time::Duration::from_millis(50)) {
+            Ok(message) => message,
+            Err(flume::RecvTimeoutError::Timeout) => continue,
+            Err(flume::RecvTimeoutError::Disconnected) => break,
+        };
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));

@@ -1,4 +1,4 @@
-//! Right: the consumer waits in 50 ms slices with recv_timeout, treating a timeout as "not yet" and only disconnection or the sentinel as the end
+//! Right: recv waits until an item comes and fails only once every sender is gone; the consumer stops at the sentinel (or at that failure), so no item is lost whatever the pace.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -45,12 +45,7 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
-        let message = match queue.recv_timeout(std::time::Duration::from_millis(50)) {
-            Ok(message) => message,
-            Err(flume::RecvTimeoutError::Timeout) => continue,
-            Err(flume::RecvTimeoutError::Disconnected) => break,
-        };
+    while let Ok(message) = queue.recv() {
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));

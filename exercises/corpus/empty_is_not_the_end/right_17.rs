@@ -1,4 +1,4 @@
-//! Right: recv waits until an item comes and fails only once every sender is gone; the consumer stops at the sentinel (or at that failure), so no item is lost whatever the pace.
+//! Right: `queue.iter().map_while(...)` turns the messages into items up to the sentinel, and `for_each` processes them.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -45,15 +45,16 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = queue.recv() {
-        match message {
-            Message::Item(item) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Message::Sentinel => break,
-        }
-    }
+    queue
+        .iter()
+        .map_while(|message| match message {
+            Message::Item(item) => Some(item),
+            Message::Sentinel => None,
+        })
+        .for_each(|item| {
+            thread::sleep(settings.effort("Consumer", item));
+            println!(">consumer got {item}");
+        });
     println!("Consumer: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Right: `queue.iter().map_while(...)` turns the messages into items up to the sentinel, and `for_each` processes them.
+//! Right: waits with `recv_timeout(1 ms)` in a loop, and takes a timeout as 'not yet', never as the end: it ends only at the sentinel or when the producer is gone (no spin: each wait blocks).
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -45,16 +45,18 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    queue
-        .iter()
-        .map_while(|message| match message {
-            Message::Item(item) => Some(item),
-            Message::Sentinel => None,
-        })
-        .for_each(|item| {
-            thread::sleep(settings.effort("Consumer", item));
-            println!(">consumer got {item}");
-        });
+    loop {
+        match queue.recv_timeout(std::time::Duration::from_millis(1)) {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Ok(Message::Sentinel) => break,
+            // Nothing yet: the producer is still making the next item.
+            Err(flume::RecvTimeoutError::Timeout) => continue,
+            Err(flume::RecvTimeoutError::Disconnected) => break,
+        }
+    }
     println!("Consumer: Done");
 }
 

@@ -1,4 +1,4 @@
-//! Right: waits with `recv_timeout(1 ms)` in a loop, and takes a timeout as 'not yet', never as the end: it ends only at the sentinel or when the producer is gone (no spin: each wait blocks).
+//! Right: a helper function `next_item` waits with `recv` and returns `Option<Item>` (None at the sentinel or when the producer is gone); the consumer loops `while let Some(item)`.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -45,19 +45,19 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
-        match queue.recv_timeout(std::time::Duration::from_millis(1)) {
-            Ok(Message::Item(item)) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Ok(Message::Sentinel) => break,
-            // Nothing yet: the producer is still making the next item.
-            Err(flume::RecvTimeoutError::Timeout) => continue,
-            Err(flume::RecvTimeoutError::Disconnected) => break,
-        }
+    while let Some(item) = next_item(&queue) {
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
     }
     println!("Consumer: Done");
+}
+
+/// The next item, waiting for it; `None` at the sentinel or when the producer is gone.
+fn next_item(queue: &Receiver<Message>) -> Option<Item> {
+    match queue.recv() {
+        Ok(Message::Item(item)) => Some(item),
+        Ok(Message::Sentinel) | Err(_) => None,
+    }
 }
 
 fn main() {

@@ -1,4 +1,4 @@
-//! Right: a flume Selector with one arm waits (blocking) for each message; Err ends it.
+//! Right: waits with recv_timeout(100 ms) in a loop; a timeout is NOT the end (it just waits again, sleeping, no spin); only the sentinel or a closed channel ends it.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -13,6 +13,7 @@
 //! `exercises/empty_is_not_the_end/hint.md`.
 
 use std::thread;
+use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -45,10 +46,12 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    while let Ok(message) = flume::Selector::new()
-        .recv(&queue, |message| message)
-        .wait()
-    {
+    loop {
+        let message = match queue.recv_timeout(Duration::from_millis(100)) {
+            Ok(message) => message,
+            Err(flume::RecvTimeoutError::Timeout) => continue, // still coming: wait again
+            Err(flume::RecvTimeoutError::Disconnected) => break,
+        };
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));

@@ -1,4 +1,4 @@
-//! Right: try_recv as a fast path; on Empty it falls back to a blocking recv (no spin); Disconnected ends it.
+//! Right: a blocking recv loop; the consumer also measures how long it spent waiting (Instant, for a report on stderr only; the clock decides nothing).
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -13,6 +13,7 @@
 //! `exercises/empty_is_not_the_end/hint.md`.
 
 use std::thread;
+use std::time::{Duration, Instant};
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -45,15 +46,11 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
+    let mut waited = Duration::ZERO;
     loop {
-        let message = match queue.try_recv() {
-            Ok(message) => message,
-            Err(flume::TryRecvError::Empty) => match queue.recv() {
-                Ok(message) => message,
-                Err(_) => break,
-            },
-            Err(flume::TryRecvError::Disconnected) => break,
-        };
+        let asked = Instant::now();
+        let Ok(message) = queue.recv() else { break };
+        waited += asked.elapsed();
         match message {
             Message::Item(item) => {
                 thread::sleep(settings.effort("Consumer", item));
@@ -62,6 +59,7 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
             Message::Sentinel => break,
         }
     }
+    eprintln!("Consumer: waited {waited:?} for items");
     println!("Consumer: Done");
 }
 

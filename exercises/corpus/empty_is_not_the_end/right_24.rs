@@ -1,4 +1,4 @@
-//! Right: waits with recv_timeout(100 ms) in a loop; a timeout is NOT the end (it just waits again, sleeping, no spin); only the sentinel or a closed channel ends it.
+//! Right: keeps try_recv, and on Empty sleeps 1 ms before trying again (polling); stops only at the sentinel or a closed channel.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -13,7 +13,6 @@
 //! `exercises/empty_is_not_the_end/hint.md`.
 
 use std::thread;
-use std::time::Duration;
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -47,10 +46,14 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        let message = match queue.recv_timeout(Duration::from_millis(100)) {
+        let message = match queue.try_recv() {
             Ok(message) => message,
-            Err(flume::RecvTimeoutError::Timeout) => continue, // still coming: wait again
-            Err(flume::RecvTimeoutError::Disconnected) => break,
+            // Empty only means "not yet": look again in a moment.
+            Err(flume::TryRecvError::Empty) => {
+                thread::sleep(std::time::Duration::from_millis(1));
+                continue;
+            }
+            Err(flume::TryRecvError::Disconnected) => break,
         };
         match message {
             Message::Item(item) => {

@@ -1,19 +1,7 @@
-//! Right: a blocking recv loop; the consumer also measures how long it spent waiting (Instant, for a report on stderr only; the clock decides nothing).
-//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
-//! consumer that takes an empty buffer for the end.
-//!
-//! The consumer takes items with `try_recv`, which never waits, and stops
-//! at the first `Err`. But an empty buffer may only mean that the producer
-//! is still making the next item. It passes runs where the producer stays
-//! ahead, and loses items in the others. Make the consumer wait for items,
-//! and stop only at the end.
-//!
-//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
-//! producer, one consumer (book/src/one-one.md). Stuck?
-//! `exercises/empty_is_not_the_end/hint.md`.
+//! Right: waits with recv_deadline in 50 ms slices; a Timeout only means "wait again", the end is the sentinel or disconnection.
+use std::time::{Duration, Instant};
 
 use std::thread;
-use std::time::{Duration, Instant};
 
 use common::{Item, Message, Program, Settings};
 use flume::{Receiver, Sender};
@@ -43,23 +31,18 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    let mut waited = Duration::ZERO;
     loop {
-        let asked = Instant::now();
-        let Ok(message) = queue.recv() else { break };
-        waited += asked.elapsed();
-        match message {
-            Message::Item(item) => {
+        match queue.recv_deadline(Instant::now() + Duration::from_millis(50)) {
+            Ok(Message::Item(item)) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Message::Sentinel => break,
+            Err(flume::RecvTimeoutError::Timeout) => continue, // not the end: wait more
+            Ok(Message::Sentinel) | Err(flume::RecvTimeoutError::Disconnected) => break,
         }
     }
-    eprintln!("Consumer: waited {waited:?} for items");
     println!("Consumer: Done");
 }
 

@@ -1,16 +1,5 @@
-//! Right: keeps try_recv, and on Empty sleeps 1 ms before trying again (polling); stops only at the sentinel or a closed channel.
-//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
-//! consumer that takes an empty buffer for the end.
-//!
-//! The consumer takes items with `try_recv`, which never waits, and stops
-//! at the first `Err`. But an empty buffer may only mean that the producer
-//! is still making the next item. It passes runs where the producer stays
-//! ahead, and loses items in the others. Make the consumer wait for items,
-//! and stop only at the end.
-//!
-//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
-//! producer, one consumer (book/src/one-one.md). Stuck?
-//! `exercises/empty_is_not_the_end/hint.md`.
+//! Right: keeps try_recv but treats Empty as "not yet" (yield and retry); stops only at the sentinel or Disconnected.
+use flume::TryRecvError;
 
 use std::thread;
 
@@ -42,25 +31,16 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        let message = match queue.try_recv() {
-            Ok(message) => message,
-            // Empty only means "not yet": look again in a moment.
-            Err(flume::TryRecvError::Empty) => {
-                thread::sleep(std::time::Duration::from_millis(1));
-                continue;
-            }
-            Err(flume::TryRecvError::Disconnected) => break,
-        };
-        match message {
-            Message::Item(item) => {
+        match queue.try_recv() {
+            Ok(Message::Item(item)) => {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Message::Sentinel => break,
+            Err(TryRecvError::Empty) => thread::sleep(std::time::Duration::from_micros(200)),
+            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
         }
     }
     println!("Consumer: Done");

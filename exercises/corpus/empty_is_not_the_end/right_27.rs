@@ -1,4 +1,5 @@
-//! Right: waits with a flume::Selector (one recv arm) whose handler maps the message; loops until the sentinel or disconnection.
+//! Right: waits with recv_timeout in 50 ms slices, a Timeout only means "wait again" (control for right_2's recv_deadline refusal).
+use std::time::Duration;
 
 use std::thread;
 
@@ -33,15 +34,14 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        let next = flume::Selector::new()
-            .recv(&queue, |got| match got {
-                Ok(Message::Item(item)) => Some(item),
-                Ok(Message::Sentinel) | Err(_) => None,
-            })
-            .wait();
-        let Some(item) = next else { break };
-        thread::sleep(settings.effort("Consumer", item));
-        println!(">consumer got {item}");
+        match queue.recv_timeout(Duration::from_millis(50)) {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Err(flume::RecvTimeoutError::Timeout) => continue, // not the end: wait more
+            Ok(Message::Sentinel) | Err(flume::RecvTimeoutError::Disconnected) => break,
+        }
     }
     println!("Consumer: Done");
 }

@@ -1,5 +1,16 @@
-//! Right: waits with recv_deadline in 50 ms slices; a Timeout only means "wait again", the end is the sentinel or disconnection.
-use std::time::{Duration, Instant};
+//! Right: the consumer waits with recv_timeout in a loop, treating a timeout as "not yet" and stopping only at the sentinel or disconnection.
+//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
+//! consumer that takes an empty buffer for the end.
+//!
+//! The consumer takes items with `try_recv`, which never waits, and stops
+//! at the first `Err`. But an empty buffer may only mean that the producer
+//! is still making the next item. It passes runs where the producer stays
+//! ahead, and loses items in the others. Make the consumer wait for items,
+//! and stop only at the end.
+//!
+//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
+//! producer, one consumer (book/src/one-one.md). Stuck?
+//! `exercises/empty_is_not_the_end/hint.md`.
 
 use std::thread;
 
@@ -31,17 +42,24 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
+use flume::RecvTimeoutError;
+use std::time::Duration;
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
-        match queue.recv_deadline(Instant::now() + Duration::from_millis(50)) {
-            Ok(Message::Item(item)) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Err(flume::RecvTimeoutError::Timeout) => continue, // not the end: wait more
-            Ok(Message::Sentinel) | Err(flume::RecvTimeoutError::Disconnected) => break,
-        }
+        let message = match queue.recv_timeout(Duration::from_millis(20)) {
+            Ok(message) => message,
+            // Nothing yet: the producer is still making the next item.
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let Message::Item(item) = message else {
+            break;
+        };
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
     }
     println!("Consumer: Done");
 }

@@ -1,5 +1,16 @@
-//! Right: keeps try_recv but treats Empty as "not yet" (yield and retry); stops only at the sentinel or Disconnected.
-use flume::TryRecvError;
+//! Right: the consumer keeps try_recv but on Empty it sleeps a moment and tries again; only the sentinel or a closed channel ends it.
+//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
+//! consumer that takes an empty buffer for the end.
+//!
+//! The consumer takes items with `try_recv`, which never waits, and stops
+//! at the first `Err`. But an empty buffer may only mean that the producer
+//! is still making the next item. It passes runs where the producer stays
+//! ahead, and loses items in the others. Make the consumer wait for items,
+//! and stop only at the end.
+//!
+//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
+//! producer, one consumer (book/src/one-one.md). Stuck?
+//! `exercises/empty_is_not_the_end/hint.md`.
 
 use std::thread;
 
@@ -31,6 +42,10 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
+use flume::TryRecvError;
+use std::time::Duration;
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
     loop {
@@ -39,8 +54,9 @@ fn consumer(queue: Receiver<Message>, settings: &Settings) {
                 thread::sleep(settings.effort("Consumer", item));
                 println!(">consumer got {item}");
             }
-            Err(TryRecvError::Empty) => thread::sleep(std::time::Duration::from_micros(200)),
             Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
+            // Empty only means "not yet".
+            Err(TryRecvError::Empty) => thread::sleep(Duration::from_micros(200)),
         }
     }
     println!("Consumer: Done");

@@ -1,5 +1,16 @@
-//! Right: waits with recv_timeout in 50 ms slices, a Timeout only means "wait again" (control for right_2's recv_deadline refusal).
-use std::time::Duration;
+//! Right: map_while over the blocking iterator turns messages into items until the sentinel, and a helper processes each item.
+//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
+//! consumer that takes an empty buffer for the end.
+//!
+//! The consumer takes items with `try_recv`, which never waits, and stops
+//! at the first `Err`. But an empty buffer may only mean that the producer
+//! is still making the next item. It passes runs where the producer stays
+//! ahead, and loses items in the others. Make the consumer wait for items,
+//! and stop only at the end.
+//!
+//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
+//! producer, one consumer (book/src/one-one.md). Stuck?
+//! `exercises/empty_is_not_the_end/hint.md`.
 
 use std::thread;
 
@@ -31,18 +42,21 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+
+fn process(item: Item, settings: &Settings) {
+    thread::sleep(settings.effort("Consumer", item));
+    println!(">consumer got {item}");
+}
+
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
-        match queue.recv_timeout(Duration::from_millis(50)) {
-            Ok(Message::Item(item)) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Err(flume::RecvTimeoutError::Timeout) => continue, // not the end: wait more
-            Ok(Message::Sentinel) | Err(flume::RecvTimeoutError::Disconnected) => break,
-        }
-    }
+    queue
+        .iter()
+        .map_while(|message| match message {
+            Message::Item(item) => Some(item),
+            Message::Sentinel => None,
+        })
+        .for_each(|item| process(item, settings));
     println!("Consumer: Done");
 }
 

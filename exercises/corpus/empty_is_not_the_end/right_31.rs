@@ -1,4 +1,4 @@
-//! Right: the consumer waits with recv_timeout in a loop, treating a timeout as "not yet" and stopping only at the sentinel or disconnection.
+//! Right: a Consumer struct has a next_item method that blocks on recv and returns None at the sentinel; run loops with while let.
 //! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
 //! consumer that takes an empty buffer for the end.
 //!
@@ -43,25 +43,32 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Done");
 }
 
-use flume::RecvTimeoutError;
-use std::time::Duration;
+struct Consumer<'a> {
+    queue: Receiver<Message>,
+    settings: &'a Settings,
+}
+
+impl Consumer<'_> {
+    /// The next item, waiting for it; `None` at the end of the items.
+    fn next_item(&self) -> Option<Item> {
+        match self.queue.recv() {
+            Ok(Message::Item(item)) => Some(item),
+            Ok(Message::Sentinel) | Err(_) => None,
+        }
+    }
+
+    fn run(self) {
+        println!("Consumer: Running");
+        while let Some(item) = self.next_item() {
+            thread::sleep(self.settings.effort("Consumer", item));
+            println!(">consumer got {item}");
+        }
+        println!("Consumer: Done");
+    }
+}
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
-    println!("Consumer: Running");
-    loop {
-        let message = match queue.recv_timeout(Duration::from_millis(20)) {
-            Ok(message) => message,
-            // Nothing yet: the producer is still making the next item.
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
-        let Message::Item(item) = message else {
-            break;
-        };
-        thread::sleep(settings.effort("Consumer", item));
-        println!(">consumer got {item}");
-    }
-    println!("Consumer: Done");
+    Consumer { queue, settings }.run();
 }
 
 fn main() {

@@ -1,16 +1,6 @@
-//! Right: the consumer keeps try_recv but on Empty it sleeps a moment and tries again; only the sentinel or a closed channel ends it.
-//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
-//! consumer that takes an empty buffer for the end.
+//! Right: the consumer iterates `queue.iter()`, which blocks for each message and ends only when the channel is disconnected, and breaks at the sentinel.
 //!
-//! The consumer takes items with `try_recv`, which never waits, and stops
-//! at the first `Err`. But an empty buffer may only mean that the producer
-//! is still making the next item. It passes runs where the producer stays
-//! ahead, and loses items in the others. Make the consumer wait for items,
-//! and stop only at the end.
-//!
-//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
-//! producer, one consumer (book/src/one-one.md). Stuck?
-//! `exercises/empty_is_not_the_end/hint.md`.
+//! Exercise `empty_is_not_the_end`: a consumer that must wait for items.
 
 use std::thread;
 
@@ -43,21 +33,14 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Done");
 }
 
-use flume::TryRecvError;
-use std::time::Duration;
-
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    loop {
-        match queue.try_recv() {
-            Ok(Message::Item(item)) => {
-                thread::sleep(settings.effort("Consumer", item));
-                println!(">consumer got {item}");
-            }
-            Ok(Message::Sentinel) | Err(TryRecvError::Disconnected) => break,
-            // Empty only means "not yet".
-            Err(TryRecvError::Empty) => thread::sleep(Duration::from_micros(200)),
-        }
+    for message in queue.iter() {
+        let Message::Item(item) = message else {
+            break; // The sentinel: no more items.
+        };
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
     }
     println!("Consumer: Done");
 }

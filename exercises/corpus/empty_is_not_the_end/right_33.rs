@@ -1,16 +1,6 @@
-//! Right: map_while over the blocking iterator turns messages into items until the sentinel, and a helper processes each item.
-//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
-//! consumer that takes an empty buffer for the end.
+//! Right: the consumer waits with `recv_timeout` in a loop and treats a timeout as "not yet" (it waits again), stopping only at the sentinel or when the channel is disconnected.
 //!
-//! The consumer takes items with `try_recv`, which never waits, and stops
-//! at the first `Err`. But an empty buffer may only mean that the producer
-//! is still making the next item. It passes runs where the producer stays
-//! ahead, and loses items in the others. Make the consumer wait for items,
-//! and stop only at the end.
-//!
-//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
-//! producer, one consumer (book/src/one-one.md). Stuck?
-//! `exercises/empty_is_not_the_end/hint.md`.
+//! Exercise `empty_is_not_the_end`: a consumer that must wait for items.
 
 use std::thread;
 
@@ -42,21 +32,23 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     let _ = queue.send(Message::Sentinel);
     println!("Producer: Done");
 }
+use std::time::Duration;
 
-fn process(item: Item, settings: &Settings) {
-    thread::sleep(settings.effort("Consumer", item));
-    println!(">consumer got {item}");
-}
+use flume::RecvTimeoutError;
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
     println!("Consumer: Running");
-    queue
-        .iter()
-        .map_while(|message| match message {
-            Message::Item(item) => Some(item),
-            Message::Sentinel => None,
-        })
-        .for_each(|item| process(item, settings));
+    loop {
+        match queue.recv_timeout(Duration::from_millis(50)) {
+            Ok(Message::Item(item)) => {
+                thread::sleep(settings.effort("Consumer", item));
+                println!(">consumer got {item}");
+            }
+            Ok(Message::Sentinel) | Err(RecvTimeoutError::Disconnected) => break,
+            // Nothing yet: the producer may still be making the next one.
+            Err(RecvTimeoutError::Timeout) => continue,
+        }
+    }
     println!("Consumer: Done");
 }
 

@@ -1,16 +1,6 @@
-//! Right: a Consumer struct has a next_item method that blocks on recv and returns None at the sentinel; run loops with while let.
-//! Exercise `empty_is_not_the_end`: one producer, one consumer, and a
-//! consumer that takes an empty buffer for the end.
+//! Right: a helper struct `Items` implements `Iterator<Item = Item>` over the receiver with a blocking `recv`, ending at the sentinel or the channel's close; the consumer is a plain `for` loop over it.
 //!
-//! The consumer takes items with `try_recv`, which never waits, and stops
-//! at the first `Err`. But an empty buffer may only mean that the producer
-//! is still making the next item. It passes runs where the producer stays
-//! ahead, and loses items in the others. Make the consumer wait for items,
-//! and stop only at the end.
-//!
-//! Grade it: `cargo xtask exercise empty_is_not_the_end`. Chapter: one
-//! producer, one consumer (book/src/one-one.md). Stuck?
-//! `exercises/empty_is_not_the_end/hint.md`.
+//! Exercise `empty_is_not_the_end`: a consumer that must wait for items.
 
 use std::thread;
 
@@ -43,32 +33,29 @@ fn producer(queue: Sender<Message>, settings: &Settings) {
     println!("Producer: Done");
 }
 
-struct Consumer<'a> {
-    queue: Receiver<Message>,
-    settings: &'a Settings,
+/// The items of a channel, up to the sentinel: each `next` waits.
+struct Items<'a> {
+    queue: &'a Receiver<Message>,
 }
 
-impl Consumer<'_> {
-    /// The next item, waiting for it; `None` at the end of the items.
-    fn next_item(&self) -> Option<Item> {
+impl Iterator for Items<'_> {
+    type Item = Item;
+
+    fn next(&mut self) -> Option<Item> {
         match self.queue.recv() {
             Ok(Message::Item(item)) => Some(item),
             Ok(Message::Sentinel) | Err(_) => None,
         }
     }
-
-    fn run(self) {
-        println!("Consumer: Running");
-        while let Some(item) = self.next_item() {
-            thread::sleep(self.settings.effort("Consumer", item));
-            println!(">consumer got {item}");
-        }
-        println!("Consumer: Done");
-    }
 }
 
 fn consumer(queue: Receiver<Message>, settings: &Settings) {
-    Consumer { queue, settings }.run();
+    println!("Consumer: Running");
+    for item in (Items { queue: &queue }) {
+        thread::sleep(settings.effort("Consumer", item));
+        println!(">consumer got {item}");
+    }
+    println!("Consumer: Done");
 }
 
 fn main() {

@@ -1,11 +1,11 @@
-//! Right: flag read before each wait; the wait is a flume::Selector with wait_timeout; a timeout after the flag was up means nothing is left.
+//! Right: right_3 plus the consumer sums its busy time with Instant and reports it on stderr; the clock decides nothing.
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::Duration;
 
 use common::{Item, Program, Settings};
-use flume::{Receiver, Sender};
+use flume::{Receiver, RecvTimeoutError, Sender};
 
 const PROGRAM: Program = Program {
     name: "stop_flag",
@@ -44,22 +44,27 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
+    let mut busy = Duration::ZERO;
     'work: loop {
         // Read first: if the flag was already up, every item was already
         // sent, so a wait that finds nothing means nothing is left.
         let was_stopped = stop.load(Ordering::Acquire);
-        let got = flume::Selector::new()
-            .recv(&queue, |message| message)
-            .wait_timeout(TIMEOUT);
-        let item = match got {
-            Ok(Ok(item)) => item,
-            Ok(Err(_disconnected)) => break 'work,
-            Err(_timed_out) if was_stopped => break 'work,
-            Err(_timed_out) => continue 'work,
-        };
+        let got = queue.recv_timeout(TIMEOUT);
+        if matches!(got, Err(RecvTimeoutError::Disconnected))
+            || (was_stopped && matches!(got, Err(RecvTimeoutError::Timeout)))
+        {
+            break 'work;
+        }
+        let Ok(item) = got else { continue 'work };
+        let started = std::time::Instant::now();
         thread::sleep(settings.effort(&me, item));
+        busy += started.elapsed();
         println!(">consumer {id} got {item}");
     }
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("{me} busy {busy:?}\n").as_bytes(),
+    );
     println!("{me}: Done");
 }
 

@@ -1,4 +1,18 @@
-//! Right: right_3 plus the consumer sums its busy time with Instant and reports it on stderr; the clock decides nothing.
+//! Right: SeqCst orderings, and the loop goes on until the flag is up and then (flag first) the buffer is empty.
+//! Exercise `stop_flag`: one producer, three consumers, and a stop flag
+//! instead of a sentinel (Python's `Event`).
+//!
+//! The producer sets the flag after its last item. Each consumer looks at
+//! the flag before each wait for an item, and stops once it is set. But
+//! when the flag goes up, items may still be in the buffer: they are never
+//! processed. It passes some runs and fails others. Make the consumers
+//! stop only when nothing is left for them. (The producer sets the flag
+//! even when it panics; a consumer that panics, `--panic-at consumer:2`,
+//! must not stop the others.)
+//!
+//! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
+//! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
+
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -34,7 +48,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
             let _ = queue.send(item);
         }
     }));
-    stop.store(true, Ordering::Release);
+    stop.store(true, Ordering::SeqCst);
     if let Err(panic) = made {
         panic::resume_unwind(panic);
     }
@@ -44,27 +58,16 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let mut busy = Duration::ZERO;
-    'work: loop {
-        // Read first: if the flag was already up, every item was already
-        // sent, so a wait that finds nothing means nothing is left.
-        let was_stopped = stop.load(Ordering::Acquire);
-        let got = queue.recv_timeout(TIMEOUT);
-        if matches!(got, Err(RecvTimeoutError::Disconnected))
-            || (was_stopped && matches!(got, Err(RecvTimeoutError::Timeout)))
-        {
-            break 'work;
+    while !(stop.load(Ordering::SeqCst) && queue.is_empty()) {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => {
+                thread::sleep(settings.effort(&me, item));
+                println!(">consumer {id} got {item}");
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break,
         }
-        let Ok(item) = got else { continue 'work };
-        let started = std::time::Instant::now();
-        thread::sleep(settings.effort(&me, item));
-        busy += started.elapsed();
-        println!(">consumer {id} got {item}");
     }
-    let _ = std::io::Write::write_all(
-        &mut std::io::stderr(),
-        format!("{me} busy {busy:?}\n").as_bytes(),
-    );
     println!("{me}: Done");
 }
 

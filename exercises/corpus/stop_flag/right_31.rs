@@ -1,4 +1,4 @@
-//! Right: SeqCst orderings, and the loop goes on until the flag is up and then (flag first) the buffer is empty.
+//! Right: each consumer reads the flag before each wait and stops only when the flag was already up and the wait then timed out with nothing in the buffer.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -48,7 +48,7 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
             let _ = queue.send(item);
         }
     }));
-    stop.store(true, Ordering::SeqCst);
+    stop.store(true, Ordering::Release);
     if let Err(panic) = made {
         panic::resume_unwind(panic);
     }
@@ -58,12 +58,16 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while !(stop.load(Ordering::SeqCst) && queue.is_empty()) {
+    loop {
+        // Read first: if it was up before the wait, every item was
+        // already in the buffer, and a wait that finds none means none is left.
+        let was_stopped = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => {
                 thread::sleep(settings.effort(&me, item));
                 println!(">consumer {id} got {item}");
             }
+            Err(RecvTimeoutError::Timeout) if was_stopped => break,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -1,4 +1,4 @@
-//! Right: each consumer reads the flag before each wait and stops only when the flag was already up and the wait then timed out with nothing in the buffer.
+//! Right: after a wait times out, a consumer reads the flag and, if it is up, takes whatever is left with try_iter before it stops.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -55,20 +55,26 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
+fn process(id: usize, me: &str, item: Item, settings: &Settings) {
+    thread::sleep(settings.effort(me, item));
+    println!(">consumer {id} got {item}");
+}
+
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
     loop {
-        // Read first: if it was up before the wait, every item was
-        // already in the buffer, and a wait that finds none means none is left.
-        let was_stopped = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => {
-                thread::sleep(settings.effort(&me, item));
-                println!(">consumer {id} got {item}");
+            Ok(item) => process(id, &me, item, settings),
+            Err(RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::Acquire) {
+                    // No more will be sent: take what is still there, then stop.
+                    for item in queue.try_iter() {
+                        process(id, &me, item, settings);
+                    }
+                    break;
+                }
             }
-            Err(RecvTimeoutError::Timeout) if was_stopped => break,
-            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

@@ -1,4 +1,4 @@
-//! Right: after a wait times out, a consumer reads the flag and, if it is up, takes whatever is left with try_iter before it stops.
+//! Right: a Consumer struct has a nothing_left method that reads the flag (SeqCst) first and then whether the buffer is empty; the loop stops when it says so.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -55,30 +55,45 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
-fn process(id: usize, me: &str, item: Item, settings: &Settings) {
-    thread::sleep(settings.effort(me, item));
-    println!(">consumer {id} got {item}");
+struct Consumer<'a> {
+    id: usize,
+    queue: Receiver<Item>,
+    stop: &'a AtomicBool,
+    settings: &'a Settings,
+}
+
+impl Consumer<'_> {
+    /// Nothing will be sent any more, and nothing is waiting: the flag
+    /// first, then the buffer.
+    fn nothing_left(&self) -> bool {
+        self.stop.load(Ordering::SeqCst) && self.queue.is_empty()
+    }
+
+    fn run(&self) {
+        let me = format!("Consumer {}", self.id);
+        println!("{me}: Running");
+        while !self.nothing_left() {
+            match self.queue.recv_timeout(TIMEOUT) {
+                Ok(item) => {
+                    thread::sleep(self.settings.effort(&me, item));
+                    println!(">consumer {} got {item}", self.id);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        println!("{me}: Done");
+    }
 }
 
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
-    let me = format!("Consumer {id}");
-    println!("{me}: Running");
-    loop {
-        match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => process(id, &me, item, settings),
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.load(Ordering::Acquire) {
-                    // No more will be sent: take what is still there, then stop.
-                    for item in queue.try_iter() {
-                        process(id, &me, item, settings);
-                    }
-                    break;
-                }
-            }
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
+    Consumer {
+        id,
+        queue,
+        stop,
+        settings,
     }
-    println!("{me}: Done");
+    .run();
 }
 
 fn main() {

@@ -1,4 +1,4 @@
-//! Right: a Consumer struct has a nothing_left method that reads the flag (SeqCst) first and then whether the buffer is empty; the loop stops when it says so.
+//! Right: a next_item helper loops: it reads the flag, then tries the buffer (try_recv), returning None only if the flag was up and the buffer empty, else waits a moment; the consumer uses while let.
 //! Exercise `stop_flag`: one producer, three consumers, and a stop flag
 //! instead of a sentinel (Python's `Event`).
 //!
@@ -55,45 +55,30 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
-struct Consumer<'a> {
-    id: usize,
-    queue: Receiver<Item>,
-    stop: &'a AtomicBool,
-    settings: &'a Settings,
-}
-
-impl Consumer<'_> {
-    /// Nothing will be sent any more, and nothing is waiting: the flag
-    /// first, then the buffer.
-    fn nothing_left(&self) -> bool {
-        self.stop.load(Ordering::SeqCst) && self.queue.is_empty()
-    }
-
-    fn run(&self) {
-        let me = format!("Consumer {}", self.id);
-        println!("{me}: Running");
-        while !self.nothing_left() {
-            match self.queue.recv_timeout(TIMEOUT) {
-                Ok(item) => {
-                    thread::sleep(self.settings.effort(&me, item));
-                    println!(">consumer {} got {item}", self.id);
-                }
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
-            }
+fn next_item(queue: &Receiver<Item>, stop: &AtomicBool) -> Option<Item> {
+    loop {
+        let no_more_coming = stop.load(Ordering::Acquire);
+        if let Ok(item) = queue.try_recv() {
+            return Some(item);
         }
-        println!("{me}: Done");
+        if no_more_coming {
+            return None;
+        }
+        // Not yet: wait a little for the producer (an item may come first).
+        if let Ok(item) = queue.recv_timeout(TIMEOUT) {
+            return Some(item);
+        }
     }
 }
 
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
-    Consumer {
-        id,
-        queue,
-        stop,
-        settings,
+    let me = format!("Consumer {id}");
+    println!("{me}: Running");
+    while let Some(item) = next_item(&queue, stop) {
+        thread::sleep(settings.effort(&me, item));
+        println!(">consumer {id} got {item}");
     }
-    .run();
+    println!("{me}: Done");
 }
 
 fn main() {

@@ -1,17 +1,6 @@
-//! Right: a next_item helper loops: it reads the flag, then tries the buffer (try_recv), returning None only if the flag was up and the buffer empty, else waits a moment; the consumer uses while let.
-//! Exercise `stop_flag`: one producer, three consumers, and a stop flag
-//! instead of a sentinel (Python's `Event`).
+//! Right: a consumer waits with `recv_timeout`; only when a wait times out does it read the flag, and if it is up it takes everything still buffered with flume's `drain()` and processes it before stopping.
 //!
-//! The producer sets the flag after its last item. Each consumer looks at
-//! the flag before each wait for an item, and stops once it is set. But
-//! when the flag goes up, items may still be in the buffer: they are never
-//! processed. It passes some runs and fails others. Make the consumers
-//! stop only when nothing is left for them. (The producer sets the flag
-//! even when it panics; a consumer that panics, `--panic-at consumer:2`,
-//! must not stop the others.)
-//!
-//! Grade it: `cargo xtask exercise stop_flag`. Chapter: a stop flag and a
-//! timeout (book/src/event-timeout.md). Stuck? `exercises/stop_flag/hint.md`.
+//! Exercise `stop_flag`: consumers that stop at a flag, once nothing is left.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -55,28 +44,26 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
-fn next_item(queue: &Receiver<Item>, stop: &AtomicBool) -> Option<Item> {
-    loop {
-        let no_more_coming = stop.load(Ordering::Acquire);
-        if let Ok(item) = queue.try_recv() {
-            return Some(item);
-        }
-        if no_more_coming {
-            return None;
-        }
-        // Not yet: wait a little for the producer (an item may come first).
-        if let Ok(item) = queue.recv_timeout(TIMEOUT) {
-            return Some(item);
-        }
-    }
-}
-
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Some(item) = next_item(&queue, stop) {
+    let process = |item: Item| {
         thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
+    };
+    loop {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => process(item),
+            Err(RecvTimeoutError::Timeout) => {
+                // The flag is set after the last send: once it is up, what
+                // the buffer holds now is all that is left.
+                if stop.load(Ordering::Acquire) {
+                    queue.drain().for_each(process);
+                    break;
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
     }
     println!("{me}: Done");
 }

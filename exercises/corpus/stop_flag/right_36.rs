@@ -1,4 +1,4 @@
-//! Right: a consumer waits with `recv_timeout`; only when a wait times out does it read the flag, and if it is up it takes everything still buffered with flume's `drain()` and processes it before stopping.
+//! Right: the consumer reads the flag before each wait and stops only if the flag was already up and the wait then timed out (the buffer stayed empty after the last item), taking any leftovers with `try_iter` first.
 //!
 //! Exercise `stop_flag`: consumers that stop at a flag, once nothing is left.
 
@@ -52,16 +52,14 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
         println!(">consumer {id} got {item}");
     };
     loop {
+        let no_more_coming = stop.load(Ordering::Acquire);
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => process(item),
-            Err(RecvTimeoutError::Timeout) => {
-                // The flag is set after the last send: once it is up, what
-                // the buffer holds now is all that is left.
-                if stop.load(Ordering::Acquire) {
-                    queue.drain().for_each(process);
-                    break;
-                }
+            Err(RecvTimeoutError::Timeout) if no_more_coming => {
+                queue.try_iter().for_each(process);
+                break;
             }
+            Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }

@@ -1,4 +1,4 @@
-//! Right: the consumer reads the flag before each wait and stops only if the flag was already up and the wait then timed out (the buffer stayed empty after the last item), taking any leftovers with `try_iter` first.
+//! Right: the consumer first takes whatever is buffered with `try_iter`, then stops only if the flag is up (read first, with `Acquire`) and the buffer is still empty; otherwise it waits with `recv_timeout`.
 //!
 //! Exercise `stop_flag`: consumers that stop at a flag, once nothing is left.
 
@@ -52,13 +52,14 @@ fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Sett
         println!(">consumer {id} got {item}");
     };
     loop {
-        let no_more_coming = stop.load(Ordering::Acquire);
+        queue.try_iter().for_each(process);
+        // Flag first: if it is up, every item was sent before it, so an
+        // empty buffer now means nothing is left for anyone.
+        if stop.load(Ordering::Acquire) && queue.is_empty() {
+            break;
+        }
         match queue.recv_timeout(TIMEOUT) {
             Ok(item) => process(item),
-            Err(RecvTimeoutError::Timeout) if no_more_coming => {
-                queue.try_iter().for_each(process);
-                break;
-            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => break,
         }

@@ -1,4 +1,4 @@
-//! Right: the consumer first takes whatever is buffered with `try_iter`, then stops only if the flag is up (read first, with `Acquire`) and the buffer is still empty; otherwise it waits with `recv_timeout`.
+//! Right: an `Inbox` helper struct gives the next item or `None`: it tries the buffer, and, once the flag is up, looks one last time without waiting; a plain `while let` loop processes its items.
 //!
 //! Exercise `stop_flag`: consumers that stop at a flag, once nothing is left.
 
@@ -44,25 +44,42 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
+/// A consumer's view of the work: the channel and the flag.
+struct Inbox<'a> {
+    queue: &'a Receiver<Item>,
+    stop: &'a AtomicBool,
+}
+
+impl Inbox<'_> {
+    /// The next item; `None` once the flag is up and nothing is left.
+    fn next_item(&self) -> Option<Item> {
+        loop {
+            if let Ok(item) = self.queue.try_recv() {
+                return Some(item);
+            }
+            if self.stop.load(Ordering::Acquire) {
+                // Everything was sent before the flag: a last look.
+                return self.queue.try_recv().ok();
+            }
+            match self.queue.recv_timeout(TIMEOUT) {
+                Ok(item) => return Some(item),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+    }
+}
+
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let process = |item: Item| {
+    let inbox = Inbox {
+        queue: &queue,
+        stop,
+    };
+    while let Some(item) = inbox.next_item() {
         thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
-    };
-    loop {
-        queue.try_iter().for_each(process);
-        // Flag first: if it is up, every item was sent before it, so an
-        // empty buffer now means nothing is left for anyone.
-        if stop.load(Ordering::Acquire) && queue.is_empty() {
-            break;
-        }
-        match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => process(item),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => break,
-        }
     }
     println!("{me}: Done");
 }

@@ -1,6 +1,4 @@
-//! Right: an `Inbox` helper struct gives the next item or `None`: it tries the buffer, and, once the flag is up, looks one last time without waiting; a plain `while let` loop processes its items.
-//!
-//! Exercise `stop_flag`: consumers that stop at a flag, once nothing is left.
+//! Right: a helper returns the next item (Option): it waits with a timeout, and only after a wait that found nothing and a flag that is up (Acquire) does it make one last try_recv; None ends the consumer, which calls it again for each item.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -44,27 +42,18 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
-/// A consumer's view of the work: the channel and the flag.
-struct Inbox<'a> {
-    queue: &'a Receiver<Item>,
-    stop: &'a AtomicBool,
-}
-
-impl Inbox<'_> {
-    /// The next item; `None` once the flag is up and nothing is left.
-    fn next_item(&self) -> Option<Item> {
-        loop {
-            if let Ok(item) = self.queue.try_recv() {
-                return Some(item);
-            }
-            if self.stop.load(Ordering::Acquire) {
-                // Everything was sent before the flag: a last look.
-                return self.queue.try_recv().ok();
-            }
-            match self.queue.recv_timeout(TIMEOUT) {
-                Ok(item) => return Some(item),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return None,
+/// The next item, or None once the flag is up and the buffer is empty.
+fn next_item(queue: &Receiver<Item>, stop: &AtomicBool) -> Option<Item> {
+    loop {
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => return Some(item),
+            Err(RecvTimeoutError::Disconnected) => return None,
+            Err(RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::Acquire) {
+                    // Every item was sent before the flag went up: what is
+                    // left is in the buffer now, or taken by another.
+                    return queue.try_recv().ok();
+                }
             }
         }
     }
@@ -73,11 +62,7 @@ impl Inbox<'_> {
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    let inbox = Inbox {
-        queue: &queue,
-        stop,
-    };
-    while let Some(item) = inbox.next_item() {
+    while let Some(item) = next_item(&queue, stop) {
         thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
     }

@@ -1,4 +1,4 @@
-//! Right: a helper returns the next item (Option): it waits with a timeout, and only after a wait that found nothing and a flag that is up (Acquire) does it make one last try_recv; None ends the consumer, which calls it again for each item.
+//! Right: a labelled outer loop reads the flag first, then drains the buffer with try_iter in an inner loop; only a drain that found nothing after the flag was seen up ends it ('outer); otherwise it waits with a timeout.
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -42,29 +42,33 @@ fn producer(queue: Sender<Item>, stop: &AtomicBool, settings: &Settings) {
     println!("Producer: Done");
 }
 
-/// The next item, or None once the flag is up and the buffer is empty.
-fn next_item(queue: &Receiver<Item>, stop: &AtomicBool) -> Option<Item> {
-    loop {
-        match queue.recv_timeout(TIMEOUT) {
-            Ok(item) => return Some(item),
-            Err(RecvTimeoutError::Disconnected) => return None,
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.load(Ordering::Acquire) {
-                    // Every item was sent before the flag went up: what is
-                    // left is in the buffer now, or taken by another.
-                    return queue.try_recv().ok();
-                }
-            }
-        }
-    }
-}
-
 fn consumer(id: usize, queue: Receiver<Item>, stop: &AtomicBool, settings: &Settings) {
     let me = format!("Consumer {id}");
     println!("{me}: Running");
-    while let Some(item) = next_item(&queue, stop) {
+    let work = |item: Item| {
         thread::sleep(settings.effort(&me, item));
         println!(">consumer {id} got {item}");
+    };
+    'outer: loop {
+        // Read before looking at the buffer: if it is up now, every item
+        // was sent already.
+        let done = stop.load(Ordering::Acquire);
+        let mut found = false;
+        for item in queue.try_iter() {
+            found = true;
+            work(item);
+        }
+        if found {
+            continue 'outer;
+        }
+        if done {
+            break 'outer;
+        }
+        match queue.recv_timeout(TIMEOUT) {
+            Ok(item) => work(item),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => break 'outer,
+        }
     }
     println!("{me}: Done");
 }
