@@ -23,8 +23,8 @@ mod names;
 mod shapes;
 mod spin;
 use shapes::{
-    function, name_char, outside_threads_of, plain_functions, races_in, sent_in_a_loop, sent_twice,
-    threads_of, unconditional, whole_name,
+    function, name_char, outside_threads_of, paren_end, plain_functions, races_in, sent_in_a_loop,
+    sent_twice, threads_of, top_level, unconditional, whole_name,
 };
 
 /// One exercise: its name (its folder, and the program's), the program
@@ -1683,7 +1683,7 @@ fn closures_on(after: &str) -> impl Iterator<Item = &str> {
         let Some(open) = call[name_end..].starts_with('(').then_some(name_end) else {
             break;
         };
-        let Some(close) = paren_close(call, open) else {
+        let Some(close) = paren_end(call, open) else {
             break;
         };
         let arguments = &call[open + 1..close];
@@ -1698,22 +1698,6 @@ fn closures_on(after: &str) -> impl Iterator<Item = &str> {
         rest = &call[close + 1..];
     }
     params.into_iter()
-}
-
-/// Where the parenthesis that opens at byte `open` of `text` closes.
-fn paren_close(text: &str, open: usize) -> Option<usize> {
-    let mut depth = 0;
-    text[open..]
-        .char_indices()
-        .find(|&(_, c)| {
-            depth += match c {
-                '(' => 1,
-                ')' => -1,
-                _ => 0,
-            };
-            depth == 0
-        })
-        .map(|(i, _)| open + i)
 }
 
 /// The field `.capacity`, and every name of `code` that carries its
@@ -1804,26 +1788,6 @@ fn capacity_carriers(code: &str) -> Vec<String> {
     }
 }
 
-/// `list` parted at its commas outside brackets: `a: T<'x, U>, b: V`
-/// in two.
-fn top_level(list: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut from) = (0i32, 0);
-    for (i, c) in list.char_indices() {
-        match c {
-            '<' | '(' | '[' => depth += 1,
-            '>' | ')' | ']' => depth -= 1,
-            ',' if depth == 0 => {
-                parts.push(&list[from..i]);
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    parts.push(&list[from..]);
-    parts
-}
-
 /// Whether `value`, the text a name is bound to, is the value read at
 /// `at` (`len` bytes) as it is: behind a path (`settings.capacity`), a
 /// borrow or a `Some(`, and handed on by [`PASSED_ON`] calls, a cast or a
@@ -1851,7 +1815,7 @@ fn past_passed_on(after: &str) -> &str {
     let mut after = after.trim_start_matches(')').trim_start();
     while let Some(call) = PASSED_ON.iter().find(|call| after.starts_with(**call)) {
         let open = call.len() - 1;
-        let Some(close) = paren_close(after, open) else {
+        let Some(close) = paren_end(after, open) else {
             break;
         };
         after = after[close + 1..].trim_start_matches(')').trim_start();
@@ -1946,12 +1910,17 @@ fn changed_at(code: &str, at: usize, len: usize) -> bool {
     after_changes || before_changes
 }
 
-/// Whether `operand` is the number 0 or 1 (`0`, `1usize`, `Some(0)`).
-fn zero_or_one(operand: &str) -> bool {
-    let operand = operand
+/// `operand` out of its `Some(..)`, if it is in one.
+fn inside_some(operand: &str) -> &str {
+    operand
         .strip_prefix("Some(")
         .and_then(|inner| inner.strip_suffix(')'))
-        .unwrap_or(operand);
+        .unwrap_or(operand)
+}
+
+/// Whether `operand` is the number 0 or 1 (`0`, `1usize`, `Some(0)`).
+fn zero_or_one(operand: &str) -> bool {
+    let operand = inside_some(operand);
     let digits = operand.trim_end_matches(|c: char| c.is_ascii_alphabetic() || c == '_');
     digits == "0" || digits == "1"
 }
@@ -1988,10 +1957,7 @@ fn operand(text: &str, forward: bool) -> &str {
 /// (`let limit = 4_096;`), or one of them in a `Some`.
 fn constant(code: &str, operand: &str) -> bool {
     // `Some(LIMIT)`, compared with an `Option`.
-    let operand = operand
-        .strip_prefix("Some(")
-        .and_then(|inner| inner.strip_suffix(')'))
-        .unwrap_or(operand);
+    let operand = inside_some(operand);
     let last = operand.rsplit("::").next().unwrap_or_default();
     if operand.starts_with(|c: char| c.is_ascii_digit())
         || (!last.is_empty()
@@ -2467,7 +2433,7 @@ fn what_ran_shows(exercise: &Exercise, settings: &Settings, ran: Ran) -> Result<
     stopped_as_asked(settings, &graded)?;
     waits_for_room(settings, &graded)?;
     others_go_on(settings, &graded)?;
-    runs_ahead_when_unbounded(exercise, settings, &events)
+    fills_as_its_bound_says(exercise, settings, &events)
 }
 
 /// A stall run stops a thread before an item, through `settings.effort`,
@@ -2595,7 +2561,7 @@ fn others_go_on(settings: &Settings, graded: &[&str]) -> Result<(), String> {
 /// is the one asked for: in the run whose large buffer the stopped
 /// consumers leave to fill ([`LARGE_BOUND`]), it fills, the items a
 /// consumer holds aside.
-fn runs_ahead_when_unbounded(
+fn fills_as_its_bound_says(
     exercise: &Exercise,
     settings: &Settings,
     events: &[crate::Event],

@@ -276,20 +276,9 @@ fn flatten(prefix: &str, tree: &str, found: &mut Vec<(String, String)>) {
             .strip_suffix('}')
             .unwrap_or(&tree[open + 1..]);
         let prefix = join(head);
-        let mut depth = 0;
-        let mut start = 0;
-        for (i, c) in inner.char_indices().chain([(inner.len(), ',')]) {
-            match c {
-                '{' => depth += 1,
-                '}' => depth -= 1,
-                ',' if depth == 0 => {
-                    let part = &inner[start..i];
-                    if !part.is_empty() {
-                        flatten(&prefix, part, found);
-                    }
-                    start = i + 1;
-                }
-                _ => {}
+        for part in super::shapes::top_level(inner) {
+            if !part.is_empty() {
+                flatten(&prefix, part, found);
             }
         }
         return;

@@ -1001,13 +1001,33 @@ pub(super) fn blocks_around(text: &str, at: usize) -> impl Iterator<Item = (usiz
     })
 }
 
+/// `list` parted at its commas outside brackets and braces: `a: T<'x,
+/// U>, b: V` in two, `a::{b, c}, d` too.
+pub(super) fn top_level(list: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut from) = (0i32, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '<' | '(' | '[' | '{' => depth += 1,
+            '>' | ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&list[from..i]);
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&list[from..]);
+    parts
+}
+
 /// Where the block that opens at byte `open` of `text` (a `{`) closes.
 pub(super) fn block_end(text: &str, open: usize) -> Option<usize> {
     closes(text, open, ('{', '}'))
 }
 
 /// Where the parentheses that open at byte `open` of `text` close.
-fn paren_end(text: &str, open: usize) -> Option<usize> {
+pub(super) fn paren_end(text: &str, open: usize) -> Option<usize> {
     closes(text, open, ('(', ')'))
 }
 
