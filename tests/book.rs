@@ -2,6 +2,7 @@
 //! page in `SUMMARY.md` exists, and every output it shows keeps the rules.
 //! They need no mdBook, so they run with the rest of `cargo test`.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -353,7 +354,7 @@ fn assert_items_named_for_their_producers(
     config: &Settings,
     document: &roxmltree::Document,
 ) {
-    let mut colour_of = std::collections::HashMap::<String, String>::new();
+    let mut colour_of = HashMap::<String, String>::new();
     for lane in document
         .descendants()
         .filter(|node| node.attribute("class") == Some("lane"))
@@ -761,35 +762,25 @@ fn link_targets(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Every entry of the glossary links at least one page, and every page
-/// and heading it links is there; the entries stand in alphabetical order,
-/// so a reader finds one by its name.
+/// Every entry of the glossary links at least one page; the entries stand
+/// in alphabetical order, so a reader finds one by its name.
 #[test]
-fn every_glossary_entry_links_pages_and_headings_that_exist() {
+fn every_glossary_entry_links_a_page() {
     let entries = glossary_entries();
     assert!(
         entries.len() >= 25,
         "only {} glossary entries",
         entries.len()
     );
+    // Where each link leads is checked with every other link of the book,
+    // below.
     let mut problems = Vec::new();
     for (id, body) in &entries {
-        let targets = link_targets(body);
-        if !targets.iter().any(|target| target.contains(".md")) {
+        if !link_targets(body)
+            .iter()
+            .any(|target| target.contains(".md"))
+        {
             problems.push(format!("#{id} links no page"));
-        }
-        for target in targets.iter().filter(|t| !t.starts_with("http")) {
-            let (page, anchor) = target.split_once('#').unwrap_or((target, ""));
-            let Ok(text) = fs::read_to_string(book_src().join(page)) else {
-                problems.push(format!("#{id} links {page}, which is missing"));
-                continue;
-            };
-            let ids: Vec<String> = headings(&text).iter().map(|h| heading_id(h.1)).collect();
-            if !anchor.is_empty() && !ids.iter().any(|found| found == anchor) {
-                problems.push(format!(
-                    "#{id} links {target}: {page} has no heading #{anchor}"
-                ));
-            }
         }
     }
     let ids: Vec<&str> = entries.iter().map(|(id, _)| id.as_str()).collect();
@@ -800,6 +791,134 @@ fn every_glossary_entry_links_pages_and_headings_that_exist() {
         problems.push(format!("the entries are not in order, or repeat: {ids:?}"));
     }
     assert!(problems.is_empty(), "glossary.md:\n{}", problems.join("\n"));
+}
+
+/// The ids of a page's headings, as mdBook gives them: a heading whose id
+/// is taken already gets `-1`, `-2`, ... after it.
+fn heading_ids(text: &str) -> Vec<String> {
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut ids = Vec::new();
+    for (_, title) in headings(text) {
+        let id = heading_id(title);
+        let times = seen.entry(id.clone()).or_default();
+        ids.push(if *times == 0 {
+            id
+        } else {
+            format!("{id}-{times}")
+        });
+        *times += 1;
+    }
+    ids
+}
+
+/// Where the links of a page's text lead, outside its code blocks:
+/// Markdown links and images, reference definitions (`[name]: target`),
+/// and the `src`, `data` and `href` of its HTML.
+fn links(text: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        // A title after the target (`[a](b "c")`) is not part of it.
+        found.extend(
+            link_targets(line)
+                .into_iter()
+                .filter_map(|t| t.split(' ').next()),
+        );
+        if line.starts_with('[')
+            && let Some((_, target)) = line.split_once("]: ")
+        {
+            found.push(target.trim());
+        }
+        for attribute in [" src=\"", " data=\"", " href=\""] {
+            for rest in line.split(attribute).skip(1) {
+                found.extend(rest.split('"').next());
+            }
+        }
+    }
+    found
+}
+
+/// What is wrong with the links of a page of `folder` with this text: a
+/// page, file or heading they name that is not there.
+fn broken_links(folder: &Path, page: &str, text: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    for target in links(text) {
+        if target.starts_with("https://") || target.starts_with("http://") {
+            continue; // The web is not checked: CI has no network.
+        }
+        let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let linked = if path.is_empty() {
+            Ok(text.to_string())
+        } else {
+            fs::read_to_string(folder.join(path))
+        };
+        let Ok(linked) = linked else {
+            problems.push(format!("{page} links {target}: {path} is missing"));
+            continue;
+        };
+        if !anchor.is_empty() && !heading_ids(&linked).iter().any(|id| id == anchor) {
+            let what = if path.is_empty() { page } else { path };
+            problems.push(format!(
+                "{page} links {target}: {what} has no heading #{anchor}"
+            ));
+        }
+    }
+    problems
+}
+
+/// Every link of the book leads to a page, file or heading that is there,
+/// the links of the Markdown files a page includes too (they are read as
+/// part of the page).
+#[test]
+fn every_link_in_the_book_leads_somewhere() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for page in pages() {
+        let own = fs::read_to_string(&page).expect("readable page");
+        let mut text = own.clone();
+        for (path, _) in includes(&own) {
+            if Path::new(&path).extension().is_some_and(|ext| ext == "md") {
+                text.push_str(&fs::read_to_string(book_src().join(&path)).unwrap_or_default());
+            }
+        }
+        let name = page.file_name().expect("a file name").to_string_lossy();
+        checked += links(&text).len();
+        problems.extend(broken_links(&book_src(), &name, &text));
+    }
+    assert!(checked >= 300, "only {checked} links found");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_link_checker_finds_what_is_wrong() {
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let folder = scratch.path();
+    fs::write(folder.join("other.md"), "# Other\n\n## Twice\n\n## Twice\n").expect("page");
+    fs::write(folder.join("picture.svg"), "<svg/>").expect("picture");
+    let page = "# Here\n\
+        [a](other.md) [b](other.md#twice-1 \"title\") ![c](picture.svg) [d](#here)\n\
+        <img src=\"picture.svg\"> [e](https://example.org/nowhere)\n\
+        ```text\n[in code](not-checked.md)\n```\n\
+        [f](gone.md) [g](other.md#twice-2) [h](#nowhere)\n\
+        <object data=\"gone.svg\"></object>\n\
+        [ref]: gone-too.md\n";
+    assert_eq!(
+        broken_links(folder, "page.md", page),
+        [
+            "page.md links gone.md: gone.md is missing",
+            "page.md links other.md#twice-2: other.md has no heading #twice-2",
+            "page.md links #nowhere: page.md has no heading #nowhere",
+            "page.md links gone.svg: gone.svg is missing",
+            "page.md links gone-too.md: gone-too.md is missing",
+        ]
+    );
 }
 
 /// The words the book uses before the page that explains them: each
@@ -1471,8 +1590,8 @@ fn every_table_fits_the_page_on_a_wide_screen() {
 
 /// Every timeline is embedded as an object, not an image, so that a
 /// reader's browser shows a span's title on hover and runs the picture's
-/// own CSS that follows an item through the lanes; and the file it names
-/// exists (the link checker does not read `data=`).
+/// own CSS that follows an item through the lanes. (That the file it
+/// names exists is checked with every other link.)
 #[test]
 fn every_timeline_is_an_object_that_hovers() {
     let mut shown = 0;
@@ -1484,12 +1603,6 @@ fn every_timeline_is_an_object_that_hovers() {
             page.display()
         );
         for object in text.split("<object data=\"").skip(1) {
-            let path = object.split('"').next().expect("a path");
-            assert!(
-                book_src().join(path).is_file(),
-                "{}: {path} does not exist",
-                page.display()
-            );
             assert!(object.contains("type=\"image/svg+xml\""));
             shown += 1;
         }
