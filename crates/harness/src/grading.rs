@@ -24,7 +24,7 @@ mod shapes;
 mod spin;
 use shapes::{
     function, name_char, outside_threads_of, paren_end, plain_functions, races_in, sent_in_a_loop,
-    sent_twice, threads_of, top_level, unconditional, whole_name,
+    sent_on_either, sent_twice, threads_of, top_level, unconditional, whole_name,
 };
 
 /// One exercise: its name (its folder, and the program's), the program
@@ -679,12 +679,17 @@ fn long_gaps(exercise: &Exercise) -> Vec<Settings> {
     // One consumer of several held in the middle of an item (its first
     // after the first), with one producer: the others go on taking items.
     // Consumers that take turns (a lock held across each item's work)
-    // take nothing while it is held.
+    // take nothing while it is held. Unbounded, and at capacity 0, where a
+    // send to the held one waits for it: a consumer that passes the
+    // sentinel on and gives up after a timeout (or after some tries) lets
+    // it go, and the held one waits for ever.
     if exercise.shape.consumers.numbered() {
-        let mut held = run(24, 0.002, None);
-        held.producers = 1;
-        held.stall = Some(("consumer 0".to_string(), early));
-        runs.push(held);
+        for (seed, capacity) in [(24, None), (25, Some(0))] {
+            let mut held = run(seed, 0.002, capacity);
+            held.producers = 1;
+            held.stall = Some(("consumer 0".to_string(), early));
+            runs.push(held);
+        }
     }
     // A large bound, full: a program that keeps small bounds and lets a
     // large one go (`if capacity < 50`) shows it. At `--time-scale 0` the
@@ -875,13 +880,15 @@ pub fn quiet_bound(settings: &Settings) -> Duration {
 
 /// How many times as fast a stall run's clock runs once its gap begins
 /// (the `grading-clock` library, `crates/harness/clock/`): three seconds
-/// are a day of the program's time.
-const WARP: i64 = 30_000;
+/// are nine and a half years of the program's time, so a timeout of days
+/// or years taken for the end shows. (The library's sums of times
+/// saturate: 70 seconds at this rate take its `SystemTime` to 2262, where
+/// it stops, long after any run's hang bound.)
+const WARP: i64 = 100_000_000;
 
 /// How long a gap lasts at most while another thread of the run still
 /// runs or waits on a timer: [`WARPED_GAP`] where the run's clock runs
-/// fast (a day and more of its time: no timeout a program names is that
-/// long), [`MAX_STALL`] where it cannot.
+/// fast (years of its time), [`MAX_STALL`] where it cannot.
 const WARPED_GAP: Duration = Duration::from_secs(3);
 
 /// How long the gap lasts at most where it holds one consumer alone
@@ -965,10 +972,7 @@ pub fn grade_file(
     // once; then the runs, whose failures say more than a rule of the
     // exercise's text, which comes last.
     let mine = source(file)?;
-    if let Some(problem) = looks_at_its_grading(&mine)
-        .or_else(|| races_in(&mine))
-        .or_else(|| small_counts(&mine))
-    {
+    if let Some(problem) = read_first(&mine) {
         return Err(problem);
     }
     if !repeat.retry {
@@ -1203,13 +1207,43 @@ fn source(path: &Path) -> Result<String, String> {
 #[cfg(test)]
 fn check_rules(exercise: &Exercise, file: &Path) -> Result<(), String> {
     let mine = source(file)?;
-    match looks_at_its_grading(&mine)
-        .or_else(|| races_in(&mine))
-        .or_else(|| small_counts(&mine))
-    {
+    match read_first(&mine) {
         Some(problem) => Err(problem),
         None => after_the_runs(exercise, &mine),
     }
+}
+
+/// What grading reads in `mine` before any run: whether it can read the
+/// file at all, then what the file reads of its grading, the races whose
+/// shape shows, and counts too small for the settings.
+fn read_first(mine: &str) -> Option<String> {
+    hides_code_in_macros(mine)
+        .or_else(|| looks_at_its_grading(mine))
+        .or_else(|| races_in(mine))
+        .or_else(|| small_counts(mine))
+}
+
+/// A macro the file defines (`macro_rules!`) or a file it pastes in
+/// (`include!`): the rules no run can show (one sentinel, no clone, the
+/// bound as given, a panic not thrown away, ...) are read from the code,
+/// and grading reads the file as written, not as the compiler expands it.
+/// Code moved into a macro would go unread, so a file that has one is not
+/// graded.
+fn hides_code_in_macros(mine: &str) -> Option<String> {
+    let at = ["macro_rules!", "include!"].into_iter().find_map(|word| {
+        mine.match_indices(word)
+            .find(|&(at, _)| !mine[..at].ends_with(name_char))
+            .map(|(at, _)| at)
+    })?;
+    let end = mine[at..]
+        .find(['{', '(', '\n'])
+        .map_or(mine.len(), |i| at + i);
+    Some(format!(
+        "the file defines a macro or pastes in a file (`{}`): grading reads the code for the \
+         rules a run cannot show, as it is written, not as the compiler expands it, so code \
+         in a macro goes unread. Write a function instead",
+        mine[at..end].trim()
+    ))
 }
 
 /// A count kept in an integer too small for what the settings allow: a
@@ -1447,19 +1481,30 @@ fn text_rules(exercise: &Exercise, mine: &str) -> Result<(), String> {
                     ));
                 }
             }
-            Rule::OnlyOne(name, code, said) => {
-                if threads_of(&roads_marked(mine, code), name)
-                    .iter()
-                    .any(|body| unconditional(body, code))
-                {
-                    return Err(format!(
-                        "the exercise asks for {said}, but every thread that runs `fn {name}` \
-                         sends `{code}`: each sends one, and the ones after the first are \
-                         never read"
-                    ));
-                }
-            }
+            Rule::OnlyOne(name, code, said) => only_one(mine, name, code, said)?,
         }
+    }
+    Ok(())
+}
+
+/// [`Rule::OnlyOne`]: no thread that runs `fn name` sends `code` for
+/// sure, nor where either of two conditions holds.
+fn only_one(mine: &str, name: &str, code: &str, said: &str) -> Result<(), String> {
+    let threads = threads_of(&roads_marked(mine, code), name);
+    if threads.iter().any(|body| unconditional(body, code)) {
+        return Err(format!(
+            "the exercise asks for {said}, but every thread that runs `fn {name}` \
+             sends `{code}`: each sends one, and the ones after the first are \
+             never read"
+        ));
+    }
+    if threads.iter().any(|body| sent_on_either(body, code)) {
+        return Err(format!(
+            "the exercise asks for {said}, but `fn {name}` sends `{code}` where \
+             either of two conditions holds (`a || b`): one thread can meet the \
+             first and another the second, and each sends one. Let one condition \
+             decide, one that holds in one thread only"
+        ));
     }
     Ok(())
 }
@@ -3706,19 +3751,20 @@ mod tests {
             let stalled: Vec<usize> = (0..runs.len())
                 .filter(|&n| runs[n].stall.is_some() && runs[n].panic_at.is_none())
                 .collect();
-            // And where there can be several consumers, consumer 0 alone.
+            // And where there can be several consumers, consumer 0 alone,
+            // unbounded and at capacity 0.
             let several = exercise.shape.consumers.numbered();
-            let last = if several { 5 } else { 4 };
+            let last = if several { 6 } else { 4 };
             assert_eq!(stalled, (1..=last).collect::<Vec<_>>(), "{}", exercise.name);
-            assert_eq!(
-                runs[1..=last]
-                    .iter()
-                    .any(|run| run.stall == Some(("consumer 0".to_string(), 1))
-                        && run.producers == 1),
-                several,
-                "{}",
-                exercise.name
-            );
+            let held_alone: Vec<Option<usize>> = runs[1..=last]
+                .iter()
+                .filter(|run| {
+                    run.stall == Some(("consumer 0".to_string(), 1)) && run.producers == 1
+                })
+                .map(|run| run.capacity)
+                .collect();
+            let expected = if several { vec![None, Some(0)] } else { vec![] };
+            assert_eq!(held_alone, expected, "{}", exercise.name);
             // The large bound, full, is among them.
             assert!(
                 runs[1..=last]
@@ -3812,6 +3858,21 @@ mod tests {
                 .any(|body| sent_in_a_loop(body, "Sentinel")),
             "{marked}"
         );
+    }
+
+    #[test]
+    fn code_in_a_macro_is_not_graded() {
+        let hidden = "macro_rules! bump { ($c:expr) => { let n = $c.load(SeqCst); $c.store(n + 1, SeqCst); }; }\n\
+                      fn producer() { bump!(done); }";
+        let said = read_first(hidden).expect("refused");
+        assert!(said.contains("`macro_rules! bump`"), "{said}");
+        let pasted = read_first("include!(\"consumer.rs\");").expect("refused");
+        assert!(pasted.contains("`include!`"), "{pasted}");
+        // The standard library's macros, and names that end in the words,
+        // are read as they are.
+        let plain =
+            "fn main() { println!(\"{}\", x); let my_include = 1; assert!(my_include > 0); }";
+        assert_eq!(hides_code_in_macros(plain), None);
     }
 
     #[test]

@@ -6,11 +6,11 @@
 //! `Condvar::wait_timeout`. The file `GRADING_CLOCK` names holds a rate
 //! (eight bytes, native order): 0 or 1, and time runs as it does; more,
 //! and from the moment a call first sees it, time runs that many times as
-//! fast, for good (it never goes back). A timed wait ends when the fast
-//! time reaches its deadline. So grading can outwait a timeout of a day
-//! in seconds: a program that takes a timeout for the end shows it,
-//! however long the timeout. Without `GRADING_CLOCK`, every call behaves
-//! as the C library's.
+//! fast, for good (it never goes back; every sum of times saturates, so
+//! 292 years after boot it stops there). A timed wait ends when the fast
+//! time reaches its deadline. So grading can outwait a timeout of years
+//! in seconds: a program that takes a timeout for the end shows it.
+//! Without `GRADING_CLOCK`, every call behaves as the C library's.
 //!
 //! `GRADING_WAKE_PAUSE`, a number of microseconds, makes a thread that
 //! wakes another (a `FUTEX_WAKE` that woke one: a send to a waiting
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn clock_gettime(clock: clockid_t, out: *mut timespec) -> 
             std::mem::transmute(real(&REAL_CLOCK, b"clock_gettime\0"));
         let done = call(clock, out);
         if done == 0 && moved(clock) && !out.is_null() {
-            *out = time(nanos(&*out) + offset());
+            *out = time(nanos(&*out).saturating_add(offset()));
         }
         done
     }
@@ -190,7 +190,7 @@ fn sleep_until(clock: clockid_t, deadline: i64, asked: i64) {
         sleep_real(asked.min(FAST_READ));
     }
     loop {
-        let left = deadline - (real_now(clock) + offset());
+        let left = deadline.saturating_sub(real_now(clock).saturating_add(offset()));
         if left <= 0 {
             return;
         }
@@ -221,7 +221,9 @@ pub unsafe extern "C" fn nanosleep(wanted: *const timespec, _left: *mut timespec
     let wanted = unsafe { nanos(&*wanted) };
     sleep_until(
         libc::CLOCK_MONOTONIC,
-        real_now(libc::CLOCK_MONOTONIC) + offset() + wanted,
+        real_now(libc::CLOCK_MONOTONIC)
+            .saturating_add(offset())
+            .saturating_add(wanted),
         wanted,
     );
     0
@@ -238,11 +240,11 @@ pub unsafe extern "C" fn clock_nanosleep(
 ) -> c_int {
     // SAFETY: the caller's pointer.
     let wanted = unsafe { nanos(&*wanted) };
-    let now = real_now(clock) + offset();
+    let now = real_now(clock).saturating_add(offset());
     let (deadline, asked) = if flags & libc::TIMER_ABSTIME != 0 {
-        (wanted, wanted - now)
+        (wanted, wanted.saturating_sub(now))
     } else {
-        (now + wanted, wanted)
+        (now.saturating_add(wanted), wanted)
     };
     sleep_until(clock, deadline, asked);
     0
@@ -359,7 +361,9 @@ pub unsafe extern "C" fn syscall(
     let given = unsafe { nanos(&*(a4 as *const timespec)) };
     // FUTEX_WAIT's timeout is relative; FUTEX_WAIT_BITSET's a deadline.
     let deadline = if op == libc::FUTEX_WAIT {
-        real_now(clock) + offset() + given
+        real_now(clock)
+            .saturating_add(offset())
+            .saturating_add(given)
     } else {
         given
     };
@@ -368,7 +372,7 @@ pub unsafe extern "C" fn syscall(
     let bitset = if op == libc::FUTEX_WAIT { !0 } else { a6 };
     loop {
         let now = real_now(libc::CLOCK_MONOTONIC);
-        let left = deadline - (real_now(clock) + offset());
+        let left = deadline.saturating_sub(real_now(clock).saturating_add(offset()));
         if left <= 0 {
             // SAFETY: errno is this thread's.
             unsafe { *libc::__errno_location() = libc::ETIMEDOUT };

@@ -224,6 +224,33 @@ pub(super) fn unconditional(body: &str, code: &str) -> bool {
     false
 }
 
+/// Whether `body` sends `code` where either of two conditions holds (`if
+/// leader || id == 0`, in the statement or an `if` around it): each
+/// thread that meets one sends, and two threads can each meet one.
+pub(super) fn sent_on_either(body: &str, code: &str) -> bool {
+    body.match_indices(code).any(|(at, _)| {
+        let statement = body[..at]
+            .rsplit([';', '{', '}'])
+            .next()
+            .unwrap_or_default();
+        either(statement)
+            || blocks_around(body, at).any(|(start, open)| {
+                let head = body[start..open].trim_start();
+                let head = head.strip_prefix("else ").unwrap_or(head);
+                head.starts_with("if ") && either(head)
+            })
+    })
+}
+
+/// Whether `text` has a boolean or (`a || b`), not a closure's `||`.
+fn either(text: &str) -> bool {
+    text.match_indices("||").any(|(at, _)| {
+        let before = text[..at].trim_end();
+        before.ends_with(|c: char| name_char(c) || c == ')' || c == ']')
+            && !before.ends_with("move")
+    })
+}
+
 /// An atomic that one function both changes and reads (or changes) again
 /// in another step: `n.load(..)` then `n.store(..)`, or `n.fetch_add(..)`
 /// then `n.load(..)`. Another thread can come in between: two threads
@@ -1963,13 +1990,19 @@ fn timeouts_as_written(source: &str) -> String {
     code
 }
 
-/// A join whose result is thrown away (`let _ = consumer.join();`): a
+/// A join whose result is thrown away (`let _ = consumer.join();`, or
+/// turned into a value with `unwrap_or_default()`, or only printed when it
+/// is an `Err`): a
 /// thread that panicked is then taken for one that ended well, and the
 /// program exits with 0 having lost its items. Within a `thread::scope`
 /// too: a handle joined by hand is no longer the scope's to report. A
 /// file that learns of panics another way (a hook, `catch_unwind`, a
 /// guard that looks at `thread::panicking()`) may.
 pub(super) fn throws_a_panic_away(source: &str) -> Option<String> {
+    // What passes a panic on, in a closure given `unwrap_or_else`; and
+    // the lines that only tell of it.
+    const FAILS: [&str; 5] = ["resume_unwind", "panic!", "exit(", "abort(", "unreachable!"];
+    const PRINTS: [&str; 4] = ["eprintln!", "println!", "eprint!", "print!"];
     if ["set_hook(", "catch_unwind(", "panicking()"]
         .iter()
         .any(|other_way| source.contains(other_way))
@@ -1990,7 +2023,37 @@ pub(super) fn throws_a_panic_away(source: &str) -> Option<String> {
                     .iter()
                     .any(|end| after.starts_with(end));
             let statement = statement.trim_start();
-            statement.starts_with("let _ =") || statement.starts_with("drop(") || unused
+            // A panic turned into a value, or only printed: the exit code
+            // still says all went well.
+            let defaulted = after.starts_with(".unwrap_or_default()")
+                || after.starts_with(".unwrap_or(")
+                || (after.starts_with(".unwrap_or_else(")
+                    && !FAILS
+                        .iter()
+                        .any(|fails| after.split(';').next().unwrap_or_default().contains(fails)));
+            let tested = (statement.starts_with("if ") && after.starts_with(".is_err() {"))
+                || (statement.starts_with("if let Err(") && after.starts_with(" {"));
+            let only_printed = tested
+                && after.find('{').is_some_and(|open| {
+                    let close = block_end(after, open).unwrap_or(after.len());
+                    // Split at semicolons outside string literals.
+                    let mut quoted = false;
+                    let code: String = after[open + 1..close]
+                        .chars()
+                        .filter(|&c| {
+                            quoted ^= c == '"';
+                            !quoted && c != '"'
+                        })
+                        .collect();
+                    code.split(';').map(str::trim).all(|line| {
+                        line.is_empty() || PRINTS.iter().any(|print| line.starts_with(print))
+                    })
+                });
+            statement.starts_with("let _ =")
+                || statement.starts_with("drop(")
+                || unused
+                || defaulted
+                || only_printed
         });
         if thrown {
             return Some(format!(
@@ -2063,6 +2126,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_send_on_either_of_two_conditions_is_seen() {
+        let body = "{ let leader = barrier.wait().is_leader(); if leader || id == 0 { queue.send(Message::Sentinel).unwrap(); } }";
+        assert!(sent_on_either(body, "Message::Sentinel"));
+        let inline = "{ (leader || id == 0).then(|| queue.send(Message::Sentinel)); }";
+        assert!(sent_on_either(inline, "Message::Sentinel"));
+        for one in [
+            "{ if barrier.wait().is_leader() { queue.send(Message::Sentinel).unwrap(); } }",
+            "{ barrier.wait().is_leader().then(|| queue.send(Message::Sentinel)); }",
+            "{ thread::spawn(move || { if last { queue.send(Message::Sentinel).unwrap(); } }); }",
+        ] {
+            assert!(!sent_on_either(one, "Message::Sentinel"), "{one}");
+        }
+    }
+
+    #[test]
     fn a_join_whose_result_is_thrown_away_swallows_a_panic() {
         let wrong = "fn main() { thread::scope(|s| { let c = s.spawn(f); let p = s.spawn(g); \
                      let _ = c.join(); let _ = p.join(); }); }";
@@ -2071,12 +2149,29 @@ mod tests {
             wrong.replace("let _ = c.join();", "c.join();"),
             wrong.replace("let _ = c.join();", "drop(c.join());"),
             wrong.replace("let _ = c.join();", "c.join().ok();"),
+            wrong.replace("let _ = c.join();", "c.join().unwrap_or_default();"),
+            wrong.replace("let _ = c.join();", "let n = c.join().unwrap_or(0);"),
+            wrong.replace(
+                "let _ = c.join();",
+                "c.join().unwrap_or_else(|_| eprintln!(\"gone\"));",
+            ),
+            wrong.replace(
+                "let _ = c.join();",
+                "if c.join().is_err() { eprintln!(\"consumer panicked; items lost\"); }",
+            ),
+            wrong.replace(
+                "let _ = c.join();",
+                "if let Err(e) = c.join() { eprintln!(\"{e:?}\"); }",
+            ),
         ] {
             assert!(throws_a_panic_away(&also).is_some(), "{also}");
         }
         for right in [
             "fn main() { let made = p.join(); if let Err(e) = made { resume_unwind(e); } }",
             "fn main() { p.join().unwrap(); }",
+            "fn main() { p.join().unwrap_or_else(|e| resume_unwind(e)); }",
+            "fn main() { let mut failed = false; if p.join().is_err() { eprintln!(\"p\"); failed = true; } }",
+            "fn main() { if let Err(e) = p.join() { eprintln!(\"p\"); resume_unwind(e); } }",
             "fn main() { panic::set_hook(hook); let _ = p.join(); if PANICKED.load(SeqCst) { exit(101) } }",
         ] {
             assert_eq!(throws_a_panic_away(right), None, "{right}");
