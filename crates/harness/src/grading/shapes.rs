@@ -1825,6 +1825,7 @@ fn a_thread_nobody_joins(source: &str) -> Option<String> {
             let statement = statement.trim().trim_start_matches("std::");
             let kept = statement
                 .strip_prefix("let ")
+                .map(|rest| rest.trim_start_matches("mut "))
                 .and_then(|rest| rest.split([' ', '=', ':']).next())
                 .filter(|handle| *handle != "_" && !handle.is_empty());
             // Wrapped in a value of the file's own (`let _thread =
@@ -2454,6 +2455,13 @@ mod tests {
             "consumer.join().unwrap(); producer.join().unwrap();",
         );
         assert_eq!(a_thread_nobody_joins(&joined), None);
+        // A handle kept in a `let mut` (a vector of them) is kept.
+        let kept = wrong.replace(
+            "thread::spawn(move || producer(sender));",
+            "let mut threads = vec![thread::spawn(move || producer(sender))]; \
+             for t in threads { t.join().unwrap(); }",
+        );
+        assert_eq!(a_thread_nobody_joins(&kept), None);
     }
 
     #[test]
