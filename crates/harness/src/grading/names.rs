@@ -100,7 +100,7 @@ fn names_used(function: &str) -> BTreeSet<(String, bool)> {
 
 /// `text` without its comments, and with each string literal replaced by
 /// the names its placeholders read (`"{me}: Running"` by `me`).
-fn code_only(text: &str) -> String {
+pub(super) fn code_only(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -2038,14 +2038,7 @@ pub(super) fn throws_a_panic_away(source: &str) -> Option<String> {
                 && after.find('{').is_some_and(|open| {
                     let close = block_end(after, open).unwrap_or(after.len());
                     // Split at semicolons outside string literals.
-                    let mut quoted = false;
-                    let code: String = after[open + 1..close]
-                        .chars()
-                        .filter(|&c| {
-                            quoted ^= c == '"';
-                            !quoted && c != '"'
-                        })
-                        .collect();
+                    let code = super::names::code_only(&after[open + 1..close]);
                     code.split(';').map(str::trim).all(|line| {
                         line.is_empty() || PRINTS.iter().any(|print| line.starts_with(print))
                     })
