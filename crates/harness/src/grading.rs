@@ -2333,9 +2333,11 @@ fn run_once(
     // A consumer held by its number is held only once it starts an item:
     // one that gets none (starved by consumers that take turns under one
     // lock, or by a busy machine) is never held, and the run shows nothing
-    // of the others. The run is made again, a few times.
+    // of the others. And a run stopped for its quiet while it was only
+    // ending says nothing of a hang. Either is made again, a few times: a
+    // program that never ends after its threads are done does so again.
     for _ in 1..AT_ONCE {
-        if was_held(settings, &ran.stderr) {
+        if was_held(settings, &ran.stderr) && !stopped_while_ending(&ran) {
             break;
         }
         ran = run_for(exe, args, quiet_bound(settings), gap, pause, watch_spin)?;
@@ -2874,18 +2876,7 @@ const PLANNED_PANIC: &str = " failed while working on item (";
 /// What a hung run's lines say: which threads started and never ended,
 /// and which one panicked as asked (it never ends, yet is not running).
 fn hung(stdout: &str, stderr: &str, how: &str) -> String {
-    let mut waiting = Vec::new();
-    let mut done = Vec::new();
-    for line in stdout.lines() {
-        if let Some(who) = line.strip_suffix(": Running") {
-            waiting.push(who.to_string());
-        } else if let Some(who) = line.strip_suffix(": Done") {
-            waiting.retain(|w| w != who);
-            done.push(who.to_string());
-        }
-    }
-    let dead = panicked_thread(stderr);
-    waiting.retain(|w| Some(w.to_lowercase()) != dead);
+    let (waiting, done, dead) = who_ran(stdout, stderr);
     let list = |names: &[String]| match names {
         [] => "none".to_string(),
         names => names.join(", "),
@@ -2898,6 +2889,32 @@ fn hung(stdout: &str, stderr: &str, how: &str) -> String {
         list(&waiting),
         list(&done)
     )
+}
+
+/// The threads a run's lines show: those started and not done (less the
+/// one that panicked as asked), those done, and the one that panicked.
+fn who_ran(stdout: &str, stderr: &str) -> (Vec<String>, Vec<String>, Option<String>) {
+    let mut waiting = Vec::new();
+    let mut done = Vec::new();
+    for line in stdout.lines() {
+        if let Some(who) = line.strip_suffix(": Running") {
+            waiting.push(who.to_string());
+        } else if let Some(who) = line.strip_suffix(": Done") {
+            waiting.retain(|w| w != who);
+            done.push(who.to_string());
+        }
+    }
+    let dead = panicked_thread(stderr);
+    waiting.retain(|w| Some(w.to_lowercase()) != dead);
+    (waiting, done, dead)
+}
+
+/// Whether `ran` was stopped for its quiet once every thread it started
+/// had said it was done: the process was only ending, which on a machine
+/// busy for a few seconds takes that long.
+fn stopped_while_ending(ran: &Ran) -> bool {
+    let (waiting, done, _) = who_ran(&ran.stdout, &ran.stderr);
+    ran.status.is_none() && !ran.deadlocked && waiting.is_empty() && !done.is_empty()
 }
 
 /// Runs `exe` with `args` until it ends, or until it has printed nothing
@@ -3028,6 +3045,7 @@ fn run_for(
 /// What [`run_for`] saw of a run: its exit status (`None` if it was
 /// still running, and so killed), what it printed, and the CPU its threads
 /// used without sleeping, where watched and too much.
+#[derive(Default)]
 struct Ran {
     status: Option<ExitStatus>,
     /// Whether it was killed as every thread waited for another, with no
@@ -3858,6 +3876,37 @@ mod tests {
                 .any(|body| sent_in_a_loop(body, "Sentinel")),
             "{marked}"
         );
+    }
+
+    #[test]
+    fn a_run_stopped_once_every_thread_was_done_was_only_ending() {
+        let ending = Ran {
+            stdout: "Producer: Running\nConsumer: Running\nProducer: Done\nConsumer: Done\n".into(),
+            ..Ran::default()
+        };
+        assert!(stopped_while_ending(&ending));
+        // A thread still running, an ending seen, a deadlock, or nothing
+        // printed at all: a hang, or no hang, but not this.
+        let running = Ran {
+            stdout: "Producer: Running\nConsumer: Running\nProducer: Done\n".into(),
+            ..Ran::default()
+        };
+        assert!(!stopped_while_ending(&running));
+        let ended = Ran {
+            status: Some(std::process::ExitStatus::default()),
+            ..Ran {
+                stdout: ending.stdout.clone(),
+                ..Ran::default()
+            }
+        };
+        assert!(!stopped_while_ending(&ended));
+        let deadlocked = Ran {
+            deadlocked: true,
+            stdout: ending.stdout.clone(),
+            ..Ran::default()
+        };
+        assert!(!stopped_while_ending(&deadlocked));
+        assert!(!stopped_while_ending(&Ran::default()));
     }
 
     #[test]
